@@ -1,0 +1,195 @@
+package io.labelstream.kafka.embedded;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Kafka broker (KRaft, broker and controller in one process) started from the Kafka jars.
+ *
+ * <p>It listens on 127.0.0.1 only. Its data directory survives restarts: the ports chosen on first start are kept
+ * in {@code ports.properties} and reused when still free, and storage is formatted only once, so a demo can be
+ * stopped and started again without losing what was accepted. The controller quorum is configured statically
+ * ({@code controller.quorum.voters}), so a change of port after a restart is harmless.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+  private static final String HOST = "127.0.0.1";
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+  private final KafkaRaftServer server;
+  private final String bootstrapServers;
+  private final Path dataDir;
+
+  private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers, Path dataDir) {
+    this.server = server;
+    this.bootstrapServers = bootstrapServers;
+    this.dataDir = dataDir;
+  }
+
+  /** Starts a broker whose logs and metadata live under {@code dataDir}, and waits until it answers. */
+  public static EmbeddedKafkaBroker start(Path dataDir) {
+    return start(dataDir, Map.of());
+  }
+
+  /**
+   * Starts a broker with extra broker properties layered over the defaults (for example a SASL listener).
+   */
+  public static EmbeddedKafkaBroker start(Path dataDir, Map<String, String> overrides) {
+    try {
+      Files.createDirectories(dataDir);
+      Path logDir = dataDir.resolve("logs");
+      Ports ports = Ports.loadOrChoose(dataDir.resolve("ports.properties"));
+      Properties props = brokerProperties(logDir, ports);
+      props.putAll(overrides);
+      formatOnce(dataDir, logDir, props);
+
+      long started = System.nanoTime();
+      KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+      server.startup();
+      String bootstrap = HOST + ":" + ports.broker;
+      EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, bootstrap, dataDir);
+      broker.awaitReady();
+      LOG.info("embedded Kafka broker ready at {} in {} ms (data in {})", bootstrap,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), dataDir.toAbsolutePath());
+      return broker;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare the embedded broker's data directory " + dataDir, e);
+    }
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  @Override
+  public void close() {
+    LOG.info("stopping embedded Kafka broker at {}", bootstrapServers);
+    server.shutdown();
+    server.awaitShutdown();
+  }
+
+  private void awaitReady() {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      while (true) {
+        try {
+          if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+            return;
+          }
+        } catch (Exception e) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("embedded broker did not become ready within " + READY_TIMEOUT, e);
+          }
+        }
+      }
+    }
+  }
+
+  private static Properties brokerProperties(Path logDir, Ports ports) {
+    Properties p = new Properties();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", "1");
+    p.put("controller.quorum.voters", "1@" + HOST + ":" + ports.controller);
+    p.put("listeners", "PLAINTEXT://" + HOST + ":" + ports.broker + ",CONTROLLER://" + HOST + ":" + ports.controller);
+    p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + ports.broker);
+    p.put("controller.listener.names", "CONTROLLER");
+    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("log.dirs", logDir.toAbsolutePath().toString());
+    // One node: every internal topic has a single replica.
+    p.put("offsets.topic.replication.factor", "1");
+    p.put("offsets.topic.num.partitions", "6");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("transaction.state.log.num.partitions", "6");
+    p.put("share.coordinator.state.topic.replication.factor", "1");
+    p.put("share.coordinator.state.topic.min.isr", "1");
+    p.put("group.initial.rebalance.delay.ms", "0");
+    p.put("auto.create.topics.enable", "false");
+    // The default 128 MiB dedupe buffer is far more than a demo's compacted topics need.
+    p.put("log.cleaner.dedupe.buffer.size", "16777216");
+    return p;
+  }
+
+  private static void formatOnce(Path dataDir, Path logDir, Properties props) throws IOException {
+    if (Files.exists(logDir.resolve("meta.properties"))) {
+      return;
+    }
+    Path config = dataDir.resolve("server.properties");
+    try (OutputStream out = Files.newOutputStream(config)) {
+      props.store(out, "embedded LabelStream broker, written for kafka-storage format");
+    }
+    String clusterId = Uuid.randomUuid().toString();
+    PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+    int rc = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", config.toString()}, quiet);
+    if (rc != 0) {
+      throw new IllegalStateException("kafka-storage format failed with exit code " + rc + " for " + logDir);
+    }
+  }
+
+  /** The broker and controller ports, kept in the data directory so a restarted demo keeps its address. */
+  private record Ports(int broker, int controller) {
+
+    static Ports loadOrChoose(Path file) throws IOException {
+      if (Files.exists(file)) {
+        Properties saved = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+          saved.load(in);
+        }
+        Ports previous = new Ports(Integer.parseInt(saved.getProperty("broker")), Integer.parseInt(saved.getProperty("controller")));
+        if (isFree(previous.broker) && isFree(previous.controller)) {
+          return previous;
+        }
+      }
+      Ports chosen = new Ports(freePort(), freePort());
+      Properties toSave = new Properties();
+      toSave.setProperty("broker", Integer.toString(chosen.broker));
+      toSave.setProperty("controller", Integer.toString(chosen.controller));
+      try (OutputStream out = Files.newOutputStream(file)) {
+        toSave.store(out, "ports of the embedded broker");
+      }
+      return chosen;
+    }
+
+    private static boolean isFree(int port) {
+      try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(HOST))) {
+        socket.setReuseAddress(true);
+        return true;
+      } catch (IOException e) {
+        return false;
+      }
+    }
+
+    private static int freePort() throws IOException {
+      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+        return socket.getLocalPort();
+      }
+    }
+  }
+}

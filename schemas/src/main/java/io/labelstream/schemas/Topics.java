@@ -1,0 +1,50 @@
+package io.labelstream.schemas;
+
+import io.labelstream.schemas.avro.DeadLetter;
+import io.labelstream.schemas.avro.Frame;
+import io.labelstream.schemas.avro.Label;
+import io.labelstream.schemas.avro.Prediction;
+import io.labelstream.schemas.avro.ReviewRequest;
+import io.labelstream.schemas.avro.ReviewResult;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The one registry of LabelStream topics. Every record is keyed by frameId, so everything about one frame lives
+ * in one partition, in order. A breaking schema change is a new topic version; a compatible one is a new schema.
+ */
+public final class Topics {
+
+  private static final Serde<String> FRAME_ID = Serdes.String();
+
+  public static final Topic<String, Frame> FRAMES =
+      new Topic<>("frames.v1", FRAME_ID, AvroSerde.of(Frame.class), false, true);
+  public static final Topic<String, Prediction> PREDICTIONS =
+      new Topic<>("predictions.v1", FRAME_ID, AvroSerde.of(Prediction.class), false, false);
+  public static final Topic<String, ReviewRequest> REVIEW_REQUESTS =
+      new Topic<>("review.requests.v1", FRAME_ID, AvroSerde.of(ReviewRequest.class), false, true);
+  public static final Topic<String, ReviewResult> REVIEW_RESULTS =
+      new Topic<>("review.results.v1", FRAME_ID, AvroSerde.of(ReviewResult.class), false, false);
+  public static final Topic<String, Label> LABELS =
+      new Topic<>("labels.v1", FRAME_ID, AvroSerde.of(Label.class), true, false);
+
+  /** Dead letters of the inference stage (it consumes frames). They keep the original frame bytes. */
+  public static final Topic<String, DeadLetter> FRAMES_DLQ = deadLetters(FRAMES);
+  /** Dead letters of the review stage (it consumes review requests). */
+  public static final Topic<String, DeadLetter> REVIEW_REQUESTS_DLQ = deadLetters(REVIEW_REQUESTS);
+
+  private Topics() {}
+
+  public static List<Topic<?, ?>> all() {
+    return List.of(FRAMES, PREDICTIONS, REVIEW_REQUESTS, REVIEW_RESULTS, LABELS, FRAMES_DLQ, REVIEW_REQUESTS_DLQ);
+  }
+
+  public static List<Topic<String, DeadLetter>> deadLetterTopics() {
+    return List.of(FRAMES_DLQ, REVIEW_REQUESTS_DLQ);
+  }
+
+  private static Topic<String, DeadLetter> deadLetters(Topic<?, ?> source) {
+    return new Topic<>(source.name() + ".dlq", FRAME_ID, AvroSerde.of(DeadLetter.class), false, source.carriesImages());
+  }
+}

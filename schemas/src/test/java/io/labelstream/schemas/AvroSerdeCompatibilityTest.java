@@ -1,0 +1,108 @@
+package io.labelstream.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.labelstream.schemas.avro.Label;
+import io.labelstream.schemas.avro.LabelSource;
+import java.time.Instant;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class AvroSerdeCompatibilityTest {
+
+  private static final Schema V1 = new Schema.Parser().parse("""
+      {"type": "record", "name": "Reading", "namespace": "io.labelstream.test",
+       "fields": [{"name": "frameId", "type": "string"}, {"name": "score", "type": "double"}]}
+      """);
+  private static final Schema V2 = new Schema.Parser().parse("""
+      {"type": "record", "name": "Reading", "namespace": "io.labelstream.test",
+       "fields": [{"name": "frameId", "type": "string"}, {"name": "score", "type": "double"},
+                  {"name": "note", "type": ["null", "string"], "default": null}]}
+      """);
+
+  /** Both sides know both writer schemas, as a store holding the schema history does. */
+  private final KnownSchemas store = new KnownSchemas().register(V1).register(V2);
+
+  @Test
+  void shouldReadRecordWrittenWithV1UsingV2ReaderAndFillTheDefault() {
+    GenericRecord written = new GenericData.Record(V1);
+    written.put("frameId", "f-1");
+    written.put("score", 0.75);
+    byte[] bytes = AvroSerde.generic(V1, store).serialize("t", written);
+
+    GenericRecord read = (GenericRecord) AvroSerde.generic(V2, store).deserialize("t", bytes);
+
+    assertThat(read.getSchema()).isEqualTo(V2);
+    assertThat(read.get("frameId")).hasToString("f-1");
+    assertThat(read.get("score")).isEqualTo(0.75);
+    assertThat(read.get("note")).isNull();
+  }
+
+  @Test
+  void shouldReadRecordWrittenWithV2UsingV1ReaderAndDropTheNewField() {
+    GenericRecord written = new GenericData.Record(V2);
+    written.put("frameId", "f-2");
+    written.put("score", 0.5);
+    written.put("note", "added in v2");
+    byte[] bytes = AvroSerde.generic(V2, store).serialize("t", written);
+
+    GenericRecord read = (GenericRecord) AvroSerde.generic(V1, store).deserialize("t", bytes);
+
+    assertThat(read.getSchema()).isEqualTo(V1);
+    assertThat(read.get("frameId")).hasToString("f-2");
+    assertThat(read.get("score")).isEqualTo(0.5);
+    assertThat(read.getSchema().getField("note")).isNull();
+  }
+
+  @Test
+  void shouldRejectRecordWhoseWriterSchemaIsUnknownWithAClearMessage() {
+    GenericRecord written = new GenericData.Record(V2);
+    written.put("frameId", "f-3");
+    written.put("score", 0.1);
+    written.put("note", null);
+    byte[] bytes = AvroSerde.generic(V2, new KnownSchemas().register(V2)).serialize("t", written);
+
+    AvroSerde<Object> readerWithoutV2 = AvroSerde.generic(V1, new KnownSchemas().register(V1));
+
+    assertThatThrownBy(() -> readerWithoutV2.deserialize("t", bytes))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("unknown schema");
+  }
+
+  @Test
+  void shouldRejectBytesThatAreNotSingleObjectEncoded() {
+    assertThatThrownBy(() -> Topics.LABELS.valueSerde().deserializer().deserialize("labels.v1", new byte[] {1, 2, 3, 4}))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("labels.v1");
+  }
+
+  @Test
+  void shouldRoundTripGeneratedRecordsThroughTheTopicRegistry() {
+    Label label = Label.newBuilder()
+        .setFrameId("f-4")
+        .setLabel("Bag")
+        .setClassIndex(8)
+        .setSource(LabelSource.HUMAN)
+        .setReviewerIds(List.of("ada"))
+        .setLabelledAt(Instant.ofEpochMilli(1_700_000_000_000L))
+        .build();
+
+    byte[] bytes = Topics.LABELS.valueSerde().serializer().serialize("labels.v1", label);
+
+    assertThat(bytes[0]).isEqualTo((byte) 0xC3);
+    assertThat(bytes[1]).isEqualTo((byte) 0x01);
+    assertThat(Topics.LABELS.valueSerde().deserializer().deserialize("labels.v1", bytes)).isEqualTo(label);
+  }
+
+  @Test
+  void shouldGiveTheSameFrameIdForTheSameDeviceAndIdempotencyKeyOnly() {
+    assertThat(FrameIds.forIdempotencyKey("car-1", "k-1")).isEqualTo(FrameIds.forIdempotencyKey("car-1", "k-1"));
+    assertThat(FrameIds.forIdempotencyKey("car-1", "k-1")).isNotEqualTo(FrameIds.forIdempotencyKey("car-2", "k-1"));
+    assertThat(FrameIds.random()).isNotEqualTo(FrameIds.random());
+  }
+}
