@@ -1,0 +1,39 @@
+package io.labelstream.kafka.embedded;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Test helper: every committed record a topic holds right now, read without a consumer group. */
+public final class TopicRecords {
+
+  private TopicRecords() {}
+
+  public static List<ConsumerRecord<String, byte[]>> readAll(String bootstrapServers, String topic) {
+    Map<String, Object> config = Map.of("bootstrap.servers", bootstrapServers, "isolation.level", "read_committed",
+        "max.partition.fetch.bytes", 64 * 1024 * 1024, "fetch.max.bytes", 64 * 1024 * 1024);
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toList());
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("could not read " + topic + " to its end within 30 s");
+        }
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+      return records;
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package io.labelstream.inference.config;
+
+import io.labelstream.platform.config.Env;
+import io.labelstream.platform.http.HttpSettings;
+import io.labelstream.platform.kafka.KafkaSettings;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Everything the inference worker reads from its environment, once, at start-up.
+ *
+ * @param threshold routing threshold on the routing score (ROUTING_THRESHOLD): at or above it a frame is labelled by
+ *     the model, below it a person reviews it
+ * @param modelPath an .onnx file with its .card.json beside it (MODEL_PATH); empty means the bundled model
+ * @param groupId consumer group shared by all workers (INFERENCE_GROUP_ID)
+ * @param instanceId this worker's name, part of its transactional id (INFERENCE_INSTANCE_ID)
+ * @param maxBatch most frames per poll and per model call (INFERENCE_MAX_BATCH)
+ * @param intraOpThreads ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose (INFERENCE_INTRA_OP_THREADS)
+ */
+public record InferenceConfig(
+    HttpSettings http,
+    KafkaSettings kafka,
+    double threshold,
+    Optional<Path> modelPath,
+    String groupId,
+    String instanceId,
+    int maxBatch,
+    int intraOpThreads) {
+
+  public static InferenceConfig from(Env env) {
+    return new InferenceConfig(
+        HttpSettings.from(env, "INFERENCE_PORT", 8082),
+        KafkaSettings.from(env),
+        env.doubleIn("ROUTING_THRESHOLD", 0.9, 0.0, 1.0),
+        env.optional("MODEL_PATH").map(Path::of),
+        env.string("INFERENCE_GROUP_ID", "labelstream-inference"),
+        env.string("INFERENCE_INSTANCE_ID", "worker-" + UUID.randomUUID().toString().substring(0, 8)),
+        env.intIn("INFERENCE_MAX_BATCH", 64, 1, 4096),
+        env.intIn("INFERENCE_INTRA_OP_THREADS", 0, 0, 256));
+  }
+}

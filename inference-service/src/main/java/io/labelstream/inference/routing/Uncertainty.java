@@ -1,0 +1,51 @@
+package io.labelstream.inference.routing;
+
+import io.labelstream.inference.model.ModelOutput;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.stream.IntStream;
+
+/**
+ * Uncertainty scores of one prediction, all computed from the ensemble's probabilities.
+ *
+ * @param ranked class indices, most probable first
+ * @param maxProbability top-1 mean probability; the routing score (measured on the bundled model, it separates
+ *     right from wrong answers better than entropy or margin, and much better than mutual information alone)
+ * @param margin top-1 minus top-2 mean probability
+ * @param entropy entropy of the mean distribution, nats
+ * @param mutualInformation entropy of the mean minus the members' mean entropy (BALD), nats: how much the members
+ *     disagree
+ */
+public record Uncertainty(int[] ranked, double maxProbability, double margin, double entropy, double mutualInformation) {
+
+  public static Uncertainty of(ModelOutput output) {
+    float[] mean = output.meanProbs();
+    int[] ranked = IntStream.range(0, mean.length).boxed()
+        .sorted(Comparator.comparingDouble((Integer i) -> mean[i]).reversed())
+        .mapToInt(Integer::intValue).toArray();
+    double top = mean[ranked[0]];
+    double second = ranked.length > 1 ? mean[ranked[1]] : 0.0;
+    double entropyOfMean = entropy(mean);
+    double meanMemberEntropy = Arrays.stream(output.memberProbs()).mapToDouble(Uncertainty::entropy).average().orElse(entropyOfMean);
+    return new Uncertainty(ranked, top, top - second, entropyOfMean, Math.max(0.0, entropyOfMean - meanMemberEntropy));
+  }
+
+  /** The single score compared with the routing threshold. */
+  public double score() {
+    return maxProbability;
+  }
+
+  public int predictedClass() {
+    return ranked[0];
+  }
+
+  static double entropy(float[] p) {
+    double h = 0;
+    for (float v : p) {
+      if (v > 0) {
+        h -= v * Math.log(v);
+      }
+    }
+    return h;
+  }
+}

@@ -1,0 +1,61 @@
+package io.labelstream.inference.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.labelstream.inference.Samples;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+class FrameDecoderTest {
+
+  private final FrameDecoder decoder = new FrameDecoder(28, 28);
+
+  @Test
+  void shouldKeepTheExactGreyValuesOfAModelSizedPng() throws IOException {
+    byte[] png = Samples.png(0);
+    BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+    int[] expected = image.getRaster().getSamples(0, 0, 28, 28, 0, (int[]) null);
+
+    float[] pixels = decoder.decode(png);
+
+    assertThat(pixels).hasSize(784);
+    for (int i = 0; i < expected.length; i++) {
+      assertThat(pixels[i]).isEqualTo((float) expected[i]);
+    }
+    assertThat(pixels).contains(0f);
+  }
+
+  @Test
+  void shouldScaleALargerColourImageDownByAreaAveraging() throws IOException {
+    float[] original = decoder.decode(Samples.png(1));
+    BufferedImage big = new BufferedImage(56, 56, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 56; y++) {
+      for (int x = 0; x < 56; x++) {
+        int v = (int) original[(y / 2) * 28 + x / 2];
+        big.setRGB(x, y, (v << 16) | (v << 8) | v);
+      }
+    }
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    ImageIO.write(big, "png", png);
+
+    float[] scaled = decoder.decode(png.toByteArray());
+
+    for (int i = 0; i < original.length; i++) {
+      assertThat(scaled[i]).isCloseTo(original[i], org.assertj.core.data.Offset.offset(0.51f));
+    }
+  }
+
+  @Test
+  void shouldRefuseBytesThatAreNotAnImage() {
+    byte[] corrupt = Arrays.copyOf(Samples.png(2), 40);
+    assertThatThrownBy(() -> decoder.decode(corrupt)).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> decoder.decode("plain text".getBytes())).isInstanceOf(IOException.class)
+        .hasMessageContaining("not a PNG or JPEG");
+  }
+}

@@ -1,0 +1,148 @@
+package io.labelstream.inference.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.labelstream.inference.InferenceService;
+import io.labelstream.inference.Samples;
+import io.labelstream.inference.config.InferenceConfig;
+import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
+import io.labelstream.kafka.embedded.TopicRecords;
+import io.labelstream.platform.config.Env;
+import io.labelstream.schemas.FleetFrameProducer;
+import io.labelstream.schemas.Topic;
+import io.labelstream.schemas.Topics;
+import io.labelstream.schemas.avro.DeadLetter;
+import io.labelstream.schemas.avro.Frame;
+import io.labelstream.schemas.avro.Label;
+import io.labelstream.schemas.avro.LabelSource;
+import io.labelstream.schemas.avro.Prediction;
+import io.labelstream.schemas.avro.ReviewReason;
+import io.labelstream.schemas.avro.ReviewRequest;
+import io.labelstream.schemas.avro.Route;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The real worker with the real model on a real broker, fed by a fleet that produces to Kafka directly. */
+class InferenceWorkerIT {
+
+  @RegisterExtension
+  static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
+  private static InferenceService inference;
+  private static FleetFrameProducer fleet;
+
+  @BeforeAll
+  static void start() {
+    inference = InferenceService.start(InferenceConfig.from(new Env(Map.of(
+        "KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers(),
+        "HTTP_HOST", "127.0.0.1",
+        "INFERENCE_PORT", "0",
+        "ROUTING_THRESHOLD", "0.9"))));
+    fleet = new FleetFrameProducer(Map.of("bootstrap.servers", KAFKA.bootstrapServers()));
+  }
+
+  @AfterAll
+  static void stop() {
+    fleet.close();
+    inference.close();
+  }
+
+  @Test
+  void shouldPredictEveryFrameAFleetProducesAndRouteEachExactlyOneWay() throws Exception {
+    List<String> frameIds = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      frameIds.add(fleet.send("robot-7", "arm", "it-frame-" + i, "image/png", Samples.png(i), 28, 28));
+    }
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> values(Topics.PREDICTIONS).stream()
+        .map(Prediction::getFrameId).filter(frameIds::contains).distinct().count() == frameIds.size());
+
+    List<Prediction> predictions = values(Topics.PREDICTIONS).stream().filter(p -> frameIds.contains(p.getFrameId())).toList();
+    List<Label> labels = values(Topics.LABELS).stream().filter(l -> frameIds.contains(l.getFrameId())).toList();
+    List<ReviewRequest> reviews = values(Topics.REVIEW_REQUESTS).stream().filter(r -> frameIds.contains(r.getFrameId())).toList();
+    assertThat(predictions).hasSize(frameIds.size());
+    assertThat(labels.size() + reviews.size()).isEqualTo(frameIds.size());
+    assertThat(labels).extracting(Label::getFrameId).doesNotContainAnyElementsOf(reviews.stream().map(ReviewRequest::getFrameId).toList());
+    for (Prediction p : predictions) {
+      assertThat(p.getTopK()).hasSize(3);
+      assertThat(p.getTopK().get(0).getProbability()).isEqualTo(p.getMaxProbability());
+      assertThat(p.getMargin()).isBetween(0.0, 1.0);
+      assertThat(p.getEntropy()).isGreaterThanOrEqualTo(0.0);
+      assertThat(p.getMutualInformation()).isGreaterThanOrEqualTo(0.0);
+      assertThat(p.getThreshold()).isEqualTo(0.9);
+      assertThat(p.getRoute()).isEqualTo(p.getScore() >= 0.9 ? Route.MODEL_LABEL : Route.REVIEW);
+    }
+    assertThat(labels).allSatisfy(l -> {
+      assertThat(l.getSource()).isEqualTo(LabelSource.MODEL);
+      assertThat(l.getConfidence()).isGreaterThanOrEqualTo(0.9);
+    });
+    assertThat(reviews).allSatisfy(r -> {
+      assertThat(r.getReason()).isEqualTo(ReviewReason.LOW_CONFIDENCE);
+      assertThat(r.getPrediction().getScore()).isLessThan(0.9);
+      assertThat(r.getImage().remaining()).isPositive();
+    });
+    long correct = labels.stream().filter(l -> l.getClassIndex() == Samples.trueClass(frameIds.indexOf(l.getFrameId()))).count();
+    assertThat((double) correct / labels.size()).isGreaterThan(0.9);
+  }
+
+  @Test
+  void shouldDeadLetterACorruptImageWithItsReasonAndGoOnLabellingTheNextFrame() throws Exception {
+    byte[] corrupt = Arrays.copyOf(Samples.png(100), 30);
+    Frame bad = FleetFrameProducer.frame("car-13", null, "corrupt-1", "image/png", corrupt, 28, 28, null);
+    fleet.send(bad);
+    String good = fleet.send("car-13", null, "good-after-corrupt", "image/png", Samples.png(101), 28, 28);
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> values(Topics.PREDICTIONS).stream().anyMatch(p -> p.getFrameId().equals(good)));
+    await().atMost(Duration.ofSeconds(10)).until(() -> values(Topics.FRAMES_DLQ).stream().anyMatch(d -> bad.getFrameId().equals(d.getKey())));
+
+    DeadLetter letter = values(Topics.FRAMES_DLQ).stream().filter(d -> bad.getFrameId().equals(d.getKey())).findFirst().orElseThrow();
+    assertThat(letter.getStage()).isEqualTo("inference");
+    assertThat(letter.getReason()).startsWith("cannot decode frame");
+    assertThat(letter.getSourceTopic()).isEqualTo("frames.v1");
+    assertThat(letter.getOriginal().remaining()).isPositive();
+    assertThat(values(Topics.PREDICTIONS)).noneMatch(p -> p.getFrameId().equals(bad.getFrameId()));
+  }
+
+  @Test
+  void shouldDeadLetterBytesThatAreNotAFrameRecord() throws Exception {
+    try (var raw = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()),
+        new StringSerializer(), new ByteArraySerializer())) {
+      raw.send(new ProducerRecord<>(Topics.FRAMES.name(), "garbage-1", "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8))).get();
+    }
+    String good = fleet.send("car-14", null, "good-after-garbage", "image/png", Samples.png(102), 28, 28);
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> values(Topics.FRAMES_DLQ).stream().anyMatch(d -> "garbage-1".equals(d.getKey())));
+    await().atMost(Duration.ofSeconds(30)).until(() -> values(Topics.PREDICTIONS).stream().anyMatch(p -> p.getFrameId().equals(good)));
+    DeadLetter letter = values(Topics.FRAMES_DLQ).stream().filter(d -> "garbage-1".equals(d.getKey())).findFirst().orElseThrow();
+    assertThat(letter.getReason()).contains("not Avro single-object encoded");
+  }
+
+  @Test
+  void shouldScaleDownAndLabelALargeCameraJpeg() throws Exception {
+    java.awt.image.BufferedImage big = new java.awt.image.BufferedImage(1920, 1080, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.io.ByteArrayOutputStream jpeg = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(big, "jpeg", jpeg);
+    String frameId = fleet.send("car-15", null, "big-jpeg", "image/jpeg", jpeg.toByteArray(), 1920, 1080);
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> values(Topics.PREDICTIONS).stream().anyMatch(p -> p.getFrameId().equals(frameId)));
+  }
+
+  private static <V> List<V> values(Topic<String, V> topic) {
+    return TopicRecords.readAll(KAFKA.bootstrapServers(), topic.name()).stream()
+        .map(r -> topic.valueSerde().deserializer().deserialize(topic.name(), r.value()))
+        .toList();
+  }
+}

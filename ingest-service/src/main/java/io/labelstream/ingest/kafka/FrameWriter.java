@@ -1,0 +1,82 @@
+package io.labelstream.ingest.kafka;
+
+import io.labelstream.ingest.config.IngestConfig;
+import io.labelstream.schemas.Topics;
+import io.labelstream.schemas.avro.Frame;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/**
+ * Writes accepted frames to {@code frames.v1} with acks=all and an idempotent producer.
+ *
+ * <p>Back-pressure is a fixed budget of bytes waiting for Kafka: a write that does not fit is refused at once
+ * ({@link #tryWrite} returns null) so the caller answers 503 instead of queueing without bound.
+ */
+public final class FrameWriter implements AutoCloseable {
+
+  private final KafkaProducer<String, Frame> producer;
+  private final Semaphore inFlightBytes;
+  private final int budget;
+
+  public FrameWriter(IngestConfig config) {
+    Map<String, Object> props = new HashMap<>(config.kafka().clientConfig());
+    int timeoutMs = (int) config.produceTimeout().toMillis();
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, config.kafka().frameLimits().maxRecordBytes());
+    props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, config.maxInFlightBytes() + config.kafka().frameLimits().maxRecordBytes());
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
+    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(500, timeoutMs - 100));
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs);
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, "labelstream-ingest");
+    this.producer = new KafkaProducer<>(props, Topics.FRAMES.keySerde().serializer(), Topics.FRAMES.valueSerde().serializer());
+    this.budget = (int) Math.min(Integer.MAX_VALUE, config.maxInFlightBytes());
+    this.inFlightBytes = new Semaphore(budget);
+  }
+
+  /**
+   * Starts writing a frame; the future completes when Kafka acknowledged it (or failed for good).
+   *
+   * @return null when the in-flight budget is spent and the caller should answer 503
+   */
+  public CompletableFuture<RecordMetadata> tryWrite(Frame frame, Duration waitForBudget) throws InterruptedException {
+    int cost = Math.min(budget, frame.getImage().remaining() + 512);
+    if (!inFlightBytes.tryAcquire(cost, waitForBudget.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      return null;
+    }
+    CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
+    try {
+      producer.send(new ProducerRecord<>(Topics.FRAMES.name(), frame.getFrameId(), frame), (metadata, error) -> {
+        inFlightBytes.release(cost);
+        if (error != null) {
+          acked.completeExceptionally(error);
+        } else {
+          acked.complete(metadata);
+        }
+      });
+    } catch (RuntimeException e) {
+      // send() itself failed (metadata timeout, record too large): the callback will not run.
+      inFlightBytes.release(cost);
+      acked.completeExceptionally(e);
+    }
+    return acked;
+  }
+
+  /** Exposed so the service's metrics can bind the producer's own meters. */
+  public KafkaProducer<String, Frame> producer() {
+    return producer;
+  }
+
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(10));
+  }
+}

@@ -1,0 +1,59 @@
+package io.labelstream.ingest;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Random;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+
+/** Real images for tests: the bundled Fashion-MNIST samples, and JPEGs encoded here by the JDK. */
+final class TestImages {
+
+  private TestImages() {}
+
+  static Path samples() {
+    return Path.of(System.getProperty("labelstream.root", "..")).resolve("model/samples");
+  }
+
+  static byte[] samplePng(int index) {
+    try {
+      return Files.readAllBytes(samples().resolve(String.format("test-%05d.png", index)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A camera-sized noisy colour JPEG at top quality: several MiB, like a real high-resolution frame. */
+  static byte[] largeJpeg(int width, int height) {
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    Random random = new Random(42);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        image.setRGB(x, y, random.nextInt(0x1000000));
+      }
+    }
+    Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("jpeg");
+    ImageWriter writer = writers.next();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (MemoryCacheImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+      writer.setOutput(stream);
+      ImageWriteParam param = writer.getDefaultWriteParam();
+      param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+      param.setCompressionQuality(1.0f);
+      writer.write(null, new IIOImage(image, null, null), param);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      writer.dispose();
+    }
+    return out.toByteArray();
+  }
+}

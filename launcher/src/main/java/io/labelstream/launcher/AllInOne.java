@@ -1,0 +1,128 @@
+package io.labelstream.launcher;
+
+import io.labelstream.inference.InferenceService;
+import io.labelstream.inference.config.InferenceConfig;
+import io.labelstream.ingest.IngestService;
+import io.labelstream.ingest.config.IngestConfig;
+import io.labelstream.kafka.embedded.EmbeddedKafkaBroker;
+import io.labelstream.platform.config.Env;
+import io.labelstream.review.ReviewService;
+import io.labelstream.review.config.ReviewConfig;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * All of LabelStream in one JVM: an embedded broker (unless KAFKA_BOOTSTRAP_SERVERS names a cluster) and the
+ * three services, each on its own port as if deployed apart.
+ */
+public final class AllInOne implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AllInOne.class);
+
+  private final Optional<EmbeddedKafkaBroker> broker;
+  private final ReviewService review;
+  private final InferenceService inference;
+  private final IngestService ingest;
+  private final ReviewConfig reviewConfig;
+  private final String host;
+  private final String bootstrapServers;
+
+  private AllInOne(Optional<EmbeddedKafkaBroker> broker, ReviewService review, InferenceService inference,
+      IngestService ingest, ReviewConfig reviewConfig, String host, String bootstrapServers) {
+    this.broker = broker;
+    this.review = review;
+    this.inference = inference;
+    this.ingest = ingest;
+    this.reviewConfig = reviewConfig;
+    this.host = host;
+    this.bootstrapServers = bootstrapServers;
+  }
+
+  public static AllInOne start(Map<String, String> environment) {
+    Map<String, String> vars = new HashMap<>(environment);
+    // A local run listens on loopback unless told otherwise.
+    vars.putIfAbsent("HTTP_HOST", "127.0.0.1");
+    Env env = new Env(vars);
+    Path dataDir = Path.of(env.string("LABELSTREAM_DATA_DIR", "./data"));
+    Optional<EmbeddedKafkaBroker> broker = Optional.empty();
+    if (env.optional("KAFKA_BOOTSTRAP_SERVERS").isEmpty()) {
+      broker = Optional.of(EmbeddedKafkaBroker.start(dataDir.resolve("kafka")));
+      vars.put("KAFKA_BOOTSTRAP_SERVERS", broker.get().bootstrapServers());
+      env = new Env(vars);
+    }
+    ReviewService review = null;
+    InferenceService inference = null;
+    try {
+      ReviewConfig reviewConfig = ReviewConfig.from(env);
+      review = ReviewService.start(reviewConfig);
+      inference = InferenceService.start(InferenceConfig.from(env));
+      IngestService ingest = IngestService.start(IngestConfig.from(env));
+      AllInOne all = new AllInOne(broker, review, inference, ingest, reviewConfig, env.string("HTTP_HOST", "127.0.0.1"),
+          env.string("KAFKA_BOOTSTRAP_SERVERS", "?"));
+      all.printBanner(env);
+      return all;
+    } catch (RuntimeException e) {
+      if (inference != null) {
+        inference.close();
+      }
+      if (review != null) {
+        review.close();
+      }
+      broker.ifPresent(EmbeddedKafkaBroker::close);
+      throw e;
+    }
+  }
+
+  private void printBanner(Env env) {
+    String shownHost = "0.0.0.0".equals(host) ? "127.0.0.1" : host;
+    System.out.println();
+    System.out.println("LabelStream is running.");
+    System.out.println("  Kafka:       " + env.string("KAFKA_BOOTSTRAP_SERVERS", "?")
+        + broker.map(b -> " (embedded, data in " + b.dataDir().toAbsolutePath().normalize() + ")").orElse(""));
+    System.out.println("  Ingest:      POST " + ingestUrl() + "/v1/frames");
+    System.out.println("  Inference:   " + "http://" + shownHost + ":" + inference.port() + "/readyz");
+    System.out.println("  Review page: " + reviewUrl() + "/");
+    System.out.println("  Reviewer tokens" + (reviewConfig.tokensGenerated() ? " (generated; set REVIEW_TOKENS to choose)" : "")
+        + ": " + reviewConfig.tokensForDisplay());
+    System.out.println("Press Ctrl-C to stop.");
+    System.out.println();
+  }
+
+  public String ingestUrl() {
+    return "http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + ingest.port();
+  }
+
+  public String reviewUrl() {
+    return "http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + review.port();
+  }
+
+  public String inferenceUrl() {
+    return "http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + inference.port();
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** A token the demo and tests can act with (the first one configured). */
+  public String anyToken() {
+    return reviewConfig.tokens().keySet().iterator().next();
+  }
+
+  public ReviewConfig reviewConfig() {
+    return reviewConfig;
+  }
+
+  @Override
+  public void close() {
+    LOG.info("stopping services");
+    ingest.close();
+    inference.close();
+    review.close();
+    broker.ifPresent(EmbeddedKafkaBroker::close);
+  }
+}

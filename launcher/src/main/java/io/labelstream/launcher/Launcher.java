@@ -1,0 +1,66 @@
+package io.labelstream.launcher;
+
+import io.labelstream.inference.InferenceService;
+import io.labelstream.ingest.IngestService;
+import io.labelstream.platform.config.ConfigException;
+import io.labelstream.review.ReviewService;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The {@code ./labelstream} command: {@code up} runs everything in one JVM (with an embedded broker unless
+ * KAFKA_BOOTSTRAP_SERVERS is set), {@code demo} also posts the bundled sample frames, and {@code ingest},
+ * {@code inference} and {@code review} run one service alone against an existing Kafka, as it is deployed.
+ */
+public final class Launcher {
+
+  private static final String USAGE = """
+      usage: ./labelstream <command>
+        up          embedded Kafka (unless KAFKA_BOOTSTRAP_SERVERS is set) and all three services, in the foreground
+        demo        the same, then post the bundled sample frames as a fleet would and print a summary
+                    (--exit: stop after the summary instead of staying up for reviewers)
+        ingest      the ingest service alone (needs KAFKA_BOOTSTRAP_SERVERS)
+        inference   the inference service alone (needs KAFKA_BOOTSTRAP_SERVERS)
+        review      the review service alone (needs KAFKA_BOOTSTRAP_SERVERS)
+      Settings are environment variables; see README.md.""";
+
+  private Launcher() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0) {
+      System.err.println(USAGE);
+      System.exit(2);
+    }
+    String command = args[0].toLowerCase(Locale.ROOT);
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    try {
+      switch (command) {
+        case "up" -> runUntilStopped(AllInOne.start(System.getenv()));
+        case "demo" -> Demo.run(System.getenv(), Arrays.asList(rest).contains("--exit"));
+        case "ingest" -> IngestService.main(rest);
+        case "inference" -> InferenceService.main(rest);
+        case "review" -> ReviewService.main(rest);
+        case "help", "-h", "--help" -> System.out.println(USAGE);
+        default -> {
+          System.err.println("unknown command '" + args[0] + "'\n" + USAGE);
+          System.exit(2);
+        }
+      }
+    } catch (ConfigException e) {
+      System.err.println("configuration error: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  /** Blocks until Ctrl-C; the shutdown hook stops the services, then the broker. */
+  static void runUntilStopped(AllInOne all) throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.out.println("\nstopping LabelStream…");
+      all.close();
+      stopped.countDown();
+    }, "labelstream-shutdown"));
+    stopped.await();
+  }
+}

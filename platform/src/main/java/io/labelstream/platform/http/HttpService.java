@@ -1,0 +1,120 @@
+package io.labelstream.platform.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP side every service shares: JSON with ISO-8601 instants, {@code /healthz}, {@code /readyz},
+ * {@code /metrics}, request timing by route, and error answers as {@link ApiError} bodies.
+ */
+public final class HttpService implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpService.class);
+
+  private final Javalin app;
+  private final String name;
+
+  private HttpService(String name, Javalin app) {
+    this.name = name;
+    this.app = app;
+  }
+
+  /**
+   * Starts a server on {@code host:port} (port 0 picks a free one).
+   *
+   * @param routes registers the service's own endpoints
+   * @param maxRequestBytes largest request body Jetty will read
+   */
+  public static HttpService start(String name, String host, int port, long maxRequestBytes,
+      PrometheusMeterRegistry registry, List<ReadinessCheck> readiness, Consumer<Javalin> routes,
+      Consumer<JavalinConfig> extraConfig) {
+    Javalin app = Javalin.create(config -> {
+      config.showJavalinBanner = false;
+      config.http.maxRequestSize = maxRequestBytes;
+      config.jsonMapper(new JavalinJackson(objectMapper(), false));
+      config.requestLogger.http((ctx, ms) -> Timer.builder("http.server.requests")
+          .description("HTTP requests by route, method and status")
+          .tag("method", ctx.method().name())
+          .tag("route", route(ctx))
+          .tag("status", Integer.toString(ctx.statusCode()))
+          .register(registry)
+          .record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS));
+      extraConfig.accept(config);
+    });
+
+    app.get("/healthz", ctx -> ctx.json(Map.of("status", "up", "service", name)));
+    app.get("/readyz", ctx -> {
+      Map<String, Boolean> checks = new LinkedHashMap<>();
+      readiness.forEach(check -> checks.put(check.name(), check.ready()));
+      boolean ready = checks.values().stream().allMatch(Boolean::booleanValue);
+      List<String> notReady = checks.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
+      ctx.status(ready ? 200 : 503).json(Map.of("ready", ready, "service", name, "checks", checks, "notReady", notReady));
+    });
+    app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+
+    app.exception(ApiException.class, (e, ctx) -> {
+      if (e.retryAfterSeconds() != null) {
+        ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
+      }
+      ctx.status(e.status()).json(e.body());
+    });
+    app.exception(Exception.class, (e, ctx) -> {
+      LOG.error("{}: unhandled error on {} {}", name, ctx.method(), ctx.path(), e);
+      ctx.status(500).json(new ApiError("internal_error", "the service failed to handle this request; see its log"));
+    });
+    app.error(404, ctx -> {
+      if (ctx.result() == null || ctx.result().isEmpty() || "Not Found".equals(ctx.result())) {
+        ctx.json(new ApiError("not_found", "no such resource: " + ctx.method() + " " + ctx.path()));
+      }
+    });
+    app.error(413, ctx -> {
+      if (ctx.result() == null || !ctx.result().startsWith("{")) {
+        ctx.json(new ApiError("payload_too_large", "the request body is larger than this service accepts"));
+      }
+    });
+
+    routes.accept(app);
+    app.start(host, port);
+    LOG.info("{} listening on http://{}:{}", name, host, app.port());
+    return new HttpService(name, app);
+  }
+
+  /** The route pattern for metrics; requests answered before reaching an endpoint (401, 404) share one tag. */
+  private static String route(io.javalin.http.Context ctx) {
+    try {
+      String path = ctx.endpointHandlerPath();
+      return path.isEmpty() ? "unmatched" : path;
+    } catch (IllegalStateException answeredBeforeEndpoint) {
+      return "unmatched";
+    }
+  }
+
+  public static ObjectMapper objectMapper() {
+    return new ObjectMapper()
+        .registerModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  @Override
+  public void close() {
+    LOG.info("{}: stopping HTTP server", name);
+    app.stop();
+  }
+}

@@ -1,0 +1,78 @@
+package io.labelstream.platform.kafka;
+
+import io.labelstream.platform.config.Env;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.clients.CommonClientConfigs;
+
+/**
+ * How every client of a service reaches Kafka: the bootstrap servers, TLS/SASL settings passed through unchanged,
+ * and the topic settings used when a service creates missing topics.
+ *
+ * @param bootstrapServers empty when the launcher is to start an embedded broker
+ * @param security client properties such as security.protocol and sasl.jaas.config
+ * @param topicPartitions partitions of topics created at start-up
+ * @param replicationFactor replication of topics created at start-up
+ * @param frameLimits size limits that follow the ingest limit
+ */
+public record KafkaSettings(
+    Optional<String> bootstrapServers,
+    Map<String, String> security,
+    int topicPartitions,
+    short replicationFactor,
+    FrameLimits frameLimits) {
+
+  private static final Map<String, String> SECURITY_VARIABLES = new LinkedHashMap<>();
+  private static final Set<String> SECRETS = Set.of("sasl.jaas.config", "ssl.truststore.password",
+      "ssl.keystore.password", "ssl.key.password");
+
+  static {
+    SECURITY_VARIABLES.put("KAFKA_SECURITY_PROTOCOL", "security.protocol");
+    SECURITY_VARIABLES.put("KAFKA_SASL_MECHANISM", "sasl.mechanism");
+    SECURITY_VARIABLES.put("KAFKA_SASL_JAAS_CONFIG", "sasl.jaas.config");
+    SECURITY_VARIABLES.put("KAFKA_SSL_TRUSTSTORE_LOCATION", "ssl.truststore.location");
+    SECURITY_VARIABLES.put("KAFKA_SSL_TRUSTSTORE_PASSWORD", "ssl.truststore.password");
+    SECURITY_VARIABLES.put("KAFKA_SSL_KEYSTORE_LOCATION", "ssl.keystore.location");
+    SECURITY_VARIABLES.put("KAFKA_SSL_KEYSTORE_PASSWORD", "ssl.keystore.password");
+    SECURITY_VARIABLES.put("KAFKA_SSL_KEY_PASSWORD", "ssl.key.password");
+  }
+
+  public KafkaSettings {
+    security = Map.copyOf(security);
+  }
+
+  public static KafkaSettings from(Env env) {
+    Map<String, String> security = new HashMap<>();
+    SECURITY_VARIABLES.forEach((variable, property) -> env.optional(variable).ifPresent(v -> security.put(property, v)));
+    return new KafkaSettings(
+        env.optional("KAFKA_BOOTSTRAP_SERVERS"),
+        security,
+        env.intIn("KAFKA_TOPIC_PARTITIONS", 6, 1, 10_000),
+        (short) env.intIn("KAFKA_REPLICATION_FACTOR", 1, 1, 32),
+        FrameLimits.forIngestLimit(env.longIn("INGEST_MAX_BYTES", FrameLimits.DEFAULT_INGEST_MAX_BYTES, 1024, 512L * 1024 * 1024)));
+  }
+
+  /** The same settings pointed at a given cluster (the launcher uses it for the embedded broker). */
+  public KafkaSettings withBootstrapServers(String servers) {
+    return new KafkaSettings(Optional.of(servers), security, topicPartitions, replicationFactor, frameLimits);
+  }
+
+  /** Properties every producer, consumer and admin client of this service starts from. */
+  public Map<String, Object> clientConfig() {
+    Map<String, Object> config = new HashMap<>(security);
+    config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers.orElseThrow(
+        () -> new IllegalStateException("KAFKA_BOOTSTRAP_SERVERS is not set and no embedded broker was started")));
+    return config;
+  }
+
+  @Override
+  public String toString() {
+    Map<String, String> shown = new LinkedHashMap<>();
+    security.forEach((k, v) -> shown.put(k, SECRETS.contains(k) ? "[hidden]" : v));
+    return "KafkaSettings[bootstrapServers=" + bootstrapServers.orElse("(embedded)") + ", security=" + shown
+        + ", topicPartitions=" + topicPartitions + ", replicationFactor=" + replicationFactor + ", " + frameLimits + "]";
+  }
+}

@@ -1,0 +1,189 @@
+package io.labelstream.review.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.labelstream.platform.http.ApiException;
+import io.labelstream.review.auth.BearerAuth;
+import io.labelstream.review.auth.Reviewer;
+import io.labelstream.review.metrics.ReviewMetrics;
+import io.labelstream.review.queue.Claim;
+import io.labelstream.review.queue.ReviewTask;
+import io.labelstream.review.queue.TaskQueue;
+import io.labelstream.review.state.AnswerWriter;
+import io.labelstream.review.state.LabelStore;
+import io.labelstream.review.state.PipelineCounts;
+import io.labelstream.schemas.avro.Label;
+import io.labelstream.schemas.avro.LabelSource;
+import io.labelstream.schemas.avro.ReviewDecision;
+import io.labelstream.schemas.avro.ReviewResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.common.KafkaException;
+
+/** The reviewer API under {@code /v1}; every call needs a bearer token. */
+public final class ReviewApi {
+
+  private final TaskQueue queue;
+  private final AnswerWriter writer;
+  private final LabelStore labels;
+  private final PipelineCounts counts;
+  private final List<String> classes;
+  private final BooleanSupplier stateReady;
+  private final ReviewMetrics metrics;
+  private final Clock clock;
+
+  public ReviewApi(TaskQueue queue, AnswerWriter writer, LabelStore labels, PipelineCounts counts, List<String> classes,
+      BooleanSupplier stateReady, ReviewMetrics metrics, Clock clock) {
+    this.queue = queue;
+    this.writer = writer;
+    this.labels = labels;
+    this.counts = counts;
+    this.classes = List.copyOf(classes);
+    this.stateReady = stateReady;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  public void register(Javalin app, BearerAuth auth) {
+    app.before("/v1/*", auth::authenticate);
+    app.post("/v1/tasks/claim", this::claim);
+    app.post("/v1/tasks/{taskId}/submit", this::submit);
+    app.post("/v1/tasks/{taskId}/release", this::release);
+    app.get("/v1/frames/{frameId}/image", this::image);
+    app.get("/v1/labels/{frameId}", this::label);
+    app.get("/v1/stats", this::stats);
+    app.get("/v1/me", ctx -> ctx.json(BearerAuth.reviewer(ctx)));
+  }
+
+  private void claim(Context ctx) {
+    requireStateReady();
+    Reviewer reviewer = BearerAuth.reviewer(ctx);
+    Optional<Claim> claim = queue.claim(reviewer.name());
+    if (claim.isEmpty()) {
+      ctx.status(204);
+      return;
+    }
+    ReviewTask task = claim.get().task();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("taskId", task.taskId());
+    body.put("frameId", task.frameId());
+    body.put("imageUrl", "/v1/frames/" + task.frameId() + "/image");
+    body.put("suggestion", Map.of("label", task.suggestion(), "confidence", task.confidence()));
+    body.put("classes", classes);
+    body.put("leaseExpiresAt", claim.get().lease().expiresAt());
+    metrics.claimed();
+    ctx.json(body);
+  }
+
+  private void submit(Context ctx) {
+    requireStateReady();
+    Reviewer reviewer = BearerAuth.reviewer(ctx);
+    String taskId = ctx.pathParam("taskId");
+    String label = requestedLabel(ctx);
+    int classIndex = classes.indexOf(label);
+    if (classIndex < 0) {
+      throw new ApiException(400, "unknown_class", "'" + label + "' is not one of " + classes);
+    }
+    TaskQueue.Submitted submitted = queue.submit(taskId, reviewer.name(), label, (task, lease) -> {
+      Instant now = clock.instant();
+      ReviewResult result = ReviewResult.newBuilder()
+          .setTaskId(task.taskId())
+          .setFrameId(task.frameId())
+          .setReviewerId(reviewer.name())
+          .setLabel(label)
+          .setClassIndex(classIndex)
+          .setDecision(label.equals(task.suggestion()) ? ReviewDecision.ACCEPTED : ReviewDecision.CORRECTED)
+          .setTimeSpentMs(Duration.between(lease.claimedAt(), now).toMillis())
+          .setSubmittedAt(now)
+          .build();
+      Label human = Label.newBuilder()
+          .setFrameId(task.frameId())
+          .setLabel(label)
+          .setClassIndex(classIndex)
+          .setSource(LabelSource.HUMAN)
+          .setReviewerIds(List.of(reviewer.name()))
+          .setTaskId(task.taskId())
+          .setLabelledAt(now)
+          .build();
+      try {
+        writer.write(result, human);
+      } catch (KafkaException e) {
+        throw ApiException.unavailable("kafka_unavailable", "the answer could not be written: " + e.getMessage(), 5);
+      }
+      labels.put(human);
+      metrics.submitted(result.getDecision());
+      return result;
+    });
+    ReviewResult result = submitted.result();
+    ctx.json(Map.of("taskId", result.getTaskId(), "frameId", result.getFrameId(), "label", result.getLabel(),
+        "decision", result.getDecision().name(), "repeated", submitted.repeated()));
+  }
+
+  private void release(Context ctx) {
+    requireStateReady();
+    queue.release(ctx.pathParam("taskId"), BearerAuth.reviewer(ctx).name());
+    metrics.released();
+    ctx.json(Map.of("taskId", ctx.pathParam("taskId"), "released", true));
+  }
+
+  private void image(Context ctx) {
+    String frameId = ctx.pathParam("frameId");
+    ReviewTask task = queue.openTaskOfFrame(frameId).orElseThrow(() -> new ApiException(404, "image_not_found",
+        "no open review task holds the image of frame " + frameId));
+    ctx.contentType(task.contentType()).header("Cache-Control", "private, max-age=300").result(task.image());
+  }
+
+  private void label(Context ctx) {
+    String frameId = ctx.pathParam("frameId");
+    Label label = labels.get(frameId).orElseThrow(() -> new ApiException(404, "label_not_found",
+        "frame " + frameId + " has no label yet"));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("frameId", label.getFrameId());
+    body.put("label", label.getLabel());
+    body.put("source", label.getSource().name());
+    body.put("confidence", label.getConfidence());
+    body.put("modelVersion", label.getModelVersion());
+    body.put("reviewer", label.getReviewerIds().isEmpty() ? null : String.join(",", label.getReviewerIds()));
+    body.put("labelledAt", label.getLabelledAt());
+    ctx.json(body);
+  }
+
+  private void stats(Context ctx) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("framesSeen", counts.framesSeen());
+    body.put("modelLabelled", labels.modelLabelled());
+    body.put("queuedForReview", queue.openCount());
+    body.put("inReview", queue.leasedCount());
+    body.put("humanLabelled", labels.humanLabelled());
+    body.put("deadLettered", counts.deadLetteredCount());
+    body.put("stateReady", stateReady.getAsBoolean());
+    ctx.json(body);
+  }
+
+  private void requireStateReady() {
+    if (!stateReady.getAsBoolean()) {
+      throw ApiException.unavailable("not_ready", "the review queue is still being rebuilt from Kafka", 2);
+    }
+  }
+
+  private static String requestedLabel(Context ctx) {
+    JsonNode body;
+    try {
+      body = ctx.bodyAsClass(JsonNode.class);
+    } catch (Exception e) {
+      // Javalin rethrows Jackson's checked parse errors undeclared.
+      throw new ApiException(400, "invalid_body", "the body must be JSON like {\"label\": \"Bag\"}");
+    }
+    if (body == null || !body.hasNonNull("label") || !body.get("label").isTextual()) {
+      throw new ApiException(400, "invalid_body", "the body must be JSON like {\"label\": \"Bag\"}");
+    }
+    return body.get("label").asText();
+  }
+}

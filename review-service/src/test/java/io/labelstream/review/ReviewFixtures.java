@@ -1,0 +1,118 @@
+package io.labelstream.review;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labelstream.schemas.TaskIds;
+import io.labelstream.schemas.Topics;
+import io.labelstream.schemas.avro.ClassProbability;
+import io.labelstream.schemas.avro.Prediction;
+import io.labelstream.schemas.avro.ReviewReason;
+import io.labelstream.schemas.avro.ReviewRequest;
+import io.labelstream.schemas.avro.Route;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** Review requests as the inference worker writes them, and a small client for the review API. */
+public final class ReviewFixtures {
+
+  public static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private ReviewFixtures() {}
+
+  public static byte[] samplePng(int index) {
+    try {
+      return Files.readAllBytes(Path.of(System.getProperty("labelstream.root", "..")).resolve(
+          String.format("model/samples/test-%05d.png", index)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static ReviewRequest request(String frameId, String suggestion, double score, int sample) {
+    Prediction prediction = Prediction.newBuilder()
+        .setFrameId(frameId).setModelName("fashion-mnist-ensemble").setModelVersion("test")
+        .setClassIndex(4).setLabel(suggestion)
+        .setTopK(List.of(new ClassProbability(4, suggestion, score)))
+        .setMaxProbability(score).setMargin(score / 2).setEntropy(1.0).setMutualInformation(0.1)
+        .setScore(score).setThreshold(0.9).setRoute(Route.REVIEW).setPredictedAt(Instant.now())
+        .build();
+    return ReviewRequest.newBuilder()
+        .setTaskId(TaskIds.of(frameId, ReviewReason.LOW_CONFIDENCE))
+        .setFrameId(frameId).setReason(ReviewReason.LOW_CONFIDENCE).setPriority(1 - score)
+        .setPrediction(prediction).setContentType("image/png").setImage(ByteBuffer.wrap(samplePng(sample)))
+        .setRequestedAt(Instant.now())
+        .build();
+  }
+
+  public static String newFrameId() {
+    return UUID.randomUUID().toString();
+  }
+
+  public static void produce(String bootstrapServers, ReviewRequest... requests) throws Exception {
+    try (KafkaProducer<String, ReviewRequest> producer = new KafkaProducer<>(
+        Map.<String, Object>of("bootstrap.servers", bootstrapServers, "max.request.size", 11 * 1024 * 1024),
+        Topics.REVIEW_REQUESTS.keySerde().serializer(), Topics.REVIEW_REQUESTS.valueSerde().serializer())) {
+      for (ReviewRequest request : requests) {
+        producer.send(new ProducerRecord<>(Topics.REVIEW_REQUESTS.name(), request.getFrameId(), request)).get();
+      }
+    }
+  }
+
+  /** A client of one review service acting as one reviewer. */
+  public record Client(int port, String token) {
+
+    public HttpResponse<String> post(String path, String json) throws Exception {
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+          .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+      if (token != null) {
+        request.header("Authorization", "Bearer " + token);
+      }
+      if (json != null) {
+        request.header("Content-Type", "application/json");
+      }
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<byte[]> getBytes(String path) throws Exception {
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+      if (token != null) {
+        request.header("Authorization", "Bearer " + token);
+      }
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    public HttpResponse<String> get(String path) throws Exception {
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+      if (token != null) {
+        request.header("Authorization", "Bearer " + token);
+      }
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> claim() throws Exception {
+      return post("/v1/tasks/claim", null);
+    }
+
+    public HttpResponse<String> submit(String taskId, String label) throws Exception {
+      return post("/v1/tasks/" + taskId + "/submit", "{\"label\":\"" + label + "\"}");
+    }
+
+    public JsonNode json(HttpResponse<String> response) throws IOException {
+      return JSON.readTree(response.body());
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package io.labelstream.review;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
+import io.labelstream.kafka.embedded.TopicRecords;
+import io.labelstream.platform.config.Env;
+import io.labelstream.platform.kafka.KafkaSettings;
+import io.labelstream.platform.kafka.TopicProvisioner;
+import io.labelstream.review.ReviewFixtures.Client;
+import io.labelstream.review.config.ReviewConfig;
+import io.labelstream.schemas.Topics;
+import io.labelstream.schemas.avro.ReviewRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The queue lives in Kafka: a restarted review service offers exactly the tasks still open. */
+class ReviewRestartIT {
+
+  @RegisterExtension
+  static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
+  @Test
+  void shouldStillOfferTheOpenTasksAfterARestartAndNotTheAnsweredOnes() throws Exception {
+    ReviewRequest answered = ReviewFixtures.request(ReviewFixtures.newFrameId(), "Dress", 0.3, 20);
+    ReviewRequest open1 = ReviewFixtures.request(ReviewFixtures.newFrameId(), "Dress", 0.5, 21);
+    ReviewRequest open2 = ReviewFixtures.request(ReviewFixtures.newFrameId(), "Dress", 0.6, 22);
+    TopicProvisioner.ensureTopics(KafkaSettings.from(new Env(Map.of("KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers()))));
+    ReviewFixtures.produce(KAFKA.bootstrapServers(), answered, open1, open2);
+    produceGarbageRequest();
+
+    try (ReviewService first = start()) {
+      Client ada = new Client(first.port(), "ada-secret-token");
+      assertThat(ada.json(ada.claim()).get("taskId").asText()).isEqualTo(answered.getTaskId());
+      assertThat(ada.submit(answered.getTaskId(), "Dress").statusCode()).isEqualTo(200);
+      // Claimed but not answered: the lease is lost with the process, the task is not.
+      assertThat(ada.json(ada.claim()).get("taskId").asText()).isEqualTo(open1.getTaskId());
+    }
+
+    try (ReviewService second = start()) {
+      Client ada = new Client(second.port(), "ada-secret-token");
+      List<String> offered = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        offered.add(ada.json(ada.claim()).get("taskId").asText());
+      }
+      assertThat(offered).containsExactly(open1.getTaskId(), open2.getTaskId());
+      assertThat(ada.claim().statusCode()).isEqualTo(204);
+      assertThat(ada.json(ada.get("/v1/labels/" + answered.getFrameId())).get("label").asText()).isEqualTo("Dress");
+    }
+
+    // The unreadable request was dead-lettered once, not once per start.
+    assertThat(TopicRecords.readAll(KAFKA.bootstrapServers(), Topics.REVIEW_REQUESTS_DLQ.name()))
+        .filteredOn(r -> "garbage".equals(r.key())).hasSize(1);
+  }
+
+  private static ReviewService start() {
+    ReviewService service = ReviewService.start(ReviewConfig.from(new Env(Map.of(
+        "KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers(),
+        "HTTP_HOST", "127.0.0.1",
+        "REVIEW_PORT", "0",
+        "REVIEW_TOKENS", "ada:ada-secret-token:reviewer"))));
+    await().atMost(Duration.ofSeconds(30)).until(service::ready);
+    return service;
+  }
+
+  private static void produceGarbageRequest() throws Exception {
+    try (var raw = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()),
+        new StringSerializer(), new ByteArraySerializer())) {
+      raw.send(new ProducerRecord<>(Topics.REVIEW_REQUESTS.name(), "garbage", "oops".getBytes(StandardCharsets.UTF_8))).get();
+    }
+  }
+}

@@ -1,0 +1,188 @@
+package io.labelstream.review.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
+import io.labelstream.kafka.embedded.TopicRecords;
+import io.labelstream.platform.config.Env;
+import io.labelstream.review.ReviewFixtures;
+import io.labelstream.review.ReviewFixtures.Client;
+import io.labelstream.review.ReviewService;
+import io.labelstream.review.config.ReviewConfig;
+import io.labelstream.schemas.Topics;
+import io.labelstream.schemas.avro.Label;
+import io.labelstream.schemas.avro.LabelSource;
+import io.labelstream.schemas.avro.ReviewRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The reviewer API on a real broker. Every test leaves the queue empty for the next. */
+class ReviewApiIT {
+
+  @RegisterExtension
+  static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
+  private static ReviewService review;
+  private static Client ada;
+  private static Client bob;
+
+  @BeforeAll
+  static void start() {
+    review = ReviewService.start(ReviewConfig.from(new Env(Map.of(
+        "KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers(),
+        "HTTP_HOST", "127.0.0.1",
+        "REVIEW_PORT", "0",
+        "REVIEW_LEASE_SECONDS", "2",
+        "REVIEW_TOKENS", "ada:ada-secret-token:reviewer,bob:bob-secret-token:reviewer"))));
+    await().atMost(Duration.ofSeconds(30)).until(review::ready);
+    ada = new Client(review.port(), "ada-secret-token");
+    bob = new Client(review.port(), "bob-secret-token");
+  }
+
+  @AfterAll
+  static void stop() {
+    review.close();
+  }
+
+  @AfterEach
+  void queueIsEmpty() throws Exception {
+    assertThat(ada.claim().statusCode()).isEqualTo(204);
+  }
+
+  @Test
+  void shouldRefuseCallsWithoutAValidBearerToken() throws Exception {
+    Client anonymous = new Client(review.port(), null);
+    Client forger = new Client(review.port(), "ada-secret-tokeX");
+
+    for (HttpResponse<String> response : new HttpResponse[] {anonymous.claim(), forger.claim(), anonymous.get("/v1/stats")}) {
+      assertThat(response.statusCode()).isEqualTo(401);
+      assertThat(ReviewFixtures.JSON.readTree(response.body()).get("error").asText()).isEqualTo("unauthorized");
+    }
+    assertThat(anonymous.get("/healthz").statusCode()).isEqualTo(200);
+    assertThat(anonymous.get("/").body()).contains("LabelStream review");
+  }
+
+  @Test
+  void shouldHandOutATaskWithSuggestionAndImageAndTakeOneAnswer() throws Exception {
+    String frameId = ReviewFixtures.newFrameId();
+    ReviewRequest request = ReviewFixtures.request(frameId, "Coat", 0.55, 10);
+    ReviewFixtures.produce(KAFKA.bootstrapServers(), request);
+    HttpResponse<String> claimed = awaitClaim(ada);
+
+    JsonNode task = ada.json(claimed);
+    assertThat(task.get("taskId").asText()).isEqualTo(request.getTaskId());
+    assertThat(task.get("frameId").asText()).isEqualTo(frameId);
+    assertThat(task.get("suggestion").get("label").asText()).isEqualTo("Coat");
+    assertThat(task.get("suggestion").get("confidence").asDouble()).isEqualTo(0.55);
+    assertThat(task.get("classes")).hasSize(10);
+    assertThat(Instant.parse(task.get("leaseExpiresAt").asText())).isAfter(Instant.now());
+    HttpResponse<byte[]> image = ada.getBytes(task.get("imageUrl").asText());
+    assertThat(image.statusCode()).isEqualTo(200);
+    assertThat(image.headers().firstValue("Content-Type")).hasValue("image/png");
+    assertThat(image.body()).isEqualTo(ReviewFixtures.samplePng(10));
+    assertThat(ada.get("/v1/labels/" + frameId).statusCode()).isEqualTo(404);
+
+    assertError(ada.submit(request.getTaskId(), "Spaceship"), 400, "unknown_class");
+    assertError(ada.submit("low-confidence-no-such-frame", "Coat"), 404, "task_not_found");
+    assertError(bob.submit(request.getTaskId(), "Coat"), 409, "lease_not_held");
+    assertError(ada.post("/v1/tasks/" + request.getTaskId() + "/submit", "not json"), 400, "invalid_body");
+
+    HttpResponse<String> first = ada.submit(request.getTaskId(), "Pullover");
+    HttpResponse<String> again = ada.submit(request.getTaskId(), "Pullover");
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(ada.json(first).get("decision").asText()).isEqualTo("CORRECTED");
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(ada.json(again).get("repeated").asBoolean()).isTrue();
+    assertError(ada.submit(request.getTaskId(), "Coat"), 409, "already_answered");
+    JsonNode label = ada.json(ada.get("/v1/labels/" + frameId));
+    assertThat(label.get("label").asText()).isEqualTo("Pullover");
+    assertThat(label.get("source").asText()).isEqualTo("HUMAN");
+    assertThat(label.get("reviewer").asText()).isEqualTo("ada");
+    assertThat(TopicRecords.readAll(KAFKA.bootstrapServers(), Topics.LABELS.name()))
+        .filteredOn(r -> frameId.equals(r.key())).hasSize(1);
+    assertThat(TopicRecords.readAll(KAFKA.bootstrapServers(), Topics.REVIEW_RESULTS.name()))
+        .filteredOn(r -> frameId.equals(r.key())).hasSize(1);
+  }
+
+  @Test
+  void shouldKeepALeasedTaskFromOthersAndOfferItAgainWhenTheLeaseEnds() throws Exception {
+    ReviewRequest request = ReviewFixtures.request(ReviewFixtures.newFrameId(), "Shirt", 0.4, 11);
+    ReviewFixtures.produce(KAFKA.bootstrapServers(), request);
+    awaitClaim(ada);
+
+    assertThat(bob.claim().statusCode()).isEqualTo(204);
+    assertError(bob.submit(request.getTaskId(), "Shirt"), 409, "lease_not_held");
+
+    HttpResponse<String> reoffered = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+        .until(bob::claim, r -> r.statusCode() == 200);
+    assertThat(bob.json(reoffered).get("taskId").asText()).isEqualTo(request.getTaskId());
+    assertError(ada.submit(request.getTaskId(), "Shirt"), 409, "lease_not_held");
+    assertThat(bob.submit(request.getTaskId(), "Shirt").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void shouldOfferAReleasedTaskToTheNextReviewer() throws Exception {
+    ReviewRequest request = ReviewFixtures.request(ReviewFixtures.newFrameId(), "Bag", 0.6, 12);
+    ReviewFixtures.produce(KAFKA.bootstrapServers(), request);
+    awaitClaim(ada);
+
+    assertError(bob.post("/v1/tasks/" + request.getTaskId() + "/release", null), 409, "lease_not_held");
+    assertThat(ada.post("/v1/tasks/" + request.getTaskId() + "/release", null).statusCode()).isEqualTo(200);
+
+    HttpResponse<String> claimed = bob.claim();
+    assertThat(bob.json(claimed).get("taskId").asText()).isEqualTo(request.getTaskId());
+    assertThat(bob.submit(request.getTaskId(), "Bag").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void shouldLetAHumanLabelSupersedeTheModelLabelAndCountBoth() throws Exception {
+    String modelOnly = ReviewFixtures.newFrameId();
+    String reviewed = ReviewFixtures.newFrameId();
+    try (KafkaProducer<String, Label> producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()),
+        Topics.LABELS.keySerde().serializer(), Topics.LABELS.valueSerde().serializer())) {
+      for (String frameId : new String[] {modelOnly, reviewed}) {
+        producer.send(new ProducerRecord<>(Topics.LABELS.name(), frameId, Label.newBuilder().setFrameId(frameId)
+            .setLabel("Sneaker").setClassIndex(7).setSource(LabelSource.MODEL).setConfidence(0.97)
+            .setModelName("fashion-mnist-ensemble").setModelVersion("test").setLabelledAt(Instant.now()).build())).get();
+      }
+    }
+    ReviewRequest request = ReviewFixtures.request(reviewed, "Sneaker", 0.5, 13);
+    ReviewFixtures.produce(KAFKA.bootstrapServers(), request);
+    awaitClaim(ada);
+    assertThat(ada.submit(request.getTaskId(), "Sandal").statusCode()).isEqualTo(200);
+
+    JsonNode model = ada.json(ada.get("/v1/labels/" + modelOnly));
+    assertThat(model.get("source").asText()).isEqualTo("MODEL");
+    assertThat(model.get("modelVersion").asText()).isEqualTo("test");
+    assertThat(model.get("confidence").asDouble()).isEqualTo(0.97);
+    JsonNode human = ada.json(ada.get("/v1/labels/" + reviewed));
+    assertThat(human.get("source").asText()).isEqualTo("HUMAN");
+    assertThat(human.get("label").asText()).isEqualTo("Sandal");
+    JsonNode stats = ada.json(ada.get("/v1/stats"));
+    assertThat(stats.get("modelLabelled").asLong()).isGreaterThanOrEqualTo(1);
+    assertThat(stats.get("humanLabelled").asLong()).isGreaterThanOrEqualTo(1);
+    assertThat(stats.get("queuedForReview").asLong()).isZero();
+  }
+
+  private static HttpResponse<String> awaitClaim(Client client) {
+    return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+        .until(client::claim, r -> r.statusCode() == 200);
+  }
+
+  private static void assertError(HttpResponse<String> response, int status, String code) throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(ReviewFixtures.JSON.readTree(response.body()).get("error").asText()).isEqualTo(code);
+  }
+}
