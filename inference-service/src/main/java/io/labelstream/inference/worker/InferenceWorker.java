@@ -6,6 +6,7 @@ import io.labelstream.inference.metrics.InferenceMetrics;
 import io.labelstream.inference.model.ModelOutput;
 import io.labelstream.inference.model.OnnxModel;
 import io.labelstream.inference.routing.FrameRouter;
+import io.labelstream.platform.kafka.AvroBytes;
 import io.labelstream.platform.kafka.DeadLetters;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.Frame;
@@ -70,7 +71,7 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
   private static Map<String, Object> consumerConfig(InferenceConfig config) {
     Map<String, Object> props = new HashMap<>(config.kafka().clientConfig());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "labelstream-inference-" + config.instanceId());
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "labelstream-inference-" + config.instanceId() + "-consumer");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -83,7 +84,7 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
   private static Map<String, Object> producerConfig(InferenceConfig config) {
     Map<String, Object> props = new HashMap<>(config.kafka().clientConfig());
     props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "labelstream-inference-" + config.instanceId());
-    props.put(ProducerConfig.CLIENT_ID_CONFIG, "labelstream-inference-" + config.instanceId());
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, "labelstream-inference-" + config.instanceId() + "-producer");
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -164,7 +165,7 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
         if (frame == null) {
           throw new IllegalArgumentException("the record has no value");
         }
-        pixels.add(decoder.decode(bytes(frame.getImage())));
+        pixels.add(decoder.decode(AvroBytes.copy(frame.getImage())));
         frames.add(frame);
         sources.add(record);
       } catch (Exception e) {
@@ -221,12 +222,6 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
     metrics.deadLettered();
     ProducerRecord<String, ?> letter = DeadLetters.of(Topics.FRAMES_DLQ, STAGE, record, reason, e);
     return new ProducerRecord<>(letter.topic(), null, letter.key(), letter.value(), letter.headers());
-  }
-
-  private static byte[] bytes(java.nio.ByteBuffer buffer) {
-    byte[] copy = new byte[buffer.remaining()];
-    buffer.duplicate().get(copy);
-    return copy;
   }
 
   private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> records) {

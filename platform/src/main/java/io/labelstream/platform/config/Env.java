@@ -34,19 +34,7 @@ public final class Env {
   }
 
   public int intIn(String name, int defaultValue, int min, int max) {
-    Optional<String> raw = optional(name);
-    if (raw.isEmpty()) {
-      return defaultValue;
-    }
-    try {
-      int value = Integer.parseInt(raw.get());
-      if (value < min || value > max) {
-        throw invalid(name, raw.get(), "a whole number from " + min + " to " + max);
-      }
-      return value;
-    } catch (NumberFormatException e) {
-      throw invalid(name, raw.get(), "a whole number from " + min + " to " + max);
-    }
+    return (int) longIn(name, defaultValue, min, max);
   }
 
   public long longIn(String name, long defaultValue, long min, long max) {

@@ -1,5 +1,6 @@
 package io.labelstream.review.state;
 
+import io.labelstream.platform.kafka.AvroBytes;
 import io.labelstream.platform.kafka.DeadLetters;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.review.queue.ReviewTask;
@@ -11,7 +12,6 @@ import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.Prediction;
 import io.labelstream.schemas.avro.ReviewRequest;
 import io.labelstream.schemas.avro.ReviewResult;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -211,13 +211,7 @@ public final class StateTailer implements Runnable, AutoCloseable {
     }
     return new ReviewTask(request.getTaskId(), request.getFrameId(), request.getReason(), request.getPriority(),
         request.getPrediction().getLabel(), request.getPrediction().getScore(), request.getContentType(),
-        bytes(request.getImage()), request.getRequestedAt());
-  }
-
-  private static byte[] bytes(ByteBuffer buffer) {
-    byte[] copy = new byte[buffer.remaining()];
-    buffer.duplicate().get(copy);
-    return copy;
+        AvroBytes.copy(request.getImage()), request.getRequestedAt());
   }
 
   @Override

@@ -65,7 +65,7 @@ class ReviewApiIT {
     Client anonymous = new Client(review.port(), null);
     Client forger = new Client(review.port(), "ada-secret-tokeX");
 
-    for (HttpResponse<String> response : new HttpResponse[] {anonymous.claim(), forger.claim(), anonymous.get("/v1/stats")}) {
+    for (HttpResponse<String> response : java.util.List.of(anonymous.claim(), forger.claim(), anonymous.get("/v1/stats"))) {
       assertThat(response.statusCode()).isEqualTo(401);
       assertThat(ReviewFixtures.JSON.readTree(response.body()).get("error").asText()).isEqualTo("unauthorized");
     }
@@ -91,7 +91,8 @@ class ReviewApiIT {
     assertThat(image.statusCode()).isEqualTo(200);
     assertThat(image.headers().firstValue("Content-Type")).hasValue("image/png");
     assertThat(image.body()).isEqualTo(ReviewFixtures.samplePng(10));
-    assertThat(ada.get("/v1/labels/" + frameId).statusCode()).isEqualTo(404);
+    assertError(ada.get("/v1/labels/" + frameId), 404, "label_not_found");
+    assertError(ada.get("/v1/frames/" + ReviewFixtures.newFrameId() + "/image"), 404, "image_not_found");
 
     assertError(ada.submit(request.getTaskId(), "Spaceship"), 400, "unknown_class");
     assertError(ada.submit("low-confidence-no-such-frame", "Coat"), 404, "task_not_found");
