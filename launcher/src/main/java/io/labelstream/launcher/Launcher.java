@@ -38,9 +38,18 @@ public final class Launcher {
       switch (command) {
         case "up" -> runUntilStopped(AllInOne.start(System.getenv()));
         case "demo" -> Demo.run(System.getenv(), Arrays.asList(rest).contains("--exit"));
-        case "ingest" -> IngestService.main(rest);
-        case "inference" -> InferenceService.main(rest);
-        case "review" -> ReviewService.main(rest);
+        case "ingest" -> {
+          requireExternalKafka(command);
+          IngestService.main(rest);
+        }
+        case "inference" -> {
+          requireExternalKafka(command);
+          InferenceService.main(rest);
+        }
+        case "review" -> {
+          requireExternalKafka(command);
+          ReviewService.main(rest);
+        }
         case "help", "-h", "--help" -> System.out.println(USAGE);
         default -> {
           System.err.println("unknown command '" + args[0] + "'\n" + USAGE);
@@ -50,6 +59,15 @@ public final class Launcher {
     } catch (ConfigException e) {
       System.err.println("configuration error: " + e.getMessage());
       System.exit(2);
+    }
+  }
+
+  /** A service run alone joins an existing cluster; only {@code up} and {@code demo} start a broker. */
+  private static void requireExternalKafka(String command) {
+    String servers = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+    if (servers == null || servers.isBlank()) {
+      throw new ConfigException("KAFKA_BOOTSTRAP_SERVERS must name the Kafka cluster to run '" + command
+          + "' alone (./labelstream up starts an embedded broker and all services)");
     }
   }
 
