@@ -1,0 +1,122 @@
+package io.labelstream.launcher.tools;
+
+import io.labelstream.inference.model.ModelOutput;
+import io.labelstream.inference.model.OnnxModel;
+import io.labelstream.inference.routing.Uncertainty;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Runs the bundled model, through the production inference code, on the Fashion-MNIST validation split (the last
+ * 5,000 training images) and test set, and writes one CSV row per image: the true class, the predicted class and
+ * the uncertainty scores. The threshold controller starts from the validation file; {@code ./labelstream evaluate}
+ * replays the test file.
+ *
+ * <p>A step of the model's release, run once after training (see model/README.md):
+ * {@code java -cp 'launcher/target/labelstream.jar:launcher/target/lib/*' io.labelstream.launcher.tools.ExportPredictions
+ * /usr/share/datasets/fashion-mnist model}
+ */
+public final class ExportPredictions {
+
+  private ExportPredictions() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 2) {
+      System.err.println("usage: ExportPredictions <fashion-mnist idx dir> <output dir>");
+      System.exit(2);
+    }
+    Path data = Path.of(args[0]);
+    Path out = Path.of(args[1]);
+    try (OnnxModel model = OnnxModel.load(Optional.empty(), 0)) {
+      String prefix = model.card().name();
+      float[][] train = images(data.resolve("train-images-idx3-ubyte.gz"));
+      int[] trainLabels = labels(data.resolve("train-labels-idx1-ubyte.gz"));
+      int validationStart = train.length - 5_000;
+      export(model, slice(train, validationStart, train.length), slice(trainLabels, validationStart),
+          out.resolve(prefix + ".validation.csv"));
+      export(model, images(data.resolve("t10k-images-idx3-ubyte.gz")), labels(data.resolve("t10k-labels-idx1-ubyte.gz")),
+          out.resolve(prefix + ".test.csv"));
+    }
+  }
+
+  private static void export(OnnxModel model, float[][] images, int[] labels, Path file) throws Exception {
+    try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
+      csv.println("index,label,predicted,score,margin,entropy,mutualInformation");
+      int correct = 0;
+      for (int start = 0; start < images.length; start += 256) {
+        List<float[]> batch = new ArrayList<>();
+        for (int i = start; i < Math.min(images.length, start + 256); i++) {
+          batch.add(images[i]);
+        }
+        ModelOutput[] outputs = model.run(batch);
+        for (int j = 0; j < outputs.length; j++) {
+          Uncertainty u = Uncertainty.of(outputs[j]);
+          int i = start + j;
+          correct += u.predictedClass() == labels[i] ? 1 : 0;
+          csv.println(String.format(Locale.ROOT, "%d,%d,%d,%.7f,%.7f,%.7f,%.7f", i, labels[i], u.predictedClass(),
+              u.score(), u.margin(), u.entropy(), u.mutualInformation()));
+        }
+      }
+      System.out.printf(Locale.ROOT, "%s: %d images, accuracy %.4f%n", file, images.length, (double) correct / images.length);
+    }
+  }
+
+  private static float[][] images(Path idx) throws IOException {
+    try (DataInputStream in = new DataInputStream(gunzip(idx))) {
+      if (in.readInt() != 2051) {
+        throw new IOException(idx + " is not an idx3 image file");
+      }
+      int count = in.readInt();
+      int rows = in.readInt();
+      int cols = in.readInt();
+      float[][] images = new float[count][rows * cols];
+      byte[] pixels = new byte[rows * cols];
+      for (int i = 0; i < count; i++) {
+        in.readFully(pixels);
+        for (int p = 0; p < pixels.length; p++) {
+          images[i][p] = pixels[p] & 0xFF;
+        }
+      }
+      return images;
+    }
+  }
+
+  private static int[] labels(Path idx) throws IOException {
+    try (DataInputStream in = new DataInputStream(gunzip(idx))) {
+      if (in.readInt() != 2049) {
+        throw new IOException(idx + " is not an idx1 label file");
+      }
+      int[] labels = new int[in.readInt()];
+      for (int i = 0; i < labels.length; i++) {
+        labels[i] = in.readUnsignedByte();
+      }
+      return labels;
+    }
+  }
+
+  private static InputStream gunzip(Path file) throws IOException {
+    return new GZIPInputStream(Files.newInputStream(file), 1 << 16);
+  }
+
+  private static float[][] slice(float[][] all, int from, int to) {
+    float[][] part = new float[to - from][];
+    System.arraycopy(all, from, part, 0, part.length);
+    return part;
+  }
+
+  private static int[] slice(int[] all, int from) {
+    int[] part = new int[all.length - from];
+    System.arraycopy(all, from, part, 0, part.length);
+    return part;
+  }
+}

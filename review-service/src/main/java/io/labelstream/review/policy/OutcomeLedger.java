@@ -1,0 +1,79 @@
+package io.labelstream.review.policy;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Collects the controller's evidence from the stream: each routed prediction, and each human answer to a reviewed
+ * or audited frame. Answers arrive after their predictions; an answer for a frame whose prediction has not been
+ * seen yet is kept until it is. Thread-safe.
+ */
+public final class OutcomeLedger {
+
+  private final ScoreGrid grid;
+  private final StreamEvidence evidence;
+  private final Map<String, Routed> awaitingAnswer = new HashMap<>();
+  private final Map<String, Integer> earlyAnswers = new HashMap<>();
+  private long frames;
+  private long audits;
+
+  private record Routed(int band, int predictedClass, boolean toModel) {}
+
+  public OutcomeLedger(int classes, ScoreGrid grid) {
+    this.grid = grid;
+    this.evidence = StreamEvidence.empty(classes, grid);
+  }
+
+  /**
+   * A prediction as routed.
+   *
+   * @param toModel the model labelled it (score at or above the threshold in force)
+   * @param audited it is also a blind audit task
+   */
+  public synchronized void routed(String frameId, double score, int predictedClass, boolean toModel, boolean audited) {
+    int band = grid.band(score);
+    frames++;
+    if (toModel) {
+      evidence.modelRouted().add(predictedClass, band);
+    }
+    if (audited) {
+      audits++;
+    }
+    if (!toModel || audited) {
+      Routed routed = new Routed(band, predictedClass, toModel);
+      Integer early = earlyAnswers.remove(frameId);
+      if (early != null) {
+        record(routed, early);
+      } else {
+        awaitingAnswer.put(frameId, routed);
+      }
+    }
+  }
+
+  /** A person's answer for a reviewed or audited frame; repeats and answers to other frames are ignored. */
+  public synchronized void answered(String frameId, int humanClass) {
+    Routed routed = awaitingAnswer.remove(frameId);
+    if (routed == null) {
+      earlyAnswers.putIfAbsent(frameId, humanClass);
+      return;
+    }
+    record(routed, humanClass);
+  }
+
+  private void record(Routed routed, int humanClass) {
+    boolean error = humanClass != routed.predictedClass();
+    (routed.toModel() ? evidence.audited() : evidence.reviewed()).add(routed.predictedClass(), routed.band(), error);
+  }
+
+  public synchronized StreamEvidence snapshot() {
+    return new StreamEvidence(evidence.modelRouted().copy(), evidence.reviewed().copy(), evidence.audited().copy());
+  }
+
+  public synchronized long frames() {
+    return frames;
+  }
+
+  public synchronized long audits() {
+    return audits;
+  }
+}

@@ -1,0 +1,260 @@
+package io.labelstream.review.policy;
+
+import io.labelstream.review.policy.BandCounts.Count;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Chooses the routing thresholds so that the accuracy of model labels stays at or above the target with the stated
+ * confidence, and labels as much as possible without people under that constraint.
+ *
+ * <h2>The bound</h2>
+ * For thresholds λ (one per predicted class) the model labels the region R = {score ≥ λ}. The stream so far splits
+ * R into frames that were reviewed (they scored below the threshold in force when routed, so a person answered all
+ * of them: their errors e_A among n_A are known exactly) and N_B frames the model labelled, of which a uniform
+ * random sample was audited. The error rate of the model-labelled part is bounded by an exact binomial (Clopper-
+ * Pearson) upper bound u_B on the audit sample, pooled with the model's labelled validation predictions in R while
+ * the stream agrees with them. Then accuracy(R) ≥ 1 − (e_A + N_B·u_B) / (n_A + N_B) with the chosen confidence.
+ * Before the stream has enough frames, the validation predictions alone give the bound, so the guarantee holds
+ * from the first frame.
+ *
+ * <h2>Many thresholds, one guarantee</h2>
+ * Candidate thresholds are tested in a fixed order from the highest down (Learn-then-Test fixed-sequence testing):
+ * each is accepted while its lower bound is at or above the target, and the walk stops at the first failure, so
+ * the family-wise error stays at 1 − confidence without a multiplicity correction. The walk starts at the first
+ * threshold whose region holds at least {@code minEvidence} items (a rule that looks at counts, never at labels).
+ *
+ * <h2>Per class</h2>
+ * After the common threshold is chosen, every class whose estimated accuracy there is below the class target gets
+ * its own, higher threshold (or is closed), so no class is sacrificed to the average; the overall bound is then
+ * recomputed for the final thresholds.
+ *
+ * <h2>Drift</h2>
+ * If the audited or reviewed frames show significantly more errors than the validation predictions in the same
+ * score bands, the validation evidence is no longer trusted and only the stream's own answers back the bound; the
+ * thresholds rise until enough audits support lower ones. The controller never lowers a threshold without
+ * evidence: a lower threshold is chosen only when its lower bound clears the target.
+ */
+public final class ThresholdController {
+
+  /**
+   * @param target model-label accuracy to guarantee, whole stream (e.g. 0.99)
+   * @param confidence confidence of the lower bound (e.g. 0.95)
+   * @param classTarget accuracy every class must keep (e.g. 0.97)
+   * @param minEvidence items a region must hold before its threshold is tested
+   * @param minStreamFrames stream frames in a region before the stream's own data replace the validation-only bound
+   * @param driftPValue how surprising the stream's errors must be, under the validation error rates, to stop
+   *     trusting the validation evidence
+   * @param driftSlack tolerated ratio of stream to validation error rate before drift is tested for
+   */
+  public record Settings(double target, double confidence, double classTarget, long minEvidence, long minStreamFrames,
+      double driftPValue, double driftSlack) {
+
+    public static Settings defaults(double target, double confidence) {
+      return new Settings(target, confidence, 0.97, 300, 500, 1e-3, 1.5);
+    }
+  }
+
+  private static final double CONFIDENT_BAND_ERROR_RATE = 0.05;
+
+  private final Settings settings;
+  private final ScoreGrid grid;
+  private final BandCounts validation;
+  private final int classes;
+  private boolean validationTrusted;
+
+  /**
+   * @param validation the model's labelled validation predictions, or null to rely on the stream alone
+   */
+  public ThresholdController(Settings settings, ScoreGrid grid, BandCounts validation, int classes) {
+    this.settings = settings;
+    this.grid = grid;
+    this.validation = validation;
+    this.classes = classes;
+    this.validationTrusted = validation != null;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /** Decides the thresholds for what the stream shows now. Not thread-safe: one caller at a time. */
+  public PolicyDecision decide(StreamEvidence stream, long audits, long framesSeen) {
+    if (validationTrusted && streamContradictsValidation(stream)) {
+      validationTrusted = false;
+    }
+    int[] common = new int[classes];
+    int chosen = -1;
+    for (int j = 0; j < grid.size(); j++) {
+      Arrays.fill(common, j);
+      Region region = region(stream, common);
+      if (region.evidenceItems() < settings.minEvidence()) {
+        continue;
+      }
+      if (region.lowerBound() >= settings.target()) {
+        chosen = j;
+      } else {
+        break;
+      }
+    }
+    int[] bands = new int[classes];
+    Arrays.fill(bands, chosen);
+    if (chosen >= 0) {
+      for (int c = 0; c < classes; c++) {
+        bands[c] = raiseUntilClassTarget(stream, c, chosen);
+      }
+      if (region(stream, bands).lowerBound() < settings.target()) {
+        Arrays.fill(bands, chosen);
+      }
+    }
+    return describe(stream, bands, audits, framesSeen);
+  }
+
+  /** The highest band index (lowest threshold) at or above {@code from} where the class keeps its target. */
+  private int raiseUntilClassTarget(StreamEvidence stream, int c, int from) {
+    int[] only = new int[classes];
+    Arrays.fill(only, -1);
+    for (int j = from; j >= 0; j--) {
+      only[c] = j;
+      Region region = region(stream, only);
+      if (region.items() == 0 || region.estimate() >= settings.classTarget()) {
+        return j;
+      }
+    }
+    return -1;
+  }
+
+  private boolean streamContradictsValidation(StreamEvidence stream) {
+    return contradicts(stream.audited()) || contradicts(stream.reviewed());
+  }
+
+  /**
+   * True when the answered frames in the confident score bands (where validation saw at most 5% errors, which is
+   * where model labels live) hold significantly more errors than validation predicts for those bands, beyond a
+   * tolerated ratio. Low-score bands are left out: their error rates are high anyway and differ between data sets
+   * without threatening model labels.
+   */
+  private boolean contradicts(BandCounts answered) {
+    long n = 0;
+    long errors = 0;
+    double expected = 0;
+    for (int b = 0; b < grid.bands(); b++) {
+      long validationItems = 0;
+      long validationErrors = 0;
+      long items = 0;
+      long bandErrors = 0;
+      for (int c = 0; c < classes; c++) {
+        Count band = band(answered, c, b);
+        items += band.n();
+        bandErrors += band.errors();
+        Count v = band(validation, c, b);
+        validationItems += v.n();
+        validationErrors += v.errors();
+      }
+      if (validationItems == 0 || (double) validationErrors / validationItems > CONFIDENT_BAND_ERROR_RATE) {
+        continue;
+      }
+      n += items;
+      errors += bandErrors;
+      expected += items * (validationErrors + 0.5) / (validationItems + 1.0);
+    }
+    if (n == 0 || errors < 3) {
+      return false;
+    }
+    double p0 = Math.min(1.0, settings.driftSlack() * expected / n);
+    return ExactBinomial.atLeast(errors, n, p0) < settings.driftPValue();
+  }
+
+  private static Count band(BandCounts counts, int c, int b) {
+    Count upTo = counts.atOrAbove(c, b);
+    Count before = b == 0 ? Count.ZERO : counts.atOrAbove(c, b - 1);
+    return new Count(upTo.n() - before.n(), upTo.errors() - before.errors());
+  }
+
+  private PolicyDecision describe(StreamEvidence stream, int[] bands, long audits, long framesSeen) {
+    List<Double> thresholds = new ArrayList<>();
+    List<PolicyDecision.Accuracy> perClass = new ArrayList<>();
+    long streamItems = 0;
+    for (int c = 0; c < classes; c++) {
+      thresholds.add(bands[c] < 0 ? ScoreGrid.CLOSED : grid.threshold(bands[c]));
+      int[] only = new int[classes];
+      Arrays.fill(only, -1);
+      only[c] = bands[c];
+      Region region = region(stream, only);
+      perClass.add(region.accuracy());
+      streamItems += totalFrames(stream, c);
+    }
+    Region overall = region(stream, bands);
+    return new PolicyDecision(thresholds, overall.accuracy(), perClass, validationTrusted, audits, framesSeen);
+  }
+
+  private static long totalFrames(StreamEvidence stream, int c) {
+    int last = Integer.MAX_VALUE;
+    return stream.modelRouted().atOrAbove(c, last).n() + stream.reviewed().atOrAbove(c, last).n();
+  }
+
+  /** The evidence about one region: band index per class, -1 for a closed class. */
+  private Region region(StreamEvidence stream, int[] bands) {
+    Count reviewed = Count.ZERO;
+    Count audited = Count.ZERO;
+    Count prior = Count.ZERO;
+    long modelLabelled = 0;
+    long streamFrames = 0;
+    for (int c = 0; c < classes; c++) {
+      streamFrames += totalFrames(stream, c);
+      if (bands[c] < 0) {
+        continue;
+      }
+      reviewed = reviewed.plus(stream.reviewed().atOrAbove(c, bands[c]));
+      audited = audited.plus(stream.audited().atOrAbove(c, bands[c]));
+      modelLabelled += stream.modelRouted().atOrAbove(c, bands[c]).n();
+      if (validationTrusted) {
+        prior = prior.plus(validation.atOrAbove(c, bands[c]));
+      }
+    }
+    return new Region(reviewed, audited, prior, modelLabelled, streamFrames, settings);
+  }
+
+  /** Evidence about one region, and the estimate and bound it supports. */
+  private record Region(Count reviewed, Count audited, Count prior, long modelLabelled, long streamFrames, Settings settings) {
+
+    long items() {
+      return reviewed.n() + modelLabelled + prior.n();
+    }
+
+    /** Items whose labels (known or sampled) stand behind the bound: counted without looking at labels. */
+    long evidenceItems() {
+      return reviewed.n() + audited.n() + prior.n() + modelLabelled;
+    }
+
+    boolean useStream() {
+      return reviewed.n() + modelLabelled >= settings.minStreamFrames();
+    }
+
+    double estimate() {
+      if (!useStream()) {
+        Count sample = prior.plus(reviewed).plus(audited);
+        return sample.n() == 0 ? 0.0 : 1.0 - (double) sample.errors() / sample.n();
+      }
+      Count sample = audited.plus(prior);
+      double rateB = sample.n() == 0 ? 0.0 : (double) sample.errors() / sample.n();
+      return 1.0 - (reviewed.errors() + modelLabelled * rateB) / (reviewed.n() + modelLabelled);
+    }
+
+    double lowerBound() {
+      if (!useStream()) {
+        Count sample = prior.plus(reviewed).plus(audited);
+        return 1.0 - ExactBinomial.upperBound(sample.errors(), sample.n(), settings.confidence());
+      }
+      Count sample = audited.plus(prior);
+      double upperB = modelLabelled == 0 ? 0.0 : ExactBinomial.upperBound(sample.errors(), sample.n(), settings.confidence());
+      return 1.0 - (reviewed.errors() + modelLabelled * upperB) / (reviewed.n() + modelLabelled);
+    }
+
+    PolicyDecision.Accuracy accuracy() {
+      double share = streamFrames == 0 ? 0.0 : (double) (reviewed.n() + modelLabelled) / streamFrames;
+      return new PolicyDecision.Accuracy(estimate(), items() == 0 ? 0.0 : lowerBound(), audited.n(), share);
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package io.labelstream.review.policy;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The model's labelled validation predictions (written at release time next to the model card): the prior evidence
+ * that lets the controller start with a guaranteed threshold before the first audit.
+ */
+public final class ValidationEvidence {
+
+  private ValidationEvidence() {}
+
+  /** Reads a CSV with a header and the columns {@code index,label,predicted,score,...}. */
+  public static BandCounts read(InputStream csv, int classes, ScoreGrid grid) throws IOException {
+    BandCounts counts = new BandCounts(classes, grid.bands());
+    try (BufferedReader reader = new BufferedReader(new InputStreamReader(csv, StandardCharsets.UTF_8))) {
+      String header = reader.readLine();
+      if (header == null || !header.startsWith("index,label,predicted,score")) {
+        throw new IOException("validation predictions must start with the header index,label,predicted,score");
+      }
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (line.isBlank()) {
+          continue;
+        }
+        String[] f = line.split(",");
+        int label = Integer.parseInt(f[1]);
+        int predicted = Integer.parseInt(f[2]);
+        counts.add(predicted, grid.band(Double.parseDouble(f[3])), label != predicted);
+      }
+    }
+    return counts;
+  }
+}

@@ -1,0 +1,134 @@
+package io.labelstream.review.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The controller on synthetic streams whose truth is known: accuracy rises with the score, so every threshold has
+ * a true accuracy the bound can be checked against.
+ */
+class ThresholdControllerTest {
+
+  private static final int CLASSES = 10;
+  private final ScoreGrid grid = ScoreGrid.standard();
+  private final ThresholdController.Settings settings = ThresholdController.Settings.defaults(0.99, 0.95);
+
+  /** A frame of a synthetic model: most scores near 1, and P(right) = score^hardness. */
+  private record Frame(double score, int predicted, boolean correct) {}
+
+  private static Frame frame(Random random, double hardness, int predicted) {
+    double score = 1.0 - 0.5 * Math.pow(random.nextDouble(), 4);
+    boolean correct = random.nextDouble() < Math.pow(score, hardness);
+    return new Frame(score, predicted, correct);
+  }
+
+  private BandCounts validation(Random random, int n) {
+    BandCounts counts = new BandCounts(CLASSES, grid.bands());
+    for (int i = 0; i < n; i++) {
+      Frame f = frame(random, 3, random.nextInt(CLASSES));
+      counts.add(f.predicted(), grid.band(f.score()), !f.correct());
+    }
+    return counts;
+  }
+
+  @Test
+  void shouldStartFromAGuaranteedThresholdBeforeTheFirstFrame() {
+    ThresholdController controller = new ThresholdController(settings, grid, validation(new Random(1), 5_000), CLASSES);
+
+    PolicyDecision start = controller.decide(StreamEvidence.empty(CLASSES, grid), 0, 0);
+
+    assertThat(start.thresholds()).allSatisfy(t -> assertThat(t).isBetween(0.9, 1.0));
+    assertThat(start.overall().lowerBound()).isGreaterThanOrEqualTo(0.99);
+  }
+
+  @Test
+  void shouldCloseEveryClassWhenThereIsNoEvidenceAtAll() {
+    ThresholdController controller = new ThresholdController(settings, grid, null, CLASSES);
+
+    PolicyDecision decision = controller.decide(StreamEvidence.empty(CLASSES, grid), 0, 0);
+
+    assertThat(decision.thresholds()).containsOnly(ScoreGrid.CLOSED);
+  }
+
+  @Test
+  void shouldNeverLowerTheThresholdWithoutNewAnswers() {
+    Random random = new Random(2);
+    ThresholdController controller = new ThresholdController(settings, grid, validation(random, 5_000), CLASSES);
+    OutcomeLedger ledger = new OutcomeLedger(CLASSES, grid);
+    PolicyDecision before = controller.decide(ledger.snapshot(), 0, 0);
+
+    // Thousands of model-labelled frames but not a single answer: no evidence that lower thresholds are safe.
+    for (int i = 0; i < 5_000; i++) {
+      Frame f = frame(random, 3, random.nextInt(CLASSES));
+      boolean toModel = f.score() >= before.thresholds().get(f.predicted());
+      ledger.routed("f" + i, f.score(), f.predicted(), toModel, false);
+    }
+    PolicyDecision after = controller.decide(ledger.snapshot(), 0, ledger.frames());
+
+    for (int c = 0; c < CLASSES; c++) {
+      assertThat(after.thresholds().get(c)).isGreaterThanOrEqualTo(before.thresholds().get(c));
+    }
+  }
+
+  @Test
+  void shouldRaiseTheThresholdWhenAuditsShowErrorsAndKeepTheBoundHonest() {
+    Random random = new Random(3);
+    ThresholdController controller = new ThresholdController(settings, grid, validation(random, 5_000), CLASSES);
+    OutcomeLedger ledger = new OutcomeLedger(CLASSES, grid);
+    PolicyDecision policy = controller.decide(ledger.snapshot(), 0, 0);
+    PolicyDecision beforeDrift = policy;
+    int modelLabelledAfterDrift = 0;
+    int modelCorrectAfterDrift = 0;
+    for (int i = 0; i < 10_000; i++) {
+      Frame f = frame(random, 3, random.nextInt(CLASSES));
+      if (i >= 3_000 && random.nextDouble() < 0.2) {
+        f = new Frame(f.score(), f.predicted(), false); // a corrupted image: confidently wrong
+      }
+      boolean toModel = f.score() >= policy.thresholds().get(f.predicted());
+      boolean audited = toModel && random.nextDouble() < 0.02;
+      ledger.routed("f" + i, f.score(), f.predicted(), toModel, audited);
+      if (!toModel || audited) {
+        ledger.answered("f" + i, f.correct() ? f.predicted() : (f.predicted() + 1) % CLASSES);
+      }
+      if (toModel && i >= 3_000) {
+        modelLabelledAfterDrift++;
+        modelCorrectAfterDrift += f.correct() ? 1 : 0;
+      }
+      if (i == 2_999) {
+        beforeDrift = policy;
+      }
+      if ((i + 1) % 200 == 0) {
+        policy = controller.decide(ledger.snapshot(), ledger.audits(), ledger.frames());
+      }
+    }
+
+    assertThat(policy.validationTrusted()).isFalse();
+    double meanBefore = beforeDrift.thresholds().stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    double meanAfter = policy.thresholds().stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    assertThat(meanAfter).isGreaterThan(meanBefore);
+    // The published bound does not claim more than the model labels actually achieved since the drift began.
+    double realised = (double) modelCorrectAfterDrift / Math.max(1, modelLabelledAfterDrift);
+    assertThat(policy.overall().lowerBound()).isLessThanOrEqualTo(realised);
+  }
+
+  @Test
+  void shouldGiveAHardClassItsOwnHigherThreshold() {
+    Random random = new Random(4);
+    BandCounts validation = new BandCounts(CLASSES, grid.bands());
+    for (int i = 0; i < 20_000; i++) {
+      int predicted = random.nextInt(CLASSES);
+      // Class 6 is much harder than the rest at the same score.
+      Frame f = frame(random, predicted == 6 ? 25 : 2, predicted);
+      validation.add(predicted, grid.band(f.score()), !f.correct());
+    }
+    ThresholdController controller = new ThresholdController(settings, grid, validation, CLASSES);
+
+    PolicyDecision decision = controller.decide(StreamEvidence.empty(CLASSES, grid), 0, 0);
+
+    assertThat(decision.thresholds().get(6)).isGreaterThan(decision.thresholds().get(0));
+    assertThat(decision.perClass().get(6).estimate()).isGreaterThanOrEqualTo(0.97);
+    assertThat(decision.overall().lowerBound()).isGreaterThanOrEqualTo(0.99);
+  }
+}
