@@ -3,6 +3,8 @@ package io.labelstream.inference;
 import io.labelstream.inference.config.InferenceConfig;
 import io.labelstream.inference.metrics.InferenceMetrics;
 import io.labelstream.inference.model.OnnxModel;
+import io.labelstream.inference.routing.PolicyFollower;
+import io.labelstream.inference.routing.RoutingPolicy;
 import io.labelstream.inference.worker.InferenceWorker;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.http.HttpService;
@@ -13,6 +15,7 @@ import io.labelstream.platform.metrics.Metrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,15 +27,17 @@ public final class InferenceService implements AutoCloseable {
   private final OnnxModel model;
   private final InferenceWorker worker;
   private final Thread workerThread;
+  private final PolicyFollower follower;
   private final KafkaHealth kafkaHealth;
   private final List<KafkaClientMetrics> clientMetrics;
   private final HttpService http;
 
-  private InferenceService(OnnxModel model, InferenceWorker worker, Thread workerThread, KafkaHealth kafkaHealth,
-      List<KafkaClientMetrics> clientMetrics, HttpService http) {
+  private InferenceService(OnnxModel model, InferenceWorker worker, Thread workerThread, PolicyFollower follower,
+      KafkaHealth kafkaHealth, List<KafkaClientMetrics> clientMetrics, HttpService http) {
     this.model = model;
     this.worker = worker;
     this.workerThread = workerThread;
+    this.follower = follower;
     this.kafkaHealth = kafkaHealth;
     this.clientMetrics = clientMetrics;
     this.http = http;
@@ -51,20 +56,61 @@ public final class InferenceService implements AutoCloseable {
     PrometheusMeterRegistry registry = Metrics.registry("inference");
     InferenceMetrics metrics = new InferenceMetrics();
     metrics.bindTo(registry);
-    InferenceWorker worker = new InferenceWorker(config, model, metrics);
+    int classes = model.card().classNames().size();
+    PolicyFollower follower = config.fixedThreshold().isPresent() ? null
+        : new PolicyFollower(config.kafka(), config.instanceId(), model.card());
+    Supplier<RoutingPolicy> policy = follower == null
+        ? fixedPolicy(RoutingPolicy.fixed(config.fixedThreshold().get(), classes)) : follower::current;
+    InferenceWorker worker = new InferenceWorker(config, model, metrics, policy);
     List<KafkaClientMetrics> clientMetrics = List.of(new KafkaClientMetrics(worker.consumer()), new KafkaClientMetrics(worker.producer()));
     clientMetrics.forEach(m -> m.bindTo(registry));
-    Thread thread = new Thread(worker, "inference-worker-" + config.instanceId());
+    if (follower != null) {
+      new Thread(follower, "inference-policy-" + config.instanceId()).start();
+    }
+    Thread thread = new Thread(() -> {
+      awaitFirstPolicy(follower, config);
+      worker.run();
+    }, "inference-worker-" + config.instanceId());
     thread.start();
     KafkaHealth kafkaHealth = new KafkaHealth(config.kafka());
     HttpService http = HttpService.start("inference", config.http().host(), config.http().port(), 1024 * 1024, registry,
-        List.of(kafkaHealth, ReadinessCheck.of("model", () -> true), ReadinessCheck.of("worker", thread::isAlive)),
-        app -> app.get("/v1/model", ctx -> ctx.json(model.card())), javalin -> { });
-    return new InferenceService(model, worker, thread, kafkaHealth, clientMetrics, http);
+        List.of(kafkaHealth, ReadinessCheck.of("model", () -> true), ReadinessCheck.of("worker", thread::isAlive),
+            ReadinessCheck.of("policy", () -> follower == null || follower.hasPolicy())),
+        app -> {
+          app.get("/v1/model", ctx -> ctx.json(model.card()));
+          app.get("/v1/policy", ctx -> ctx.json(java.util.Map.of("source", policy.get().source(),
+              "thresholds", policy.get().thresholds())));
+        }, javalin -> { });
+    return new InferenceService(model, worker, thread, follower, kafkaHealth, clientMetrics, http);
+  }
+
+  private static Supplier<RoutingPolicy> fixedPolicy(RoutingPolicy fixed) {
+    LOG.info("routing with a fixed threshold (ROUTING_THRESHOLD): {}", fixed);
+    return () -> fixed;
+  }
+
+  /** A new worker waits briefly for the published policy; without one it routes every frame to people. */
+  private static void awaitFirstPolicy(PolicyFollower follower, InferenceConfig config) {
+    if (follower == null) {
+      return;
+    }
+    try {
+      if (!follower.awaitFirst(config.policyWait())) {
+        LOG.warn("no routing policy for this model on policy.v1 after {} s: every frame goes to review until the "
+            + "review service publishes one (or set ROUTING_THRESHOLD)", config.policyWait().toSeconds());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   public int port() {
     return http.port();
+  }
+
+  /** True once the worker routes by a published policy (or a pinned threshold). */
+  public boolean hasPolicy() {
+    return follower == null || follower.hasPolicy();
   }
 
   public boolean assigned() {
@@ -74,7 +120,14 @@ public final class InferenceService implements AutoCloseable {
   @Override
   public void close() {
     http.close();
+    if (follower != null && !follower.hasPolicy()) {
+      // The worker thread may still be waiting for its first policy.
+      workerThread.interrupt();
+    }
     worker.close();
+    if (follower != null) {
+      follower.close();
+    }
     try {
       workerThread.join();
       model.close();

@@ -11,6 +11,7 @@ import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.LabelSource;
 import io.labelstream.schemas.avro.Prediction;
+import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewRequest;
 import io.labelstream.schemas.avro.Route;
 import java.net.URI;
@@ -61,21 +62,19 @@ class PipelineIT {
 
       await().atMost(Duration.ofMinutes(3)).until(() -> stats(all).get("framesSeen").asLong() == FRAMES);
 
-      // Act as a reviewer until nothing is waiting, answering with the true class.
+      // Every review request is written in the same transaction as its prediction: count the tasks to expect.
+      List<Prediction> routed = byFrame(bootstrap, Topics.PREDICTIONS, Prediction::getFrameId).values().stream()
+          .flatMap(List::stream).toList();
+      long expectedTasks = routed.stream().filter(p -> p.getRoute() == Route.REVIEW || p.getAudited()).count();
+
+      // Act as a reviewer until every task is answered, answering with the true class.
       Map<String, String> answers = new HashMap<>();
-      while (true) {
-        HttpResponse<String> claim = call(all, "POST", "/v1/tasks/claim", null);
-        if (claim.statusCode() == 204) {
-          break;
-        }
-        JsonNode task = JSON.readTree(claim.body());
-        String frameId = task.get("frameId").asText();
-        String truth = sampleByFrame.get(frameId).className();
-        HttpResponse<String> submitted = call(all, "POST", "/v1/tasks/" + task.get("taskId").asText() + "/submit",
-            "{\"label\":\"" + truth + "\"}");
-        assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(200);
-        answers.put(frameId, truth);
-      }
+      Map<String, JsonNode> suggestions = new HashMap<>();
+      await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20)).until(() -> {
+        answerNextTask(all, sampleByFrame, answers, suggestions);
+        return answers.size() == expectedTasks;
+      });
+      assertThat(call(all, "POST", "/v1/tasks/claim", null).statusCode()).isEqualTo(204);
 
       // Every frame went exactly one way.
       Map<String, List<Prediction>> predictions = byFrame(bootstrap, Topics.PREDICTIONS, Prediction::getFrameId);
@@ -84,39 +83,74 @@ class PipelineIT {
       assertThat(predictions.keySet()).isEqualTo(sampleByFrame.keySet());
       int modelLabelled = 0;
       int modelCorrect = 0;
+      int audited = 0;
       for (String frameId : sampleByFrame.keySet()) {
         assertThat(predictions.get(frameId)).hasSize(1);
+        Prediction prediction = predictions.get(frameId).get(0);
         List<Label> frameLabels = labels.get(frameId);
-        assertThat(frameLabels).as("labels of " + frameId).hasSize(1);
-        Label label = frameLabels.get(0);
-        if (predictions.get(frameId).get(0).getRoute() == Route.MODEL_LABEL) {
-          assertThat(reviews).doesNotContainKey(frameId);
-          assertThat(label.getSource()).isEqualTo(LabelSource.MODEL);
+        Label last = frameLabels.get(frameLabels.size() - 1);
+        if (prediction.getRoute() == Route.MODEL_LABEL) {
           modelLabelled++;
-          modelCorrect += label.getClassIndex() == sampleByFrame.get(frameId).classIndex() ? 1 : 0;
+          assertThat(frameLabels.get(0).getSource()).isEqualTo(LabelSource.MODEL);
+          modelCorrect += frameLabels.get(0).getClassIndex() == sampleByFrame.get(frameId).classIndex() ? 1 : 0;
+          if (prediction.getAudited()) {
+            // A blind audit: the MODEL label, then the reviewer's answer superseding it; no suggestion was shown.
+            audited++;
+            assertThat(reviews.get(frameId)).singleElement().satisfies(r -> assertThat(r.getReason()).isEqualTo(ReviewReason.AUDIT));
+            assertThat(frameLabels).hasSize(2);
+            assertThat(last.getSource()).isEqualTo(LabelSource.HUMAN);
+            assertThat(suggestions.get(frameId).isNull()).isTrue();
+          } else {
+            assertThat(reviews).doesNotContainKey(frameId);
+            assertThat(frameLabels).hasSize(1);
+          }
         } else {
-          assertThat(reviews.get(frameId)).hasSize(1);
-          assertThat(label.getSource()).isEqualTo(LabelSource.HUMAN);
-          assertThat(label.getLabel()).isEqualTo(answers.get(frameId));
-          assertThat(label.getReviewerIds()).containsExactly("ada");
+          assertThat(reviews.get(frameId)).singleElement().satisfies(r -> assertThat(r.getReason()).isEqualTo(ReviewReason.LOW_CONFIDENCE));
+          assertThat(frameLabels).hasSize(1);
+          assertThat(last.getSource()).isEqualTo(LabelSource.HUMAN);
+          assertThat(suggestions.get(frameId).get("label").asText()).isEqualTo(prediction.getLabel());
+        }
+        if (last.getSource() == LabelSource.HUMAN) {
+          assertThat(last.getLabel()).isEqualTo(answers.get(frameId));
+          assertThat(last.getReviewerIds()).containsExactly("ada");
         }
         JsonNode finalLabel = JSON.readTree(call(all, "GET", "/v1/labels/" + frameId, null).body());
-        assertThat(finalLabel.get("label").asText()).isEqualTo(label.getLabel());
-        assertThat(finalLabel.get("source").asText()).isEqualTo(label.getSource().name());
+        assertThat(finalLabel.get("label").asText()).isEqualTo(last.getLabel());
+        assertThat(finalLabel.get("source").asText()).isEqualTo(last.getSource().name());
       }
-      assertThat(answers).hasSize(FRAMES - modelLabelled);
+      assertThat(answers).hasSize(FRAMES - modelLabelled + audited);
       double accuracy = (double) modelCorrect / modelLabelled;
-      System.out.printf("PipelineIT: %d frames, %d model-labelled (%.1f%%) at accuracy %.4f, %d reviewed%n",
-          FRAMES, modelLabelled, 100.0 * modelLabelled / FRAMES, accuracy, answers.size());
+      System.out.printf("PipelineIT: %d frames, %d model-labelled (%.1f%%) at accuracy %.4f, %d reviewed, %d of them audits%n",
+          FRAMES, modelLabelled, 100.0 * modelLabelled / FRAMES, accuracy, answers.size(), audited);
       assertThat(modelLabelled).isPositive();
       assertThat(answers).isNotEmpty();
       assertThat(accuracy).isGreaterThan(0.9);
       JsonNode stats = stats(all);
-      assertThat(stats.get("modelLabelled").asLong()).isEqualTo(modelLabelled);
+      assertThat(stats.get("modelLabelled").asLong()).isEqualTo(modelLabelled - audited);
       assertThat(stats.get("humanLabelled").asLong()).isEqualTo(answers.size());
+      JsonNode policy = stats.get("policy");
+      assertThat(policy.get("overall").get("lowerBound").asDouble()).isGreaterThanOrEqualTo(0.99);
+      assertThat(policy.get("perClass")).hasSize(10);
       assertThat(stats.get("queuedForReview").asLong()).isZero();
       assertThat(stats.get("deadLettered").asLong()).isZero();
     }
+  }
+
+  /** Claims one task, if any is waiting, and answers it with the frame's true class. */
+  private void answerNextTask(AllInOne all, Map<String, SampleFrames.Sample> sampleByFrame, Map<String, String> answers,
+      Map<String, JsonNode> suggestions) throws Exception {
+    HttpResponse<String> claim = call(all, "POST", "/v1/tasks/claim", null);
+    if (claim.statusCode() == 204) {
+      return;
+    }
+    JsonNode task = JSON.readTree(claim.body());
+    String frameId = task.get("frameId").asText();
+    String truth = sampleByFrame.get(frameId).className();
+    HttpResponse<String> submitted = call(all, "POST", "/v1/tasks/" + task.get("taskId").asText() + "/submit",
+        "{\"label\":\"" + truth + "\"}");
+    assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(200);
+    answers.put(frameId, truth);
+    suggestions.put(frameId, task.get("suggestion"));
   }
 
   private JsonNode stats(AllInOne all) throws Exception {

@@ -10,7 +10,9 @@ import io.labelstream.platform.metrics.Metrics;
 import io.labelstream.review.auth.BearerAuth;
 import io.labelstream.review.config.ReviewConfig;
 import io.labelstream.review.http.ReviewApi;
+import io.labelstream.review.metrics.PolicyMetrics;
 import io.labelstream.review.metrics.ReviewMetrics;
+import io.labelstream.review.policy.PolicyService;
 import io.labelstream.review.queue.TaskQueue;
 import io.labelstream.review.state.AnswerWriter;
 import io.labelstream.review.state.LabelStore;
@@ -36,15 +38,17 @@ public final class ReviewService implements AutoCloseable {
   private final StateTailer tailer;
   private final Thread tailerThread;
   private final AnswerWriter writer;
+  private final PolicyService policy;
   private final KafkaHealth kafkaHealth;
   private final List<KafkaClientMetrics> clientMetrics;
   private final HttpService http;
 
-  private ReviewService(StateTailer tailer, Thread tailerThread, AnswerWriter writer, KafkaHealth kafkaHealth,
-      List<KafkaClientMetrics> clientMetrics, HttpService http) {
+  private ReviewService(StateTailer tailer, Thread tailerThread, AnswerWriter writer, PolicyService policy,
+      KafkaHealth kafkaHealth, List<KafkaClientMetrics> clientMetrics, HttpService http) {
     this.tailer = tailer;
     this.tailerThread = tailerThread;
     this.writer = writer;
+    this.policy = policy;
     this.kafkaHealth = kafkaHealth;
     this.clientMetrics = clientMetrics;
     this.http = http;
@@ -65,14 +69,17 @@ public final class ReviewService implements AutoCloseable {
     metrics.bindTo(registry);
     LabelStore labels = new LabelStore();
     PipelineCounts counts = new PipelineCounts();
-    StateTailer tailer = new StateTailer(config.kafka(), config.instanceId(), queue, labels, counts);
+    PolicyService policy = new PolicyService(config.policy(), config.kafka(), config.instanceId());
+    new PolicyMetrics(policy).bindTo(registry);
+    StateTailer tailer = new StateTailer(config.kafka(), config.instanceId(), queue, labels, counts, policy);
     AnswerWriter writer = new AnswerWriter(config.kafka(), config.instanceId());
     List<KafkaClientMetrics> clientMetrics = List.of(new KafkaClientMetrics(tailer.consumer()), new KafkaClientMetrics(writer.producer()));
     clientMetrics.forEach(m -> m.bindTo(registry));
     Thread tailerThread = new Thread(tailer, "review-state");
     tailerThread.start();
+    policy.start(tailer::caughtUp);
     KafkaHealth kafkaHealth = new KafkaHealth(config.kafka());
-    ReviewApi api = new ReviewApi(queue, writer, labels, counts, config.classes(), tailer::caughtUp, metrics, clock);
+    ReviewApi api = new ReviewApi(queue, writer, labels, counts, config.classes(), tailer::caughtUp, metrics, clock, policy);
     BearerAuth auth = new BearerAuth(config.tokens());
     HttpService http = HttpService.start("review", config.http().host(), config.http().port(), 1024 * 1024, registry,
         List.of(kafkaHealth, ReadinessCheck.of("state", tailer::caughtUp)),
@@ -82,7 +89,7 @@ public final class ReviewService implements AutoCloseable {
           files.directory = "/public";
           files.location = Location.CLASSPATH;
         }));
-    return new ReviewService(tailer, tailerThread, writer, kafkaHealth, clientMetrics, http);
+    return new ReviewService(tailer, tailerThread, writer, policy, kafkaHealth, clientMetrics, http);
   }
 
   public int port() {
@@ -96,6 +103,7 @@ public final class ReviewService implements AutoCloseable {
   @Override
   public void close() {
     http.close();
+    policy.close();
     tailer.close();
     try {
       tailerThread.join();

@@ -3,6 +3,7 @@ package io.labelstream.schemas;
 import io.labelstream.schemas.avro.DeadLetter;
 import io.labelstream.schemas.avro.Frame;
 import io.labelstream.schemas.avro.Label;
+import io.labelstream.schemas.avro.Policy;
 import io.labelstream.schemas.avro.Prediction;
 import io.labelstream.schemas.avro.ReviewRequest;
 import io.labelstream.schemas.avro.ReviewResult;
@@ -39,6 +40,7 @@ public final class KnownSchemas implements SchemaStore {
     store.register(ReviewResult.getClassSchema());
     store.register(Label.getClassSchema());
     store.register(DeadLetter.getClassSchema());
+    store.register(Policy.getClassSchema());
     store.registerHistory();
     return store;
   }

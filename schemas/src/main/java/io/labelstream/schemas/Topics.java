@@ -3,6 +3,7 @@ package io.labelstream.schemas;
 import io.labelstream.schemas.avro.DeadLetter;
 import io.labelstream.schemas.avro.Frame;
 import io.labelstream.schemas.avro.Label;
+import io.labelstream.schemas.avro.Policy;
 import io.labelstream.schemas.avro.Prediction;
 import io.labelstream.schemas.avro.ReviewRequest;
 import io.labelstream.schemas.avro.ReviewResult;
@@ -11,11 +12,12 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The one registry of LabelStream topics. Every record is keyed by frameId, so everything about one frame lives
+ * The one registry of LabelStream topics. Every record about a frame is keyed by frameId, so everything about one frame lives
  * in one partition, in order. A breaking schema change is a new topic version; a compatible one is a new schema.
  */
 public final class Topics {
 
+  /** Keys are strings: the frameId, or the model name on the policy topic. */
   private static final Serde<String> FRAME_ID = Serdes.String();
 
   public static final Topic<String, Frame> FRAMES =
@@ -29,6 +31,10 @@ public final class Topics {
   public static final Topic<String, Label> LABELS =
       new Topic<>("labels.v1", FRAME_ID, AvroSerde.of(Label.class), true, false);
 
+  /** The routing policy, compacted and keyed by model name: what every inference worker applies. */
+  public static final Topic<String, Policy> POLICY =
+      new Topic<>("policy.v1", FRAME_ID, AvroSerde.of(Policy.class), true, false);
+
   /** Dead letters of the inference stage (it consumes frames). They keep the original frame bytes. */
   public static final Topic<String, DeadLetter> FRAMES_DLQ = deadLetters(FRAMES);
   /** Dead letters of the review stage (it consumes review requests). */
@@ -37,7 +43,7 @@ public final class Topics {
   private Topics() {}
 
   public static List<Topic<?, ?>> all() {
-    return List.of(FRAMES, PREDICTIONS, REVIEW_REQUESTS, REVIEW_RESULTS, LABELS, FRAMES_DLQ, REVIEW_REQUESTS_DLQ);
+    return List.of(FRAMES, PREDICTIONS, REVIEW_REQUESTS, REVIEW_RESULTS, LABELS, POLICY, FRAMES_DLQ, REVIEW_REQUESTS_DLQ);
   }
 
   public static List<Topic<String, DeadLetter>> deadLetterTopics() {

@@ -100,6 +100,38 @@ class AvroSerdeCompatibilityTest {
   }
 
   @Test
+  void shouldReadAPredictionWrittenByAServiceThatPredatesTheAuditedField() throws Exception {
+    Schema v1;
+    try (var in = KnownSchemas.class.getResourceAsStream("/schema-history/Prediction-v1.avsc")) {
+      v1 = new Schema.Parser().parse(in);
+    }
+    assertThat(v1.getField("audited")).isNull();
+    GenericRecord old = new GenericData.Record(v1);
+    old.put("frameId", "f-5");
+    old.put("modelName", "m");
+    old.put("modelVersion", "1");
+    old.put("classIndex", 8);
+    old.put("label", "Bag");
+    Schema probability = v1.getField("topK").schema().getElementType();
+    GenericRecord top = new GenericData.Record(probability);
+    top.put("classIndex", 8);
+    top.put("label", "Bag");
+    top.put("probability", 0.97);
+    old.put("topK", List.of(top));
+    for (String f : List.of("maxProbability", "margin", "entropy", "mutualInformation", "score", "threshold")) {
+      old.put(f, 0.5);
+    }
+    old.put("route", new GenericData.EnumSymbol(v1.getField("route").schema(), "MODEL_LABEL"));
+    old.put("predictedAt", 1_700_000_000_000L);
+    byte[] bytes = AvroSerde.generic(v1, new KnownSchemas().register(v1)).serialize("predictions.v1", old);
+
+    io.labelstream.schemas.avro.Prediction read = Topics.PREDICTIONS.valueSerde().deserializer().deserialize("predictions.v1", bytes);
+
+    assertThat(read.getLabel()).isEqualTo("Bag");
+    assertThat(read.getAudited()).isFalse();
+  }
+
+  @Test
   void shouldGiveTheSameFrameIdForTheSameDeviceAndIdempotencyKeyOnly() {
     assertThat(FrameIds.forIdempotencyKey("car-1", "k-1")).isEqualTo(FrameIds.forIdempotencyKey("car-1", "k-1"));
     assertThat(FrameIds.forIdempotencyKey("car-1", "k-1")).isNotEqualTo(FrameIds.forIdempotencyKey("car-2", "k-1"));

@@ -10,8 +10,11 @@ import java.util.UUID;
 /**
  * Everything the inference worker reads from its environment, once, at start-up.
  *
- * @param threshold routing threshold on the routing score (ROUTING_THRESHOLD): at or above it a frame is labelled by
- *     the model, below it a person reviews it
+ * @param fixedThreshold a routing threshold pinned by ROUTING_THRESHOLD for every class; when empty (the default)
+ *     the worker follows the policy the review service publishes on policy.v1
+ * @param auditRate share of model-labelled frames also sent to people as blind audits (AUDIT_RATE)
+ * @param policyWait how long a starting worker waits for the first policy before routing everything to people
+ *     (INFERENCE_POLICY_WAIT_SECONDS)
  * @param modelPath an .onnx file with its .card.json beside it (MODEL_PATH); empty means the bundled model
  * @param groupId consumer group shared by all workers (INFERENCE_GROUP_ID)
  * @param instanceId this worker's name, part of its transactional id (INFERENCE_INSTANCE_ID)
@@ -21,7 +24,9 @@ import java.util.UUID;
 public record InferenceConfig(
     HttpSettings http,
     KafkaSettings kafka,
-    double threshold,
+    Optional<Double> fixedThreshold,
+    double auditRate,
+    java.time.Duration policyWait,
     Optional<Path> modelPath,
     String groupId,
     String instanceId,
@@ -32,7 +37,9 @@ public record InferenceConfig(
     return new InferenceConfig(
         HttpSettings.from(env, "INFERENCE_PORT", 8082),
         KafkaSettings.from(env),
-        env.doubleIn("ROUTING_THRESHOLD", 0.9, 0.0, 1.0),
+        env.optional("ROUTING_THRESHOLD").map(v -> env.doubleIn("ROUTING_THRESHOLD", 0.9, 0.0, 1.0)),
+        env.doubleIn("AUDIT_RATE", 0.02, 0.0, 1.0),
+        java.time.Duration.ofSeconds(env.intIn("INFERENCE_POLICY_WAIT_SECONDS", 15, 0, 3600)),
         env.optional("MODEL_PATH").map(Path::of),
         env.string("INFERENCE_GROUP_ID", "labelstream-inference"),
         env.string("INFERENCE_INSTANCE_ID", "worker-" + UUID.randomUUID().toString().substring(0, 8)),

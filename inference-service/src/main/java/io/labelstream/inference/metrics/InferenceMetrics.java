@@ -12,6 +12,7 @@ public final class InferenceMetrics implements MeterBinder {
   private Counter modelLabelled;
   private Counter sentToReview;
   private Counter deadLettered;
+  private Counter audited;
   private DistributionSummary batchSize;
   private Timer modelTime;
 
@@ -19,6 +20,8 @@ public final class InferenceMetrics implements MeterBinder {
   public void bindTo(MeterRegistry registry) {
     modelLabelled = routed(registry, "model_label");
     sentToReview = routed(registry, "review");
+    audited = Counter.builder("labelstream.inference.frames.audited")
+        .description("Model-labelled frames also sent to people as blind audits").register(registry);
     deadLettered = Counter.builder("labelstream.inference.frames.dead.lettered")
         .description("Frames that could not be decoded or run, sent to frames.v1.dlq").register(registry);
     batchSize = DistributionSummary.builder("labelstream.inference.batch.size")
@@ -40,6 +43,10 @@ public final class InferenceMetrics implements MeterBinder {
 
   public void sentToReview() {
     sentToReview.increment();
+  }
+
+  public void audited() {
+    audited.increment();
   }
 
   public void deadLettered() {

@@ -29,6 +29,14 @@ public final class AuditSampler {
     return rate > 0 && uniform(frameId) < rate;
   }
 
+  /**
+   * The queue priority of an audit task: spread over the range low-confidence tasks occupy (1 - score, below 0.5 for
+   * a routed top-1 class), so audits sit among them and cannot be told apart by their position in the queue.
+   */
+  public double priority(String frameId) {
+    return 0.5 * uniform("priority:" + frameId);
+  }
+
   /** A number in [0, 1) derived from the frame id, uniformly distributed over frame ids. */
   static double uniform(String frameId) {
     try {

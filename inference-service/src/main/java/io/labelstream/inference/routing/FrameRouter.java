@@ -14,24 +14,34 @@ import io.labelstream.schemas.avro.Route;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * Decides where a predicted frame goes: a score at or above the threshold makes a MODEL label, anything below
- * becomes a review request, most uncertain first. Every prediction is also kept for audit and statistics.
+ * Decides where a predicted frame goes: a score at or above its class's threshold makes a MODEL label, anything
+ * below becomes a review request, most uncertain first. A random share of the MODEL labels also becomes a blind
+ * AUDIT task. Every prediction is also kept for audit and statistics.
  */
 public final class FrameRouter {
 
   private static final int TOP_K = 3;
 
   private final ModelCard card;
-  private final double threshold;
+  private final Supplier<RoutingPolicy> policy;
+  private final AuditSampler audits;
 
-  public FrameRouter(ModelCard card, double threshold) {
+  /**
+   * @param policy the thresholds in force, read once per frame (they change when a new policy is published)
+   */
+  public FrameRouter(ModelCard card, Supplier<RoutingPolicy> policy, AuditSampler audits) {
     this.card = card;
-    this.threshold = threshold;
+    this.policy = policy;
+    this.audits = audits;
   }
 
-  /** The records one frame produces: always a prediction, then either a label or a review request. */
+  /**
+   * The records one frame produces: always a prediction, then a MODEL label or a review request, or both when the
+   * model's label is also blindly audited.
+   */
   public record Routed(Prediction prediction, Label label, ReviewRequest reviewRequest) {}
 
   public Routed route(Frame frame, ModelOutput output, Instant now) {
@@ -41,8 +51,10 @@ public final class FrameRouter {
       int c = u.ranked()[i];
       topK.add(new ClassProbability(c, card.classNames().get(c), (double) output.meanProbs()[c]));
     }
-    boolean confident = u.score() >= threshold;
     int predicted = u.predictedClass();
+    double threshold = policy.get().thresholdFor(predicted);
+    boolean confident = u.score() >= threshold;
+    boolean audited = confident && audits.audits(frame.getFrameId());
     Prediction prediction = Prediction.newBuilder()
         .setFrameId(frame.getFrameId())
         .setModelName(card.name())
@@ -57,35 +69,36 @@ public final class FrameRouter {
         .setScore(u.score())
         .setThreshold(threshold)
         .setRoute(confident ? Route.MODEL_LABEL : Route.REVIEW)
+        .setAudited(audited)
         .setPredictedAt(now)
         .build();
-    if (confident) {
-      Label label = Label.newBuilder()
-          .setFrameId(frame.getFrameId())
-          .setLabel(prediction.getLabel())
-          .setClassIndex(predicted)
-          .setSource(LabelSource.MODEL)
-          .setConfidence(u.score())
-          .setModelName(card.name())
-          .setModelVersion(card.version())
-          .setLabelledAt(now)
-          .build();
-      return new Routed(prediction, label, null);
-    }
-    ReviewRequest request = ReviewRequest.newBuilder()
-        .setTaskId(TaskIds.of(frame.getFrameId(), ReviewReason.LOW_CONFIDENCE))
+    Label label = confident ? Label.newBuilder()
         .setFrameId(frame.getFrameId())
-        .setReason(ReviewReason.LOW_CONFIDENCE)
-        .setPriority(1.0 - u.score())
+        .setLabel(prediction.getLabel())
+        .setClassIndex(predicted)
+        .setSource(LabelSource.MODEL)
+        .setConfidence(u.score())
+        .setModelName(card.name())
+        .setModelVersion(card.version())
+        .setLabelledAt(now)
+        .build() : null;
+    ReviewRequest request = confident && !audited ? null : reviewRequest(frame, prediction,
+        audited ? ReviewReason.AUDIT : ReviewReason.LOW_CONFIDENCE, audited ? audits.priority(frame.getFrameId()) : 1.0 - u.score(), now);
+    return new Routed(prediction, label, request);
+  }
+
+  private static ReviewRequest reviewRequest(Frame frame, Prediction prediction, ReviewReason reason, double priority,
+      Instant now) {
+    return ReviewRequest.newBuilder()
+        .setTaskId(TaskIds.of(frame.getFrameId(), reason))
+        .setFrameId(frame.getFrameId())
+        .setReason(reason)
+        .setPriority(priority)
         .setPrediction(prediction)
         .setContentType(frame.getContentType())
         .setImage(frame.getImage())
         .setRequestedAt(now)
         .build();
-    return new Routed(prediction, null, request);
   }
 
-  public double threshold() {
-    return threshold;
-  }
 }

@@ -5,7 +5,9 @@ import io.labelstream.inference.image.FrameDecoder;
 import io.labelstream.inference.metrics.InferenceMetrics;
 import io.labelstream.inference.model.ModelOutput;
 import io.labelstream.inference.model.OnnxModel;
+import io.labelstream.inference.routing.AuditSampler;
 import io.labelstream.inference.routing.FrameRouter;
+import io.labelstream.inference.routing.RoutingPolicy;
 import io.labelstream.platform.kafka.AvroBytes;
 import io.labelstream.platform.kafka.DeadLetters;
 import io.labelstream.schemas.Topics;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -59,11 +62,11 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
   private volatile boolean running = true;
   private volatile boolean assigned;
 
-  public InferenceWorker(InferenceConfig config, OnnxModel model, InferenceMetrics metrics) {
+  public InferenceWorker(InferenceConfig config, OnnxModel model, InferenceMetrics metrics, Supplier<RoutingPolicy> policy) {
     this.model = model;
     this.metrics = metrics;
     this.decoder = new FrameDecoder(model.card().width(), model.card().height());
-    this.router = new FrameRouter(model.card(), config.threshold());
+    this.router = new FrameRouter(model.card(), policy, new AuditSampler(config.auditRate()));
     this.consumer = new KafkaConsumer<>(consumerConfig(config), new StringDeserializer(), new ByteArrayDeserializer());
     this.producer = new KafkaProducer<>(producerConfig(config));
   }
@@ -187,9 +190,14 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
       if (routed.label() != null) {
         out.add(new ProducerRecord<>(Topics.LABELS.name(), key, routed.label()));
         metrics.modelLabelled();
-      } else {
+      }
+      if (routed.reviewRequest() != null) {
         out.add(new ProducerRecord<>(Topics.REVIEW_REQUESTS.name(), key, routed.reviewRequest()));
-        metrics.sentToReview();
+        if (routed.label() != null) {
+          metrics.audited();
+        } else {
+          metrics.sentToReview();
+        }
       }
     }
     return out;

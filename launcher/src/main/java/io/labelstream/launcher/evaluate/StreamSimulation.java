@@ -102,7 +102,7 @@ final class StreamSimulation {
         ledger.answered(frameId, row.label());
       }
       if ((i + 1) % recomputeEvery == 0) {
-        policy = controller.decide(ledger.snapshot(), ledger.audits(), ledger.frames());
+        policy = controller.decide(ledger.snapshot(), ledger.audits(), ledger.auditsAnswered(), ledger.frames());
         history.add(policy);
       }
     }

@@ -6,6 +6,7 @@ import io.labelstream.platform.http.HttpSettings;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.review.auth.Reviewer;
 import io.labelstream.review.auth.Role;
+import io.labelstream.review.policy.PolicySettings;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
@@ -23,6 +24,7 @@ import java.util.UUID;
  * @param lease how long a claimed task stays with its reviewer (REVIEW_LEASE_SECONDS)
  * @param classes the label classes in model output order (LABEL_CLASSES, comma-separated)
  * @param instanceId this instance's name, part of its transactional id (REVIEW_INSTANCE_ID)
+ * @param policy how the routing policy is computed
  */
 public record ReviewConfig(
     HttpSettings http,
@@ -31,7 +33,8 @@ public record ReviewConfig(
     boolean tokensGenerated,
     Duration lease,
     List<String> classes,
-    String instanceId) {
+    String instanceId,
+    PolicySettings policy) {
 
   public static final List<String> FASHION_MNIST_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
       "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
@@ -52,7 +55,8 @@ public record ReviewConfig(
         rawTokens == null,
         Duration.ofSeconds(env.intIn("REVIEW_LEASE_SECONDS", 60, 1, 86_400)),
         classes,
-        env.string("REVIEW_INSTANCE_ID", "review-" + UUID.randomUUID().toString().substring(0, 8)));
+        env.string("REVIEW_INSTANCE_ID", "review-" + UUID.randomUUID().toString().substring(0, 8)),
+        PolicySettings.from(env));
   }
 
   static Map<String, Reviewer> parseTokens(String raw) {
@@ -94,6 +98,6 @@ public record ReviewConfig(
   @Override
   public String toString() {
     return "ReviewConfig[http=" + http + ", kafka=" + kafka + ", reviewers=" + tokens.values() + ", lease=" + lease
-        + ", classes=" + classes + ", instanceId=" + instanceId + "]";
+        + ", classes=" + classes + ", instanceId=" + instanceId + ", policy=" + policy + "]";
   }
 }

@@ -7,6 +7,8 @@ import io.labelstream.platform.http.ApiException;
 import io.labelstream.review.auth.BearerAuth;
 import io.labelstream.review.auth.Reviewer;
 import io.labelstream.review.metrics.ReviewMetrics;
+import io.labelstream.review.policy.PolicyDecision;
+import io.labelstream.review.policy.PolicyService;
 import io.labelstream.review.queue.Claim;
 import io.labelstream.review.queue.ReviewTask;
 import io.labelstream.review.queue.TaskQueue;
@@ -16,6 +18,7 @@ import io.labelstream.review.state.PipelineCounts;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.LabelSource;
 import io.labelstream.schemas.avro.ReviewDecision;
+import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewResult;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,9 +41,10 @@ public final class ReviewApi {
   private final BooleanSupplier stateReady;
   private final ReviewMetrics metrics;
   private final Clock clock;
+  private final PolicyService policy;
 
   public ReviewApi(TaskQueue queue, AnswerWriter writer, LabelStore labels, PipelineCounts counts, List<String> classes,
-      BooleanSupplier stateReady, ReviewMetrics metrics, Clock clock) {
+      BooleanSupplier stateReady, ReviewMetrics metrics, Clock clock, PolicyService policy) {
     this.queue = queue;
     this.writer = writer;
     this.labels = labels;
@@ -49,6 +53,7 @@ public final class ReviewApi {
     this.stateReady = stateReady;
     this.metrics = metrics;
     this.clock = clock;
+    this.policy = policy;
   }
 
   public void register(Javalin app, BearerAuth auth) {
@@ -75,7 +80,9 @@ public final class ReviewApi {
     body.put("taskId", task.taskId());
     body.put("frameId", task.frameId());
     body.put("imageUrl", "/v1/frames/" + task.frameId() + "/image");
-    body.put("suggestion", Map.of("label", task.suggestion(), "confidence", task.confidence()));
+    // A blind audit shows no suggestion, so the answer is not anchored on the model's.
+    body.put("suggestion", task.reason() == ReviewReason.AUDIT ? null
+        : Map.of("label", task.suggestion(), "confidence", task.confidence()));
     body.put("classes", classes);
     body.put("leaseExpiresAt", claim.get().lease().expiresAt());
     metrics.claimed();
@@ -100,6 +107,8 @@ public final class ReviewApi {
           .setLabel(label)
           .setClassIndex(classIndex)
           .setDecision(label.equals(task.suggestion()) ? ReviewDecision.ACCEPTED : ReviewDecision.CORRECTED)
+          .setReason(task.reason())
+          .setAgreedWithModel(label.equals(task.suggestion()))
           .setTimeSpentMs(Duration.between(lease.claimedAt(), now).toMillis())
           .setSubmittedAt(now)
           .build();
@@ -164,7 +173,41 @@ public final class ReviewApi {
     body.put("humanLabelled", labels.humanLabelled());
     body.put("deadLettered", counts.deadLetteredCount());
     body.put("stateReady", stateReady.getAsBoolean());
+    body.put("policy", policyStats());
     ctx.json(body);
+  }
+
+  private Map<String, Object> policyStats() {
+    PolicyDecision decision = policy.latest();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("target", policy.settings().target());
+    out.put("confidence", policy.settings().confidence());
+    out.put("classTarget", policy.settings().classTarget());
+    out.put("validationTrusted", decision.validationTrusted());
+    out.put("framesSeen", decision.framesSeen());
+    out.put("auditTasks", decision.audits());
+    out.put("auditsAnswered", decision.auditsAnswered());
+    out.put("overall", accuracy(decision.overall(), null));
+    List<Map<String, Object>> perClass = new java.util.ArrayList<>();
+    for (int c = 0; c < decision.perClass().size(); c++) {
+      Map<String, Object> row = accuracy(decision.perClass().get(c), decision.thresholds().get(c));
+      row.put("class", policy.classes().get(c));
+      perClass.add(row);
+    }
+    out.put("perClass", perClass);
+    return out;
+  }
+
+  private static Map<String, Object> accuracy(PolicyDecision.Accuracy a, Double threshold) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    if (threshold != null) {
+      row.put("threshold", threshold);
+    }
+    row.put("estimatedAccuracy", a.estimate());
+    row.put("lowerBound", a.lowerBound());
+    row.put("audits", a.audits());
+    row.put("modelLabelledShare", a.modelLabelledShare());
+    return row;
   }
 
   private void requireStateReady() {

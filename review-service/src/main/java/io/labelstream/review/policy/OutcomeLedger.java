@@ -16,6 +16,7 @@ public final class OutcomeLedger {
   private final Map<String, Integer> earlyAnswers = new HashMap<>();
   private long frames;
   private long audits;
+  private long auditsAnswered;
 
   private record Routed(int band, int predictedClass, boolean toModel) {}
 
@@ -39,9 +40,9 @@ public final class OutcomeLedger {
     if (audited) {
       audits++;
     }
+    Integer early = earlyAnswers.remove(frameId);
     if (!toModel || audited) {
       Routed routed = new Routed(band, predictedClass, toModel);
-      Integer early = earlyAnswers.remove(frameId);
       if (early != null) {
         record(routed, early);
       } else {
@@ -62,6 +63,9 @@ public final class OutcomeLedger {
 
   private void record(Routed routed, int humanClass) {
     boolean error = humanClass != routed.predictedClass();
+    if (routed.toModel()) {
+      auditsAnswered++;
+    }
     (routed.toModel() ? evidence.audited() : evidence.reviewed()).add(routed.predictedClass(), routed.band(), error);
   }
 
@@ -75,5 +79,9 @@ public final class OutcomeLedger {
 
   public synchronized long audits() {
     return audits;
+  }
+
+  public synchronized long auditsAnswered() {
+    return auditsAnswered;
   }
 }

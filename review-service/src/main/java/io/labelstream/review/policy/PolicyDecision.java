@@ -12,14 +12,14 @@ import java.util.List;
  *     then on only the stream's own answers back the bound
  */
 public record PolicyDecision(List<Double> thresholds, Accuracy overall, List<Accuracy> perClass, boolean validationTrusted,
-    long audits, long framesSeen) {
+    long audits, long auditsAnswered, long framesSeen) {
 
   /**
    * Accuracy of model labels in one region.
    *
    * @param estimate point estimate
    * @param lowerBound one-sided lower confidence bound at the configured confidence
-   * @param audits answered audits behind it
+   * @param audits answered audits inside this region
    * @param modelLabelledShare share of the stream's frames the thresholds admit
    */
   public record Accuracy(double estimate, double lowerBound, long audits, double modelLabelledShare) {}

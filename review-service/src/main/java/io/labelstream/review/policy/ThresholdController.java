@@ -81,6 +81,11 @@ public final class ThresholdController {
 
   /** Decides the thresholds for what the stream shows now. Not thread-safe: one caller at a time. */
   public PolicyDecision decide(StreamEvidence stream, long audits, long framesSeen) {
+    return decide(stream, audits, 0, framesSeen);
+  }
+
+  /** Decides the thresholds; the counts are only reported with the decision. */
+  public PolicyDecision decide(StreamEvidence stream, long audits, long auditsAnswered, long framesSeen) {
     if (validationTrusted && streamContradictsValidation(stream)) {
       validationTrusted = false;
     }
@@ -108,7 +113,7 @@ public final class ThresholdController {
         Arrays.fill(bands, chosen);
       }
     }
-    return describe(stream, bands, audits, framesSeen);
+    return describe(stream, bands, audits, auditsAnswered, framesSeen);
   }
 
   /** The highest band index (lowest threshold) at or above {@code from} where the class keeps its target. */
@@ -172,7 +177,7 @@ public final class ThresholdController {
     return new Count(upTo.n() - before.n(), upTo.errors() - before.errors());
   }
 
-  private PolicyDecision describe(StreamEvidence stream, int[] bands, long audits, long framesSeen) {
+  private PolicyDecision describe(StreamEvidence stream, int[] bands, long audits, long auditsAnswered, long framesSeen) {
     List<Double> thresholds = new ArrayList<>();
     List<PolicyDecision.Accuracy> perClass = new ArrayList<>();
     long streamItems = 0;
@@ -186,7 +191,7 @@ public final class ThresholdController {
       streamItems += totalFrames(stream, c);
     }
     Region overall = region(stream, bands);
-    return new PolicyDecision(thresholds, overall.accuracy(), perClass, validationTrusted, audits, framesSeen);
+    return new PolicyDecision(thresholds, overall.accuracy(), perClass, validationTrusted, audits, auditsAnswered, framesSeen);
   }
 
   private static long totalFrames(StreamEvidence stream, int c) {

@@ -3,6 +3,7 @@ package io.labelstream.review.state;
 import io.labelstream.platform.kafka.AvroBytes;
 import io.labelstream.platform.kafka.DeadLetters;
 import io.labelstream.platform.kafka.KafkaSettings;
+import io.labelstream.review.policy.PolicyService;
 import io.labelstream.review.queue.ReviewTask;
 import io.labelstream.review.queue.TaskQueue;
 import io.labelstream.schemas.Topic;
@@ -56,13 +57,15 @@ public final class StateTailer implements Runnable, AutoCloseable {
   private final TaskQueue queue;
   private final LabelStore labels;
   private final PipelineCounts counts;
+  private final PolicyService policy;
   private final Set<String> alreadyDeadLettered = new HashSet<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private Map<TopicPartition, Long> startupEnd = Map.of();
   private volatile boolean caughtUp;
   private volatile boolean running = true;
 
-  public StateTailer(KafkaSettings kafka, String instanceId, TaskQueue queue, LabelStore labels, PipelineCounts counts) {
+  public StateTailer(KafkaSettings kafka, String instanceId, TaskQueue queue, LabelStore labels, PipelineCounts counts,
+      PolicyService policy) {
     Map<String, Object> props = new HashMap<>(kafka.clientConfig());
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "labelstream-review-state-" + instanceId);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -80,6 +83,7 @@ public final class StateTailer implements Runnable, AutoCloseable {
     this.queue = queue;
     this.labels = labels;
     this.counts = counts;
+    this.policy = policy;
   }
 
   public boolean caughtUp() {
@@ -163,7 +167,9 @@ public final class StateTailer implements Runnable, AutoCloseable {
       if (topic.equals(Topics.REVIEW_REQUESTS.name())) {
         queue.offer(task(decode(Topics.REVIEW_REQUESTS, record)));
       } else if (topic.equals(Topics.REVIEW_RESULTS.name())) {
-        queue.answered(decode(Topics.REVIEW_RESULTS, record));
+        ReviewResult result = decode(Topics.REVIEW_RESULTS, record);
+        queue.answered(result);
+        policy.answered(result.getFrameId(), result.getClassIndex());
       } else if (topic.equals(Topics.LABELS.name())) {
         Label label = decode(Topics.LABELS, record);
         if (label != null) {
@@ -172,6 +178,7 @@ public final class StateTailer implements Runnable, AutoCloseable {
       } else if (topic.equals(Topics.PREDICTIONS.name())) {
         Prediction prediction = decode(Topics.PREDICTIONS, record);
         counts.predicted(prediction.getFrameId());
+        policy.predicted(prediction);
       } else {
         DeadLetter letter = decode(Topics.FRAMES_DLQ, record);
         counts.deadLettered();

@@ -1,0 +1,123 @@
+package io.labelstream.inference.routing;
+
+import io.labelstream.inference.model.ModelCard;
+import io.labelstream.platform.kafka.KafkaSettings;
+import io.labelstream.schemas.Topics;
+import io.labelstream.schemas.avro.Policy;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a worker on the latest routing policy: reads the compacted {@code policy.v1} from the beginning and follows
+ * it, applying only policies made for this worker's model name and version. Until one arrives every class is
+ * closed, so no frame is labelled by the model without a guarantee behind it.
+ */
+public final class PolicyFollower implements Runnable, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PolicyFollower.class);
+
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final ModelCard card;
+  private final AtomicReference<RoutingPolicy> current;
+  private final CountDownLatch first = new CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean running = true;
+
+  public PolicyFollower(KafkaSettings kafka, String instanceId, ModelCard card) {
+    Map<String, Object> props = new HashMap<>(kafka.clientConfig());
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "labelstream-inference-" + instanceId + "-policy");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    this.card = card;
+    this.current = new AtomicReference<>(RoutingPolicy.closed(card.classNames().size()));
+  }
+
+  public RoutingPolicy current() {
+    return current.get();
+  }
+
+  /** True once a policy for this model has been applied. */
+  public boolean hasPolicy() {
+    return first.getCount() == 0;
+  }
+
+  /** Waits up to {@code timeout} for the first policy; the worker routes with closed thresholds if none comes. */
+  public boolean awaitFirst(Duration timeout) throws InterruptedException {
+    return first.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void run() {
+    try {
+      List<TopicPartition> partitions = consumer.partitionsFor(Topics.POLICY.name(), Duration.ofSeconds(30)).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      while (running) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+          apply(record);
+        }
+      }
+    } catch (WakeupException e) {
+      if (running) {
+        LOG.error("policy follower woken unexpectedly", e);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("policy follower stopped; the worker keeps its last policy ({})", current.get(), e);
+    } finally {
+      consumer.close();
+      stopped.countDown();
+    }
+  }
+
+  private void apply(ConsumerRecord<String, byte[]> record) {
+    Policy policy;
+    try {
+      policy = Topics.POLICY.valueSerde().deserializer().deserialize(record.topic(), record.value());
+    } catch (RuntimeException e) {
+      LOG.warn("ignoring unreadable policy record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+      return;
+    }
+    if (policy == null || !policy.getModelName().equals(card.name()) || !policy.getModelVersion().equals(card.version())) {
+      return;
+    }
+    if (policy.getThresholds().size() != card.classNames().size()) {
+      LOG.warn("ignoring a policy with {} thresholds for a model of {} classes", policy.getThresholds().size(), card.classNames().size());
+      return;
+    }
+    RoutingPolicy next = RoutingPolicy.published(policy.getThresholds());
+    RoutingPolicy previous = current.getAndSet(next);
+    if (!next.toString().equals(previous.toString())) {
+      LOG.info("routing policy now {} (model-label accuracy >= {} at {} confidence, {} audits)", next,
+          String.format(java.util.Locale.ROOT, "%.4f", policy.getOverall().getLowerBound()), policy.getConfidence(),
+          policy.getOverall().getAudits());
+    }
+    first.countDown();
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+    try {
+      stopped.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
