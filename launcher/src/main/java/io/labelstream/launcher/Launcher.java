@@ -21,6 +21,7 @@ public final class Launcher {
         demo        the same, then post the bundled sample frames as a fleet would and print a summary
                     (--exit: stop after the summary instead of staying up for reviewers)
         evaluate    replay the model's 10,000 test predictions through the threshold controller (20 seeds)
+                    (--e2e: also run seed 1 through the real services; needs the Debian dataset-fashion-mnist)
         ingest      the ingest service alone (needs KAFKA_BOOTSTRAP_SERVERS)
         inference   the inference service alone (needs KAFKA_BOOTSTRAP_SERVERS)
         review      the review service alone (needs KAFKA_BOOTSTRAP_SERVERS)
@@ -51,7 +52,8 @@ public final class Launcher {
           requireExternalKafka(command);
           ReviewService.main(rest);
         }
-        case "evaluate" -> System.exit(io.labelstream.launcher.evaluate.Evaluate.run(System.getenv()));
+        case "evaluate" -> System.exit(io.labelstream.launcher.evaluate.Evaluate.run(System.getenv(),
+            Arrays.asList(rest).contains("--e2e")));
         case "help", "-h", "--help" -> System.out.println(USAGE);
         default -> {
           System.err.println("unknown command '" + args[0] + "'\n" + USAGE);

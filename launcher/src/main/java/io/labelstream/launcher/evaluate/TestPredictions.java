@@ -11,7 +11,11 @@ import java.util.List;
 record TestPredictions(List<Row> rows) {
 
   /** One test image: its true class, the predicted class and the routing score. */
-  record Row(int index, int label, int predicted, double score) {
+  record Row(int index, int label, int predicted, double score, double margin, double entropy, double mutualInformation) {
+
+    Row(int index, int label, int predicted, double score) {
+      this(index, label, predicted, score, 0, 0, 0);
+    }
 
     boolean correct() {
       return label == predicted;
@@ -26,7 +30,8 @@ record TestPredictions(List<Row> rows) {
         continue;
       }
       String[] f = line.split(",");
-      rows.add(new Row(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]), Double.parseDouble(f[3])));
+      rows.add(new Row(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]), Double.parseDouble(f[3]),
+          Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6])));
     }
     return new TestPredictions(List.copyOf(rows));
   }
