@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labelstream.kafka.embedded.TopicRecords;
 import io.labelstream.launcher.AllInOne;
+import io.labelstream.launcher.tools.FashionMnistIdx;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.LabelSource;
@@ -12,7 +13,6 @@ import io.labelstream.schemas.avro.Prediction;
 import io.labelstream.schemas.avro.Route;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,7 +31,6 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.zip.GZIPInputStream;
 import javax.imageio.ImageIO;
 
 /**
@@ -51,7 +50,7 @@ final class EndToEndEvaluation {
   /** Runs seed {@code seed} end to end and returns the same figures the simulation reports. */
   StreamSimulation.Result run(Path dataset, long seed, int warmup, double target, Map<String, String> environment) throws Exception {
     byte[][] images = pngs(dataset.resolve("t10k-images-idx3-ubyte.gz"));
-    int[] labels = labels(dataset.resolve("t10k-labels-idx1-ubyte.gz"));
+    int[] labels = FashionMnistIdx.labels(dataset.resolve("t10k-labels-idx1-ubyte.gz"));
     List<Integer> order = new ArrayList<>();
     for (int i = 0; i < images.length; i++) {
       order.add(i);
@@ -192,37 +191,15 @@ final class EndToEndEvaluation {
   }
 
   private static byte[][] pngs(Path idx) throws IOException {
-    try (DataInputStream in = new DataInputStream(new GZIPInputStream(Files.newInputStream(idx), 1 << 16))) {
-      if (in.readInt() != 2051) {
-        throw new IOException(idx + " is not an idx3 image file");
-      }
-      int count = in.readInt();
-      int rows = in.readInt();
-      int cols = in.readInt();
-      byte[][] out = new byte[count][];
-      byte[] pixels = new byte[rows * cols];
-      for (int i = 0; i < count; i++) {
-        in.readFully(pixels);
-        BufferedImage image = new BufferedImage(cols, rows, BufferedImage.TYPE_BYTE_GRAY);
-        image.getRaster().setDataElements(0, 0, cols, rows, pixels);
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        ImageIO.write(image, "png", png);
-        out[i] = png.toByteArray();
-      }
-      return out;
+    byte[][] raw = FashionMnistIdx.images(idx);
+    byte[][] out = new byte[raw.length][];
+    for (int i = 0; i < raw.length; i++) {
+      BufferedImage image = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+      image.getRaster().setDataElements(0, 0, 28, 28, raw[i]);
+      ByteArrayOutputStream png = new ByteArrayOutputStream();
+      ImageIO.write(image, "png", png);
+      out[i] = png.toByteArray();
     }
-  }
-
-  private static int[] labels(Path idx) throws IOException {
-    try (DataInputStream in = new DataInputStream(new GZIPInputStream(Files.newInputStream(idx)))) {
-      if (in.readInt() != 2049) {
-        throw new IOException(idx + " is not an idx1 label file");
-      }
-      int[] labels = new int[in.readInt()];
-      for (int i = 0; i < labels.length; i++) {
-        labels[i] = in.readUnsignedByte();
-      }
-      return labels;
-    }
+    return out;
   }
 }

@@ -3,9 +3,7 @@ package io.labelstream.launcher.tools;
 import io.labelstream.inference.model.ModelOutput;
 import io.labelstream.inference.model.OnnxModel;
 import io.labelstream.inference.routing.Uncertainty;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Runs the bundled model, through the production inference code, on the Fashion-MNIST validation split (the last
@@ -72,40 +69,19 @@ public final class ExportPredictions {
   }
 
   private static float[][] images(Path idx) throws IOException {
-    try (DataInputStream in = new DataInputStream(gunzip(idx))) {
-      if (in.readInt() != 2051) {
-        throw new IOException(idx + " is not an idx3 image file");
+    byte[][] raw = FashionMnistIdx.images(idx);
+    float[][] images = new float[raw.length][];
+    for (int i = 0; i < raw.length; i++) {
+      images[i] = new float[raw[i].length];
+      for (int p = 0; p < raw[i].length; p++) {
+        images[i][p] = raw[i][p] & 0xFF;
       }
-      int count = in.readInt();
-      int rows = in.readInt();
-      int cols = in.readInt();
-      float[][] images = new float[count][rows * cols];
-      byte[] pixels = new byte[rows * cols];
-      for (int i = 0; i < count; i++) {
-        in.readFully(pixels);
-        for (int p = 0; p < pixels.length; p++) {
-          images[i][p] = pixels[p] & 0xFF;
-        }
-      }
-      return images;
     }
+    return images;
   }
 
   private static int[] labels(Path idx) throws IOException {
-    try (DataInputStream in = new DataInputStream(gunzip(idx))) {
-      if (in.readInt() != 2049) {
-        throw new IOException(idx + " is not an idx1 label file");
-      }
-      int[] labels = new int[in.readInt()];
-      for (int i = 0; i < labels.length; i++) {
-        labels[i] = in.readUnsignedByte();
-      }
-      return labels;
-    }
-  }
-
-  private static InputStream gunzip(Path file) throws IOException {
-    return new GZIPInputStream(Files.newInputStream(file), 1 << 16);
+    return FashionMnistIdx.labels(idx);
   }
 
   private static float[][] slice(float[][] all, int from, int to) {
