@@ -4,7 +4,10 @@ import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Turns an encoded frame (PNG or JPEG, any size, grey or colour) into the model's input: one grey channel of
@@ -16,6 +19,9 @@ import javax.imageio.ImageIO;
  */
 public final class FrameDecoder {
 
+  /** Largest image accepted for decoding: a header may claim any size, and decoding it would exhaust memory. */
+  static final long MAX_PIXELS = 64L * 1024 * 1024;
+
   private final int width;
   private final int height;
 
@@ -24,14 +30,38 @@ public final class FrameDecoder {
     this.height = height;
   }
 
+  /** Reads the dimensions from the header, without decoding pixels, and refuses decompression bombs. */
+  private static void checkDimensions(byte[] encoded) throws IOException {
+    try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
+      if (!readers.hasNext()) {
+        throw new IOException("not a PNG or JPEG image that can be decoded");
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(input, true, true);
+        long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+        if (pixels > MAX_PIXELS) {
+          throw new IOException("the image claims " + reader.getWidth(0) + "x" + reader.getHeight(0)
+              + " pixels, more than the " + MAX_PIXELS + " this worker decodes");
+        }
+      } finally {
+        reader.dispose();
+      }
+    } catch (RuntimeException e) {
+      throw new IOException("unreadable image header: " + e, e);
+    }
+  }
+
   /**
    * @throws IOException when the bytes are not a decodable PNG or JPEG
    */
   public float[] decode(byte[] encoded) throws IOException {
+    checkDimensions(encoded);
     BufferedImage image;
     try {
       image = ImageIO.read(new ByteArrayInputStream(encoded));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | OutOfMemoryError e) {
       throw new IOException("image decoder failed: " + e, e);
     }
     if (image == null) {

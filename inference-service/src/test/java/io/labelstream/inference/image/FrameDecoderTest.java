@@ -52,6 +52,30 @@ class FrameDecoderTest {
   }
 
   @Test
+  void shouldRefuseADecompressionBombWithoutDecodingIt() throws IOException {
+    // A valid 1x1 PNG whose header is rewritten to claim 100,000 x 100,000 pixels (CRC fixed up).
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    ImageIO.write(new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY), "png", png);
+    byte[] bomb = png.toByteArray();
+    java.nio.ByteBuffer.wrap(bomb, 16, 8).putInt(100_000).putInt(100_000);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(bomb, 12, 17);
+    java.nio.ByteBuffer.wrap(bomb, 29, 4).putInt((int) crc.getValue());
+
+    assertThatThrownBy(() -> decoder.decode(bomb)).isInstanceOf(IOException.class).hasMessageContaining("100000x100000");
+  }
+
+  @Test
+  void shouldScaleUpATinyImage() throws IOException {
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    BufferedImage one = new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY);
+    one.getRaster().setSample(0, 0, 0, 200);
+    ImageIO.write(one, "png", png);
+
+    assertThat(decoder.decode(png.toByteArray())).hasSize(784).containsOnly(200f);
+  }
+
+  @Test
   void shouldRefuseBytesThatAreNotAnImage() {
     byte[] corrupt = Arrays.copyOf(Samples.png(2), 40);
     assertThatThrownBy(() -> decoder.decode(corrupt)).isInstanceOf(IOException.class);
