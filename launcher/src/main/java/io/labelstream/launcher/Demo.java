@@ -103,6 +103,11 @@ final class Demo {
         modelLabelled, 100.0 * modelLabelled / n, modelLabelled == 0 ? 0.0 : 100.0 * modelCorrect / modelLabelled,
         modelCorrect, modelLabelled);
     System.out.printf("  queued for review:      %d (%.1f%%)%n", queued, 100.0 * queued / n);
+    JsonNode policy = stats().get("policy");
+    System.out.printf("  routing policy:         model-label accuracy >= %.4f at %.0f%% confidence (estimate %.4f), "
+        + "%d blind audit tasks so far%n", policy.get("overall").get("lowerBound").asDouble(),
+        100 * policy.get("confidence").asDouble(), policy.get("overall").get("estimatedAccuracy").asDouble(),
+        policy.get("auditTasks").asLong());
     System.out.printf("  review page:            %s/  (sign in with token %s)%n", all.reviewUrl(), all.anyToken());
     System.out.println();
   }
