@@ -110,6 +110,8 @@ class IngestApiIT {
     assertError(post(png, "image/jpeg", Map.of("X-Device-Id", "car-5")), 415, "content_type_mismatch");
     assertError(post(truncatedPng, "image/png", Map.of("X-Device-Id", "car-5")), 415, "undecodable_image");
     assertError(post(new byte[0], "image/png", Map.of("X-Device-Id", "car-5")), 400, "empty_body");
+    assertError(post(TestImages.png(1, 1), "image/png", Map.of("X-Device-Id", "car-5")), 400, "image_too_small");
+    assertError(post(TestImages.pngClaiming(20_000, 20_000), "image/png", Map.of("X-Device-Id", "car-5")), 413, "dimensions_too_large");
     assertError(post(new byte[8 * 1024 * 1024 + 1], "image/png", Map.of("X-Device-Id", "car-5")), 413, "payload_too_large");
 
     assertThat(TopicRecords.readAll(KAFKA.bootstrapServers(), Topics.FRAMES.name())).hasSize(before);

@@ -31,6 +31,27 @@ final class TestImages {
     }
   }
 
+  /** A real grey PNG of the given size. */
+  static byte[] png(int width, int height) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      ImageIO.write(new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY), "png", out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** A small PNG whose header (with a valid CRC) claims a huge size: a decompression bomb's calling card. */
+  static byte[] pngClaiming(int width, int height) {
+    byte[] png = png(1, 1);
+    java.nio.ByteBuffer.wrap(png, 16, 8).putInt(width).putInt(height);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(png, 12, 17);
+    java.nio.ByteBuffer.wrap(png, 29, 4).putInt((int) crc.getValue());
+    return png;
+  }
+
   /** A camera-sized noisy colour JPEG at top quality: several MiB, like a real high-resolution frame. */
   static byte[] largeJpeg(int width, int height) {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);

@@ -21,6 +21,8 @@ public final class FrameDecoder {
 
   /** Largest image accepted for decoding: a header may claim any size, and decoding it would exhaust memory. */
   static final long MAX_PIXELS = 64L * 1024 * 1024;
+  /** Smallest side worth labelling: a 1x1 "frame" is a broken camera or a probe, not a picture. */
+  static final int MIN_SIDE = 8;
 
   private final int width;
   private final int height;
@@ -41,6 +43,10 @@ public final class FrameDecoder {
       try {
         reader.setInput(input, true, true);
         long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+        if (reader.getWidth(0) < MIN_SIDE || reader.getHeight(0) < MIN_SIDE) {
+          throw new IOException("the image is " + reader.getWidth(0) + "x" + reader.getHeight(0)
+              + " pixels, smaller than " + MIN_SIDE + "x" + MIN_SIDE);
+        }
         if (pixels > MAX_PIXELS) {
           throw new IOException("the image claims " + reader.getWidth(0) + "x" + reader.getHeight(0)
               + " pixels, more than the " + MAX_PIXELS + " this worker decodes");

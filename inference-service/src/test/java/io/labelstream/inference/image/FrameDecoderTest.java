@@ -66,13 +66,20 @@ class FrameDecoderTest {
   }
 
   @Test
-  void shouldScaleUpATinyImage() throws IOException {
-    ByteArrayOutputStream png = new ByteArrayOutputStream();
-    BufferedImage one = new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY);
-    one.getRaster().setSample(0, 0, 0, 200);
-    ImageIO.write(one, "png", png);
+  void shouldRefuseATinyImageButScaleUpASmallOne() throws IOException {
+    ByteArrayOutputStream tiny = new ByteArrayOutputStream();
+    ImageIO.write(new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY), "png", tiny);
+    assertThatThrownBy(() -> decoder.decode(tiny.toByteArray())).isInstanceOf(IOException.class).hasMessageContaining("1x1");
 
-    assertThat(decoder.decode(png.toByteArray())).hasSize(784).containsOnly(200f);
+    ByteArrayOutputStream small = new ByteArrayOutputStream();
+    BufferedImage eight = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
+    for (int y = 0; y < 8; y++) {
+      for (int x = 0; x < 8; x++) {
+        eight.getRaster().setSample(x, y, 0, 200);
+      }
+    }
+    ImageIO.write(eight, "png", small);
+    assertThat(decoder.decode(small.toByteArray())).hasSize(784).containsOnly(200f);
   }
 
   @Test

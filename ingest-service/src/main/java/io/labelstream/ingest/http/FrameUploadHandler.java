@@ -34,6 +34,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 public final class FrameUploadHandler implements Handler {
 
   private static final int MAX_HEADER_LENGTH = 256;
+  private static final int MIN_SIDE = 8;
 
   private final IngestConfig config;
   private final FrameWriter writer;
@@ -156,6 +157,10 @@ public final class FrameUploadHandler implements Handler {
       probed = ImageProbe.probe(image, actual);
     } catch (IOException e) {
       throw new ApiException(415, "undecodable_image", "the " + actual.mimeType() + " header cannot be read: " + e.getMessage());
+    }
+    if (probed.width() < MIN_SIDE || probed.height() < MIN_SIDE) {
+      throw new ApiException(400, "image_too_small", "the image is " + probed.width() + "x" + probed.height()
+          + " pixels; at least " + MIN_SIDE + " per side is needed to label it");
     }
     if (probed.width() > config.maxDimension() || probed.height() > config.maxDimension()) {
       throw new ApiException(413, "dimensions_too_large", "the image is " + probed.width() + "x" + probed.height()
