@@ -48,7 +48,9 @@ public final class InferenceService implements AutoCloseable {
     TopicProvisioner.ensureTopics(config.kafka());
     OnnxModel model;
     try {
-      model = OnnxModel.load(config.modelPath(), config.intraOpThreads());
+      model = OnnxModel.load(config.modelPath(), config.session());
+    } catch (io.labelstream.platform.config.ConfigException e) {
+      throw e;
     } catch (Exception e) {
       throw new IllegalStateException("cannot load the model " + config.modelPath().map(Object::toString).orElse("(bundled)")
           + ": " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package io.labelstream.inference.config;
 
+import io.labelstream.inference.model.SessionSettings;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.http.HttpSettings;
 import io.labelstream.platform.kafka.KafkaSettings;
@@ -18,8 +19,12 @@ import java.util.UUID;
  * @param modelPath an .onnx file with its .card.json beside it (MODEL_PATH); empty means the bundled model
  * @param groupId consumer group shared by all workers (INFERENCE_GROUP_ID)
  * @param instanceId this worker's name, part of its transactional id (INFERENCE_INSTANCE_ID)
+ * @param staticMembership true when INFERENCE_INSTANCE_ID was given: the worker then joins its group as a static
+ *     member, so a restarted worker takes its partitions back at once instead of waiting out a session timeout
+ * @param sessionTimeout how long the group waits for a silent worker before giving its partitions to others
+ *     (INFERENCE_SESSION_TIMEOUT_MS)
  * @param maxBatch most frames per poll and per model call (INFERENCE_MAX_BATCH)
- * @param intraOpThreads ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose (INFERENCE_INTRA_OP_THREADS)
+ * @param session how the ONNX Runtime session is built (device, threads, optimisation, arena)
  */
 public record InferenceConfig(
     HttpSettings http,
@@ -30,8 +35,10 @@ public record InferenceConfig(
     Optional<Path> modelPath,
     String groupId,
     String instanceId,
+    boolean staticMembership,
+    java.time.Duration sessionTimeout,
     int maxBatch,
-    int intraOpThreads) {
+    SessionSettings session) {
 
   public static InferenceConfig from(Env env) {
     return new InferenceConfig(
@@ -43,7 +50,9 @@ public record InferenceConfig(
         env.optional("MODEL_PATH").map(Path::of),
         env.string("INFERENCE_GROUP_ID", "labelstream-inference"),
         env.string("INFERENCE_INSTANCE_ID", "worker-" + UUID.randomUUID().toString().substring(0, 8)),
+        env.optional("INFERENCE_INSTANCE_ID").isPresent(),
+        java.time.Duration.ofMillis(env.intIn("INFERENCE_SESSION_TIMEOUT_MS", 10_000, 6_000, 300_000)),
         env.intIn("INFERENCE_MAX_BATCH", 64, 1, 4096),
-        env.intIn("INFERENCE_INTRA_OP_THREADS", 0, 0, 256));
+        SessionSettings.from(env));
   }
 }

@@ -41,6 +41,13 @@ public final class OnnxModel implements AutoCloseable {
 
   /** Loads the model at {@code path} (with its card beside it), or the bundled model when empty. */
   public static OnnxModel load(Optional<Path> path, int intraOpThreads) throws IOException, OrtException {
+    SessionSettings defaults = SessionSettings.defaults();
+    return load(path, new SessionSettings(defaults.device(), defaults.fallbackToCpu(), intraOpThreads,
+        defaults.interOpThreads(), defaults.optimization(), defaults.memoryArena()));
+  }
+
+  /** Loads the model with the given session settings (device, threads, optimisation, arena). */
+  public static OnnxModel load(Optional<Path> path, SessionSettings settings) throws IOException, OrtException {
     byte[] onnx;
     byte[] card;
     if (path.isPresent()) {
@@ -55,13 +62,10 @@ public final class OnnxModel implements AutoCloseable {
     ModelCard modelCard = ModelCard.parse(card);
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      if (intraOpThreads > 0) {
-        options.setIntraOpNumThreads(intraOpThreads);
-      }
+      SessionSettings.Device device = settings.apply(options, SessionSettings.availableProviders());
       OrtSession session = env.createSession(onnx, options);
-      LOG.info("loaded model {} {} ({} classes, input {} {}x{})", modelCard.name(), modelCard.version(),
-          modelCard.classNames().size(), modelCard.inputName(), modelCard.width(), modelCard.height());
+      LOG.info("loaded model {} {} ({} classes, input {} {}x{}) on {}", modelCard.name(), modelCard.version(),
+          modelCard.classNames().size(), modelCard.inputName(), modelCard.width(), modelCard.height(), device);
       return new OnnxModel(env, session, modelCard);
     }
   }

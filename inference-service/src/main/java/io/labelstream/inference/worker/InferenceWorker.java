@@ -79,6 +79,11 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxBatch());
+    props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
+    props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(1_000, config.sessionTimeout().toMillis() / 5));
+    if (config.staticMembership()) {
+      props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.instanceId());
+    }
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, config.kafka().frameLimits().fetchBytes());
     props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, config.kafka().frameLimits().fetchBytes());
     return props;

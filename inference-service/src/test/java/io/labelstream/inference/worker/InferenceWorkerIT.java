@@ -118,17 +118,51 @@ class InferenceWorkerIT {
   }
 
   @Test
-  void shouldDeadLetterBytesThatAreNotAFrameRecord() throws Exception {
+  void shouldDeadLetterEveryPoisonPillWithItsReasonAndKeepGoing() throws Exception {
+    byte[] unknownFingerprint = {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 42, 42};
     try (var raw = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()),
         new StringSerializer(), new ByteArraySerializer())) {
       raw.send(new ProducerRecord<>(Topics.FRAMES.name(), "garbage-1", "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8))).get();
+      raw.send(new ProducerRecord<>(Topics.FRAMES.name(), "unknown-schema-1", unknownFingerprint)).get();
     }
-    String good = fleet.send("car-14", null, "good-after-garbage", "image/png", Samples.png(102), 28, 28);
+    Frame tiny = FleetFrameProducer.frame("car-14", null, "tiny-1", "image/png", png(1, 1), 1, 1, null);
+    Frame bomb = FleetFrameProducer.frame("car-14", null, "bomb-1", "image/png", pngClaiming(100_000, 100_000), 100_000, 100_000, null);
+    fleet.send(tiny);
+    fleet.send(bomb);
+    String good = fleet.send("car-14", null, "good-after-poison", "image/png", Samples.png(102), 28, 28);
 
-    await().atMost(Duration.ofSeconds(60)).until(() -> values(Topics.FRAMES_DLQ).stream().anyMatch(d -> "garbage-1".equals(d.getKey())));
-    await().atMost(Duration.ofSeconds(30)).until(() -> values(Topics.PREDICTIONS).stream().anyMatch(p -> p.getFrameId().equals(good)));
-    DeadLetter letter = values(Topics.FRAMES_DLQ).stream().filter(d -> "garbage-1".equals(d.getKey())).findFirst().orElseThrow();
-    assertThat(letter.getReason()).contains("not Avro single-object encoded");
+    await().atMost(Duration.ofSeconds(60)).until(() -> values(Topics.PREDICTIONS).stream().anyMatch(p -> p.getFrameId().equals(good)));
+    Map<String, String> reasons = new java.util.HashMap<>();
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      values(Topics.FRAMES_DLQ).forEach(d -> reasons.put(d.getKey(), d.getReason()));
+      return reasons.keySet().containsAll(List.of("garbage-1", "unknown-schema-1", tiny.getFrameId(), bomb.getFrameId()));
+    });
+    assertThat(reasons.get("garbage-1")).contains("not Avro single-object encoded");
+    assertThat(reasons.get("unknown-schema-1")).contains("unknown schema");
+    assertThat(reasons.get(tiny.getFrameId())).contains("1x1");
+    assertThat(reasons.get(bomb.getFrameId())).contains("100000x100000");
+    String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + inference.port() + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    double counted = metrics.lines().filter(l -> l.startsWith("labelstream_inference_frames_dead_lettered_total"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    assertThat(counted).isGreaterThanOrEqualTo(4);
+  }
+
+  private static byte[] png(int width, int height) throws java.io.IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_BYTE_GRAY), "png", out);
+    return out.toByteArray();
+  }
+
+  /** A 1x1 PNG whose header (with a valid CRC) claims a huge size. */
+  private static byte[] pngClaiming(int width, int height) throws java.io.IOException {
+    byte[] png = png(1, 1);
+    java.nio.ByteBuffer.wrap(png, 16, 8).putInt(width).putInt(height);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(png, 12, 17);
+    java.nio.ByteBuffer.wrap(png, 29, 4).putInt((int) crc.getValue());
+    return png;
   }
 
   @Test

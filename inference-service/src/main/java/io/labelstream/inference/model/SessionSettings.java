@@ -1,0 +1,132 @@
+package io.labelstream.inference.model;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import io.labelstream.platform.config.ConfigException;
+import io.labelstream.platform.config.Env;
+import java.util.EnumSet;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How the ONNX Runtime session is built: threads, graph optimisation, memory arena and the execution device.
+ *
+ * @param device {@code cpu} or {@code cuda:N} (INFERENCE_DEVICE)
+ * @param fallbackToCpu run on CPU when the requested GPU cannot be used (INFERENCE_DEVICE_FALLBACK=cpu), instead
+ *     of refusing to start
+ * @param intraOpThreads threads inside one operator; 0 lets ONNX Runtime choose (INFERENCE_INTRA_OP_THREADS)
+ * @param interOpThreads threads across independent operators, used in parallel execution mode; 0 keeps sequential
+ *     execution (INFERENCE_INTER_OP_THREADS)
+ * @param optimization graph optimisation level (INFERENCE_GRAPH_OPTIMIZATION)
+ * @param memoryArena ONNX Runtime's CPU arena allocator (INFERENCE_MEMORY_ARENA)
+ */
+public record SessionSettings(Device device, boolean fallbackToCpu, int intraOpThreads, int interOpThreads,
+    Optimization optimization, boolean memoryArena) {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SessionSettings.class);
+
+  /** Graph optimisation levels, named as in ONNX Runtime's documentation. */
+  public enum Optimization {
+    NONE(OrtSession.SessionOptions.OptLevel.NO_OPT),
+    BASIC(OrtSession.SessionOptions.OptLevel.BASIC_OPT),
+    EXTENDED(OrtSession.SessionOptions.OptLevel.EXTENDED_OPT),
+    ALL(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+
+    private final OrtSession.SessionOptions.OptLevel level;
+
+    Optimization(OrtSession.SessionOptions.OptLevel level) {
+      this.level = level;
+    }
+  }
+
+  /** Where the model runs: the CPU, or one CUDA device. */
+  public record Device(boolean cuda, int index) {
+
+    public static final Device CPU = new Device(false, 0);
+
+    static Device parse(String raw) {
+      String value = raw.strip().toLowerCase(Locale.ROOT);
+      if (value.equals("cpu")) {
+        return CPU;
+      }
+      if (value.matches("cuda(:\\d{1,2})?")) {
+        return new Device(true, value.contains(":") ? Integer.parseInt(value.substring(5)) : 0);
+      }
+      throw Env.invalid("INFERENCE_DEVICE", raw, "cpu or cuda:N (for example cuda:0)");
+    }
+
+    @Override
+    public String toString() {
+      return cuda ? "cuda:" + index : "cpu";
+    }
+  }
+
+  public static SessionSettings defaults() {
+    return new SessionSettings(Device.CPU, false, 0, 0, Optimization.ALL, true);
+  }
+
+  public static SessionSettings from(Env env) {
+    String fallback = env.string("INFERENCE_DEVICE_FALLBACK", "none").toLowerCase(Locale.ROOT);
+    if (!fallback.equals("none") && !fallback.equals("cpu")) {
+      throw Env.invalid("INFERENCE_DEVICE_FALLBACK", fallback, "none or cpu");
+    }
+    String arena = env.string("INFERENCE_MEMORY_ARENA", "true").toLowerCase(Locale.ROOT);
+    if (!arena.equals("true") && !arena.equals("false")) {
+      throw Env.invalid("INFERENCE_MEMORY_ARENA", arena, "true or false");
+    }
+    return new SessionSettings(
+        Device.parse(env.string("INFERENCE_DEVICE", "cpu")),
+        fallback.equals("cpu"),
+        env.intIn("INFERENCE_INTRA_OP_THREADS", 0, 0, 256),
+        env.intIn("INFERENCE_INTER_OP_THREADS", 0, 0, 256),
+        env.oneOf("INFERENCE_GRAPH_OPTIMIZATION", Optimization.class, Optimization.ALL),
+        Boolean.parseBoolean(arena));
+  }
+
+  /**
+   * Builds the session options. Asking for CUDA on a runtime without it fails with a message naming what is
+   * missing, unless falling back to CPU was allowed.
+   *
+   * @return the device actually used, with the options
+   */
+  Device apply(OrtSession.SessionOptions options, EnumSet<OrtProvider> available) throws OrtException {
+    options.setOptimizationLevel(optimization.level);
+    options.setCPUArenaAllocator(memoryArena);
+    if (intraOpThreads > 0) {
+      options.setIntraOpNumThreads(intraOpThreads);
+    }
+    if (interOpThreads > 0) {
+      options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.PARALLEL);
+      options.setInterOpNumThreads(interOpThreads);
+    }
+    if (!device.cuda()) {
+      return Device.CPU;
+    }
+    String problem;
+    if (!available.contains(OrtProvider.CUDA)) {
+      problem = "this ONNX Runtime build has no CUDA execution provider (it offers " + available + "); build with "
+          + "-Pgpu to use com.microsoft.onnxruntime:onnxruntime_gpu, which needs CUDA 12 and cuDNN 9";
+    } else {
+      try {
+        options.addCUDA(device.index());
+        return device;
+      } catch (OrtException e) {
+        problem = "the CUDA execution provider could not start on device " + device.index() + " (" + e.getMessage()
+            + "); check the NVIDIA driver, CUDA 12 and cuDNN 9 libraries and the device index";
+      }
+    }
+    if (!fallbackToCpu) {
+      throw new ConfigException("INFERENCE_DEVICE=" + device + " cannot be used: " + problem
+          + ". Set INFERENCE_DEVICE_FALLBACK=cpu to run on the CPU instead.");
+    }
+    LOG.warn("INFERENCE_DEVICE={} cannot be used, running on the CPU (INFERENCE_DEVICE_FALLBACK=cpu): {}", device, problem);
+    return Device.CPU;
+  }
+
+  static EnumSet<OrtProvider> availableProviders() {
+    return OrtEnvironment.getAvailableProviders();
+  }
+}
