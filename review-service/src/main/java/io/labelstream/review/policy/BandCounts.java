@@ -25,6 +25,11 @@ public final class BandCounts {
     items[predictedClass][band]++;
   }
 
+  /** Items of a class in one band. */
+  public Count cell(int predictedClass, int band) {
+    return new Count(items[predictedClass][band], errors[predictedClass][band]);
+  }
+
   /** Items of a class with a score in bands {@code 0..band} (i.e. at or above that band's threshold). */
   public Count atOrAbove(int predictedClass, int band) {
     long n = 0;

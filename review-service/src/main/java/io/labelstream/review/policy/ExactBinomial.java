@@ -16,10 +16,18 @@ public final class ExactBinomial {
    * trials: the true rate is at or below it with probability at least {@code confidence}.
    */
   public static double upperBound(long errors, long n, double confidence) {
+    return upperBound((double) errors, n, confidence);
+  }
+
+  /**
+   * The same for a weighted error count (validation errors scaled for a shift): the Beta quantile that defines the
+   * Clopper-Pearson bound, continued to non-integer counts; equal to the integer bound at whole numbers.
+   */
+  public static double upperBound(double errors, long n, double confidence) {
     if (n <= 0 || errors >= n) {
       return 1.0;
     }
-    return new BetaDistribution(null, errors + 1.0, (double) (n - errors)).inverseCumulativeProbability(confidence);
+    return new BetaDistribution(null, errors + 1.0, n - errors).inverseCumulativeProbability(confidence);
   }
 
   /** P(X ≥ k) for X ~ Binomial(n, p): how surprising {@code k} errors are if the error rate really is {@code p}. */

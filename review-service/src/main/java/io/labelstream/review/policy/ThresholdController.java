@@ -30,11 +30,14 @@ import java.util.List;
  * its own, higher threshold (or is closed), so no class is sacrificed to the average; the overall bound is then
  * recomputed for the final thresholds.
  *
- * <h2>Drift</h2>
+ * <h2>Drift and shift</h2>
  * If the audited or reviewed frames show significantly more errors than the validation predictions in the same
- * score bands, the validation evidence is no longer trusted and only the stream's own answers back the bound; the
- * thresholds rise until enough audits support lower ones. The controller never lowers a threshold without
- * evidence: a lower threshold is chosen only when its lower bound clears the target.
+ * score bands, the validation evidence is no longer taken at face value: from then on its errors count as many
+ * times over as the stream's answered frames show more errors than validation predicts for them (the measured
+ * shift, re-estimated at every decision), so the thresholds rise in proportion to the shift instead of all at
+ * once. Past {@link #MAX_SHIFT} the validation evidence is dropped and only the stream's own answers back the
+ * bound; the thresholds rise until enough audits support lower ones. The controller never lowers a threshold
+ * without evidence: a lower threshold is chosen only when its lower bound clears the target.
  */
 public final class ThresholdController {
 
@@ -58,11 +61,20 @@ public final class ThresholdController {
 
   private static final double CONFIDENT_BAND_ERROR_RATE = 0.05;
 
+  /** A stream this many times worse than validation in the confident bands is judged on its own answers alone. */
+  static final double MAX_SHIFT = 3.0;
+
+  /** Validation rates are pooled over neighbouring score bands until a pool holds this many images. */
+  private static final int RATE_POOL_ITEMS = 200;
+
   private final Settings settings;
   private final ScoreGrid grid;
   private final BandCounts validation;
   private final int classes;
+  private final double[] validationRate;
   private boolean validationTrusted;
+  private boolean drifted;
+  private double shift = 1.0;
 
   /**
    * @param validation the model's labelled validation predictions, or null to rely on the stream alone
@@ -73,6 +85,7 @@ public final class ThresholdController {
     this.validation = validation;
     this.classes = classes;
     this.validationTrusted = validation != null;
+    this.validationRate = validation == null ? null : pooledBandRates(validation, classes, grid, RATE_POOL_ITEMS);
   }
 
   public Settings settings() {
@@ -86,8 +99,12 @@ public final class ThresholdController {
 
   /** Decides the thresholds; the counts are only reported with the decision. */
   public PolicyDecision decide(StreamEvidence stream, long audits, long auditsAnswered, long framesSeen) {
-    if (validationTrusted && streamContradictsValidation(stream)) {
-      validationTrusted = false;
+    if (validation != null && !drifted && streamContradictsValidation(stream)) {
+      drifted = true;
+    }
+    if (drifted) {
+      shift = measuredShift(stream);
+      validationTrusted = shift <= MAX_SHIFT;
     }
     int[] common = new int[classes];
     int chosen = -1;
@@ -171,6 +188,60 @@ public final class ThresholdController {
     return ExactBinomial.atLeast(errors, n, p0) < settings.driftPValue();
   }
 
+  /**
+   * How many times more errors the stream's answered frames (reviewed and audited alike: within a score band they
+   * are exchangeable with the model-labelled ones) hold than the validation error rates of their score bands
+   * predict, in the confident bands; a median-unbiased estimate, never below 1.
+   */
+  private double measuredShift(StreamEvidence stream) {
+    long n = 0;
+    long errors = 0;
+    double expected = 0;
+    for (int b = 0; b < grid.bands(); b++) {
+      if (validationRate[b] > CONFIDENT_BAND_ERROR_RATE) {
+        continue;
+      }
+      for (int c = 0; c < classes; c++) {
+        for (BandCounts answered : List.of(stream.reviewed(), stream.audited())) {
+          Count cell = answered.cell(c, b);
+          n += cell.n();
+          errors += cell.errors();
+          expected += cell.n() * validationRate[b];
+        }
+      }
+    }
+    if (n == 0) {
+      return 1.0;
+    }
+    double observedRate = ExactBinomial.upperBound(errors, n, 0.5);
+    return expected <= 0 ? Double.POSITIVE_INFINITY : Math.max(1.0, observedRate * n / expected);
+  }
+
+  /**
+   * The validation error rate of each score band, pooled over neighbouring bands (from the top down) until each
+   * pool holds at least {@code minItems} images: narrow bands hold too few for a rate of their own.
+   */
+  static double[] pooledBandRates(BandCounts validation, int classes, ScoreGrid grid, int minItems) {
+    double[] rates = new double[grid.bands()];
+    int start = 0;
+    long n = 0;
+    long e = 0;
+    for (int b = 0; b < grid.bands(); b++) {
+      for (int c = 0; c < classes; c++) {
+        Count cell = validation.cell(c, b);
+        n += cell.n();
+        e += cell.errors();
+      }
+      if (n >= minItems || b == grid.bands() - 1) {
+        Arrays.fill(rates, start, b + 1, n == 0 ? 0.0 : (double) e / n);
+        start = b + 1;
+        n = 0;
+        e = 0;
+      }
+    }
+    return rates;
+  }
+
   private static Count band(BandCounts counts, int c, int b) {
     Count upTo = counts.atOrAbove(c, b);
     Count before = b == 0 ? Count.ZERO : counts.atOrAbove(c, b - 1);
@@ -191,7 +262,8 @@ public final class ThresholdController {
       streamItems += totalFrames(stream, c);
     }
     Region overall = region(stream, bands);
-    return new PolicyDecision(thresholds, overall.accuracy(), perClass, validationTrusted, audits, auditsAnswered, framesSeen);
+    return new PolicyDecision(thresholds, overall.accuracy(), perClass, validation != null && !drifted, audits,
+        auditsAnswered, framesSeen);
   }
 
   private static long totalFrames(StreamEvidence stream, int c) {
@@ -218,11 +290,15 @@ public final class ThresholdController {
         prior = prior.plus(validation.atOrAbove(c, bands[c]));
       }
     }
-    return new Region(reviewed, audited, prior, modelLabelled, streamFrames, settings);
+    return new Region(reviewed, audited, prior, shift, modelLabelled, streamFrames, settings);
   }
 
-  /** Evidence about one region, and the estimate and bound it supports. */
-  private record Region(Count reviewed, Count audited, Count prior, long modelLabelled, long streamFrames, Settings settings) {
+  /**
+   * Evidence about one region, and the estimate and bound it supports. The validation errors count {@code shift}
+   * times over.
+   */
+  private record Region(Count reviewed, Count audited, Count prior, double shift, long modelLabelled, long streamFrames,
+      Settings settings) {
 
     long items() {
       return reviewed.n() + modelLabelled + prior.n();
@@ -237,23 +313,31 @@ public final class ThresholdController {
       return reviewed.n() + modelLabelled >= settings.minStreamFrames();
     }
 
+    /** Errors in the sample that stands for the model-labelled frames: validation (shift-corrected) and audits. */
+    private double sampleErrors(boolean withReviewed) {
+      return prior.errors() * shift + audited.errors() + (withReviewed ? reviewed.errors() : 0);
+    }
+
+    private long sampleItems(boolean withReviewed) {
+      return prior.n() + audited.n() + (withReviewed ? reviewed.n() : 0);
+    }
+
     double estimate() {
       if (!useStream()) {
-        Count sample = prior.plus(reviewed).plus(audited);
-        return sample.n() == 0 ? 0.0 : 1.0 - (double) sample.errors() / sample.n();
+        long n = sampleItems(true);
+        return n == 0 ? 0.0 : 1.0 - Math.min(1.0, sampleErrors(true) / n);
       }
-      Count sample = audited.plus(prior);
-      double rateB = sample.n() == 0 ? 0.0 : (double) sample.errors() / sample.n();
+      long n = sampleItems(false);
+      double rateB = n == 0 ? 0.0 : Math.min(1.0, sampleErrors(false) / n);
       return 1.0 - (reviewed.errors() + modelLabelled * rateB) / (reviewed.n() + modelLabelled);
     }
 
     double lowerBound() {
       if (!useStream()) {
-        Count sample = prior.plus(reviewed).plus(audited);
-        return 1.0 - ExactBinomial.upperBound(sample.errors(), sample.n(), settings.confidence());
+        return 1.0 - ExactBinomial.upperBound(sampleErrors(true), sampleItems(true), settings.confidence());
       }
-      Count sample = audited.plus(prior);
-      double upperB = modelLabelled == 0 ? 0.0 : ExactBinomial.upperBound(sample.errors(), sample.n(), settings.confidence());
+      double upperB = modelLabelled == 0 ? 0.0
+          : ExactBinomial.upperBound(sampleErrors(false), sampleItems(false), settings.confidence());
       return 1.0 - (reviewed.errors() + modelLabelled * upperB) / (reviewed.n() + modelLabelled);
     }
 

@@ -114,6 +114,50 @@ class ThresholdControllerTest {
   }
 
   @Test
+  void shouldRaiseThresholdsInProportionWhenTheStreamIsModeratelyHarderThanValidation() {
+    Random random = new Random(5);
+    BandCounts validation = validation(random, 5_000);
+    ThresholdController controller = new ThresholdController(settings, grid, validation, CLASSES);
+    PolicyDecision atFaceValue = new ThresholdController(settings, grid, validation, CLASSES)
+        .decide(StreamEvidence.empty(CLASSES, grid), 0, 0);
+    OutcomeLedger ledger = new OutcomeLedger(CLASSES, grid);
+    PolicyDecision policy = controller.decide(ledger.snapshot(), 0, 0);
+    int modelLabelled = 0;
+    int modelCorrect = 0;
+    int laterModelLabelled = 0;
+    int laterModelCorrect = 0;
+    for (int i = 0; i < 10_000; i++) {
+      // Twice validation's error rate at every score: a shifted stream, not a broken model.
+      Frame f = frame(random, 6, random.nextInt(CLASSES));
+      boolean toModel = f.score() >= policy.thresholds().get(f.predicted());
+      boolean audited = toModel && random.nextDouble() < 0.02;
+      ledger.routed("f" + i, f.score(), f.predicted(), toModel, audited);
+      if (!toModel || audited) {
+        ledger.answered("f" + i, f.correct() ? f.predicted() : (f.predicted() + 1) % CLASSES);
+      }
+      if (toModel) {
+        modelLabelled++;
+        modelCorrect += f.correct() ? 1 : 0;
+        laterModelLabelled += i >= 5_000 ? 1 : 0;
+        laterModelCorrect += i >= 5_000 && f.correct() ? 1 : 0;
+      }
+      if ((i + 1) % 200 == 0) {
+        policy = controller.decide(ledger.snapshot(), ledger.audits(), ledger.frames());
+      }
+    }
+
+    assertThat(policy.validationTrusted()).as("the shift is detected").isFalse();
+    for (int c = 0; c < CLASSES; c++) {
+      assertThat(policy.thresholds().get(c)).isGreaterThan(atFaceValue.thresholds().get(c)).isLessThan(1.0);
+    }
+    assertThat(laterModelLabelled).as("the model keeps labelling: no class is closed over a moderate shift")
+        .isGreaterThan(1_000);
+    assertThat((double) modelCorrect / modelLabelled).isGreaterThanOrEqualTo(0.99);
+    // Once the shift is measured, the published bound does not claim more than the model labels achieve.
+    assertThat((double) laterModelCorrect / laterModelLabelled).isGreaterThanOrEqualTo(policy.overall().lowerBound());
+  }
+
+  @Test
   void shouldGiveAHardClassItsOwnHigherThreshold() {
     Random random = new Random(4);
     BandCounts validation = new BandCounts(CLASSES, grid.bands());
