@@ -23,7 +23,12 @@ import java.util.UUID;
  *     member, so a restarted worker takes its partitions back at once instead of waiting out a session timeout
  * @param sessionTimeout how long the group waits for a silent worker before giving its partitions to others
  *     (INFERENCE_SESSION_TIMEOUT_MS)
- * @param maxBatch most frames per poll and per model call (INFERENCE_MAX_BATCH)
+ * @param maxBatch most frames per model call and per transaction (INFERENCE_MAX_BATCH)
+ * @param maxDelay longest a polled frame waits for its batch to fill before the batch runs anyway
+ *     (INFERENCE_MAX_DELAY_MS)
+ * @param decodeThreads threads decoding images while the model runs (INFERENCE_DECODE_THREADS)
+ * @param exactlyOnce one Kafka transaction per batch (the default); false gives at-least-once, for comparison only
+ *     (INFERENCE_EXACTLY_ONCE)
  * @param session how the ONNX Runtime session is built (device, threads, optimisation, arena)
  */
 public record InferenceConfig(
@@ -38,6 +43,9 @@ public record InferenceConfig(
     boolean staticMembership,
     java.time.Duration sessionTimeout,
     int maxBatch,
+    java.time.Duration maxDelay,
+    int decodeThreads,
+    boolean exactlyOnce,
     SessionSettings session) {
 
   public static InferenceConfig from(Env env) {
@@ -53,6 +61,9 @@ public record InferenceConfig(
         env.optional("INFERENCE_INSTANCE_ID").isPresent(),
         java.time.Duration.ofMillis(env.intIn("INFERENCE_SESSION_TIMEOUT_MS", 10_000, 6_000, 300_000)),
         env.intIn("INFERENCE_MAX_BATCH", 64, 1, 4096),
+        java.time.Duration.ofMillis(env.intIn("INFERENCE_MAX_DELAY_MS", 10, 0, 10_000)),
+        env.intIn("INFERENCE_DECODE_THREADS", Runtime.getRuntime().availableProcessors(), 1, 256),
+        env.bool("INFERENCE_EXACTLY_ONCE", true),
         SessionSettings.from(env));
   }
 }

@@ -6,8 +6,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
-/** Domain meters of the inference worker: routing split, dead letters, batch size and model time. */
+/**
+ * Domain meters of the inference worker: routing split, dead letters, batch size, model and decode time, frames
+ * committed, end-to-end latency (ingest to committed routing decision) and consumer lag per partition.
+ */
 public final class InferenceMetrics implements MeterBinder {
+
+  private final java.util.Map<Integer, Long> lagByPartition = new java.util.concurrent.ConcurrentHashMap<>();
+  private MeterRegistry registry;
+  private Timer decodeTime;
+  private Timer endToEnd;
+  private Counter committed;
 
   private Counter modelLabelled;
   private Counter sentToReview;
@@ -18,6 +27,14 @@ public final class InferenceMetrics implements MeterBinder {
 
   @Override
   public void bindTo(MeterRegistry registry) {
+    this.registry = registry;
+    decodeTime = Timer.builder("labelstream.inference.decode.time")
+        .description("Time to deserialise and decode one frame").register(registry);
+    endToEnd = Timer.builder("labelstream.inference.e2e.latency")
+        .description("From ingest to the committed routing decision, per frame")
+        .publishPercentiles(0.5, 0.99).register(registry);
+    committed = Counter.builder("labelstream.inference.frames.committed")
+        .description("Frames whose routing decision was committed (rate = frames/s)").register(registry);
     modelLabelled = routed(registry, "model_label");
     sentToReview = routed(registry, "review");
     audited = Counter.builder("labelstream.inference.frames.audited")
@@ -51,6 +68,34 @@ public final class InferenceMetrics implements MeterBinder {
 
   public void deadLettered() {
     deadLettered.increment();
+  }
+
+  public void decoded(long nanos) {
+    decodeTime.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /** The routing decisions of a batch became visible downstream. */
+  public void committed(java.util.List<java.time.Instant> ingestedAt) {
+    java.time.Instant now = java.time.Instant.now();
+    committed.increment(ingestedAt.size());
+    for (java.time.Instant at : ingestedAt) {
+      endToEnd.record(java.time.Duration.between(at, now));
+    }
+  }
+
+  /** Frames not yet consumed in one partition of frames.v1, as this worker last saw it. */
+  public void lag(int partition, long lag) {
+    if (lagByPartition.put(partition, lag) == null && registry != null) {
+      io.micrometer.core.instrument.Gauge.builder("labelstream.inference.consumer.lag",
+              lagByPartition, m -> m.getOrDefault(partition, 0L).doubleValue())
+          .description("Frames waiting in frames.v1 per partition owned by this worker")
+          .tag("partition", Integer.toString(partition)).register(registry);
+    }
+  }
+
+  /** The partition moved to another worker: its lag is no longer this worker's. */
+  public void lagGone(int partition) {
+    lagByPartition.replace(partition, 0L);
   }
 
   public void batch(int size, long nanos) {

@@ -32,6 +32,8 @@ public final class OnnxModel implements AutoCloseable {
   private final OrtEnvironment env;
   private final OrtSession session;
   private final ModelCard card;
+  /** One input buffer per calling thread, grown to the largest batch seen: allocating direct memory is slow. */
+  private final ThreadLocal<FloatBuffer> inputBuffers = new ThreadLocal<>();
 
   private OnnxModel(OrtEnvironment env, OrtSession session, ModelCard card) {
     this.env = env;
@@ -83,7 +85,7 @@ public final class OnnxModel implements AutoCloseable {
   public ModelOutput[] run(List<float[]> frames) throws OrtException {
     int n = frames.size();
     int pixels = pixelsPerFrame();
-    FloatBuffer input = ByteBuffer.allocateDirect(n * pixels * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    FloatBuffer input = inputBuffer(n * pixels);
     for (float[] frame : frames) {
       input.put(frame);
     }
@@ -110,6 +112,17 @@ public final class OnnxModel implements AutoCloseable {
       }
       return outputs;
     }
+  }
+
+  private FloatBuffer inputBuffer(int floats) {
+    FloatBuffer buffer = inputBuffers.get();
+    if (buffer == null || buffer.capacity() < floats) {
+      buffer = ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+      inputBuffers.set(buffer);
+    }
+    buffer.clear();
+    buffer.limit(floats);
+    return buffer;
   }
 
   private static FloatBuffer outputBuffer(OrtSession.Result result, String name) {

@@ -3,29 +3,30 @@ package io.labelstream.inference.worker;
 import io.labelstream.inference.config.InferenceConfig;
 import io.labelstream.inference.image.FrameDecoder;
 import io.labelstream.inference.metrics.InferenceMetrics;
-import io.labelstream.inference.model.ModelOutput;
 import io.labelstream.inference.model.OnnxModel;
 import io.labelstream.inference.routing.AuditSampler;
 import io.labelstream.inference.routing.FrameRouter;
 import io.labelstream.inference.routing.RoutingPolicy;
-import io.labelstream.platform.kafka.AvroBytes;
-import io.labelstream.platform.kafka.DeadLetters;
 import io.labelstream.schemas.Topics;
-import io.labelstream.schemas.avro.Frame;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,7 +35,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -43,32 +43,67 @@ import org.slf4j.LoggerFactory;
 /**
  * One consumer-group member: frames in, predictions plus a label or a review request out.
  *
- * <p>Each poll is one Kafka transaction: the outputs of every frame in it, the dead letters of the frames that
- * could not be processed, and the consumer offsets are committed together, so a crash never loses or repeats a
- * routing decision (downstream readers use read_committed). The model runs once per poll on all decodable frames.
+ * <h2>Micro-batching, pipelined</h2>
+ * Records are collected across polls into a batch of up to {@code INFERENCE_MAX_BATCH} frames or until the oldest
+ * has waited {@code INFERENCE_MAX_DELAY_MS}; each record is decoded on a bounded pool as soon as it is polled. A
+ * ready batch goes to the model thread, and while the model runs it the poll loop collects and decodes the next.
+ *
+ * <h2>Exactly once</h2>
+ * Each batch is one Kafka transaction: the outputs of every frame in it, the dead letters of the frames that could
+ * not be used, and the consumer offsets just past the batch are committed together (downstream readers use
+ * read_committed), so a crash never loses or repeats a routing decision. Batches commit in the order they were
+ * collected, and each covers one contiguous run of offsets per partition. Before partitions are taken away in a
+ * rebalance, everything already polled is finished and committed; if they are lost instead, it is dropped
+ * uncommitted and the new owner starts again from the last commit. With {@code INFERENCE_EXACTLY_ONCE=false}
+ * (for comparison only) outputs are flushed first and offsets committed after: at least once.
  */
 public final class InferenceWorker implements Runnable, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(InferenceWorker.class);
-  private static final String STAGE = "inference";
+  private static final Duration IDLE_POLL = Duration.ofMillis(100);
+  private static final long BUSY_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaProducer<String, Object> producer;
-  private final OnnxModel model;
   private final FrameDecoder decoder;
-  private final FrameRouter router;
+  private final BatchRouter batchRouter;
   private final InferenceMetrics metrics;
+  private final ExecutorService decodePool;
+  private final ExecutorService modelThread;
+  private final int maxBatch;
+  private final long maxDelayNanos;
+  private final boolean exactlyOnce;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean running = true;
   private volatile boolean assigned;
 
+  /** Polled records that did not fit in the collecting batch; they open the next one. */
+  private final Deque<ConsumerRecord<String, byte[]>> carry = new ArrayDeque<>();
+  private FrameBatch collecting;
+  private FrameBatch modelling;
+  private Future<RoutedBatch> inModel;
+
   public InferenceWorker(InferenceConfig config, OnnxModel model, InferenceMetrics metrics, Supplier<RoutingPolicy> policy) {
-    this.model = model;
     this.metrics = metrics;
     this.decoder = new FrameDecoder(model.card().width(), model.card().height());
-    this.router = new FrameRouter(model.card(), policy, new AuditSampler(config.auditRate()));
+    this.batchRouter = new BatchRouter(model, new FrameRouter(model.card(), policy, new AuditSampler(config.auditRate())), metrics);
+    this.maxBatch = config.maxBatch();
+    this.maxDelayNanos = config.maxDelay().toNanos();
+    this.exactlyOnce = config.exactlyOnce();
+    this.decodePool = Executors.newFixedThreadPool(config.decodeThreads(), daemon("inference-decode-" + config.instanceId()));
+    this.modelThread = Executors.newSingleThreadExecutor(daemon("inference-model-" + config.instanceId()));
     this.consumer = new KafkaConsumer<>(consumerConfig(config), new StringDeserializer(), new ByteArrayDeserializer());
     this.producer = new KafkaProducer<>(producerConfig(config));
+    this.collecting = newBatch();
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, name + "-" + n.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   private static Map<String, Object> consumerConfig(InferenceConfig config) {
@@ -78,6 +113,7 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // A poll never returns more than one batch, so at most one batch of records waits in the carry.
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxBatch());
     props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
     props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(1_000, config.sessionTimeout().toMillis() / 5));
@@ -91,7 +127,9 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
 
   private static Map<String, Object> producerConfig(InferenceConfig config) {
     Map<String, Object> props = new HashMap<>(config.kafka().clientConfig());
-    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "labelstream-inference-" + config.instanceId());
+    if (config.exactlyOnce()) {
+      props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "labelstream-inference-" + config.instanceId());
+    }
     props.put(ProducerConfig.CLIENT_ID_CONFIG, "labelstream-inference-" + config.instanceId() + "-producer");
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -103,7 +141,7 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
     return props;
   }
 
-  /** True once the worker has joined its group and owns at least the right to poll. */
+  /** True once the worker has joined its group and owns at least one partition. */
   public boolean assigned() {
     return assigned;
   }
@@ -119,143 +157,207 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
   @Override
   public void run() {
     try {
-      producer.initTransactions();
-      consumer.subscribe(Set.of(Topics.FRAMES.name()));
+      if (exactlyOnce) {
+        producer.initTransactions();
+      }
+      consumer.subscribe(Set.of(Topics.FRAMES.name()), new DrainBeforeRevoke());
       while (running) {
-        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
-        assigned = !consumer.assignment().isEmpty();
-        if (!records.isEmpty()) {
-          processInTransaction(records);
+        if (carry.isEmpty() && !collecting.full()) {
+          for (ConsumerRecord<String, byte[]> record : consumer.poll(pollTimeout())) {
+            carry.add(record);
+          }
+          assigned = !consumer.assignment().isEmpty();
+          recordLag();
         }
+        fillFromCarry();
+        advance(false);
       }
-    } catch (WakeupException e) {
-      if (running) {
-        throw e;
-      }
+      drain();
     } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
       LOG.error("inference worker cannot go on: {}", e.toString(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       LOG.error("inference worker stopped on an unexpected error", e);
     } finally {
+      decodePool.shutdownNow();
+      modelThread.shutdownNow();
       consumer.close();
       producer.close(Duration.ofSeconds(5));
       stopped.countDown();
     }
   }
 
-  private void processInTransaction(ConsumerRecords<String, byte[]> records) {
-    producer.beginTransaction();
-    try {
-      for (ProducerRecord<String, Object> out : process(records)) {
-        producer.send(out);
+  private Duration pollTimeout() {
+    long now = System.nanoTime();
+    long due = collecting.nanosUntilDue(now);
+    long timeout = due < 0 ? IDLE_POLL.toNanos() : due;
+    if (inModel != null) {
+      timeout = Math.min(timeout, BUSY_POLL_NANOS);
+    }
+    return Duration.ofNanos(timeout);
+  }
+
+  private void fillFromCarry() {
+    while (!carry.isEmpty() && !collecting.full()) {
+      ConsumerRecord<String, byte[]> record = carry.poll();
+      collecting.add(record, decodePool.submit(() -> DecodedFrame.decode(record, decoder)));
+    }
+  }
+
+  /**
+   * Moves the pipeline on: ships the collecting batch to the model when it is ready (or, when {@code force}, as
+   * soon as it holds anything) and commits the batch the model finished. Shipping comes first, so the model is
+   * busy with the next batch while the previous one commits.
+   */
+  private void advance(boolean force) throws InterruptedException {
+    boolean ship = force ? !collecting.isEmpty() : collecting.ready(System.nanoTime());
+    if (ship) {
+      RoutedBatch finished = inModel == null ? null : await(inModel);
+      FrameBatch toModel = collecting;
+      modelling = toModel;
+      inModel = modelThread.submit(() -> batchRouter.route(toModel));
+      collecting = newBatch();
+      if (finished != null) {
+        commit(finished);
       }
-      producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
-      producer.commitTransaction();
+    } else if (inModel != null && (force || inModel.isDone())) {
+      RoutedBatch finished = await(inModel);
+      inModel = null;
+      modelling = null;
+      commit(finished);
+    }
+  }
+
+  /** Finishes and commits everything already polled. */
+  private void drain() throws InterruptedException {
+    fillFromCarry();
+    while (!collecting.isEmpty() || inModel != null || !carry.isEmpty()) {
+      advance(true);
+      fillFromCarry();
+    }
+  }
+
+  private static RoutedBatch await(Future<RoutedBatch> future) throws InterruptedException {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("routing a batch failed", e.getCause());
+    }
+  }
+
+  private void commit(RoutedBatch routed) throws InterruptedException {
+    try {
+      if (exactlyOnce) {
+        producer.beginTransaction();
+        for (ProducerRecord<String, Object> out : routed.records()) {
+          producer.send(out);
+        }
+        producer.sendOffsetsToTransaction(routed.batch().offsetsToCommit(), consumer.groupMetadata());
+        producer.commitTransaction();
+      } else {
+        for (ProducerRecord<String, Object> out : routed.records()) {
+          producer.send(out);
+        }
+        producer.flush();
+        consumer.commitSync(routed.batch().offsetsToCommit());
+      }
+      metrics.committed(routed.ingestedAt());
     } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
       throw e;
     } catch (KafkaException e) {
-      // Nothing of this poll is visible downstream; rewind so the same frames are processed again.
-      LOG.warn("transaction aborted, the batch will be retried: {}", e.toString());
-      producer.abortTransaction();
-      rewind(records);
+      // Nothing of this batch is visible downstream; rewind so its frames, and everything polled after them, are
+      // processed again.
+      LOG.warn("committing a batch of {} failed, it will be retried: {}", routed.batch().size(), e.toString());
+      if (exactlyOnce) {
+        producer.abortTransaction();
+      }
+      rewindTo(routed.batch());
     }
   }
 
-  /** The records one poll produces, dead letters included. Package-private for tests. */
-  List<ProducerRecord<String, Object>> process(ConsumerRecords<String, byte[]> records) {
-    List<ProducerRecord<String, Object>> out = new ArrayList<>();
-    List<Frame> frames = new ArrayList<>();
-    List<float[]> pixels = new ArrayList<>();
-    List<ConsumerRecord<String, byte[]>> sources = new ArrayList<>();
-    for (ConsumerRecord<String, byte[]> record : records) {
+  /** Drops everything polled from {@code failed} on and seeks back to where {@code failed} began. */
+  private void rewindTo(FrameBatch failed) throws InterruptedException {
+    Map<TopicPartition, Long> seekTo = new HashMap<>(failed.firstOffsets());
+    if (inModel != null) {
+      await(inModel);
+      inModel = null;
+      modelling.firstOffsets().forEach(seekTo::putIfAbsent);
+      modelling = null;
+    }
+    collecting.firstOffsets().forEach(seekTo::putIfAbsent);
+    collecting.discard();
+    collecting = newBatch();
+    for (ConsumerRecord<String, byte[]> record : carry) {
+      seekTo.putIfAbsent(new TopicPartition(record.topic(), record.partition()), record.offset());
+    }
+    carry.clear();
+    Set<TopicPartition> owned = consumer.assignment();
+    seekTo.forEach((partition, offset) -> {
+      if (owned.contains(partition)) {
+        consumer.seek(partition, offset);
+      }
+    });
+  }
+
+  /** Forgets everything polled and not committed: those partitions now belong to another worker. */
+  private void dropUncommitted() throws InterruptedException {
+    if (inModel != null) {
+      await(inModel);
+      inModel = null;
+      modelling = null;
+    }
+    collecting.discard();
+    collecting = newBatch();
+    carry.clear();
+  }
+
+  private FrameBatch newBatch() {
+    return new FrameBatch(maxBatch, maxDelayNanos);
+  }
+
+  private void recordLag() {
+    for (TopicPartition partition : consumer.assignment()) {
+      consumer.currentLag(partition).ifPresent(lag -> metrics.lag(partition.partition(), lag));
+    }
+  }
+
+  /** Commits what was polled before partitions move to another worker, so it neither loses nor repeats it. */
+  private final class DrainBeforeRevoke implements ConsumerRebalanceListener {
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      if (partitions.isEmpty()) {
+        return;
+      }
       try {
-        Frame frame = Topics.FRAMES.valueSerde().deserializer().deserialize(record.topic(), record.value());
-        if (frame == null) {
-          throw new IllegalArgumentException("the record has no value");
-        }
-        pixels.add(decoder.decode(AvroBytes.copy(frame.getImage())));
-        frames.add(frame);
-        sources.add(record);
-      } catch (Exception e) {
-        out.add(deadLetter(record, "cannot decode frame: " + e.getMessage(), e));
+        drain();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
+      partitions.forEach(p -> metrics.lagGone(p.partition()));
     }
-    if (frames.isEmpty()) {
-      return out;
-    }
-    ModelOutput[] outputs = runModel(frames, pixels, sources, out);
-    Instant now = Instant.now();
-    for (int i = 0; i < frames.size(); i++) {
-      if (outputs[i] == null) {
-        continue;
-      }
-      FrameRouter.Routed routed = router.route(frames.get(i), outputs[i], now);
-      String key = frames.get(i).getFrameId();
-      out.add(new ProducerRecord<>(Topics.PREDICTIONS.name(), key, routed.prediction()));
-      if (routed.label() != null) {
-        out.add(new ProducerRecord<>(Topics.LABELS.name(), key, routed.label()));
-        metrics.modelLabelled();
-      }
-      if (routed.reviewRequest() != null) {
-        out.add(new ProducerRecord<>(Topics.REVIEW_REQUESTS.name(), key, routed.reviewRequest()));
-        if (routed.label() != null) {
-          metrics.audited();
-        } else {
-          metrics.sentToReview();
-        }
-      }
-    }
-    return out;
-  }
 
-  /** Runs the batch; if the batch fails, runs its frames one by one so one bad frame cannot block the rest. */
-  private ModelOutput[] runModel(List<Frame> frames, List<float[]> pixels, List<ConsumerRecord<String, byte[]>> sources,
-      List<ProducerRecord<String, Object>> out) {
-    long start = System.nanoTime();
-    try {
-      ModelOutput[] outputs = model.run(pixels);
-      metrics.batch(frames.size(), System.nanoTime() - start);
-      return outputs;
-    } catch (Exception batchError) {
-      LOG.warn("model failed on a batch of {}; retrying frame by frame: {}", frames.size(), batchError.toString());
-      ModelOutput[] outputs = new ModelOutput[frames.size()];
-      for (int i = 0; i < frames.size(); i++) {
-        try {
-          outputs[i] = model.run(List.of(pixels.get(i)))[0];
-        } catch (Exception e) {
-          out.add(deadLetter(sources.get(i), "model failed on this frame: " + e.getMessage(), e));
-        }
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      // nothing to do: consumption resumes from the group's committed offsets
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      // Another worker may already own them: committing now would be fenced, so drop and let it redo the work.
+      try {
+        dropUncommitted();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
-      return outputs;
-    }
-  }
-
-  private ProducerRecord<String, Object> deadLetter(ConsumerRecord<String, byte[]> record, String reason, Exception e) {
-    LOG.warn("dead-lettering {}-{}@{} (key {}): {}", record.topic(), record.partition(), record.offset(), record.key(), reason);
-    metrics.deadLettered();
-    ProducerRecord<String, ?> letter = DeadLetters.of(Topics.FRAMES_DLQ, STAGE, record, reason, e);
-    return new ProducerRecord<>(letter.topic(), null, letter.key(), letter.value(), letter.headers());
-  }
-
-  private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> records) {
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (TopicPartition partition : records.partitions()) {
-      List<ConsumerRecord<String, byte[]>> inPartition = records.records(partition);
-      offsets.put(partition, new OffsetAndMetadata(inPartition.get(inPartition.size() - 1).offset() + 1));
-    }
-    return offsets;
-  }
-
-  private void rewind(ConsumerRecords<String, byte[]> records) {
-    for (TopicPartition partition : records.partitions()) {
-      consumer.seek(partition, records.records(partition).get(0).offset());
+      partitions.forEach(p -> metrics.lagGone(p.partition()));
     }
   }
 
   @Override
   public void close() {
     running = false;
-    consumer.wakeup();
     try {
       stopped.await();
     } catch (InterruptedException e) {

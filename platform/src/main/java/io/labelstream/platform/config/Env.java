@@ -73,6 +73,19 @@ public final class Env {
     return intIn(name, defaultValue, 0, 65535);
   }
 
+  /** true or false, nothing else. */
+  public boolean bool(String name, boolean defaultValue) {
+    Optional<String> raw = optional(name);
+    if (raw.isEmpty()) {
+      return defaultValue;
+    }
+    return switch (raw.get().trim().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw invalid(name, raw.get(), "true or false");
+    };
+  }
+
   public <E extends Enum<E>> E oneOf(String name, Class<E> type, E defaultValue) {
     Optional<String> raw = optional(name);
     if (raw.isEmpty()) {

@@ -1,0 +1,106 @@
+package io.labelstream.inference.worker;
+
+import io.labelstream.inference.metrics.InferenceMetrics;
+import io.labelstream.inference.model.ModelOutput;
+import io.labelstream.inference.model.OnnxModel;
+import io.labelstream.inference.routing.FrameRouter;
+import io.labelstream.platform.kafka.DeadLetters;
+import io.labelstream.schemas.Topics;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the model once on a batch of decoded frames and turns the outputs into a prediction plus a label or a
+ * review request per frame; frames that cannot be used become dead letters. Runs on the model thread only.
+ */
+final class BatchRouter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BatchRouter.class);
+  private static final String STAGE = "inference";
+
+  private final OnnxModel model;
+  private final FrameRouter router;
+  private final InferenceMetrics metrics;
+
+  BatchRouter(OnnxModel model, FrameRouter router, InferenceMetrics metrics) {
+    this.model = model;
+    this.router = router;
+    this.metrics = metrics;
+  }
+
+  RoutedBatch route(FrameBatch batch) throws InterruptedException {
+    List<DecodedFrame> decoded = batch.decoded();
+    List<ProducerRecord<String, Object>> out = new ArrayList<>();
+    List<DecodedFrame> usable = new ArrayList<>(decoded.size());
+    for (DecodedFrame frame : decoded) {
+      metrics.decoded(frame.decodeNanos());
+      if (frame.ok()) {
+        usable.add(frame);
+      } else {
+        out.add(deadLetter(frame.source(), frame.failure(), frame.cause()));
+      }
+    }
+    List<Instant> ingestedAt = new ArrayList<>(usable.size());
+    if (usable.isEmpty()) {
+      return new RoutedBatch(batch, out, ingestedAt);
+    }
+    ModelOutput[] outputs = runModel(usable, out);
+    Instant now = Instant.now();
+    for (int i = 0; i < usable.size(); i++) {
+      if (outputs[i] == null) {
+        continue;
+      }
+      FrameRouter.Routed routed = router.route(usable.get(i).frame(), outputs[i], now);
+      String key = usable.get(i).frame().getFrameId();
+      ingestedAt.add(usable.get(i).frame().getIngestedAt());
+      out.add(new ProducerRecord<>(Topics.PREDICTIONS.name(), key, routed.prediction()));
+      if (routed.label() != null) {
+        out.add(new ProducerRecord<>(Topics.LABELS.name(), key, routed.label()));
+        metrics.modelLabelled();
+      }
+      if (routed.reviewRequest() != null) {
+        out.add(new ProducerRecord<>(Topics.REVIEW_REQUESTS.name(), key, routed.reviewRequest()));
+        if (routed.label() != null) {
+          metrics.audited();
+        } else {
+          metrics.sentToReview();
+        }
+      }
+    }
+    return new RoutedBatch(batch, out, ingestedAt);
+  }
+
+  /** Runs the batch; if the batch fails, runs its frames one by one so one bad frame cannot block the rest. */
+  private ModelOutput[] runModel(List<DecodedFrame> frames, List<ProducerRecord<String, Object>> out) {
+    List<float[]> pixels = frames.stream().map(DecodedFrame::pixels).toList();
+    long start = System.nanoTime();
+    try {
+      ModelOutput[] outputs = model.run(pixels);
+      metrics.batch(frames.size(), System.nanoTime() - start);
+      return outputs;
+    } catch (Exception batchError) {
+      LOG.warn("model failed on a batch of {}; retrying frame by frame: {}", frames.size(), batchError.toString());
+      ModelOutput[] outputs = new ModelOutput[frames.size()];
+      for (int i = 0; i < frames.size(); i++) {
+        try {
+          outputs[i] = model.run(List.of(pixels.get(i)))[0];
+        } catch (Exception e) {
+          out.add(deadLetter(frames.get(i).source(), "model failed on this frame: " + e.getMessage(), e));
+        }
+      }
+      return outputs;
+    }
+  }
+
+  private ProducerRecord<String, Object> deadLetter(ConsumerRecord<String, byte[]> record, String reason, Exception e) {
+    LOG.warn("dead-lettering {}-{}@{} (key {}): {}", record.topic(), record.partition(), record.offset(), record.key(), reason);
+    metrics.deadLettered();
+    ProducerRecord<String, ?> letter = DeadLetters.of(Topics.FRAMES_DLQ, STAGE, record, reason, e);
+    return new ProducerRecord<>(letter.topic(), null, letter.key(), letter.value(), letter.headers());
+  }
+}
