@@ -8,6 +8,7 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Turns an encoded frame (PNG or JPEG, any size, grey or colour) into the model's input: one grey channel of
@@ -32,9 +33,16 @@ public final class FrameDecoder {
     this.height = height;
   }
 
-  /** Reads the dimensions from the header, without decoding pixels, and refuses decompression bombs. */
-  private static void checkDimensions(byte[] encoded) throws IOException {
-    try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
+  /**
+   * Reads the dimensions from the header first and refuses decompression bombs and tiny images before any pixel is
+   * decoded; then decodes with the same reader. The stream is cached in memory: ImageIO's default for streams is a
+   * temporary file per image.
+   *
+   * @throws IOException when the bytes are not a decodable PNG or JPEG
+   */
+  public float[] decode(byte[] encoded) throws IOException {
+    BufferedImage image;
+    try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
       if (!readers.hasNext()) {
         throw new IOException("not a PNG or JPEG image that can be decoded");
@@ -42,31 +50,11 @@ public final class FrameDecoder {
       ImageReader reader = readers.next();
       try {
         reader.setInput(input, true, true);
-        long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-        if (reader.getWidth(0) < MIN_SIDE || reader.getHeight(0) < MIN_SIDE) {
-          throw new IOException("the image is " + reader.getWidth(0) + "x" + reader.getHeight(0)
-              + " pixels, smaller than " + MIN_SIDE + "x" + MIN_SIDE);
-        }
-        if (pixels > MAX_PIXELS) {
-          throw new IOException("the image claims " + reader.getWidth(0) + "x" + reader.getHeight(0)
-              + " pixels, more than the " + MAX_PIXELS + " this worker decodes");
-        }
+        checkDimensions(reader.getWidth(0), reader.getHeight(0));
+        image = reader.read(0);
       } finally {
         reader.dispose();
       }
-    } catch (RuntimeException e) {
-      throw new IOException("unreadable image header: " + e, e);
-    }
-  }
-
-  /**
-   * @throws IOException when the bytes are not a decodable PNG or JPEG
-   */
-  public float[] decode(byte[] encoded) throws IOException {
-    checkDimensions(encoded);
-    BufferedImage image;
-    try {
-      image = ImageIO.read(new ByteArrayInputStream(encoded));
     } catch (RuntimeException | OutOfMemoryError e) {
       throw new IOException("image decoder failed: " + e, e);
     }
@@ -78,6 +66,15 @@ public final class FrameDecoder {
       return grey;
     }
     return areaAverage(grey, image.getWidth(), image.getHeight());
+  }
+
+  private static void checkDimensions(int w, int h) throws IOException {
+    if (w < MIN_SIDE || h < MIN_SIDE) {
+      throw new IOException("the image is " + w + "x" + h + " pixels, smaller than " + MIN_SIDE + "x" + MIN_SIDE);
+    }
+    if ((long) w * h > MAX_PIXELS) {
+      throw new IOException("the image claims " + w + "x" + h + " pixels, more than the " + MAX_PIXELS + " this worker decodes");
+    }
   }
 
   private static float[] grey(BufferedImage image) {

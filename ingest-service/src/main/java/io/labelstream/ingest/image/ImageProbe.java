@@ -8,6 +8,7 @@ import java.util.Optional;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Tells what an uploaded body really is: the media type from its magic bytes, and the dimensions from its header,
@@ -40,7 +41,8 @@ public final class ImageProbe {
    * @throws IOException when the header cannot be read as that type
    */
   public static ProbedImage probe(byte[] bytes, MediaType type) throws IOException {
-    try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+    // In memory: ImageIO's default for streams is a temporary file per image.
+    try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(type.formatName());
       if (!readers.hasNext()) {
         throw new IOException("no image reader for " + type.mimeType());
