@@ -1,0 +1,164 @@
+package io.labelstream.inference.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.labelstream.inference.Samples;
+import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
+import io.labelstream.kafka.embedded.TopicRecords;
+import io.labelstream.platform.config.Env;
+import io.labelstream.platform.kafka.KafkaSettings;
+import io.labelstream.platform.kafka.TopicProvisioner;
+import io.labelstream.schemas.FleetFrameProducer;
+import io.labelstream.schemas.Topics;
+import io.labelstream.schemas.avro.Frame;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Exactly-once under crashes: the inference worker runs as a separate OS process and is killed with SIGKILL three
+ * times while 10,000 frames flow. Reading read_committed afterwards, every frame has exactly one prediction and
+ * exactly one routing decision.
+ */
+class WorkerCrashIT {
+
+  private static final int FRAMES = 10_000;
+
+  @RegisterExtension
+  static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
+  /** Worker logs stay in target/ so a failure can be read afterwards. */
+  private final Path logs = Path.of("target", "worker-crash-logs");
+  private Process worker;
+
+  @Test
+  void shouldNeitherLoseNorRepeatARoutingDecisionWhenTheWorkerIsKilledThreeTimes() throws Exception {
+    Files.createDirectories(logs);
+    TopicProvisioner.ensureTopics(KafkaSettings.from(new Env(Map.of("KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers()))));
+    List<String> frameIds = produceFrames();
+    Random random = new Random(11);
+    worker = startWorker(0);
+    try {
+      for (int kill = 1; kill <= 3; kill++) {
+        long routedBefore = committed(Topics.PREDICTIONS.name());
+        // Let it make some progress, then kill it at a random moment mid-stream.
+        long goal = Math.min(FRAMES - 1, routedBefore + 300 + random.nextInt(900));
+        awaitOrExplain(Duration.ofMinutes(3), Duration.ofMillis(200), "worker " + (kill - 1) + " routing " + goal + " frames",
+            () -> committed(Topics.PREDICTIONS.name()) >= goal);
+        worker.destroyForcibly().waitFor();
+        // The kill must land mid-stream, or it proves nothing.
+        assertThat(distinctFrames(Topics.PREDICTIONS.name())).as("frames routed when killed").isLessThan(FRAMES);
+        worker = startWorker(kill);
+      }
+      awaitOrExplain(Duration.ofMinutes(5), Duration.ofSeconds(1), "the last worker routing all " + FRAMES + " frames",
+          () -> distinctFrames(Topics.PREDICTIONS.name()) == FRAMES);
+    } finally {
+      stop(worker);
+    }
+
+    Map<String, Long> predictions = countByKey(Topics.PREDICTIONS.name());
+    Map<String, Long> labels = countByKey(Topics.LABELS.name());
+    Map<String, Long> reviews = countByKey(Topics.REVIEW_REQUESTS.name());
+    assertThat(predictions).hasSize(FRAMES);
+    assertThat(predictions.values()).containsOnly(1L);
+    for (String frameId : frameIds) {
+      long decisions = labels.getOrDefault(frameId, 0L) + reviews.getOrDefault(frameId, 0L);
+      assertThat(decisions).as("routing decisions of " + frameId).isEqualTo(1);
+    }
+  }
+
+  /**
+   * Every frame is acknowledged before the worker starts, or the final count could never be reached.
+   *
+   * <p>One request in flight: the topic was created a moment ago, and a broker before Kafka 4.5 (KAFKA-15591) that
+   * bounces a first batch with NOT_LEADER_OR_FOLLOWER can still append the next in-flight batch once it leads the
+   * partition. The first batch then fails with OUT_OF_ORDER_SEQUENCE_NUMBER until delivery.timeout.ms drops its
+   * frames, idempotence notwithstanding; the worker then waited forever for frames that were never written.
+   */
+  private List<String> produceFrames() throws Exception {
+    List<String> ids = new ArrayList<>();
+    List<Future<RecordMetadata>> acks = new ArrayList<>();
+    try (KafkaProducer<String, Frame> producer = new KafkaProducer<>(Map.<String, Object>of(
+        "bootstrap.servers", KAFKA.bootstrapServers(), "acks", "all", "linger.ms", 5,
+        "max.in.flight.requests.per.connection", 1),
+        Topics.FRAMES.keySerde().serializer(), Topics.FRAMES.valueSerde().serializer())) {
+      for (int i = 0; i < FRAMES; i++) {
+        Frame frame = FleetFrameProducer.frame("crash-cam", null, "crash-" + i, "image/png", Samples.png(i % 1000), 28, 28, null);
+        acks.add(producer.send(new ProducerRecord<>(Topics.FRAMES.name(), frame.getFrameId(), frame)));
+        ids.add(frame.getFrameId());
+      }
+      producer.flush();
+    }
+    for (Future<RecordMetadata> ack : acks) {
+      ack.get(); // throws with the broker's reason if a frame was not written
+    }
+    return ids;
+  }
+
+  /** A stalled run fails with what the broker knows instead of hanging. */
+  private void awaitOrExplain(Duration atMost, Duration pollInterval, String what, Callable<Boolean> condition) {
+    try {
+      await().atMost(atMost).pollInterval(pollInterval).until(condition);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("timed out waiting for " + what + " (worker logs in " + logs.toAbsolutePath() + ")\n"
+          + KafkaDiagnostics.describe(KAFKA.bootstrapServers(), "labelstream-inference", List.of(Topics.FRAMES.name(),
+              Topics.PREDICTIONS.name(), Topics.LABELS.name(), Topics.REVIEW_REQUESTS.name())), e);
+    }
+  }
+
+  /** A worker must not outlive a failed test: it would keep polling a broker that is gone. */
+  private static void stop(Process worker) throws InterruptedException {
+    worker.destroy();
+    if (!worker.waitFor(30, TimeUnit.SECONDS)) {
+      worker.destroyForcibly().waitFor();
+    }
+  }
+
+  /** The worker in its own JVM, with the same classpath as this test. */
+  private Process startWorker(int generation) throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        "io.labelstream.inference.InferenceService");
+    Map<String, String> env = builder.environment();
+    env.put("KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers());
+    env.put("HTTP_HOST", "127.0.0.1");
+    env.put("INFERENCE_PORT", "0");
+    env.put("ROUTING_THRESHOLD", "0.9");
+    env.put("AUDIT_RATE", "0");
+    env.put("INFERENCE_INSTANCE_ID", "crash-worker");
+    // One ONNX Runtime thread: on a busy 2-core machine spinning intra-op threads starve everything else.
+    env.put("INFERENCE_INTRA_OP_THREADS", "1");
+    builder.redirectErrorStream(true).redirectOutput(logs.resolve("worker-" + generation + ".log").toFile());
+    return builder.start();
+  }
+
+  private long committed(String topic) {
+    return TopicRecords.readAll(KAFKA.bootstrapServers(), topic).size();
+  }
+
+  private long distinctFrames(String topic) {
+    return countByKey(topic).size();
+  }
+
+  private Map<String, Long> countByKey(String topic) {
+    return TopicRecords.readAll(KAFKA.bootstrapServers(), topic).stream()
+        .collect(Collectors.groupingBy(r -> r.key(), HashMap::new, Collectors.counting()));
+  }
+
+}
