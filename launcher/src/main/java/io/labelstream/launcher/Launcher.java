@@ -22,6 +22,7 @@ public final class Launcher {
                     (--exit: stop after the summary instead of staying up for reviewers)
         evaluate    replay the model's 10,000 test predictions through the threshold controller (20 seeds)
                     (--e2e: also run seed 1 through the real services; needs the Debian dataset-fashion-mnist)
+        bench       throughput and latency benchmark on an embedded broker (--json FILE, --frames N)
         ingest      the ingest service alone (needs KAFKA_BOOTSTRAP_SERVERS)
         inference   the inference service alone (needs KAFKA_BOOTSTRAP_SERVERS)
         review      the review service alone (needs KAFKA_BOOTSTRAP_SERVERS)
@@ -54,6 +55,10 @@ public final class Launcher {
         }
         case "evaluate" -> System.exit(io.labelstream.launcher.evaluate.Evaluate.run(System.getenv(),
             Arrays.asList(rest).contains("--e2e")));
+        case "bench" -> {
+          io.labelstream.launcher.bench.Bench.run(System.getenv(), rest);
+          System.exit(0);
+        }
         case "help", "-h", "--help" -> System.out.println(USAGE);
         default -> {
           System.err.println("unknown command '" + args[0] + "'\n" + USAGE);

@@ -45,7 +45,7 @@ public final class OnnxModel implements AutoCloseable {
   public static OnnxModel load(Optional<Path> path, int intraOpThreads) throws IOException, OrtException {
     SessionSettings defaults = SessionSettings.defaults();
     return load(path, new SessionSettings(defaults.device(), defaults.fallbackToCpu(), intraOpThreads,
-        defaults.interOpThreads(), defaults.optimization(), defaults.memoryArena()));
+        defaults.interOpThreads(), defaults.optimization(), defaults.memoryArena(), defaults.allowSpinning()));
   }
 
   /** Loads the model with the given session settings (device, threads, optimisation, arena). */

@@ -22,9 +22,11 @@ import org.slf4j.LoggerFactory;
  *     execution (INFERENCE_INTER_OP_THREADS)
  * @param optimization graph optimisation level (INFERENCE_GRAPH_OPTIMIZATION)
  * @param memoryArena ONNX Runtime's CPU arena allocator (INFERENCE_MEMORY_ARENA)
+ * @param allowSpinning whether ONNX Runtime's intra-op threads spin-wait for work between runs
+ *     (INFERENCE_ALLOW_SPINNING); spinning takes cores the worker needs for decoding and Kafka
  */
 public record SessionSettings(Device device, boolean fallbackToCpu, int intraOpThreads, int interOpThreads,
-    Optimization optimization, boolean memoryArena) {
+    Optimization optimization, boolean memoryArena, boolean allowSpinning) {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionSettings.class);
 
@@ -65,7 +67,7 @@ public record SessionSettings(Device device, boolean fallbackToCpu, int intraOpT
   }
 
   public static SessionSettings defaults() {
-    return new SessionSettings(Device.CPU, false, 0, 0, Optimization.ALL, true);
+    return new SessionSettings(Device.CPU, false, 0, 0, Optimization.ALL, true, false);
   }
 
   public static SessionSettings from(Env env) {
@@ -83,7 +85,8 @@ public record SessionSettings(Device device, boolean fallbackToCpu, int intraOpT
         env.intIn("INFERENCE_INTRA_OP_THREADS", 0, 0, 256),
         env.intIn("INFERENCE_INTER_OP_THREADS", 0, 0, 256),
         env.oneOf("INFERENCE_GRAPH_OPTIMIZATION", Optimization.class, Optimization.ALL),
-        Boolean.parseBoolean(arena));
+        Boolean.parseBoolean(arena),
+        env.bool("INFERENCE_ALLOW_SPINNING", false));
   }
 
   /**
@@ -95,6 +98,7 @@ public record SessionSettings(Device device, boolean fallbackToCpu, int intraOpT
   Device apply(OrtSession.SessionOptions options, EnumSet<OrtProvider> available) throws OrtException {
     options.setOptimizationLevel(optimization.level);
     options.setCPUArenaAllocator(memoryArena);
+    options.addConfigEntry("session.intra_op.allow_spinning", allowSpinning ? "1" : "0");
     if (intraOpThreads > 0) {
       options.setIntraOpNumThreads(intraOpThreads);
     }

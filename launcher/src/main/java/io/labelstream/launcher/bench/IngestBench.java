@@ -1,0 +1,129 @@
+package io.labelstream.launcher.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labelstream.ingest.IngestService;
+import io.labelstream.ingest.config.IngestConfig;
+import io.labelstream.platform.config.Env;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** HTTP ingest (acks=all, 202 only after Kafka acknowledged) against the stock Kafka producer on the same sizes. */
+final class IngestBench implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern PERF_SUMMARY = Pattern.compile("(\\d+) records sent, ([0-9.]+) records/sec");
+
+  private final String bootstrapServers;
+  private final BenchFrames frames;
+  private final IngestService ingest;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  IngestBench(String bootstrapServers, BenchFrames frames) {
+    this.bootstrapServers = bootstrapServers;
+    this.frames = frames;
+    this.ingest = IngestService.start(IngestConfig.from(new Env(Map.of(
+        "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers, "HTTP_HOST", "127.0.0.1", "INGEST_PORT", "0"))));
+  }
+
+  /** Frames per second accepted (202) over HTTP with {@code concurrency} requests in flight. */
+  double httpFps(String run, int n, int concurrency) throws Exception {
+    post(run + "-warm", Math.min(n, 500), concurrency, 0, (frameId, nanos) -> { });
+    long start = System.nanoTime();
+    post(run, n, concurrency, 0, (frameId, nanos) -> { });
+    return n / ModelBench.seconds(start);
+  }
+
+  /**
+   * Posts {@code n} frames, at most {@code concurrency} at a time, at one every {@code intervalNanos} (0: as fast
+   * as they are accepted); reports each accepted frameId with the time its request was sent.
+   */
+  void post(String run, int n, int concurrency, long intervalNanos, BiConsumer<String, Long> accepted) throws Exception {
+    Semaphore window = new Semaphore(concurrency);
+    AtomicInteger refused = new AtomicInteger();
+    List<CompletableFuture<?>> pending = new ArrayList<>();
+    URI uri = URI.create("http://127.0.0.1:" + ingest.port() + "/v1/frames");
+    long next = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      if (intervalNanos > 0) {
+        next += intervalNanos;
+        long wait = next - System.nanoTime();
+        if (wait > 0) {
+          java.util.concurrent.locks.LockSupport.parkNanos(wait);
+        }
+      }
+      window.acquire();
+      long sentAt = System.nanoTime();
+      HttpRequest request = HttpRequest.newBuilder(uri)
+          .header("Content-Type", "image/png")
+          .header("X-Device-Id", "bench")
+          .header("Idempotency-Key", run + "-" + i)
+          .POST(HttpRequest.BodyPublishers.ofByteArray(frames.png(i)))
+          .build();
+      pending.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
+        window.release();
+        if (error != null || response.statusCode() != 202) {
+          refused.incrementAndGet();
+          return;
+        }
+        try {
+          accepted.accept(JSON.readTree(response.body()).get("frameId").asText(), sentAt);
+        } catch (IOException e) {
+          refused.incrementAndGet();
+        }
+      }));
+    }
+    CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+    if (refused.get() > 0) {
+      throw new IllegalStateException(refused.get() + " of " + n + " frames were not accepted");
+    }
+  }
+
+  /**
+   * Records per second of Kafka's own {@code ProducerPerformance} (acks=all, records of {@code recordBytes}), run as
+   * a separate JVM exactly as {@code kafka-producer-perf-test.sh} runs it.
+   */
+  double kafkaProducerFps(String topic, int n, int recordBytes) throws IOException, InterruptedException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        "org.apache.kafka.tools.ProducerPerformance", "--topic", topic, "--num-records", Integer.toString(n),
+        "--record-size", Integer.toString(recordBytes), "--throughput", "-1",
+        "--producer-props", "bootstrap.servers=" + bootstrapServers, "acks=all")
+        .redirectErrorStream(true).start();
+    String summary = null;
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = out.readLine()) != null) {
+        Matcher m = PERF_SUMMARY.matcher(line);
+        if (m.find() && Long.parseLong(m.group(1)) == n) {
+          summary = m.group(2);
+        }
+      }
+    }
+    if (process.waitFor() != 0 || summary == null) {
+      throw new IllegalStateException("ProducerPerformance failed (exit " + process.exitValue() + ")");
+    }
+    return Double.parseDouble(summary);
+  }
+
+  @Override
+  public void close() {
+    ingest.close();
+  }
+}
