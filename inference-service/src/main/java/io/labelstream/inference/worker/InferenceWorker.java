@@ -136,7 +136,7 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     // A transaction that starts while the coordinator still completes the previous one is told to retry
     // (CONCURRENT_TRANSACTIONS); the default 100 ms back-off would then idle the worker for most of each batch.
-    props.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, Integer.getInteger("tune.backoff", 10));
+    props.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10);
     props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, config.kafka().frameLimits().maxRecordBytes());
     props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(64L * 1024 * 1024, 4L * config.kafka().frameLimits().maxRecordBytes()));
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.StringSerializer.class);

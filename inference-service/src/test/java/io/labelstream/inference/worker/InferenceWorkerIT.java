@@ -62,6 +62,38 @@ class InferenceWorkerIT {
   }
 
   @Test
+  void shouldExposeThePipelineMetersAsFramesFlow() throws Exception {
+    double committedBefore = meter("labelstream_inference_frames_committed_total");
+    double decodedBefore = meter("labelstream_inference_decode_time_seconds_count");
+    double latenciesBefore = meter("labelstream_inference_e2e_latency_seconds_count");
+    List<String> frameIds = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      frameIds.add(fleet.send("robot-8", "arm", "metrics-frame-" + i, "image/png", Samples.png(i), 28, 28));
+    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> meter("labelstream_inference_frames_committed_total") >= committedBefore + 30);
+
+    assertThat(meter("labelstream_inference_decode_time_seconds_count")).isGreaterThanOrEqualTo(decodedBefore + 30);
+    assertThat(meter("labelstream_inference_e2e_latency_seconds_count")).isGreaterThanOrEqualTo(latenciesBefore + 30);
+    assertThat(meter("labelstream_inference_batch_size_count")).isPositive();
+    assertThat(meter("labelstream_inference_batch_size_max")).isBetween(1.0, 256.0);
+    String scraped = scrape();
+    assertThat(scraped).contains("labelstream_inference_consumer_lag{", "labelstream_inference_model_time_seconds_count");
+    assertThat(scraped.lines()).anyMatch(l -> l.startsWith("labelstream_inference_e2e_latency_seconds{") && l.contains("quantile=\"0.99\""));
+  }
+
+  private static String scrape() throws Exception {
+    return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + inference.port() + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  /** The sum of a meter's samples over all its tags, 0 when it is not there yet. */
+  private static double meter(String name) throws Exception {
+    return scrape().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
+  @Test
   void shouldPredictEveryFrameAFleetProducesAndRouteEachExactlyOneWay() throws Exception {
     List<String> frameIds = new ArrayList<>();
     for (int i = 0; i < 40; i++) {

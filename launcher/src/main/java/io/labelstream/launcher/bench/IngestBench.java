@@ -96,6 +96,70 @@ final class IngestBench implements AutoCloseable {
   }
 
   /**
+   * Frames per second accepted over HTTP as measured by {@code wrk} (a C load generator: on a small machine a Java
+   * client would take the cores the service needs), with {@code connections} connections for {@code seconds};
+   * empty when wrk is not installed. Every request carries its own idempotency key, so every one is a new frame.
+   */
+  java.util.OptionalDouble wrkFps(String run, int connections, int seconds) throws IOException, InterruptedException {
+    return wrk(run, connections, seconds, 0);
+  }
+
+  /**
+   * The same at about {@code framesPerSecond}: each of a few connections waits between requests (wrk's delay
+   * hook), so the load is spread evenly instead of arriving in bursts. Returns the rate actually offered.
+   */
+  java.util.OptionalDouble wrkPaced(String run, double framesPerSecond, int seconds) throws IOException, InterruptedException {
+    int connections = 16;
+    // Each connection's cycle is its delay plus the answer's round trip (about 4 ms here at this load, measured).
+    double delayMs = Math.max(0, connections * 1000.0 / framesPerSecond - 4.0);
+    return wrk(run, connections, seconds, delayMs);
+  }
+
+  static boolean wrkInstalled() {
+    return java.nio.file.Files.isExecutable(Path.of("/usr/bin/wrk"));
+  }
+
+  private java.util.OptionalDouble wrk(String run, int connections, int seconds, double delayMs)
+      throws IOException, InterruptedException {
+    Path wrk = Path.of("/usr/bin/wrk");
+    if (!wrkInstalled()) {
+      return java.util.OptionalDouble.empty();
+    }
+    Path body = java.nio.file.Files.createTempFile("labelstream-bench-", ".png");
+    Path script = java.nio.file.Files.createTempFile("labelstream-bench-", ".lua");
+    try {
+      java.nio.file.Files.write(body, frames.png(0));
+      java.nio.file.Files.writeString(script, String.join("\n",
+          "local counter = 0",
+          "function setup(thread) counter = counter + 1; thread:set('id', counter) end",
+          "function init(args)",
+          "  local f = io.open('" + body + "', 'rb'); png = f:read('*a'); f:close(); n = 0",
+          "end",
+          "function request()",
+          "  n = n + 1",
+          "  return wrk.format('POST', '/v1/frames', {['Content-Type'] = 'image/png', ['X-Device-Id'] = 'bench',",
+          "    ['Idempotency-Key'] = '" + run + "-' .. id .. '-' .. n}, png)",
+          "end",
+          delayMs > 0 ? "function delay() return " + Math.round(delayMs) + " end" : "", ""));
+      Process process = new ProcessBuilder(wrk.toString(), "-t" + Math.min(2, connections), "-c" + connections, "-d" + seconds + "s", "-s",
+          script.toString(), "http://127.0.0.1:" + ingest.port() + "/v1/frames").redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      process.waitFor();
+      if (output.contains("Non-2xx")) {
+        throw new IllegalStateException("ingest refused frames under wrk:\n" + output);
+      }
+      Matcher m = Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(output);
+      if (!m.find()) {
+        throw new IllegalStateException("no rate in wrk's output:\n" + output);
+      }
+      return java.util.OptionalDouble.of(Double.parseDouble(m.group(1)));
+    } finally {
+      java.nio.file.Files.deleteIfExists(body);
+      java.nio.file.Files.deleteIfExists(script);
+    }
+  }
+
+  /**
    * Records per second of Kafka's own {@code ProducerPerformance} (acks=all, records of {@code recordBytes}), run as
    * a separate JVM exactly as {@code kafka-producer-perf-test.sh} runs it.
    */

@@ -18,7 +18,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Post-to-routed latency at a fixed offered load: frames are posted over HTTP at an even rate, and a frame counts as
- * routed when its prediction is visible to a read_committed reader (its transaction committed).
+ * routed when its prediction is visible to a read_committed reader (its transaction committed). A frame counts as
+ * posted when ingest wrote it (its frames.v1 record timestamp, taken as ingest sends it to Kafka, on the same
+ * clock), so the load generator's own queueing is left out.
  */
 final class LatencyBench {
 
@@ -35,20 +37,68 @@ final class LatencyBench {
     this.workers = workers;
   }
 
+  /** Latency percentiles in milliseconds, and the load actually offered. */
+  record PacedLatency(double p50, double p99, int frames, double offeredFps) {}
+
+  /**
+   * The same with wrk as the load generator for {@code seconds}: a C client leaves the cores to the services, so
+   * the figure is the pipeline's and not the load generator's.
+   */
+  PacedLatency measureWithWrk(String group, Map<String, String> workerSettings, double framesPerSecond, int seconds)
+      throws Exception {
+    workers.startAtEnd(group);
+    Map<String, Long> postedAt = new ConcurrentHashMap<>();
+    Map<String, Long> routedAt = new ConcurrentHashMap<>();
+    java.util.concurrent.atomic.AtomicBoolean posting = new java.util.concurrent.atomic.AtomicBoolean(true);
+    double offered;
+    try (InferenceService worker = InferenceService.start(InferenceConfig.from(new Env(workers.workerEnv(group, workerSettings))))) {
+      awaitAssigned(worker);
+      KafkaConsumer<String, byte[]> watcher = watcher();
+      Thread watching = new Thread(() -> watchUntilDrained(watcher, postedAt, routedAt, posting), "bench-latency-watcher");
+      watching.start();
+      offered = ingest.wrkPaced(group, framesPerSecond, seconds).orElseThrow();
+      posting.set(false);
+      watching.join();
+    }
+    double[] millis = postedAt.entrySet().stream().filter(e -> routedAt.containsKey(e.getKey()))
+        .mapToDouble(e -> routedAt.get(e.getKey()) - e.getValue()).sorted().toArray();
+    if (millis.length < postedAt.size() || millis.length == 0) {
+      throw new IllegalStateException("only " + millis.length + " of " + postedAt.size() + " frames were routed in time");
+    }
+    return new PacedLatency(percentile(millis, 0.50), percentile(millis, 0.99), millis.length, offered);
+  }
+
+  /** Like {@link #watch}, until posting stopped and every posted frame was routed (or five minutes passed). */
+  private static void watchUntilDrained(KafkaConsumer<String, byte[]> consumer, Map<String, Long> postedAt,
+      Map<String, Long> routedAt, java.util.concurrent.atomic.AtomicBoolean posting) {
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    try (consumer) {
+      while ((posting.get() || !routedAt.keySet().containsAll(postedAt.keySet())) && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(10))) {
+          if (record.topic().equals(Topics.FRAMES.name())) {
+            postedAt.putIfAbsent(record.key(), record.timestamp());
+          } else {
+            routedAt.putIfAbsent(record.key(), System.currentTimeMillis());
+          }
+        }
+      }
+    }
+  }
+
   Latency measure(String group, Map<String, String> workerSettings, double framesPerSecond, int frames) throws Exception {
     workers.startAtEnd(group);
-    Map<String, Long> sentAt = new ConcurrentHashMap<>();
+    Map<String, Long> postedAt = new ConcurrentHashMap<>();
     Map<String, Long> routedAt = new ConcurrentHashMap<>();
     try (InferenceService worker = InferenceService.start(InferenceConfig.from(new Env(workers.workerEnv(group, workerSettings))))) {
       awaitAssigned(worker);
       KafkaConsumer<String, byte[]> watcher = watcher();
-      Thread watching = new Thread(() -> watch(watcher, routedAt, frames), "bench-latency-watcher");
+      Thread watching = new Thread(() -> watch(watcher, postedAt, routedAt, frames), "bench-latency-watcher");
       watching.start();
-      ingest.post(group, frames, 256, (long) (1e9 / framesPerSecond), sentAt::put);
+      ingest.post(group, frames, 256, (long) (1e9 / framesPerSecond), (frameId, sentAt) -> { });
       watching.join();
     }
-    double[] millis = sentAt.entrySet().stream().filter(e -> routedAt.containsKey(e.getKey()))
-        .mapToDouble(e -> (routedAt.get(e.getKey()) - e.getValue()) / 1e6).sorted().toArray();
+    double[] millis = postedAt.entrySet().stream().filter(e -> routedAt.containsKey(e.getKey()))
+        .mapToDouble(e -> routedAt.get(e.getKey()) - e.getValue()).sorted().toArray();
     if (millis.length < frames) {
       throw new IllegalStateException("only " + millis.length + " of " + frames + " frames were routed in time");
     }
@@ -68,20 +118,30 @@ final class LatencyBench {
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
     List<TopicPartition> partitions = new ArrayList<>();
-    consumer.partitionsFor(Topics.PREDICTIONS.name()).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+    for (String topic : List.of(Topics.FRAMES.name(), Topics.PREDICTIONS.name())) {
+      consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+    }
     consumer.assign(partitions);
     consumer.seekToEnd(partitions);
     partitions.forEach(consumer::position); // resolve the end now, before frames are posted
     return consumer;
   }
 
-  /** Notes when each frame's prediction becomes visible; gives up after five minutes. Owns and closes the consumer. */
-  private static void watch(KafkaConsumer<String, byte[]> consumer, Map<String, Long> routedAt, int frames) {
+  /**
+   * Notes when each frame was written to frames.v1 and when its prediction became visible (wall clock, ms); gives
+   * up after five minutes. Owns and closes the consumer.
+   */
+  private static void watch(KafkaConsumer<String, byte[]> consumer, Map<String, Long> postedAt, Map<String, Long> routedAt,
+      int frames) {
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     try (consumer) {
       while (routedAt.size() < frames && System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(20))) {
-          routedAt.putIfAbsent(record.key(), System.nanoTime());
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(10))) {
+          if (record.topic().equals(Topics.FRAMES.name())) {
+            postedAt.putIfAbsent(record.key(), record.timestamp());
+          } else {
+            routedAt.putIfAbsent(record.key(), System.currentTimeMillis());
+          }
         }
       }
     }
