@@ -60,7 +60,7 @@ public record InferenceConfig(
         env.string("INFERENCE_INSTANCE_ID", "worker-" + UUID.randomUUID().toString().substring(0, 8)),
         env.optional("INFERENCE_INSTANCE_ID").isPresent(),
         java.time.Duration.ofMillis(env.intIn("INFERENCE_SESSION_TIMEOUT_MS", 10_000, 6_000, 300_000)),
-        env.intIn("INFERENCE_MAX_BATCH", 256, 1, 4096),
+        env.intIn("INFERENCE_MAX_BATCH", 512, 1, 4096),
         java.time.Duration.ofMillis(env.intIn("INFERENCE_MAX_DELAY_MS", 10, 0, 10_000)),
         env.intIn("INFERENCE_DECODE_THREADS", Runtime.getRuntime().availableProcessors(), 1, 256),
         env.bool("INFERENCE_EXACTLY_ONCE", true),

@@ -17,6 +17,7 @@ public final class InferenceMetrics implements MeterBinder {
   private Timer decodeTime;
   private Timer endToEnd;
   private Counter committed;
+  private Timer commitTime;
 
   private Counter modelLabelled;
   private Counter sentToReview;
@@ -33,6 +34,8 @@ public final class InferenceMetrics implements MeterBinder {
     endToEnd = Timer.builder("labelstream.inference.e2e.latency")
         .description("From ingest to the committed routing decision, per frame")
         .publishPercentiles(0.5, 0.99).register(registry);
+    commitTime = Timer.builder("labelstream.inference.commit.time")
+        .description("Time to write a batch's outputs and commit them with its offsets").register(registry);
     committed = Counter.builder("labelstream.inference.frames.committed")
         .description("Frames whose routing decision was committed (rate = frames/s)").register(registry);
     modelLabelled = routed(registry, "model_label");
@@ -74,8 +77,9 @@ public final class InferenceMetrics implements MeterBinder {
     decodeTime.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
-  /** The routing decisions of a batch became visible downstream. */
-  public void committed(java.util.List<java.time.Instant> ingestedAt) {
+  /** The routing decisions of a batch became visible downstream, {@code nanos} after the commit began. */
+  public void committed(java.util.List<java.time.Instant> ingestedAt, long nanos) {
+    commitTime.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     java.time.Instant now = java.time.Instant.now();
     committed.increment(ingestedAt.size());
     for (java.time.Instant at : ingestedAt) {

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * @param device {@code cpu} or {@code cuda:N} (INFERENCE_DEVICE)
  * @param fallbackToCpu run on CPU when the requested GPU cannot be used (INFERENCE_DEVICE_FALLBACK=cpu), instead
  *     of refusing to start
- * @param intraOpThreads threads inside one operator; 0 lets ONNX Runtime choose (INFERENCE_INTRA_OP_THREADS)
+ * @param intraOpThreads threads inside one operator; 0 lets ONNX Runtime choose (INFERENCE_INTRA_OP_THREADS,
+ *     default 1)
  * @param interOpThreads threads across independent operators, used in parallel execution mode; 0 keeps sequential
  *     execution (INFERENCE_INTER_OP_THREADS)
  * @param optimization graph optimisation level (INFERENCE_GRAPH_OPTIMIZATION)
@@ -67,7 +68,7 @@ public record SessionSettings(Device device, boolean fallbackToCpu, int intraOpT
   }
 
   public static SessionSettings defaults() {
-    return new SessionSettings(Device.CPU, false, 0, 0, Optimization.ALL, true, false);
+    return new SessionSettings(Device.CPU, false, 1, 0, Optimization.ALL, true, false);
   }
 
   public static SessionSettings from(Env env) {
@@ -82,7 +83,9 @@ public record SessionSettings(Device device, boolean fallbackToCpu, int intraOpT
     return new SessionSettings(
         Device.parse(env.string("INFERENCE_DEVICE", "cpu")),
         fallback.equals("cpu"),
-        env.intIn("INFERENCE_INTRA_OP_THREADS", 0, 0, 256),
+        // One by default, measured: on a 2-core worker a second ONNX Runtime thread mostly waits for cores that
+        // decoding and Kafka need, and the worker ran slower with it (./labelstream bench, README).
+        env.intIn("INFERENCE_INTRA_OP_THREADS", 1, 0, 256),
         env.intIn("INFERENCE_INTER_OP_THREADS", 0, 0, 256),
         env.oneOf("INFERENCE_GRAPH_OPTIMIZATION", Optimization.class, Optimization.ALL),
         Boolean.parseBoolean(arena),

@@ -250,6 +250,7 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
   }
 
   private void commit(RoutedBatch routed) throws InterruptedException {
+    long start = System.nanoTime();
     try {
       if (exactlyOnce) {
         producer.beginTransaction();
@@ -265,7 +266,7 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
         producer.flush();
         consumer.commitSync(routed.batch().offsetsToCommit());
       }
-      metrics.committed(routed.ingestedAt());
+      metrics.committed(routed.ingestedAt(), System.nanoTime() - start);
     } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
       throw e;
     } catch (KafkaException e) {

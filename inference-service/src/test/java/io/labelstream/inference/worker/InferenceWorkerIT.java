@@ -75,7 +75,7 @@ class InferenceWorkerIT {
     assertThat(meter("labelstream_inference_decode_time_seconds_count")).isGreaterThanOrEqualTo(decodedBefore + 30);
     assertThat(meter("labelstream_inference_e2e_latency_seconds_count")).isGreaterThanOrEqualTo(latenciesBefore + 30);
     assertThat(meter("labelstream_inference_batch_size_count")).isPositive();
-    assertThat(meter("labelstream_inference_batch_size_max")).isBetween(1.0, 256.0);
+    assertThat(meter("labelstream_inference_batch_size_max")).isBetween(1.0, 512.0);
     String scraped = scrape();
     assertThat(scraped).contains("labelstream_inference_consumer_lag{", "labelstream_inference_model_time_seconds_count");
     assertThat(scraped.lines()).anyMatch(l -> l.startsWith("labelstream_inference_e2e_latency_seconds{") && l.contains("quantile=\"0.99\""));

@@ -32,7 +32,7 @@ public final class Bench {
     Env env = new Env(environment);
     Path json = option(args, "--json").map(Path::of).orElse(null);
     int frames = option(args, "--frames").map(Integer::parseInt).orElse(20_000);
-    int batch = env.intIn("INFERENCE_MAX_BATCH", 256, 1, 4096);
+    int batch = env.intIn("INFERENCE_MAX_BATCH", 512, 1, 4096);
     int decodeThreads = env.intIn("INFERENCE_DECODE_THREADS", Runtime.getRuntime().availableProcessors(), 1, 256);
     int batch1Frames = Math.min(frames, 2_000);
     // --quick: only the model and the exactly-once / at-least-once workers, for tuning settings
