@@ -1,0 +1,49 @@
+package io.labelstream.ingest.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The header parser against images ImageIO writes, whose sizes are known. */
+class ImageProbeTest {
+
+  private static byte[] encode(int width, int height, int imageType, String format) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(new BufferedImage(width, height, imageType), format, out);
+    return out.toByteArray();
+  }
+
+  @ParameterizedTest
+  @CsvSource({"28,28", "640,480", "1,1", "4000,3", "3,2999"})
+  void shouldReadTheSizeOfPngAndJpegHeaders(int width, int height) throws IOException {
+    byte[] png = encode(width, height, BufferedImage.TYPE_BYTE_GRAY, "png");
+    byte[] jpeg = encode(width, height, BufferedImage.TYPE_3BYTE_BGR, "jpeg");
+
+    assertThat(ImageProbe.sniff(png)).contains(MediaType.PNG);
+    assertThat(ImageProbe.sniff(jpeg)).contains(MediaType.JPEG);
+    assertThat(ImageProbe.probe(png, MediaType.PNG)).isEqualTo(new ImageProbe.ProbedImage(MediaType.PNG, width, height));
+    assertThat(ImageProbe.probe(jpeg, MediaType.JPEG)).isEqualTo(new ImageProbe.ProbedImage(MediaType.JPEG, width, height));
+  }
+
+  @Test
+  void shouldRefuseTruncatedOrCorruptHeaders() throws IOException {
+    byte[] png = encode(28, 28, BufferedImage.TYPE_BYTE_GRAY, "png");
+    byte[] jpeg = encode(28, 28, BufferedImage.TYPE_3BYTE_BGR, "jpeg");
+    byte[] noIhdr = png.clone();
+    noIhdr[12] = 'X';
+
+    assertThatThrownBy(() -> ImageProbe.probe(Arrays.copyOf(png, 12), MediaType.PNG)).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> ImageProbe.probe(noIhdr, MediaType.PNG)).hasMessageContaining("IHDR");
+    assertThatThrownBy(() -> ImageProbe.probe(Arrays.copyOf(jpeg, 20), MediaType.JPEG)).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> ImageProbe.probe(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xDA, 0, 2},
+        MediaType.JPEG)).hasMessageContaining("no frame header");
+  }
+}
