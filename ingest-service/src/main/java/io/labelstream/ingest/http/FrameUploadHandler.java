@@ -21,7 +21,6 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -103,28 +102,34 @@ public final class FrameUploadHandler implements Handler {
     if (acked == null) {
       throw ApiException.unavailable("ingest_busy", "too many frames are waiting for Kafka; retry shortly", 1);
     }
-    awaitAck(acked);
-    if (duplicate) {
-      metrics.duplicate();
-    } else {
-      metrics.accepted(image.length);
-    }
-    ctx.status(202).json(duplicate ? Map.of("frameId", frameId, "duplicate", true) : Map.of("frameId", frameId));
+    // Answer when Kafka acknowledges, without parking a request thread per frame meanwhile.
+    boolean repeat = duplicate;
+    ctx.future(() -> acked.orTimeout(config.produceTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS)
+        .handle((metadata, error) -> {
+          if (error != null) {
+            ApiException refused = refusal(error instanceof java.util.concurrent.CompletionException ? error.getCause() : error);
+            metrics.rejected(refused.code());
+            throw refused;
+          }
+          if (repeat) {
+            metrics.duplicate();
+          } else {
+            metrics.accepted(image.length);
+          }
+          ctx.status(202).json(repeat ? Map.of("frameId", frameId, "duplicate", true) : Map.of("frameId", frameId));
+          return null;
+        }));
   }
 
-  private void awaitAck(CompletableFuture<RecordMetadata> acked) throws InterruptedException {
-    try {
-      acked.get(config.produceTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      throw ApiException.unavailable("kafka_unavailable", "Kafka did not acknowledge the frame in time; retry with the same Idempotency-Key", 5);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof org.apache.kafka.common.errors.RecordTooLargeException) {
-        throw new ApiException(413, "payload_too_large", "Kafka refused the frame as too large: " + cause.getMessage());
-      }
-      throw ApiException.unavailable("kafka_unavailable", "Kafka did not take the frame: " + cause.getMessage()
-          + "; retry with the same Idempotency-Key", 5);
+  private static ApiException refusal(Throwable cause) {
+    if (cause instanceof TimeoutException) {
+      return ApiException.unavailable("kafka_unavailable", "Kafka did not acknowledge the frame in time; retry with the same Idempotency-Key", 5);
     }
+    if (cause instanceof org.apache.kafka.common.errors.RecordTooLargeException) {
+      return new ApiException(413, "payload_too_large", "Kafka refused the frame as too large: " + cause.getMessage());
+    }
+    return ApiException.unavailable("kafka_unavailable", "Kafka did not take the frame: " + cause.getMessage()
+        + "; retry with the same Idempotency-Key", 5);
   }
 
   private byte[] readBody(Context ctx) throws IOException {
