@@ -76,6 +76,8 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean running = true;
   private volatile boolean assigned;
+  /** False once the worker is shutting down: closing the consumer revokes partitions, with nothing left to drain. */
+  private volatile boolean drainOnRevoke = true;
 
   /** Polled records that did not fit in the collecting batch; they open the next one. */
   private final Deque<ConsumerRecord<String, byte[]>> carry = new ArrayDeque<>();
@@ -183,6 +185,9 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
     } catch (RuntimeException e) {
       LOG.error("inference worker stopped on an unexpected error", e);
     } finally {
+      // After a failure, whatever was polled and not committed is simply left: the group's next owner of those
+      // partitions starts again from the last commit.
+      drainOnRevoke = false;
       decodePool.shutdownNow();
       modelThread.shutdownNow();
       consumer.close();
@@ -331,7 +336,7 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      if (partitions.isEmpty()) {
+      if (partitions.isEmpty() || !drainOnRevoke) {
         return;
       }
       try {
