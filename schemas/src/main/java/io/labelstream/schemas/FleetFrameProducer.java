@@ -34,6 +34,10 @@ public final class FleetFrameProducer implements AutoCloseable {
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 11 * 1024 * 1024);
+    // One request in flight: on a partition that has just been created, a Kafka 4.4 broker can bounce a first
+    // batch (NOT_LEADER_OR_FOLLOWER), append the next one in flight, and then refuse the first batch's retries for
+    // ever (OUT_OF_ORDER_SEQUENCE_NUMBER, KAFKA-15591, fixed in 4.5): its frames would be lost, idempotence or not.
+    config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     config.putAll(kafkaConfig);
     this.producer = new KafkaProducer<>(config, Topics.FRAMES.keySerde().serializer(), Topics.FRAMES.valueSerde().serializer());
   }
@@ -71,6 +75,27 @@ public final class FleetFrameProducer implements AutoCloseable {
       return frame.getFrameId();
     } catch (ExecutionException e) {
       throw new KafkaException("frame " + frame.getFrameId() + " was not written: " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  /**
+   * Sends prepared frames without waiting between them, then waits until the broker acknowledged every one.
+   *
+   * @throws KafkaException naming the first frame that was not written, with the broker's reason
+   */
+  public void sendAll(java.util.List<Frame> frames) throws InterruptedException {
+    java.util.List<java.util.concurrent.Future<?>> acks = new java.util.ArrayList<>(frames.size());
+    for (Frame frame : frames) {
+      acks.add(producer.send(new ProducerRecord<>(Topics.FRAMES.name(), frame.getFrameId(), frame)));
+    }
+    producer.flush();
+    for (int i = 0; i < acks.size(); i++) {
+      try {
+        acks.get(i).get();
+      } catch (ExecutionException e) {
+        throw new KafkaException("frame " + frames.get(i).getFrameId() + " was not written: " + e.getCause().getMessage(),
+            e.getCause());
+      }
     }
   }
 

@@ -36,4 +36,10 @@ public final class TopicRecords {
       return records;
     }
   }
+
+  /** How many committed records each key has in a topic: exactly-once checks look for 1 everywhere. */
+  public static Map<String, Long> countByKey(String bootstrapServers, String topic) {
+    return readAll(bootstrapServers, topic).stream()
+        .collect(Collectors.groupingBy(ConsumerRecord::key, java.util.HashMap::new, Collectors.counting()));
+  }
 }

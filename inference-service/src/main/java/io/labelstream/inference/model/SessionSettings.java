@@ -76,10 +76,6 @@ public record SessionSettings(Device device, boolean fallbackToCpu, int intraOpT
     if (!fallback.equals("none") && !fallback.equals("cpu")) {
       throw Env.invalid("INFERENCE_DEVICE_FALLBACK", fallback, "none or cpu");
     }
-    String arena = env.string("INFERENCE_MEMORY_ARENA", "true").toLowerCase(Locale.ROOT);
-    if (!arena.equals("true") && !arena.equals("false")) {
-      throw Env.invalid("INFERENCE_MEMORY_ARENA", arena, "true or false");
-    }
     return new SessionSettings(
         Device.parse(env.string("INFERENCE_DEVICE", "cpu")),
         fallback.equals("cpu"),
@@ -88,7 +84,7 @@ public record SessionSettings(Device device, boolean fallbackToCpu, int intraOpT
         env.intIn("INFERENCE_INTRA_OP_THREADS", 1, 0, 256),
         env.intIn("INFERENCE_INTER_OP_THREADS", 0, 0, 256),
         env.oneOf("INFERENCE_GRAPH_OPTIMIZATION", Optimization.class, Optimization.ALL),
-        Boolean.parseBoolean(arena),
+        env.bool("INFERENCE_MEMORY_ARENA", true),
         env.bool("INFERENCE_ALLOW_SPINNING", false));
   }
 

@@ -19,18 +19,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -67,16 +62,16 @@ class WorkerRebalanceIT {
       // The second worker has left; the first takes its partitions back and finishes the stream.
       fleet.join(Duration.ofMinutes(3).toMillis());
       assertThat(frameIds).hasSize(FRAMES);
-      await().atMost(Duration.ofMinutes(3)).until(() -> countByKey(Topics.PREDICTIONS.name()).size() == FRAMES);
+      await().atMost(Duration.ofMinutes(3)).until(() -> TopicRecords.countByKey(KAFKA.bootstrapServers(), Topics.PREDICTIONS.name()).size() == FRAMES);
       assertThat(secondCommitted).as("frames the joining worker routed").isPositive();
       assertThat(committedBy(first)).as("frames the first worker routed").isPositive().isLessThan(FRAMES);
     } finally {
       producing.set(false);
     }
 
-    Map<String, Long> predictions = countByKey(Topics.PREDICTIONS.name());
-    Map<String, Long> labels = countByKey(Topics.LABELS.name());
-    Map<String, Long> reviews = countByKey(Topics.REVIEW_REQUESTS.name());
+    Map<String, Long> predictions = TopicRecords.countByKey(KAFKA.bootstrapServers(), Topics.PREDICTIONS.name());
+    Map<String, Long> labels = TopicRecords.countByKey(KAFKA.bootstrapServers(), Topics.LABELS.name());
+    Map<String, Long> reviews = TopicRecords.countByKey(KAFKA.bootstrapServers(), Topics.REVIEW_REQUESTS.name());
     assertThat(predictions.keySet()).containsExactlyInAnyOrderElementsOf(frameIds);
     assertThat(predictions.values()).containsOnly(1L);
     for (String frameId : frameIds) {
@@ -98,21 +93,16 @@ class WorkerRebalanceIT {
 
   /** Frames at about 400 per second, so the join and the leave both land mid-stream; every send is checked. */
   private static void produce(List<String> frameIds, AtomicBoolean producing) {
-    // One request in flight: see WorkerCrashIT#produceFrames (KAFKA-15591 on a new partition).
-    try (KafkaProducer<String, Frame> producer = new KafkaProducer<>(Map.<String, Object>of(
-        "bootstrap.servers", KAFKA.bootstrapServers(), "acks", "all", "linger.ms", 5,
-        "max.in.flight.requests.per.connection", 1),
-        Topics.FRAMES.keySerde().serializer(), Topics.FRAMES.valueSerde().serializer())) {
-      for (int i = 0; i < FRAMES && producing.get(); i++) {
-        Frame frame = FleetFrameProducer.frame("rebalance-cam", null, "rebalance-" + i, "image/png", Samples.png(i % 1000), 28, 28, null);
-        Future<RecordMetadata> ack = producer.send(new ProducerRecord<>(Topics.FRAMES.name(), frame.getFrameId(), frame));
-        if (i % 40 == 39) {
-          ack.get();
-          Thread.sleep(100);
+    try (FleetFrameProducer fleet = new FleetFrameProducer(Map.of("bootstrap.servers", KAFKA.bootstrapServers(), "linger.ms", 5))) {
+      for (int i = 0; i < FRAMES && producing.get(); i += 40) {
+        List<Frame> frames = new ArrayList<>();
+        for (int j = i; j < Math.min(FRAMES, i + 40); j++) {
+          frames.add(FleetFrameProducer.frame("rebalance-cam", null, "rebalance-" + j, "image/png", Samples.png(j % 1000), 28, 28, null));
         }
-        frameIds.add(frame.getFrameId());
+        fleet.sendAll(frames);
+        frames.forEach(f -> frameIds.add(f.getFrameId()));
+        Thread.sleep(100);
       }
-      producer.flush();
     } catch (Exception e) {
       throw new IllegalStateException("the fleet could not write its frames", e);
     }
@@ -130,8 +120,4 @@ class WorkerRebalanceIT {
     return TopicRecords.readAll(KAFKA.bootstrapServers(), Topics.PREDICTIONS.name()).size();
   }
 
-  private static Map<String, Long> countByKey(String topic) {
-    return TopicRecords.readAll(KAFKA.bootstrapServers(), topic).stream()
-        .collect(Collectors.groupingBy(r -> r.key(), HashMap::new, Collectors.counting()));
-  }
 }

@@ -8,12 +8,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** The bundled sample PNGs, cycled to as many frames as a run needs, each with its own frameId. */
 final class BenchFrames {
@@ -54,29 +50,13 @@ final class BenchFrames {
   }
 
   /** Writes {@code n} frames to frames.v1 as fast as the producer goes, and waits for all acknowledgements. */
-  void prefill(String bootstrapServers, String run, int n) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    // One request in flight: on a brand-new partition Kafka 4.4 can bounce a first batch and accept the next, then
-    // reject the first batch's retries for ever (KAFKA-15591), losing frames the run would wait for.
-    config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-    java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
-    try (KafkaProducer<String, Frame> producer = new KafkaProducer<>(config, Topics.FRAMES.keySerde().serializer(),
-        Topics.FRAMES.valueSerde().serializer())) {
-      for (int i = 0; i < n; i++) {
-        Frame frame = frame(run, i);
-        producer.send(new ProducerRecord<>(Topics.FRAMES.name(), frame.getFrameId(), frame), (metadata, error) -> {
-          if (error != null) {
-            failure.compareAndSet(null, error);
-          }
-        });
-      }
-      producer.flush();
+  void prefill(String bootstrapServers, String run, int n) throws InterruptedException {
+    List<Frame> frames = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      frames.add(frame(run, i));
     }
-    if (failure.get() != null) {
-      throw new IllegalStateException("pre-filling frames.v1 failed: " + failure.get(), failure.get());
+    try (FleetFrameProducer fleet = new FleetFrameProducer(Map.of("bootstrap.servers", bootstrapServers, "linger.ms", 5))) {
+      fleet.sendAll(frames);
     }
   }
 }

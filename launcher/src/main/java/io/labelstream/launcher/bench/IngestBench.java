@@ -50,6 +50,12 @@ final class IngestBench implements AutoCloseable {
     return n / ModelBench.seconds(start);
   }
 
+  /** Posts {@code n} frames at an even {@code framesPerSecond} with the Java client; returns that rate. */
+  double postPaced(String run, int n, double framesPerSecond) throws Exception {
+    post(run, n, 256, (long) (1e9 / framesPerSecond), (frameId, sentAt) -> { });
+    return framesPerSecond;
+  }
+
   /**
    * Posts {@code n} frames, at most {@code concurrency} at a time, at one every {@code intervalNanos} (0: as fast
    * as they are accepted); reports each accepted frameId with the time its request was sent.

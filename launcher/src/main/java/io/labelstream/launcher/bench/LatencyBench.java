@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,85 +25,47 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class LatencyBench {
 
-  /** Latency percentiles in milliseconds. */
-  record Latency(double p50, double p99, int frames) {}
+  /** Latency percentiles in milliseconds, and the load actually offered in frames per second. */
+  record Latency(double p50, double p99, int frames, double offeredFps) {}
+
+  /** Posts frames over HTTP at some rate until done, and says what rate it offered. */
+  interface Load {
+    double post(String run) throws Exception;
+  }
 
   private final String bootstrapServers;
-  private final IngestBench ingest;
   private final WorkerBench workers;
 
-  LatencyBench(String bootstrapServers, IngestBench ingest, WorkerBench workers) {
+  LatencyBench(String bootstrapServers, WorkerBench workers) {
     this.bootstrapServers = bootstrapServers;
-    this.ingest = ingest;
     this.workers = workers;
   }
 
-  /** Latency percentiles in milliseconds, and the load actually offered. */
-  record PacedLatency(double p50, double p99, int frames, double offeredFps) {}
-
-  /**
-   * The same with wrk as the load generator for {@code seconds}: a C client leaves the cores to the services, so
-   * the figure is the pipeline's and not the load generator's.
-   */
-  PacedLatency measureWithWrk(String group, Map<String, String> workerSettings, double framesPerSecond, int seconds)
-      throws Exception {
+  /** Starts a worker with {@code workerSettings} at the end of frames.v1, offers it {@code load}, and measures. */
+  Latency measure(String group, Map<String, String> workerSettings, Load load) throws Exception {
     workers.startAtEnd(group);
     Map<String, Long> postedAt = new ConcurrentHashMap<>();
     Map<String, Long> routedAt = new ConcurrentHashMap<>();
-    java.util.concurrent.atomic.AtomicBoolean posting = new java.util.concurrent.atomic.AtomicBoolean(true);
+    AtomicBoolean posting = new AtomicBoolean(true);
     double offered;
     try (InferenceService worker = InferenceService.start(InferenceConfig.from(new Env(workers.workerEnv(group, workerSettings))))) {
       awaitAssigned(worker);
       KafkaConsumer<String, byte[]> watcher = watcher();
-      Thread watching = new Thread(() -> watchUntilDrained(watcher, postedAt, routedAt, posting), "bench-latency-watcher");
+      Thread watching = new Thread(() -> watch(watcher, postedAt, routedAt, posting), "bench-latency-watcher");
       watching.start();
-      offered = ingest.wrkPaced(group, framesPerSecond, seconds).orElseThrow();
-      posting.set(false);
-      watching.join();
+      try {
+        offered = load.post(group);
+      } finally {
+        posting.set(false);
+        watching.join();
+      }
     }
     double[] millis = postedAt.entrySet().stream().filter(e -> routedAt.containsKey(e.getKey()))
         .mapToDouble(e -> routedAt.get(e.getKey()) - e.getValue()).sorted().toArray();
     if (millis.length < postedAt.size() || millis.length == 0) {
       throw new IllegalStateException("only " + millis.length + " of " + postedAt.size() + " frames were routed in time");
     }
-    return new PacedLatency(percentile(millis, 0.50), percentile(millis, 0.99), millis.length, offered);
-  }
-
-  /** Like {@link #watch}, until posting stopped and every posted frame was routed (or five minutes passed). */
-  private static void watchUntilDrained(KafkaConsumer<String, byte[]> consumer, Map<String, Long> postedAt,
-      Map<String, Long> routedAt, java.util.concurrent.atomic.AtomicBoolean posting) {
-    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-    try (consumer) {
-      while ((posting.get() || !routedAt.keySet().containsAll(postedAt.keySet())) && System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(10))) {
-          if (record.topic().equals(Topics.FRAMES.name())) {
-            postedAt.putIfAbsent(record.key(), record.timestamp());
-          } else {
-            routedAt.putIfAbsent(record.key(), System.currentTimeMillis());
-          }
-        }
-      }
-    }
-  }
-
-  Latency measure(String group, Map<String, String> workerSettings, double framesPerSecond, int frames) throws Exception {
-    workers.startAtEnd(group);
-    Map<String, Long> postedAt = new ConcurrentHashMap<>();
-    Map<String, Long> routedAt = new ConcurrentHashMap<>();
-    try (InferenceService worker = InferenceService.start(InferenceConfig.from(new Env(workers.workerEnv(group, workerSettings))))) {
-      awaitAssigned(worker);
-      KafkaConsumer<String, byte[]> watcher = watcher();
-      Thread watching = new Thread(() -> watch(watcher, postedAt, routedAt, frames), "bench-latency-watcher");
-      watching.start();
-      ingest.post(group, frames, 256, (long) (1e9 / framesPerSecond), (frameId, sentAt) -> { });
-      watching.join();
-    }
-    double[] millis = postedAt.entrySet().stream().filter(e -> routedAt.containsKey(e.getKey()))
-        .mapToDouble(e -> routedAt.get(e.getKey()) - e.getValue()).sorted().toArray();
-    if (millis.length < frames) {
-      throw new IllegalStateException("only " + millis.length + " of " + frames + " frames were routed in time");
-    }
-    return new Latency(percentile(millis, 0.50), percentile(millis, 0.99), millis.length);
+    return new Latency(percentile(millis, 0.50), percentile(millis, 0.99), millis.length, offered);
   }
 
   private static void awaitAssigned(InferenceService worker) throws InterruptedException {
@@ -128,14 +91,14 @@ final class LatencyBench {
   }
 
   /**
-   * Notes when each frame was written to frames.v1 and when its prediction became visible (wall clock, ms); gives
-   * up after five minutes. Owns and closes the consumer.
+   * Notes when each frame was written to frames.v1 and when its prediction became visible (wall clock, ms), until
+   * posting stopped and every posted frame was routed, or five minutes passed. Owns and closes the consumer.
    */
   private static void watch(KafkaConsumer<String, byte[]> consumer, Map<String, Long> postedAt, Map<String, Long> routedAt,
-      int frames) {
+      AtomicBoolean posting) {
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     try (consumer) {
-      while (routedAt.size() < frames && System.nanoTime() < deadline) {
+      while ((posting.get() || !routedAt.keySet().containsAll(postedAt.keySet())) && System.nanoTime() < deadline) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(10))) {
           if (record.topic().equals(Topics.FRAMES.name())) {
             postedAt.putIfAbsent(record.key(), record.timestamp());

@@ -21,12 +21,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,7 +78,7 @@ class BrokerRestartIT {
       }
 
       List<String> accepted = accepted();
-      await().atMost(Duration.ofMinutes(3)).until(() -> countByKey(bootstrap, Topics.PREDICTIONS.name()).keySet()
+      await().atMost(Duration.ofMinutes(3)).until(() -> TopicRecords.countByKey(bootstrap, Topics.PREDICTIONS.name()).keySet()
           .containsAll(accepted));
 
       for (Post post : posts) {
@@ -88,9 +86,9 @@ class BrokerRestartIT {
           assertThat(post.status()).as("answer while the broker was down").isEqualTo(503);
         }
       }
-      Map<String, Long> predictions = countByKey(bootstrap, Topics.PREDICTIONS.name());
-      Map<String, Long> labels = countByKey(bootstrap, Topics.LABELS.name());
-      Map<String, Long> reviews = countByKey(bootstrap, Topics.REVIEW_REQUESTS.name());
+      Map<String, Long> predictions = TopicRecords.countByKey(bootstrap, Topics.PREDICTIONS.name());
+      Map<String, Long> labels = TopicRecords.countByKey(bootstrap, Topics.LABELS.name());
+      Map<String, Long> reviews = TopicRecords.countByKey(bootstrap, Topics.REVIEW_REQUESTS.name());
       for (String frameId : accepted) {
         assertThat(predictions.get(frameId)).as("predictions of " + frameId).isEqualTo(1L);
         assertThat(labels.getOrDefault(frameId, 0L) + reviews.getOrDefault(frameId, 0L)).as("routing decisions of " + frameId)
@@ -132,8 +130,4 @@ class BrokerRestartIT {
     return posts.stream().filter(p -> p.sentAt() > downAt && p.status() == 503).count();
   }
 
-  private static Map<String, Long> countByKey(String bootstrap, String topic) {
-    return TopicRecords.readAll(bootstrap, topic).stream()
-        .collect(Collectors.groupingBy(r -> r.key(), HashMap::new, Collectors.counting()));
-  }
 }

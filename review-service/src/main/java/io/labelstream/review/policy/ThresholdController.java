@@ -167,10 +167,10 @@ public final class ThresholdController {
       long items = 0;
       long bandErrors = 0;
       for (int c = 0; c < classes; c++) {
-        Count band = band(answered, c, b);
+        Count band = answered.cell(c, b);
         items += band.n();
         bandErrors += band.errors();
-        Count v = band(validation, c, b);
+        Count v = validation.cell(c, b);
         validationItems += v.n();
         validationErrors += v.errors();
       }
@@ -240,12 +240,6 @@ public final class ThresholdController {
       }
     }
     return rates;
-  }
-
-  private static Count band(BandCounts counts, int c, int b) {
-    Count upTo = counts.atOrAbove(c, b);
-    Count before = b == 0 ? Count.ZERO : counts.atOrAbove(c, b - 1);
-    return new Count(upTo.n() - before.n(), upTo.errors() - before.errors());
   }
 
   private PolicyDecision describe(StreamEvidence stream, int[] bands, long audits, long auditsAnswered, long framesSeen) {
