@@ -11,6 +11,7 @@ import io.labelstream.platform.http.HttpService;
 import io.labelstream.platform.http.ReadinessCheck;
 import io.labelstream.platform.kafka.KafkaHealth;
 import io.labelstream.platform.kafka.TopicProvisioner;
+import io.labelstream.platform.lifecycle.GracefulShutdown;
 import io.labelstream.platform.metrics.Metrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -75,8 +76,9 @@ public final class InferenceService implements AutoCloseable {
     }, "inference-worker-" + config.instanceId());
     thread.start();
     KafkaHealth kafkaHealth = new KafkaHealth(config.kafka());
-    HttpService http = HttpService.start("inference", config.http().host(), config.http().port(), 1024 * 1024, registry,
-        List.of(kafkaHealth, ReadinessCheck.of("model", () -> true), ReadinessCheck.of("worker", thread::isAlive),
+    HttpService http = HttpService.start("inference", config.http(), 1024 * 1024, registry,
+        // "model" holds by construction: start-up fails before HTTP starts when the model cannot be loaded.
+        kafkaHealth.checksWith(ReadinessCheck.of("model", () -> true), ReadinessCheck.of("worker", thread::isAlive),
             ReadinessCheck.of("policy", () -> follower == null || follower.hasPolicy())),
         app -> {
           app.get("/v1/model", ctx -> ctx.json(model.card()));
@@ -143,7 +145,8 @@ public final class InferenceService implements AutoCloseable {
   }
 
   public static void main(String[] args) {
-    InferenceService service = start(InferenceConfig.from(Env.system()));
-    Runtime.getRuntime().addShutdownHook(new Thread(service::close, "inference-shutdown"));
+    InferenceConfig config = InferenceConfig.from(Env.system());
+    InferenceService service = start(config);
+    GracefulShutdown.onSignal("inference", service, config.http().shutdownGrace());
   }
 }

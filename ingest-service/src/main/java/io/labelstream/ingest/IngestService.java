@@ -7,6 +7,7 @@ import io.labelstream.ingest.metrics.IngestMetrics;
 import io.labelstream.platform.http.HttpService;
 import io.labelstream.platform.kafka.KafkaHealth;
 import io.labelstream.platform.kafka.TopicProvisioner;
+import io.labelstream.platform.lifecycle.GracefulShutdown;
 import io.labelstream.platform.metrics.Metrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -42,8 +43,8 @@ public final class IngestService implements AutoCloseable {
     producerMetrics.bindTo(registry);
     KafkaHealth kafkaHealth = new KafkaHealth(config.kafka());
     FrameUploadHandler upload = new FrameUploadHandler(config, writer, metrics);
-    HttpService http = HttpService.start("ingest", config.http().host(), config.http().port(),
-        config.maxBytes() + 1024 * 1024, registry, List.of(kafkaHealth),
+    HttpService http = HttpService.start("ingest", config.http(),
+        config.maxBytes() + 1024 * 1024, registry, kafkaHealth.checks(),
         app -> app.post("/v1/frames", upload), javalin -> { });
     return new IngestService(writer, kafkaHealth, producerMetrics, http);
   }
@@ -61,7 +62,8 @@ public final class IngestService implements AutoCloseable {
   }
 
   public static void main(String[] args) {
-    IngestService service = start(IngestConfig.from(io.labelstream.platform.config.Env.system()));
-    Runtime.getRuntime().addShutdownHook(new Thread(service::close, "ingest-shutdown"));
+    IngestConfig config = IngestConfig.from(io.labelstream.platform.config.Env.system());
+    IngestService service = start(config);
+    GracefulShutdown.onSignal("ingest", service, config.http().shutdownGrace());
   }
 }

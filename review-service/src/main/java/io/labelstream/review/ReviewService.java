@@ -6,6 +6,7 @@ import io.labelstream.platform.http.HttpService;
 import io.labelstream.platform.http.ReadinessCheck;
 import io.labelstream.platform.kafka.KafkaHealth;
 import io.labelstream.platform.kafka.TopicProvisioner;
+import io.labelstream.platform.lifecycle.GracefulShutdown;
 import io.labelstream.platform.metrics.Metrics;
 import io.labelstream.review.auth.BearerAuth;
 import io.labelstream.review.config.ReviewConfig;
@@ -81,8 +82,8 @@ public final class ReviewService implements AutoCloseable {
     KafkaHealth kafkaHealth = new KafkaHealth(config.kafka());
     ReviewApi api = new ReviewApi(queue, writer, labels, counts, config.classes(), tailer::caughtUp, metrics, clock, policy);
     BearerAuth auth = new BearerAuth(config.tokens());
-    HttpService http = HttpService.start("review", config.http().host(), config.http().port(), 1024 * 1024, registry,
-        List.of(kafkaHealth, ReadinessCheck.of("state", tailer::caughtUp)),
+    HttpService http = HttpService.start("review", config.http(), 1024 * 1024, registry,
+        kafkaHealth.checksWith(ReadinessCheck.of("state", tailer::caughtUp)),
         app -> api.register(app, auth),
         javalin -> javalin.staticFiles.add(files -> {
           files.hostedPath = "/";
@@ -121,6 +122,6 @@ public final class ReviewService implements AutoCloseable {
       System.out.println("REVIEW_TOKENS was not set; reviewer token for this run: " + config.tokensForDisplay());
     }
     ReviewService service = start(config);
-    Runtime.getRuntime().addShutdownHook(new Thread(service::close, "review-shutdown"));
+    GracefulShutdown.onSignal("review", service, config.http().shutdownGrace());
   }
 }

@@ -239,11 +239,14 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
 
   /** Finishes and commits everything already polled. */
   private void drain() throws InterruptedException {
+    int polled = carry.size() + collecting.size() + (modelling == null ? 0 : modelling.size());
+    LOG.info("stopping: finishing the {} frames already polled before leaving the consumer group", polled);
     fillFromCarry();
     while (!collecting.isEmpty() || inModel != null || !carry.isEmpty()) {
       advance(true);
       fillFromCarry();
     }
+    LOG.info("stopping: every polled frame is routed and committed");
   }
 
   private static RoutedBatch await(Future<RoutedBatch> future) throws InterruptedException {

@@ -33,15 +33,18 @@ public final class HttpService implements AutoCloseable {
   }
 
   /**
-   * Starts a server on {@code host:port} (port 0 picks a free one).
+   * Starts a server on {@code settings.host():settings.port()} (port 0 picks a free one).
    *
    * @param routes registers the service's own endpoints
    * @param maxRequestBytes largest request body Jetty will read
    */
-  public static HttpService start(String name, String host, int port, long maxRequestBytes,
+  public static HttpService start(String name, HttpSettings settings, long maxRequestBytes,
       PrometheusMeterRegistry registry, List<ReadinessCheck> readiness, Consumer<Javalin> routes,
       Consumer<JavalinConfig> extraConfig) {
     Javalin app = Javalin.create(config -> {
+      // Stopping closes the port at once but answers the requests in flight first (ingest answers only after
+      // Kafka's ack; HttpServiceStopTest shows it); the shutdown grace bounds that wait.
+      config.jetty.modifyServer(server -> server.setStopTimeout(settings.shutdownGrace().toMillis()));
       config.showJavalinBanner = false;
       config.http.maxRequestSize = maxRequestBytes;
       config.jsonMapper(new JavalinJackson(objectMapper(), false));
@@ -87,8 +90,8 @@ public final class HttpService implements AutoCloseable {
     });
 
     routes.accept(app);
-    app.start(host, port);
-    LOG.info("{} listening on http://{}:{}", name, host, app.port());
+    app.start(settings.host(), settings.port());
+    LOG.info("{} listening on http://{}:{}", name, settings.host(), app.port());
     return new HttpService(name, app);
   }
 
@@ -112,6 +115,7 @@ public final class HttpService implements AutoCloseable {
     return app.port();
   }
 
+  /** Stops taking requests and waits (up to the shutdown grace) for those in flight to be answered. */
   @Override
   public void close() {
     LOG.info("{}: stopping HTTP server", name);
