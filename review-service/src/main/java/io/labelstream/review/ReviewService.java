@@ -65,7 +65,7 @@ public final class ReviewService implements AutoCloseable {
     PrometheusMeterRegistry registry = Metrics.registry("review");
     ReviewMetrics[] metricsHolder = new ReviewMetrics[1];
     TaskQueue queue = new TaskQueue(clock, config.lease(), lease -> metricsHolder[0].leaseExpired());
-    ReviewMetrics metrics = new ReviewMetrics(queue);
+    ReviewMetrics metrics = new ReviewMetrics(queue, clock);
     metricsHolder[0] = metrics;
     metrics.bindTo(registry);
     LabelStore labels = new LabelStore();

@@ -71,6 +71,7 @@ public final class ReviewApi {
     requireStateReady();
     Reviewer reviewer = BearerAuth.reviewer(ctx);
     Optional<Claim> claim = queue.claim(reviewer.name());
+    metrics.askedForTask(reviewer.name(), claim.isPresent());
     if (claim.isEmpty()) {
       ctx.status(204);
       return;
@@ -85,7 +86,6 @@ public final class ReviewApi {
         : Map.of("label", task.suggestion(), "confidence", task.confidence()));
     body.put("classes", classes);
     body.put("leaseExpiresAt", claim.get().lease().expiresAt());
-    metrics.claimed();
     ctx.json(body);
   }
 
@@ -127,7 +127,7 @@ public final class ReviewApi {
         throw ApiException.unavailable("kafka_unavailable", "the answer could not be written: " + e.getMessage(), 5);
       }
       labels.put(human);
-      metrics.submitted(result.getDecision());
+      metrics.submitted(reviewer.name(), result.getDecision());
       return result;
     });
     ReviewResult result = submitted.result();
