@@ -9,18 +9,24 @@ import io.labelstream.platform.kafka.TopicProvisioner;
 import io.labelstream.platform.lifecycle.GracefulShutdown;
 import io.labelstream.platform.metrics.Metrics;
 import io.labelstream.review.auth.BearerAuth;
+import io.labelstream.review.cluster.ClusterView;
+import io.labelstream.review.cluster.LeaderElection;
+import io.labelstream.review.cluster.LeaderForwarding;
+import io.labelstream.review.cluster.QueueLeadership;
+import io.labelstream.review.cluster.QueueWriter;
 import io.labelstream.review.config.ReviewConfig;
 import io.labelstream.review.http.ReviewApi;
 import io.labelstream.review.metrics.PolicyMetrics;
 import io.labelstream.review.metrics.ReviewMetrics;
 import io.labelstream.review.policy.PolicyService;
 import io.labelstream.review.queue.TaskQueue;
-import io.labelstream.review.state.AnswerWriter;
 import io.labelstream.review.state.LabelStore;
 import io.labelstream.review.state.PipelineCounts;
 import io.labelstream.review.state.StateTailer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
@@ -29,8 +35,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The review service: the queue of frames waiting for people, the reviewer API and page, and the final labels.
  *
- * <p>One instance owns the whole queue. Running several against the same topics would offer a task to two
- * reviewers; partitioned ownership is the subject of a later change.
+ * <p>Several instances can run against the same topics. Each rebuilds the whole queue from Kafka and serves reads;
+ * one of them, chosen by a Kafka consumer group ({@link LeaderElection}), makes every queue change, and the others
+ * forward changes to it, so no task is ever handed to two reviewers.
  */
 public final class ReviewService implements AutoCloseable {
 
@@ -38,16 +45,21 @@ public final class ReviewService implements AutoCloseable {
 
   private final StateTailer tailer;
   private final Thread tailerThread;
-  private final AnswerWriter writer;
+  private final LeaderElection election;
+  private final ClusterView cluster;
+  private final QueueWriter writer;
   private final PolicyService policy;
   private final KafkaHealth kafkaHealth;
   private final List<KafkaClientMetrics> clientMetrics;
   private final HttpService http;
 
-  private ReviewService(StateTailer tailer, Thread tailerThread, AnswerWriter writer, PolicyService policy,
-      KafkaHealth kafkaHealth, List<KafkaClientMetrics> clientMetrics, HttpService http) {
+  private ReviewService(StateTailer tailer, Thread tailerThread, LeaderElection election, ClusterView cluster,
+      QueueWriter writer, PolicyService policy, KafkaHealth kafkaHealth, List<KafkaClientMetrics> clientMetrics,
+      HttpService http) {
     this.tailer = tailer;
     this.tailerThread = tailerThread;
+    this.election = election;
+    this.cluster = cluster;
     this.writer = writer;
     this.policy = policy;
     this.kafkaHealth = kafkaHealth;
@@ -63,47 +75,87 @@ public final class ReviewService implements AutoCloseable {
     LOG.info("starting review with {}", config);
     TopicProvisioner.ensureTopics(config.kafka());
     PrometheusMeterRegistry registry = Metrics.registry("review");
+    LeaderElection election = new LeaderElection(config.kafka(), config.instanceId());
+    QueueWriter writer = new QueueWriter(config.kafka(), config.instanceId(), election);
     ReviewMetrics[] metricsHolder = new ReviewMetrics[1];
-    TaskQueue queue = new TaskQueue(clock, config.lease(), lease -> metricsHolder[0].leaseExpired());
+    TaskQueue queue = new TaskQueue(clock, config.lease(), config.queueOrder(), config.instanceId(), writer,
+        lease -> metricsHolder[0].leaseExpired());
     ReviewMetrics metrics = new ReviewMetrics(queue, clock);
     metricsHolder[0] = metrics;
     metrics.bindTo(registry);
     LabelStore labels = new LabelStore();
     PipelineCounts counts = new PipelineCounts();
+    ClusterView cluster = new ClusterView();
     PolicyService policy = new PolicyService(config.policy(), config.kafka(), config.instanceId());
     new PolicyMetrics(policy).bindTo(registry);
-    StateTailer tailer = new StateTailer(config.kafka(), config.instanceId(), queue, labels, counts, policy);
-    AnswerWriter writer = new AnswerWriter(config.kafka(), config.instanceId());
-    List<KafkaClientMetrics> clientMetrics = List.of(new KafkaClientMetrics(tailer.consumer()), new KafkaClientMetrics(writer.producer()));
+    StateTailer tailer = new StateTailer(config.kafka(), config.instanceId(), queue, labels, counts, policy, cluster);
+    List<KafkaClientMetrics> clientMetrics = List.of(new KafkaClientMetrics(tailer.consumer()),
+        new KafkaClientMetrics(writer.producer()), new KafkaClientMetrics(election.consumer()));
     clientMetrics.forEach(m -> m.bindTo(registry));
     Thread tailerThread = new Thread(tailer, "review-state");
     tailerThread.start();
-    policy.start(tailer::caughtUp);
+    // Every instance computes the policy from the same evidence; only the queue leader publishes it.
+    policy.start(() -> tailer.caughtUp() && election.isLeader());
     KafkaHealth kafkaHealth = new KafkaHealth(config.kafka());
-    ReviewApi api = new ReviewApi(queue, writer, labels, counts, config.classes(), tailer::caughtUp, metrics, clock, policy);
+    LeaderForwarding forwarding = new LeaderForwarding(election, cluster, config.instanceId());
+    ReviewApi api = new ReviewApi(queue, writer, forwarding, labels, counts, config.classes(), tailer::caughtUp, metrics,
+        clock, policy);
     BearerAuth auth = new BearerAuth(config.tokens());
     HttpService http = HttpService.start("review", config.http(), 1024 * 1024, registry,
-        kafkaHealth.checksWith(ReadinessCheck.of("state", tailer::caughtUp)),
+        kafkaHealth.checksWith(ReadinessCheck.of("state", tailer::caughtUp),
+            ReadinessCheck.of("queue_leader", () -> leaderKnown(election, cluster))),
         app -> api.register(app, auth),
         javalin -> javalin.staticFiles.add(files -> {
           files.hostedPath = "/";
           files.directory = "/public";
           files.location = Location.CLASSPATH;
         }));
-    return new ReviewService(tailer, tailerThread, writer, policy, kafkaHealth, clientMetrics, http);
+    String url = config.advertisedUrl().orElseGet(() -> advertisedUrl(config.http().host(), http.port()));
+    election.start(new QueueLeadership(tailer, writer, config.instanceId(), () -> url, clock));
+    return new ReviewService(tailer, tailerThread, election, cluster, writer, policy, kafkaHealth, clientMetrics, http);
+  }
+
+  /** Where the other instances reach this one when nothing else is configured. */
+  private static String advertisedUrl(String host, int port) {
+    String reachable = host;
+    if ("0.0.0.0".equals(host) || "::".equals(host)) {
+      try {
+        reachable = InetAddress.getLocalHost().getHostAddress();
+      } catch (UnknownHostException e) {
+        reachable = "127.0.0.1";
+      }
+    }
+    return "http://" + reachable + ":" + port;
+  }
+
+  private static boolean leaderKnown(LeaderElection election, ClusterView cluster) {
+    return election.isLeader() || cluster.leader().isPresent();
   }
 
   public int port() {
     return http.port();
   }
 
+  /** True once the queue is rebuilt and a leader (this instance or another) runs it. */
   public boolean ready() {
-    return tailer.caughtUp();
+    return tailer.caughtUp() && leaderKnown(election, cluster);
+  }
+
+  public boolean isQueueLeader() {
+    return election.isLeader();
   }
 
   @Override
   public void close() {
     http.close();
+    if (election.isLeader()) {
+      try {
+        writer.resign();
+      } catch (RuntimeException e) {
+        LOG.warn("could not withdraw the queue leader announcement: {}", e.toString());
+      }
+    }
+    election.close(); // leaves the group: another instance takes the queue over at once
     policy.close();
     tailer.close();
     try {

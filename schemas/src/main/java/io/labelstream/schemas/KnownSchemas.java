@@ -5,8 +5,10 @@ import io.labelstream.schemas.avro.Frame;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.Policy;
 import io.labelstream.schemas.avro.Prediction;
+import io.labelstream.schemas.avro.ReviewLeader;
 import io.labelstream.schemas.avro.ReviewRequest;
 import io.labelstream.schemas.avro.ReviewResult;
+import io.labelstream.schemas.avro.TaskLease;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -41,6 +43,8 @@ public final class KnownSchemas implements SchemaStore {
     store.register(Label.getClassSchema());
     store.register(DeadLetter.getClassSchema());
     store.register(Policy.getClassSchema());
+    store.register(TaskLease.getClassSchema());
+    store.register(ReviewLeader.getClassSchema());
     store.registerHistory();
     return store;
   }

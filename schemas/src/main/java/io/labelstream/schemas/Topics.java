@@ -5,8 +5,10 @@ import io.labelstream.schemas.avro.Frame;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.Policy;
 import io.labelstream.schemas.avro.Prediction;
+import io.labelstream.schemas.avro.ReviewLeader;
 import io.labelstream.schemas.avro.ReviewRequest;
 import io.labelstream.schemas.avro.ReviewResult;
+import io.labelstream.schemas.avro.TaskLease;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -31,6 +33,16 @@ public final class Topics {
   public static final Topic<String, Label> LABELS =
       new Topic<>("labels.v1", FRAME_ID, AvroSerde.of(Label.class), true, false);
 
+  /** Who holds each open review task and until when: the queue's leases, compacted per frame. */
+  public static final Topic<String, TaskLease> REVIEW_LEASES =
+      new Topic<>("review.leases.v1", FRAME_ID, AvroSerde.of(TaskLease.class), true, false);
+  /**
+   * The review queue's leader. One partition: the review instance its consumer group assigns it to runs the queue,
+   * and the group's generation fences a leader that lost it. Keyed by the constant {@code leader}.
+   */
+  public static final Topic<String, ReviewLeader> REVIEW_LEADER =
+      new Topic<>("review.leader.v1", FRAME_ID, AvroSerde.of(ReviewLeader.class), true, false, 1);
+
   /** The routing policy, compacted and keyed by model name: what every inference worker applies. */
   public static final Topic<String, Policy> POLICY =
       new Topic<>("policy.v1", FRAME_ID, AvroSerde.of(Policy.class), true, false);
@@ -43,7 +55,8 @@ public final class Topics {
   private Topics() {}
 
   public static List<Topic<?, ?>> all() {
-    return List.of(FRAMES, PREDICTIONS, REVIEW_REQUESTS, REVIEW_RESULTS, LABELS, POLICY, FRAMES_DLQ, REVIEW_REQUESTS_DLQ);
+    return List.of(FRAMES, PREDICTIONS, REVIEW_REQUESTS, REVIEW_RESULTS, REVIEW_LEASES, REVIEW_LEADER, LABELS, POLICY,
+        FRAMES_DLQ, REVIEW_REQUESTS_DLQ);
   }
 
   public static List<Topic<String, DeadLetter>> deadLetterTopics() {

@@ -33,7 +33,8 @@ public final class TopicProvisioner {
       List<NewTopic> missing = new ArrayList<>();
       for (Topic<?, ?> topic : Topics.all()) {
         if (!existing.contains(topic.name())) {
-          missing.add(new NewTopic(topic.name(), settings.topicPartitions(), settings.replicationFactor())
+          int partitions = topic.partitions() > 0 ? topic.partitions() : settings.topicPartitions();
+          missing.add(new NewTopic(topic.name(), partitions, settings.replicationFactor())
               .configs(topicConfig(topic, settings.frameLimits())));
         }
       }

@@ -7,6 +7,7 @@ import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.review.auth.Reviewer;
 import io.labelstream.review.auth.Role;
 import io.labelstream.review.policy.PolicySettings;
+import io.labelstream.review.queue.QueueOrder;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
@@ -14,6 +15,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -25,6 +27,9 @@ import java.util.UUID;
  * @param classes the label classes in model output order (LABEL_CLASSES, comma-separated)
  * @param instanceId this instance's name, part of its transactional id (REVIEW_INSTANCE_ID)
  * @param policy how the routing policy is computed
+ * @param queueOrder which waiting task a reviewer gets next (REVIEW_QUEUE_ORDER: uncertainty, fifo, round_robin)
+ * @param advertisedUrl where other review instances reach this one (REVIEW_ADVERTISED_URL, e.g. the pod's
+ *     http://10.0.3.7:8083); by default http://HTTP_HOST:port, or this host's address when bound to 0.0.0.0
  */
 public record ReviewConfig(
     HttpSettings http,
@@ -34,7 +39,9 @@ public record ReviewConfig(
     Duration lease,
     List<String> classes,
     String instanceId,
-    PolicySettings policy) {
+    PolicySettings policy,
+    QueueOrder queueOrder,
+    Optional<String> advertisedUrl) {
 
   public static final List<String> FASHION_MNIST_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
       "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
@@ -56,7 +63,13 @@ public record ReviewConfig(
         Duration.ofSeconds(env.intIn("REVIEW_LEASE_SECONDS", 60, 1, 86_400)),
         classes,
         env.string("REVIEW_INSTANCE_ID", "review-" + UUID.randomUUID().toString().substring(0, 8)),
-        PolicySettings.from(env));
+        PolicySettings.from(env),
+        QueueOrder.from(env),
+        env.optional("REVIEW_ADVERTISED_URL").map(ReviewConfig::withoutTrailingSlash));
+  }
+
+  private static String withoutTrailingSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
   static Map<String, Reviewer> parseTokens(String raw) {
@@ -98,6 +111,7 @@ public record ReviewConfig(
   @Override
   public String toString() {
     return "ReviewConfig[http=" + http + ", kafka=" + kafka + ", reviewers=" + tokens.values() + ", lease=" + lease
-        + ", classes=" + classes + ", instanceId=" + instanceId + ", policy=" + policy + "]";
+        + ", classes=" + classes + ", instanceId=" + instanceId + ", policy=" + policy + ", queueOrder=" + queueOrder
+        + ", advertisedUrl=" + advertisedUrl.orElse("(derived)") + "]";
   }
 }

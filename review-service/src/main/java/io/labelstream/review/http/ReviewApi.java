@@ -6,13 +6,16 @@ import io.javalin.http.Context;
 import io.labelstream.platform.http.ApiException;
 import io.labelstream.review.auth.BearerAuth;
 import io.labelstream.review.auth.Reviewer;
+import io.labelstream.review.cluster.LeaderForwarding;
+import io.labelstream.review.cluster.NotLeaderException;
+import io.labelstream.review.cluster.QueueWriter;
 import io.labelstream.review.metrics.ReviewMetrics;
 import io.labelstream.review.policy.PolicyDecision;
 import io.labelstream.review.policy.PolicyService;
 import io.labelstream.review.queue.Claim;
+import io.labelstream.review.queue.Lease;
 import io.labelstream.review.queue.ReviewTask;
 import io.labelstream.review.queue.TaskQueue;
-import io.labelstream.review.state.AnswerWriter;
 import io.labelstream.review.state.LabelStore;
 import io.labelstream.review.state.PipelineCounts;
 import io.labelstream.schemas.avro.Label;
@@ -34,7 +37,8 @@ import org.apache.kafka.common.KafkaException;
 public final class ReviewApi {
 
   private final TaskQueue queue;
-  private final AnswerWriter writer;
+  private final QueueWriter writer;
+  private final LeaderForwarding forwarding;
   private final LabelStore labels;
   private final PipelineCounts counts;
   private final List<String> classes;
@@ -43,10 +47,12 @@ public final class ReviewApi {
   private final Clock clock;
   private final PolicyService policy;
 
-  public ReviewApi(TaskQueue queue, AnswerWriter writer, LabelStore labels, PipelineCounts counts, List<String> classes,
-      BooleanSupplier stateReady, ReviewMetrics metrics, Clock clock, PolicyService policy) {
+  public ReviewApi(TaskQueue queue, QueueWriter writer, LeaderForwarding forwarding, LabelStore labels,
+      PipelineCounts counts, List<String> classes, BooleanSupplier stateReady, ReviewMetrics metrics, Clock clock,
+      PolicyService policy) {
     this.queue = queue;
     this.writer = writer;
+    this.forwarding = forwarding;
     this.labels = labels;
     this.counts = counts;
     this.classes = List.copyOf(classes);
@@ -58,9 +64,17 @@ public final class ReviewApi {
 
   public void register(Javalin app, BearerAuth auth) {
     app.before("/v1/*", auth::authenticate);
+    // Queue changes are made by the queue leader only; another instance passes them on (see cluster.LeaderElection).
+    app.before("/v1/tasks/*", forwarding::forwardUnlessLeader);
+    app.exception(NotLeaderException.class, (e, ctx) -> {
+      ctx.header("Retry-After", "1");
+      ctx.status(503).json(new io.labelstream.platform.http.ApiError("not_leader", e.getMessage()));
+    });
     app.post("/v1/tasks/claim", this::claim);
+    app.post("/v1/tasks/{taskId}/heartbeat", this::heartbeat);
     app.post("/v1/tasks/{taskId}/submit", this::submit);
     app.post("/v1/tasks/{taskId}/release", this::release);
+    app.post("/v1/tasks/{taskId}/skip", this::skip);
     app.get("/v1/frames/{frameId}/image", this::image);
     app.get("/v1/labels/{frameId}", this::label);
     app.get("/v1/stats", this::stats);
@@ -70,7 +84,7 @@ public final class ReviewApi {
   private void claim(Context ctx) {
     requireStateReady();
     Reviewer reviewer = BearerAuth.reviewer(ctx);
-    Optional<Claim> claim = queue.claim(reviewer.name());
+    Optional<Claim> claim = writing(() -> queue.claim(reviewer.name()));
     metrics.askedForTask(reviewer.name(), claim.isPresent());
     if (claim.isEmpty()) {
       ctx.status(204);
@@ -122,7 +136,7 @@ public final class ReviewApi {
           .setLabelledAt(now)
           .build();
       try {
-        writer.write(result, human);
+        writer.answer(result, human);
       } catch (KafkaException e) {
         throw ApiException.unavailable("kafka_unavailable", "the answer could not be written: " + e.getMessage(), 5);
       }
@@ -135,16 +149,50 @@ public final class ReviewApi {
         "decision", result.getDecision().name(), "repeated", submitted.repeated()));
   }
 
+  private void heartbeat(Context ctx) {
+    requireStateReady();
+    Lease lease = writing(() -> queue.heartbeat(ctx.pathParam("taskId"), BearerAuth.reviewer(ctx).name()));
+    ctx.json(Map.of("taskId", lease.taskId(), "leaseExpiresAt", lease.expiresAt()));
+  }
+
   private void release(Context ctx) {
     requireStateReady();
-    queue.release(ctx.pathParam("taskId"), BearerAuth.reviewer(ctx).name());
+    writing(() -> {
+      queue.release(ctx.pathParam("taskId"), BearerAuth.reviewer(ctx).name());
+      return null;
+    });
     metrics.released();
     ctx.json(Map.of("taskId", ctx.pathParam("taskId"), "released", true));
   }
 
+  private void skip(Context ctx) {
+    requireStateReady();
+    writing(() -> {
+      queue.skip(ctx.pathParam("taskId"), BearerAuth.reviewer(ctx).name());
+      return null;
+    });
+    metrics.released();
+    ctx.json(Map.of("taskId", ctx.pathParam("taskId"), "skipped", true));
+  }
+
+  /** Runs a queue change; Kafka refusing the write (broker down, leadership lost) is a 503 and changes nothing. */
+  private static <T> T writing(java.util.function.Supplier<T> change) {
+    try {
+      return change.get();
+    } catch (KafkaException e) {
+      throw ApiException.unavailable("kafka_unavailable", "the change could not be written: " + e.getMessage(), 2);
+    }
+  }
+
   private void image(Context ctx) {
     String frameId = ctx.pathParam("frameId");
-    ReviewTask task = queue.openTaskOfFrame(frameId).orElseThrow(() -> new ApiException(404, "image_not_found",
+    Optional<ReviewTask> open = queue.openTaskOfFrame(frameId);
+    if (open.isEmpty() && !forwarding.handledHere()) {
+      // Just claimed on the leader; this instance may not have read the request yet.
+      forwarding.forward(ctx);
+      return;
+    }
+    ReviewTask task = open.orElseThrow(() -> new ApiException(404, "image_not_found",
         "no open review task holds the image of frame " + frameId));
     ctx.contentType(task.contentType()).header("Cache-Control", "private, max-age=300").result(task.image());
   }

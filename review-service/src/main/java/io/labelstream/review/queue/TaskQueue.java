@@ -2,45 +2,65 @@ package io.labelstream.review.queue;
 
 import io.labelstream.platform.http.ApiException;
 import io.labelstream.schemas.avro.ReviewResult;
+import io.labelstream.schemas.avro.TaskLease;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
- * The review queue: open tasks ordered by priority (most uncertain first, then oldest), leases that hand each task
- * to one reviewer at a time, and the answers already given.
+ * The review queue: open tasks in hand-out order ({@link QueueOrder}), leases that give each task to one reviewer at
+ * a time, skips, and the answers already given.
  *
- * <p>Its contents are derived from Kafka ({@code review.requests.v1} minus {@code review.results.v1}) and rebuilt
- * at start-up, so a restart loses no task; only leases live in memory, and a restart simply re-offers leased
- * tasks. All methods are synchronised: the queue is small and every operation is a few map updates.
+ * <p>Everything in it comes from Kafka and is rebuilt at start-up: tasks from {@code review.requests.v1}, answers
+ * from {@code review.results.v1}, leases and skips from {@code review.leases.v1}. Only the queue leader changes it
+ * (see {@code cluster.LeaderElection}): each change is written to the {@link LeaseLog} first and applied only when
+ * that write succeeded, so what a reviewer is told always matches what a restarted or newly elected leader reads.
+ * All methods are synchronised; a change holds the lock while its write commits, which is what makes "two reviewers,
+ * one task" impossible.
  */
 public final class TaskQueue {
 
-  private static final Comparator<ReviewTask> ORDER = Comparator.comparingDouble(ReviewTask::priority).reversed()
-      .thenComparing(ReviewTask::requestedAt)
-      .thenComparing(ReviewTask::taskId);
-
   private final Clock clock;
   private final Duration leaseLength;
-  private final Map<String, ReviewTask> open = new HashMap<>();
-  private final TreeSet<ReviewTask> waiting = new TreeSet<>(ORDER);
-  private final Map<String, Lease> leases = new HashMap<>();
+  private final String instanceId;
+  private final LeaseLog leaseLog;
+  private final Consumer<Lease> onLeaseExpired;
+  private final WaitingTasks waiting;
+  private final Map<String, OpenTask> open = new HashMap<>();
   private final Map<String, ReviewResult> answers = new HashMap<>();
   private final Map<String, String> openTaskByFrame = new HashMap<>();
-  private final Consumer<Lease> onLeaseExpired;
+  /** Lease records read before their task's request (they are on another topic, so may arrive first). */
+  private final Map<String, TaskLease> leasesAhead = new HashMap<>();
 
-  public TaskQueue(Clock clock, Duration leaseLength, Consumer<Lease> onLeaseExpired) {
+  /** An open task and who holds it. */
+  private static final class OpenTask {
+    final ReviewTask task;
+    Lease lease;
+    long version;
+    final Set<String> skippedBy = new LinkedHashSet<>();
+
+    OpenTask(ReviewTask task) {
+      this.task = task;
+    }
+  }
+
+  public TaskQueue(Clock clock, Duration leaseLength, QueueOrder order, String instanceId, LeaseLog leaseLog,
+      Consumer<Lease> onLeaseExpired) {
     this.clock = clock;
     this.leaseLength = leaseLength;
+    this.instanceId = instanceId;
+    this.leaseLog = leaseLog;
     this.onLeaseExpired = onLeaseExpired;
+    this.waiting = new WaitingTasks(order);
   }
 
   /** A review request read from Kafka. Repeats and requests already answered are ignored. */
@@ -48,33 +68,81 @@ public final class TaskQueue {
     if (answers.containsKey(task.taskId()) || open.containsKey(task.taskId())) {
       return;
     }
-    open.put(task.taskId(), task);
-    waiting.add(task);
+    OpenTask entry = new OpenTask(task);
+    open.put(task.taskId(), entry);
     openTaskByFrame.put(task.frameId(), task.taskId());
+    TaskLease ahead = leasesAhead.remove(task.taskId());
+    if (ahead != null) {
+      setLease(entry, ahead);
+    }
+    if (entry.lease == null) {
+      waiting.add(task);
+    }
   }
 
-  /** An answer read from Kafka (written by this or an earlier run of the service): the task is done. */
+  /** An answer read from Kafka (written by this or an earlier leader): the task is done. */
   public synchronized void answered(ReviewResult result) {
     answers.putIfAbsent(result.getTaskId(), result);
-    ReviewTask task = open.remove(result.getTaskId());
-    if (task != null) {
-      waiting.remove(task);
-      leases.remove(task.taskId());
-      openTaskByFrame.remove(task.frameId(), task.taskId());
+    leasesAhead.remove(result.getTaskId());
+    OpenTask entry = open.remove(result.getTaskId());
+    if (entry != null) {
+      waiting.remove(entry.task);
+      openTaskByFrame.remove(entry.task.frameId(), entry.task.taskId());
     }
   }
 
-  /** Leases the most urgent waiting task to {@code reviewer}, if any. */
+  /** A lease record read from Kafka; older versions than the one applied are ignored. */
+  public synchronized void leaseRecorded(TaskLease record) {
+    if (answers.containsKey(record.getTaskId())) {
+      return;
+    }
+    OpenTask entry = open.get(record.getTaskId());
+    if (entry == null) {
+      leasesAhead.merge(record.getTaskId(), record, (a, b) -> a.getVersion() >= b.getVersion() ? a : b);
+      return;
+    }
+    if (record.getVersion() > entry.version) {
+      apply(entry, record);
+    }
+  }
+
+  /** Leases the next task for {@code reviewer}: the first in order they have not skipped. */
   public synchronized Optional<Claim> claim(String reviewer) {
     expireLeases();
-    ReviewTask next = waiting.pollFirst();
-    if (next == null) {
+    Optional<ReviewTask> next = waiting.next(task -> open.get(task.taskId()).skippedBy.contains(reviewer));
+    if (next.isEmpty()) {
       return Optional.empty();
     }
+    OpenTask entry = open.get(next.get().taskId());
     Instant now = clock.instant();
-    Lease lease = new Lease(next.taskId(), reviewer, now, now.plus(leaseLength));
-    leases.put(next.taskId(), lease);
-    return Optional.of(new Claim(next, lease));
+    Lease lease = new Lease(entry.task.taskId(), reviewer, now, now.plus(leaseLength));
+    change(entry, lease, entry.skippedBy);
+    return Optional.of(new Claim(entry.task, lease));
+  }
+
+  /** Extends the caller's lease by a full lease length from now. */
+  public synchronized Lease heartbeat(String taskId, String reviewer) {
+    OpenTask entry = requireOpen(taskId);
+    Lease held = requireLease(entry, reviewer);
+    Lease extended = new Lease(taskId, reviewer, held.claimedAt(), clock.instant().plus(leaseLength));
+    change(entry, extended, entry.skippedBy);
+    return extended;
+  }
+
+  /** Gives a leased task back to the queue, in its old place for everyone. */
+  public synchronized void release(String taskId, String reviewer) {
+    OpenTask entry = requireOpen(taskId);
+    requireLease(entry, reviewer);
+    change(entry, null, entry.skippedBy);
+  }
+
+  /** Gives a leased task back, behind every other task for this reviewer only. */
+  public synchronized void skip(String taskId, String reviewer) {
+    OpenTask entry = requireOpen(taskId);
+    requireLease(entry, reviewer);
+    Set<String> skippedBy = new LinkedHashSet<>(entry.skippedBy);
+    skippedBy.add(reviewer);
+    change(entry, null, skippedBy);
   }
 
   /** The outcome of a submit: the answer on record, and whether it was already there (a repeated submit). */
@@ -97,34 +165,22 @@ public final class TaskQueue {
       }
       throw new ApiException(409, "already_answered", "task " + taskId + " was already answered");
     }
-    ReviewTask task = open.get(taskId);
-    if (task == null) {
-      throw new ApiException(404, "task_not_found", "no task " + taskId);
-    }
-    Lease lease = requireLease(taskId, reviewer);
-    ReviewResult result = write.apply(task, lease);
+    OpenTask entry = requireOpen(taskId);
+    Lease lease = requireLease(entry, reviewer);
+    ReviewResult result = write.apply(entry.task, lease);
     answered(result);
     return new Submitted(result, false);
   }
 
-  /** Gives a leased task back to the queue. */
-  public synchronized void release(String taskId, String reviewer) {
-    if (!open.containsKey(taskId)) {
-      throw new ApiException(404, "task_not_found", "no open task " + taskId);
-    }
-    Lease lease = requireLease(taskId, reviewer);
-    leases.remove(lease.taskId());
-    waiting.add(open.get(taskId));
-  }
-
   public synchronized Optional<ReviewTask> task(String taskId) {
-    return Optional.ofNullable(open.get(taskId));
+    OpenTask entry = open.get(taskId);
+    return entry == null ? Optional.empty() : Optional.of(entry.task);
   }
 
   /** The open task of a frame (for its image). */
   public synchronized Optional<ReviewTask> openTaskOfFrame(String frameId) {
     String taskId = openTaskByFrame.get(frameId);
-    return taskId == null ? Optional.empty() : Optional.ofNullable(open.get(taskId));
+    return taskId == null ? Optional.empty() : task(taskId);
   }
 
   /** Open tasks, leased or not. */
@@ -134,34 +190,89 @@ public final class TaskQueue {
 
   public synchronized int leasedCount() {
     expireLeases();
-    return leases.size();
+    return (int) open.values().stream().filter(entry -> entry.lease != null).count();
   }
 
-  private Lease requireLease(String taskId, String reviewer) {
+  /** The live leases, for the admin view. */
+  public synchronized List<Lease> leases() {
     expireLeases();
-    Lease lease = leases.get(taskId);
+    List<Lease> leases = new ArrayList<>();
+    open.values().stream().filter(entry -> entry.lease != null).forEach(entry -> leases.add(entry.lease));
+    return leases;
+  }
+
+  /** Writes the new lease state, then applies it; a failed write changes nothing. */
+  private void change(OpenTask entry, Lease lease, Set<String> skippedBy) {
+    TaskLease record = TaskLease.newBuilder()
+        .setTaskId(entry.task.taskId())
+        .setFrameId(entry.task.frameId())
+        .setVersion(entry.version + 1)
+        .setReviewerId(lease == null ? null : lease.reviewer())
+        .setClaimedAt(lease == null ? null : lease.claimedAt())
+        .setExpiresAt(lease == null ? null : lease.expiresAt())
+        .setSkippedBy(List.copyOf(skippedBy))
+        .setWrittenBy(instanceId)
+        .setWrittenAt(clock.instant())
+        .build();
+    leaseLog.write(record);
+    apply(entry, record);
+  }
+
+  /** Takes a lease record into an open task and moves the task in or out of line accordingly. */
+  private void apply(OpenTask entry, TaskLease record) {
+    boolean wasWaiting = entry.lease == null;
+    setLease(entry, record);
+    if (wasWaiting && entry.lease != null) {
+      waiting.remove(entry.task);
+    } else if (!wasWaiting && entry.lease == null) {
+      waiting.add(entry.task);
+    }
+  }
+
+  private static void setLease(OpenTask entry, TaskLease record) {
+    entry.version = record.getVersion();
+    entry.lease = record.getReviewerId() == null ? null
+        : new Lease(record.getTaskId(), record.getReviewerId(), record.getClaimedAt(), record.getExpiresAt());
+    entry.skippedBy.clear();
+    entry.skippedBy.addAll(record.getSkippedBy());
+  }
+
+  private OpenTask requireOpen(String taskId) {
+    OpenTask entry = open.get(taskId);
+    if (entry == null) {
+      if (answers.containsKey(taskId)) {
+        throw new ApiException(409, "already_answered", "task " + taskId + " was already answered");
+      }
+      throw new ApiException(404, "task_not_found", "no open task " + taskId);
+    }
+    return entry;
+  }
+
+  private Lease requireLease(OpenTask entry, String reviewer) {
+    expireLeases();
+    Lease lease = entry.lease;
     if (lease == null) {
-      throw new ApiException(409, "lease_not_held", "you do not hold task " + taskId + " (it was never claimed by you, "
-          + "or its lease ran out); claim a task first");
+      throw new ApiException(409, "lease_not_held", "you do not hold task " + entry.task.taskId() + " (it was never "
+          + "claimed by you, or its lease ran out); claim a task first");
     }
     if (!lease.reviewer().equals(reviewer)) {
-      throw new ApiException(409, "lease_not_held", "task " + taskId + " is leased to another reviewer");
+      throw new ApiException(409, "lease_not_held", "task " + entry.task.taskId() + " is leased to another reviewer");
     }
     return lease;
   }
 
+  /**
+   * Puts tasks whose lease ran out back in line. Nothing is written: the expiry time is in the lease record, so
+   * every instance that reads it reaches the same conclusion.
+   */
   private void expireLeases() {
     Instant now = clock.instant();
-    Iterator<Lease> it = leases.values().iterator();
-    while (it.hasNext()) {
-      Lease lease = it.next();
-      if (lease.expired(now)) {
-        it.remove();
-        ReviewTask task = open.get(lease.taskId());
-        if (task != null) {
-          waiting.add(task);
-        }
-        onLeaseExpired.accept(lease);
+    for (OpenTask entry : open.values()) {
+      if (entry.lease != null && entry.lease.expired(now)) {
+        Lease expired = entry.lease;
+        entry.lease = null;
+        waiting.add(entry.task);
+        onLeaseExpired.accept(expired);
       }
     }
   }

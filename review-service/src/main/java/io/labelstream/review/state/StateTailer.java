@@ -3,6 +3,7 @@ package io.labelstream.review.state;
 import io.labelstream.platform.kafka.AvroBytes;
 import io.labelstream.platform.kafka.DeadLetters;
 import io.labelstream.platform.kafka.KafkaSettings;
+import io.labelstream.review.cluster.ClusterView;
 import io.labelstream.review.policy.PolicyService;
 import io.labelstream.review.queue.ReviewTask;
 import io.labelstream.review.queue.TaskQueue;
@@ -20,6 +21,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -50,7 +53,8 @@ public final class StateTailer implements Runnable, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StateTailer.class);
   private static final String STAGE = "review";
   private static final List<Topic<String, ?>> SOURCES = List.of(Topics.REVIEW_REQUESTS, Topics.REVIEW_RESULTS,
-      Topics.LABELS, Topics.PREDICTIONS, Topics.FRAMES_DLQ, Topics.REVIEW_REQUESTS_DLQ);
+      Topics.REVIEW_LEASES, Topics.REVIEW_LEADER, Topics.LABELS, Topics.PREDICTIONS, Topics.FRAMES_DLQ,
+      Topics.REVIEW_REQUESTS_DLQ);
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaProducer<String, DeadLetter> deadLetterProducer;
@@ -58,14 +62,16 @@ public final class StateTailer implements Runnable, AutoCloseable {
   private final LabelStore labels;
   private final PipelineCounts counts;
   private final PolicyService policy;
+  private final ClusterView cluster;
   private final Set<String> alreadyDeadLettered = new HashSet<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private Map<TopicPartition, Long> startupEnd = Map.of();
   private volatile boolean caughtUp;
   private volatile boolean running = true;
+  private final List<CompletableFuture<Void>> catchUpRequests = new CopyOnWriteArrayList<>();
 
   public StateTailer(KafkaSettings kafka, String instanceId, TaskQueue queue, LabelStore labels, PipelineCounts counts,
-      PolicyService policy) {
+      PolicyService policy, ClusterView cluster) {
     Map<String, Object> props = new HashMap<>(kafka.clientConfig());
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "labelstream-review-state-" + instanceId);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -84,10 +90,21 @@ public final class StateTailer implements Runnable, AutoCloseable {
     this.labels = labels;
     this.counts = counts;
     this.policy = policy;
+    this.cluster = cluster;
   }
 
   public boolean caughtUp() {
     return caughtUp;
+  }
+
+  /**
+   * Completes once everything committed to the state topics before this call has been applied: a new queue leader
+   * waits for it, so it never hands out a task its predecessor already leased or answered.
+   */
+  public CompletableFuture<Void> catchUp() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    catchUpRequests.add(done);
+    return done;
   }
 
   public KafkaConsumer<String, byte[]> consumer() {
@@ -107,9 +124,21 @@ public final class StateTailer implements Runnable, AutoCloseable {
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       startupEnd = new HashMap<>(consumer.endOffsets(partitions));
+      Map<TopicPartition, Long> catchUpEnd = null;
+      List<CompletableFuture<Void>> waiting = new ArrayList<>();
       while (running) {
+        if (!catchUpRequests.isEmpty()) {
+          waiting.addAll(catchUpRequests);
+          catchUpRequests.removeAll(waiting);
+          catchUpEnd = consumer.endOffsets(partitions);
+        }
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           apply(record);
+        }
+        if (catchUpEnd != null && reached(catchUpEnd)) {
+          waiting.forEach(request -> request.complete(null));
+          waiting.clear();
+          catchUpEnd = null;
         }
         if (!caughtUp && reachedStartupEnd()) {
           caughtUp = true;
@@ -152,7 +181,11 @@ public final class StateTailer implements Runnable, AutoCloseable {
   }
 
   private boolean reachedStartupEnd() {
-    for (Map.Entry<TopicPartition, Long> end : startupEnd.entrySet()) {
+    return reached(startupEnd);
+  }
+
+  private boolean reached(Map<TopicPartition, Long> ends) {
+    for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
       if (consumer.position(end.getKey()) < end.getValue()) {
         return false;
       }
@@ -170,6 +203,10 @@ public final class StateTailer implements Runnable, AutoCloseable {
         ReviewResult result = decode(Topics.REVIEW_RESULTS, record);
         queue.answered(result);
         policy.answered(result.getFrameId(), result.getClassIndex());
+      } else if (topic.equals(Topics.REVIEW_LEASES.name())) {
+        queue.leaseRecorded(decode(Topics.REVIEW_LEASES, record));
+      } else if (topic.equals(Topics.REVIEW_LEADER.name())) {
+        cluster.announced(record.value() == null ? null : decode(Topics.REVIEW_LEADER, record));
       } else if (topic.equals(Topics.LABELS.name())) {
         Label label = decode(Topics.LABELS, record);
         if (label != null) {

@@ -7,6 +7,7 @@ import io.labelstream.platform.http.ApiException;
 import io.labelstream.schemas.avro.ReviewDecision;
 import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewResult;
+import io.labelstream.schemas.avro.TaskLease;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +21,12 @@ class TaskQueueTest {
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z"));
   private final List<Lease> expired = new ArrayList<>();
-  private final TaskQueue queue = new TaskQueue(clock, Duration.ofSeconds(60), expired::add);
+  private final List<TaskLease> written = new ArrayList<>();
+  private final TaskQueue queue = queue(QueueOrder.UNCERTAINTY);
+
+  private TaskQueue queue(QueueOrder order) {
+    return new TaskQueue(clock, Duration.ofSeconds(60), order, "test", written::add, expired::add);
+  }
 
   @Test
   void shouldHandOutTheMostUncertainTaskFirst() {
@@ -99,6 +105,111 @@ class TaskQueueTest {
     assertThat(queue.openCount()).isEqualTo(1);
   }
 
+  @Test
+  void shouldExtendALeaseOnHeartbeatSoItOutlivesItsFirstExpiry() {
+    queue.offer(task("a", 0.5));
+    queue.claim("ada");
+    clock.advance(Duration.ofSeconds(50));
+
+    Lease extended = queue.heartbeat("a", "ada");
+    clock.advance(Duration.ofSeconds(50)); // 100 s after the claim, 50 s after the heartbeat
+
+    assertThat(extended.expiresAt()).isEqualTo(clock.instant().plusSeconds(10));
+    assertThat(queue.claim("bob")).isEmpty();
+    assertThatThrownBy(() -> queue.heartbeat("a", "bob")).hasMessageContaining("leased to another reviewer");
+  }
+
+  @Test
+  void shouldPutASkippedTaskBehindTheOthersForTheSkipperOnly() {
+    queue.offer(task("a", 0.9));
+    queue.offer(task("b", 0.5));
+    queue.claim("ada"); // a
+    queue.skip("a", "ada");
+
+    assertThat(queue.claim("ada").orElseThrow().task().taskId()).isEqualTo("b");
+    assertThat(queue.claim("bob").orElseThrow().task().taskId()).isEqualTo("a");
+  }
+
+  @Test
+  void shouldOfferASkippedTaskToItsSkipperWhenNothingElseWaits() {
+    queue.offer(task("a", 0.9));
+    queue.claim("ada");
+    queue.skip("a", "ada");
+
+    assertThat(queue.claim("ada").orElseThrow().task().taskId()).isEqualTo("a");
+  }
+
+  @Test
+  void shouldHandOutOldestFirstUnderFifo() {
+    TaskQueue fifo = queue(QueueOrder.FIFO);
+    fifo.offer(task("old", 0.1));
+    clock.advance(Duration.ofSeconds(1));
+    fifo.offer(task("new", 0.9));
+
+    assertThat(fifo.claim("ada").orElseThrow().task().taskId()).isEqualTo("old");
+  }
+
+  @Test
+  void shouldTakeTheSuggestedClassesInTurnUnderRoundRobin() {
+    TaskQueue roundRobin = queue(QueueOrder.ROUND_ROBIN);
+    roundRobin.offer(task("coat-1", 0.9, "Coat"));
+    roundRobin.offer(task("coat-2", 0.8, "Coat"));
+    roundRobin.offer(task("bag-1", 0.2, "Bag"));
+    roundRobin.offer(task("shirt-1", 0.1, "Shirt"));
+
+    List<String> order = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      order.add(roundRobin.claim("ada").orElseThrow().task().taskId());
+    }
+
+    assertThat(order).containsExactly("bag-1", "coat-1", "shirt-1", "coat-2");
+  }
+
+  @Test
+  void shouldWriteEveryLeaseChangeWithAGrowingVersionBeforeApplyingIt() {
+    queue.offer(task("a", 0.5));
+    queue.claim("ada");
+    queue.heartbeat("a", "ada");
+    queue.release("a", "ada");
+
+    assertThat(written).extracting(TaskLease::getVersion).containsExactly(1L, 2L, 3L);
+    assertThat(written).extracting(TaskLease::getReviewerId).containsExactly("ada", "ada", null);
+  }
+
+  @Test
+  void shouldChangeNothingWhenTheLeaseCannotBeWritten() {
+    TaskQueue failing = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test", lease -> {
+      throw new IllegalStateException("broker down");
+    }, expired::add);
+    failing.offer(task("a", 0.5));
+
+    assertThatThrownBy(() -> failing.claim("ada")).hasMessage("broker down");
+    assertThat(failing.leasedCount()).isZero();
+  }
+
+  @Test
+  void shouldRebuildLeasesFromRecordsInAnyOrderKeepingTheNewestVersion() {
+    TaskQueue writer = queue(QueueOrder.UNCERTAINTY);
+    writer.offer(task("a", 0.5));
+    writer.offer(task("b", 0.4));
+    writer.claim("ada"); // a, v1
+    writer.skip("a", "ada"); // a, v2: waiting, skipped by ada
+    writer.claim("ada"); // b, v1
+
+    TaskQueue rebuilt = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "other", lease -> { },
+        expired::add);
+    // The lease topic is read separately from the requests: a lease can arrive before its task, and versions out of order.
+    rebuilt.leaseRecorded(written.get(2));
+    rebuilt.leaseRecorded(written.get(1));
+    rebuilt.leaseRecorded(written.get(0));
+    rebuilt.offer(task("a", 0.5));
+    rebuilt.offer(task("b", 0.4));
+
+    assertThat(rebuilt.leases()).extracting(Lease::taskId, Lease::reviewer).containsExactly(org.assertj.core.groups.Tuple.tuple("b", "ada"));
+    assertThat(rebuilt.claim("bob").orElseThrow().task().taskId()).isEqualTo("a");
+    assertThatThrownBy(() -> rebuilt.submit("b", "bob", "Bag", (t, l) -> null)).hasMessageContaining("another reviewer");
+  }
+
   private ReviewResult result(ReviewTask task, String reviewer, String label, AtomicInteger writes) {
     writes.incrementAndGet();
     return ReviewResult.newBuilder().setTaskId(task.taskId()).setFrameId(task.frameId()).setReviewerId(reviewer)
@@ -107,7 +218,11 @@ class TaskQueueTest {
   }
 
   private ReviewTask task(String id, double priority) {
-    return new ReviewTask(id, "f-" + id, ReviewReason.LOW_CONFIDENCE, priority, "Coat", 1 - priority, "image/png",
+    return task(id, priority, "Coat");
+  }
+
+  private ReviewTask task(String id, double priority, String suggestion) {
+    return new ReviewTask(id, "f-" + id, ReviewReason.LOW_CONFIDENCE, priority, suggestion, 1 - priority, "image/png",
         new byte[] {1}, clock.instant());
   }
 

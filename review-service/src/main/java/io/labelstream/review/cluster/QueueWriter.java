@@ -1,0 +1,144 @@
+package io.labelstream.review.cluster;
+
+import io.labelstream.platform.kafka.KafkaSettings;
+import io.labelstream.platform.kafka.TopicRoutedSerializer;
+import io.labelstream.review.queue.LeaseLog;
+import io.labelstream.schemas.Topics;
+import io.labelstream.schemas.avro.Label;
+import io.labelstream.schemas.avro.ReviewLeader;
+import io.labelstream.schemas.avro.ReviewResult;
+import io.labelstream.schemas.avro.TaskLease;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every write that changes the review queue: leases, answers (the {@code ReviewResult} with the HUMAN {@code Label}
+ * it makes) and the leader's announcement. Each is one Kafka transaction fenced by the leader election (see
+ * {@link LeaderElection}), so only the current leader's changes ever become visible, and an answer never appears
+ * without its label or the other way round.
+ */
+public final class QueueWriter implements LeaseLog, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(QueueWriter.class);
+  /** A change that failed because the group just moved on (a member joined or left) is tried once more. */
+  private static final Duration RETRY_AFTER = Duration.ofMillis(300);
+
+  private final Map<String, Object> props;
+  private final LeaderElection election;
+  private KafkaProducer<String, Object> producer;
+
+  public QueueWriter(KafkaSettings kafka, String instanceId, LeaderElection election) {
+    this.props = new HashMap<>(kafka.clientConfig());
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "labelstream-review-" + instanceId);
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, "labelstream-review-" + instanceId);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
+    // A reviewer waits on every change: send at once rather than wait to fill a batch.
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    this.election = election;
+    this.producer = newProducer();
+  }
+
+  @Override
+  public void write(TaskLease lease) {
+    commit(List.of(new ProducerRecord<>(Topics.REVIEW_LEASES.name(), lease.getFrameId(), lease)));
+  }
+
+  public void answer(ReviewResult result, Label label) {
+    commit(List.of(new ProducerRecord<>(Topics.REVIEW_RESULTS.name(), result.getFrameId(), result),
+        new ProducerRecord<>(Topics.LABELS.name(), label.getFrameId(), label)));
+  }
+
+  /** Tells the other instances where to forward queue changes; the first write of a new leader. */
+  public void announce(ReviewLeader leader) {
+    commit(List.of(new ProducerRecord<>(Topics.REVIEW_LEADER.name(), "leader", leader)));
+  }
+
+  /**
+   * Withdraws this instance's announcement (a tombstone) as it stops, so the others wait for the next leader's
+   * announcement instead of forwarding to an address that no longer answers.
+   */
+  public void resign() {
+    commit(List.of(new ProducerRecord<>(Topics.REVIEW_LEADER.name(), "leader", null)));
+  }
+
+  public synchronized KafkaProducer<String, Object> producer() {
+    return producer;
+  }
+
+  /** Returns once the records are committed; throws (and nothing becomes visible) otherwise. */
+  private synchronized void commit(List<ProducerRecord<String, Object>> records) {
+    try {
+      commitOnce(records);
+    } catch (KafkaException first) {
+      sleep(RETRY_AFTER);
+      LOG.info("a queue change failed ({}); trying once more", first.toString());
+      commitOnce(records);
+    }
+  }
+
+  private void commitOnce(List<ProducerRecord<String, Object>> records) {
+    if (!election.mayWrite()) {
+      throw new NotLeaderException("this review instance does not run the queue");
+    }
+    producer.beginTransaction();
+    try {
+      for (ProducerRecord<String, Object> record : records) {
+        producer.send(record);
+      }
+      Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+      election.fencingOffset().forEach((partition, offset) -> offsets.put(partition, new OffsetAndMetadata(offset)));
+      producer.sendOffsetsToTransaction(offsets, election.fencingMetadata());
+      producer.commitTransaction();
+    } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
+        | AuthorizationException fatal) {
+      // The producer cannot be used again; the next change starts a new one.
+      producer.close(Duration.ZERO);
+      producer = newProducer();
+      throw fatal;
+    } catch (KafkaException e) {
+      try {
+        producer.abortTransaction();
+      } catch (KafkaException abortError) {
+        e.addSuppressed(abortError);
+        producer.close(Duration.ZERO);
+        producer = newProducer();
+      }
+      throw e;
+    }
+  }
+
+  private KafkaProducer<String, Object> newProducer() {
+    KafkaProducer<String, Object> fresh = new KafkaProducer<>(props, new StringSerializer(), new TopicRoutedSerializer());
+    fresh.initTransactions();
+    return fresh;
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    producer.close(Duration.ofSeconds(5));
+  }
+}

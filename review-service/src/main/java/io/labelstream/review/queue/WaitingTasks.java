@@ -1,0 +1,83 @@
+package io.labelstream.review.queue;
+
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+/**
+ * The tasks nobody holds, in the order they are handed out. A reviewer gets the first task they have not skipped;
+ * only when every waiting task was skipped by them do they get the skipped ones again, in the same order.
+ */
+final class WaitingTasks {
+
+  private static final Comparator<ReviewTask> BY_UNCERTAINTY = Comparator.comparingDouble(ReviewTask::priority).reversed()
+      .thenComparing(ReviewTask::requestedAt)
+      .thenComparing(ReviewTask::taskId);
+  private static final Comparator<ReviewTask> BY_AGE = Comparator.comparing(ReviewTask::requestedAt)
+      .thenComparing(ReviewTask::taskId);
+
+  private final QueueOrder order;
+  /** One ordered set per suggested class under ROUND_ROBIN; a single set (key "") otherwise. */
+  private final TreeMap<String, TreeSet<ReviewTask>> byClass = new TreeMap<>();
+  private String lastClass = "";
+
+  WaitingTasks(QueueOrder order) {
+    this.order = order;
+  }
+
+  void add(ReviewTask task) {
+    byClass.computeIfAbsent(group(task), g -> new TreeSet<>(order == QueueOrder.FIFO ? BY_AGE : BY_UNCERTAINTY)).add(task);
+  }
+
+  void remove(ReviewTask task) {
+    TreeSet<ReviewTask> tasks = byClass.get(group(task));
+    if (tasks != null && tasks.remove(task) && tasks.isEmpty()) {
+      byClass.remove(group(task));
+    }
+  }
+
+  /** The next task for a reviewer, who comes to the tasks {@code skipped} tests true for only when nothing else waits. */
+  Optional<ReviewTask> next(Predicate<ReviewTask> skipped) {
+    Optional<ReviewTask> fresh = first(skipped.negate());
+    Optional<ReviewTask> chosen = fresh.isPresent() ? fresh : first(task -> true);
+    chosen.ifPresent(task -> lastClass = group(task));
+    return chosen;
+  }
+
+  /** The first matching task, visiting the class groups in turn starting after the one served last. */
+  private Optional<ReviewTask> first(Predicate<ReviewTask> wanted) {
+    Iterable<String> groups = order == QueueOrder.ROUND_ROBIN ? rotationAfter(lastClass) : byClass.keySet();
+    for (String group : groups) {
+      for (ReviewTask task : byClass.get(group)) {
+        if (wanted.test(task)) {
+          return Optional.of(task);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Iterable<String> rotationAfter(String last) {
+    return () -> new Iterator<>() {
+      private final Iterator<String> after = byClass.tailMap(last, false).keySet().iterator();
+      private final Iterator<String> upTo = byClass.headMap(last, true).keySet().iterator();
+
+      @Override
+      public boolean hasNext() {
+        return after.hasNext() || upTo.hasNext();
+      }
+
+      @Override
+      public String next() {
+        return after.hasNext() ? after.next() : upTo.next();
+      }
+    };
+  }
+
+  private String group(ReviewTask task) {
+    return order == QueueOrder.ROUND_ROBIN ? task.suggestion() : "";
+  }
+}

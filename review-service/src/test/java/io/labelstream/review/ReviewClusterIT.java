@@ -1,0 +1,190 @@
+package io.labelstream.review;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
+import io.labelstream.kafka.embedded.TopicRecords;
+import io.labelstream.platform.config.Env;
+import io.labelstream.platform.kafka.KafkaSettings;
+import io.labelstream.platform.kafka.TopicProvisioner;
+import io.labelstream.review.ReviewFixtures.Client;
+import io.labelstream.review.config.ReviewConfig;
+import io.labelstream.schemas.Topics;
+import io.labelstream.schemas.avro.Label;
+import io.labelstream.schemas.avro.LabelSource;
+import io.labelstream.schemas.avro.ReviewRequest;
+import io.labelstream.schemas.avro.ReviewResult;
+import java.net.ConnectException;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Two review instances on the same topics, four reviewers working 1,000 tasks through both at once, and the queue
+ * leader stopped a third of the way through: every task is answered exactly once, by one reviewer, with one label.
+ */
+class ReviewClusterIT {
+
+  private static final int TASKS = 1_000;
+  private static final int REVIEWERS = 4;
+
+  @RegisterExtension
+  static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
+  @Test
+  void shouldNeverGiveOneTaskToTwoReviewersAcrossInstancesOrALeaderChange() throws Exception {
+    TopicProvisioner.ensureTopics(KafkaSettings.from(new Env(Map.of("KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers()))));
+    List<ReviewRequest> requests = new ArrayList<>();
+    for (int i = 0; i < TASKS; i++) {
+      requests.add(ReviewFixtures.request(ReviewFixtures.newFrameId(), "Coat", 0.3 + 0.6 * (i % 97) / 97.0, i % 1000));
+    }
+    ReviewFixtures.produce(KAFKA.bootstrapServers(), requests.toArray(ReviewRequest[]::new));
+
+    ReviewService first = start("first");
+    ReviewService second = start("second");
+    await().atMost(Duration.ofSeconds(60)).until(() -> first.ready() && second.ready()
+        && (first.isQueueLeader() ^ second.isQueueLeader()));
+    ReviewService leader = first.isQueueLeader() ? first : second;
+    ReviewService follower = leader == first ? second : first;
+    int followerPort = follower.port();
+
+    Map<String, String> answeredBy = new ConcurrentHashMap<>();
+    Map<String, Integer> doubleAnswers = new ConcurrentHashMap<>();
+    AtomicInteger unavailable = new AtomicInteger();
+    long started = System.nanoTime();
+    ExecutorService reviewers = Executors.newFixedThreadPool(REVIEWERS);
+    List<Future<Integer>> work = new ArrayList<>();
+    try {
+      for (int r = 0; r < REVIEWERS; r++) {
+        String name = "reviewer-" + r;
+        // Half start on the leader, half on the follower; when the leader goes, everyone uses the follower.
+        int firstPort = (r % 2 == 0 ? leader : follower).port();
+        work.add(reviewers.submit(() -> review(name, firstPort, followerPort, answeredBy, doubleAnswers, unavailable)));
+      }
+      await().atMost(Duration.ofMinutes(3)).until(() -> answeredBy.size() >= TASKS / 3);
+      long stopAt = System.nanoTime();
+      leader.close(); // the queue leader goes away mid-run
+      await().atMost(Duration.ofSeconds(60)).until(follower::isQueueLeader);
+      System.out.printf("leader stopped after %d answers; the follower took over in %d ms%n", answeredBy.size(),
+          (System.nanoTime() - stopAt) / 1_000_000);
+      int total = 0;
+      for (Future<Integer> reviewer : work) {
+        total += reviewer.get(5, TimeUnit.MINUTES);
+      }
+      double seconds = (System.nanoTime() - started) / 1e9;
+      System.out.printf("%d reviewers answered %d tasks through 2 instances in %.1f s (%.0f tasks/s); "
+          + "%d answers refused with 503 while the leader changed%n", REVIEWERS, total, seconds, total / seconds,
+          unavailable.get());
+      assertThat(total).isEqualTo(TASKS);
+    } finally {
+      reviewers.shutdownNow();
+      follower.close();
+    }
+
+    assertThat(doubleAnswers).as("tasks answered successfully by two reviewers").isEmpty();
+    assertThat(answeredBy).hasSize(TASKS);
+    List<ConsumerRecord<String, byte[]>> results = TopicRecords.readAll(KAFKA.bootstrapServers(), Topics.REVIEW_RESULTS.name());
+    Map<String, Long> resultsPerTask = new java.util.HashMap<>();
+    for (ConsumerRecord<String, byte[]> record : results) {
+      ReviewResult result = Topics.REVIEW_RESULTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
+      resultsPerTask.merge(result.getTaskId(), 1L, Long::sum);
+      assertThat(result.getReviewerId()).isEqualTo(answeredBy.get(result.getTaskId()));
+    }
+    assertThat(resultsPerTask).hasSize(TASKS);
+    assertThat(resultsPerTask.values()).containsOnly(1L);
+    Map<String, Long> humanLabels = new java.util.HashMap<>();
+    for (ConsumerRecord<String, byte[]> record : TopicRecords.readAll(KAFKA.bootstrapServers(), Topics.LABELS.name())) {
+      Label label = Topics.LABELS.valueSerde().deserializer().deserialize(record.topic(), record.value());
+      if (label.getSource() == LabelSource.HUMAN) {
+        humanLabels.merge(label.getFrameId(), 1L, Long::sum);
+      }
+    }
+    assertThat(humanLabels).hasSize(TASKS);
+    assertThat(humanLabels.values()).containsOnly(1L);
+  }
+
+  /** One reviewer: claim, answer, repeat until the queue is empty for good. Returns the tasks they answered. */
+  private static int review(String name, int firstPort, int fallbackPort, Map<String, String> answeredBy,
+      Map<String, Integer> doubleAnswers, AtomicInteger unavailable) throws Exception {
+    int port = firstPort;
+    int answered = 0;
+    int emptyInARow = 0;
+    while (emptyInARow < 20) {
+      Client client = new Client(port, name + "-token");
+      HttpResponse<String> claim;
+      try {
+        claim = client.claim();
+      } catch (ConnectException gone) {
+        port = fallbackPort;
+        continue;
+      }
+      if (claim.statusCode() == 204) {
+        emptyInARow = answeredBy.size() >= TASKS ? emptyInARow + 5 : emptyInARow + 1;
+        Thread.sleep(100);
+        continue;
+      }
+      if (claim.statusCode() == 503) {
+        unavailable.incrementAndGet();
+        Thread.sleep(200);
+        continue;
+      }
+      assertThat(claim.statusCode()).as(claim.body()).isEqualTo(200);
+      emptyInARow = 0;
+      String taskId = client.json(claim).get("taskId").asText();
+      HttpResponse<String> submit = submitUntilDecided(client, taskId, fallbackPort, name, unavailable);
+      if (submit.statusCode() == 200 && !client.json(submit).get("repeated").asBoolean()) {
+        if (answeredBy.putIfAbsent(taskId, name) != null) {
+          doubleAnswers.merge(taskId, 1, Integer::sum);
+        }
+        answered++;
+      }
+    }
+    return answered;
+  }
+
+  /** Submits, retrying through a leader change; 200 or 409 is an answer, 503 means try again. */
+  private static HttpResponse<String> submitUntilDecided(Client client, String taskId, int fallbackPort, String name,
+      AtomicInteger unavailable) throws Exception {
+    Client current = client;
+    while (true) {
+      HttpResponse<String> submit;
+      try {
+        submit = current.submit(taskId, "Coat");
+      } catch (ConnectException gone) {
+        current = new Client(fallbackPort, name + "-token");
+        continue;
+      }
+      if (submit.statusCode() != 503) {
+        assertThat(submit.statusCode()).as(submit.body()).isIn(200, 409);
+        return submit;
+      }
+      unavailable.incrementAndGet();
+      Thread.sleep(200);
+    }
+  }
+
+  private static ReviewService start(String instance) {
+    StringBuilder tokens = new StringBuilder();
+    for (int r = 0; r < REVIEWERS; r++) {
+      tokens.append(r == 0 ? "" : ",").append("reviewer-").append(r).append(":reviewer-").append(r).append("-token:reviewer");
+    }
+    return ReviewService.start(ReviewConfig.from(new Env(Map.of(
+        "KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers(),
+        "HTTP_HOST", "127.0.0.1",
+        "REVIEW_PORT", "0",
+        "REVIEW_INSTANCE_ID", instance,
+        "REVIEW_TOKENS", tokens.toString()))));
+  }
+}
