@@ -68,7 +68,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   /**
-   * Starts a broker with extra broker properties layered over the defaults (for example a SASL listener).
+   * Starts a broker with extra broker properties layered over the defaults. Its readiness check connects without
+   * credentials, so a secured listener needs {@link #startWithSaslPlain} instead.
    */
   public static EmbeddedKafkaBroker start(Path dataDir, Map<String, String> overrides) {
     return start(dataDir, Optional.empty(), overrides);
