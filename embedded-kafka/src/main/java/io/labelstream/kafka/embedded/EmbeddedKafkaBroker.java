@@ -11,7 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import kafka.server.KafkaConfig;
@@ -31,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * in {@code ports.properties} and reused when still free, and storage is formatted only once, so a demo can be
  * stopped and started again without losing what was accepted. The controller quorum is configured statically
  * ({@code controller.quorum.voters}), so a change of port after a restart is harmless.
+ *
+ * <p>{@link #startWithSaslPlain} starts it with a SASL_PLAINTEXT listener instead, for showing that services
+ * authenticate: clients must log in with SASL/PLAIN as one of the given users, and a wrong password is rejected.
+ * No authorizer runs, so every authenticated user may do everything.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -38,14 +45,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
+  private static final String PLAIN_LOGIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
+  /** The user the broker itself logs in as on its SASL listener (inter-broker traffic and the readiness check). */
+  private static final String BROKER_USER = "embedded-broker";
+
   private final KafkaRaftServer server;
   private final String bootstrapServers;
   private final Path dataDir;
+  private final Map<String, Object> ownClientSecurity;
 
-  private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers, Path dataDir) {
+  private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers, Path dataDir,
+      Map<String, Object> ownClientSecurity) {
     this.server = server;
     this.bootstrapServers = bootstrapServers;
     this.dataDir = dataDir;
+    this.ownClientSecurity = ownClientSecurity;
   }
 
   /** Starts a broker whose logs and metadata live under {@code dataDir}, and waits until it answers. */
@@ -54,14 +68,44 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   /**
-   * Starts a broker with extra broker properties layered over the defaults (for example a SASL listener).
+   * Starts a broker with extra broker properties layered over the defaults. Its readiness check connects without
+   * credentials, so a secured listener needs {@link #startWithSaslPlain} instead.
    */
   public static EmbeddedKafkaBroker start(Path dataDir, Map<String, String> overrides) {
+    return start(dataDir, Optional.empty(), overrides);
+  }
+
+  /**
+   * Starts a broker whose only client listener is SASL_PLAINTEXT with mechanism PLAIN, accepting the given users.
+   * Clients connect with {@code security.protocol=SASL_PLAINTEXT}, {@code sasl.mechanism=PLAIN} and
+   * {@code sasl.jaas.config=}{@link #plainJaasConfig}.
+   *
+   * <p>That listener also carries the broker's traffic to itself (inter-broker), under a user of its own with a
+   * random password, so nothing reaches the data without logging in. The controller listener stays PLAINTEXT: only
+   * the broker in this process uses it, on 127.0.0.1, and it is never advertised to clients; securing it too would
+   * add a second JAAS configuration and show nothing more about the services.
+   *
+   * @param passwordsByUser the users clients may log in as, and their passwords
+   */
+  public static EmbeddedKafkaBroker startWithSaslPlain(Path dataDir, Map<String, String> passwordsByUser) {
+    if (passwordsByUser.isEmpty() || passwordsByUser.containsKey(BROKER_USER)) {
+      throw new IllegalArgumentException("give at least one user, and none called " + BROKER_USER);
+    }
+    return start(dataDir, Optional.of(new SaslPlain(passwordsByUser, Uuid.randomUuid().toString())), Map.of());
+  }
+
+  /** The {@code sasl.jaas.config} value a client logs in with over SASL/PLAIN. */
+  public static String plainJaasConfig(String user, String password) {
+    return PLAIN_LOGIN_MODULE + " required username=\"" + user + "\" password=\"" + password + "\";";
+  }
+
+  private static EmbeddedKafkaBroker start(Path dataDir, Optional<SaslPlain> sasl, Map<String, String> overrides) {
     try {
       Files.createDirectories(dataDir);
       Path logDir = dataDir.resolve("logs");
       Ports ports = Ports.loadOrChoose(dataDir.resolve("ports.properties"));
       Properties props = brokerProperties(logDir, ports);
+      sasl.ifPresent(s -> props.putAll(s.brokerProperties(ports)));
       props.putAll(overrides);
       formatOnce(dataDir, logDir, props);
 
@@ -69,7 +113,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
       server.startup();
       String bootstrap = HOST + ":" + ports.broker;
-      EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, bootstrap, dataDir);
+      EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, bootstrap, dataDir,
+          sasl.map(SaslPlain::ownClientSecurity).orElse(Map.of()));
       broker.awaitReady();
       LOG.info("embedded Kafka broker ready at {} in {} ms (data in {})", bootstrap,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), dataDir.toAbsolutePath());
@@ -96,7 +141,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   private void awaitReady() {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    Map<String, Object> config = new HashMap<>(ownClientSecurity);
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    try (Admin admin = Admin.create(config)) {
       while (true) {
         try {
           if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
@@ -147,9 +194,49 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
     String clusterId = Uuid.randomUuid().toString();
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
-    int rc = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", config.toString()}, quiet);
+    int rc;
+    try {
+      rc = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", config.toString()}, quiet);
+    } finally {
+      // Only the format step reads it, and it may hold the SASL users' passwords.
+      Files.deleteIfExists(config);
+    }
     if (rc != 0) {
       throw new IllegalStateException("kafka-storage format failed with exit code " + rc + " for " + logDir);
+    }
+  }
+
+  /** A SASL_PLAINTEXT listener with mechanism PLAIN in place of the PLAINTEXT one. */
+  private record SaslPlain(Map<String, String> passwordsByUser, String brokerPassword) {
+
+    private static final String LISTENER = "SASL_PLAINTEXT";
+
+    Map<String, String> brokerProperties(Ports ports) {
+      StringBuilder jaas = new StringBuilder(PLAIN_LOGIN_MODULE + " required")
+          .append(" username=\"").append(BROKER_USER).append("\" password=\"").append(brokerPassword).append('"');
+      Map<String, String> users = new LinkedHashMap<>(passwordsByUser);
+      users.put(BROKER_USER, brokerPassword);
+      users.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+      jaas.append(';');
+      Map<String, String> p = new HashMap<>();
+      p.put("listeners", LISTENER + "://" + HOST + ":" + ports.broker + ",CONTROLLER://" + HOST + ":" + ports.controller);
+      p.put("advertised.listeners", LISTENER + "://" + HOST + ":" + ports.broker);
+      p.put("inter.broker.listener.name", LISTENER);
+      p.put("listener.security.protocol.map", LISTENER + ":SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+      p.put("sasl.enabled.mechanisms", "PLAIN");
+      p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+      p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.toString());
+      return p;
+    }
+
+    Map<String, Object> ownClientSecurity() {
+      return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+          "sasl.jaas.config", plainJaasConfig(BROKER_USER, brokerPassword));
+    }
+
+    @Override
+    public String toString() {
+      return "SaslPlain[users=" + passwordsByUser.keySet() + "]";
     }
   }
 

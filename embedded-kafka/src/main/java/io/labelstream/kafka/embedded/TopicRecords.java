@@ -2,6 +2,7 @@ package io.labelstream.kafka.embedded;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -17,8 +18,15 @@ public final class TopicRecords {
   private TopicRecords() {}
 
   public static List<ConsumerRecord<String, byte[]>> readAll(String bootstrapServers, String topic) {
-    Map<String, Object> config = Map.of("bootstrap.servers", bootstrapServers, "isolation.level", "read_committed",
-        "max.partition.fetch.bytes", 64 * 1024 * 1024, "fetch.max.bytes", 64 * 1024 * 1024);
+    return readAll(Map.of("bootstrap.servers", bootstrapServers), topic);
+  }
+
+  /** The same, for a broker that wants more than its address (security settings, for example). */
+  public static List<ConsumerRecord<String, byte[]>> readAll(Map<String, Object> clientConfig, String topic) {
+    Map<String, Object> config = new HashMap<>(clientConfig);
+    config.put("isolation.level", "read_committed");
+    config.put("max.partition.fetch.bytes", 64 * 1024 * 1024);
+    config.put("fetch.max.bytes", 64 * 1024 * 1024);
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
           .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toList());

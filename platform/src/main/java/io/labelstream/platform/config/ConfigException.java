@@ -6,4 +6,8 @@ public final class ConfigException extends IllegalArgumentException {
   public ConfigException(String message) {
     super(message);
   }
+
+  public ConfigException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }
