@@ -137,6 +137,12 @@ public final class TaskQueue {
     return leases.size();
   }
 
+  /** Reviewers holding a live lease: the people working on the queue right now. */
+  public synchronized int activeReviewerCount() {
+    expireLeases();
+    return (int) leases.values().stream().map(Lease::reviewer).distinct().count();
+  }
+
   private Lease requireLease(String taskId, String reviewer) {
     expireLeases();
     Lease lease = leases.get(taskId);

@@ -49,6 +49,22 @@ class TaskQueueTest {
   }
 
   @Test
+  void shouldCountEachReviewerHoldingALiveLeaseOnce() {
+    queue.offer(task("a", 0.5));
+    queue.offer(task("b", 0.4));
+    queue.offer(task("c", 0.3));
+    queue.claim("ada");
+    queue.claim("ada");
+    clock.advance(Duration.ofSeconds(30));
+    queue.claim("bob");
+
+    assertThat(queue.activeReviewerCount()).isEqualTo(2);
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(queue.activeReviewerCount()).isEqualTo(1);
+    assertThat(queue.leasedCount()).isEqualTo(1);
+  }
+
+  @Test
   void shouldRefuseASubmitFromAnyoneButTheLeaseHolderAndWriteNothing() {
     queue.offer(task("a", 0.5));
     queue.claim("ada");
