@@ -2,7 +2,6 @@ package io.labelstream.launcher.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.ByteArrayOutputStream;
@@ -158,11 +157,6 @@ final class DeployFiles {
     } catch (Exception e) {
       throw new IllegalStateException("cannot read " + ROOT.resolve("pom.xml") + ": " + e.getMessage(), e);
     }
-  }
-
-  /** A copy of a node that may be edited. */
-  static ObjectNode copy(JsonNode node) {
-    return (ObjectNode) node.deepCopy();
   }
 
   static Optional<Path> onPath(String tool) {
