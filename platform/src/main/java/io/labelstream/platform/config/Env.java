@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads settings from environment-style variables once, at start-up, with defaults. Every parse error names the
@@ -14,6 +16,7 @@ import java.util.Optional;
 public final class Env {
 
   private final Map<String, String> vars;
+  private final Set<String> namesRead = ConcurrentHashMap.newKeySet();
 
   public Env(Map<String, String> vars) {
     this.vars = Map.copyOf(vars);
@@ -23,8 +26,9 @@ public final class Env {
     return new Env(System.getenv());
   }
 
-  /** The raw value, or empty when unset or blank. */
+  /** The raw value, or empty when unset or blank. Every other accessor reads through this one. */
   public Optional<String> optional(String name) {
+    namesRead.add(name);
     String value = vars.get(name);
     return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
   }
@@ -100,6 +104,15 @@ public final class Env {
     String allowed = String.join(", ", Arrays.stream(type.getEnumConstants())
         .map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
     throw invalid(name, raw.get(), "one of " + allowed);
+  }
+
+  /**
+   * Every name asked for so far, set or not. deploy/'s test builds each service's config from a Deployment's
+   * environment and checks that nothing the Deployment sets goes unread (a misspelt variable is otherwise silently
+   * ignored).
+   */
+  public Set<String> namesRead() {
+    return Set.copyOf(namesRead);
   }
 
   public static ConfigException invalid(String name, String value, String expected) {

@@ -112,7 +112,11 @@ public final class TopicProvisioner {
     return new IllegalStateException(what + where + cause, cause);
   }
 
-  static Map<String, String> topicConfig(Topic<?, ?> topic, FrameLimits limits) {
+  /**
+   * The broker configuration a topic is created with. Public so that deploy/'s KafkaTopic resources can be checked
+   * against what the services would create themselves.
+   */
+  public static Map<String, String> topicConfig(Topic<?, ?> topic, FrameLimits limits) {
     Map<String, String> config = new HashMap<>();
     if (topic.compacted()) {
       config.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);

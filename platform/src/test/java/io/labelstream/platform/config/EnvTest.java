@@ -31,6 +31,18 @@ class EnvTest {
   }
 
   @Test
+  void shouldRememberEveryNameAskedForWhetherSetOrNot() {
+    Env env = new Env(Map.of("INGEST_PORT", "9000", "AUDIT_RATE", "0.1", "UNREAD", "x"));
+
+    env.port("INGEST_PORT", 8081);
+    env.doubleIn("AUDIT_RATE", 0.02, 0, 1);
+    env.bool("INFERENCE_EXACTLY_ONCE", true);
+    env.string("HTTP_HOST", "0.0.0.0");
+
+    assertThat(env.namesRead()).containsExactlyInAnyOrder("INGEST_PORT", "AUDIT_RATE", "INFERENCE_EXACTLY_ONCE", "HTTP_HOST");
+  }
+
+  @Test
   void shouldPassKafkaSecuritySettingsThroughAndHideSecrets() {
     KafkaSettings kafka = KafkaSettings.from(new Env(Map.of(
         "KAFKA_BOOTSTRAP_SERVERS", "kafka:9093",

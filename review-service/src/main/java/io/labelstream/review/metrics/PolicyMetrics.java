@@ -10,7 +10,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The routing policy as meters, overall and per class: threshold, estimated model-label accuracy, its lower bound,
- * audits behind it and the model-labelled share. Read from the latest decision on every scrape.
+ * audits behind it and the model-labelled share, plus the target the bound is held to (so an alert can compare the
+ * two without repeating the setting). Read from the latest decision on every scrape.
  */
 public final class PolicyMetrics implements MeterBinder {
 
@@ -31,6 +32,8 @@ public final class PolicyMetrics implements MeterBinder {
           .tags(tags).register(registry);
       accuracyGauges(registry, tags, d -> d.perClass().get(index));
     }
+    Gauge.builder("labelstream.review.policy.target.accuracy", policy, p -> p.settings().target())
+        .description("Model-label accuracy the policy guarantees (POLICY_TARGET_ACCURACY)").register(registry);
     Gauge.builder("labelstream.review.policy.validation.trusted", policy, p -> p.latest().validationTrusted() ? 1 : 0)
         .description("1 while the stream agrees with the model's validation evidence, 0 after drift").register(registry);
   }
