@@ -123,14 +123,18 @@ final class ImageTarball {
   void extractTo(Path rootfs) throws IOException, InterruptedException {
     deleteRecursively(rootfs);
     Files.createDirectories(rootfs);
+    Path root = rootfs.toRealPath();
     for (Path layer : layers()) {
       for (String path : list(layer)) {
-        Path entry = rootfs.resolve(path);
+        Path entry = root.resolve(path);
+        requireInside(root, entry);
         String name = entry.getFileName().toString();
         if (name.equals(OPAQUE)) {
-          try (Stream<Path> children = Files.list(entry.getParent())) {
-            for (Path child : children.toList()) {
-              deleteRecursively(child);
+          if (Files.isDirectory(entry.getParent(), LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> children = Files.list(entry.getParent())) {
+              for (Path child : children.toList()) {
+                deleteRecursively(child);
+              }
             }
           }
         } else if (name.startsWith(WHITEOUT)) {
@@ -139,6 +143,20 @@ final class ImageTarball {
       }
       Commands.run(List.of("tar", "-xzf", layer.toString(), "-C", rootfs.toString(), "--exclude=.wh.*",
           "--warning=no-unknown-keyword"));
+    }
+  }
+
+  /**
+   * Refuses an entry whose directory, as it exists so far, leads out of the root filesystem through a symlink (Debian
+   * has absolute ones, such as /var/run): unpacked as root on the host, it would write or delete host files.
+   */
+  private static void requireInside(Path root, Path entry) throws IOException {
+    Path existing = entry.getParent();
+    while (!Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (!existing.toRealPath().startsWith(root)) {
+      throw new IOException(entry + " lies outside the image's root filesystem (through a symlink)");
     }
   }
 
