@@ -43,6 +43,7 @@ public final class ReviewService implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReviewService.class);
 
+  private final TaskQueue queue;
   private final StateTailer tailer;
   private final Thread tailerThread;
   private final LeaderElection election;
@@ -53,9 +54,10 @@ public final class ReviewService implements AutoCloseable {
   private final List<KafkaClientMetrics> clientMetrics;
   private final HttpService http;
 
-  private ReviewService(StateTailer tailer, Thread tailerThread, LeaderElection election, ClusterView cluster,
+  private ReviewService(TaskQueue queue, StateTailer tailer, Thread tailerThread, LeaderElection election, ClusterView cluster,
       QueueWriter writer, PolicyService policy, KafkaHealth kafkaHealth, List<KafkaClientMetrics> clientMetrics,
       HttpService http) {
+    this.queue = queue;
     this.tailer = tailer;
     this.tailerThread = tailerThread;
     this.election = election;
@@ -112,7 +114,7 @@ public final class ReviewService implements AutoCloseable {
         }));
     String url = config.advertisedUrl().orElseGet(() -> advertisedUrl(config.http().host(), http.port()));
     election.start(new QueueLeadership(tailer, writer, config.instanceId(), () -> url, clock));
-    return new ReviewService(tailer, tailerThread, election, cluster, writer, policy, kafkaHealth, clientMetrics, http);
+    return new ReviewService(queue, tailer, tailerThread, election, cluster, writer, policy, kafkaHealth, clientMetrics, http);
   }
 
   /** Where the other instances reach this one when nothing else is configured. */
@@ -139,6 +141,11 @@ public final class ReviewService implements AutoCloseable {
   /** True once the queue is rebuilt and a leader (this instance or another) runs it. */
   public boolean ready() {
     return tailer.caughtUp() && leaderKnown(election, cluster);
+  }
+
+  /** Open tasks as this instance knows them, leased or not. */
+  public int openTasks() {
+    return queue.openCount();
   }
 
   public boolean isQueueLeader() {

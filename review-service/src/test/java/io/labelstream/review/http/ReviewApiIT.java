@@ -148,6 +148,71 @@ class ReviewApiIT {
   }
 
   @Test
+  void shouldGiveTheLastTaskToExactlyOneOfTwoReviewersClaimingAtOnce() throws Exception {
+    for (int round = 0; round < 10; round++) {
+      ReviewRequest request = ReviewFixtures.request(ReviewFixtures.newFrameId(), "Coat", 0.5, 20 + round);
+      ReviewFixtures.produce(KAFKA.bootstrapServers(), request);
+      await().atMost(Duration.ofSeconds(10)).until(() -> review.openTasks() == 1);
+      java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+      java.util.concurrent.ExecutorService both = java.util.concurrent.Executors.newFixedThreadPool(2);
+      try {
+        java.util.concurrent.Future<HttpResponse<String>> adaClaim = both.submit(() -> {
+          together.await();
+          return ada.claim();
+        });
+        java.util.concurrent.Future<HttpResponse<String>> bobClaim = both.submit(() -> {
+          together.await();
+          return bob.claim();
+        });
+        java.util.List<Integer> statuses = java.util.List.of(adaClaim.get().statusCode(), bobClaim.get().statusCode());
+        assertThat(statuses).as("round " + round).containsExactlyInAnyOrder(200, 204);
+        Client winner = adaClaim.get().statusCode() == 200 ? ada : bob;
+        assertThat(winner.submit(request.getTaskId(), "Coat").statusCode()).isEqualTo(200);
+      } finally {
+        both.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void shouldKeepAHeartbeatingLeaseBeyondItsLengthAndLetOnlyItsHolderExtendIt() throws Exception {
+    ReviewRequest request = ReviewFixtures.request(ReviewFixtures.newFrameId(), "Dress", 0.45, 13);
+    ReviewFixtures.produce(KAFKA.bootstrapServers(), request);
+    awaitClaim(ada);
+    String heartbeat = "/v1/tasks/" + request.getTaskId() + "/heartbeat";
+
+    // Twice the 2 s lease, kept alive by a heartbeat every half second.
+    for (int i = 0; i < 8; i++) {
+      Thread.sleep(500);
+      HttpResponse<String> beat = ada.post(heartbeat, null);
+      assertThat(beat.statusCode()).isEqualTo(200);
+      assertThat(Instant.parse(ada.json(beat).get("leaseExpiresAt").asText())).isAfter(Instant.now());
+      assertThat(bob.claim().statusCode()).isEqualTo(204);
+    }
+    assertError(bob.post(heartbeat, null), 409, "lease_not_held");
+
+    assertThat(ada.submit(request.getTaskId(), "Dress").statusCode()).isEqualTo(200);
+    assertError(ada.post(heartbeat, null), 409, "already_answered");
+  }
+
+  @Test
+  void shouldPutASkippedTaskBehindTheOthersForTheSkipperOnly() throws Exception {
+    ReviewRequest urgent = ReviewFixtures.request(ReviewFixtures.newFrameId(), "Shirt", 0.2, 14);
+    ReviewRequest calm = ReviewFixtures.request(ReviewFixtures.newFrameId(), "Shirt", 0.7, 15);
+    ReviewFixtures.produce(KAFKA.bootstrapServers(), urgent, calm);
+    await().atMost(Duration.ofSeconds(10)).until(() -> review.openTasks() == 2);
+    assertThat(ada.json(ada.claim()).get("taskId").asText()).isEqualTo(urgent.getTaskId());
+
+    assertError(bob.post("/v1/tasks/" + urgent.getTaskId() + "/skip", null), 409, "lease_not_held");
+    assertThat(ada.post("/v1/tasks/" + urgent.getTaskId() + "/skip", null).statusCode()).isEqualTo(200);
+
+    assertThat(ada.json(ada.claim()).get("taskId").asText()).isEqualTo(calm.getTaskId());
+    assertThat(bob.json(bob.claim()).get("taskId").asText()).isEqualTo(urgent.getTaskId());
+    assertThat(ada.submit(calm.getTaskId(), "Shirt").statusCode()).isEqualTo(200);
+    assertThat(bob.submit(urgent.getTaskId(), "Shirt").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void shouldLetAHumanLabelSupersedeTheModelLabelAndCountBoth() throws Exception {
     String modelOnly = ReviewFixtures.newFrameId();
     String reviewed = ReviewFixtures.newFrameId();
