@@ -22,6 +22,7 @@ import io.labelstream.review.policy.PolicyService;
 import io.labelstream.review.queue.TaskQueue;
 import io.labelstream.review.state.LabelStore;
 import io.labelstream.review.state.PipelineCounts;
+import io.labelstream.review.state.ReviewerLedger;
 import io.labelstream.review.state.StateTailer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -90,7 +91,9 @@ public final class ReviewService implements AutoCloseable {
     ClusterView cluster = new ClusterView();
     PolicyService policy = new PolicyService(config.policy(), config.kafka(), config.instanceId());
     new PolicyMetrics(policy).bindTo(registry);
-    StateTailer tailer = new StateTailer(config.kafka(), config.instanceId(), queue, labels, counts, policy, cluster);
+    ReviewerLedger reviewers = new ReviewerLedger();
+    StateTailer tailer = new StateTailer(config.kafka(), config.instanceId(), queue, labels, counts, policy, cluster,
+        reviewers);
     List<KafkaClientMetrics> clientMetrics = List.of(new KafkaClientMetrics(tailer.consumer()),
         new KafkaClientMetrics(writer.producer()), new KafkaClientMetrics(election.consumer()));
     clientMetrics.forEach(m -> m.bindTo(registry));
@@ -100,8 +103,8 @@ public final class ReviewService implements AutoCloseable {
     policy.start(() -> tailer.caughtUp() && election.isLeader());
     KafkaHealth kafkaHealth = new KafkaHealth(config.kafka());
     LeaderForwarding forwarding = new LeaderForwarding(election, cluster, config.instanceId());
-    ReviewApi api = new ReviewApi(queue, writer, forwarding, labels, counts, config.classes(), tailer::caughtUp, metrics,
-        clock, policy);
+    ReviewApi api = new ReviewApi(queue, writer, forwarding, labels, counts, reviewers, config.classes(),
+        tailer::caughtUp, metrics, clock, policy);
     BearerAuth auth = new BearerAuth(config.tokens());
     HttpService http = HttpService.start("review", config.http(), 1024 * 1024, registry,
         kafkaHealth.checksWith(ReadinessCheck.of("state", tailer::caughtUp),

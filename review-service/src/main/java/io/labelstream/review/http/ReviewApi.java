@@ -18,6 +18,7 @@ import io.labelstream.review.queue.ReviewTask;
 import io.labelstream.review.queue.TaskQueue;
 import io.labelstream.review.state.LabelStore;
 import io.labelstream.review.state.PipelineCounts;
+import io.labelstream.review.state.ReviewerLedger;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.LabelSource;
 import io.labelstream.schemas.avro.ReviewDecision;
@@ -41,6 +42,7 @@ public final class ReviewApi {
   private final LeaderForwarding forwarding;
   private final LabelStore labels;
   private final PipelineCounts counts;
+  private final ReviewerLedger reviewers;
   private final List<String> classes;
   private final BooleanSupplier stateReady;
   private final ReviewMetrics metrics;
@@ -48,13 +50,14 @@ public final class ReviewApi {
   private final PolicyService policy;
 
   public ReviewApi(TaskQueue queue, QueueWriter writer, LeaderForwarding forwarding, LabelStore labels,
-      PipelineCounts counts, List<String> classes, BooleanSupplier stateReady, ReviewMetrics metrics, Clock clock,
+      PipelineCounts counts, ReviewerLedger reviewers, List<String> classes, BooleanSupplier stateReady, ReviewMetrics metrics, Clock clock,
       PolicyService policy) {
     this.queue = queue;
     this.writer = writer;
     this.forwarding = forwarding;
     this.labels = labels;
     this.counts = counts;
+    this.reviewers = reviewers;
     this.classes = List.copyOf(classes);
     this.stateReady = stateReady;
     this.metrics = metrics;
@@ -78,7 +81,8 @@ public final class ReviewApi {
     app.get("/v1/frames/{frameId}/image", this::image);
     app.get("/v1/labels/{frameId}", this::label);
     app.get("/v1/stats", this::stats);
-    app.get("/v1/me", ctx -> ctx.json(BearerAuth.reviewer(ctx)));
+    app.get("/v1/tasks/peek", this::peek);
+    app.get("/v1/me", this::me);
   }
 
   private void claim(Context ctx) {
@@ -147,6 +151,25 @@ public final class ReviewApi {
     ReviewResult result = submitted.result();
     ctx.json(Map.of("taskId", result.getTaskId(), "frameId", result.getFrameId(), "label", result.getLabel(),
         "decision", result.getDecision().name(), "repeated", submitted.repeated()));
+  }
+
+  /** The task a claim would give the caller now, not leased: the page preloads its image. */
+  private void peek(Context ctx) {
+    requireStateReady();
+    Optional<ReviewTask> next = queue.peek(BearerAuth.reviewer(ctx).name());
+    if (next.isEmpty()) {
+      ctx.status(204);
+      return;
+    }
+    ctx.json(Map.of("taskId", next.get().taskId(), "imageUrl", "/v1/frames/" + next.get().frameId() + "/image"));
+  }
+
+  /** Who the caller is and what they have done (answers as read back from Kafka, so a moment behind). */
+  private void me(Context ctx) {
+    Reviewer reviewer = BearerAuth.reviewer(ctx);
+    ReviewerLedger.Counts done = reviewers.of(reviewer.name());
+    ctx.json(Map.of("name", reviewer.name(), "role", reviewer.role(), "answered", done.answered(),
+        "accepted", done.accepted(), "corrected", done.corrected()));
   }
 
   private void heartbeat(Context ctx) {

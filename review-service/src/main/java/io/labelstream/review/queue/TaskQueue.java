@@ -120,6 +120,12 @@ public final class TaskQueue {
     return Optional.of(new Claim(entry.task, lease));
   }
 
+  /** The task {@code reviewer} would get from a claim now, without leasing it (the page preloads its image). */
+  public synchronized Optional<ReviewTask> peek(String reviewer) {
+    expireLeases();
+    return waiting.peek(task -> open.get(task.taskId()).skippedBy.contains(reviewer));
+  }
+
   /** Extends the caller's lease by a full lease length from now. */
   public synchronized Lease heartbeat(String taskId, String reviewer) {
     OpenTask entry = requireOpen(taskId);

@@ -47,6 +47,12 @@ final class WaitingTasks {
     return chosen;
   }
 
+  /** What {@link #next} would return, without moving the round-robin turn on. */
+  Optional<ReviewTask> peek(Predicate<ReviewTask> skipped) {
+    Optional<ReviewTask> fresh = first(skipped.negate());
+    return fresh.isPresent() ? fresh : first(task -> true);
+  }
+
   /** The first matching task, visiting the class groups in turn starting after the one served last. */
   private Optional<ReviewTask> first(Predicate<ReviewTask> wanted) {
     Iterable<String> groups = order == QueueOrder.ROUND_ROBIN ? rotationAfter(lastClass) : byClass.keySet();

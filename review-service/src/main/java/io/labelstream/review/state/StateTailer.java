@@ -63,6 +63,7 @@ public final class StateTailer implements Runnable, AutoCloseable {
   private final PipelineCounts counts;
   private final PolicyService policy;
   private final ClusterView cluster;
+  private final ReviewerLedger reviewers;
   private final Set<String> alreadyDeadLettered = new HashSet<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private Map<TopicPartition, Long> startupEnd = Map.of();
@@ -71,7 +72,7 @@ public final class StateTailer implements Runnable, AutoCloseable {
   private final List<CompletableFuture<Void>> catchUpRequests = new CopyOnWriteArrayList<>();
 
   public StateTailer(KafkaSettings kafka, String instanceId, TaskQueue queue, LabelStore labels, PipelineCounts counts,
-      PolicyService policy, ClusterView cluster) {
+      PolicyService policy, ClusterView cluster, ReviewerLedger reviewers) {
     Map<String, Object> props = new HashMap<>(kafka.clientConfig());
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "labelstream-review-state-" + instanceId);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -91,6 +92,7 @@ public final class StateTailer implements Runnable, AutoCloseable {
     this.counts = counts;
     this.policy = policy;
     this.cluster = cluster;
+    this.reviewers = reviewers;
   }
 
   public boolean caughtUp() {
@@ -202,6 +204,7 @@ public final class StateTailer implements Runnable, AutoCloseable {
       } else if (topic.equals(Topics.REVIEW_RESULTS.name())) {
         ReviewResult result = decode(Topics.REVIEW_RESULTS, record);
         queue.answered(result);
+        reviewers.answered(result);
         policy.answered(result.getFrameId(), result.getClassIndex());
       } else if (topic.equals(Topics.REVIEW_LEASES.name())) {
         queue.leaseRecorded(decode(Topics.REVIEW_LEASES, record));
