@@ -10,6 +10,7 @@ import io.labelstream.platform.lifecycle.GracefulShutdown;
 import io.labelstream.platform.metrics.Metrics;
 import io.labelstream.review.auth.BearerAuth;
 import io.labelstream.review.config.ReviewConfig;
+import io.labelstream.review.dataset.Datasets;
 import io.labelstream.review.http.ReviewApi;
 import io.labelstream.review.metrics.PolicyMetrics;
 import io.labelstream.review.metrics.ReviewMetrics;
@@ -43,9 +44,10 @@ public final class ReviewService implements AutoCloseable {
   private final KafkaHealth kafkaHealth;
   private final List<KafkaClientMetrics> clientMetrics;
   private final HttpService http;
+  private final Datasets datasets;
 
   private ReviewService(StateTailer tailer, Thread tailerThread, AnswerWriter writer, PolicyService policy,
-      KafkaHealth kafkaHealth, List<KafkaClientMetrics> clientMetrics, HttpService http) {
+      KafkaHealth kafkaHealth, List<KafkaClientMetrics> clientMetrics, HttpService http, Datasets datasets) {
     this.tailer = tailer;
     this.tailerThread = tailerThread;
     this.writer = writer;
@@ -53,6 +55,7 @@ public final class ReviewService implements AutoCloseable {
     this.kafkaHealth = kafkaHealth;
     this.clientMetrics = clientMetrics;
     this.http = http;
+    this.datasets = datasets;
   }
 
   public static ReviewService start(ReviewConfig config) {
@@ -82,15 +85,19 @@ public final class ReviewService implements AutoCloseable {
     KafkaHealth kafkaHealth = new KafkaHealth(config.kafka());
     ReviewApi api = new ReviewApi(queue, writer, labels, counts, config.classes(), tailer::caughtUp, metrics, clock, policy);
     BearerAuth auth = new BearerAuth(config.tokens());
+    Datasets datasets = Datasets.start(config.kafka(), config.classes(), config.instanceId(), clock, auth);
     HttpService http = HttpService.start("review", config.http(), 1024 * 1024, registry,
-        kafkaHealth.checksWith(ReadinessCheck.of("state", tailer::caughtUp)),
-        app -> api.register(app, auth),
+        kafkaHealth.checksWith(ReadinessCheck.of("state", tailer::caughtUp), ReadinessCheck.of("datasets", datasets::ready)),
+        app -> {
+          api.register(app, auth);
+          datasets.register(app);
+        },
         javalin -> javalin.staticFiles.add(files -> {
           files.hostedPath = "/";
           files.directory = "/public";
           files.location = Location.CLASSPATH;
         }));
-    return new ReviewService(tailer, tailerThread, writer, policy, kafkaHealth, clientMetrics, http);
+    return new ReviewService(tailer, tailerThread, writer, policy, kafkaHealth, clientMetrics, http, datasets);
   }
 
   public int port() {
@@ -98,12 +105,13 @@ public final class ReviewService implements AutoCloseable {
   }
 
   public boolean ready() {
-    return tailer.caughtUp();
+    return tailer.caughtUp() && datasets.ready();
   }
 
   @Override
   public void close() {
     http.close();
+    datasets.close();
     policy.close();
     tailer.close();
     try {
