@@ -146,7 +146,10 @@ final class DatasetApi {
     if (e instanceof ApiException api) {
       return api;
     }
-    return ApiException.unavailable("kafka_unavailable", "the export could not read Kafka: " + e.getMessage(), 5);
+    if (e instanceof KafkaException) {
+      return ApiException.unavailable("kafka_unavailable", "the export could not read Kafka: " + e.getMessage(), 5);
+    }
+    return new ApiException(500, "export_failed", "the export of " + snapshot.getDatasetId() + " failed: " + e.getMessage());
   }
 
   private DatasetSnapshot snapshot(Context ctx) {

@@ -3,19 +3,25 @@ package io.labelstream.review.dataset;
 import static io.labelstream.review.dataset.DatasetFixtures.ADMIN_TOKEN;
 import static io.labelstream.review.dataset.DatasetFixtures.REVIEWER_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
 import io.labelstream.platform.config.Env;
+import io.labelstream.platform.kafka.KafkaSettings;
+import io.labelstream.platform.kafka.TopicProvisioner;
 import io.labelstream.review.ReviewFixtures;
 import io.labelstream.review.ReviewFixtures.Client;
 import io.labelstream.review.ReviewService;
 import io.labelstream.review.config.ReviewConfig;
 import io.labelstream.schemas.FleetFrameProducer;
+import io.labelstream.schemas.Topics;
+import io.labelstream.schemas.avro.DatasetSnapshot;
 import io.labelstream.schemas.avro.Frame;
 import io.labelstream.schemas.avro.Label;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,9 +33,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -145,6 +156,47 @@ class DatasetApiIT {
       assertThat(root.getBytes("/v1/datasets/" + id + "/export?format=folders").body()).isEqualTo(zip);
       assertThat(root.getBytes("/v1/datasets/" + id + "/export?format=jsonl").body()).isEqualTo(jsonl);
     }
+  }
+
+  @Test
+  void shouldFailAnExportWhoseLabelsAreNotAllThereInsteadOfEndingItShort() throws Exception {
+    String small = recordSnapshotMissingLabels("ds-20000101T000000Z-00000001", 3, 5);
+    String large = recordSnapshotMissingLabels("ds-20000101T000000Z-00000002", 1_000, 2_000);
+    try (ReviewService review = start()) {
+      Client root = new Client(review.port(), ADMIN_TOKEN);
+
+      // Nothing sent yet when the shortfall shows: an ordinary error answer.
+      assertError(root.get("/v1/datasets/" + small + "/export?format=jsonl"), 500, "export_failed");
+      // Most of the body already sent: the connection is broken off, so the client cannot take it for complete.
+      assertThatThrownBy(() -> root.getBytes("/v1/datasets/" + large + "/export?format=jsonl")).isInstanceOf(IOException.class);
+      assertThat(root.get("/v1/datasets/" + large).statusCode()).isEqualTo(200);
+    }
+  }
+
+  /** A snapshot record that claims more labels than datasets.labels.v1 holds for it. */
+  private static String recordSnapshotMissingLabels(String id, int written, long claimed) throws Exception {
+    Map<String, Object> config = Map.of("bootstrap.servers", KAFKA.bootstrapServers(), "acks", "all",
+        "max.in.flight.requests.per.connection", 1);
+    Instant at = Instant.parse("2026-11-26T08:00:00Z");
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
+    try (KafkaProducer<String, Label> content = new KafkaProducer<>(config, new StringSerializer(),
+        Topics.DATASET_LABELS.valueSerde().serializer())) {
+      TopicProvisioner.ensureTopics(KafkaSettings.from(new Env(Map.of("KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers()))));
+      for (int i = 0; i < written; i++) {
+        sent.add(content.send(new ProducerRecord<>(Topics.DATASET_LABELS.name(), 0, id + "/f-" + i,
+            DatasetFixtures.model("f-" + i, "Bag", 8, 0.99, at))));
+      }
+    }
+    DatasetSnapshot snapshot = DatasetSnapshot.newBuilder().setDatasetId(id).setFormatVersion(1).setCreatedAt(at)
+        .setCreatedBy("root").setLabelOffsets(List.of()).setTotal(claimed).setCountsByClass(Map.of("Bag", claimed))
+        .setCountsBySource(Map.of("MODEL", claimed)).setClasses(ReviewConfig.FASHION_MNIST_CLASSES).setContentSha256("00")
+        .setContentPartition(0).setContentStartOffset(sent.get(0).get().offset())
+        .setContentEndOffset(sent.get(sent.size() - 1).get().offset() + 1).build();
+    try (KafkaProducer<String, DatasetSnapshot> datasets = new KafkaProducer<>(config, new StringSerializer(),
+        Topics.DATASETS.valueSerde().serializer())) {
+      datasets.send(new ProducerRecord<>(Topics.DATASETS.name(), id, snapshot)).get();
+    }
+    return id;
   }
 
   private static ReviewService start() {
