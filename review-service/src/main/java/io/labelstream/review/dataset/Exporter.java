@@ -81,9 +81,9 @@ final class Exporter {
     /**
      * The snapshot's frames are looked up while frames.v1 streams past: a table from frameId hash to the frame's
      * position in the snapshot (16 bytes a slot, at most 60% full), its class (4 bytes) and whether its image was
-     * written (1 bit), about 36 bytes a frame with the ZIP's own 200 on top. Entries follow frames.v1's order
-     * (partition, offset), the first record of a frame wins, and the export is the same bytes for as long as
-     * frames.v1 keeps the same frames; frames it no longer holds (retention) are listed in missing.txt.
+     * written (1 bit), about 36 bytes a frame, with the ZIP's own 270 on top ({@link FoldersZip}). Entries follow
+     * frames.v1's order (partition, offset), the first record of a frame wins, and the export is the same bytes for
+     * as long as frames.v1 keeps the same frames; frames it no longer holds (retention) are listed in missing.txt.
      */
     private void folders(OutputStream out) throws IOException {
       int total = Math.toIntExact(snapshot.getTotal());

@@ -17,7 +17,9 @@ import java.util.zip.ZipOutputStream;
  *
  * <p>Every entry carries the snapshot's creation time (as a UTC wall-clock time, so the server's time zone does
  * not matter) and no extra fields: the same entries in the same order give the same bytes. {@link ZipOutputStream}
- * keeps each entry's name and sizes for the central directory at the end, roughly 200 bytes an entry.
+ * keeps each entry's name and sizes for the central directory at the end: about 270 bytes an entry (measured with
+ * 36-character frameIds), so 1,000,000 images need about 270 MB of heap until the export ends. A ZIP writer of our
+ * own that kept only offset, CRC, size and name bytes per entry would need about 70.
  */
 final class FoldersZip implements AutoCloseable {
 
