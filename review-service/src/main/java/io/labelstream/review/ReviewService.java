@@ -15,6 +15,7 @@ import io.labelstream.review.cluster.LeaderForwarding;
 import io.labelstream.review.cluster.QueueLeadership;
 import io.labelstream.review.cluster.QueueWriter;
 import io.labelstream.review.config.ReviewConfig;
+import io.labelstream.review.dataset.Datasets;
 import io.labelstream.review.http.ReviewApi;
 import io.labelstream.review.metrics.PolicyMetrics;
 import io.labelstream.review.metrics.ReviewMetrics;
@@ -54,10 +55,11 @@ public final class ReviewService implements AutoCloseable {
   private final KafkaHealth kafkaHealth;
   private final List<KafkaClientMetrics> clientMetrics;
   private final HttpService http;
+  private final Datasets datasets;
 
   private ReviewService(TaskQueue queue, StateTailer tailer, Thread tailerThread, LeaderElection election, ClusterView cluster,
       QueueWriter writer, PolicyService policy, KafkaHealth kafkaHealth, List<KafkaClientMetrics> clientMetrics,
-      HttpService http) {
+      HttpService http, Datasets datasets) {
     this.queue = queue;
     this.tailer = tailer;
     this.tailerThread = tailerThread;
@@ -68,6 +70,7 @@ public final class ReviewService implements AutoCloseable {
     this.kafkaHealth = kafkaHealth;
     this.clientMetrics = clientMetrics;
     this.http = http;
+    this.datasets = datasets;
   }
 
   public static ReviewService start(ReviewConfig config) {
@@ -106,10 +109,15 @@ public final class ReviewService implements AutoCloseable {
     ReviewApi api = new ReviewApi(queue, writer, forwarding, labels, counts, reviewers, config.classes(),
         tailer::caughtUp, metrics, clock, policy);
     BearerAuth auth = new BearerAuth(config.tokens());
+    Datasets datasets = Datasets.start(config.kafka(), config.classes(), config.instanceId(), clock, auth);
     HttpService http = HttpService.start("review", config.http(), 1024 * 1024, registry,
         kafkaHealth.checksWith(ReadinessCheck.of("state", tailer::caughtUp),
-            ReadinessCheck.of("queue_leader", () -> leaderKnown(election, cluster))),
-        app -> api.register(app, auth),
+            ReadinessCheck.of("queue_leader", () -> leaderKnown(election, cluster)),
+            ReadinessCheck.of("datasets", datasets::ready)),
+        app -> {
+          api.register(app, auth);
+          datasets.register(app);
+        },
         javalin -> javalin.staticFiles.add(files -> {
           files.hostedPath = "/";
           files.directory = "/public";
@@ -117,7 +125,8 @@ public final class ReviewService implements AutoCloseable {
         }));
     String url = config.advertisedUrl().orElseGet(() -> advertisedUrl(config.http().host(), http.port()));
     election.start(new QueueLeadership(tailer, writer, config.instanceId(), () -> url, clock));
-    return new ReviewService(queue, tailer, tailerThread, election, cluster, writer, policy, kafkaHealth, clientMetrics, http);
+    return new ReviewService(queue, tailer, tailerThread, election, cluster, writer, policy, kafkaHealth, clientMetrics, http,
+        datasets);
   }
 
   /** Where the other instances reach this one when nothing else is configured. */
@@ -143,7 +152,7 @@ public final class ReviewService implements AutoCloseable {
 
   /** True once the queue is rebuilt and a leader (this instance or another) runs it. */
   public boolean ready() {
-    return tailer.caughtUp() && leaderKnown(election, cluster);
+    return tailer.caughtUp() && leaderKnown(election, cluster) && datasets.ready();
   }
 
   /** Open tasks as this instance knows them, leased or not. */
@@ -166,6 +175,7 @@ public final class ReviewService implements AutoCloseable {
       }
     }
     election.close(); // leaves the group: another instance takes the queue over at once
+    datasets.close();
     policy.close();
     tailer.close();
     try {

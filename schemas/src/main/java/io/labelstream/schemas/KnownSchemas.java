@@ -1,5 +1,6 @@
 package io.labelstream.schemas;
 
+import io.labelstream.schemas.avro.DatasetSnapshot;
 import io.labelstream.schemas.avro.DeadLetter;
 import io.labelstream.schemas.avro.Frame;
 import io.labelstream.schemas.avro.Label;
@@ -45,6 +46,7 @@ public final class KnownSchemas implements SchemaStore {
     store.register(Policy.getClassSchema());
     store.register(TaskLease.getClassSchema());
     store.register(ReviewLeader.getClassSchema());
+    store.register(DatasetSnapshot.getClassSchema());
     store.registerHistory();
     return store;
   }

@@ -1,5 +1,6 @@
 package io.labelstream.schemas;
 
+import io.labelstream.schemas.avro.DatasetSnapshot;
 import io.labelstream.schemas.avro.DeadLetter;
 import io.labelstream.schemas.avro.Frame;
 import io.labelstream.schemas.avro.Label;
@@ -19,7 +20,7 @@ import org.apache.kafka.common.serialization.Serdes;
  */
 public final class Topics {
 
-  /** Keys are strings: the frameId, or the model name on the policy topic. */
+  /** Keys are strings: the frameId, or the model name on the policy topic, or a dataset id on the dataset topics. */
   private static final Serde<String> FRAME_ID = Serdes.String();
 
   public static final Topic<String, Frame> FRAMES =
@@ -47,6 +48,17 @@ public final class Topics {
   public static final Topic<String, Policy> POLICY =
       new Topic<>("policy.v1", FRAME_ID, AvroSerde.of(Policy.class), true, false);
 
+  /** Dataset snapshots (versions), compacted and keyed by dataset id: what {@code GET /v1/datasets} lists. */
+  public static final Topic<String, DatasetSnapshot> DATASETS =
+      new Topic<>("datasets.v1", FRAME_ID, AvroSerde.of(DatasetSnapshot.class), true, false);
+  /**
+   * The labels of every dataset snapshot, copied from labels.v1 when the snapshot is made, keyed
+   * {@code <datasetId>/<frameId>}. Compacted only so that nothing ages out: every key is unique, so compaction
+   * never removes a record (a snapshot can later be deleted with tombstones for its keys).
+   */
+  public static final Topic<String, Label> DATASET_LABELS =
+      new Topic<>("datasets.labels.v1", FRAME_ID, AvroSerde.of(Label.class), true, false);
+
   /** Dead letters of the inference stage (it consumes frames). They keep the original frame bytes. */
   public static final Topic<String, DeadLetter> FRAMES_DLQ = deadLetters(FRAMES);
   /** Dead letters of the review stage (it consumes review requests). */
@@ -56,7 +68,7 @@ public final class Topics {
 
   public static List<Topic<?, ?>> all() {
     return List.of(FRAMES, PREDICTIONS, REVIEW_REQUESTS, REVIEW_RESULTS, REVIEW_LEASES, REVIEW_LEADER, LABELS, POLICY,
-        FRAMES_DLQ, REVIEW_REQUESTS_DLQ);
+        DATASETS, DATASET_LABELS, FRAMES_DLQ, REVIEW_REQUESTS_DLQ);
   }
 
   public static List<Topic<String, DeadLetter>> deadLetterTopics() {

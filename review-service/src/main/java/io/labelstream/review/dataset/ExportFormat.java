@@ -1,0 +1,43 @@
+package io.labelstream.review.dataset;
+
+import java.util.Optional;
+
+/** The ways a snapshot can be exported: {@code GET /v1/datasets/{id}/export?format=...}. */
+public enum ExportFormat {
+  /** One JSON object per frame and line, in snapshot order; its SHA-256 is the snapshot's content hash. */
+  JSONL("application/x-ndjson", "jsonl"),
+  /** COCO-style JSON for classification: categories, images and one annotation per image. */
+  COCO("application/json", "coco.json"),
+  /** A ZIP of {@code <class>/<frameId>.<png|jpg>} with the images from frames.v1, and missing.txt for the rest. */
+  FOLDERS("application/zip", "zip");
+
+  private final String contentType;
+  private final String extension;
+
+  ExportFormat(String contentType, String extension) {
+    this.contentType = contentType;
+    this.extension = extension;
+  }
+
+  /** The format named by a query parameter; JSONL when none is given. */
+  public static Optional<ExportFormat> parse(String raw) {
+    if (raw == null || raw.isBlank()) {
+      return Optional.of(JSONL);
+    }
+    for (ExportFormat format : values()) {
+      if (format.name().equalsIgnoreCase(raw.strip())) {
+        return Optional.of(format);
+      }
+    }
+    return Optional.empty();
+  }
+
+  public String contentType() {
+    return contentType;
+  }
+
+  /** The file name extension of the download, after the dataset id. */
+  public String extension() {
+    return extension;
+  }
+}
