@@ -9,7 +9,9 @@ import io.labelstream.platform.config.Env;
 import io.labelstream.review.ReviewService;
 import io.labelstream.review.config.ReviewConfig;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -30,9 +32,12 @@ public final class AllInOne implements AutoCloseable {
   private final ReviewConfig reviewConfig;
   private final String host;
   private final String bootstrapServers;
+  private final String actingToken;
+  private final boolean tokenGenerated;
 
   private AllInOne(Optional<EmbeddedKafkaBroker> broker, ReviewService review, InferenceService inference,
-      IngestService ingest, ReviewConfig reviewConfig, String host, String bootstrapServers) {
+      IngestService ingest, ReviewConfig reviewConfig, String host, String bootstrapServers, String actingToken,
+      boolean tokenGenerated) {
     this.broker = broker;
     this.review = review;
     this.inference = inference;
@@ -40,12 +45,21 @@ public final class AllInOne implements AutoCloseable {
     this.reviewConfig = reviewConfig;
     this.host = host;
     this.bootstrapServers = bootstrapServers;
+    this.actingToken = actingToken;
+    this.tokenGenerated = tokenGenerated;
   }
 
   public static AllInOne start(Map<String, String> environment) {
     Map<String, String> vars = new HashMap<>(environment);
     // A local run listens on loopback unless told otherwise.
     vars.putIfAbsent("HTTP_HOST", "127.0.0.1");
+    // Without REVIEW_TOKENS, make up an admin token to show the person who started it (the service keeps only hashes).
+    String actingToken = actingToken(vars.get("REVIEW_TOKENS")).orElse(null);
+    boolean tokenGenerated = vars.get("REVIEW_TOKENS") == null || vars.get("REVIEW_TOKENS").isBlank();
+    if (tokenGenerated) {
+      actingToken = HexFormat.of().formatHex(randomBytes(16));
+      vars.put("REVIEW_TOKENS", "admin:" + actingToken + ":admin");
+    }
     Env env = new Env(vars);
     Path dataDir = Path.of(env.string("LABELSTREAM_DATA_DIR", "./data"));
     Optional<EmbeddedKafkaBroker> broker = Optional.empty();
@@ -62,7 +76,7 @@ public final class AllInOne implements AutoCloseable {
       inference = InferenceService.start(InferenceConfig.from(env));
       IngestService ingest = IngestService.start(IngestConfig.from(env));
       AllInOne all = new AllInOne(broker, review, inference, ingest, reviewConfig, env.string("HTTP_HOST", "127.0.0.1"),
-          env.string("KAFKA_BOOTSTRAP_SERVERS", "?"));
+          env.string("KAFKA_BOOTSTRAP_SERVERS", "?"), actingToken, tokenGenerated);
       all.printBanner(env);
       return all;
     } catch (RuntimeException e) {
@@ -86,8 +100,9 @@ public final class AllInOne implements AutoCloseable {
     System.out.println("  Ingest:      POST " + ingestUrl() + "/v1/frames");
     System.out.println("  Inference:   " + "http://" + shownHost + ":" + inference.port() + "/readyz");
     System.out.println("  Review page: " + reviewUrl() + "/");
-    System.out.println("  Reviewer tokens" + (reviewConfig.tokensGenerated() ? " (generated; set REVIEW_TOKENS to choose)" : "")
-        + ": " + reviewConfig.tokensForDisplay());
+    System.out.println(tokenGenerated
+        ? "  Admin token (generated; set REVIEW_TOKENS to choose): " + actingToken
+        : "  Reviewers:   " + reviewConfig.tokens() + " (tokens from REVIEW_TOKENS)");
     System.out.println("Press Ctrl-C to stop.");
     System.out.println();
   }
@@ -108,9 +123,27 @@ public final class AllInOne implements AutoCloseable {
     return bootstrapServers;
   }
 
-  /** A token the demo and tests can act with (the first one configured). */
+  /** A token the demo and tests can act with: the generated one, or the first plain one in REVIEW_TOKENS. */
   public String anyToken() {
-    return reviewConfig.tokens().keySet().iterator().next();
+    if (actingToken == null) {
+      throw new IllegalStateException("REVIEW_TOKENS holds only hashed tokens; the demo needs a plain name:token:role entry");
+    }
+    return actingToken;
+  }
+
+  /** The token of the first plain {@code name:token:role} entry, if any. */
+  private static Optional<String> actingToken(String rawTokens) {
+    if (rawTokens == null) {
+      return Optional.empty();
+    }
+    return java.util.Arrays.stream(rawTokens.split(",")).map(entry -> entry.strip().split(":"))
+        .filter(parts -> parts.length == 3).map(parts -> parts[1]).findFirst();
+  }
+
+  private static byte[] randomBytes(int count) {
+    byte[] bytes = new byte[count];
+    new SecureRandom().nextBytes(bytes);
+    return bytes;
   }
 
   public ReviewConfig reviewConfig() {

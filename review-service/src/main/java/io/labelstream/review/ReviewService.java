@@ -16,6 +16,7 @@ import io.labelstream.review.cluster.QueueLeadership;
 import io.labelstream.review.cluster.QueueWriter;
 import io.labelstream.review.config.ReviewConfig;
 import io.labelstream.review.dataset.Datasets;
+import io.labelstream.review.http.AdminApi;
 import io.labelstream.review.http.ReviewApi;
 import io.labelstream.review.metrics.PolicyMetrics;
 import io.labelstream.review.metrics.ReviewMetrics;
@@ -116,6 +117,7 @@ public final class ReviewService implements AutoCloseable {
             ReadinessCheck.of("datasets", datasets::ready)),
         app -> {
           api.register(app, auth);
+          new AdminApi(queue, reviewers, metrics.activeReviewers()).register(app);
           datasets.register(app);
         },
         javalin -> javalin.staticFiles.add(files -> {
@@ -191,7 +193,8 @@ public final class ReviewService implements AutoCloseable {
   public static void main(String[] args) {
     ReviewConfig config = ReviewConfig.from(Env.system());
     if (config.tokensGenerated()) {
-      System.out.println("REVIEW_TOKENS was not set; reviewer token for this run: " + config.tokensForDisplay());
+      // Shown once to whoever started the service, on the console; never logged.
+      System.out.println("REVIEW_TOKENS was not set; admin token for this run: " + config.tokens().generatedToken().orElseThrow());
     }
     ReviewService service = start(config);
     GracefulShutdown.onSignal("review", service, config.http().shutdownGrace());

@@ -58,6 +58,13 @@ public final class HttpService implements AutoCloseable {
       extraConfig.accept(config);
     });
 
+    // A declared body over the limit is refused before any handler reads it (and could mistake it for bad input).
+    app.before(ctx -> {
+      if (ctx.contentLength() > maxRequestBytes) {
+        throw new ApiException(413, "payload_too_large", "the request body is larger than this service accepts ("
+            + maxRequestBytes + " bytes)");
+      }
+    });
     app.get("/healthz", ctx -> ctx.json(Map.of("status", "up", "service", name)));
     app.get("/readyz", ctx -> {
       Map<String, Boolean> checks = new LinkedHashMap<>();

@@ -1,20 +1,23 @@
 package io.labelstream.review.auth;
 
 import io.javalin.http.Context;
+import io.javalin.security.RouteRole;
 import io.labelstream.platform.http.ApiException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Map;
+import java.util.Set;
 
-/** Finds the reviewer behind an {@code Authorization: Bearer <token>} header; 401 when there is none. */
+/**
+ * Who is calling, and whether they may: {@link #authenticate} finds the reviewer behind {@code Authorization: Bearer
+ * <token>} (401 when there is none), {@link #authorize} checks the endpoint's roles (403 when the caller's role is not
+ * among them). An endpoint under {@code /v1} that names no roles admits nobody: forgetting them fails closed.
+ */
 public final class BearerAuth {
 
   private static final String ATTRIBUTE = "labelstream.reviewer";
 
-  private final Map<String, Reviewer> tokens;
+  private final ReviewerTokens tokens;
 
-  public BearerAuth(Map<String, Reviewer> tokens) {
-    this.tokens = Map.copyOf(tokens);
+  public BearerAuth(ReviewerTokens tokens) {
+    this.tokens = tokens;
   }
 
   /** A before-handler: authenticates the request and remembers the reviewer for the endpoint. */
@@ -23,15 +26,26 @@ public final class BearerAuth {
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw new ApiException(401, "unauthorized", "send Authorization: Bearer <token>");
     }
-    byte[] presented = header.substring(7).strip().getBytes(StandardCharsets.UTF_8);
-    for (Map.Entry<String, Reviewer> entry : tokens.entrySet()) {
-      // Constant-time comparison: response time must not reveal how much of a token was right.
-      if (MessageDigest.isEqual(presented, entry.getKey().getBytes(StandardCharsets.UTF_8))) {
-        ctx.attribute(ATTRIBUTE, entry.getValue());
-        return;
-      }
+    Reviewer reviewer = tokens.find(header.substring(7).strip())
+        .orElseThrow(() -> new ApiException(401, "unauthorized", "the bearer token is not valid"));
+    ctx.attribute(ATTRIBUTE, reviewer);
+  }
+
+  /** A before-matched handler for {@code /v1}: the caller's role must be one the matched endpoint admits. */
+  public void authorize(Context ctx) {
+    if (!ctx.path().startsWith("/v1/")) {
+      return;
     }
-    throw new ApiException(401, "unauthorized", "the bearer token is not valid");
+    Set<RouteRole> admitted = ctx.routeRoles();
+    Reviewer reviewer = ctx.attribute(ATTRIBUTE);
+    if (reviewer == null) {
+      authenticate(ctx);
+      reviewer = reviewer(ctx);
+    }
+    if (!admitted.contains(reviewer.role())) {
+      throw new ApiException(403, "forbidden", admitted.contains(Role.ADMIN)
+          ? "this needs an admin token" : "your token may not do this");
+    }
   }
 
   public static Reviewer reviewer(Context ctx) {

@@ -1,28 +1,22 @@
 package io.labelstream.review.config;
 
-import io.labelstream.platform.config.ConfigException;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.http.HttpSettings;
 import io.labelstream.platform.kafka.KafkaSettings;
-import io.labelstream.review.auth.Reviewer;
-import io.labelstream.review.auth.Role;
+import io.labelstream.review.auth.ReviewerTokens;
 import io.labelstream.review.policy.PolicySettings;
 import io.labelstream.review.queue.QueueOrder;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Everything the review service reads from its environment, once, at start-up.
  *
- * @param tokens bearer token to reviewer (REVIEW_TOKENS=name:token:role,...); one admin token is generated when unset
- * @param tokensGenerated true when no REVIEW_TOKENS were given and a token was made up for this run
+ * @param tokens the accepted bearer tokens, hashed (REVIEW_TOKENS=name:token:role,...); one admin token is generated
+ *     when unset
  * @param lease how long a claimed task stays with its reviewer (REVIEW_LEASE_SECONDS)
  * @param classes the label classes in model output order (LABEL_CLASSES, comma-separated)
  * @param instanceId this instance's name, part of its transactional id (REVIEW_INSTANCE_ID)
@@ -34,8 +28,7 @@ import java.util.UUID;
 public record ReviewConfig(
     HttpSettings http,
     KafkaSettings kafka,
-    Map<String, Reviewer> tokens,
-    boolean tokensGenerated,
+    ReviewerTokens tokens,
     Duration lease,
     List<String> classes,
     String instanceId,
@@ -47,8 +40,8 @@ public record ReviewConfig(
       "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
   public static ReviewConfig from(Env env) {
-    String rawTokens = env.optional("REVIEW_TOKENS").orElse(null);
-    Map<String, Reviewer> tokens = rawTokens == null ? generatedToken() : parseTokens(rawTokens);
+    ReviewerTokens tokens = env.optional("REVIEW_TOKENS").map(ReviewerTokens::parse)
+        .orElseGet(ReviewerTokens::generatedAdmin);
     List<String> classes = env.optional("LABEL_CLASSES")
         .map(v -> Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList())
         .orElse(FASHION_MNIST_CLASSES);
@@ -59,7 +52,6 @@ public record ReviewConfig(
         HttpSettings.from(env, "REVIEW_PORT", 8083),
         KafkaSettings.from(env),
         tokens,
-        rawTokens == null,
         Duration.ofSeconds(env.intIn("REVIEW_LEASE_SECONDS", 60, 1, 86_400)),
         classes,
         env.string("REVIEW_INSTANCE_ID", "review-" + UUID.randomUUID().toString().substring(0, 8)),
@@ -72,45 +64,14 @@ public record ReviewConfig(
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
-  static Map<String, Reviewer> parseTokens(String raw) {
-    Map<String, Reviewer> tokens = new LinkedHashMap<>();
-    for (String entry : raw.split(",")) {
-      String[] parts = entry.strip().split(":");
-      if (parts.length != 3 || parts[0].isBlank() || parts[1].length() < 8) {
-        throw new ConfigException("REVIEW_TOKENS entry '" + redact(entry) + "' is invalid: expected name:token:role "
-            + "with a token of at least 8 characters and role reviewer or admin");
-      }
-      Role role = Role.parse(parts[2]).orElseThrow(() -> new ConfigException(
-          "REVIEW_TOKENS entry for " + parts[0] + " has role '" + parts[2] + "': expected reviewer or admin"));
-      if (tokens.put(parts[1], new Reviewer(parts[0], role)) != null) {
-        throw new ConfigException("REVIEW_TOKENS gives the same token to two reviewers");
-      }
-    }
-    return Map.copyOf(tokens);
-  }
-
-  private static Map<String, Reviewer> generatedToken() {
-    byte[] random = new byte[16];
-    new SecureRandom().nextBytes(random);
-    return Map.of(HexFormat.of().formatHex(random), new Reviewer("admin", Role.ADMIN));
-  }
-
-  private static String redact(String entry) {
-    String[] parts = entry.strip().split(":");
-    return parts.length >= 1 ? parts[0] + ":…" : "…";
-  }
-
-  /** The tokens as REVIEW_TOKENS would spell them; printed by the launcher, never logged. */
-  public String tokensForDisplay() {
-    StringBuilder out = new StringBuilder();
-    tokens.forEach((token, reviewer) -> out.append(out.length() == 0 ? "" : ",")
-        .append(reviewer.name()).append(':').append(token).append(':').append(reviewer.role().name().toLowerCase(java.util.Locale.ROOT)));
-    return out.toString();
+  /** True when no REVIEW_TOKENS were given and an admin token was made up for this run. */
+  public boolean tokensGenerated() {
+    return tokens.generatedToken().isPresent();
   }
 
   @Override
   public String toString() {
-    return "ReviewConfig[http=" + http + ", kafka=" + kafka + ", reviewers=" + tokens.values() + ", lease=" + lease
+    return "ReviewConfig[http=" + http + ", kafka=" + kafka + ", reviewers=" + tokens + ", lease=" + lease
         + ", classes=" + classes + ", instanceId=" + instanceId + ", policy=" + policy + ", queueOrder=" + queueOrder
         + ", advertisedUrl=" + advertisedUrl.orElse("(derived)") + "]";
   }

@@ -55,10 +55,10 @@ final class DatasetApi {
   }
 
   void register(Javalin app) {
-    app.post("/v1/datasets", this::create);
-    app.get("/v1/datasets", this::list);
-    app.get("/v1/datasets/{datasetId}", this::describe);
-    app.get("/v1/datasets/{datasetId}/export", this::export);
+    app.post("/v1/datasets", this::create, Role.ADMIN);
+    app.get("/v1/datasets", this::list, Role.ADMIN);
+    app.get("/v1/datasets/{datasetId}", this::describe, Role.ADMIN);
+    app.get("/v1/datasets/{datasetId}/export", this::export, Role.ADMIN);
   }
 
   private void create(Context ctx) {

@@ -3,9 +3,11 @@ package io.labelstream.review.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.security.RouteRole;
 import io.labelstream.platform.http.ApiException;
 import io.labelstream.review.auth.BearerAuth;
 import io.labelstream.review.auth.Reviewer;
+import io.labelstream.review.auth.Role;
 import io.labelstream.review.cluster.LeaderForwarding;
 import io.labelstream.review.cluster.NotLeaderException;
 import io.labelstream.review.cluster.QueueWriter;
@@ -65,24 +67,29 @@ public final class ReviewApi {
     this.policy = policy;
   }
 
+  /** Every signed-in reviewer or admin. */
+  private static final RouteRole[] ANYONE = {Role.REVIEWER, Role.ADMIN};
+
   public void register(Javalin app, BearerAuth auth) {
+    app.before(SecurityHeaders::apply);
     app.before("/v1/*", auth::authenticate);
+    app.beforeMatched(auth::authorize);
     // Queue changes are made by the queue leader only; another instance passes them on (see cluster.LeaderElection).
     app.before("/v1/tasks/*", forwarding::forwardUnlessLeader);
     app.exception(NotLeaderException.class, (e, ctx) -> {
       ctx.header("Retry-After", "1");
       ctx.status(503).json(new io.labelstream.platform.http.ApiError("not_leader", e.getMessage()));
     });
-    app.post("/v1/tasks/claim", this::claim);
-    app.post("/v1/tasks/{taskId}/heartbeat", this::heartbeat);
-    app.post("/v1/tasks/{taskId}/submit", this::submit);
-    app.post("/v1/tasks/{taskId}/release", this::release);
-    app.post("/v1/tasks/{taskId}/skip", this::skip);
-    app.get("/v1/frames/{frameId}/image", this::image);
-    app.get("/v1/labels/{frameId}", this::label);
-    app.get("/v1/stats", this::stats);
-    app.get("/v1/tasks/peek", this::peek);
-    app.get("/v1/me", this::me);
+    app.post("/v1/tasks/claim", this::claim, ANYONE);
+    app.post("/v1/tasks/{taskId}/heartbeat", this::heartbeat, ANYONE);
+    app.post("/v1/tasks/{taskId}/submit", this::submit, ANYONE);
+    app.post("/v1/tasks/{taskId}/release", this::release, ANYONE);
+    app.post("/v1/tasks/{taskId}/skip", this::skip, ANYONE);
+    app.get("/v1/frames/{frameId}/image", this::image, ANYONE);
+    app.get("/v1/labels/{frameId}", this::label, ANYONE);
+    app.get("/v1/stats", this::stats, ANYONE);
+    app.get("/v1/tasks/peek", this::peek, ANYONE);
+    app.get("/v1/me", this::me, ANYONE);
   }
 
   private void claim(Context ctx) {

@@ -26,8 +26,12 @@ public final class ActiveReviewers {
   }
 
   public synchronized int count() {
+    return names().size();
+  }
+
+  public synchronized java.util.Set<String> names() {
     Instant since = clock.instant().minus(WINDOW);
     lastSeen.values().removeIf(seen -> seen.isBefore(since));
-    return lastSeen.size();
+    return java.util.Set.copyOf(lastSeen.keySet());
   }
 }

@@ -40,6 +40,10 @@ public final class ReviewMetrics implements MeterBinder {
     leaseExpired = Counter.builder("labelstream.review.lease.expiries").description("Leases that ran out").register(registry);
   }
 
+  public ActiveReviewers activeReviewers() {
+    return activeReviewers;
+  }
+
   /** A reviewer asked for work; {@code gotTask} is false when the queue had nothing for them. */
   public void askedForTask(String reviewer, boolean gotTask) {
     activeReviewers.seen(reviewer);

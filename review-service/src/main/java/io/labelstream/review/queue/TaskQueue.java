@@ -199,6 +199,20 @@ public final class TaskQueue {
     return (int) open.values().stream().filter(entry -> entry.lease != null).count();
   }
 
+  /** An open task as the admin view shows it: who holds it, if anyone. */
+  public record Queued(ReviewTask task, Lease lease) {}
+
+  /** Up to {@code limit} open tasks: the leased ones, then the waiting ones in hand-out order (for a reviewer with no skips). */
+  public synchronized List<Queued> overview(int limit) {
+    expireLeases();
+    List<Queued> rows = new ArrayList<>();
+    open.values().stream().filter(entry -> entry.lease != null)
+        .sorted(java.util.Comparator.comparing((OpenTask entry) -> entry.lease.claimedAt()))
+        .forEach(entry -> rows.add(new Queued(entry.task, entry.lease)));
+    waiting.inOrder(limit).forEach(task -> rows.add(new Queued(task, null)));
+    return rows.size() > limit ? rows.subList(0, limit) : rows;
+  }
+
   /** The live leases, for the admin view. */
   public synchronized List<Lease> leases() {
     expireLeases();

@@ -53,6 +53,30 @@ final class WaitingTasks {
     return fresh.isPresent() ? fresh : first(task -> true);
   }
 
+  /** Up to {@code limit} waiting tasks in hand-out order (round robin interleaves the classes). */
+  java.util.List<ReviewTask> inOrder(int limit) {
+    java.util.List<ReviewTask> tasks = new java.util.ArrayList<>();
+    if (order != QueueOrder.ROUND_ROBIN) {
+      for (ReviewTask task : byClass.getOrDefault("", new TreeSet<>())) {
+        if (tasks.size() == limit) {
+          break;
+        }
+        tasks.add(task);
+      }
+      return tasks;
+    }
+    java.util.Map<String, Iterator<ReviewTask>> cursors = new java.util.LinkedHashMap<>();
+    rotationAfter(lastClass).forEach(group -> cursors.put(group, byClass.get(group).iterator()));
+    while (tasks.size() < limit && cursors.values().stream().anyMatch(Iterator::hasNext)) {
+      for (Iterator<ReviewTask> cursor : cursors.values()) {
+        if (cursor.hasNext() && tasks.size() < limit) {
+          tasks.add(cursor.next());
+        }
+      }
+    }
+    return tasks;
+  }
+
   /** The first matching task, visiting the class groups in turn starting after the one served last. */
   private Optional<ReviewTask> first(Predicate<ReviewTask> wanted) {
     Iterable<String> groups = order == QueueOrder.ROUND_ROBIN ? rotationAfter(lastClass) : byClass.keySet();

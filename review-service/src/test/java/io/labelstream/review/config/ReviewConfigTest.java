@@ -16,10 +16,11 @@ class ReviewConfigTest {
   void shouldReadReviewerTokensWithTheirRoles() {
     ReviewConfig config = ReviewConfig.from(new Env(Map.of("REVIEW_TOKENS", "ada:ada-token-1:reviewer,root:root-token-1:admin")));
 
-    assertThat(config.tokens()).containsEntry("ada-token-1", new Reviewer("ada", Role.REVIEWER))
-        .containsEntry("root-token-1", new Reviewer("root", Role.ADMIN));
+    assertThat(config.tokens().find("ada-token-1")).contains(new Reviewer("ada", Role.REVIEWER));
+    assertThat(config.tokens().find("root-token-1")).contains(new Reviewer("root", Role.ADMIN));
+    assertThat(config.tokens().find("ada-token-2")).isEmpty();
     assertThat(config.tokensGenerated()).isFalse();
-    assertThat(config.toString()).doesNotContain("ada-token-1");
+    assertThat(config.toString()).doesNotContain("ada-token-1").contains("ada");
   }
 
   @Test
@@ -27,8 +28,29 @@ class ReviewConfigTest {
     ReviewConfig config = ReviewConfig.from(new Env(Map.of()));
 
     assertThat(config.tokensGenerated()).isTrue();
-    assertThat(config.tokens()).hasSize(1);
-    assertThat(config.tokens().keySet().iterator().next()).hasSize(32);
+    assertThat(config.tokens().reviewers()).containsExactly(new Reviewer("admin", Role.ADMIN));
+    String token = config.tokens().generatedToken().orElseThrow();
+    assertThat(token).hasSize(32);
+    assertThat(config.tokens().find(token)).isPresent();
+  }
+
+  @Test
+  void shouldAcceptTokensGivenOnlyAsTheirSha256() {
+    String hash = java.util.HexFormat.of().formatHex(io.labelstream.review.auth.ReviewerTokens.sha256("secret-token-42"));
+    ReviewConfig config = ReviewConfig.from(new Env(Map.of("REVIEW_TOKENS", "ops:sha256:" + hash + ":admin")));
+
+    assertThat(config.tokens().find("secret-token-42")).contains(new Reviewer("ops", Role.ADMIN));
+    assertThat(config.tokens().find(hash)).isEmpty();
+  }
+
+  @Test
+  void shouldRefuseMalformedTokensWithoutEchoingThem() {
+    assertThatThrownBy(() -> ReviewConfig.from(new Env(Map.of("REVIEW_TOKENS", "ada:short:reviewer"))))
+        .isInstanceOf(ConfigException.class).hasMessageNotContaining("short");
+    assertThatThrownBy(() -> ReviewConfig.from(new Env(Map.of("REVIEW_TOKENS", "ada:sha256:abc:reviewer"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("64 hex digits");
+    assertThatThrownBy(() -> ReviewConfig.from(new Env(Map.of("REVIEW_TOKENS", "ada:same-token-1:reviewer,bob:same-token-1:admin"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("same token").hasMessageNotContaining("same-token-1");
   }
 
   @Test

@@ -1,0 +1,171 @@
+package io.labelstream.review.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
+import io.labelstream.platform.config.Env;
+import io.labelstream.review.ReviewFixtures;
+import io.labelstream.review.ReviewFixtures.Client;
+import io.labelstream.review.ReviewService;
+import io.labelstream.review.config.ReviewConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Every security rule of the review service, on a running service: who may call what, headers, limits, logs. */
+class SecurityIT {
+
+  private static final String ADA_TOKEN = "ada-secret-token-7f3e";
+  private static final String ROOT_TOKEN = "root-secret-token-91c2";
+  private static final String WRONG_TOKEN = "guessed-token-0000";
+
+  @RegisterExtension
+  static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
+  private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
+  private static PrintStream originalErr;
+  private static ReviewService review;
+  private static Client ada;
+  private static Client root;
+  private static Client anonymous;
+
+  @BeforeAll
+  static void start() {
+    // The service logs (slf4j-simple) to System.err: keep a copy of everything it writes from start-up on.
+    originalErr = System.err;
+    System.setErr(new PrintStream(new Tee(originalErr, LOG), true, StandardCharsets.UTF_8));
+    review = ReviewService.start(ReviewConfig.from(new Env(Map.of(
+        "KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers(),
+        "HTTP_HOST", "127.0.0.1",
+        "REVIEW_PORT", "0",
+        "REVIEW_TOKENS", "ada:" + ADA_TOKEN + ":reviewer,root:" + ROOT_TOKEN + ":admin"))));
+    await().atMost(Duration.ofSeconds(60)).until(review::ready);
+    ada = new Client(review.port(), ADA_TOKEN);
+    root = new Client(review.port(), ROOT_TOKEN);
+    anonymous = new Client(review.port(), null);
+  }
+
+  @AfterAll
+  static void stop() {
+    review.close();
+    System.setErr(originalErr);
+  }
+
+  @Test
+  void shouldAnswer401ToEveryApiCallWithoutAValidToken() throws Exception {
+    List<String> gets = List.of("/v1/me", "/v1/stats", "/v1/tasks/peek", "/v1/labels/f-1", "/v1/frames/f-1/image",
+        "/v1/admin/queue", "/v1/admin/reviewers", "/v1/datasets", "/v1/no-such-endpoint");
+    List<String> posts = List.of("/v1/tasks/claim", "/v1/tasks/t-1/submit", "/v1/tasks/t-1/heartbeat",
+        "/v1/tasks/t-1/release", "/v1/tasks/t-1/skip", "/v1/datasets");
+    Client forger = new Client(review.port(), WRONG_TOKEN);
+    for (Client caller : List.of(anonymous, forger)) {
+      for (String path : gets) {
+        assertError(caller.get(path), 401, "unauthorized", "GET " + path);
+      }
+      for (String path : posts) {
+        assertError(caller.post(path, "{}"), 401, "unauthorized", "POST " + path);
+      }
+    }
+  }
+
+  @Test
+  void shouldKeepAdminEndpointsFromReviewers() throws Exception {
+    for (String path : List.of("/v1/admin/queue", "/v1/admin/reviewers", "/v1/datasets")) {
+      assertError(ada.get(path), 403, "forbidden", "reviewer GET " + path);
+      assertThat(root.get(path).statusCode()).as("admin GET " + path).isEqualTo(200);
+    }
+    assertError(ada.post("/v1/datasets", null), 403, "forbidden", "reviewer POST /v1/datasets");
+  }
+
+  @Test
+  void shouldSendSecurityHeadersOnPagesAndApi() throws Exception {
+    for (HttpResponse<String> response : List.of(anonymous.get("/"), ada.get("/v1/me"), anonymous.get("/v1/me"))) {
+      assertThat(response.headers().firstValue("Content-Security-Policy")).hasValue(SecurityHeaders.CONTENT_SECURITY_POLICY);
+      assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+      assertThat(response.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+    }
+    assertThat(SecurityHeaders.CONTENT_SECURITY_POLICY).startsWith("default-src 'self'").doesNotContain("unsafe-inline")
+        .doesNotContain("*").doesNotContain("http");
+  }
+
+  @Test
+  void shouldRefuseARequestBodyOverTheLimit() throws Exception {
+    String big = "{\"label\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}";
+
+    HttpResponse<String> response = ada.post("/v1/tasks/t-1/submit", big);
+
+    assertThat(response.statusCode()).isEqualTo(413);
+  }
+
+  @Test
+  void shouldServeNothingOutsideItsOwnPagesForPathsThatClimbOut() throws Exception {
+    for (String path : List.of("/../../../../etc/passwd", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2f..%2fetc%2fpasswd",
+        "/public/../../../../etc/passwd")) {
+      String answer = rawGet(path);
+      assertThat(answer).as(path).doesNotContain("root:x:0:0").doesNotStartWith("HTTP/1.1 200");
+    }
+  }
+
+  @Test
+  void shouldNeverWriteATokenToTheLog() throws Exception {
+    ada.get("/v1/me");
+    root.get("/v1/admin/queue");
+    new Client(review.port(), WRONG_TOKEN).get("/v1/me");
+    anonymous.post("/v1/tasks/claim", null);
+
+    String log = LOG.toString(StandardCharsets.UTF_8);
+    assertThat(log).as("the captured log").contains("starting review with").contains("ada");
+    assertThat(log).doesNotContain(ADA_TOKEN).doesNotContain(ROOT_TOKEN).doesNotContain(WRONG_TOKEN);
+  }
+
+  /** Sends the path exactly as written (HTTP clients normalise dot segments away). */
+  private static String rawGet(String path) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", review.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static void assertError(HttpResponse<String> response, int status, String code, String what) throws Exception {
+    assertThat(response.statusCode()).as(what + ": " + response.body()).isEqualTo(status);
+    assertThat(ReviewFixtures.JSON.readTree(response.body()).get("error").asText()).as(what).isEqualTo(code);
+  }
+
+  /** Writes to two streams. */
+  private static final class Tee extends OutputStream {
+    private final OutputStream first;
+    private final OutputStream second;
+
+    Tee(OutputStream first, OutputStream second) {
+      this.first = first;
+      this.second = second;
+    }
+
+    @Override
+    public void write(int b) throws java.io.IOException {
+      first.write(b);
+      second.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws java.io.IOException {
+      first.write(b, off, len);
+      synchronized (second) {
+        second.write(b, off, len);
+      }
+    }
+  }
+}
