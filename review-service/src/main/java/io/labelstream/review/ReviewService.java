@@ -17,13 +17,17 @@ import io.labelstream.review.cluster.QueueWriter;
 import io.labelstream.review.config.ReviewConfig;
 import io.labelstream.review.dataset.Datasets;
 import io.labelstream.review.http.AdminApi;
+import io.labelstream.review.http.FrameApi;
 import io.labelstream.review.http.ReviewApi;
 import io.labelstream.review.metrics.PolicyMetrics;
 import io.labelstream.review.metrics.ReviewMetrics;
 import io.labelstream.review.policy.PolicyService;
+import io.labelstream.review.queue.GoldTasks;
 import io.labelstream.review.queue.TaskQueue;
+import io.labelstream.review.state.FrameHistory;
 import io.labelstream.review.state.LabelStore;
 import io.labelstream.review.state.PipelineCounts;
+import io.labelstream.review.state.RecordFetcher;
 import io.labelstream.review.state.ReviewerLedger;
 import io.labelstream.review.state.StateTailer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -85,8 +89,9 @@ public final class ReviewService implements AutoCloseable {
     LeaderElection election = new LeaderElection(config.kafka(), config.instanceId());
     QueueWriter writer = new QueueWriter(config.kafka(), config.instanceId(), election);
     ReviewMetrics[] metricsHolder = new ReviewMetrics[1];
+    GoldTasks gold = new GoldTasks(config.goldRate(), new java.security.SecureRandom(), clock);
     TaskQueue queue = new TaskQueue(clock, config.lease(), config.queueOrder(), config.instanceId(), writer,
-        lease -> metricsHolder[0].leaseExpired());
+        lease -> metricsHolder[0].leaseExpired(), config.answersRequired(), gold);
     ReviewMetrics metrics = new ReviewMetrics(queue, clock);
     metricsHolder[0] = metrics;
     metrics.bindTo(registry);
@@ -96,8 +101,9 @@ public final class ReviewService implements AutoCloseable {
     PolicyService policy = new PolicyService(config.policy(), config.kafka(), config.instanceId());
     new PolicyMetrics(policy).bindTo(registry);
     ReviewerLedger reviewers = new ReviewerLedger();
+    FrameHistory history = new FrameHistory();
     StateTailer tailer = new StateTailer(config.kafka(), config.instanceId(), queue, labels, counts, policy, cluster,
-        reviewers);
+        reviewers, gold, history);
     List<KafkaClientMetrics> clientMetrics = List.of(new KafkaClientMetrics(tailer.consumer()),
         new KafkaClientMetrics(writer.producer()), new KafkaClientMetrics(election.consumer()));
     clientMetrics.forEach(m -> m.bindTo(registry));
@@ -108,7 +114,7 @@ public final class ReviewService implements AutoCloseable {
     KafkaHealth kafkaHealth = new KafkaHealth(config.kafka());
     LeaderForwarding forwarding = new LeaderForwarding(election, cluster, config.instanceId());
     ReviewApi api = new ReviewApi(queue, writer, forwarding, labels, counts, reviewers, config.classes(),
-        tailer::caughtUp, metrics, clock, policy);
+        tailer::caughtUp, metrics, clock, policy, gold::labelFor);
     BearerAuth auth = new BearerAuth(config.tokens());
     Datasets datasets = Datasets.start(config.kafka(), config.classes(), config.instanceId(), clock, auth);
     HttpService http = HttpService.start("review", config.http(), 1024 * 1024, registry,
@@ -117,7 +123,10 @@ public final class ReviewService implements AutoCloseable {
             ReadinessCheck.of("datasets", datasets::ready)),
         app -> {
           api.register(app, auth);
-          new AdminApi(queue, reviewers, metrics.activeReviewers()).register(app);
+          new AdminApi(queue, reviewers, metrics.activeReviewers(), history, gold, writer, forwarding, config.classes(),
+              clock).register(app);
+          new FrameApi(queue, writer, forwarding, labels, history, new RecordFetcher(config.kafka()), tailer::caughtUp,
+              clock).register(app);
           datasets.register(app);
         },
         javalin -> javalin.staticFiles.add(files -> {

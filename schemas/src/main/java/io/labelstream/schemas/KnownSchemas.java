@@ -3,6 +3,7 @@ package io.labelstream.schemas;
 import io.labelstream.schemas.avro.DatasetSnapshot;
 import io.labelstream.schemas.avro.DeadLetter;
 import io.labelstream.schemas.avro.Frame;
+import io.labelstream.schemas.avro.GoldFrame;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.Policy;
 import io.labelstream.schemas.avro.Prediction;
@@ -44,6 +45,7 @@ public final class KnownSchemas implements SchemaStore {
     store.register(Label.getClassSchema());
     store.register(DeadLetter.getClassSchema());
     store.register(Policy.getClassSchema());
+    store.register(GoldFrame.getClassSchema());
     store.register(TaskLease.getClassSchema());
     store.register(ReviewLeader.getClassSchema());
     store.register(DatasetSnapshot.getClassSchema());

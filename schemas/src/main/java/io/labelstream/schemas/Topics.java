@@ -3,6 +3,7 @@ package io.labelstream.schemas;
 import io.labelstream.schemas.avro.DatasetSnapshot;
 import io.labelstream.schemas.avro.DeadLetter;
 import io.labelstream.schemas.avro.Frame;
+import io.labelstream.schemas.avro.GoldFrame;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.Policy;
 import io.labelstream.schemas.avro.Prediction;
@@ -44,6 +45,10 @@ public final class Topics {
   public static final Topic<String, ReviewLeader> REVIEW_LEADER =
       new Topic<>("review.leader.v1", FRAME_ID, AvroSerde.of(ReviewLeader.class), true, false, 1);
 
+  /** Frames with known labels that admins loaded to measure reviewers, compacted by gold id. */
+  public static final Topic<String, GoldFrame> REVIEW_GOLD =
+      new Topic<>("review.gold.v1", FRAME_ID, AvroSerde.of(GoldFrame.class), true, true);
+
   /** The routing policy, compacted and keyed by model name: what every inference worker applies. */
   public static final Topic<String, Policy> POLICY =
       new Topic<>("policy.v1", FRAME_ID, AvroSerde.of(Policy.class), true, false);
@@ -67,8 +72,8 @@ public final class Topics {
   private Topics() {}
 
   public static List<Topic<?, ?>> all() {
-    return List.of(FRAMES, PREDICTIONS, REVIEW_REQUESTS, REVIEW_RESULTS, REVIEW_LEASES, REVIEW_LEADER, LABELS, POLICY,
-        DATASETS, DATASET_LABELS, FRAMES_DLQ, REVIEW_REQUESTS_DLQ);
+    return List.of(FRAMES, PREDICTIONS, REVIEW_REQUESTS, REVIEW_RESULTS, REVIEW_LEASES, REVIEW_LEADER, REVIEW_GOLD, LABELS,
+        POLICY, DATASETS, DATASET_LABELS, FRAMES_DLQ, REVIEW_REQUESTS_DLQ);
   }
 
   public static List<Topic<String, DeadLetter>> deadLetterTopics() {

@@ -44,7 +44,11 @@ public final class FrameRouter {
    */
   public record Routed(Prediction prediction, Label label, ReviewRequest reviewRequest) {}
 
-  public Routed route(Frame frame, ModelOutput output, Instant now) {
+  /**
+   * @param sourcePartition where the frame was read in frames.v1, recorded in the prediction for the frame's history
+   * @param sourceOffset and its offset there
+   */
+  public Routed route(Frame frame, int sourcePartition, long sourceOffset, ModelOutput output, Instant now) {
     Uncertainty u = Uncertainty.of(output);
     List<ClassProbability> topK = new ArrayList<>();
     for (int i = 0; i < Math.min(TOP_K, u.ranked().length); i++) {
@@ -71,6 +75,8 @@ public final class FrameRouter {
         .setRoute(confident ? Route.MODEL_LABEL : Route.REVIEW)
         .setAudited(audited)
         .setPredictedAt(now)
+        .setSourcePartition(sourcePartition)
+        .setSourceOffset(sourceOffset)
         .build();
     Label label = confident ? Label.newBuilder()
         .setFrameId(frame.getFrameId())

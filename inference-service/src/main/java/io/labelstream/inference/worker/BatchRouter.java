@@ -55,7 +55,9 @@ final class BatchRouter {
       if (outputs[i] == null) {
         continue;
       }
-      FrameRouter.Routed routed = router.route(usable.get(i).frame(), outputs[i], now);
+      DecodedFrame frame = usable.get(i);
+      FrameRouter.Routed routed = router.route(frame.frame(), frame.source().partition(), frame.source().offset(),
+          outputs[i], now);
       String key = usable.get(i).frame().getFrameId();
       ingestedAt.add(usable.get(i).frame().getIngestedAt());
       out.add(new ProducerRecord<>(Topics.PREDICTIONS.name(), key, routed.prediction()));

@@ -4,8 +4,10 @@ import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.platform.kafka.TopicRoutedSerializer;
 import io.labelstream.review.queue.LeaseLog;
 import io.labelstream.schemas.Topics;
+import io.labelstream.schemas.avro.GoldFrame;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.ReviewLeader;
+import io.labelstream.schemas.avro.ReviewRequest;
 import io.labelstream.schemas.avro.ReviewResult;
 import io.labelstream.schemas.avro.TaskLease;
 import java.time.Duration;
@@ -59,9 +61,24 @@ public final class QueueWriter implements LeaseLog, AutoCloseable {
     commit(List.of(new ProducerRecord<>(Topics.REVIEW_LEASES.name(), lease.getFrameId(), lease)));
   }
 
+  /** An answer, with the HUMAN label it settles, or none ({@code label} null: a gold task, or more answers needed). */
   public void answer(ReviewResult result, Label label) {
-    commit(List.of(new ProducerRecord<>(Topics.REVIEW_RESULTS.name(), result.getFrameId(), result),
-        new ProducerRecord<>(Topics.LABELS.name(), label.getFrameId(), label)));
+    List<ProducerRecord<String, Object>> records = new java.util.ArrayList<>();
+    records.add(new ProducerRecord<>(Topics.REVIEW_RESULTS.name(), result.getFrameId(), result));
+    if (label != null) {
+      records.add(new ProducerRecord<>(Topics.LABELS.name(), label.getFrameId(), label));
+    }
+    commit(records);
+  }
+
+  /** A review request the leader makes itself: a flagged label going back to people. */
+  public void request(ReviewRequest request) {
+    commit(List.of(new ProducerRecord<>(Topics.REVIEW_REQUESTS.name(), request.getFrameId(), request)));
+  }
+
+  /** A gold frame an admin loaded. */
+  public void gold(GoldFrame frame) {
+    commit(List.of(new ProducerRecord<>(Topics.REVIEW_GOLD.name(), frame.getGoldId(), frame)));
   }
 
   /** Tells the other instances where to forward queue changes; the first write of a new leader. */

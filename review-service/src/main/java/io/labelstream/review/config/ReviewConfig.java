@@ -22,6 +22,9 @@ import java.util.UUID;
  * @param instanceId this instance's name, part of its transactional id (REVIEW_INSTANCE_ID)
  * @param policy how the routing policy is computed
  * @param queueOrder which waiting task a reviewer gets next (REVIEW_QUEUE_ORDER: uncertainty, fifo, round_robin)
+ * @param answersRequired independent answers an AUDIT or FLAGGED task needs (REVIEW_ANSWERS_REQUIRED, default 1); with
+ *     2, a disagreement waits for a third reviewer's answer or an admin's
+ * @param goldRate share of claims that hand out a gold task, when gold frames are loaded (REVIEW_GOLD_RATE)
  * @param advertisedUrl where other review instances reach this one (REVIEW_ADVERTISED_URL, e.g. the pod's
  *     http://10.0.3.7:8083); by default http://HTTP_HOST:port, or this host's address when bound to 0.0.0.0
  */
@@ -34,6 +37,8 @@ public record ReviewConfig(
     String instanceId,
     PolicySettings policy,
     QueueOrder queueOrder,
+    int answersRequired,
+    double goldRate,
     Optional<String> advertisedUrl) {
 
   public static final List<String> FASHION_MNIST_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -57,6 +62,8 @@ public record ReviewConfig(
         env.string("REVIEW_INSTANCE_ID", "review-" + UUID.randomUUID().toString().substring(0, 8)),
         PolicySettings.from(env),
         QueueOrder.from(env),
+        env.intIn("REVIEW_ANSWERS_REQUIRED", 1, 1, 5),
+        env.doubleIn("REVIEW_GOLD_RATE", 0.05, 0, 1),
         env.optional("REVIEW_ADVERTISED_URL").map(ReviewConfig::withoutTrailingSlash));
   }
 
@@ -73,6 +80,7 @@ public record ReviewConfig(
   public String toString() {
     return "ReviewConfig[http=" + http + ", kafka=" + kafka + ", reviewers=" + tokens + ", lease=" + lease
         + ", classes=" + classes + ", instanceId=" + instanceId + ", policy=" + policy + ", queueOrder=" + queueOrder
+        + ", answersRequired=" + answersRequired + ", goldRate=" + goldRate
         + ", advertisedUrl=" + advertisedUrl.orElse("(derived)") + "]";
   }
 }

@@ -2,7 +2,19 @@ package io.labelstream.review.http;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.labelstream.platform.http.ApiException;
+import io.labelstream.review.auth.BearerAuth;
 import io.labelstream.review.auth.Role;
+import io.labelstream.review.cluster.LeaderForwarding;
+import io.labelstream.review.cluster.QueueWriter;
+import io.labelstream.review.queue.GoldTasks;
+import io.labelstream.review.state.FrameHistory;
+import io.labelstream.schemas.avro.GoldFrame;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.HexFormat;
+import org.apache.kafka.common.KafkaException;
 import io.labelstream.review.metrics.ActiveReviewers;
 import io.labelstream.review.queue.TaskQueue;
 import io.labelstream.review.state.ReviewerLedger;
@@ -13,7 +25,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** What admins see under {@code /v1/admin}: the queue, the reviewers and how well they do. Admin tokens only. */
+/**
+ * What admins see and do under {@code /v1/admin}: the queue, the reviewers and how well they do, flags, and the gold
+ * frames that measure reviewers. Admin tokens only.
+ */
 public final class AdminApi {
 
   private static final int QUEUE_ROWS = 200;
@@ -21,16 +36,99 @@ public final class AdminApi {
   private final TaskQueue queue;
   private final ReviewerLedger reviewers;
   private final ActiveReviewers active;
+  private final FrameHistory history;
+  private final GoldTasks gold;
+  private final QueueWriter writer;
+  private final LeaderForwarding forwarding;
+  private final List<String> classes;
+  private final Clock clock;
 
-  public AdminApi(TaskQueue queue, ReviewerLedger reviewers, ActiveReviewers active) {
+  public AdminApi(TaskQueue queue, ReviewerLedger reviewers, ActiveReviewers active, FrameHistory history,
+      GoldTasks gold, QueueWriter writer, LeaderForwarding forwarding, List<String> classes, Clock clock) {
     this.queue = queue;
     this.reviewers = reviewers;
     this.active = active;
+    this.history = history;
+    this.gold = gold;
+    this.writer = writer;
+    this.forwarding = forwarding;
+    this.classes = List.copyOf(classes);
+    this.clock = clock;
   }
 
   public void register(Javalin app) {
     app.get("/v1/admin/queue", this::queue, Role.ADMIN);
     app.get("/v1/admin/reviewers", this::reviewers, Role.ADMIN);
+    app.get("/v1/admin/flags", this::flags, Role.ADMIN);
+    app.get("/v1/admin/gold", this::listGold, Role.ADMIN);
+    // Adding gold goes through the queue leader, whose fenced writer every queue input uses.
+    app.before("/v1/admin/gold", ctx -> {
+      if (ctx.method() == HandlerType.POST) {
+        forwarding.forwardUnlessLeader(ctx);
+      }
+    });
+    app.post("/v1/admin/gold", this::addGold, Role.ADMIN);
+  }
+
+  private void flags(Context ctx) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (FrameHistory.Flag flag : history.flags()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("frameId", flag.frameId());
+      row.put("taskId", flag.taskId());
+      row.put("reason", flag.reason());
+      row.put("flaggedBy", flag.flaggedBy());
+      row.put("flaggedAt", flag.flaggedAt());
+      row.put("open", queue.task(flag.taskId()).isPresent());
+      rows.add(row);
+    }
+    ctx.json(rows);
+  }
+
+  private void listGold(Context ctx) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (GoldFrame frame : gold.items()) {
+      rows.add(Map.of("goldId", frame.getGoldId(), "label", frame.getLabel(), "addedBy", frame.getAddedBy(),
+          "addedAt", frame.getAddedAt()));
+    }
+    ctx.json(rows);
+  }
+
+  /**
+   * A frame with a known label: the raw image as the body ({@code Content-Type: image/png} or {@code image/jpeg},
+   * checked against its first bytes), the label in {@code X-Label}. The same image added twice is one gold frame.
+   */
+  private void addGold(Context ctx) {
+    String label = ctx.header("X-Label");
+    if (label == null || !classes.contains(label.strip())) {
+      throw new ApiException(400, "unknown_class", "X-Label must be one of " + classes);
+    }
+    byte[] image = ctx.bodyAsBytes();
+    String contentType = ctx.contentType() == null ? "" : ctx.contentType().split(";")[0].strip();
+    boolean png = image.length > 8 && (image[0] & 0xff) == 0x89 && image[1] == 'P' && image[2] == 'N' && image[3] == 'G';
+    boolean jpeg = image.length > 3 && (image[0] & 0xff) == 0xff && (image[1] & 0xff) == 0xd8 && (image[2] & 0xff) == 0xff;
+    if (!(png && contentType.equals("image/png")) && !(jpeg && contentType.equals("image/jpeg"))) {
+      throw new ApiException(415, "not_an_image", "the body must be a PNG or JPEG image matching its Content-Type");
+    }
+    String goldId = HexFormat.of().formatHex(sha256(image)).substring(0, 16);
+    GoldFrame frame = GoldFrame.newBuilder().setGoldId(goldId).setLabel(label.strip())
+        .setClassIndex(classes.indexOf(label.strip())).setContentType(contentType).setImage(ByteBuffer.wrap(image))
+        .setAddedBy(BearerAuth.reviewer(ctx).name()).setAddedAt(clock.instant()).build();
+    try {
+      writer.gold(frame);
+    } catch (KafkaException e) {
+      throw ApiException.unavailable("kafka_unavailable", "the gold frame could not be written: " + e.getMessage(), 2);
+    }
+    gold.add(frame);
+    ctx.status(201).json(Map.of("goldId", goldId, "label", frame.getLabel()));
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
   }
 
   private void queue(Context ctx) {

@@ -50,10 +50,11 @@ public final class ReviewApi {
   private final ReviewMetrics metrics;
   private final Clock clock;
   private final PolicyService policy;
+  private final java.util.function.Function<String, Optional<String>> goldLabels;
 
   public ReviewApi(TaskQueue queue, QueueWriter writer, LeaderForwarding forwarding, LabelStore labels,
       PipelineCounts counts, ReviewerLedger reviewers, List<String> classes, BooleanSupplier stateReady, ReviewMetrics metrics, Clock clock,
-      PolicyService policy) {
+      PolicyService policy, java.util.function.Function<String, Optional<String>> goldLabels) {
     this.queue = queue;
     this.writer = writer;
     this.forwarding = forwarding;
@@ -65,6 +66,7 @@ public final class ReviewApi {
     this.metrics = metrics;
     this.clock = clock;
     this.policy = policy;
+    this.goldLabels = goldLabels;
   }
 
   /** Every signed-in reviewer or admin. */
@@ -106,8 +108,8 @@ public final class ReviewApi {
     body.put("taskId", task.taskId());
     body.put("frameId", task.frameId());
     body.put("imageUrl", "/v1/frames/" + task.frameId() + "/image");
-    // A blind audit shows no suggestion, so the answer is not anchored on the model's.
-    body.put("suggestion", task.reason() == ReviewReason.AUDIT ? null
+    // A blind audit (and a gold task, which looks like one) shows no suggestion, so the answer is not anchored on it.
+    body.put("suggestion", task.reason() == ReviewReason.AUDIT || task.reason() == ReviewReason.GOLD ? null
         : Map.of("label", task.suggestion(), "confidence", task.confidence()));
     body.put("classes", classes);
     body.put("leaseExpiresAt", claim.get().lease().expiresAt());
@@ -123,41 +125,54 @@ public final class ReviewApi {
     if (classIndex < 0) {
       throw new ApiException(400, "unknown_class", "'" + label + "' is not one of " + classes);
     }
-    TaskQueue.Submitted submitted = queue.submit(taskId, reviewer.name(), label, (task, lease) -> {
-      Instant now = clock.instant();
-      ReviewResult result = ReviewResult.newBuilder()
-          .setTaskId(task.taskId())
-          .setFrameId(task.frameId())
-          .setReviewerId(reviewer.name())
-          .setLabel(label)
-          .setClassIndex(classIndex)
-          .setDecision(label.equals(task.suggestion()) ? ReviewDecision.ACCEPTED : ReviewDecision.CORRECTED)
-          .setReason(task.reason())
-          .setAgreedWithModel(label.equals(task.suggestion()))
-          .setTimeSpentMs(Duration.between(lease.claimedAt(), now).toMillis())
-          .setSubmittedAt(now)
-          .build();
-      Label human = Label.newBuilder()
-          .setFrameId(task.frameId())
-          .setLabel(label)
-          .setClassIndex(classIndex)
-          .setSource(LabelSource.HUMAN)
-          .setReviewerIds(List.of(reviewer.name()))
-          .setTaskId(task.taskId())
-          .setLabelledAt(now)
-          .build();
-      try {
-        writer.answer(result, human);
-      } catch (KafkaException e) {
-        throw ApiException.unavailable("kafka_unavailable", "the answer could not be written: " + e.getMessage(), 5);
-      }
-      labels.put(human);
-      metrics.submitted(reviewer.name(), result.getDecision());
-      return result;
-    });
+    TaskQueue.Submitted submitted = queue.submit(taskId, reviewer.name(), label, reviewer.role() == Role.ADMIN,
+        (task, lease, verdict) -> {
+          Instant now = clock.instant();
+          boolean gold = task.reason() == ReviewReason.GOLD;
+          ReviewResult result = ReviewResult.newBuilder()
+              .setTaskId(task.taskId())
+              .setFrameId(task.frameId())
+              .setReviewerId(reviewer.name())
+              .setLabel(label)
+              .setClassIndex(classIndex)
+              .setDecision(label.equals(task.suggestion()) ? ReviewDecision.ACCEPTED : ReviewDecision.CORRECTED)
+              .setReason(task.reason())
+              .setAgreedWithModel(gold ? null : label.equals(task.suggestion()))
+              .setTimeSpentMs(Duration.between(lease.claimedAt(), now).toMillis())
+              .setSubmittedAt(now)
+              .setDecides(verdict.decides())
+              .setCorrect(gold ? goldLabels.apply(task.taskId()).map(label::equals).orElse(null) : null)
+              .build();
+          // A gold answer measures the reviewer and makes no label; an answer that awaits others makes none yet.
+          Label human = gold || !verdict.decides() ? null : Label.newBuilder()
+              .setFrameId(task.frameId())
+              .setLabel(verdict.label())
+              .setClassIndex(classes.indexOf(verdict.label()))
+              .setSource(LabelSource.HUMAN)
+              .setReviewerIds(verdict.agreeing())
+              .setTaskId(task.taskId())
+              .setLabelledAt(now)
+              .build();
+          try {
+            writer.answer(result, human);
+          } catch (KafkaException e) {
+            throw ApiException.unavailable("kafka_unavailable", "the answer could not be written: " + e.getMessage(), 5);
+          }
+          if (human != null) {
+            labels.put(human);
+          }
+          metrics.submitted(reviewer.name(), result.getDecision());
+          return result;
+        });
     ReviewResult result = submitted.result();
-    ctx.json(Map.of("taskId", result.getTaskId(), "frameId", result.getFrameId(), "label", result.getLabel(),
-        "decision", result.getDecision().name(), "repeated", submitted.repeated()));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("taskId", result.getTaskId());
+    body.put("frameId", result.getFrameId());
+    body.put("label", result.getLabel());
+    body.put("decision", result.getDecision().name());
+    body.put("settled", !Boolean.FALSE.equals(result.getDecides()));
+    body.put("repeated", submitted.repeated());
+    ctx.json(body);
   }
 
   /** The task a claim would give the caller now, not leased: the page preloads its image. */

@@ -1,6 +1,8 @@
 package io.labelstream.review.queue;
 
+import io.labelstream.platform.kafka.AvroBytes;
 import io.labelstream.schemas.avro.ReviewReason;
+import io.labelstream.schemas.avro.ReviewRequest;
 import java.time.Instant;
 
 /**
@@ -10,4 +12,16 @@ import java.time.Instant;
  * @param confidence the model's routing score for that class
  */
 public record ReviewTask(String taskId, String frameId, ReviewReason reason, double priority, String suggestion,
-    double confidence, String contentType, byte[] image, Instant requestedAt) {}
+    double confidence, String contentType, byte[] image, Instant requestedAt) {
+
+  /** The task a review request asks for. A flagged label is its suggestion: the reviewer confirms or corrects it. */
+  public static ReviewTask of(ReviewRequest request) {
+    if (request == null) {
+      throw new IllegalArgumentException("review request without a value");
+    }
+    String suggestion = request.getFlag() != null ? request.getFlag().getPreviousLabel() : request.getPrediction().getLabel();
+    return new ReviewTask(request.getTaskId(), request.getFrameId(), request.getReason(), request.getPriority(),
+        suggestion, request.getPrediction().getScore(), request.getContentType(), AvroBytes.copy(request.getImage()),
+        request.getRequestedAt());
+  }
+}

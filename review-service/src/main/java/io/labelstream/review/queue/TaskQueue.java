@@ -1,6 +1,7 @@
 package io.labelstream.review.queue;
 
 import io.labelstream.platform.http.ApiException;
+import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewResult;
 import io.labelstream.schemas.avro.TaskLease;
 import java.time.Clock;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
@@ -38,6 +38,10 @@ public final class TaskQueue {
   private final Map<String, OpenTask> open = new HashMap<>();
   private final Map<String, ReviewResult> answers = new HashMap<>();
   private final Map<String, String> openTaskByFrame = new HashMap<>();
+  /** Answers given to tasks that need more than one and are not settled yet. */
+  private final Map<String, List<ReviewResult>> partial = new HashMap<>();
+  private final int answersRequired;
+  private final GoldTasks gold;
   /** Lease records read before their task's request (they are on another topic, so may arrive first). */
   private final Map<String, TaskLease> leasesAhead = new HashMap<>();
 
@@ -55,6 +59,17 @@ public final class TaskQueue {
 
   public TaskQueue(Clock clock, Duration leaseLength, QueueOrder order, String instanceId, LeaseLog leaseLog,
       Consumer<Lease> onLeaseExpired) {
+    this(clock, leaseLength, order, instanceId, leaseLog, onLeaseExpired, 1, GoldTasks.none());
+  }
+
+  /**
+   * @param answersRequired independent answers an AUDIT or FLAGGED task needs (REVIEW_ANSWERS_REQUIRED)
+   * @param gold frames with known labels, handed out now and then to measure reviewers
+   */
+  public TaskQueue(Clock clock, Duration leaseLength, QueueOrder order, String instanceId, LeaseLog leaseLog,
+      Consumer<Lease> onLeaseExpired, int answersRequired, GoldTasks gold) {
+    this.answersRequired = answersRequired;
+    this.gold = gold;
     this.clock = clock;
     this.leaseLength = leaseLength;
     this.instanceId = instanceId;
@@ -80,8 +95,21 @@ public final class TaskQueue {
     }
   }
 
-  /** An answer read from Kafka (written by this or an earlier leader): the task is done. */
+  /**
+   * An answer read from Kafka (written by this or an earlier leader). One that settles its task closes it; one that
+   * awaits more answers is kept with the task.
+   */
   public synchronized void answered(ReviewResult result) {
+    if (Boolean.FALSE.equals(result.getDecides())) {
+      if (!answers.containsKey(result.getTaskId())) {
+        List<ReviewResult> given = partial.computeIfAbsent(result.getTaskId(), t -> new ArrayList<>());
+        if (given.stream().noneMatch(r -> r.getReviewerId().equals(result.getReviewerId()))) {
+          given.add(result);
+        }
+      }
+      return;
+    }
+    partial.remove(result.getTaskId());
     answers.putIfAbsent(result.getTaskId(), result);
     leasesAhead.remove(result.getTaskId());
     OpenTask entry = open.remove(result.getTaskId());
@@ -109,7 +137,19 @@ public final class TaskQueue {
   /** Leases the next task for {@code reviewer}: the first in order they have not skipped. */
   public synchronized Optional<Claim> claim(String reviewer) {
     expireLeases();
-    Optional<ReviewTask> next = waiting.next(task -> open.get(task.taskId()).skippedBy.contains(reviewer));
+    Optional<ReviewTask> goldTask = gold.maybeFor(reviewer, answers::containsKey);
+    if (goldTask.isPresent() && !open.containsKey(goldTask.get().taskId())) {
+      // A gold task exists only for the reviewer it was drawn for: it never waits in line for others.
+      OpenTask entry = new OpenTask(goldTask.get());
+      Instant now = clock.instant();
+      Lease lease = new Lease(entry.task.taskId(), reviewer, now, now.plus(leaseLength));
+      change(entry, lease, entry.skippedBy);
+      open.put(entry.task.taskId(), entry);
+      openTaskByFrame.put(entry.task.frameId(), entry.task.taskId());
+      return Optional.of(new Claim(entry.task, lease));
+    }
+    Optional<ReviewTask> next = waiting.next(task -> answeredBy(task.taskId(), reviewer),
+        task -> open.get(task.taskId()).skippedBy.contains(reviewer));
     if (next.isEmpty()) {
       return Optional.empty();
     }
@@ -123,7 +163,8 @@ public final class TaskQueue {
   /** The task {@code reviewer} would get from a claim now, without leasing it (the page preloads its image). */
   public synchronized Optional<ReviewTask> peek(String reviewer) {
     expireLeases();
-    return waiting.peek(task -> open.get(task.taskId()).skippedBy.contains(reviewer));
+    return waiting.peek(task -> answeredBy(task.taskId(), reviewer),
+        task -> open.get(task.taskId()).skippedBy.contains(reviewer));
   }
 
   /** Extends the caller's lease by a full lease length from now. */
@@ -154,17 +195,28 @@ public final class TaskQueue {
   /** The outcome of a submit: the answer on record, and whether it was already there (a repeated submit). */
   public record Submitted(ReviewResult result, boolean repeated) {}
 
+  /** Writes an answer (to Kafka): the result, and the HUMAN label when the verdict settles the task. */
+  @FunctionalInterface
+  public interface AnswerWrite {
+    ReviewResult write(ReviewTask task, Lease lease, Verdict verdict);
+  }
+
   /**
-   * Answers a task. The answer is written by {@code write} (to Kafka) while the queue is locked, so the lease
-   * cannot run out and pass to someone else between the check and the write. A repeat of the same answer by the
-   * same reviewer returns the first one and writes nothing.
+   * Answers a task. The answer is written by {@code write} while the queue is locked, so the lease cannot run out
+   * and pass to someone else between the check and the write. A repeat of the same answer by the same reviewer
+   * returns the first one and writes nothing. An answer that does not settle its task (it needs more) gives the
+   * task back to the queue for a reviewer who has not answered it.
    *
+   * @param admin whether the caller is an admin, whose answer breaks a tie
    * @throws ApiException 404 for an unknown task, 409 when the caller holds no live lease or the task was already
    *     answered differently
    */
-  public synchronized Submitted submit(String taskId, String reviewer, String label,
-      BiFunction<ReviewTask, Lease, ReviewResult> write) {
+  public synchronized Submitted submit(String taskId, String reviewer, String label, boolean admin, AnswerWrite write) {
     ReviewResult earlier = answers.get(taskId);
+    if (earlier == null) {
+      earlier = partial.getOrDefault(taskId, List.of()).stream().filter(r -> r.getReviewerId().equals(reviewer))
+          .findFirst().orElse(null);
+    }
     if (earlier != null) {
       if (earlier.getReviewerId().equals(reviewer) && earlier.getLabel().equals(label)) {
         return new Submitted(earlier, true);
@@ -173,9 +225,31 @@ public final class TaskQueue {
     }
     OpenTask entry = requireOpen(taskId);
     Lease lease = requireLease(entry, reviewer);
-    ReviewResult result = write.apply(entry.task, lease);
+    Verdict verdict = verdict(entry.task, partial.getOrDefault(taskId, List.of()), reviewer, label, admin);
+    ReviewResult result = write.write(entry.task, lease, verdict);
     answered(result);
+    if (!verdict.decides()) {
+      change(entry, null, entry.skippedBy);
+    }
     return new Submitted(result, false);
+  }
+
+  /** Answers {@code task} needs before it is settled: several for AUDIT and FLAGGED tasks, one otherwise. */
+  public int answersRequired(ReviewTask task) {
+    return task.reason() == ReviewReason.AUDIT || task.reason() == ReviewReason.FLAGGED ? answersRequired : 1;
+  }
+
+  private Verdict verdict(ReviewTask task, List<ReviewResult> given, String reviewer, String label, boolean admin) {
+    List<String> agreeing = new ArrayList<>();
+    given.stream().filter(r -> r.getLabel().equals(label)).forEach(r -> agreeing.add(r.getReviewerId()));
+    agreeing.add(reviewer);
+    boolean tieBreak = admin && given.stream().anyMatch(r -> !r.getLabel().equals(label));
+    boolean decides = agreeing.size() >= answersRequired(task) || tieBreak;
+    return new Verdict(decides, label, List.copyOf(agreeing));
+  }
+
+  private boolean answeredBy(String taskId, String reviewer) {
+    return partial.getOrDefault(taskId, List.of()).stream().anyMatch(r -> r.getReviewerId().equals(reviewer));
   }
 
   public synchronized Optional<ReviewTask> task(String taskId) {

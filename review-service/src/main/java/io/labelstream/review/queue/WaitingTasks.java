@@ -39,18 +39,20 @@ final class WaitingTasks {
     }
   }
 
-  /** The next task for a reviewer, who comes to the tasks {@code skipped} tests true for only when nothing else waits. */
-  Optional<ReviewTask> next(Predicate<ReviewTask> skipped) {
-    Optional<ReviewTask> fresh = first(skipped.negate());
-    Optional<ReviewTask> chosen = fresh.isPresent() ? fresh : first(task -> true);
+  /**
+   * The next task for a reviewer: never one {@code excluded} tests true for (they answered it already), and one
+   * {@code skipped} tests true for only when nothing else waits.
+   */
+  Optional<ReviewTask> next(Predicate<ReviewTask> excluded, Predicate<ReviewTask> skipped) {
+    Optional<ReviewTask> chosen = peek(excluded, skipped);
     chosen.ifPresent(task -> lastClass = group(task));
     return chosen;
   }
 
   /** What {@link #next} would return, without moving the round-robin turn on. */
-  Optional<ReviewTask> peek(Predicate<ReviewTask> skipped) {
-    Optional<ReviewTask> fresh = first(skipped.negate());
-    return fresh.isPresent() ? fresh : first(task -> true);
+  Optional<ReviewTask> peek(Predicate<ReviewTask> excluded, Predicate<ReviewTask> skipped) {
+    Optional<ReviewTask> fresh = first(excluded.negate().and(skipped.negate()));
+    return fresh.isPresent() ? fresh : first(excluded.negate());
   }
 
   /** Up to {@code limit} waiting tasks in hand-out order (round robin interleaves the classes). */

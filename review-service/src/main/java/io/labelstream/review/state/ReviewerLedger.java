@@ -39,6 +39,13 @@ public final class ReviewerLedger {
   public synchronized void answered(ReviewResult result) {
     Tally tally = byReviewer.computeIfAbsent(result.getReviewerId(), r -> new Tally());
     tally.answered++;
+    if (result.getReason() == ReviewReason.GOLD) {
+      tally.gold++;
+      if (Boolean.TRUE.equals(result.getCorrect())) {
+        tally.goldCorrect++;
+      }
+      return;
+    }
     if (result.getDecision() == ReviewDecision.ACCEPTED) {
       tally.accepted++;
     } else {
@@ -65,15 +72,6 @@ public final class ReviewerLedger {
       }
     }
     earlier.add(result);
-  }
-
-  /** A gold task answered: {@code correct} when the answer equals the known label. */
-  public synchronized void goldAnswered(String reviewer, boolean correct) {
-    Tally tally = byReviewer.computeIfAbsent(reviewer, r -> new Tally());
-    tally.gold++;
-    if (correct) {
-      tally.goldCorrect++;
-    }
   }
 
   public synchronized Counts of(String reviewer) {

@@ -1,10 +1,10 @@
 package io.labelstream.review.state;
 
-import io.labelstream.platform.kafka.AvroBytes;
 import io.labelstream.platform.kafka.DeadLetters;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.review.cluster.ClusterView;
 import io.labelstream.review.policy.PolicyService;
+import io.labelstream.review.queue.GoldTasks;
 import io.labelstream.review.queue.ReviewTask;
 import io.labelstream.review.queue.TaskQueue;
 import io.labelstream.schemas.Topic;
@@ -12,6 +12,7 @@ import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.DeadLetter;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.Prediction;
+import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewRequest;
 import io.labelstream.schemas.avro.ReviewResult;
 import java.time.Duration;
@@ -53,7 +54,7 @@ public final class StateTailer implements Runnable, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StateTailer.class);
   private static final String STAGE = "review";
   private static final List<Topic<String, ?>> SOURCES = List.of(Topics.REVIEW_REQUESTS, Topics.REVIEW_RESULTS,
-      Topics.REVIEW_LEASES, Topics.REVIEW_LEADER, Topics.LABELS, Topics.PREDICTIONS, Topics.FRAMES_DLQ,
+      Topics.REVIEW_LEASES, Topics.REVIEW_LEADER, Topics.REVIEW_GOLD, Topics.LABELS, Topics.PREDICTIONS, Topics.FRAMES_DLQ,
       Topics.REVIEW_REQUESTS_DLQ);
 
   private final KafkaConsumer<String, byte[]> consumer;
@@ -64,6 +65,8 @@ public final class StateTailer implements Runnable, AutoCloseable {
   private final PolicyService policy;
   private final ClusterView cluster;
   private final ReviewerLedger reviewers;
+  private final GoldTasks gold;
+  private final HistoryRecorder history;
   private final Set<String> alreadyDeadLettered = new HashSet<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private Map<TopicPartition, Long> startupEnd = Map.of();
@@ -72,7 +75,7 @@ public final class StateTailer implements Runnable, AutoCloseable {
   private final List<CompletableFuture<Void>> catchUpRequests = new CopyOnWriteArrayList<>();
 
   public StateTailer(KafkaSettings kafka, String instanceId, TaskQueue queue, LabelStore labels, PipelineCounts counts,
-      PolicyService policy, ClusterView cluster, ReviewerLedger reviewers) {
+      PolicyService policy, ClusterView cluster, ReviewerLedger reviewers, GoldTasks gold, FrameHistory history) {
     Map<String, Object> props = new HashMap<>(kafka.clientConfig());
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "labelstream-review-state-" + instanceId);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -93,6 +96,8 @@ public final class StateTailer implements Runnable, AutoCloseable {
     this.policy = policy;
     this.cluster = cluster;
     this.reviewers = reviewers;
+    this.gold = gold;
+    this.history = new HistoryRecorder(history);
   }
 
   public boolean caughtUp() {
@@ -200,25 +205,35 @@ public final class StateTailer implements Runnable, AutoCloseable {
     String topic = record.topic();
     try {
       if (topic.equals(Topics.REVIEW_REQUESTS.name())) {
-        queue.offer(task(decode(Topics.REVIEW_REQUESTS, record)));
+        ReviewRequest request = decode(Topics.REVIEW_REQUESTS, record);
+        queue.offer(ReviewTask.of(request));
+        history.request(record, request);
       } else if (topic.equals(Topics.REVIEW_RESULTS.name())) {
         ReviewResult result = decode(Topics.REVIEW_RESULTS, record);
         queue.answered(result);
         reviewers.answered(result);
-        policy.answered(result.getFrameId(), result.getClassIndex());
+        history.result(record, result);
+        // Only an answer that settled its frame's label is evidence for the policy; gold frames are not the stream's.
+        if (!Boolean.FALSE.equals(result.getDecides()) && result.getReason() != ReviewReason.GOLD) {
+          policy.answered(result.getFrameId(), result.getClassIndex());
+        }
       } else if (topic.equals(Topics.REVIEW_LEASES.name())) {
         queue.leaseRecorded(decode(Topics.REVIEW_LEASES, record));
+      } else if (topic.equals(Topics.REVIEW_GOLD.name())) {
+        gold.add(decode(Topics.REVIEW_GOLD, record));
       } else if (topic.equals(Topics.REVIEW_LEADER.name())) {
         cluster.announced(record.value() == null ? null : decode(Topics.REVIEW_LEADER, record));
       } else if (topic.equals(Topics.LABELS.name())) {
         Label label = decode(Topics.LABELS, record);
         if (label != null) {
           labels.put(label);
+          history.label(record, label);
         }
       } else if (topic.equals(Topics.PREDICTIONS.name())) {
         Prediction prediction = decode(Topics.PREDICTIONS, record);
         counts.predicted(prediction.getFrameId());
         policy.predicted(prediction);
+        history.prediction(record, prediction);
       } else {
         DeadLetter letter = decode(Topics.FRAMES_DLQ, record);
         counts.deadLettered();
@@ -250,15 +265,6 @@ public final class StateTailer implements Runnable, AutoCloseable {
 
   private static <V> V decode(Topic<String, V> topic, ConsumerRecord<String, byte[]> record) {
     return topic.valueSerde().deserializer().deserialize(record.topic(), record.value());
-  }
-
-  private static ReviewTask task(ReviewRequest request) {
-    if (request == null) {
-      throw new IllegalArgumentException("review request without a value");
-    }
-    return new ReviewTask(request.getTaskId(), request.getFrameId(), request.getReason(), request.getPriority(),
-        request.getPrediction().getLabel(), request.getPrediction().getScore(), request.getContentType(),
-        AvroBytes.copy(request.getImage()), request.getRequestedAt());
   }
 
   @Override

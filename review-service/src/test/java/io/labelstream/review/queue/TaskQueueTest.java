@@ -60,10 +60,10 @@ class TaskQueueTest {
     queue.claim("ada");
     AtomicInteger writes = new AtomicInteger();
 
-    assertThatThrownBy(() -> queue.submit("a", "bob", "Bag", (t, l) -> result(t, "bob", "Bag", writes)))
+    assertThatThrownBy(() -> queue.submit("a", "bob", "Bag", false, (t, l, v) -> result(t, "bob", "Bag", writes)))
         .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(409));
     clock.advance(Duration.ofSeconds(61));
-    assertThatThrownBy(() -> queue.submit("a", "ada", "Bag", (t, l) -> result(t, "ada", "Bag", writes)))
+    assertThatThrownBy(() -> queue.submit("a", "ada", "Bag", false, (t, l, v) -> result(t, "ada", "Bag", writes)))
         .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("lease_not_held"));
     assertThat(writes).hasValue(0);
   }
@@ -74,21 +74,21 @@ class TaskQueueTest {
     queue.claim("ada");
     AtomicInteger writes = new AtomicInteger();
 
-    TaskQueue.Submitted first = queue.submit("a", "ada", "Bag", (t, l) -> result(t, "ada", "Bag", writes));
-    TaskQueue.Submitted again = queue.submit("a", "ada", "Bag", (t, l) -> result(t, "ada", "Bag", writes));
+    TaskQueue.Submitted first = queue.submit("a", "ada", "Bag", false, (t, l, v) -> result(t, "ada", "Bag", writes));
+    TaskQueue.Submitted again = queue.submit("a", "ada", "Bag", false, (t, l, v) -> result(t, "ada", "Bag", writes));
 
     assertThat(first.repeated()).isFalse();
     assertThat(again.repeated()).isTrue();
     assertThat(again.result()).isEqualTo(first.result());
     assertThat(writes).hasValue(1);
     assertThat(queue.openCount()).isZero();
-    assertThatThrownBy(() -> queue.submit("a", "ada", "Coat", (t, l) -> result(t, "ada", "Coat", writes)))
+    assertThatThrownBy(() -> queue.submit("a", "ada", "Coat", false, (t, l, v) -> result(t, "ada", "Coat", writes)))
         .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("already_answered"));
   }
 
   @Test
   void shouldAnswer404ForAnUnknownTask() {
-    assertThatThrownBy(() -> queue.submit("nope", "ada", "Bag", (t, l) -> null))
+    assertThatThrownBy(() -> queue.submit("nope", "ada", "Bag", false, (t, l, v) -> null))
         .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(404));
   }
 
@@ -207,7 +207,38 @@ class TaskQueueTest {
 
     assertThat(rebuilt.leases()).extracting(Lease::taskId, Lease::reviewer).containsExactly(org.assertj.core.groups.Tuple.tuple("b", "ada"));
     assertThat(rebuilt.claim("bob").orElseThrow().task().taskId()).isEqualTo("a");
-    assertThatThrownBy(() -> rebuilt.submit("b", "bob", "Bag", (t, l) -> null)).hasMessageContaining("another reviewer");
+    assertThatThrownBy(() -> rebuilt.submit("b", "bob", "Bag", false, (t, l, v) -> null)).hasMessageContaining("another reviewer");
+  }
+
+  @Test
+  void shouldSettleAnAuditOnlyWhenTwoReviewersAgreeOrAnAdminBreaksTheTie() {
+    TaskQueue twoAnswers = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test", written::add,
+        expired::add, 2, GoldTasks.none());
+    twoAnswers.offer(audit("a"));
+    twoAnswers.offer(audit("b"));
+    List<Verdict> verdicts = new ArrayList<>();
+    TaskQueue.AnswerWrite record = (t, l, v) -> {
+      verdicts.add(v);
+      return ReviewResult.newBuilder().setTaskId(t.taskId()).setFrameId(t.frameId()).setReviewerId(l.reviewer())
+          .setLabel(v.label()).setClassIndex(0).setDecision(ReviewDecision.CORRECTED)
+          .setTimeSpentMs(1).setSubmittedAt(clock.instant()).setReason(ReviewReason.AUDIT).setDecides(v.decides()).build();
+    };
+
+    // a: ada and bob agree.
+    assertThat(twoAnswers.claim("ada").orElseThrow().task().taskId()).isEqualTo("a");
+    twoAnswers.submit("a", "ada", "Coat", false, record);
+    assertThat(twoAnswers.claim("ada").orElseThrow().task().taskId()).as("ada never gets a again").isEqualTo("b");
+    twoAnswers.release("b", "ada");
+    assertThat(twoAnswers.claim("bob").orElseThrow().task().taskId()).isEqualTo("a");
+    twoAnswers.submit("a", "bob", "Coat", false, record);
+
+    assertThat(verdicts).extracting(Verdict::decides).containsExactly(false, true);
+    assertThat(verdicts.get(1).agreeing()).containsExactly("ada", "bob");
+    assertThat(twoAnswers.task("a")).isEmpty();
+  }
+
+  private ReviewTask audit(String id) {
+    return new ReviewTask(id, "f-" + id, ReviewReason.AUDIT, 0.3, "Coat", 0.97, "image/png", new byte[] {1}, clock.instant());
   }
 
   private ReviewResult result(ReviewTask task, String reviewer, String label, AtomicInteger writes) {

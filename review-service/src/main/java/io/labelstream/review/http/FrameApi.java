@@ -1,0 +1,158 @@
+package io.labelstream.review.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.labelstream.platform.http.ApiException;
+import io.labelstream.review.auth.BearerAuth;
+import io.labelstream.review.auth.Role;
+import io.labelstream.review.cluster.LeaderForwarding;
+import io.labelstream.review.cluster.QueueWriter;
+import io.labelstream.review.queue.ReviewTask;
+import io.labelstream.review.queue.TaskQueue;
+import io.labelstream.review.state.FrameHistory;
+import io.labelstream.review.state.LabelStore;
+import io.labelstream.review.state.RecordFetcher;
+import io.labelstream.schemas.Topics;
+import io.labelstream.schemas.avro.Flag;
+import io.labelstream.schemas.avro.Frame;
+import io.labelstream.schemas.avro.Label;
+import io.labelstream.schemas.avro.Prediction;
+import io.labelstream.schemas.avro.ReviewReason;
+import io.labelstream.schemas.avro.ReviewRequest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.common.KafkaException;
+
+/**
+ * A frame's history, and flagging a final label as wrong: the frame goes back to people as a FLAGGED task (with the
+ * image read again from {@code frames.v1}); the answer supersedes the flagged label.
+ */
+public final class FrameApi {
+
+  private static final int MAX_REASON = 500;
+  /** Flagged labels are already wrong in the dataset: they go to the front of the queue. */
+  private static final double FLAG_PRIORITY = 1.0;
+
+  private final TaskQueue queue;
+  private final QueueWriter writer;
+  private final LeaderForwarding forwarding;
+  private final LabelStore labels;
+  private final FrameHistory history;
+  private final RecordFetcher fetcher;
+  private final BooleanSupplier stateReady;
+  private final Clock clock;
+
+  public FrameApi(TaskQueue queue, QueueWriter writer, LeaderForwarding forwarding, LabelStore labels,
+      FrameHistory history, RecordFetcher fetcher, BooleanSupplier stateReady, Clock clock) {
+    this.queue = queue;
+    this.writer = writer;
+    this.forwarding = forwarding;
+    this.labels = labels;
+    this.history = history;
+    this.fetcher = fetcher;
+    this.stateReady = stateReady;
+    this.clock = clock;
+  }
+
+  public void register(Javalin app) {
+    // A flag is a queue change: the queue leader makes it.
+    app.before("/v1/labels/{frameId}/flag", ctx -> {
+      if (ctx.method() == HandlerType.POST) {
+        forwarding.forwardUnlessLeader(ctx);
+      }
+    });
+    app.post("/v1/labels/{frameId}/flag", this::flag, Role.REVIEWER, Role.ADMIN);
+    app.get("/v1/frames/{frameId}/history", this::history, Role.REVIEWER, Role.ADMIN);
+  }
+
+  private synchronized void flag(Context ctx) {
+    if (!stateReady.getAsBoolean()) {
+      throw ApiException.unavailable("not_ready", "the review queue is still being rebuilt from Kafka", 2);
+    }
+    String frameId = ctx.pathParam("frameId");
+    String reason = reason(ctx);
+    Label current = labels.get(frameId).orElseThrow(() -> new ApiException(404, "label_not_found",
+        "frame " + frameId + " has no final label to flag"));
+    if (queue.openTaskOfFrame(frameId).isPresent()) {
+      throw new ApiException(409, "already_in_review", "frame " + frameId + " is already waiting for a reviewer");
+    }
+    FrameHistory.Position framePosition = history.framePosition(frameId).orElseThrow(() -> new ApiException(409,
+        "image_unavailable", "where frame " + frameId + " is in frames.v1 is not known (it was routed before "
+        + "predictions recorded it), so it cannot be shown again"));
+    Frame frame = fetcher.fetch(Topics.FRAMES, framePosition.partition(), framePosition.offset())
+        .orElseThrow(() -> new ApiException(410, "image_gone", "frame " + frameId + " is no longer in frames.v1 "
+            + "(retention)"));
+    Prediction prediction = history.predictionPosition(frameId)
+        .flatMap(p -> fetcher.fetch(Topics.PREDICTIONS, p.partition(), p.offset()))
+        .orElseThrow(() -> new ApiException(410, "prediction_gone", "the prediction of frame " + frameId
+            + " is no longer in predictions.v1 (retention)"));
+    Instant now = clock.instant();
+    String taskId = "flagged-" + frameId + "-" + (history.flagsOf(frameId) + 1);
+    ReviewRequest request = ReviewRequest.newBuilder()
+        .setTaskId(taskId)
+        .setFrameId(frameId)
+        .setReason(ReviewReason.FLAGGED)
+        .setPriority(FLAG_PRIORITY)
+        .setPrediction(prediction)
+        .setContentType(frame.getContentType())
+        .setImage(frame.getImage())
+        .setRequestedAt(now)
+        .setFlag(Flag.newBuilder().setFlaggedBy(BearerAuth.reviewer(ctx).name()).setReason(reason).setFlaggedAt(now)
+            .setPreviousLabel(current.getLabel()).setPreviousSource(current.getSource().name()).build())
+        .build();
+    try {
+      writer.request(request);
+    } catch (KafkaException e) {
+      throw ApiException.unavailable("kafka_unavailable", "the flag could not be written: " + e.getMessage(), 2);
+    }
+    queue.offer(ReviewTask.of(request));
+    ctx.status(202).json(Map.of("frameId", frameId, "taskId", taskId, "flaggedLabel", current.getLabel()));
+  }
+
+  private void history(Context ctx) {
+    String frameId = ctx.pathParam("frameId");
+    List<FrameHistory.Event> events = history.of(frameId).orElseThrow(() -> new ApiException(404, "frame_not_found",
+        "nothing is known about frame " + frameId));
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (FrameHistory.Event event : events) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("type", event.type());
+      row.put("at", event.at());
+      row.put("by", event.by());
+      row.put("label", event.label());
+      row.putAll(event.details());
+      row.put("record", Map.of("topic", event.topic(), "partition", event.partition(), "offset", event.offset()));
+      rows.add(row);
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("frameId", frameId);
+    body.put("frame", history.framePosition(frameId).map(p -> (Object) Map.of("topic", p.topic(),
+        "partition", p.partition(), "offset", p.offset())).orElse(null));
+    body.put("finalLabel", labels.get(frameId).map(l -> (Object) Map.of("label", l.getLabel(),
+        "source", l.getSource().name())).orElse(null));
+    body.put("events", rows);
+    ctx.json(body);
+  }
+
+  private static String reason(Context ctx) {
+    JsonNode body;
+    try {
+      body = ctx.bodyAsClass(JsonNode.class);
+    } catch (Exception e) {
+      throw new ApiException(400, "invalid_body", "the body must be JSON like {\"reason\": \"the bag is a shoe\"}");
+    }
+    if (body == null || !body.hasNonNull("reason") || !body.get("reason").isTextual()
+        || body.get("reason").asText().isBlank() || body.get("reason").asText().length() > MAX_REASON) {
+      throw new ApiException(400, "invalid_body", "the body must be JSON like {\"reason\": \"...\"} with a reason of "
+          + "1 to " + MAX_REASON + " characters");
+    }
+    return body.get("reason").asText().strip();
+  }
+}

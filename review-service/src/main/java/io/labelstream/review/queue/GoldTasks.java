@@ -1,0 +1,72 @@
+package io.labelstream.review.queue;
+
+import io.labelstream.platform.kafka.AvroBytes;
+import io.labelstream.schemas.avro.GoldFrame;
+import io.labelstream.schemas.avro.ReviewReason;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.function.Predicate;
+
+/**
+ * Frames with known labels that admins loaded ({@code review.gold.v1}). Now and then ({@code REVIEW_GOLD_RATE} of
+ * claims) a reviewer gets one they have not answered yet instead of the next task. It looks like a blind audit (no
+ * suggestion), its answer makes no label, and whether it was right counts towards the reviewer's accuracy.
+ */
+public final class GoldTasks {
+
+  private static final String PREFIX = "gold-";
+
+  private final double rate;
+  private final Random random;
+  private final Clock clock;
+  private final Map<String, GoldFrame> items = new LinkedHashMap<>();
+
+  public GoldTasks(double rate, Random random, Clock clock) {
+    this.rate = rate;
+    this.random = random;
+    this.clock = clock;
+  }
+
+  public static GoldTasks none() {
+    return new GoldTasks(0, new Random(0), Clock.systemUTC());
+  }
+
+  /** A gold frame read from Kafka; a later record with the same id replaces it. */
+  public synchronized void add(GoldFrame frame) {
+    items.put(frame.getGoldId(), frame);
+  }
+
+  public synchronized List<GoldFrame> items() {
+    return new ArrayList<>(items.values());
+  }
+
+  /** A gold task for {@code reviewer} at the configured rate, if there is one they have not answered. */
+  synchronized Optional<ReviewTask> maybeFor(String reviewer, Predicate<String> answered) {
+    if (items.isEmpty() || random.nextDouble() >= rate) {
+      return Optional.empty();
+    }
+    for (GoldFrame frame : items.values()) {
+      String taskId = taskId(frame.getGoldId(), reviewer);
+      if (!answered.test(taskId)) {
+        return Optional.of(new ReviewTask(taskId, taskId, ReviewReason.GOLD, 0, null, 0, frame.getContentType(),
+            AvroBytes.copy(frame.getImage()), clock.instant()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The known label behind a gold task id, if it is one. */
+  public synchronized Optional<String> labelFor(String taskId) {
+    return items.values().stream().filter(frame -> taskId.startsWith(PREFIX + frame.getGoldId() + "-"))
+        .map(GoldFrame::getLabel).findFirst();
+  }
+
+  static String taskId(String goldId, String reviewer) {
+    return PREFIX + goldId + "-" + reviewer;
+  }
+}
