@@ -37,10 +37,27 @@ public final class Bench {
     int batch1Frames = Math.min(frames, 2_000);
     // --quick: only the model and the exactly-once / at-least-once workers, for tuning settings
     boolean quick = java.util.Arrays.asList(args).contains("--quick");
+    // --ingest: only HTTP ingest against the stock Kafka producer, for tuning ingest
+    boolean ingestOnly = java.util.Arrays.asList(args).contains("--ingest");
     BenchReport report = new BenchReport(frames, batch, batch1Frames);
     BenchFrames samples = BenchFrames.load(Path.of(env.string("LABELSTREAM_SAMPLES", "model/samples")));
 
     System.out.printf("LabelStream benchmark: %d frames, batch %d, %s%n", frames, batch, report.machine());
+    if (ingestOnly) {
+      Path dir = Files.createTempDirectory("labelstream-bench-");
+      try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir);
+          IngestBench ingest = new IngestBench(broker.bootstrapServers(), samples)) {
+        TopicProvisioner.ensureTopics(KafkaSettings.from(new Env(Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers()))));
+        createTopic(broker.bootstrapServers(), PRODUCER_TOPIC);
+        report.put("ingest_fps", step("HTTP ingest, acks=all, wrk", () -> ingest.wrkFps("bench-wrk", 64, 10).orElse(Double.NaN)));
+        report.put("kafka_producer_fps", step("Kafka ProducerPerformance, acks=all",
+            () -> ingest.kafkaProducerFps(PRODUCER_TOPIC, 100_000, samples.averageRecordBytes())));
+        report.printTable(System.out);
+      } finally {
+        deleteRecursively(dir);
+      }
+      return;
+    }
     try (OnnxModel model = OnnxModel.load(Optional.empty(), SessionSettings.from(env))) {
       ModelBench models = new ModelBench(model, samples, batch);
       report.put("bare_ort_fps", step("ONNX Runtime alone", () -> models.bareOrtFps(frames)));
