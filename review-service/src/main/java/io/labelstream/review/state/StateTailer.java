@@ -7,6 +7,7 @@ import io.labelstream.review.cluster.ClusterView;
 import io.labelstream.review.policy.PolicyService;
 import io.labelstream.review.queue.ReviewTask;
 import io.labelstream.review.queue.TaskQueue;
+import io.labelstream.review.stats.StatsRecorder;
 import io.labelstream.schemas.Topic;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.DeadLetter;
@@ -64,6 +65,7 @@ public final class StateTailer implements Runnable, AutoCloseable {
   private final PolicyService policy;
   private final ClusterView cluster;
   private final ReviewerLedger reviewers;
+  private final StatsRecorder stats = new StatsRecorder();
   private final Set<String> alreadyDeadLettered = new HashSet<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private Map<TopicPartition, Long> startupEnd = Map.of();
@@ -107,6 +109,11 @@ public final class StateTailer implements Runnable, AutoCloseable {
     CompletableFuture<Void> done = new CompletableFuture<>();
     catchUpRequests.add(done);
     return done;
+  }
+
+  /** The statistics (page {@code /stats}), fed from the same records as the rest of the state. */
+  public StatsRecorder stats() {
+    return stats;
   }
 
   public KafkaConsumer<String, byte[]> consumer() {
@@ -200,12 +207,15 @@ public final class StateTailer implements Runnable, AutoCloseable {
     String topic = record.topic();
     try {
       if (topic.equals(Topics.REVIEW_REQUESTS.name())) {
-        queue.offer(task(decode(Topics.REVIEW_REQUESTS, record)));
+        ReviewRequest request = decode(Topics.REVIEW_REQUESTS, record);
+        queue.offer(task(request));
+        stats.requested(request);
       } else if (topic.equals(Topics.REVIEW_RESULTS.name())) {
         ReviewResult result = decode(Topics.REVIEW_RESULTS, record);
         queue.answered(result);
         reviewers.answered(result);
         policy.answered(result.getFrameId(), result.getClassIndex());
+        stats.answered(result);
       } else if (topic.equals(Topics.REVIEW_LEASES.name())) {
         queue.leaseRecorded(decode(Topics.REVIEW_LEASES, record));
       } else if (topic.equals(Topics.REVIEW_LEADER.name())) {
@@ -214,11 +224,13 @@ public final class StateTailer implements Runnable, AutoCloseable {
         Label label = decode(Topics.LABELS, record);
         if (label != null) {
           labels.put(label);
+          stats.labelled(label);
         }
       } else if (topic.equals(Topics.PREDICTIONS.name())) {
         Prediction prediction = decode(Topics.PREDICTIONS, record);
         counts.predicted(prediction.getFrameId());
         policy.predicted(prediction);
+        stats.predicted(prediction);
       } else {
         DeadLetter letter = decode(Topics.FRAMES_DLQ, record);
         counts.deadLettered();
