@@ -25,6 +25,7 @@ import io.labelstream.review.state.LabelStore;
 import io.labelstream.review.state.PipelineCounts;
 import io.labelstream.review.state.ReviewerLedger;
 import io.labelstream.review.state.StateTailer;
+import io.labelstream.review.stats.StatsApi;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
@@ -117,6 +118,7 @@ public final class ReviewService implements AutoCloseable {
         app -> {
           api.register(app, auth);
           datasets.register(app);
+          new StatsApi(tailer.stats(), policy, config.classes()).register(app);
         },
         javalin -> javalin.staticFiles.add(files -> {
           files.hostedPath = "/";

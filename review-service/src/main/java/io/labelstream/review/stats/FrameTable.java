@@ -3,7 +3,7 @@ package io.labelstream.review.stats;
 /**
  * A map from frameId to a packed long in two arrays with open addressing and linear probing. The keys are the frameId
  * strings of the label records the state reader hands over, the same instances {@code LabelStore} keeps as its keys,
- * so a frame costs about 27 bytes here (two 8-byte slots at most 60% full) where a {@code HashMap<String, Long>}
+ * so a frame costs about 30 bytes here (two 8-byte slots, at most 60% full) where a {@code HashMap<String, Long>}
  * needs about 60.
  */
 final class FrameTable {
