@@ -30,6 +30,7 @@ import io.labelstream.review.state.PipelineCounts;
 import io.labelstream.review.state.RecordFetcher;
 import io.labelstream.review.state.ReviewerLedger;
 import io.labelstream.review.state.StateTailer;
+import io.labelstream.review.stats.StatsApi;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
@@ -128,6 +129,7 @@ public final class ReviewService implements AutoCloseable {
           new FrameApi(queue, writer, forwarding, labels, history, new RecordFetcher(config.kafka()), tailer::caughtUp,
               clock).register(app);
           datasets.register(app);
+          new StatsApi(tailer.stats(), policy, config.classes(), reviewers).register(app);
         },
         javalin -> javalin.staticFiles.add(files -> {
           files.hostedPath = "/";

@@ -7,6 +7,7 @@ import io.labelstream.review.policy.PolicyService;
 import io.labelstream.review.queue.GoldTasks;
 import io.labelstream.review.queue.ReviewTask;
 import io.labelstream.review.queue.TaskQueue;
+import io.labelstream.review.stats.StatsRecorder;
 import io.labelstream.schemas.Topic;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.DeadLetter;
@@ -67,6 +68,7 @@ public final class StateTailer implements Runnable, AutoCloseable {
   private final ReviewerLedger reviewers;
   private final GoldTasks gold;
   private final HistoryRecorder history;
+  private final StatsRecorder stats = new StatsRecorder();
   private final Set<String> alreadyDeadLettered = new HashSet<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private Map<TopicPartition, Long> startupEnd = Map.of();
@@ -112,6 +114,11 @@ public final class StateTailer implements Runnable, AutoCloseable {
     CompletableFuture<Void> done = new CompletableFuture<>();
     catchUpRequests.add(done);
     return done;
+  }
+
+  /** The statistics (page {@code /stats}), fed from the same records as the rest of the state. */
+  public StatsRecorder stats() {
+    return stats;
   }
 
   public KafkaConsumer<String, byte[]> consumer() {
@@ -208,6 +215,7 @@ public final class StateTailer implements Runnable, AutoCloseable {
         ReviewRequest request = decode(Topics.REVIEW_REQUESTS, record);
         queue.offer(ReviewTask.of(request));
         history.request(record, request);
+        stats.requested(request);
       } else if (topic.equals(Topics.REVIEW_RESULTS.name())) {
         ReviewResult result = decode(Topics.REVIEW_RESULTS, record);
         queue.answered(result);
@@ -216,6 +224,9 @@ public final class StateTailer implements Runnable, AutoCloseable {
         // Only an answer that settled its frame's label is evidence for the policy; gold frames are not the stream's.
         if (!Boolean.FALSE.equals(result.getDecides()) && result.getReason() != ReviewReason.GOLD) {
           policy.answered(result.getFrameId(), result.getClassIndex());
+        }
+        if (result.getReason() != ReviewReason.GOLD) {
+          stats.answered(result); // gold frames are not the stream's work
         }
       } else if (topic.equals(Topics.REVIEW_LEASES.name())) {
         queue.leaseRecorded(decode(Topics.REVIEW_LEASES, record));
@@ -228,12 +239,14 @@ public final class StateTailer implements Runnable, AutoCloseable {
         if (label != null) {
           labels.put(label);
           history.label(record, label);
+          stats.labelled(label);
         }
       } else if (topic.equals(Topics.PREDICTIONS.name())) {
         Prediction prediction = decode(Topics.PREDICTIONS, record);
         counts.predicted(prediction.getFrameId());
         policy.predicted(prediction);
         history.prediction(record, prediction);
+        stats.predicted(prediction);
       } else {
         DeadLetter letter = decode(Topics.FRAMES_DLQ, record);
         counts.deadLettered();

@@ -224,6 +224,9 @@ class QualityIT {
       JsonNode danRow = row(admin.json(admin.get("/v1/admin/reviewers")), "dan");
       assertThat(danRow.get("gold").get("answered").asLong()).isEqualTo(1);
       assertThat(danRow.get("gold").get("correct").asLong()).isEqualTo(0);
+      JsonNode goldStats = admin.json(admin.get("/v1/stats/agreement")).get("gold");
+      assertThat(goldStats.get("gold").asLong()).isEqualTo(1);
+      assertThat(goldStats.get("rate").asDouble()).isEqualTo(0.0);
       assertThat(TopicRecords.readAll(KAFKA.bootstrapServers(), Topics.LABELS.name()))
           .noneMatch(r -> r.key().startsWith("gold-"));
     } finally {

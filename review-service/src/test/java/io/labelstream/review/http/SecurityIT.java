@@ -81,11 +81,13 @@ class SecurityIT {
 
   @Test
   void shouldKeepAdminEndpointsFromReviewers() throws Exception {
-    for (String path : List.of("/v1/admin/queue", "/v1/admin/reviewers", "/v1/datasets")) {
+    for (String path : List.of("/v1/admin/queue", "/v1/admin/reviewers", "/v1/admin/flags", "/v1/admin/gold",
+        "/v1/datasets", "/v1/stats/classes", "/v1/stats/agreement", "/v1/stats/accuracy")) {
       assertError(ada.get(path), 403, "forbidden", "reviewer GET " + path);
       assertThat(root.get(path).statusCode()).as("admin GET " + path).isEqualTo(200);
     }
     assertError(ada.post("/v1/datasets", null), 403, "forbidden", "reviewer POST /v1/datasets");
+    assertError(ada.post("/v1/admin/gold", null), 403, "forbidden", "reviewer POST /v1/admin/gold");
   }
 
   @Test

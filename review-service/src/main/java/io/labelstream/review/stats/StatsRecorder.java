@@ -1,0 +1,346 @@
+package io.labelstream.review.stats;
+
+import io.labelstream.schemas.avro.Label;
+import io.labelstream.schemas.avro.LabelSource;
+import io.labelstream.schemas.avro.Prediction;
+import io.labelstream.schemas.avro.ReviewReason;
+import io.labelstream.schemas.avro.ReviewRequest;
+import io.labelstream.schemas.avro.ReviewResult;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The statistics behind {@code /stats}: the class distribution of the final labels, model against human labelling
+ * over time, review throughput and queue length over time, and how often reviewers agree with the model on blind
+ * audits and with each other on tasks answered more than once.
+ *
+ * <p>Everything comes from the records the state reader replays from Kafka, placed by the records' own timestamps
+ * ({@code labelledAt}, {@code submittedAt}, {@code requestedAt}, {@code predictedAt}), so every review instance shows the
+ * same figures and a restart rebuilds them. The figures do not depend on how the reader interleaves partitions: what
+ * has to happen in order (labels of one frame, answers to one task) is on one partition, keyed by frameId.
+ *
+ * <ul>
+ *   <li>A frame counts once, with its final label: a HUMAN label supersedes a MODEL one and a later MODEL label does not
+ *       replace a HUMAN one (as in {@code LabelStore}), so an audited frame moves from the model's column to people's.
+ *   <li>A review task is in the queue from its first request to its first answer (no earlier than its request), so
+ *       queue length = tasks requested − tasks answered, each counted once.
+ *   <li>Each reviewer's first answer to a task counts; a repeat of it does not.
+ * </ul>
+ *
+ * <p>Memory: the time series are bounded ({@link Resolution}); per frame a packed long in a {@link FrameTable} (30 bytes
+ * measured over a million frames, the frameId string being {@code LabelStore}'s); per review task a small record of its
+ * request, first answer and who answered what (100 bytes measured, plus the task id string: less than the queue keeps
+ * per answered task); per reviewer and per pair of reviewers two counts.
+ *
+ * <p>Thread-safe: the state reader writes, HTTP threads read copies.
+ */
+public final class StatsRecorder {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StatsRecorder.class);
+
+  /** Counters of the label series. */
+  private static final int MODEL = 0;
+  private static final int HUMAN = 1;
+  private static final int PREDICTIONS = 2;
+  /** Counters of the review series. */
+  private static final int REQUESTED = 0;
+  private static final int LEFT_QUEUE = 1;
+  private static final int ANSWERS = 2;
+
+  private static final long NONE = Long.MIN_VALUE;
+  private static final int MAX_CLASSES = 1 << 20;
+  private static final int[] NO_ANSWERS = new int[0];
+
+  private final Map<Resolution, TimeSeries> labelSeries = new EnumMap<>(Resolution.class);
+  private final Map<Resolution, TimeSeries> reviewSeries = new EnumMap<>(Resolution.class);
+  private final FrameTable finalLabels = new FrameTable();
+  private final Map<Integer, long[]> byClass = new TreeMap<>();
+  private final Map<Integer, String> classNames = new HashMap<>();
+  private final Map<String, TaskTrack> tasks = new HashMap<>();
+  private final List<String> reviewerNames = new ArrayList<>();
+  private final Map<String, Integer> reviewerIndex = new HashMap<>();
+  private final Tally audits = new Tally();
+  private final Map<String, Tally> auditsByReviewer = new TreeMap<>();
+  private final Tally pairsOverall = new Tally();
+  private final Map<List<String>, Tally> pairs = new HashMap<>();
+  private final Map<String, Tally> pairsByReviewer = new TreeMap<>();
+  private long tasksAnsweredSeveralTimes;
+
+  /** What is known of one review task. */
+  private static final class TaskTrack {
+    long requestedMinute = NONE;
+    long firstAnswerMinute = NONE;
+    /** Reviewer index and class index of every distinct reviewer's first answer, in turn. */
+    int[] answers = NO_ANSWERS;
+
+    boolean answeredBy(int reviewer) {
+      for (int i = 0; i < answers.length; i += 2) {
+        if (answers[i] == reviewer) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /** Comparisons and how many of them agreed. */
+  private static final class Tally {
+    long total;
+    long agreed;
+
+    void add(boolean agree) {
+      total++;
+      if (agree) {
+        agreed++;
+      }
+    }
+
+    Rate rate() {
+      return new Rate(total, agreed);
+    }
+  }
+
+  public StatsRecorder() {
+    for (Resolution r : Resolution.values()) {
+      labelSeries.put(r, new TimeSeries(r, 3));
+      reviewSeries.put(r, new TimeSeries(r, 3));
+    }
+  }
+
+  // The hooks below run inside the state reader's apply, which dead-letters a review request it fails on: a fault in
+  // the statistics must never do that to a good request, nor stop the queue from being rebuilt, so they log instead.
+
+  /** A label read from {@code labels.v1}. */
+  public synchronized void labelled(Label label) {
+    try {
+      applyLabel(label);
+    } catch (RuntimeException e) {
+      LOG.warn("statistics skip the label of frame {}: {}", label.getFrameId(), e.toString());
+    }
+  }
+
+  /** A prediction read from {@code predictions.v1}. */
+  public synchronized void predicted(Prediction prediction) {
+    try {
+      add(labelSeries, minute(prediction.getPredictedAt()), PREDICTIONS, 1);
+    } catch (RuntimeException e) {
+      LOG.warn("statistics skip the prediction of frame {}: {}", prediction.getFrameId(), e.toString());
+    }
+  }
+
+  /** A review request read from {@code review.requests.v1}. */
+  public synchronized void requested(ReviewRequest request) {
+    try {
+      applyRequest(request);
+    } catch (RuntimeException e) {
+      LOG.warn("statistics skip review request {}: {}", request.getTaskId(), e.toString());
+    }
+  }
+
+  /** An answer read from {@code review.results.v1}. */
+  public synchronized void answered(ReviewResult result) {
+    try {
+      applyResult(result);
+    } catch (RuntimeException e) {
+      LOG.warn("statistics skip the answer of {} to task {}: {}", result.getReviewerId(), result.getTaskId(), e.toString());
+    }
+  }
+
+  private void applyLabel(Label label) {
+    int classIndex = label.getClassIndex();
+    if (classIndex < 0 || classIndex >= MAX_CLASSES) {
+      LOG.warn("statistics skip the label of frame {}: class index {} out of range", label.getFrameId(), classIndex);
+      return;
+    }
+    boolean human = label.getSource() == LabelSource.HUMAN;
+    long previous = finalLabels.get(label.getFrameId());
+    if (previous != FrameTable.ABSENT) {
+      if (packedHuman(previous) && !human) {
+        return;
+      }
+      countLabel(packedMinute(previous), packedClass(previous), packedHuman(previous), -1);
+    }
+    long minute = Math.max(0, minute(label.getLabelledAt()));
+    finalLabels.put(label.getFrameId(), (minute << 21) | ((long) classIndex << 1) | (human ? 1 : 0));
+    classNames.putIfAbsent(classIndex, label.getLabel());
+    countLabel(minute, classIndex, human, +1);
+  }
+
+  private void countLabel(long minute, int classIndex, boolean human, int delta) {
+    byClass.computeIfAbsent(classIndex, c -> new long[2])[human ? HUMAN : MODEL] += delta;
+    add(labelSeries, minute, human ? HUMAN : MODEL, delta);
+  }
+
+  private static long packedMinute(long packed) {
+    return packed >>> 21;
+  }
+
+  private static int packedClass(long packed) {
+    return (int) ((packed >>> 1) & (MAX_CLASSES - 1));
+  }
+
+  private static boolean packedHuman(long packed) {
+    return (packed & 1) == 1;
+  }
+
+  private void applyRequest(ReviewRequest request) {
+    TaskTrack task = tasks.computeIfAbsent(request.getTaskId(), id -> new TaskTrack());
+    if (task.requestedMinute != NONE) {
+      return; // the same task requested again (a retry or replay upstream)
+    }
+    task.requestedMinute = minute(request.getRequestedAt());
+    add(reviewSeries, task.requestedMinute, REQUESTED, 1);
+    if (task.firstAnswerMinute != NONE) {
+      // Its answer was read first (another topic): it leaves the queue when answered, but never before it entered.
+      add(reviewSeries, Math.max(task.requestedMinute, task.firstAnswerMinute), LEFT_QUEUE, 1);
+    }
+  }
+
+  private void applyResult(ReviewResult result) {
+    TaskTrack task = tasks.computeIfAbsent(result.getTaskId(), id -> new TaskTrack());
+    int reviewer = reviewerIndex.computeIfAbsent(result.getReviewerId(), name -> {
+      reviewerNames.add(name);
+      return reviewerNames.size() - 1;
+    });
+    if (task.answeredBy(reviewer)) {
+      return; // a repeat of this reviewer's answer
+    }
+    long minute = minute(result.getSubmittedAt());
+    add(reviewSeries, minute, ANSWERS, 1);
+    if (task.firstAnswerMinute == NONE) {
+      task.firstAnswerMinute = minute;
+      if (task.requestedMinute != NONE) {
+        add(reviewSeries, Math.max(task.requestedMinute, minute), LEFT_QUEUE, 1);
+      }
+    }
+    String name = result.getReviewerId();
+    for (int i = 0; i < task.answers.length; i += 2) {
+      String other = reviewerNames.get(task.answers[i]);
+      boolean agree = task.answers[i + 1] == result.getClassIndex();
+      List<String> pair = name.compareTo(other) < 0 ? List.of(name, other) : List.of(other, name);
+      pairs.computeIfAbsent(pair, p -> new Tally()).add(agree);
+      pairsByReviewer.computeIfAbsent(name, r -> new Tally()).add(agree);
+      pairsByReviewer.computeIfAbsent(other, r -> new Tally()).add(agree);
+      pairsOverall.add(agree);
+    }
+    if (task.answers.length == 2) {
+      tasksAnsweredSeveralTimes++;
+    }
+    int[] answers = Arrays.copyOf(task.answers, task.answers.length + 2);
+    answers[answers.length - 2] = reviewer;
+    answers[answers.length - 1] = result.getClassIndex();
+    task.answers = answers;
+    if (result.getReason() == ReviewReason.AUDIT && result.getAgreedWithModel() != null) {
+      audits.add(result.getAgreedWithModel());
+      auditsByReviewer.computeIfAbsent(name, r -> new Tally()).add(result.getAgreedWithModel());
+    }
+  }
+
+  private static void add(Map<Resolution, TimeSeries> series, long minute, int counter, long delta) {
+    for (TimeSeries s : series.values()) {
+      s.add(minute, counter, delta);
+    }
+  }
+
+  private static long minute(Instant at) {
+    return Math.floorDiv(at.toEpochMilli(), 60_000L);
+  }
+
+  // Reading: copies, so the HTTP threads never hold the lock while they write JSON.
+
+  /** Final labels per class index, split by source; classes without a label are left out. */
+  synchronized List<ClassCount> classes() {
+    List<ClassCount> out = new ArrayList<>();
+    byClass.forEach((c, counts) -> {
+      if (counts[MODEL] != 0 || counts[HUMAN] != 0) {
+        out.add(new ClassCount(c, classNames.get(c), counts[MODEL], counts[HUMAN]));
+      }
+    });
+    return out;
+  }
+
+  /** Final labels by the bucket of their labelledAt, and predictions by predictedAt; empty resolution: automatic. */
+  synchronized Series<LabelBucket> labelsOverTime(Optional<Resolution> resolution) {
+    Resolution r = resolution.orElseGet(() -> Resolution.auto(labelSeries.get(Resolution.MINUTE).spanMinutes()));
+    List<LabelBucket> buckets = new ArrayList<>();
+    for (TimeSeries.Bucket b : labelSeries.get(r).view().buckets()) {
+      buckets.add(new LabelBucket(b.start(), b.count(MODEL), b.count(HUMAN), b.count(PREDICTIONS)));
+    }
+    return new Series<>(r, buckets);
+  }
+
+  /** Review requests, answers and the queue length at each bucket's end; empty resolution: automatic. */
+  synchronized Series<ReviewBucket> reviewThroughput(Optional<Resolution> resolution) {
+    Resolution r = resolution.orElseGet(() -> Resolution.auto(reviewSeries.get(Resolution.MINUTE).spanMinutes()));
+    TimeSeries.View view = reviewSeries.get(r).view();
+    long queue = view.before()[REQUESTED] - view.before()[LEFT_QUEUE];
+    List<ReviewBucket> buckets = new ArrayList<>();
+    for (TimeSeries.Bucket b : view.buckets()) {
+      queue += b.count(REQUESTED) - b.count(LEFT_QUEUE);
+      buckets.add(new ReviewBucket(b.start(), b.count(REQUESTED), b.count(ANSWERS), queue));
+    }
+    return new Series<>(r, buckets);
+  }
+
+  synchronized Agreement agreement() {
+    Map<String, Rate> withModel = new TreeMap<>();
+    auditsByReviewer.forEach((r, t) -> withModel.put(r, t.rate()));
+    Map<List<String>, Rate> byPair = new TreeMap<>((a, b) -> a.get(0).equals(b.get(0))
+        ? a.get(1).compareTo(b.get(1)) : a.get(0).compareTo(b.get(0)));
+    pairs.forEach((p, t) -> byPair.put(p, t.rate()));
+    Map<String, Rate> byReviewer = new TreeMap<>();
+    pairsByReviewer.forEach((r, t) -> byReviewer.put(r, t.rate()));
+    return new Agreement(audits.rate(), withModel, tasksAnsweredSeveralTimes, pairsOverall.rate(), byPair, byReviewer);
+  }
+
+  /** A time series at one resolution, oldest bucket first. */
+  record Series<T>(Resolution resolution, List<T> buckets) {}
+
+  /** Final labels whose labelledAt falls in the bucket starting at {@code start}, and predictions made in it. */
+  record LabelBucket(Instant start, long model, long human, long predictions) {
+    /** Share of the bucket's final labels that people gave; null without labels. */
+    Double humanShare() {
+      return model + human == 0 ? null : (double) human / (model + human);
+    }
+  }
+
+  /**
+   * Review activity in the bucket starting at {@code start}.
+   *
+   * @param answers answers submitted (each reviewer's first answer to a task)
+   * @param queueLength tasks requested and not yet answered at the bucket's end
+   */
+  record ReviewBucket(Instant start, long requested, long answers, long queueLength) {}
+
+  /** Final labels of one class. */
+  record ClassCount(int classIndex, String name, long model, long human) {}
+
+  /** How many comparisons agreed. */
+  record Rate(long total, long agreed) {
+    /** Share that agreed; null without comparisons. */
+    Double share() {
+      return total == 0 ? null : (double) agreed / total;
+    }
+  }
+
+  /**
+   * Reviewer agreement.
+   *
+   * @param withModel answers to blind audits that equal the model's label, overall and per reviewer
+   * @param tasksAnsweredSeveralTimes tasks answered by two or more reviewers
+   * @param betweenReviewers pairs of answers to the same task that agree (n answers give n(n-1)/2 pairs)
+   * @param byPair the same per pair of reviewers (names in order)
+   * @param byReviewer the same per reviewer: the pairs they are in
+   */
+  record Agreement(Rate withModel, Map<String, Rate> withModelByReviewer, long tasksAnsweredSeveralTimes,
+      Rate betweenReviewers, Map<List<String>, Rate> byPair, Map<String, Rate> byReviewer) {}
+}
