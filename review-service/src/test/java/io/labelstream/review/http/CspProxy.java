@@ -24,7 +24,10 @@ final class CspProxy implements AutoCloseable {
   static final String POLICY = "default-src 'self'; img-src 'self' blob: data:; object-src 'none'; "
       + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-  /** Headers about one connection, which a proxy must not pass on (and the JDK client refuses to set). */
+  /**
+   * Headers about one connection, which a proxy must not pass on (the JDK client refuses to set some), and Date,
+   * which the proxy's own server sets.
+   */
   private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "content-length", "transfer-encoding",
       "te", "trailer", "upgrade", "expect", "host", "proxy-connection", "date");
 
