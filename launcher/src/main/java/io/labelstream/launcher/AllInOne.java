@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -123,7 +124,7 @@ public final class AllInOne implements AutoCloseable {
     return bootstrapServers;
   }
 
-  /** A token the demo and tests can act with: the generated one, or the first plain one in REVIEW_TOKENS. */
+  /** A token the demo and tests can act with: the generated one, or a plain one from REVIEW_TOKENS (an admin's if any). */
   public String anyToken() {
     if (actingToken == null) {
       throw new IllegalStateException("REVIEW_TOKENS holds only hashed tokens; the demo needs a plain name:token:role entry");
@@ -131,13 +132,15 @@ public final class AllInOne implements AutoCloseable {
     return actingToken;
   }
 
-  /** The token of the first plain {@code name:token:role} entry, if any. */
+  /** The token of the first plain {@code name:token:admin} entry (the demo reads final labels), else of the first plain one. */
   private static Optional<String> actingToken(String rawTokens) {
     if (rawTokens == null) {
       return Optional.empty();
     }
-    return java.util.Arrays.stream(rawTokens.split(",")).map(entry -> entry.strip().split(":"))
-        .filter(parts -> parts.length == 3).map(parts -> parts[1]).findFirst();
+    List<String[]> plain = java.util.Arrays.stream(rawTokens.split(",")).map(entry -> entry.strip().split(":"))
+        .filter(parts -> parts.length == 3).toList();
+    return plain.stream().filter(parts -> parts[2].equalsIgnoreCase("admin")).findFirst()
+        .or(() -> plain.stream().findFirst()).map(parts -> parts[1]);
   }
 
   private static byte[] randomBytes(int count) {

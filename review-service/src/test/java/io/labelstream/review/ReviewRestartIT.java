@@ -53,7 +53,8 @@ class ReviewRestartIT {
       assertThat(bob.claim().statusCode()).isEqualTo(204);
       assertThat(ada.claim().statusCode()).isEqualTo(204);
       assertThat(ada.submit(open1.getTaskId(), "Dress").statusCode()).isEqualTo(200);
-      assertThat(ada.json(ada.get("/v1/labels/" + answered.getFrameId())).get("label").asText()).isEqualTo("Dress");
+      Client root = new Client(second.port(), "root-secret-token");
+      assertThat(root.json(root.get("/v1/labels/" + answered.getFrameId())).get("label").asText()).isEqualTo("Dress");
     }
 
     // The unreadable request was dead-lettered once, not once per start.
@@ -66,7 +67,7 @@ class ReviewRestartIT {
         "KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers(),
         "HTTP_HOST", "127.0.0.1",
         "REVIEW_PORT", "0",
-        "REVIEW_TOKENS", "ada:ada-secret-token:reviewer,bob:bob-secret-token:reviewer"))));
+        "REVIEW_TOKENS", "ada:ada-secret-token:reviewer,bob:bob-secret-token:reviewer,root:root-secret-token:admin"))));
     await().atMost(Duration.ofSeconds(30)).until(service::ready);
     return service;
   }

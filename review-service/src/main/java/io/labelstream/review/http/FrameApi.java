@@ -14,6 +14,7 @@ import io.labelstream.review.queue.TaskQueue;
 import io.labelstream.review.state.FrameHistory;
 import io.labelstream.review.state.LabelStore;
 import io.labelstream.review.state.RecordFetcher;
+import io.labelstream.schemas.TaskIds;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.Flag;
 import io.labelstream.schemas.avro.Frame;
@@ -69,7 +70,7 @@ public final class FrameApi {
       }
     });
     app.post("/v1/labels/{frameId}/flag", this::flag, Role.REVIEWER, Role.ADMIN);
-    app.get("/v1/frames/{frameId}/history", this::history, Role.REVIEWER, Role.ADMIN);
+    app.get("/v1/frames/{frameId}/history", this::history, Role.ADMIN);
   }
 
   private synchronized void flag(Context ctx) {
@@ -94,7 +95,7 @@ public final class FrameApi {
         .orElseThrow(() -> new ApiException(410, "prediction_gone", "the prediction of frame " + frameId
             + " is no longer in predictions.v1 (retention)"));
     Instant now = clock.instant();
-    String taskId = "flagged-" + frameId + "-" + (history.flagsOf(frameId) + 1);
+    String taskId = TaskIds.flagged(frameId, history.flagsOf(frameId) + 1);
     ReviewRequest request = ReviewRequest.newBuilder()
         .setTaskId(taskId)
         .setFrameId(frameId)

@@ -88,7 +88,9 @@ public final class ReviewApi {
     app.post("/v1/tasks/{taskId}/release", this::release, ANYONE);
     app.post("/v1/tasks/{taskId}/skip", this::skip, ANYONE);
     app.get("/v1/frames/{frameId}/image", this::image, ANYONE);
-    app.get("/v1/labels/{frameId}", this::label, ANYONE);
+    // Final labels are for admins: a reviewer who could read them could tell a blind audit (its frame already has a
+    // MODEL label) and see the answer it hides.
+    app.get("/v1/labels/{frameId}", this::label, Role.ADMIN);
     app.get("/v1/stats", this::stats, ANYONE);
     app.get("/v1/tasks/peek", this::peek, ANYONE);
     app.get("/v1/me", this::me, ANYONE);

@@ -1,6 +1,7 @@
 package io.labelstream.review.queue;
 
 import io.labelstream.platform.kafka.AvroBytes;
+import io.labelstream.schemas.TaskIds;
 import io.labelstream.schemas.avro.GoldFrame;
 import io.labelstream.schemas.avro.ReviewReason;
 import java.time.Clock;
@@ -19,12 +20,12 @@ import java.util.function.Predicate;
  */
 public final class GoldTasks {
 
-  private static final String PREFIX = "gold-";
-
   private final double rate;
   private final Random random;
   private final Clock clock;
   private final Map<String, GoldFrame> items = new LinkedHashMap<>();
+  /** Gold task ids handed out by this instance, to their gold frame: task ids do not show what they are. */
+  private final Map<String, String> issued = new java.util.HashMap<>();
 
   public GoldTasks(double rate, Random random, Clock clock) {
     this.rate = rate;
@@ -51,8 +52,10 @@ public final class GoldTasks {
       return Optional.empty();
     }
     for (GoldFrame frame : items.values()) {
-      String taskId = taskId(frame.getGoldId(), reviewer);
+      String taskId = TaskIds.gold(frame.getGoldId(), reviewer);
       if (!answered.test(taskId)) {
+        issued.put(taskId, frame.getGoldId());
+        // Its frame id is the task id too: nothing in what the reviewer sees says "gold".
         return Optional.of(new ReviewTask(taskId, taskId, ReviewReason.GOLD, 0, null, 0, frame.getContentType(),
             AvroBytes.copy(frame.getImage()), clock.instant()));
       }
@@ -62,11 +65,6 @@ public final class GoldTasks {
 
   /** The known label behind a gold task id, if it is one. */
   public synchronized Optional<String> labelFor(String taskId) {
-    return items.values().stream().filter(frame -> taskId.startsWith(PREFIX + frame.getGoldId() + "-"))
-        .map(GoldFrame::getLabel).findFirst();
-  }
-
-  static String taskId(String goldId, String reviewer) {
-    return PREFIX + goldId + "-" + reviewer;
+    return Optional.ofNullable(issued.get(taskId)).map(items::get).map(GoldFrame::getLabel);
   }
 }

@@ -46,10 +46,14 @@ public final class ReviewerLedger {
       }
       return;
     }
-    if (result.getDecision() == ReviewDecision.ACCEPTED) {
-      tally.accepted++;
-    } else {
-      tally.corrected++;
+    // Accepted/corrected count answers to a suggestion the reviewer saw: a blind audit had none, and counting it
+    // would tell the reviewer (in /v1/me) whether they agreed with the hidden model label.
+    if (result.getReason() != ReviewReason.AUDIT) {
+      if (result.getDecision() == ReviewDecision.ACCEPTED) {
+        tally.accepted++;
+      } else {
+        tally.corrected++;
+      }
     }
     if (result.getReason() == ReviewReason.AUDIT) {
       tally.audits++;

@@ -157,7 +157,7 @@ class QualityIT {
     send(Topics.LABELS.name(), frameId, Label.newBuilder().setFrameId(frameId).setLabel("Sneaker").setClassIndex(7)
         .setSource(LabelSource.MODEL).setConfidence(0.97).setModelName("fashion-mnist-ensemble").setModelVersion("test")
         .setLabelledAt(Instant.now()).build());
-    await().atMost(Duration.ofSeconds(10)).until(() -> ada.get("/v1/labels/" + frameId).statusCode() == 200);
+    await().atMost(Duration.ofSeconds(10)).until(() -> root.get("/v1/labels/" + frameId).statusCode() == 200);
 
     assertThat(ada.post("/v1/labels/" + frameId + "/flag", "{}").statusCode()).isEqualTo(400);
     assertThat(ada.post("/v1/labels/" + ReviewFixtures.newFrameId() + "/flag", "{\"reason\":\"x\"}").statusCode()).isEqualTo(404);
@@ -174,9 +174,10 @@ class QualityIT {
     submitNext(gil, "Sandal");
     await().atMost(Duration.ofSeconds(10)).until(() -> "Sandal".equals(labelOf(frameId)));
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> ada.json(ada.get("/v1/frames/" + frameId + "/history"))
+    await().atMost(Duration.ofSeconds(10)).until(() -> root.json(root.get("/v1/frames/" + frameId + "/history"))
         .get("events").size() == 6);
-    JsonNode history = ada.json(ada.get("/v1/frames/" + frameId + "/history"));
+    assertThat(ada.get("/v1/frames/" + frameId + "/history").statusCode()).isEqualTo(403);
+    JsonNode history = root.json(root.get("/v1/frames/" + frameId + "/history"));
     assertThat(history.get("frame").get("offset").asLong()).isEqualTo(frameAt.offset());
     assertThat(history.get("finalLabel").get("source").asText()).isEqualTo("HUMAN");
     List<String> types = history.get("events").findValuesAsText("type");
@@ -228,7 +229,8 @@ class QualityIT {
       assertThat(goldStats.get("gold").asLong()).isEqualTo(1);
       assertThat(goldStats.get("rate").asDouble()).isEqualTo(0.0);
       assertThat(TopicRecords.readAll(KAFKA.bootstrapServers(), Topics.LABELS.name()))
-          .noneMatch(r -> r.key().startsWith("gold-"));
+          .noneMatch(r -> r.key().equals(task.get("frameId").asText()));
+      assertThat(task.toString()).doesNotContainIgnoringCase("gold");
     } finally {
       review = ReviewService.start(ReviewConfig.from(new Env(Map.of(
           "KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers(), "HTTP_HOST", "127.0.0.1", "REVIEW_PORT", "0",
@@ -277,8 +279,8 @@ class QualityIT {
   }
 
   private static String labelOf(String frameId) throws Exception {
-    HttpResponse<String> label = ada.get("/v1/labels/" + frameId);
-    return label.statusCode() == 200 ? ada.json(label).get("label").asText() : null;
+    HttpResponse<String> label = root.get("/v1/labels/" + frameId);
+    return label.statusCode() == 200 ? root.json(label).get("label").asText() : null;
   }
 
   private static List<Label> humanLabels(String frameId) {

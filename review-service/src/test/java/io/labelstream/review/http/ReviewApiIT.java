@@ -36,6 +36,7 @@ class ReviewApiIT {
   private static ReviewService review;
   private static Client ada;
   private static Client bob;
+  private static Client root;
 
   @BeforeAll
   static void start() {
@@ -44,10 +45,11 @@ class ReviewApiIT {
         "HTTP_HOST", "127.0.0.1",
         "REVIEW_PORT", "0",
         "REVIEW_LEASE_SECONDS", "2",
-        "REVIEW_TOKENS", "ada:ada-secret-token:reviewer,bob:bob-secret-token:reviewer"))));
+        "REVIEW_TOKENS", "ada:ada-secret-token:reviewer,bob:bob-secret-token:reviewer,root:root-secret-token:admin"))));
     await().atMost(Duration.ofSeconds(30)).until(review::ready);
     ada = new Client(review.port(), "ada-secret-token");
     bob = new Client(review.port(), "bob-secret-token");
+    root = new Client(review.port(), "root-secret-token");
   }
 
   @AfterAll
@@ -91,7 +93,8 @@ class ReviewApiIT {
     assertThat(image.statusCode()).isEqualTo(200);
     assertThat(image.headers().firstValue("Content-Type")).hasValue("image/png");
     assertThat(image.body()).isEqualTo(ReviewFixtures.samplePng(10));
-    assertError(ada.get("/v1/labels/" + frameId), 404, "label_not_found");
+    assertError(root.get("/v1/labels/" + frameId), 404, "label_not_found");
+    assertError(ada.get("/v1/labels/" + frameId), 403, "forbidden");
     assertError(ada.get("/v1/frames/" + ReviewFixtures.newFrameId() + "/image"), 404, "image_not_found");
 
     assertError(ada.submit(request.getTaskId(), "Spaceship"), 400, "unknown_class");
@@ -107,7 +110,7 @@ class ReviewApiIT {
     assertThat(again.statusCode()).isEqualTo(200);
     assertThat(ada.json(again).get("repeated").asBoolean()).isTrue();
     assertError(ada.submit(request.getTaskId(), "Coat"), 409, "already_answered");
-    JsonNode label = ada.json(ada.get("/v1/labels/" + frameId));
+    JsonNode label = root.json(root.get("/v1/labels/" + frameId));
     assertThat(label.get("label").asText()).isEqualTo("Pullover");
     assertThat(label.get("source").asText()).isEqualTo("HUMAN");
     assertThat(label.get("reviewer").asText()).isEqualTo("ada");
@@ -229,11 +232,11 @@ class ReviewApiIT {
     awaitClaim(ada);
     assertThat(ada.submit(request.getTaskId(), "Sandal").statusCode()).isEqualTo(200);
 
-    JsonNode model = ada.json(ada.get("/v1/labels/" + modelOnly));
+    JsonNode model = root.json(root.get("/v1/labels/" + modelOnly));
     assertThat(model.get("source").asText()).isEqualTo("MODEL");
     assertThat(model.get("modelVersion").asText()).isEqualTo("test");
     assertThat(model.get("confidence").asDouble()).isEqualTo(0.97);
-    JsonNode human = ada.json(ada.get("/v1/labels/" + reviewed));
+    JsonNode human = root.json(root.get("/v1/labels/" + reviewed));
     assertThat(human.get("source").asText()).isEqualTo("HUMAN");
     assertThat(human.get("label").asText()).isEqualTo("Sandal");
     JsonNode stats = ada.json(ada.get("/v1/stats"));

@@ -81,6 +81,9 @@ class SecurityIT {
 
   @Test
   void shouldKeepAdminEndpointsFromReviewers() throws Exception {
+    for (String path : List.of("/v1/labels/f-1", "/v1/frames/f-1/history")) {
+      assertError(ada.get(path), 403, "forbidden", "reviewer GET " + path);
+    }
     for (String path : List.of("/v1/admin/queue", "/v1/admin/reviewers", "/v1/admin/flags", "/v1/admin/gold",
         "/v1/datasets", "/v1/stats/classes", "/v1/stats/agreement", "/v1/stats/accuracy")) {
       assertError(ada.get(path), 403, "forbidden", "reviewer GET " + path);
