@@ -18,9 +18,11 @@ import io.labelstream.schemas.avro.ReviewRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -134,6 +136,13 @@ class ReviewApiIT {
     assertThat(bob.json(reoffered).get("taskId").asText()).isEqualTo(request.getTaskId());
     assertError(ada.submit(request.getTaskId(), "Shirt"), 409, "lease_not_held");
     assertThat(bob.submit(request.getTaskId(), "Shirt").statusCode()).isEqualTo(200);
+    // ada's late answer wrote nothing: one answer, bob's, and one label.
+    List<ConsumerRecord<String, byte[]>> results = TopicRecords.readAll(KAFKA.bootstrapServers(), Topics.REVIEW_RESULTS.name())
+        .stream().filter(r -> request.getFrameId().equals(r.key())).toList();
+    assertThat(results).singleElement().satisfies(r -> assertThat(Topics.REVIEW_RESULTS.valueSerde().deserializer()
+        .deserialize(r.topic(), r.value()).getReviewerId()).isEqualTo("bob"));
+    assertThat(TopicRecords.readAll(KAFKA.bootstrapServers(), Topics.LABELS.name()))
+        .filteredOn(r -> request.getFrameId().equals(r.key())).hasSize(1);
   }
 
   @Test
