@@ -10,6 +10,7 @@ import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
 import io.labelstream.kafka.embedded.TopicRecords;
 import io.labelstream.platform.config.Env;
 import io.labelstream.schemas.FleetFrameProducer;
+import io.labelstream.schemas.TaskIds;
 import io.labelstream.schemas.Topic;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.AccuracyBound;
@@ -74,7 +75,8 @@ class PolicyRoutingIT {
     List<ReviewRequest> audits = values(Topics.REVIEW_REQUESTS).stream().filter(r -> after.contains(r.getFrameId())).toList();
     assertThat(predictions).allMatch(p -> p.getRoute() == Route.MODEL_LABEL && p.getThreshold() == 0.0);
     assertThat(labels).hasSize(after.size());
-    assertThat(audits).allMatch(r -> r.getReason() == ReviewReason.AUDIT && r.getTaskId().startsWith("audit-"));
+    assertThat(audits).allMatch(r -> r.getReason() == ReviewReason.AUDIT
+        && r.getTaskId().equals(TaskIds.of(r.getFrameId(), ReviewReason.AUDIT)));
     assertThat(audits).extracting(ReviewRequest::getFrameId)
         .containsExactlyInAnyOrderElementsOf(predictions.stream().filter(Prediction::getAudited).map(Prediction::getFrameId).toList());
     // 25% of 200 is 50; a binomial(200, 0.25) lies within 25..75 with overwhelming probability.
