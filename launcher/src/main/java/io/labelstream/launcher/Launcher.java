@@ -22,7 +22,8 @@ public final class Launcher {
                     (--exit: stop after the summary instead of staying up for reviewers)
         evaluate    replay the model's 10,000 test predictions through the threshold controller (20 seeds)
                     (--e2e: also run seed 1 through the real services; needs the Debian dataset-fashion-mnist)
-        bench       throughput and latency benchmark on an embedded broker (--json FILE, --frames N)
+        bench       throughput and latency benchmark on an embedded broker (--json FILE, --frames N;
+                    --quick: model and workers only; --ingest: HTTP ingest against the Kafka producer only)
         ingest      the ingest service alone (needs KAFKA_BOOTSTRAP_SERVERS)
         inference   the inference service alone (needs KAFKA_BOOTSTRAP_SERVERS)
         review      the review service alone (needs KAFKA_BOOTSTRAP_SERVERS)

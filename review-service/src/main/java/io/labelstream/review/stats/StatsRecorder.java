@@ -216,7 +216,8 @@ public final class StatsRecorder {
     }
     long minute = minute(result.getSubmittedAt());
     add(reviewSeries, minute, ANSWERS, 1);
-    if (task.firstAnswerMinute == NONE) {
+    // A task that needs several answers stays in the queue until the answer that settles it.
+    if (task.firstAnswerMinute == NONE && !Boolean.FALSE.equals(result.getDecides())) {
       task.firstAnswerMinute = minute;
       if (task.requestedMinute != NONE) {
         add(reviewSeries, Math.max(task.requestedMinute, minute), LEFT_QUEUE, 1);

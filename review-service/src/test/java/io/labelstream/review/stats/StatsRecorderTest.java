@@ -84,6 +84,22 @@ class StatsRecorderTest {
   }
 
   @Test
+  void shouldKeepATaskThatNeedsMoreAnswersInTheQueueUntilTheAnswerThatSettlesIt() {
+    stats.requested(request("t1", 0));
+    ReviewResult first = result("t1", "ada", 1, ReviewReason.AUDIT, true, 1);
+    first.setDecides(false);
+    stats.answered(first);
+    ReviewResult second = result("t1", "bob", 1, ReviewReason.AUDIT, true, 2);
+    second.setDecides(true);
+    stats.answered(second);
+
+    assertThat(stats.reviewThroughput(Optional.empty()).buckets()).containsExactly(
+        new StatsRecorder.ReviewBucket(T0, 1, 0, 1),
+        new StatsRecorder.ReviewBucket(T0.plusSeconds(60), 0, 1, 1),
+        new StatsRecorder.ReviewBucket(T0.plusSeconds(120), 0, 1, 0));
+  }
+
+  @Test
   void shouldTakeAnAnswerReadBeforeItsRequestOutOfTheQueueNoEarlierThanItEntered() {
     // Answers and requests are on different topics, so an answer may be read first; its clock may also run behind.
     stats.answered(result("t1", "ada", 1, ReviewReason.LOW_CONFIDENCE, null, 0));
