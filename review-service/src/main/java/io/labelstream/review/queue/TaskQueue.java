@@ -319,6 +319,19 @@ public final class TaskQueue {
     if (wasWaiting && entry.lease != null) {
       waiting.remove(entry.task);
     } else if (!wasWaiting && entry.lease == null) {
+      backInLine(entry);
+    }
+  }
+
+  /**
+   * A task nobody holds any more waits for the next reviewer; a gold task, drawn for one reviewer only, is dropped
+   * instead (that reviewer may draw it again later).
+   */
+  private void backInLine(OpenTask entry) {
+    if (entry.task.reason() == ReviewReason.GOLD) {
+      open.remove(entry.task.taskId());
+      openTaskByFrame.remove(entry.task.frameId(), entry.task.taskId());
+    } else {
       waiting.add(entry.task);
     }
   }
@@ -361,11 +374,11 @@ public final class TaskQueue {
    */
   private void expireLeases() {
     Instant now = clock.instant();
-    for (OpenTask entry : open.values()) {
+    for (OpenTask entry : List.copyOf(open.values())) {
       if (entry.lease != null && entry.lease.expired(now)) {
         Lease expired = entry.lease;
         entry.lease = null;
-        waiting.add(entry.task);
+        backInLine(entry);
         onLeaseExpired.accept(expired);
       }
     }

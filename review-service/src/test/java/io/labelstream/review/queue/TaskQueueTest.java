@@ -237,6 +237,24 @@ class TaskQueueTest {
     assertThat(twoAnswers.task("a")).isEmpty();
   }
 
+  @Test
+  void shouldNeverOfferAGoldTaskDrawnForOneReviewerToAnother() {
+    GoldTasks gold = new GoldTasks(1.0, new java.util.Random(1), clock);
+    gold.add(io.labelstream.schemas.avro.GoldFrame.newBuilder().setGoldId("g1").setLabel("Bag").setClassIndex(8)
+        .setContentType("image/png").setImage(java.nio.ByteBuffer.wrap(new byte[] {1})).setAddedBy("root")
+        .setAddedAt(clock.instant()).build());
+    TaskQueue withGold = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test", written::add,
+        expired::add, 1, gold);
+    Claim goldClaim = withGold.claim("ada").orElseThrow();
+    assertThat(goldClaim.task().reason()).isEqualTo(ReviewReason.GOLD);
+
+    clock.advance(Duration.ofSeconds(61)); // ada's lease on it runs out
+    assertThat(withGold.peek("bob")).isEmpty();
+    withGold.release(withGold.claim("ada").orElseThrow().task().taskId(), "ada"); // drawn again, then released
+
+    assertThat(withGold.openCount()).isZero();
+  }
+
   private ReviewTask audit(String id) {
     return new ReviewTask(id, "f-" + id, ReviewReason.AUDIT, 0.3, "Coat", 0.97, "image/png", new byte[] {1}, clock.instant());
   }
