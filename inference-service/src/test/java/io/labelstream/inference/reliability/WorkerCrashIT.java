@@ -111,22 +111,9 @@ class WorkerCrashIT {
     }
   }
 
-  /** The worker in its own JVM, with the same classpath as this test. */
   private Process startWorker(int generation) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        "io.labelstream.inference.InferenceService");
-    Map<String, String> env = builder.environment();
-    env.put("KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers());
-    env.put("HTTP_HOST", "127.0.0.1");
-    env.put("INFERENCE_PORT", "0");
-    env.put("ROUTING_THRESHOLD", "0.9");
-    env.put("AUDIT_RATE", "0");
-    env.put("INFERENCE_INSTANCE_ID", "crash-worker");
-    // One ONNX Runtime thread: on a busy 2-core machine spinning intra-op threads starve everything else.
-    env.put("INFERENCE_INTRA_OP_THREADS", "1");
-    builder.redirectErrorStream(true).redirectOutput(logs.resolve("worker-" + generation + ".log").toFile());
-    return builder.start();
+    return WorkerProcess.start(KAFKA.bootstrapServers(), logs.resolve("worker-" + generation + ".log"),
+        Map.of("INFERENCE_INSTANCE_ID", "crash-worker"));
   }
 
   private long committed(String topic) {

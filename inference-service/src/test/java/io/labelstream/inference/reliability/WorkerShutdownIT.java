@@ -107,20 +107,8 @@ class WorkerShutdownIT {
     }
   }
 
-  /** The worker in its own JVM, started the way a container starts it. */
   private Process startWorker(String name) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        "io.labelstream.inference.InferenceService");
-    Map<String, String> env = builder.environment();
-    env.put("KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers());
-    env.put("HTTP_HOST", "127.0.0.1");
-    env.put("INFERENCE_PORT", "0");
-    env.put("ROUTING_THRESHOLD", "0.9");
-    env.put("AUDIT_RATE", "0");
-    env.put("INFERENCE_INTRA_OP_THREADS", "1");
-    env.put("SHUTDOWN_GRACE_SECONDS", Integer.toString(GRACE_SECONDS));
-    builder.redirectErrorStream(true).redirectOutput(logs.resolve(name + ".log").toFile());
-    return builder.start();
+    return WorkerProcess.start(KAFKA.bootstrapServers(), logs.resolve(name + ".log"),
+        Map.of("SHUTDOWN_GRACE_SECONDS", Integer.toString(GRACE_SECONDS)));
   }
 }
