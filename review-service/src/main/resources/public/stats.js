@@ -391,8 +391,16 @@
       table(between, ['Reviewer', 'Pairs', 'Agreed', 'Rate'],
         br.reviewers.map(r => ({ name: r.reviewer, total: r.pairs, agreed: r.agreed, rate: r.rate })));
     }
-    $('gold').textContent = data.gold === null
-      ? 'Accuracy on gold tasks (frames with a known answer) will show here once gold tasks exist.' : '';
+    const gold = $('gold');
+    gold.replaceChildren();
+    if (data.gold === null) {
+      gold.textContent = 'Accuracy on gold tasks (frames with a known answer) will show here once gold tasks exist.';
+    } else {
+      html('p', { class: 'note' }, gold, 'Gold tasks: frames with a known answer, shown like blind audits.');
+      table(gold, ['Reviewer', 'Gold tasks', 'Correct', 'Rate'],
+        data.gold.reviewers.map(r => ({ name: r.reviewer, total: r.gold, agreed: r.correct, rate: r.rate })),
+        { name: 'All reviewers', total: data.gold.gold, agreed: data.gold.correct, rate: data.gold.rate });
+    }
   }
 
   function setStatus(text, error) {
