@@ -15,6 +15,7 @@ import io.labelstream.review.cluster.LeaderForwarding;
 import io.labelstream.review.cluster.QueueLeadership;
 import io.labelstream.review.cluster.QueueWriter;
 import io.labelstream.review.config.ReviewConfig;
+import io.labelstream.review.dataset.DatasetCatalog;
 import io.labelstream.review.dataset.Datasets;
 import io.labelstream.review.http.AdminApi;
 import io.labelstream.review.http.FrameApi;
@@ -103,8 +104,9 @@ public final class ReviewService implements AutoCloseable {
     new PolicyMetrics(policy).bindTo(registry);
     ReviewerLedger reviewers = new ReviewerLedger();
     FrameHistory history = new FrameHistory();
+    DatasetCatalog datasetCatalog = new DatasetCatalog();
     StateTailer tailer = new StateTailer(config.kafka(), config.instanceId(), queue, labels, counts, policy, cluster,
-        reviewers, gold, history);
+        reviewers, gold, history, datasetCatalog);
     List<KafkaClientMetrics> clientMetrics = List.of(new KafkaClientMetrics(tailer.consumer()),
         new KafkaClientMetrics(writer.producer()), new KafkaClientMetrics(election.consumer()));
     clientMetrics.forEach(m -> m.bindTo(registry));
@@ -117,14 +119,15 @@ public final class ReviewService implements AutoCloseable {
     ReviewApi api = new ReviewApi(queue, writer, forwarding, labels, counts, reviewers, config.classes(),
         tailer::caughtUp, metrics, clock, policy, gold::labelFor);
     BearerAuth auth = new BearerAuth(config.tokens());
-    Datasets datasets = Datasets.start(config.kafka(), config.classes(), config.instanceId(), clock, auth);
+    Datasets datasets = Datasets.start(config.kafka(), config.classes(), config.instanceId(), clock, auth,
+        datasetCatalog, tailer::caughtUp);
     HttpService http = HttpService.start("review", config.http(), 1024 * 1024, registry,
         kafkaHealth.checksWith(ReadinessCheck.of("state", tailer::caughtUp),
             ReadinessCheck.of("queue_leader", () -> leaderKnown(election, cluster)),
             ReadinessCheck.of("datasets", datasets::ready)),
         app -> {
           api.register(app, auth);
-          new AdminApi(queue, reviewers, metrics.activeReviewers(), history, gold, writer, forwarding, config.classes(),
+          new AdminApi(queue, reviewers, metrics.activeReviewers(), tailer.stats(), history, gold, writer, forwarding, config.classes(),
               clock).register(app);
           new FrameApi(queue, writer, forwarding, labels, history, new RecordFetcher(config.kafka()), tailer::caughtUp,
               clock).register(app);

@@ -18,6 +18,7 @@ import org.apache.kafka.common.KafkaException;
 import io.labelstream.review.metrics.ActiveReviewers;
 import io.labelstream.review.queue.TaskQueue;
 import io.labelstream.review.state.ReviewerLedger;
+import io.labelstream.review.stats.StatsRecorder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,10 +33,12 @@ import java.util.TreeSet;
 public final class AdminApi {
 
   private static final int QUEUE_ROWS = 200;
+  private static final StatsRecorder.Rate NONE = new StatsRecorder.Rate(0, 0);
 
   private final TaskQueue queue;
   private final ReviewerLedger reviewers;
   private final ActiveReviewers active;
+  private final StatsRecorder stats;
   private final FrameHistory history;
   private final GoldTasks gold;
   private final QueueWriter writer;
@@ -43,11 +46,13 @@ public final class AdminApi {
   private final List<String> classes;
   private final Clock clock;
 
-  public AdminApi(TaskQueue queue, ReviewerLedger reviewers, ActiveReviewers active, FrameHistory history,
+  public AdminApi(TaskQueue queue, ReviewerLedger reviewers, ActiveReviewers active, StatsRecorder stats,
+      FrameHistory history,
       GoldTasks gold, QueueWriter writer, LeaderForwarding forwarding, List<String> classes, Clock clock) {
     this.queue = queue;
     this.reviewers = reviewers;
     this.active = active;
+    this.stats = stats;
     this.history = history;
     this.gold = gold;
     this.writer = writer;
@@ -156,25 +161,28 @@ public final class AdminApi {
   private void reviewers(Context ctx) {
     Set<String> activeNow = active.names();
     Set<String> seen = new TreeSet<>(activeNow);
+    StatsRecorder.Agreement agreement = stats.agreement();
     List<Map<String, Object>> rows = new ArrayList<>();
     for (ReviewerLedger.Counts c : reviewers.all()) {
       seen.remove(c.reviewer());
-      rows.add(row(c, activeNow.contains(c.reviewer())));
+      rows.add(row(c, agreement, activeNow.contains(c.reviewer())));
     }
     // Reviewers at work who have not answered anything yet.
-    seen.forEach(name -> rows.add(row(reviewers.of(name), true)));
+    seen.forEach(name -> rows.add(row(reviewers.of(name), agreement, true)));
     ctx.json(rows);
   }
 
-  private static Map<String, Object> row(ReviewerLedger.Counts c, boolean active) {
+  private static Map<String, Object> row(ReviewerLedger.Counts c, StatsRecorder.Agreement agreement, boolean active) {
+    StatsRecorder.Rate audits = agreement.withModelByReviewer().getOrDefault(c.reviewer(), NONE);
+    StatsRecorder.Rate others = agreement.byReviewer().getOrDefault(c.reviewer(), NONE);
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("reviewer", c.reviewer());
     row.put("answered", c.answered());
     row.put("accepted", c.accepted());
     row.put("corrected", c.corrected());
     row.put("gold", Map.of("answered", c.gold(), "correct", c.goldCorrect()));
-    row.put("audits", Map.of("answered", c.audits(), "agreedWithModel", c.auditsAgreedWithModel()));
-    row.put("agreement", Map.of("compared", c.compared(), "agreed", c.agreed()));
+    row.put("audits", Map.of("answered", audits.total(), "agreedWithModel", audits.agreed()));
+    row.put("agreement", Map.of("compared", others.total(), "agreed", others.agreed()));
     row.put("active", active);
     return row;
   }

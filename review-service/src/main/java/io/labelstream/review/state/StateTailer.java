@@ -3,6 +3,7 @@ package io.labelstream.review.state;
 import io.labelstream.platform.kafka.DeadLetters;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.review.cluster.ClusterView;
+import io.labelstream.review.dataset.DatasetCatalog;
 import io.labelstream.review.policy.PolicyService;
 import io.labelstream.review.queue.GoldTasks;
 import io.labelstream.review.queue.ReviewTask;
@@ -55,7 +56,8 @@ public final class StateTailer implements Runnable, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StateTailer.class);
   private static final String STAGE = "review";
   private static final List<Topic<String, ?>> SOURCES = List.of(Topics.REVIEW_REQUESTS, Topics.REVIEW_RESULTS,
-      Topics.REVIEW_LEASES, Topics.REVIEW_LEADER, Topics.REVIEW_GOLD, Topics.LABELS, Topics.PREDICTIONS, Topics.FRAMES_DLQ,
+      Topics.REVIEW_LEASES, Topics.REVIEW_LEADER, Topics.REVIEW_GOLD, Topics.DATASETS, Topics.LABELS, Topics.PREDICTIONS,
+      Topics.FRAMES_DLQ,
       Topics.REVIEW_REQUESTS_DLQ);
 
   private final KafkaConsumer<String, byte[]> consumer;
@@ -67,6 +69,7 @@ public final class StateTailer implements Runnable, AutoCloseable {
   private final ClusterView cluster;
   private final ReviewerLedger reviewers;
   private final GoldTasks gold;
+  private final DatasetCatalog datasets;
   private final HistoryRecorder history;
   private final StatsRecorder stats = new StatsRecorder();
   private final Set<String> alreadyDeadLettered = new HashSet<>();
@@ -77,7 +80,8 @@ public final class StateTailer implements Runnable, AutoCloseable {
   private final List<CompletableFuture<Void>> catchUpRequests = new CopyOnWriteArrayList<>();
 
   public StateTailer(KafkaSettings kafka, String instanceId, TaskQueue queue, LabelStore labels, PipelineCounts counts,
-      PolicyService policy, ClusterView cluster, ReviewerLedger reviewers, GoldTasks gold, FrameHistory history) {
+      PolicyService policy, ClusterView cluster, ReviewerLedger reviewers, GoldTasks gold, FrameHistory history,
+      DatasetCatalog datasets) {
     Map<String, Object> props = new HashMap<>(kafka.clientConfig());
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "labelstream-review-state-" + instanceId);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -99,6 +103,7 @@ public final class StateTailer implements Runnable, AutoCloseable {
     this.cluster = cluster;
     this.reviewers = reviewers;
     this.gold = gold;
+    this.datasets = datasets;
     this.history = new HistoryRecorder(history);
   }
 
@@ -230,6 +235,8 @@ public final class StateTailer implements Runnable, AutoCloseable {
         }
       } else if (topic.equals(Topics.REVIEW_LEASES.name())) {
         queue.leaseRecorded(decode(Topics.REVIEW_LEASES, record));
+      } else if (topic.equals(Topics.DATASETS.name())) {
+        datasets.recorded(record);
       } else if (topic.equals(Topics.REVIEW_GOLD.name())) {
         gold.add(decode(Topics.REVIEW_GOLD, record));
       } else if (topic.equals(Topics.REVIEW_LEADER.name())) {

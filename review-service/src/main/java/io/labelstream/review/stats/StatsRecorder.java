@@ -292,7 +292,7 @@ public final class StatsRecorder {
     return new Series<>(r, buckets);
   }
 
-  synchronized Agreement agreement() {
+  public synchronized Agreement agreement() {
     Map<String, Rate> withModel = new TreeMap<>();
     auditsByReviewer.forEach((r, t) -> withModel.put(r, t.rate()));
     Map<List<String>, Rate> byPair = new TreeMap<>((a, b) -> a.get(0).equals(b.get(0))
@@ -326,9 +326,9 @@ public final class StatsRecorder {
   record ClassCount(int classIndex, String name, long model, long human) {}
 
   /** How many comparisons agreed. */
-  record Rate(long total, long agreed) {
+  public record Rate(long total, long agreed) {
     /** Share that agreed; null without comparisons. */
-    Double share() {
+    public Double share() {
       return total == 0 ? null : (double) agreed / total;
     }
   }
@@ -342,6 +342,6 @@ public final class StatsRecorder {
    * @param byPair the same per pair of reviewers (names in order)
    * @param byReviewer the same per reviewer: the pairs they are in
    */
-  record Agreement(Rate withModel, Map<String, Rate> withModelByReviewer, long tasksAnsweredSeveralTimes,
+  public record Agreement(Rate withModel, Map<String, Rate> withModelByReviewer, long tasksAnsweredSeveralTimes,
       Rate betweenReviewers, Map<List<String>, Rate> byPair, Map<String, Rate> byReviewer) {}
 }
