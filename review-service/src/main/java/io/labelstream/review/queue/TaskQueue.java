@@ -38,6 +38,8 @@ public final class TaskQueue {
   private final Map<String, OpenTask> open = new HashMap<>();
   private final Map<String, ReviewResult> answers = new HashMap<>();
   private final Map<String, String> openTaskByFrame = new HashMap<>();
+  /** The open tasks someone holds: what lease expiry and the admin view look at, instead of every open task. */
+  private final Map<String, OpenTask> leased = new HashMap<>();
   /** Answers given to tasks that need more than one and are not settled yet. */
   private final Map<String, List<ReviewResult>> partial = new HashMap<>();
   private final int answersRequired;
@@ -113,6 +115,7 @@ public final class TaskQueue {
     answers.putIfAbsent(result.getTaskId(), result);
     leasesAhead.remove(result.getTaskId());
     OpenTask entry = open.remove(result.getTaskId());
+    leased.remove(result.getTaskId());
     if (entry != null) {
       waiting.remove(entry.task);
       openTaskByFrame.remove(entry.task.frameId(), entry.task.taskId());
@@ -270,7 +273,7 @@ public final class TaskQueue {
 
   public synchronized int leasedCount() {
     expireLeases();
-    return (int) open.values().stream().filter(entry -> entry.lease != null).count();
+    return leased.size();
   }
 
   /** An open task as the admin view shows it: who holds it, if anyone. */
@@ -280,7 +283,7 @@ public final class TaskQueue {
   public synchronized List<Queued> overview(int limit) {
     expireLeases();
     List<Queued> rows = new ArrayList<>();
-    open.values().stream().filter(entry -> entry.lease != null)
+    leased.values().stream()
         .sorted(java.util.Comparator.comparing((OpenTask entry) -> entry.lease.claimedAt()))
         .forEach(entry -> rows.add(new Queued(entry.task, entry.lease)));
     waiting.inOrder(limit).forEach(task -> rows.add(new Queued(task, null)));
@@ -291,7 +294,7 @@ public final class TaskQueue {
   public synchronized List<Lease> leases() {
     expireLeases();
     List<Lease> leases = new ArrayList<>();
-    open.values().stream().filter(entry -> entry.lease != null).forEach(entry -> leases.add(entry.lease));
+    leased.values().forEach(entry -> leases.add(entry.lease));
     return leases;
   }
 
@@ -336,10 +339,15 @@ public final class TaskQueue {
     }
   }
 
-  private static void setLease(OpenTask entry, TaskLease record) {
+  private void setLease(OpenTask entry, TaskLease record) {
     entry.version = record.getVersion();
     entry.lease = record.getReviewerId() == null ? null
         : new Lease(record.getTaskId(), record.getReviewerId(), record.getClaimedAt(), record.getExpiresAt());
+    if (entry.lease == null) {
+      leased.remove(entry.task.taskId());
+    } else {
+      leased.put(entry.task.taskId(), entry);
+    }
     entry.skippedBy.clear();
     entry.skippedBy.addAll(record.getSkippedBy());
   }
@@ -374,10 +382,11 @@ public final class TaskQueue {
    */
   private void expireLeases() {
     Instant now = clock.instant();
-    for (OpenTask entry : List.copyOf(open.values())) {
-      if (entry.lease != null && entry.lease.expired(now)) {
+    for (OpenTask entry : List.copyOf(leased.values())) {
+      if (entry.lease.expired(now)) {
         Lease expired = entry.lease;
         entry.lease = null;
+        leased.remove(entry.task.taskId());
         backInLine(entry);
         onLeaseExpired.accept(expired);
       }
