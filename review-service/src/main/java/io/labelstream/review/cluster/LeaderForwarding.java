@@ -1,6 +1,7 @@
 package io.labelstream.review.cluster;
 
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.labelstream.platform.http.ApiException;
 import io.labelstream.schemas.avro.ReviewLeader;
 import java.io.IOException;
@@ -43,6 +44,13 @@ public final class LeaderForwarding {
     }
     forward(ctx);
     ctx.skipRemainingHandlers();
+  }
+
+  /** The same, for a path where only a POST changes the queue (reading it is answered here). */
+  public void forwardPostUnlessLeader(Context ctx) {
+    if (ctx.method() == HandlerType.POST) {
+      forwardUnlessLeader(ctx);
+    }
   }
 
   /** Answers {@code ctx} with the leader's answer to the same request. */

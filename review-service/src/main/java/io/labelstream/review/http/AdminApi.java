@@ -2,7 +2,6 @@ package io.labelstream.review.http;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
 import io.labelstream.platform.http.ApiException;
 import io.labelstream.review.auth.BearerAuth;
 import io.labelstream.review.auth.Role;
@@ -67,11 +66,7 @@ public final class AdminApi {
     app.get("/v1/admin/flags", this::flags, Role.ADMIN);
     app.get("/v1/admin/gold", this::listGold, Role.ADMIN);
     // Adding gold goes through the queue leader, whose fenced writer every queue input uses.
-    app.before("/v1/admin/gold", ctx -> {
-      if (ctx.method() == HandlerType.POST) {
-        forwarding.forwardUnlessLeader(ctx);
-      }
-    });
+    app.before("/v1/admin/gold", forwarding::forwardPostUnlessLeader);
     app.post("/v1/admin/gold", this::addGold, Role.ADMIN);
   }
 

@@ -3,7 +3,6 @@ package io.labelstream.review.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
 import io.labelstream.platform.http.ApiException;
 import io.labelstream.review.auth.BearerAuth;
 import io.labelstream.review.auth.Role;
@@ -64,11 +63,7 @@ public final class FrameApi {
 
   public void register(Javalin app) {
     // A flag is a queue change: the queue leader makes it.
-    app.before("/v1/labels/{frameId}/flag", ctx -> {
-      if (ctx.method() == HandlerType.POST) {
-        forwarding.forwardUnlessLeader(ctx);
-      }
-    });
+    app.before("/v1/labels/{frameId}/flag", forwarding::forwardPostUnlessLeader);
     app.post("/v1/labels/{frameId}/flag", this::flag, Role.REVIEWER, Role.ADMIN);
     app.get("/v1/frames/{frameId}/history", this::history, Role.ADMIN);
   }
