@@ -65,6 +65,11 @@ class QualityIT {
   @BeforeAll
   static void start() {
     TopicProvisioner.ensureTopics(KafkaSettings.from(new Env(Map.of("KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers()))));
+    startReview();
+  }
+
+  /** The service every test uses: two agreeing answers per audit or flag, no gold tasks. */
+  private static void startReview() {
     review = ReviewService.start(ReviewConfig.from(new Env(Map.of(
         "KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers(),
         "HTTP_HOST", "127.0.0.1",
@@ -72,7 +77,7 @@ class QualityIT {
         "REVIEW_ANSWERS_REQUIRED", "2",
         "REVIEW_GOLD_RATE", "0",
         "REVIEW_TOKENS", TOKENS))));
-    await().atMost(Duration.ofSeconds(60)).until(review::ready);
+    await().atMost(Duration.ofSeconds(60)).until(() -> review.ready() && review.isQueueLeader());
     ada = new Client(review.port(), "ada-secret-token");
     bob = new Client(review.port(), "bob-secret-token");
     carol = new Client(review.port(), "carol-secret-token");
@@ -232,18 +237,7 @@ class QualityIT {
           .noneMatch(r -> r.key().equals(task.get("frameId").asText()));
       assertThat(task.toString()).doesNotContainIgnoringCase("gold");
     } finally {
-      review = ReviewService.start(ReviewConfig.from(new Env(Map.of(
-          "KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers(), "HTTP_HOST", "127.0.0.1", "REVIEW_PORT", "0",
-          "REVIEW_ANSWERS_REQUIRED", "2", "REVIEW_GOLD_RATE", "0",
-          "REVIEW_TOKENS", TOKENS))));
-      await().atMost(Duration.ofSeconds(60)).until(() -> review.ready() && review.isQueueLeader());
-      ada = new Client(review.port(), "ada-secret-token");
-      bob = new Client(review.port(), "bob-secret-token");
-      carol = new Client(review.port(), "carol-secret-token");
-      root = new Client(review.port(), "root-secret-token");
-      erin = new Client(review.port(), "erin-secret-token");
-      gil = new Client(review.port(), "gil-secret-token");
-      hal = new Client(review.port(), "hal-secret-token");
+      startReview();
     }
   }
 
