@@ -1,7 +1,7 @@
 package io.labelstream.ingest;
 
 import io.labelstream.ingest.config.IngestConfig;
-import io.labelstream.ingest.http.FrameUploadHandler;
+import io.labelstream.ingest.http.FrameRoutes;
 import io.labelstream.ingest.kafka.FrameWriter;
 import io.labelstream.ingest.metrics.IngestMetrics;
 import io.labelstream.platform.http.HttpService;
@@ -42,10 +42,9 @@ public final class IngestService implements AutoCloseable {
     KafkaClientMetrics producerMetrics = new KafkaClientMetrics(writer.producer());
     producerMetrics.bindTo(registry);
     KafkaHealth kafkaHealth = new KafkaHealth(config.kafka());
-    FrameUploadHandler upload = new FrameUploadHandler(config, writer, metrics);
     HttpService http = HttpService.start("ingest", config.http(),
-        config.maxBytes() + 1024 * 1024, registry, kafkaHealth.checks(),
-        app -> app.post("/v1/frames", upload), javalin -> { });
+        Math.max(config.maxBytes(), config.maxBatchBytes()) + 1024 * 1024, registry, kafkaHealth.checks(),
+        app -> FrameRoutes.register(app, config, writer, metrics), javalin -> { });
     return new IngestService(writer, kafkaHealth, producerMetrics, http);
   }
 

@@ -118,6 +118,90 @@ class IngestApiIT {
   }
 
   @Test
+  void shouldWriteEveryFrameOfABatchAndAnswerWithTheirIdsInOrder() throws Exception {
+    byte[] jpeg = TestImages.largeJpeg(64, 48);
+    MultipartBody batch = new MultipartBody()
+        .image("image/png", TestImages.samplePng(10))
+        .image("image/png", TestImages.samplePng(11), Map.of("X-Camera-Id", "rear", "X-Captured-At", "2026-11-26T09:00:00Z"))
+        .image("image/jpeg", jpeg);
+
+    HttpResponse<String> response = postBatch(batch, Map.of("X-Device-Id", "gateway-1", "X-Camera-Id", "front"));
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    JsonNode answers = JSON.readTree(response.body()).get("frames");
+    assertThat(answers).hasSize(3);
+    Frame first = framesWithId(answers.get(0).get("frameId").asText()).get(0);
+    Frame second = framesWithId(answers.get(1).get("frameId").asText()).get(0);
+    Frame third = framesWithId(answers.get(2).get("frameId").asText()).get(0);
+    assertThat(bytes(first)).isEqualTo(TestImages.samplePng(10));
+    assertThat(bytes(second)).isEqualTo(TestImages.samplePng(11));
+    assertThat(bytes(third)).isEqualTo(jpeg);
+    assertThat(List.of(first.getDeviceId(), second.getDeviceId(), third.getDeviceId())).containsOnly("gateway-1");
+    assertThat(List.of(first.getCameraId(), second.getCameraId(), third.getCameraId())).containsExactly("front", "rear", "front");
+    assertThat(second.getCapturedAt()).isEqualTo(java.time.Instant.parse("2026-11-26T09:00:00Z"));
+    assertThat(third.getContentType()).isEqualTo("image/jpeg");
+    assertThat(third.getWidth()).isEqualTo(64);
+  }
+
+  @Test
+  void shouldAnswerARetriedBatchFromItsIdempotencyKeysWithoutSecondRecords() throws Exception {
+    Map<String, String> headers = Map.of("X-Device-Id", "gateway-2");
+    MultipartBody batch = new MultipartBody()
+        .image("image/png", TestImages.samplePng(12), Map.of("Idempotency-Key", "burst-7-a"))
+        .image("image/png", TestImages.samplePng(13), Map.of("Idempotency-Key", "burst-7-b"));
+    MultipartBody overlapping = new MultipartBody()
+        .image("image/png", TestImages.samplePng(13), Map.of("Idempotency-Key", "burst-7-b"))
+        .image("image/png", TestImages.samplePng(14), Map.of("Idempotency-Key", "burst-7-c"));
+
+    JsonNode first = JSON.readTree(postBatch(batch, headers).body()).get("frames");
+    JsonNode retry = JSON.readTree(postBatch(batch, headers).body()).get("frames");
+    JsonNode next = JSON.readTree(postBatch(overlapping, headers).body()).get("frames");
+
+    assertThat(retry.get(0).get("frameId")).isEqualTo(first.get(0).get("frameId"));
+    assertThat(retry.get(1).get("frameId")).isEqualTo(first.get(1).get("frameId"));
+    assertThat(first.get(0).has("duplicate")).isFalse();
+    assertThat(retry.get(0).get("duplicate").asBoolean()).isTrue();
+    assertThat(retry.get(1).get("duplicate").asBoolean()).isTrue();
+    assertThat(next.get(0).get("frameId")).isEqualTo(first.get(1).get("frameId"));
+    assertThat(next.get(0).get("duplicate").asBoolean()).isTrue();
+    assertThat(next.get(1).has("duplicate")).isFalse();
+    for (JsonNode answer : List.of(first.get(0), first.get(1), next.get(1))) {
+      assertThat(framesWithId(answer.get("frameId").asText())).hasSize(1);
+    }
+  }
+
+  @Test
+  void shouldRefuseAWholeBatchForOneBadPartNamingItAndWriteNothing() throws Exception {
+    int before = TopicRecords.readAll(KAFKA.bootstrapServers(), Topics.FRAMES.name()).size();
+    byte[] png = TestImages.samplePng(15);
+    Map<String, String> device = Map.of("X-Device-Id", "gateway-3");
+
+    HttpResponse<String> notAnImage = postBatch(new MultipartBody().image("image/png", png)
+        .image("image/png", "not an image".getBytes()).image("image/png", png), device);
+    assertError(notAnImage, 415, "not_an_image");
+    assertThat(JSON.readTree(notAnImage.body()).get("message").asText()).startsWith("frame 2 of 3");
+    assertError(postBatch(new MultipartBody().image("image/png", png).image("image/png", TestImages.png(1, 1)), device),
+        400, "image_too_small");
+    assertError(postBatch(new MultipartBody().image("image/gif", png), device), 415, "unsupported_media_type");
+    assertError(postBatch(new MultipartBody().image("image/png", png,
+        Map.of("X-Captured-At", "yesterday")), device), 400, "invalid_header");
+    assertError(postBatch(new MultipartBody().image("image/png", png), Map.of()), 400, "missing_header");
+    assertError(postBatch(new MultipartBody().image("image/png", new byte[8 * 1024 * 1024 + 1]), device),
+        413, "payload_too_large");
+    assertError(postBatch(new MultipartBody(), device), 400, "empty_batch");
+    MultipartBody tooMany = new MultipartBody();
+    for (int i = 0; i < 257; i++) {
+      tooMany.image("image/png", png);
+    }
+    assertError(postBatch(tooMany, device), 413, "too_many_frames");
+    assertError(post(png, "image/png", device, "/v1/frames/batch"), 415, "unsupported_media_type");
+    assertError(post("--nothing-like-the-boundary\r\n".getBytes(), "multipart/form-data; boundary=xyz", device,
+        "/v1/frames/batch"), 400, "invalid_multipart");
+
+    assertThat(TopicRecords.readAll(KAFKA.bootstrapServers(), Topics.FRAMES.name())).hasSize(before);
+  }
+
+  @Test
   void shouldServeHealthReadinessAndPrometheusMetrics() throws Exception {
     assertThat(get("/healthz").statusCode()).isEqualTo(200);
     HttpResponse<String> ready = get("/readyz");
@@ -156,7 +240,16 @@ class IngestApiIT {
   }
 
   static HttpResponse<String> post(byte[] body, String contentType, Map<String, String> headers) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingest.port() + "/v1/frames"))
+    return post(body, contentType, headers, "/v1/frames");
+  }
+
+  private static HttpResponse<String> postBatch(MultipartBody batch, Map<String, String> headers) throws Exception {
+    return post(batch.bytes(), batch.contentType(), headers, "/v1/frames/batch");
+  }
+
+  private static HttpResponse<String> post(byte[] body, String contentType, Map<String, String> headers, String path)
+      throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingest.port() + path))
         .header("Content-Type", contentType)
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(request::header);

@@ -41,6 +41,12 @@ class IngestWithoutKafkaIT {
       assertThat(refused.statusCode()).isEqualTo(503);
       assertThat(refused.headers().firstValue("Retry-After")).isPresent();
       assertThat(new ObjectMapper().readTree(refused.body()).get("error").asText()).isEqualTo("kafka_unavailable");
+      MultipartBody batch = new MultipartBody().image("image/png", TestImages.samplePng(6)).image("image/png", TestImages.samplePng(7));
+      HttpResponse<String> refusedBatch = http.send(HttpRequest.newBuilder(URI.create(uri + "/batch"))
+          .header("Content-Type", batch.contentType()).header("X-Device-Id", "car-9")
+          .POST(HttpRequest.BodyPublishers.ofByteArray(batch.bytes())).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(refusedBatch.statusCode()).as(refusedBatch.body()).isEqualTo(503);
+      assertThat(new ObjectMapper().readTree(refusedBatch.body()).get("error").asText()).isEqualTo("kafka_unavailable");
       HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingest.port() + "/readyz")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(ready.statusCode()).isEqualTo(503);

@@ -1,0 +1,65 @@
+package io.labelstream.ingest.http;
+
+import io.javalin.http.Context;
+import io.labelstream.ingest.config.IngestConfig;
+import io.labelstream.ingest.http.FrameSubmitter.Pending;
+import io.labelstream.ingest.metrics.IngestMetrics;
+import io.labelstream.platform.http.ApiException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * Answers an upload once Kafka has acknowledged every frame in it (202), or with the reason it did not (503, 413),
+ * without parking a request thread meanwhile.
+ */
+final class Acknowledgements {
+
+  private final IngestConfig config;
+  private final IngestMetrics metrics;
+
+  Acknowledgements(IngestConfig config, IngestMetrics metrics) {
+    this.config = config;
+    this.metrics = metrics;
+  }
+
+  /**
+   * @param body turns the per-frame answers ({@code frameId}, {@code duplicate}), in upload order, into the 202 body
+   */
+  void answerWhenAcked(Context ctx, List<Pending> pending, Function<List<Map<String, Object>>, Object> body) {
+    CompletableFuture<?> all = pending.size() == 1 ? pending.get(0).acked()
+        : CompletableFuture.allOf(pending.stream().map(Pending::acked).toArray(CompletableFuture[]::new));
+    ctx.future(() -> all.orTimeout(config.produceTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS)
+        .handle((ignored, error) -> {
+          if (error != null) {
+            ApiException refused = refusal(error instanceof CompletionException ? error.getCause() : error);
+            metrics.rejected(refused.code());
+            throw refused;
+          }
+          for (Pending one : pending) {
+            if (one.duplicate()) {
+              metrics.duplicate();
+            } else {
+              metrics.accepted(one.frame().getImage().remaining());
+            }
+          }
+          ctx.status(202).json(body.apply(pending.stream().map(FrameUploadHandler::describe).toList()));
+          return null;
+        }));
+  }
+
+  private static ApiException refusal(Throwable cause) {
+    if (cause instanceof TimeoutException) {
+      return ApiException.unavailable("kafka_unavailable", "Kafka did not acknowledge the frame in time; retry with the same Idempotency-Key", 5);
+    }
+    if (cause instanceof org.apache.kafka.common.errors.RecordTooLargeException) {
+      return new ApiException(413, "payload_too_large", "Kafka refused the frame as too large: " + cause.getMessage());
+    }
+    return ApiException.unavailable("kafka_unavailable", "Kafka did not take the frame: " + cause.getMessage()
+        + "; retry with the same Idempotency-Key", 5);
+  }
+}

@@ -1,0 +1,121 @@
+package io.labelstream.ingest.http;
+
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.labelstream.ingest.config.IngestConfig;
+import io.labelstream.ingest.http.FrameChecks.Origin;
+import io.labelstream.ingest.metrics.IngestMetrics;
+import io.labelstream.platform.http.ApiException;
+import io.labelstream.schemas.avro.Frame;
+import jakarta.servlet.MultipartConfigElement;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Part;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code POST /v1/frames/batch}: many frames in one {@code multipart/form-data} request, as an edge gateway that
+ * buffers a burst of frames sends them. Every part is checked like a single upload first; one bad part refuses the
+ * whole batch (naming the part) and nothing is written. The answer, 202 with one frameId per part in order, comes
+ * once Kafka has every frame. One request carries many frames, so the HTTP work per frame shrinks.
+ */
+public final class FrameBatchHandler implements Handler {
+
+  /** Where Jetty reads the multipart settings of a request (its {@code Request.__MULTIPART_CONFIG_ELEMENT}). */
+  private static final String MULTIPART_CONFIG = "org.eclipse.jetty.multipartConfig";
+
+  private final IngestConfig config;
+  private final FrameChecks checks;
+  private final FrameSubmitter submitter;
+  private final Acknowledgements acks;
+  private final IngestMetrics metrics;
+  private final MultipartConfigElement multipart;
+
+  FrameBatchHandler(IngestConfig config, FrameChecks checks, FrameSubmitter submitter, Acknowledgements acks,
+      IngestMetrics metrics) {
+    this.config = config;
+    this.checks = checks;
+    this.submitter = submitter;
+    this.acks = acks;
+    this.metrics = metrics;
+    // Parts up to the image limit stay in memory (the threshold is above it), so nothing touches the disk.
+    this.multipart = new MultipartConfigElement(System.getProperty("java.io.tmpdir"), config.maxBytes(),
+        config.maxBatchBytes(), (int) Math.min(Integer.MAX_VALUE, config.maxBytes() + 1));
+  }
+
+  @Override
+  public void handle(Context ctx) throws Exception {
+    try {
+      accept(ctx);
+    } catch (ApiException e) {
+      metrics.rejected(e.code());
+      throw e;
+    }
+  }
+
+  private void accept(Context ctx) throws IOException {
+    Origin request = checks.origin(ctx::header);
+    String contentType = ctx.header("Content-Type");
+    if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+      throw new ApiException(415, "unsupported_media_type",
+          "a batch must be multipart/form-data with one image part per frame, got " + contentType);
+    }
+    long declaredLength = ctx.req().getContentLengthLong();
+    if (declaredLength > config.maxBatchBytes()) {
+      throw batchTooLarge(declaredLength);
+    }
+    List<Part> parts = imageParts(ctx);
+    List<Frame> frames = new ArrayList<>(parts.size());
+    List<Boolean> idempotent = new ArrayList<>(parts.size());
+    for (int i = 0; i < parts.size(); i++) {
+      Part part = parts.get(i);
+      try {
+        Origin origin = checks.origin(request, part::getHeader);
+        byte[] image;
+        try (InputStream in = part.getInputStream()) {
+          image = in.readAllBytes();
+        }
+        frames.add(checks.frame(origin, part.getContentType(), image));
+        idempotent.add(origin.idempotencyKey() != null);
+      } catch (ApiException e) {
+        throw new ApiException(e.status(), e.code(), "frame " + (i + 1) + " of " + parts.size() + " (part \""
+            + part.getName() + "\"): " + e.getMessage());
+      }
+    }
+    acks.answerWhenAcked(ctx, submitter.submitAll(frames, idempotent), answers -> Map.of("frames", answers));
+  }
+
+  private List<Part> imageParts(Context ctx) throws IOException {
+    ctx.req().setAttribute(MULTIPART_CONFIG, multipart);
+    Collection<Part> parts;
+    try {
+      parts = ctx.req().getParts();
+    } catch (IllegalStateException tooLarge) {
+      // Jetty's way of saying a part or the whole request is over the multipart limits.
+      throw new ApiException(413, "payload_too_large", "the batch is over a limit: " + tooLarge.getMessage()
+          + " (at most " + config.maxBytes() + " bytes per image, " + config.maxBatchBytes() + " per batch)");
+    } catch (ServletException | IOException unreadable) {
+      throw new ApiException(400, "invalid_multipart", "the body is not readable multipart/form-data: "
+          + unreadable.getMessage());
+    }
+    List<Part> images = new ArrayList<>(parts);
+    if (images.isEmpty()) {
+      throw new ApiException(400, "empty_batch", "the batch holds no parts; send one image part per frame");
+    }
+    if (images.size() > config.maxBatchFrames()) {
+      throw new ApiException(413, "too_many_frames", "the batch holds " + images.size() + " frames; at most "
+          + config.maxBatchFrames() + " are accepted in one request (INGEST_MAX_BATCH_FRAMES)");
+    }
+    return images;
+  }
+
+  private ApiException batchTooLarge(long length) {
+    return new ApiException(413, "payload_too_large", "the batch is " + length + " bytes; at most "
+        + config.maxBatchBytes() + " bytes are accepted (INGEST_MAX_BATCH_BYTES)");
+  }
+}

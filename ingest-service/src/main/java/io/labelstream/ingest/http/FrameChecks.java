@@ -1,0 +1,140 @@
+package io.labelstream.ingest.http;
+
+import io.labelstream.ingest.config.IngestConfig;
+import io.labelstream.ingest.image.ImageProbe;
+import io.labelstream.ingest.image.ImageProbe.ProbedImage;
+import io.labelstream.ingest.image.MediaType;
+import io.labelstream.platform.http.ApiException;
+import io.labelstream.schemas.FrameIds;
+import io.labelstream.schemas.avro.Frame;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * The checks every uploaded frame passes, alone or in a batch, and the {@link Frame} record it becomes. Each
+ * failure is an {@link ApiException} with a stable code.
+ */
+final class FrameChecks {
+
+  private static final int MAX_HEADER_LENGTH = 256;
+  private static final int MIN_SIDE = 8;
+
+  private final IngestConfig config;
+
+  FrameChecks(IngestConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Where a frame came from, read from headers ({@code X-Device-Id}, {@code X-Camera-Id}, {@code X-Captured-At},
+   * {@code Idempotency-Key}).
+   */
+  record Origin(String deviceId, String cameraId, Instant capturedAt, String idempotencyKey) {
+
+    /** The frameId: derived from device and key when there is a key, so a retry gets the same one. */
+    String frameId() {
+      return idempotencyKey == null ? FrameIds.random() : FrameIds.forIdempotencyKey(deviceId, idempotencyKey);
+    }
+  }
+
+  /** Reads the origin headers through {@code header} (a request's or a multipart part's). */
+  Origin origin(UnaryOperator<String> header) {
+    String deviceId = optionalHeader(header, "X-Device-Id");
+    if (deviceId == null) {
+      throw new ApiException(400, "missing_header", "the X-Device-Id header is required");
+    }
+    return new Origin(deviceId, optionalHeader(header, "X-Camera-Id"), capturedAt(header),
+        optionalHeader(header, "Idempotency-Key"));
+  }
+
+  /** A batch part's origin: its own headers first, the request's for what it does not say. */
+  Origin origin(Origin request, UnaryOperator<String> partHeader) {
+    String cameraId = optionalHeader(partHeader, "X-Camera-Id");
+    Instant capturedAt = capturedAt(partHeader);
+    return new Origin(request.deviceId(), cameraId != null ? cameraId : request.cameraId(),
+        capturedAt != null ? capturedAt : request.capturedAt(), optionalHeader(partHeader, "Idempotency-Key"));
+  }
+
+  /** Checks the image against its declared Content-Type and the limits, and builds the record. */
+  Frame frame(Origin origin, String contentType, byte[] image) {
+    MediaType declared = MediaType.fromContentType(contentType).orElseThrow(() -> new ApiException(415,
+        "unsupported_media_type", "Content-Type must be image/png or image/jpeg, got " + contentType));
+    if (image.length > config.maxBytes()) {
+      throw tooLarge(image.length);
+    }
+    if (image.length == 0) {
+      throw new ApiException(400, "empty_body", "the request body must be the image bytes");
+    }
+    ProbedImage probed = probe(image, declared);
+    return Frame.newBuilder()
+        .setFrameId(origin.frameId())
+        .setDeviceId(origin.deviceId())
+        .setCameraId(origin.cameraId())
+        .setCapturedAt(origin.capturedAt())
+        .setIngestedAt(Instant.now())
+        .setContentType(probed.type().mimeType())
+        .setWidth(probed.width())
+        .setHeight(probed.height())
+        .setImage(ByteBuffer.wrap(image))
+        .setAttributes(Map.of("source", "http"))
+        .build();
+  }
+
+  ApiException tooLarge(long length) {
+    return new ApiException(413, "payload_too_large",
+        "the image is " + length + " bytes; at most " + config.maxBytes() + " bytes are accepted (INGEST_MAX_BYTES)");
+  }
+
+  private ProbedImage probe(byte[] image, MediaType declared) {
+    MediaType actual = ImageProbe.sniff(image).orElseThrow(() -> new ApiException(415, "not_an_image",
+        "the body does not start like a PNG or JPEG file"));
+    if (actual != declared) {
+      throw new ApiException(415, "content_type_mismatch",
+          "Content-Type says " + declared.mimeType() + " but the bytes are " + actual.mimeType());
+    }
+    ProbedImage probed;
+    try {
+      probed = ImageProbe.probe(image, actual);
+    } catch (IOException e) {
+      throw new ApiException(415, "undecodable_image", "the " + actual.mimeType() + " header cannot be read: " + e.getMessage());
+    }
+    if (probed.width() < MIN_SIDE || probed.height() < MIN_SIDE) {
+      throw new ApiException(400, "image_too_small", "the image is " + probed.width() + "x" + probed.height()
+          + " pixels; at least " + MIN_SIDE + " per side is needed to label it");
+    }
+    if (probed.width() > config.maxDimension() || probed.height() > config.maxDimension()) {
+      throw new ApiException(413, "dimensions_too_large", "the image is " + probed.width() + "x" + probed.height()
+          + " pixels; at most " + config.maxDimension() + " per side is accepted");
+    }
+    return probed;
+  }
+
+  private static Instant capturedAt(UnaryOperator<String> header) {
+    String value = optionalHeader(header, "X-Captured-At");
+    if (value == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(value).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new ApiException(400, "invalid_header", "X-Captured-At must be an RFC 3339 timestamp such as "
+          + "2026-11-26T08:15:30Z, got " + value);
+    }
+  }
+
+  private static String optionalHeader(UnaryOperator<String> header, String name) {
+    String value = header.apply(name);
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    if (value.length() > MAX_HEADER_LENGTH) {
+      throw new ApiException(400, "invalid_header", name + " is longer than " + MAX_HEADER_LENGTH + " characters");
+    }
+    return value.strip();
+  }
+}
