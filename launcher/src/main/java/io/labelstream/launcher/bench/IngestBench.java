@@ -107,7 +107,16 @@ final class IngestBench implements AutoCloseable {
    * empty when wrk is not installed. Every request carries its own idempotency key, so every one is a new frame.
    */
   java.util.OptionalDouble wrkFps(String run, int connections, int seconds) throws IOException, InterruptedException {
-    return wrk(run, connections, seconds, 0);
+    return wrk(run, connections, seconds, 0, 1);
+  }
+
+  /**
+   * The same through {@code POST /v1/frames/batch}, {@code framesPerRequest} frames (each with its own
+   * idempotency key) per multipart request: frames per second, not requests.
+   */
+  java.util.OptionalDouble wrkBatchFps(String run, int connections, int seconds, int framesPerRequest)
+      throws IOException, InterruptedException {
+    return wrk(run, connections, seconds, 0, framesPerRequest);
   }
 
   /**
@@ -118,14 +127,43 @@ final class IngestBench implements AutoCloseable {
     int connections = 16;
     // Each connection's cycle is its delay plus the answer's round trip (about 4 ms here at this load, measured).
     double delayMs = Math.max(0, connections * 1000.0 / framesPerSecond - 4.0);
-    return wrk(run, connections, seconds, delayMs);
+    return wrk(run, connections, seconds, delayMs, 1);
+  }
+
+  /** wrk's request hook for one frame per request, with a new idempotency key each time. */
+  private static String singleFrameRequest(String run) {
+    return String.join("\n",
+        "function request()",
+        "  n = n + 1",
+        "  return wrk.format('POST', '/v1/frames', {['Content-Type'] = 'image/png', ['X-Device-Id'] = 'bench',",
+        "    ['Idempotency-Key'] = '" + run + "-' .. id .. '-' .. n}, png)",
+        "end");
+  }
+
+  /** wrk's request hook for a multipart batch of {@code frames} frames, each part with its own idempotency key. */
+  private static String batchRequest(String run, int frames) {
+    String boundary = "labelstream-bench-7MA4YWxkTrZu0gW";
+    return String.join("\n",
+        "function request()",
+        "  local parts = {}",
+        "  for i = 1, " + frames + " do",
+        "    n = n + 1",
+        "    parts[#parts + 1] = '--" + boundary + "\\r\\nContent-Disposition: form-data; name=\"frame\"\\r\\n'",
+        "      .. 'Content-Type: image/png\\r\\nIdempotency-Key: " + run + "-' .. id .. '-' .. n .. '\\r\\n\\r\\n'",
+        "    parts[#parts + 1] = png",
+        "    parts[#parts + 1] = '\\r\\n'",
+        "  end",
+        "  parts[#parts + 1] = '--" + boundary + "--\\r\\n'",
+        "  return wrk.format('POST', '/v1/frames/batch', {['Content-Type'] = 'multipart/form-data; boundary=" + boundary + "',",
+        "    ['X-Device-Id'] = 'bench'}, table.concat(parts))",
+        "end");
   }
 
   static boolean wrkInstalled() {
     return java.nio.file.Files.isExecutable(Path.of("/usr/bin/wrk"));
   }
 
-  private java.util.OptionalDouble wrk(String run, int connections, int seconds, double delayMs)
+  private java.util.OptionalDouble wrk(String run, int connections, int seconds, double delayMs, int framesPerRequest)
       throws IOException, InterruptedException {
     Path wrk = Path.of("/usr/bin/wrk");
     if (!wrkInstalled()) {
@@ -141,11 +179,7 @@ final class IngestBench implements AutoCloseable {
           "function init(args)",
           "  local f = io.open('" + body + "', 'rb'); png = f:read('*a'); f:close(); n = 0",
           "end",
-          "function request()",
-          "  n = n + 1",
-          "  return wrk.format('POST', '/v1/frames', {['Content-Type'] = 'image/png', ['X-Device-Id'] = 'bench',",
-          "    ['Idempotency-Key'] = '" + run + "-' .. id .. '-' .. n}, png)",
-          "end",
+          framesPerRequest == 1 ? singleFrameRequest(run) : batchRequest(run, framesPerRequest),
           delayMs > 0 ? "function delay() return " + Math.round(delayMs) + " end" : "", ""));
       Process process = new ProcessBuilder(wrk.toString(), "-t" + Math.min(2, connections), "-c" + connections, "-d" + seconds + "s", "-s",
           script.toString(), "http://127.0.0.1:" + ingest.port() + "/v1/frames").redirectErrorStream(true).start();
@@ -158,7 +192,7 @@ final class IngestBench implements AutoCloseable {
       if (!m.find()) {
         throw new IllegalStateException("no rate in wrk's output:\n" + output);
       }
-      return java.util.OptionalDouble.of(Double.parseDouble(m.group(1)));
+      return java.util.OptionalDouble.of(Double.parseDouble(m.group(1)) * framesPerRequest);
     } finally {
       java.nio.file.Files.deleteIfExists(body);
       java.nio.file.Files.deleteIfExists(script);
