@@ -148,7 +148,7 @@ final class IngestBench implements AutoCloseable {
         "  local parts = {}",
         "  for i = 1, " + frames + " do",
         "    n = n + 1",
-        "    parts[#parts + 1] = '--" + boundary + "\\r\\nContent-Disposition: form-data; name=\"frame\"\\r\\n'",
+        "    parts[#parts + 1] = '--" + boundary + "\\r\\nContent-Disposition: form-data; name=\"frame\"; filename=\"' .. n .. '.png\"\\r\\n'",
         "      .. 'Content-Type: image/png\\r\\nIdempotency-Key: " + run + "-' .. id .. '-' .. n .. '\\r\\n\\r\\n'",
         "    parts[#parts + 1] = png",
         "    parts[#parts + 1] = '\\r\\n'",
