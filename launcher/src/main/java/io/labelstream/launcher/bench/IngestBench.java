@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labelstream.ingest.IngestService;
 import io.labelstream.ingest.config.IngestConfig;
 import io.labelstream.platform.config.Env;
+import io.labelstream.schemas.Topics;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,6 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** HTTP ingest (acks=all, 202 only after Kafka acknowledged) against the stock Kafka producer on the same sizes. */
 final class IngestBench implements AutoCloseable {
@@ -159,6 +164,18 @@ final class IngestBench implements AutoCloseable {
         "end");
   }
 
+  /** Records in frames.v1 so far (the sum of its partitions' end offsets). */
+  private long framesInTopic() {
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+      List<TopicPartition> partitions = consumer.partitionsFor(Topics.FRAMES.name()).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
   static boolean wrkInstalled() {
     return java.nio.file.Files.isExecutable(Path.of("/usr/bin/wrk"));
   }
@@ -173,6 +190,7 @@ final class IngestBench implements AutoCloseable {
     Path script = java.nio.file.Files.createTempFile("labelstream-bench-", ".lua");
     try {
       java.nio.file.Files.write(body, frames.png(0));
+      long before = framesInTopic();
       java.nio.file.Files.writeString(script, String.join("\n",
           "local counter = 0",
           "function setup(thread) counter = counter + 1; thread:set('id', counter) end",
@@ -189,8 +207,16 @@ final class IngestBench implements AutoCloseable {
         throw new IllegalStateException("ingest refused frames under wrk:\n" + output);
       }
       Matcher m = Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(output);
-      if (!m.find()) {
+      Matcher done = Pattern.compile("(\\d+) requests in").matcher(output);
+      if (!m.find() || !done.find()) {
         throw new IllegalStateException("no rate in wrk's output:\n" + output);
+      }
+      // Every answered request must be in Kafka: a 202 that wrote nothing would flatter the rate.
+      long answered = Long.parseLong(done.group(1)) * framesPerRequest;
+      long written = framesInTopic() - before;
+      if (written < answered) {
+        throw new IllegalStateException("wrk saw " + answered + " frames accepted but only " + written
+            + " reached " + Topics.FRAMES.name());
       }
       return java.util.OptionalDouble.of(Double.parseDouble(m.group(1)) * framesPerRequest);
     } finally {
