@@ -3,6 +3,7 @@ package io.labelstream.launcher.evaluate;
 import io.labelstream.platform.config.Env;
 import io.labelstream.review.policy.BandCounts;
 import io.labelstream.review.policy.ScoreGrid;
+import io.labelstream.review.policy.PolicySettings;
 import io.labelstream.review.policy.ThresholdController;
 import io.labelstream.review.policy.ValidationEvidence;
 import java.io.IOException;
@@ -37,21 +38,22 @@ public final class Evaluate {
   public static int run(Map<String, String> environment, boolean endToEnd) throws IOException {
     Env env = new Env(environment);
     Path modelDir = Path.of(env.string("LABELSTREAM_MODEL_DIR", "model"));
-    double target = env.doubleIn("POLICY_TARGET_ACCURACY", 0.99, 0.5, 0.9999);
-    double confidence = env.doubleIn("POLICY_CONFIDENCE", 0.95, 0.5, 0.9999);
+    // The production settings, read as the review service reads them.
+    ThresholdController.Settings settings = PolicySettings.from(env).controllerSettings();
+    double target = settings.target();
+    double confidence = settings.confidence();
     double auditRate = env.doubleIn("AUDIT_RATE", 0.02, 0.0, 1.0);
     TestPredictions test = TestPredictions.read(modelDir.resolve("fashion-mnist-ensemble.test.csv"));
     BandCounts validation;
     try (InputStream in = Files.newInputStream(modelDir.resolve("fashion-mnist-ensemble.validation.csv"))) {
       validation = ValidationEvidence.read(in, StreamSimulation.CLASSES, ScoreGrid.standard());
     }
-    ThresholdController.Settings settings = ThresholdController.Settings.defaults(target, confidence);
     StreamSimulation simulation = new StreamSimulation(settings, validation, auditRate, 200, WARMUP);
 
     System.out.printf(Locale.ROOT, "Threshold controller on %d test predictions of %s, %d seeded stream orders%n",
         test.rows().size(), modelDir.resolve("fashion-mnist-ensemble.test.csv"), SEEDS);
-    System.out.printf(Locale.ROOT, "target accuracy %.3f at confidence %.2f, class floor %.2f, audit rate %.3f%n%n",
-        target, confidence, settings.classTarget(), auditRate);
+    System.out.printf(Locale.ROOT, "target accuracy %.3f at confidence %.2f, class floor %.2f, audit rate %.3f, "
+        + "validation weight %.2f%n%n", target, confidence, settings.classTarget(), auditRate, settings.validationWeight());
     ScoreComparison.print(test.rows(), target);
     printHeader();
     List<StreamSimulation.Result> results = new ArrayList<>();

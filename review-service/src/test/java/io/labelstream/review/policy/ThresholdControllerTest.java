@@ -44,6 +44,22 @@ class ThresholdControllerTest {
   }
 
   @Test
+  void shouldStartHigherTheLessAValidationPredictionCounts() {
+    BandCounts validation = validation(new Random(1), 5_000);
+    ThresholdController.Settings halfWeight = new ThresholdController.Settings(0.99, 0.95, 0.97, 300, 500, 1e-3, 1.5, 0.5);
+    ThresholdController.Settings fullWeight = new ThresholdController.Settings(0.99, 0.95, 0.97, 300, 500, 1e-3, 1.5, 1.0);
+
+    PolicyDecision half = new ThresholdController(halfWeight, grid, validation, CLASSES).decide(StreamEvidence.empty(CLASSES, grid), 0, 0);
+    PolicyDecision full = new ThresholdController(fullWeight, grid, validation, CLASSES).decide(StreamEvidence.empty(CLASSES, grid), 0, 0);
+
+    // The same error rate on half the items: a wider bound, so a higher threshold clears the target.
+    assertThat(half.overall().lowerBound()).isGreaterThanOrEqualTo(0.99);
+    for (int c = 0; c < CLASSES; c++) {
+      assertThat(half.thresholds().get(c)).isGreaterThan(full.thresholds().get(c));
+    }
+  }
+
+  @Test
   void shouldCloseEveryClassWhenThereIsNoEvidenceAtAll() {
     ThresholdController controller = new ThresholdController(settings, grid, null, CLASSES);
 
