@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
 import io.labelstream.platform.config.Env;
 import io.labelstream.review.ReviewFixtures;
@@ -22,6 +23,9 @@ import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewRequest;
 import io.labelstream.schemas.avro.ReviewResult;
 import io.labelstream.schemas.avro.Route;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -69,6 +73,9 @@ class StatsIT {
       "Shirt", "Sneaker", "Bag", "Ankle boot");
   private static final String[] ENDPOINTS = {"/v1/stats/classes", "/v1/stats/labels-over-time", "/v1/stats/accuracy",
       "/v1/stats/review-throughput", "/v1/stats/agreement"};
+  /** The bundled model's version, read where the review service reads it: only its predictions are evidence. */
+  private static final String BUNDLED_VERSION = bundledVersion();
+
 
   @RegisterExtension
   static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
@@ -381,10 +388,18 @@ class StatsIT {
     return T0.plusSeconds(60L * minute + second);
   }
 
+  private static String bundledVersion() {
+    try (InputStream card = StatsIT.class.getResourceAsStream("/model/fashion-mnist-ensemble.card.json")) {
+      return new ObjectMapper().readTree(card).get("version").asText();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A prediction of the bundled model, so the policy takes it as evidence. */
   private static Prediction prediction(String frameId, int classIndex, Route route, boolean audited, int minute) {
     double score = route == Route.MODEL_LABEL ? 0.999 : 0.55;
-    return Prediction.newBuilder().setFrameId(frameId).setModelName("fashion-mnist-ensemble").setModelVersion("1.0.0")
+    return Prediction.newBuilder().setFrameId(frameId).setModelName("fashion-mnist-ensemble").setModelVersion(BUNDLED_VERSION)
         .setClassIndex(classIndex).setLabel(CLASSES.get(classIndex))
         .setTopK(List.of(new ClassProbability(classIndex, CLASSES.get(classIndex), score))).setMaxProbability(score)
         .setMargin(score / 2).setEntropy(0.5).setMutualInformation(0.01).setScore(score).setThreshold(0.9)
@@ -395,7 +410,7 @@ class StatsIT {
     return Label.newBuilder().setFrameId(frameId).setLabel(CLASSES.get(classIndex)).setClassIndex(classIndex)
         .setSource(source).setConfidence(source == LabelSource.MODEL ? 0.999 : null)
         .setModelName(source == LabelSource.MODEL ? "fashion-mnist-ensemble" : null)
-        .setModelVersion(source == LabelSource.MODEL ? "1.0.0" : null)
+        .setModelVersion(source == LabelSource.MODEL ? BUNDLED_VERSION : null)
         .setReviewerIds(List.of()).setLabelledAt(at(minute, 30)).build();
   }
 
