@@ -2,9 +2,7 @@ package io.labelstream.ingest.http;
 
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import io.labelstream.ingest.config.IngestConfig;
 import io.labelstream.ingest.http.FrameChecks.Origin;
-import io.labelstream.ingest.metrics.IngestMetrics;
 import io.labelstream.platform.http.ApiException;
 import io.labelstream.schemas.avro.Frame;
 import jakarta.servlet.MultipartConfigElement;
@@ -29,23 +27,14 @@ public final class FrameBatchHandler implements Handler {
   /** Where Jetty reads the multipart settings of a request (its {@code Request.__MULTIPART_CONFIG_ELEMENT}). */
   private static final String MULTIPART_CONFIG = "org.eclipse.jetty.multipartConfig";
 
-  private final IngestConfig config;
-  private final FrameChecks checks;
-  private final FrameSubmitter submitter;
-  private final Acknowledgements acks;
-  private final IngestMetrics metrics;
+  private final FrameIntake intake;
   private final MultipartConfigElement multipart;
 
-  FrameBatchHandler(IngestConfig config, FrameChecks checks, FrameSubmitter submitter, Acknowledgements acks,
-      IngestMetrics metrics) {
-    this.config = config;
-    this.checks = checks;
-    this.submitter = submitter;
-    this.acks = acks;
-    this.metrics = metrics;
+  FrameBatchHandler(FrameIntake intake) {
+    this.intake = intake;
     // Parts up to the image limit stay in memory (the threshold is above it), so nothing touches the disk.
-    this.multipart = new MultipartConfigElement(System.getProperty("java.io.tmpdir"), config.maxBytes(),
-        config.maxBatchBytes(), (int) Math.min(Integer.MAX_VALUE, config.maxBytes() + 1));
+    this.multipart = new MultipartConfigElement(System.getProperty("java.io.tmpdir"), intake.config().maxBytes(),
+        intake.config().maxBatchBytes(), (int) Math.min(Integer.MAX_VALUE, intake.config().maxBytes() + 1));
   }
 
   @Override
@@ -53,20 +42,20 @@ public final class FrameBatchHandler implements Handler {
     try {
       accept(ctx);
     } catch (ApiException e) {
-      metrics.rejected(e.code());
+      intake.metrics().rejected(e.code());
       throw e;
     }
   }
 
   private void accept(Context ctx) throws IOException {
-    Origin request = checks.origin(ctx::header);
+    Origin request = intake.checks().origin(ctx::header);
     String contentType = ctx.header("Content-Type");
     if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
       throw new ApiException(415, "unsupported_media_type",
           "a batch must be multipart/form-data with one image part per frame, got " + contentType);
     }
     long declaredLength = ctx.req().getContentLengthLong();
-    if (declaredLength > config.maxBatchBytes()) {
+    if (declaredLength > intake.config().maxBatchBytes()) {
       throw batchTooLarge(declaredLength);
     }
     List<Part> parts = imageParts(ctx);
@@ -75,19 +64,19 @@ public final class FrameBatchHandler implements Handler {
     for (int i = 0; i < parts.size(); i++) {
       Part part = parts.get(i);
       try {
-        Origin origin = checks.origin(request, part::getHeader);
+        Origin origin = intake.checks().origin(request, part::getHeader);
         byte[] image;
         try (InputStream in = part.getInputStream()) {
           image = in.readAllBytes();
         }
-        frames.add(checks.frame(origin, part.getContentType(), image));
+        frames.add(intake.checks().frame(origin, part.getContentType(), image));
         idempotent.add(origin.idempotencyKey() != null);
       } catch (ApiException e) {
         throw new ApiException(e.status(), e.code(), "frame " + (i + 1) + " of " + parts.size() + " (part \""
             + part.getName() + "\"): " + e.getMessage());
       }
     }
-    acks.answerWhenAcked(ctx, submitter.submitAll(frames, idempotent), answers -> Map.of("frames", answers));
+    intake.acks().answerWhenAcked(ctx, intake.submitter().submitAll(frames, idempotent), answers -> Map.of("frames", answers));
   }
 
   private List<Part> imageParts(Context ctx) throws IOException {
@@ -98,7 +87,7 @@ public final class FrameBatchHandler implements Handler {
     } catch (IllegalStateException tooLarge) {
       // Jetty's way of saying a part or the whole request is over the multipart limits.
       throw new ApiException(413, "payload_too_large", "the batch is over a limit: " + tooLarge.getMessage()
-          + " (at most " + config.maxBytes() + " bytes per image, " + config.maxBatchBytes() + " per batch)");
+          + " (at most " + intake.config().maxBytes() + " bytes per image, " + intake.config().maxBatchBytes() + " per batch)");
     } catch (ServletException | IOException unreadable) {
       throw new ApiException(400, "invalid_multipart", "the body is not readable multipart/form-data: "
           + unreadable.getMessage());
@@ -107,15 +96,15 @@ public final class FrameBatchHandler implements Handler {
     if (images.isEmpty()) {
       throw new ApiException(400, "empty_batch", "the batch holds no parts; send one image part per frame");
     }
-    if (images.size() > config.maxBatchFrames()) {
+    if (images.size() > intake.config().maxBatchFrames()) {
       throw new ApiException(413, "too_many_frames", "the batch holds " + images.size() + " frames; at most "
-          + config.maxBatchFrames() + " are accepted in one request (INGEST_MAX_BATCH_FRAMES)");
+          + intake.config().maxBatchFrames() + " are accepted in one request (INGEST_MAX_BATCH_FRAMES)");
     }
     return images;
   }
 
   private ApiException batchTooLarge(long length) {
     return new ApiException(413, "payload_too_large", "the batch is " + length + " bytes; at most "
-        + config.maxBatchBytes() + " bytes are accepted (INGEST_MAX_BATCH_BYTES)");
+        + intake.config().maxBatchBytes() + " bytes are accepted (INGEST_MAX_BATCH_BYTES)");
   }
 }

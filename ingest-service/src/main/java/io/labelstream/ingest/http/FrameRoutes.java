@@ -12,10 +12,9 @@ public final class FrameRoutes {
   private FrameRoutes() {}
 
   public static void register(Javalin app, IngestConfig config, FrameWriter writer, IngestMetrics metrics) {
-    FrameChecks checks = new FrameChecks(config);
-    FrameSubmitter submitter = new FrameSubmitter(writer, new RecentFrames(config.idempotencyKeys()));
-    Acknowledgements acks = new Acknowledgements(config, metrics);
-    app.post("/v1/frames", new FrameUploadHandler(config, checks, submitter, acks, metrics));
-    app.post("/v1/frames/batch", new FrameBatchHandler(config, checks, submitter, acks, metrics));
+    FrameIntake intake = new FrameIntake(config, new FrameChecks(config),
+        new FrameSubmitter(writer, new RecentFrames(config.idempotencyKeys())), new Acknowledgements(config, metrics), metrics);
+    app.post("/v1/frames", new FrameUploadHandler(intake));
+    app.post("/v1/frames/batch", new FrameBatchHandler(intake));
   }
 }

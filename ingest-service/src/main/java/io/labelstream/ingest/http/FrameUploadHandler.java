@@ -2,10 +2,8 @@ package io.labelstream.ingest.http;
 
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import io.labelstream.ingest.config.IngestConfig;
 import io.labelstream.ingest.http.FrameChecks.Origin;
 import io.labelstream.ingest.http.FrameSubmitter.Pending;
-import io.labelstream.ingest.metrics.IngestMetrics;
 import io.labelstream.platform.http.ApiException;
 import io.labelstream.schemas.avro.Frame;
 import java.io.IOException;
@@ -19,43 +17,34 @@ import java.util.Map;
  */
 public final class FrameUploadHandler implements Handler {
 
-  private final IngestConfig config;
-  private final FrameChecks checks;
-  private final FrameSubmitter submitter;
-  private final Acknowledgements acks;
-  private final IngestMetrics metrics;
+  private final FrameIntake intake;
 
-  FrameUploadHandler(IngestConfig config, FrameChecks checks, FrameSubmitter submitter, Acknowledgements acks,
-      IngestMetrics metrics) {
-    this.config = config;
-    this.checks = checks;
-    this.submitter = submitter;
-    this.acks = acks;
-    this.metrics = metrics;
+  FrameUploadHandler(FrameIntake intake) {
+    this.intake = intake;
   }
 
   @Override
   public void handle(Context ctx) throws Exception {
     try {
-      Origin origin = checks.origin(ctx::header);
+      Origin origin = intake.checks().origin(ctx::header);
       String contentType = ctx.header("Content-Type");
-      Frame frame = checks.frame(origin, contentType, readBody(ctx));
-      Pending pending = submitter.submit(frame, origin.idempotencyKey() != null);
-      acks.answerWhenAcked(ctx, List.of(pending), frames -> frames.get(0));
+      Frame frame = intake.checks().frame(origin, contentType, readBody(ctx));
+      Pending pending = intake.submitter().submit(frame, origin.idempotencyKey() != null);
+      intake.acks().answerWhenAcked(ctx, List.of(pending), frames -> frames.get(0));
     } catch (ApiException e) {
-      metrics.rejected(e.code());
+      intake.metrics().rejected(e.code());
       throw e;
     }
   }
 
   private byte[] readBody(Context ctx) throws IOException {
     long declaredLength = ctx.req().getContentLengthLong();
-    if (declaredLength > config.maxBytes()) {
-      throw checks.tooLarge(declaredLength);
+    if (declaredLength > intake.config().maxBytes()) {
+      throw intake.checks().tooLarge(declaredLength);
     }
     try (InputStream in = ctx.req().getInputStream()) {
       // One byte over the limit is enough to know the body is too large.
-      return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, config.maxBytes() + 1));
+      return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, intake.config().maxBytes() + 1));
     }
   }
 
