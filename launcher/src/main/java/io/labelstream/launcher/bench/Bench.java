@@ -96,7 +96,7 @@ public final class Bench {
       Map<String, String> batchOne = Map.of("INFERENCE_MAX_BATCH", "1");
       Map<String, String> atLeastOnce = Map.of("INFERENCE_MAX_BATCH", Integer.toString(batch), "INFERENCE_EXACTLY_ONCE", "false");
       Duration timeout = Duration.ofMinutes(10);
-      try (WorkerBench workers = new WorkerBench(bootstrap)) {
+      try (WorkerBench workers = new WorkerBench(bootstrap, environment)) {
         report.put("worker_fps", step("worker, exactly once", () -> workers.drain("bench-worker", batched, frames, timeout)));
         report.put("worker_at_least_once_fps", step("worker, at least once", () -> workers.drain("bench-worker-alo", atLeastOnce, frames, timeout)));
         if (quick) {

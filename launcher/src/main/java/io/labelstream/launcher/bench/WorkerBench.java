@@ -22,10 +22,21 @@ import org.apache.kafka.common.TopicPartition;
 final class WorkerBench implements AutoCloseable {
 
   private final String bootstrapServers;
+  private final Map<String, String> inferenceSettings;
   private final Admin admin;
 
-  WorkerBench(String bootstrapServers) {
+  /**
+   * @param environment the benchmark's own environment: its {@code INFERENCE_*} settings (ONNX Runtime threads,
+   *     decode threads, device) reach every worker too, so the worker runs as the in-process figures were measured
+   */
+  WorkerBench(String bootstrapServers, Map<String, String> environment) {
     this.bootstrapServers = bootstrapServers;
+    this.inferenceSettings = new HashMap<>();
+    environment.forEach((name, value) -> {
+      if (name.startsWith("INFERENCE_")) {
+        inferenceSettings.put(name, value);
+      }
+    });
     this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
   }
 
@@ -79,7 +90,7 @@ final class WorkerBench implements AutoCloseable {
   }
 
   Map<String, String> workerEnv(String group, Map<String, String> settings) {
-    Map<String, String> env = new HashMap<>();
+    Map<String, String> env = new HashMap<>(inferenceSettings);
     env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
     env.put("HTTP_HOST", "127.0.0.1");
     env.put("INFERENCE_PORT", "0");
