@@ -1,5 +1,6 @@
 package io.labelstream.inference.worker;
 
+import io.labelstream.platform.lifecycle.DaemonThreads;
 import io.labelstream.inference.config.InferenceConfig;
 import io.labelstream.inference.image.FrameDecoder;
 import io.labelstream.inference.metrics.InferenceMetrics;
@@ -92,20 +93,11 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
     this.maxBatch = config.maxBatch();
     this.maxDelayNanos = config.maxDelay().toNanos();
     this.exactlyOnce = config.exactlyOnce();
-    this.decodePool = Executors.newFixedThreadPool(config.decodeThreads(), daemon("inference-decode-" + config.instanceId()));
-    this.modelThread = Executors.newSingleThreadExecutor(daemon("inference-model-" + config.instanceId()));
+    this.decodePool = Executors.newFixedThreadPool(config.decodeThreads(), DaemonThreads.named("inference-decode-" + config.instanceId()));
+    this.modelThread = Executors.newSingleThreadExecutor(DaemonThreads.named("inference-model-" + config.instanceId()));
     this.consumer = new KafkaConsumer<>(consumerConfig(config), new StringDeserializer(), new ByteArrayDeserializer());
     this.producer = new KafkaProducer<>(producerConfig(config));
     this.collecting = newBatch();
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, name + "-" + n.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 
   private static Map<String, Object> consumerConfig(InferenceConfig config) {

@@ -4,7 +4,6 @@ import io.labelstream.ingest.kafka.FrameWriter;
 import io.labelstream.ingest.kafka.RecentFrames;
 import io.labelstream.platform.http.ApiException;
 import io.labelstream.schemas.avro.Frame;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,14 +29,8 @@ final class FrameSubmitter {
 
   /** Starts writing one frame; 503 {@code ingest_busy} when the in-flight budget is spent. */
   Pending submit(Frame frame, boolean idempotent) {
-    Pending pending = start(frame, idempotent, () -> {
-      try {
-        return writer.tryWrite(frame, Duration.ZERO);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      }
-    });
+    int cost = writer.cost(frame);
+    Pending pending = start(frame, idempotent, () -> writer.tryReserve(cost) ? writer.writeReserved(frame, cost) : null);
     if (pending == null) {
       throw busy();
     }
@@ -49,9 +42,11 @@ final class FrameSubmitter {
    * before anything is sent.
    */
   List<Pending> submitAll(List<Frame> frames, List<Boolean> idempotent) {
+    int[] costs = new int[frames.size()];
     long total = 0;
-    for (Frame frame : frames) {
-      total += writer.cost(frame);
+    for (int i = 0; i < costs.length; i++) {
+      costs[i] = writer.cost(frames.get(i));
+      total += costs[i];
     }
     if (!writer.tryReserve(total)) {
       throw busy();
@@ -59,7 +54,7 @@ final class FrameSubmitter {
     List<Pending> pending = new ArrayList<>(frames.size());
     for (int i = 0; i < frames.size(); i++) {
       Frame frame = frames.get(i);
-      int cost = writer.cost(frame);
+      int cost = costs[i];
       Pending one = start(frame, idempotent.get(i), () -> writer.writeReserved(frame, cost));
       if (one.duplicate()) {
         writer.release(cost);

@@ -9,7 +9,6 @@ import io.labelstream.schemas.avro.Frame;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code POST /v1/frames}: checks one uploaded frame and answers 202 only once Kafka has acknowledged it.
@@ -46,11 +45,5 @@ public final class FrameUploadHandler implements Handler {
       // One byte over the limit is enough to know the body is too large.
       return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, intake.config().maxBytes() + 1));
     }
-  }
-
-  /** The answer for one frame: its id, and whether it repeats an earlier write. */
-  static Map<String, Object> describe(Pending pending) {
-    String frameId = pending.frame().getFrameId();
-    return pending.duplicate() ? Map.of("frameId", frameId, "duplicate", true) : Map.of("frameId", frameId);
   }
 }

@@ -7,12 +7,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -22,17 +17,13 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * Writes accepted frames to {@code frames.v1} with acks=all and an idempotent producer.
  *
  * <p>Back-pressure is a fixed budget of bytes waiting for Kafka: a write that does not fit is refused at once
- * ({@link #tryWrite} returns null) so the caller answers 503 instead of queueing without bound.
+ * ({@link #tryReserve} returns false) so the caller answers 503 instead of queueing without bound.
  */
 public final class FrameWriter implements AutoCloseable {
-
-  /** Threads that complete acknowledgements (and so write the HTTP answers); measured: 4 beat 2 under wrk. */
-  private static final int ACK_THREADS = 4;
 
   private final KafkaProducer<String, Frame> producer;
   private final Semaphore inFlightBytes;
   private final int budget;
-  private final ExecutorService acks;
 
   public FrameWriter(IngestConfig config) {
     Map<String, Object> props = new HashMap<>(config.kafka().clientConfig());
@@ -49,20 +40,6 @@ public final class FrameWriter implements AutoCloseable {
     this.producer = new KafkaProducer<>(props, Topics.FRAMES.keySerde().serializer(), Topics.FRAMES.valueSerde().serializer());
     this.budget = (int) Math.min(Integer.MAX_VALUE, config.maxInFlightBytes());
     this.inFlightBytes = new Semaphore(budget);
-    this.acks = Executors.newFixedThreadPool(ACK_THREADS, daemonThreads("ingest-acks-"));
-  }
-
-  /**
-   * Starts writing a frame; the future completes when Kafka acknowledged it (or failed for good).
-   *
-   * @return null when the in-flight budget is spent and the caller should answer 503
-   */
-  public CompletableFuture<RecordMetadata> tryWrite(Frame frame, Duration waitForBudget) throws InterruptedException {
-    int cost = cost(frame);
-    if (!inFlightBytes.tryAcquire(cost, waitForBudget.toMillis(), TimeUnit.MILLISECONDS)) {
-      return null;
-    }
-    return writeReserved(frame, cost);
   }
 
   /** The share of the in-flight budget one frame takes until Kafka acknowledges it. */
@@ -89,15 +66,13 @@ public final class FrameWriter implements AutoCloseable {
     try {
       producer.send(new ProducerRecord<>(Topics.FRAMES.name(), frame.getFrameId(), frame), (metadata, error) -> {
         inFlightBytes.release(cost);
-        // Completing here would run the HTTP answer on the producer's single I/O thread, which also sends every
-        // record: under load that one thread became the limit. The answers are written by the ack threads instead.
-        acks.execute(() -> {
-          if (error != null) {
-            acked.completeExceptionally(error);
-          } else {
-            acked.complete(metadata);
-          }
-        });
+        // This runs on the producer's only I/O thread: whoever waits on the future must move off it
+        // (Acknowledgements answers on its own threads).
+        if (error != null) {
+          acked.completeExceptionally(error);
+        } else {
+          acked.complete(metadata);
+        }
       });
     } catch (RuntimeException e) {
       // send() itself failed (metadata timeout, record too large): the callback will not run.
@@ -115,21 +90,5 @@ public final class FrameWriter implements AutoCloseable {
   @Override
   public void close() {
     producer.close(Duration.ofSeconds(10));
-    // Closing the producer ran the last callbacks; let their answers go out.
-    acks.shutdown();
-    try {
-      acks.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return task -> {
-      Thread thread = new Thread(task, prefix + n.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }
