@@ -1,9 +1,8 @@
 package io.labelstream.review.auth;
 
 import io.labelstream.platform.config.ConfigException;
-import java.nio.charset.StandardCharsets;
+import io.labelstream.platform.hash.Sha256;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -101,11 +100,7 @@ public final class ReviewerTokens {
   }
 
   public static byte[] sha256(String token) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return Sha256.of(token);
   }
 
   private static ConfigException invalid(String name, String why) {

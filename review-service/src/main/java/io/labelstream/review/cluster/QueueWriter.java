@@ -1,5 +1,6 @@
 package io.labelstream.review.cluster;
 
+import io.labelstream.platform.http.ApiException;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.platform.kafka.TopicRoutedSerializer;
 import io.labelstream.review.queue.LeaseLog;
@@ -111,7 +112,8 @@ public final class QueueWriter implements LeaseLog, AutoCloseable {
 
   private void commitOnce(List<ProducerRecord<String, Object>> records) {
     if (!election.mayWrite()) {
-      throw new NotLeaderException("this review instance does not run the queue");
+      // The shared 503 (with Retry-After) for every route that writes through here.
+      throw ApiException.unavailable("not_leader", "this review instance does not run the queue", 1);
     }
     producer.beginTransaction();
     try {

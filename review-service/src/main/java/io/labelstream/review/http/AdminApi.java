@@ -2,6 +2,7 @@ package io.labelstream.review.http;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.labelstream.platform.hash.Sha256;
 import io.labelstream.platform.http.ApiException;
 import io.labelstream.review.auth.BearerAuth;
 import io.labelstream.review.auth.Role;
@@ -110,7 +111,7 @@ public final class AdminApi {
     if (!(png && contentType.equals("image/png")) && !(jpeg && contentType.equals("image/jpeg"))) {
       throw new ApiException(415, "not_an_image", "the body must be a PNG or JPEG image matching its Content-Type");
     }
-    String goldId = HexFormat.of().formatHex(sha256(image)).substring(0, 16);
+    String goldId = HexFormat.of().formatHex(Sha256.of(image)).substring(0, 16);
     GoldFrame frame = GoldFrame.newBuilder().setGoldId(goldId).setLabel(label.strip())
         .setClassIndex(classes.indexOf(label.strip())).setContentType(contentType).setImage(ByteBuffer.wrap(image))
         .setAddedBy(BearerAuth.reviewer(ctx).name()).setAddedAt(clock.instant()).build();
@@ -121,14 +122,6 @@ public final class AdminApi {
     }
     gold.add(frame);
     ctx.status(201).json(Map.of("goldId", goldId, "label", frame.getLabel()));
-  }
-
-  private static byte[] sha256(byte[] bytes) {
-    try {
-      return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
   }
 
   private void queue(Context ctx) {

@@ -9,7 +9,6 @@ import io.labelstream.review.auth.BearerAuth;
 import io.labelstream.review.auth.Reviewer;
 import io.labelstream.review.auth.Role;
 import io.labelstream.review.cluster.LeaderForwarding;
-import io.labelstream.review.cluster.NotLeaderException;
 import io.labelstream.review.cluster.QueueWriter;
 import io.labelstream.review.metrics.ReviewMetrics;
 import io.labelstream.review.policy.PolicyDecision;
@@ -78,10 +77,6 @@ public final class ReviewApi {
     app.beforeMatched(auth::authorize);
     // Queue changes are made by the queue leader only; another instance passes them on (see cluster.LeaderElection).
     app.before("/v1/tasks/*", forwarding::forwardUnlessLeader);
-    app.exception(NotLeaderException.class, (e, ctx) -> {
-      ctx.header("Retry-After", "1");
-      ctx.status(503).json(new io.labelstream.platform.http.ApiError("not_leader", e.getMessage()));
-    });
     app.post("/v1/tasks/claim", this::claim, ANYONE);
     app.post("/v1/tasks/{taskId}/heartbeat", this::heartbeat, ANYONE);
     app.post("/v1/tasks/{taskId}/submit", this::submit, ANYONE);

@@ -1,7 +1,6 @@
 package io.labelstream.review.queue;
 
 import io.labelstream.platform.config.Env;
-import java.util.Locale;
 
 /**
  * Which waiting task a reviewer gets next ({@code REVIEW_QUEUE_ORDER}). Audit tasks carry priorities spread over the
@@ -17,11 +16,6 @@ public enum QueueOrder {
   ROUND_ROBIN;
 
   public static QueueOrder from(Env env) {
-    String raw = env.string("REVIEW_QUEUE_ORDER", "uncertainty");
-    try {
-      return valueOf(raw.strip().toUpperCase(Locale.ROOT).replace('-', '_'));
-    } catch (IllegalArgumentException e) {
-      throw Env.invalid("REVIEW_QUEUE_ORDER", raw, "uncertainty, fifo or round_robin");
-    }
+    return env.oneOf("REVIEW_QUEUE_ORDER", QueueOrder.class, UNCERTAINTY);
   }
 }

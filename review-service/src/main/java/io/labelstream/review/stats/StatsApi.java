@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.labelstream.platform.http.ApiException;
 import io.labelstream.review.auth.BearerAuth;
 import io.labelstream.review.auth.Role;
+import io.labelstream.review.http.SecurityHeaders;
 import io.labelstream.review.policy.PolicyDecision;
 import io.labelstream.review.policy.PolicyService;
 import io.labelstream.review.policy.ScoreGrid;
@@ -24,9 +25,8 @@ import java.util.TreeMap;
  */
 public final class StatsApi {
 
-  /** The page's own policy: no inline script or style, nothing from elsewhere. */
-  static final String PAGE_CSP = "default-src 'self'; img-src 'self' blob: data:; object-src 'none'; "
-      + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+  /** The page's policy: the one every answer carries (no inline script or style, nothing from elsewhere). */
+  static final String PAGE_CSP = SecurityHeaders.CONTENT_SECURITY_POLICY;
 
   private final StatsRecorder stats;
   private final PolicyService policy;
@@ -252,13 +252,13 @@ public final class StatsApi {
     return row;
   }
 
-  /** Served here rather than as {@code /stats.html} so the address is {@code /stats}, with the page's CSP. */
+  /** Served here rather than as {@code /stats.html} so the address is {@code /stats}; SecurityHeaders sets its CSP. */
   private static void page(Context ctx) {
     InputStream html = StatsApi.class.getResourceAsStream("/public/stats.html");
     if (html == null) {
       throw new IllegalStateException("stats.html is missing from the classpath");
     }
-    ctx.header("Content-Security-Policy", PAGE_CSP).header("Cache-Control", "no-cache")
+    ctx.header("Cache-Control", "no-cache")
         .contentType("text/html; charset=utf-8").result(html);
   }
 }
