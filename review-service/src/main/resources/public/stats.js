@@ -36,8 +36,8 @@
     return res.json();
   }
 
-  function svg(name, attrs, parent, text) {
-    const node = document.createElementNS(SVG_NS, name);
+  /** Sets the attributes and text of a new element and hangs it under its parent. */
+  function fill(node, attrs, parent, text) {
     for (const [key, value] of Object.entries(attrs || {})) {
       node.setAttribute(key, value);
     }
@@ -50,18 +50,12 @@
     return node;
   }
 
+  function svg(name, attrs, parent, text) {
+    return fill(document.createElementNS(SVG_NS, name), attrs, parent, text);
+  }
+
   function html(name, attrs, parent, text) {
-    const node = document.createElement(name);
-    for (const [key, value] of Object.entries(attrs || {})) {
-      node.setAttribute(key, value);
-    }
-    if (text !== undefined) {
-      node.textContent = text;
-    }
-    if (parent) {
-      parent.appendChild(node);
-    }
-    return node;
+    return fill(document.createElement(name), attrs, parent, text);
   }
 
   function newChart(containerId, height, label) {
