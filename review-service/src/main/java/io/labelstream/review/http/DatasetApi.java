@@ -1,11 +1,13 @@
-package io.labelstream.review.dataset;
+package io.labelstream.review.http;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.labelstream.platform.http.ApiException;
-import io.labelstream.review.auth.BearerAuth;
 import io.labelstream.review.auth.Reviewer;
 import io.labelstream.review.auth.Role;
+import io.labelstream.review.dataset.Datasets;
+import io.labelstream.review.dataset.ExportFormat;
+import io.labelstream.review.dataset.SnapshotMaker;
 import io.labelstream.schemas.avro.DatasetSnapshot;
 import io.labelstream.schemas.avro.PartitionOffset;
 import java.io.BufferedOutputStream;
@@ -20,7 +22,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.KafkaException;
 import org.eclipse.jetty.server.Request;
 import org.slf4j.Logger;
@@ -31,30 +32,23 @@ import org.slf4j.LoggerFactory;
  * snapshots, export one. Nothing here touches the file system; dataset ids in paths are only looked up among the
  * snapshots on datasets.v1.
  */
-final class DatasetApi {
+public final class DatasetApi {
 
   private static final Logger LOG = LoggerFactory.getLogger(DatasetApi.class);
   /** Exports at once: each holds a Kafka consumer, and a {@code folders} export some memory per frame. */
   static final int EXPORTS_AT_ONCE = 2;
   private static final int RESPONSE_BUFFER_BYTES = 64 * 1024;
 
-  private final BearerAuth auth;
-  private final DatasetCatalog catalog;
-  private final SnapshotMaker maker;
-  private final Exporter exporter;
-  private final BooleanSupplier ready;
+  private final Datasets datasets;
   private final ReentrantLock creating = new ReentrantLock();
   private final Semaphore exporting = new Semaphore(EXPORTS_AT_ONCE);
 
-  DatasetApi(BearerAuth auth, DatasetCatalog catalog, SnapshotMaker maker, Exporter exporter, BooleanSupplier ready) {
-    this.auth = auth;
-    this.catalog = catalog;
-    this.maker = maker;
-    this.exporter = exporter;
-    this.ready = ready;
+  public DatasetApi(Datasets datasets) {
+    this.datasets = datasets;
   }
 
-  void register(Javalin app) {
+  /** Registers the routes; needs the {@code /v1/*} authentication and role check registered first. */
+  public void register(Javalin app) {
     app.post("/v1/datasets", this::create, Role.ADMIN);
     app.get("/v1/datasets", this::list, Role.ADMIN);
     app.get("/v1/datasets/{datasetId}", this::describe, Role.ADMIN);
@@ -62,40 +56,36 @@ final class DatasetApi {
   }
 
   private void create(Context ctx) {
-    Reviewer admin = requireAdmin(ctx);
+    Reviewer admin = BearerAuth.reviewer(ctx);
     requireReady();
     if (!creating.tryLock()) {
       throw new ApiException(409, "snapshot_in_progress", "another dataset snapshot is being made; try again when it is done");
     }
     try {
-      DatasetSnapshot snapshot = maker.create(admin.name());
-      catalog.put(snapshot);
+      DatasetSnapshot snapshot = datasets.create(admin.name());
       ctx.status(201).header("Location", "/v1/datasets/" + snapshot.getDatasetId()).json(describe(snapshot));
     } catch (KafkaException e) {
       LOG.error("dataset snapshot for {} failed", admin.name(), e);
       throw ApiException.unavailable("kafka_unavailable", "the snapshot could not be made: " + e.getMessage(), 5);
     } catch (SnapshotMaker.LabelsChangedException e) {
       throw ApiException.unavailable("labels_changing", "labels.v1 was compacted under the snapshot "
-          + SnapshotMaker.ATTEMPTS + " times in a row; try again", 5);
+          + Datasets.SNAPSHOT_ATTEMPTS + " times in a row; try again", 5);
     } finally {
       creating.unlock();
     }
   }
 
   private void list(Context ctx) {
-    requireAdmin(ctx);
     requireReady();
-    ctx.json(Map.of("datasets", catalog.list().stream().map(DatasetApi::describe).toList()));
+    ctx.json(Map.of("datasets", datasets.list().stream().map(DatasetApi::describe).toList()));
   }
 
   private void describe(Context ctx) {
-    requireAdmin(ctx);
     requireReady();
     ctx.json(describe(snapshot(ctx)));
   }
 
   private void export(Context ctx) throws IOException {
-    requireAdmin(ctx);
     requireReady();
     ExportFormat format = ExportFormat.parse(ctx.queryParam("format")).orElseThrow(() -> new ApiException(400,
         "unknown_format", "format must be jsonl, coco or folders"));
@@ -103,7 +93,7 @@ final class DatasetApi {
     if (!exporting.tryAcquire()) {
       throw ApiException.unavailable("export_busy", EXPORTS_AT_ONCE + " exports are running; try again shortly", 10);
     }
-    try (Exporter.Run run = openExport(snapshot, format)) {
+    try (Datasets.Export run = openExport(snapshot, format)) {
       ctx.status(200)
           .contentType(format.contentType())
           .header("Content-Disposition", "attachment; filename=\"" + snapshot.getDatasetId() + "." + format.extension() + "\"");
@@ -133,9 +123,9 @@ final class DatasetApi {
     }
   }
 
-  private Exporter.Run openExport(DatasetSnapshot snapshot, ExportFormat format) {
+  private Datasets.Export openExport(DatasetSnapshot snapshot, ExportFormat format) {
     try {
-      return exporter.open(snapshot, format);
+      return datasets.open(snapshot, format);
     } catch (KafkaException e) {
       throw failed(snapshot, e);
     }
@@ -154,25 +144,12 @@ final class DatasetApi {
 
   private DatasetSnapshot snapshot(Context ctx) {
     String id = ctx.pathParam("datasetId");
-    return catalog.get(id).orElseThrow(() -> new ApiException(404, "dataset_not_found",
+    return datasets.get(id).orElseThrow(() -> new ApiException(404, "dataset_not_found",
         "no dataset snapshot has the id '" + (id.length() > 80 ? id.substring(0, 80) + "…" : id) + "'"));
   }
 
-  /**
-   * Authenticates here as well as in the {@code /v1/*} before-handler, so these endpoints stay closed whatever
-   * happens to the handlers registered around them.
-   */
-  private Reviewer requireAdmin(Context ctx) {
-    auth.authenticate(ctx);
-    Reviewer reviewer = BearerAuth.reviewer(ctx);
-    if (reviewer.role() != Role.ADMIN) {
-      throw new ApiException(403, "forbidden", "dataset snapshots and exports need an admin token");
-    }
-    return reviewer;
-  }
-
   private void requireReady() {
-    if (!ready.getAsBoolean()) {
+    if (!datasets.ready()) {
       throw ApiException.unavailable("not_ready", "the dataset catalog is still being read from Kafka", 2);
     }
   }

@@ -1,8 +1,10 @@
-package io.labelstream.review.cluster;
+package io.labelstream.review.http;
 
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.labelstream.platform.http.ApiException;
+import io.labelstream.review.cluster.ClusterView;
+import io.labelstream.review.cluster.LeaderElection;
 import io.labelstream.schemas.avro.ReviewLeader;
 import java.io.IOException;
 import java.net.URI;

@@ -1,15 +1,15 @@
-package io.labelstream.review.stats;
+package io.labelstream.review.http;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.labelstream.platform.http.ApiException;
-import io.labelstream.review.auth.BearerAuth;
 import io.labelstream.review.auth.Role;
-import io.labelstream.review.http.SecurityHeaders;
 import io.labelstream.review.policy.PolicyDecision;
 import io.labelstream.review.policy.PolicyService;
 import io.labelstream.review.policy.ScoreGrid;
 import io.labelstream.review.state.ReviewerLedger;
+import io.labelstream.review.stats.Resolution;
+import io.labelstream.review.stats.StatsRecorder;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,9 +24,6 @@ import java.util.TreeMap;
  * (admin token only). {@code GET /v1/stats}, the pipeline counts every reviewer may read, stays in {@code ReviewApi}.
  */
 public final class StatsApi {
-
-  /** The page's policy: the one every answer carries (no inline script or style, nothing from elsewhere). */
-  static final String PAGE_CSP = SecurityHeaders.CONTENT_SECURITY_POLICY;
 
   private final StatsRecorder stats;
   private final PolicyService policy;
@@ -43,22 +40,14 @@ public final class StatsApi {
     this.classes = List.copyOf(classes);
   }
 
-  /** Registers the routes; needs the {@code /v1/*} authentication before-handler registered first. */
+  /** Registers the routes; needs the {@code /v1/*} authentication and role check registered first. */
   public void register(Javalin app) {
-    // Explicit role check until routes carry roles; then this becomes a role on each GET below.
-    app.before("/v1/stats/*", StatsApi::requireAdmin);
     app.get("/v1/stats/classes", this::classes, Role.ADMIN);
     app.get("/v1/stats/labels-over-time", this::labelsOverTime, Role.ADMIN);
     app.get("/v1/stats/accuracy", this::accuracy, Role.ADMIN);
     app.get("/v1/stats/review-throughput", this::reviewThroughput, Role.ADMIN);
     app.get("/v1/stats/agreement", this::agreement, Role.ADMIN);
     app.get("/stats", StatsApi::page);
-  }
-
-  static void requireAdmin(Context ctx) {
-    if (BearerAuth.reviewer(ctx).role() != Role.ADMIN) {
-      throw new ApiException(403, "forbidden", "the statistics need an admin token");
-    }
   }
 
   private void classes(Context ctx) {
