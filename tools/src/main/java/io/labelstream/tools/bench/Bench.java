@@ -1,7 +1,6 @@
-package io.labelstream.launcher.bench;
+package io.labelstream.tools.bench;
 
-import io.labelstream.inference.model.OnnxModel;
-import io.labelstream.inference.model.SessionSettings;
+import io.labelstream.inference.InferenceToolkit;
 import io.labelstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.kafka.KafkaSettings;
@@ -77,7 +76,7 @@ public final class Bench {
       }
       return;
     }
-    try (OnnxModel model = OnnxModel.load(Optional.empty(), SessionSettings.from(env))) {
+    try (InferenceToolkit model = InferenceToolkit.bundledModel(env)) {
       ModelBench models = new ModelBench(model, samples, batch);
       report.put("bare_ort_fps", step("ONNX Runtime alone", () -> models.bareOrtFps(frames)));
       report.put("inprocess_fps", step("decode + ONNX Runtime in process", () -> models.inProcessFps(frames, decodeThreads)));

@@ -1,4 +1,4 @@
-package io.labelstream.launcher.bench;
+package io.labelstream.tools.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labelstream.ingest.IngestService;

@@ -1,4 +1,4 @@
-package io.labelstream.launcher.bench;
+package io.labelstream.tools.bench;
 
 import io.labelstream.inference.InferenceService;
 import io.labelstream.inference.config.InferenceConfig;

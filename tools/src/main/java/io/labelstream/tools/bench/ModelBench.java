@@ -1,7 +1,7 @@
-package io.labelstream.launcher.bench;
+package io.labelstream.tools.bench;
 
-import io.labelstream.inference.image.FrameDecoder;
-import io.labelstream.inference.model.OnnxModel;
+import io.labelstream.inference.InferenceToolkit;
+import io.labelstream.inference.InferenceToolkit.Decoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -11,11 +11,11 @@ import java.util.concurrent.Future;
 /** The model without Kafka: ONNX Runtime alone on decoded tensors, and decode plus ONNX Runtime in one process. */
 final class ModelBench {
 
-  private final OnnxModel model;
+  private final InferenceToolkit model;
   private final BenchFrames frames;
   private final int batch;
 
-  ModelBench(OnnxModel model, BenchFrames frames, int batch) {
+  ModelBench(InferenceToolkit model, BenchFrames frames, int batch) {
     this.model = model;
     this.frames = frames;
     this.batch = batch;
@@ -23,7 +23,7 @@ final class ModelBench {
 
   /** Frames per second of ONNX Runtime alone, on pre-decoded tensors, at the worker's batch size. */
   double bareOrtFps(int n) throws Exception {
-    FrameDecoder decoder = decoder();
+    Decoder decoder = model.decoder();
     List<float[]> decoded = new ArrayList<>();
     for (int i = 0; i < frames.distinct(); i++) {
       decoded.add(decoder.decode(frames.png(i)));
@@ -52,7 +52,7 @@ final class ModelBench {
 
   /** Frames per second one thread decodes (PNG to model input), for sizing decode cores. */
   double decodeFpsPerCore(int n) throws Exception {
-    FrameDecoder decoder = decoder();
+    Decoder decoder = model.decoder();
     for (int i = 0; i < Math.min(n, 2_000); i++) {
       decoder.decode(frames.png(i));
     }
@@ -64,7 +64,7 @@ final class ModelBench {
   }
 
   private void inProcess(int n, ExecutorService pool) throws Exception {
-    ThreadLocal<FrameDecoder> decoders = ThreadLocal.withInitial(this::decoder);
+    ThreadLocal<Decoder> decoders = ThreadLocal.withInitial(model::decoder);
     for (int done = 0; done < n; done += batch) {
       List<Future<float[]>> decoding = new ArrayList<>();
       for (int i = done; i < Math.min(n, done + batch); i++) {
@@ -87,10 +87,6 @@ final class ModelBench {
       }
       model.run(pixels);
     }
-  }
-
-  private FrameDecoder decoder() {
-    return new FrameDecoder(model.card().width(), model.card().height());
   }
 
   static double seconds(long startNanos) {

@@ -1,16 +1,16 @@
-package io.labelstream.launcher.evaluate;
+package io.labelstream.tools.evaluate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labelstream.kafka.embedded.TopicRecords;
 import io.labelstream.launcher.AllInOne;
-import io.labelstream.launcher.tools.FashionMnistIdx;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.LabelSource;
 import io.labelstream.schemas.avro.Policy;
 import io.labelstream.schemas.avro.Prediction;
 import io.labelstream.schemas.avro.Route;
+import io.labelstream.tools.fashionmnist.FashionMnistIdx;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,11 +1,7 @@
-package io.labelstream.launcher.evaluate;
+package io.labelstream.tools.evaluate;
 
 import io.labelstream.platform.config.Env;
-import io.labelstream.review.policy.BandCounts;
-import io.labelstream.review.policy.ScoreGrid;
-import io.labelstream.review.policy.PolicySettings;
-import io.labelstream.review.policy.ThresholdController;
-import io.labelstream.review.policy.ValidationEvidence;
+import io.labelstream.review.ReviewToolkit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -38,17 +34,17 @@ public final class Evaluate {
   public static int run(Map<String, String> environment, boolean endToEnd) throws IOException {
     Env env = new Env(environment);
     Path modelDir = Path.of(env.string("LABELSTREAM_MODEL_DIR", "model"));
-    // The production settings, read as the review service reads them.
-    ThresholdController.Settings settings = PolicySettings.from(env).controllerSettings();
-    double target = settings.target();
-    double confidence = settings.confidence();
     double auditRate = env.doubleIn("AUDIT_RATE", 0.02, 0.0, 1.0);
     TestPredictions test = TestPredictions.read(modelDir.resolve("fashion-mnist-ensemble.test.csv"));
-    BandCounts validation;
+    // The production settings, read as the review service reads them.
+    ReviewToolkit policy;
     try (InputStream in = Files.newInputStream(modelDir.resolve("fashion-mnist-ensemble.validation.csv"))) {
-      validation = ValidationEvidence.read(in, StreamSimulation.CLASSES, ScoreGrid.standard());
+      policy = ReviewToolkit.fromEnvironment(env, in, StreamSimulation.CLASSES);
     }
-    StreamSimulation simulation = new StreamSimulation(settings, validation, auditRate, 200, WARMUP);
+    ReviewToolkit.Targets settings = policy.targets();
+    double target = settings.target();
+    double confidence = settings.confidence();
+    StreamSimulation simulation = new StreamSimulation(policy, auditRate, 200, WARMUP);
 
     System.out.printf(Locale.ROOT, "Threshold controller on %d test predictions of %s, %d seeded stream orders%n",
         test.rows().size(), modelDir.resolve("fashion-mnist-ensemble.test.csv"), SEEDS);

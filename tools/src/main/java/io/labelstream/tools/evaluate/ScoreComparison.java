@@ -1,4 +1,4 @@
-package io.labelstream.launcher.evaluate;
+package io.labelstream.tools.evaluate;
 
 import java.util.Arrays;
 import java.util.List;

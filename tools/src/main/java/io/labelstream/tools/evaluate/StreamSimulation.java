@@ -1,15 +1,13 @@
-package io.labelstream.launcher.evaluate;
+package io.labelstream.tools.evaluate;
 
-import io.labelstream.inference.routing.AuditSampler;
-import io.labelstream.review.policy.BandCounts;
-import io.labelstream.review.policy.OutcomeLedger;
-import io.labelstream.review.policy.PolicyDecision;
-import io.labelstream.review.policy.ScoreGrid;
-import io.labelstream.review.policy.ThresholdController;
+import io.labelstream.inference.InferenceToolkit;
+import io.labelstream.review.ReviewToolkit;
+import io.labelstream.review.ReviewToolkit.Policy;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -23,7 +21,7 @@ final class StreamSimulation {
   /** What one stream produced. */
   record Result(long seed, int frames, int modelLabelled, int modelCorrect, int modelLabelledAfterWarmup,
       int framesAfterWarmup, double worstClassAccuracy, int worstClass, double finalBound, double finalEstimate,
-      int audits, double oracleShareAfterWarmup, List<PolicyDecision> history) {
+      int audits, double oracleShareAfterWarmup, List<Policy> history) {
 
     double modelShare() {
       return (double) modelLabelled / frames;
@@ -42,16 +40,13 @@ final class StreamSimulation {
     }
   }
 
-  private final ThresholdController.Settings settings;
-  private final BandCounts validation;
+  private final ReviewToolkit policies;
   private final double auditRate;
   private final int recomputeEvery;
   private final int warmup;
 
-  StreamSimulation(ThresholdController.Settings settings, BandCounts validation, double auditRate, int recomputeEvery,
-      int warmup) {
-    this.settings = settings;
-    this.validation = validation;
+  StreamSimulation(ReviewToolkit policies, double auditRate, int recomputeEvery, int warmup) {
+    this.policies = policies;
     this.auditRate = auditRate;
     this.recomputeEvery = recomputeEvery;
     this.warmup = warmup;
@@ -66,12 +61,10 @@ final class StreamSimulation {
   Result run(List<TestPredictions.Row> rows, long seed, java.util.function.BiFunction<Integer, TestPredictions.Row, TestPredictions.Row> drift) {
     List<TestPredictions.Row> order = new ArrayList<>(rows);
     Collections.shuffle(order, new Random(seed));
-    ScoreGrid grid = ScoreGrid.standard();
-    ThresholdController controller = new ThresholdController(settings, grid, validation, CLASSES);
-    OutcomeLedger ledger = new OutcomeLedger(CLASSES, grid);
-    AuditSampler sampler = new AuditSampler(auditRate);
-    PolicyDecision policy = controller.decide(ledger.snapshot(), 0, 0);
-    List<PolicyDecision> history = new ArrayList<>(List.of(policy));
+    ReviewToolkit.PolicyStream ledger = policies.newStream();
+    Predicate<String> auditDraw = InferenceToolkit.auditDraw(auditRate);
+    Policy policy = ledger.initial();
+    List<Policy> history = new ArrayList<>(List.of(policy));
     int modelLabelled = 0;
     int modelCorrect = 0;
     int afterWarmup = 0;
@@ -84,7 +77,7 @@ final class StreamSimulation {
       seen.add(row);
       String frameId = "seed-" + seed + "-frame-" + row.index();
       boolean toModel = row.score() >= policy.thresholds().get(row.predicted());
-      boolean audited = toModel && sampler.audits(frameId);
+      boolean audited = toModel && auditDraw.test(frameId);
       ledger.routed(frameId, row.score(), row.predicted(), toModel, audited);
       if (toModel) {
         modelLabelled++;
@@ -102,7 +95,7 @@ final class StreamSimulation {
         ledger.answered(frameId, row.label());
       }
       if ((i + 1) % recomputeEvery == 0) {
-        policy = controller.decide(ledger.snapshot(), ledger.audits(), ledger.auditsAnswered(), ledger.frames());
+        policy = ledger.decide();
         history.add(policy);
       }
     }
@@ -116,7 +109,7 @@ final class StreamSimulation {
     }
     List<TestPredictions.Row> tail = seen.subList(Math.min(warmup, seen.size()), seen.size());
     return new Result(seed, order.size(), modelLabelled, modelCorrect, afterWarmup, tail.size(), worst, worstClass,
-        policy.overall().lowerBound(), policy.overall().estimate(), audits, oracleShare(tail, settings.target()), history);
+        policy.lowerBound(), policy.estimate(), audits, oracleShare(tail, policies.targets().target()), history);
   }
 
   /** The largest share one single threshold could have labelled on these frames at the target, with hindsight. */

@@ -1,4 +1,4 @@
-package io.labelstream.launcher.evaluate;
+package io.labelstream.tools.evaluate;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,6 @@
-package io.labelstream.launcher.tools;
+package io.labelstream.tools.fashionmnist;
 
-import io.labelstream.inference.model.ModelOutput;
-import io.labelstream.inference.model.OnnxModel;
-import io.labelstream.inference.routing.Uncertainty;
+import io.labelstream.inference.InferenceToolkit;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * Runs the bundled model, through the production inference code, on the Fashion-MNIST validation split (the last
@@ -20,7 +17,7 @@ import java.util.Optional;
  * replays the test file.
  *
  * <p>A step of the model's release, run once after training (see model/README.md):
- * {@code java -cp 'launcher/target/labelstream.jar:launcher/target/lib/*' io.labelstream.launcher.tools.ExportPredictions
+ * {@code java -cp 'tools/target/labelstream-tools.jar:tools/target/lib/*' io.labelstream.tools.fashionmnist.ExportPredictions
  * /usr/share/datasets/fashion-mnist model}
  */
 public final class ExportPredictions {
@@ -34,8 +31,8 @@ public final class ExportPredictions {
     }
     Path data = Path.of(args[0]);
     Path out = Path.of(args[1]);
-    try (OnnxModel model = OnnxModel.load(Optional.empty(), 0)) {
-      String prefix = model.card().name();
+    try (InferenceToolkit model = InferenceToolkit.bundledModel(0)) {
+      String prefix = model.modelName();
       float[][] train = images(data.resolve("train-images-idx3-ubyte.gz"));
       int[] trainLabels = labels(data.resolve("train-labels-idx1-ubyte.gz"));
       int validationStart = train.length - 5_000;
@@ -46,7 +43,7 @@ public final class ExportPredictions {
     }
   }
 
-  private static void export(OnnxModel model, float[][] images, int[] labels, Path file) throws Exception {
+  private static void export(InferenceToolkit model, float[][] images, int[] labels, Path file) throws Exception {
     try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
       csv.println("index,label,predicted,score,margin,entropy,mutualInformation");
       int correct = 0;
@@ -55,9 +52,9 @@ public final class ExportPredictions {
         for (int i = start; i < Math.min(images.length, start + 256); i++) {
           batch.add(images[i]);
         }
-        ModelOutput[] outputs = model.run(batch);
-        for (int j = 0; j < outputs.length; j++) {
-          Uncertainty u = Uncertainty.of(outputs[j]);
+        List<InferenceToolkit.Scores> scores = model.score(batch);
+        for (int j = 0; j < scores.size(); j++) {
+          InferenceToolkit.Scores u = scores.get(j);
           int i = start + j;
           correct += u.predictedClass() == labels[i] ? 1 : 0;
           csv.println(String.format(Locale.ROOT, "%d,%d,%d,%.7f,%.7f,%.7f,%.7f", i, labels[i], u.predictedClass(),

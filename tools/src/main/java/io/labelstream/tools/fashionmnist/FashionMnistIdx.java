@@ -1,4 +1,4 @@
-package io.labelstream.launcher.tools;
+package io.labelstream.tools.fashionmnist;
 
 import java.io.DataInputStream;
 import java.io.IOException;

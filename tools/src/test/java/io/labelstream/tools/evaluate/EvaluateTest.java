@@ -1,12 +1,9 @@
-package io.labelstream.launcher.evaluate;
+package io.labelstream.tools.evaluate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.labelstream.review.policy.BandCounts;
-import io.labelstream.review.policy.PolicyDecision;
-import io.labelstream.review.policy.ScoreGrid;
-import io.labelstream.review.policy.ThresholdController;
-import io.labelstream.review.policy.ValidationEvidence;
+import io.labelstream.review.ReviewToolkit;
+import io.labelstream.review.ReviewToolkit.Policy;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,22 +25,22 @@ class EvaluateTest {
   @Test
   void shouldRaiseThresholdsWhenImagesGetCorruptedMidStreamAndStayHonest() throws Exception {
     TestPredictions test = TestPredictions.read(MODEL.resolve("fashion-mnist-ensemble.test.csv"));
-    BandCounts validation;
+    ReviewToolkit policies;
     try (InputStream in = Files.newInputStream(MODEL.resolve("fashion-mnist-ensemble.validation.csv"))) {
-      validation = ValidationEvidence.read(in, 10, ScoreGrid.standard());
+      policies = ReviewToolkit.withTargets(0.99, 0.95, in, 10);
     }
-    StreamSimulation simulation = new StreamSimulation(ThresholdController.Settings.defaults(0.99, 0.95), validation, 0.02, 200, 2_000);
+    StreamSimulation simulation = new StreamSimulation(policies, 0.02, 200, 2_000);
     Random corruption = new Random(7);
     // From frame 3,000 on, 20% of the images are corrupted: the model still answers confidently, but wrongly.
     StreamSimulation.Result result = simulation.run(test.rows(), 1, (i, row) -> i >= 3_000 && corruption.nextDouble() < 0.2
         ? new TestPredictions.Row(row.index(), (row.predicted() + 1) % 10, row.predicted(), row.score()) : row);
 
-    List<PolicyDecision> history = result.history();
-    PolicyDecision beforeDrift = history.get(3_000 / 200);
-    PolicyDecision last = history.get(history.size() - 1);
+    List<Policy> history = result.history();
+    Policy beforeDrift = history.get(3_000 / 200);
+    Policy last = history.get(history.size() - 1);
     assertThat(last.validationTrusted()).isFalse();
     assertThat(mean(last.thresholds())).isGreaterThan(mean(beforeDrift.thresholds()));
-    assertThat(last.overall().lowerBound()).isLessThanOrEqualTo(result.realisedAccuracy());
+    assertThat(last.lowerBound()).isLessThanOrEqualTo(result.realisedAccuracy());
   }
 
   private static double mean(List<Double> values) {
