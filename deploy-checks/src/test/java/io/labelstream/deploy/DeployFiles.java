@@ -1,4 +1,4 @@
-package io.labelstream.launcher.deploy;
+package io.labelstream.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

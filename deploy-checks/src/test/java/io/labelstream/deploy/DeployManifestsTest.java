@@ -1,8 +1,8 @@
-package io.labelstream.launcher.deploy;
+package io.labelstream.deploy;
 
-import static io.labelstream.launcher.deploy.DeployFiles.DEPLOY;
-import static io.labelstream.launcher.deploy.DeployFiles.OUT;
-import static io.labelstream.launcher.deploy.DeployFiles.YAML;
+import static io.labelstream.deploy.DeployFiles.DEPLOY;
+import static io.labelstream.deploy.DeployFiles.OUT;
+import static io.labelstream.deploy.DeployFiles.YAML;
 import static java.util.Map.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.labelstream.launcher.deploy;
+package io.labelstream.deploy;
 
 import java.util.LinkedHashSet;
 import java.util.Set;

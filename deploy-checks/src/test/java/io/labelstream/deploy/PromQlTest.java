@@ -1,4 +1,4 @@
-package io.labelstream.launcher.deploy;
+package io.labelstream.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
