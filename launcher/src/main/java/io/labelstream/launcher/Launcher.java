@@ -54,11 +54,10 @@ public final class Launcher {
           requireExternalKafka(command);
           ReviewService.main(rest);
         }
-        case "evaluate" -> System.exit(io.labelstream.launcher.evaluate.Evaluate.run(System.getenv(),
-            Arrays.asList(rest).contains("--e2e")));
-        case "bench" -> {
-          io.labelstream.launcher.bench.Bench.run(System.getenv(), rest);
-          System.exit(0);
+        case "evaluate", "bench" -> {
+          // They live in the tools module (io.labelstream.tools.Tools); the script sends them there.
+          System.err.println("'" + command + "' is run by the tools module: ./labelstream " + command);
+          System.exit(2);
         }
         case "help", "-h", "--help" -> System.out.println(USAGE);
         default -> {

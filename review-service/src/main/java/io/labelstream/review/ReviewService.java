@@ -8,18 +8,20 @@ import io.labelstream.platform.kafka.KafkaHealth;
 import io.labelstream.platform.kafka.TopicProvisioner;
 import io.labelstream.platform.lifecycle.GracefulShutdown;
 import io.labelstream.platform.metrics.Metrics;
-import io.labelstream.review.auth.BearerAuth;
 import io.labelstream.review.cluster.ClusterView;
 import io.labelstream.review.cluster.LeaderElection;
-import io.labelstream.review.cluster.LeaderForwarding;
 import io.labelstream.review.cluster.QueueLeadership;
 import io.labelstream.review.cluster.QueueWriter;
 import io.labelstream.review.config.ReviewConfig;
 import io.labelstream.review.dataset.DatasetCatalog;
 import io.labelstream.review.dataset.Datasets;
 import io.labelstream.review.http.AdminApi;
+import io.labelstream.review.http.BearerAuth;
+import io.labelstream.review.http.DatasetApi;
 import io.labelstream.review.http.FrameApi;
+import io.labelstream.review.http.LeaderForwarding;
 import io.labelstream.review.http.ReviewApi;
+import io.labelstream.review.http.StatsApi;
 import io.labelstream.review.metrics.PolicyMetrics;
 import io.labelstream.review.metrics.ReviewMetrics;
 import io.labelstream.review.policy.PolicyService;
@@ -31,7 +33,6 @@ import io.labelstream.review.state.PipelineCounts;
 import io.labelstream.review.state.RecordFetcher;
 import io.labelstream.review.state.ReviewerLedger;
 import io.labelstream.review.state.StateTailer;
-import io.labelstream.review.stats.StatsApi;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
@@ -119,8 +120,8 @@ public final class ReviewService implements AutoCloseable {
     ReviewApi api = new ReviewApi(queue, writer, forwarding, labels, counts, reviewers, config.classes(),
         tailer::caughtUp, metrics, clock, policy, gold::labelFor);
     BearerAuth auth = new BearerAuth(config.tokens());
-    Datasets datasets = Datasets.start(config.kafka(), config.classes(), config.instanceId(), clock, auth,
-        datasetCatalog, tailer::caughtUp);
+    Datasets datasets = Datasets.start(config.kafka(), config.classes(), config.instanceId(), clock, datasetCatalog,
+        tailer::caughtUp);
     HttpService http = HttpService.start("review", config.http(), 1024 * 1024, registry,
         kafkaHealth.checksWith(ReadinessCheck.of("state", tailer::caughtUp),
             ReadinessCheck.of("queue_leader", () -> leaderKnown(election, cluster)),
@@ -131,7 +132,7 @@ public final class ReviewService implements AutoCloseable {
               clock).register(app);
           new FrameApi(queue, writer, forwarding, labels, history, new RecordFetcher(config.kafka()), tailer::caughtUp,
               clock).register(app);
-          datasets.register(app);
+          new DatasetApi(datasets).register(app);
           new StatsApi(tailer.stats(), policy, config.classes(), reviewers).register(app);
         },
         javalin -> javalin.staticFiles.add(files -> {

@@ -1,6 +1,5 @@
 package io.labelstream.review.cluster;
 
-import io.labelstream.platform.http.ApiException;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.platform.kafka.TopicRoutedSerializer;
 import io.labelstream.review.queue.LeaseLog;
@@ -112,8 +111,8 @@ public final class QueueWriter implements LeaseLog, AutoCloseable {
 
   private void commitOnce(List<ProducerRecord<String, Object>> records) {
     if (!election.mayWrite()) {
-      // The shared 503 (with Retry-After) for every route that writes through here.
-      throw ApiException.unavailable("not_leader", "this review instance does not run the queue", 1);
+      // One answer (503 not_leader, with Retry-After, in http/) for every route that writes through here.
+      throw new NotQueueLeaderException("this review instance does not run the queue");
     }
     producer.beginTransaction();
     try {

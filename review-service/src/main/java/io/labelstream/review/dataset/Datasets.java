@@ -1,26 +1,41 @@
 package io.labelstream.review.dataset;
 
-import io.javalin.Javalin;
 import io.labelstream.platform.kafka.KafkaSettings;
-import io.labelstream.review.auth.BearerAuth;
+import io.labelstream.schemas.avro.DatasetSnapshot;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
- * Dataset snapshots and exports in the review service: the snapshot maker, the exporter and their HTTP endpoints,
- * over the catalog of snapshots that the service's state reader keeps from datasets.v1. The review service starts
- * it, registers its routes, and closes it.
+ * Dataset snapshots and exports in the review service: the snapshot maker and the exporter, over the catalog of
+ * snapshots that the service's state reader keeps from datasets.v1. The review service starts it and closes it; its
+ * HTTP endpoints ({@code http/DatasetApi}) call it.
  */
 public final class Datasets implements AutoCloseable {
 
+  /** Times a snapshot is tried before {@link SnapshotMaker.LabelsChangedException} gives up. */
+  public static final int SNAPSHOT_ATTEMPTS = SnapshotMaker.ATTEMPTS;
+
+  /** One export in progress: writes the whole dataset once, then is closed. */
+  public interface Export extends AutoCloseable {
+    void writeTo(OutputStream out) throws IOException;
+
+    @Override
+    void close();
+  }
+
   private final SnapshotMaker maker;
-  private final DatasetApi api;
+  private final Exporter exporter;
+  private final DatasetCatalog catalog;
   private final BooleanSupplier catalogReady;
 
-  private Datasets(SnapshotMaker maker, DatasetApi api, BooleanSupplier catalogReady) {
+  private Datasets(SnapshotMaker maker, Exporter exporter, DatasetCatalog catalog, BooleanSupplier catalogReady) {
     this.maker = maker;
-    this.api = api;
+    this.exporter = exporter;
+    this.catalog = catalog;
     this.catalogReady = catalogReady;
   }
 
@@ -29,16 +44,51 @@ public final class Datasets implements AutoCloseable {
    * @param catalogReady true once the state reader has read datasets.v1 up to start-up; the endpoints answer 503
    *     until then
    */
-  public static Datasets start(KafkaSettings kafka, List<String> classes, String instanceId, Clock clock, BearerAuth auth,
+  public static Datasets start(KafkaSettings kafka, List<String> classes, String instanceId, Clock clock,
       DatasetCatalog catalog, BooleanSupplier catalogReady) {
     SnapshotMaker maker = new SnapshotMaker(kafka, classes, instanceId, clock);
     Exporter exporter = new Exporter(new SnapshotReader(kafka, instanceId), new FrameScanner(kafka, instanceId));
-    DatasetApi api = new DatasetApi(auth, catalog, maker, exporter, catalogReady);
-    return new Datasets(maker, api, catalogReady);
+    return new Datasets(maker, exporter, catalog, catalogReady);
   }
 
-  public void register(Javalin app) {
-    api.register(app);
+  /**
+   * Makes a snapshot of the labels now, adds it to the catalog and returns it.
+   *
+   * @throws SnapshotMaker.LabelsChangedException when labels.v1 was compacted under every attempt
+   * @throws org.apache.kafka.common.KafkaException when Kafka failed
+   */
+  public DatasetSnapshot create(String createdBy) {
+    DatasetSnapshot snapshot = maker.create(createdBy);
+    catalog.put(snapshot);
+    return snapshot;
+  }
+
+  public List<DatasetSnapshot> list() {
+    return catalog.list();
+  }
+
+  public Optional<DatasetSnapshot> get(String datasetId) {
+    return catalog.get(datasetId);
+  }
+
+  /**
+   * Opens an export of {@code snapshot} (its consumers are assigned; nothing is read yet).
+   *
+   * @throws org.apache.kafka.common.KafkaException when Kafka failed
+   */
+  public Export open(DatasetSnapshot snapshot, ExportFormat format) {
+    Exporter.Run run = exporter.open(snapshot, format);
+    return new Export() {
+      @Override
+      public void writeTo(OutputStream out) throws IOException {
+        run.writeTo(out);
+      }
+
+      @Override
+      public void close() {
+        run.close();
+      }
+    };
   }
 
   public boolean ready() {

@@ -5,10 +5,8 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
 import io.labelstream.platform.http.ApiException;
-import io.labelstream.review.auth.BearerAuth;
 import io.labelstream.review.auth.Reviewer;
 import io.labelstream.review.auth.Role;
-import io.labelstream.review.cluster.LeaderForwarding;
 import io.labelstream.review.cluster.QueueWriter;
 import io.labelstream.review.metrics.ReviewMetrics;
 import io.labelstream.review.policy.PolicyDecision;
@@ -72,6 +70,7 @@ public final class ReviewApi {
   private static final RouteRole[] ANYONE = {Role.REVIEWER, Role.ADMIN};
 
   public void register(Javalin app, BearerAuth auth) {
+    ReviewErrors.register(app);
     app.before(SecurityHeaders::apply);
     app.before("/v1/*", auth::authenticate);
     app.beforeMatched(auth::authorize);

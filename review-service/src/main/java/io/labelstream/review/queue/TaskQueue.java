@@ -1,6 +1,5 @@
 package io.labelstream.review.queue;
 
-import io.labelstream.platform.http.ApiException;
 import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewResult;
 import io.labelstream.schemas.avro.TaskLease;
@@ -211,7 +210,7 @@ public final class TaskQueue {
    * task back to the queue for a reviewer who has not answered it.
    *
    * @param admin whether the caller is an admin, whose answer breaks a tie
-   * @throws ApiException 404 for an unknown task, 409 when the caller holds no live lease or the task was already
+   * @throws TaskRefused for an unknown task, when the caller holds no live lease, or when the task was already
    *     answered differently
    */
   public synchronized Submitted submit(String taskId, String reviewer, String label, boolean admin, AnswerWrite write) {
@@ -224,7 +223,7 @@ public final class TaskQueue {
       if (earlier.getReviewerId().equals(reviewer) && earlier.getLabel().equals(label)) {
         return new Submitted(earlier, true);
       }
-      throw new ApiException(409, "already_answered", "task " + taskId + " was already answered");
+      throw new TaskRefused(TaskRefused.Reason.ALREADY_ANSWERED, "task " + taskId + " was already answered");
     }
     OpenTask entry = requireOpen(taskId);
     Lease lease = requireLease(entry, reviewer);
@@ -356,9 +355,9 @@ public final class TaskQueue {
     OpenTask entry = open.get(taskId);
     if (entry == null) {
       if (answers.containsKey(taskId)) {
-        throw new ApiException(409, "already_answered", "task " + taskId + " was already answered");
+        throw new TaskRefused(TaskRefused.Reason.ALREADY_ANSWERED, "task " + taskId + " was already answered");
       }
-      throw new ApiException(404, "task_not_found", "no open task " + taskId);
+      throw new TaskRefused(TaskRefused.Reason.TASK_NOT_FOUND, "no open task " + taskId);
     }
     return entry;
   }
@@ -367,11 +366,11 @@ public final class TaskQueue {
     expireLeases();
     Lease lease = entry.lease;
     if (lease == null) {
-      throw new ApiException(409, "lease_not_held", "you do not hold task " + entry.task.taskId() + " (it was never "
+      throw new TaskRefused(TaskRefused.Reason.LEASE_NOT_HELD, "you do not hold task " + entry.task.taskId() + " (it was never "
           + "claimed by you, or its lease ran out); claim a task first");
     }
     if (!lease.reviewer().equals(reviewer)) {
-      throw new ApiException(409, "lease_not_held", "task " + entry.task.taskId() + " is leased to another reviewer");
+      throw new TaskRefused(TaskRefused.Reason.LEASE_NOT_HELD, "task " + entry.task.taskId() + " is leased to another reviewer");
     }
     return lease;
   }

@@ -259,7 +259,7 @@ public final class StatsRecorder {
   // Reading: copies, so the HTTP threads never hold the lock while they write JSON.
 
   /** Final labels per class index, split by source; classes without a label are left out. */
-  synchronized List<ClassCount> classes() {
+  public synchronized List<ClassCount> classes() {
     List<ClassCount> out = new ArrayList<>();
     byClass.forEach((c, counts) -> {
       if (counts[MODEL] != 0 || counts[HUMAN] != 0) {
@@ -270,7 +270,7 @@ public final class StatsRecorder {
   }
 
   /** Final labels by the bucket of their labelledAt, and predictions by predictedAt; empty resolution: automatic. */
-  synchronized Series<LabelBucket> labelsOverTime(Optional<Resolution> resolution) {
+  public synchronized Series<LabelBucket> labelsOverTime(Optional<Resolution> resolution) {
     Resolution r = resolution.orElseGet(() -> Resolution.auto(labelSeries.get(Resolution.MINUTE).spanMinutes()));
     List<LabelBucket> buckets = new ArrayList<>();
     for (TimeSeries.Bucket b : labelSeries.get(r).view().buckets()) {
@@ -280,7 +280,7 @@ public final class StatsRecorder {
   }
 
   /** Review requests, answers and the queue length at each bucket's end; empty resolution: automatic. */
-  synchronized Series<ReviewBucket> reviewThroughput(Optional<Resolution> resolution) {
+  public synchronized Series<ReviewBucket> reviewThroughput(Optional<Resolution> resolution) {
     Resolution r = resolution.orElseGet(() -> Resolution.auto(reviewSeries.get(Resolution.MINUTE).spanMinutes()));
     TimeSeries.View view = reviewSeries.get(r).view();
     long queue = view.before()[REQUESTED] - view.before()[LEFT_QUEUE];
@@ -304,12 +304,12 @@ public final class StatsRecorder {
   }
 
   /** A time series at one resolution, oldest bucket first. */
-  record Series<T>(Resolution resolution, List<T> buckets) {}
+  public record Series<T>(Resolution resolution, List<T> buckets) {}
 
   /** Final labels whose labelledAt falls in the bucket starting at {@code start}, and predictions made in it. */
-  record LabelBucket(Instant start, long model, long human, long predictions) {
+  public record LabelBucket(Instant start, long model, long human, long predictions) {
     /** Share of the bucket's final labels that people gave; null without labels. */
-    Double humanShare() {
+    public Double humanShare() {
       return model + human == 0 ? null : (double) human / (model + human);
     }
   }
@@ -320,10 +320,10 @@ public final class StatsRecorder {
    * @param answers answers submitted (each reviewer's first answer to a task)
    * @param queueLength tasks requested and not yet answered at the bucket's end
    */
-  record ReviewBucket(Instant start, long requested, long answers, long queueLength) {}
+  public record ReviewBucket(Instant start, long requested, long answers, long queueLength) {}
 
   /** Final labels of one class. */
-  record ClassCount(int classIndex, String name, long model, long human) {}
+  public record ClassCount(int classIndex, String name, long model, long human) {}
 
   /** How many comparisons agreed. */
   public record Rate(long total, long agreed) {

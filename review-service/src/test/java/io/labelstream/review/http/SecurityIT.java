@@ -94,6 +94,31 @@ class SecurityIT {
   }
 
   @Test
+  void shouldTellAReviewerWhatTheAdminEndpointNeeds() throws Exception {
+    // Route roles are the only admin check; each area keeps the message it always gave.
+    assertThat(message(ada.get("/v1/stats/classes"))).isEqualTo("the statistics need an admin token");
+    assertThat(message(ada.get("/v1/datasets"))).isEqualTo("this needs an admin token");
+    assertThat(message(ada.post("/v1/datasets", null))).isEqualTo("this needs an admin token");
+    assertThat(message(ada.get("/v1/admin/queue"))).isEqualTo("this needs an admin token");
+  }
+
+  @Test
+  void shouldAnswerAnUnknownPathUnderAnAdminAreaAs404ToAnyoneSignedIn() throws Exception {
+    // Admin-only applies to endpoints that exist: a signed-in reviewer asking for one that does not gets the 404 of
+    // any unknown path (as under /v1/admin/ always), not a 403 that suggests it exists. Without a token it is 401.
+    for (String path : List.of("/v1/stats/no-such-chart", "/v1/admin/no-such-view", "/v1/datasets/ds-1/no-such-thing")) {
+      assertThat(ada.get(path).statusCode()).as("reviewer GET " + path).isEqualTo(404);
+      assertThat(root.get(path).statusCode()).as("admin GET " + path).isEqualTo(404);
+      assertError(anonymous.get(path), 401, "unauthorized", "anonymous GET " + path);
+    }
+  }
+
+  private static String message(HttpResponse<String> response) throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(403);
+    return ReviewFixtures.JSON.readTree(response.body()).get("message").asText();
+  }
+
+  @Test
   void shouldSendSecurityHeadersOnPagesAndApi() throws Exception {
     for (HttpResponse<String> response : List.of(anonymous.get("/"), ada.get("/v1/me"), anonymous.get("/v1/me"))) {
       assertThat(response.headers().firstValue("Content-Security-Policy")).hasValue(SecurityHeaders.CONTENT_SECURITY_POLICY);

@@ -3,7 +3,6 @@ package io.labelstream.review.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.labelstream.platform.http.ApiException;
 import io.labelstream.schemas.avro.ReviewDecision;
 import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewResult;
@@ -61,10 +60,10 @@ class TaskQueueTest {
     AtomicInteger writes = new AtomicInteger();
 
     assertThatThrownBy(() -> queue.submit("a", "bob", "Bag", false, (t, l, v) -> result(t, "bob", "Bag", writes)))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(409));
+        .isInstanceOfSatisfying(TaskRefused.class, e -> assertThat(e.reason()).isEqualTo(TaskRefused.Reason.LEASE_NOT_HELD));
     clock.advance(Duration.ofSeconds(61));
     assertThatThrownBy(() -> queue.submit("a", "ada", "Bag", false, (t, l, v) -> result(t, "ada", "Bag", writes)))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("lease_not_held"));
+        .isInstanceOfSatisfying(TaskRefused.class, e -> assertThat(e.reason()).isEqualTo(TaskRefused.Reason.LEASE_NOT_HELD));
     assertThat(writes).hasValue(0);
   }
 
@@ -83,13 +82,13 @@ class TaskQueueTest {
     assertThat(writes).hasValue(1);
     assertThat(queue.openCount()).isZero();
     assertThatThrownBy(() -> queue.submit("a", "ada", "Coat", false, (t, l, v) -> result(t, "ada", "Coat", writes)))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("already_answered"));
+        .isInstanceOfSatisfying(TaskRefused.class, e -> assertThat(e.reason()).isEqualTo(TaskRefused.Reason.ALREADY_ANSWERED));
   }
 
   @Test
-  void shouldAnswer404ForAnUnknownTask() {
+  void shouldRefuseAnUnknownTaskAsNotFound() {
     assertThatThrownBy(() -> queue.submit("nope", "ada", "Bag", false, (t, l, v) -> null))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(404));
+        .isInstanceOfSatisfying(TaskRefused.class, e -> assertThat(e.reason()).isEqualTo(TaskRefused.Reason.TASK_NOT_FOUND));
   }
 
   @Test

@@ -1,0 +1,106 @@
+package io.labelstream.inference;
+
+import ai.onnxruntime.OrtException;
+import io.labelstream.inference.image.FrameDecoder;
+import io.labelstream.inference.model.ModelOutput;
+import io.labelstream.inference.model.OnnxModel;
+import io.labelstream.inference.model.SessionSettings;
+import io.labelstream.inference.routing.AuditSampler;
+import io.labelstream.inference.routing.Uncertainty;
+import io.labelstream.platform.config.Env;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * What tools outside the service (the benchmark, the evaluation, the model release) may use of inference: the
+ * bundled model as the worker runs it, the worker's image decoding, its uncertainty scores and its audit draw. Tools
+ * go through this class, never the packages behind it, so those stay free to change (the boundaries test holds them
+ * to it).
+ */
+public final class InferenceToolkit implements AutoCloseable {
+
+  /** Turns an encoded image (PNG, JPEG) into the model's input, as the worker does. */
+  @FunctionalInterface
+  public interface Decoder {
+    float[] decode(byte[] encoded) throws IOException;
+  }
+
+  /** The uncertainty scores of one prediction, as the worker routes on them. */
+  public record Scores(int predictedClass, double score, double margin, double entropy, double mutualInformation) {}
+
+  private final OnnxModel model;
+
+  private InferenceToolkit(OnnxModel model) {
+    this.model = model;
+  }
+
+  /** The bundled model with the ONNX Runtime session settings a worker would read from {@code env}. */
+  public static InferenceToolkit bundledModel(Env env) throws IOException {
+    return load(SessionSettings.from(env));
+  }
+
+  /** The bundled model with default session settings and {@code intraOpThreads} (0: ONNX Runtime decides). */
+  public static InferenceToolkit bundledModel(int intraOpThreads) throws IOException {
+    SessionSettings defaults = SessionSettings.defaults();
+    return load(new SessionSettings(defaults.device(), defaults.fallbackToCpu(), intraOpThreads,
+        defaults.interOpThreads(), defaults.optimization(), defaults.memoryArena(), defaults.allowSpinning()));
+  }
+
+  private static InferenceToolkit load(SessionSettings settings) throws IOException {
+    try {
+      return new InferenceToolkit(OnnxModel.load(Optional.empty(), settings));
+    } catch (OrtException e) {
+      throw new IOException("ONNX Runtime cannot load the bundled model: " + e.getMessage(), e);
+    }
+  }
+
+  /** The model card's name (the prefix of the model's files). */
+  public String modelName() {
+    return model.card().name();
+  }
+
+  /** A decoder to the model's input size; not thread-safe, one per thread. */
+  public Decoder decoder() {
+    return new FrameDecoder(model.card().width(), model.card().height())::decode;
+  }
+
+  /** Runs one batch and drops the answer: for timing the model alone. */
+  public void run(List<float[]> frames) throws IOException {
+    runModel(frames);
+  }
+
+  /** Runs one batch and scores each frame's answer, in order. */
+  public List<Scores> score(List<float[]> frames) throws IOException {
+    List<Scores> scores = new ArrayList<>(frames.size());
+    for (ModelOutput output : runModel(frames)) {
+      Uncertainty u = Uncertainty.of(output);
+      scores.add(new Scores(u.predictedClass(), u.score(), u.margin(), u.entropy(), u.mutualInformation()));
+    }
+    return scores;
+  }
+
+  private ModelOutput[] runModel(List<float[]> frames) throws IOException {
+    try {
+      return model.run(frames);
+    } catch (OrtException e) {
+      throw new IOException("ONNX Runtime failed on a batch of " + frames.size() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The worker's audit draw at {@code rate}: true for the frame ids it sends to people as blind audits. */
+  public static Predicate<String> auditDraw(double rate) {
+    return new AuditSampler(rate)::audits;
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      model.close();
+    } catch (OrtException e) {
+      throw new IOException("ONNX Runtime failed to close the model: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package io.labelstream.review;
+
+import io.labelstream.platform.config.Env;
+import io.labelstream.review.policy.BandCounts;
+import io.labelstream.review.policy.OutcomeLedger;
+import io.labelstream.review.policy.PolicyDecision;
+import io.labelstream.review.policy.PolicySettings;
+import io.labelstream.review.policy.ScoreGrid;
+import io.labelstream.review.policy.ThresholdController;
+import io.labelstream.review.policy.ValidationEvidence;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * What tools outside the service (the evaluation) may use of review: the threshold controller and the outcome
+ * ledger that set the routing policy, replayed on a stream the tool makes up. Tools go through this class, never the
+ * packages behind it, so those stay free to change (the boundaries test holds them to it).
+ */
+public final class ReviewToolkit {
+
+  /** The accuracy targets the controller works to. */
+  public record Targets(double target, double confidence, double classTarget, double validationWeight) {}
+
+  /**
+   * One decision of the controller: the per-class thresholds, and the overall model-label accuracy it estimates
+   * with its published lower bound.
+   */
+  public record Policy(List<Double> thresholds, double estimate, double lowerBound, boolean validationTrusted) {
+
+    static Policy of(PolicyDecision decision) {
+      return new Policy(decision.thresholds(), decision.overall().estimate(), decision.overall().lowerBound(),
+          decision.validationTrusted());
+    }
+  }
+
+  private final ThresholdController.Settings settings;
+  private final BandCounts validation;
+  private final int classes;
+
+  private ReviewToolkit(ThresholdController.Settings settings, BandCounts validation, int classes) {
+    this.settings = settings;
+    this.validation = validation;
+    this.classes = classes;
+  }
+
+  /**
+   * The controller as the review service sets it up from {@code env}.
+   *
+   * @param validationCsv the model's validation predictions ({@code <model>.validation.csv})
+   */
+  public static ReviewToolkit fromEnvironment(Env env, InputStream validationCsv, int classes) throws IOException {
+    return new ReviewToolkit(PolicySettings.from(env).controllerSettings(), read(validationCsv, classes), classes);
+  }
+
+  /** The controller with the default settings for {@code target} at {@code confidence}. */
+  public static ReviewToolkit withTargets(double target, double confidence, InputStream validationCsv, int classes)
+      throws IOException {
+    return new ReviewToolkit(ThresholdController.Settings.defaults(target, confidence), read(validationCsv, classes),
+        classes);
+  }
+
+  private static BandCounts read(InputStream validationCsv, int classes) throws IOException {
+    return ValidationEvidence.read(validationCsv, classes, ScoreGrid.standard());
+  }
+
+  public Targets targets() {
+    return new Targets(settings.target(), settings.confidence(), settings.classTarget(), settings.validationWeight());
+  }
+
+  /** A fresh controller and ledger, as a review service starting on an empty stream has. */
+  public PolicyStream newStream() {
+    return new PolicyStream();
+  }
+
+  /** One stream: what was routed and answered, and the policies the controller decides from it. */
+  public final class PolicyStream {
+
+    private final ThresholdController controller;
+    private final OutcomeLedger ledger;
+
+    private PolicyStream() {
+      ScoreGrid grid = ScoreGrid.standard();
+      controller = new ThresholdController(settings, grid, validation, classes);
+      ledger = new OutcomeLedger(classes, grid);
+    }
+
+    /** The policy before any frame was seen. */
+    public Policy initial() {
+      return Policy.of(controller.decide(ledger.snapshot(), 0, 0));
+    }
+
+    /** A frame was routed: to the model ({@code toModel}), and if so perhaps also to people as an audit. */
+    public void routed(String frameId, double score, int predictedClass, boolean toModel, boolean audited) {
+      ledger.routed(frameId, score, predictedClass, toModel, audited);
+    }
+
+    /** A person answered a review or audit task of the frame. */
+    public void answered(String frameId, int humanClass) {
+      ledger.answered(frameId, humanClass);
+    }
+
+    /** The controller's decision on everything routed and answered so far. */
+    public Policy decide() {
+      return Policy.of(controller.decide(ledger.snapshot(), ledger.audits(), ledger.auditsAnswered(), ledger.frames()));
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package io.labelstream.review.http;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.labelstream.platform.http.ApiException;
+import io.labelstream.review.cluster.NotQueueLeaderException;
+import io.labelstream.review.queue.TaskRefused;
+
+/**
+ * The one place where the review service's domain exceptions become HTTP answers: the queue and cluster code say
+ * what went wrong, this class says which status and error code the caller gets.
+ */
+final class ReviewErrors {
+
+  private ReviewErrors() {}
+
+  static void register(Javalin app) {
+    app.exception(TaskRefused.class, (e, ctx) -> answer(ctx, of(e)));
+    app.exception(NotQueueLeaderException.class, (e, ctx) -> answer(ctx, of(e)));
+  }
+
+  static ApiException of(TaskRefused e) {
+    return switch (e.reason()) {
+      case TASK_NOT_FOUND -> new ApiException(404, "task_not_found", e.getMessage());
+      case ALREADY_ANSWERED -> new ApiException(409, "already_answered", e.getMessage());
+      case LEASE_NOT_HELD -> new ApiException(409, "lease_not_held", e.getMessage());
+    };
+  }
+
+  static ApiException of(NotQueueLeaderException e) {
+    return ApiException.unavailable("not_leader", e.getMessage(), 1);
+  }
+
+  /** Answers as the platform answers an {@link ApiException}. */
+  private static void answer(Context ctx, ApiException e) {
+    if (e.retryAfterSeconds() != null) {
+      ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
+    }
+    ctx.status(e.status()).json(e.body());
+  }
+}

@@ -1,0 +1,253 @@
+package io.labelstream.review.http;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.labelstream.platform.http.ApiException;
+import io.labelstream.review.auth.Role;
+import io.labelstream.review.policy.PolicyDecision;
+import io.labelstream.review.policy.PolicyService;
+import io.labelstream.review.policy.ScoreGrid;
+import io.labelstream.review.state.ReviewerLedger;
+import io.labelstream.review.stats.Resolution;
+import io.labelstream.review.stats.StatsRecorder;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The statistics for admins and ML engineers: the page {@code /stats} and its data as JSON under {@code /v1/stats/...}
+ * (admin token only). {@code GET /v1/stats}, the pipeline counts every reviewer may read, stays in {@code ReviewApi}.
+ */
+public final class StatsApi {
+
+  private final StatsRecorder stats;
+  private final PolicyService policy;
+  private final List<String> classes;
+  private final ReviewerLedger reviewers;
+
+  /**
+   * @param classes the label classes in model output order (LABEL_CLASSES), for names and order
+   */
+  public StatsApi(StatsRecorder stats, PolicyService policy, List<String> classes, ReviewerLedger reviewers) {
+    this.reviewers = reviewers;
+    this.stats = stats;
+    this.policy = policy;
+    this.classes = List.copyOf(classes);
+  }
+
+  /** Registers the routes; needs the {@code /v1/*} authentication and role check registered first. */
+  public void register(Javalin app) {
+    app.get("/v1/stats/classes", this::classes, Role.ADMIN);
+    app.get("/v1/stats/labels-over-time", this::labelsOverTime, Role.ADMIN);
+    app.get("/v1/stats/accuracy", this::accuracy, Role.ADMIN);
+    app.get("/v1/stats/review-throughput", this::reviewThroughput, Role.ADMIN);
+    app.get("/v1/stats/agreement", this::agreement, Role.ADMIN);
+    app.get("/stats", StatsApi::page);
+  }
+
+  private void classes(Context ctx) {
+    Map<Integer, StatsRecorder.ClassCount> counted = new TreeMap<>();
+    stats.classes().forEach(c -> counted.put(c.classIndex(), c));
+    List<StatsRecorder.ClassCount> all = new ArrayList<>();
+    // Every configured class, labelled or not, then any other class index the labels carry.
+    for (int c = 0; c < classes.size(); c++) {
+      StatsRecorder.ClassCount count = counted.remove(c);
+      all.add(new StatsRecorder.ClassCount(c, classes.get(c), count == null ? 0 : count.model(),
+          count == null ? 0 : count.human()));
+    }
+    all.addAll(counted.values());
+    List<Map<String, Object>> rows = new ArrayList<>();
+    long model = 0;
+    long human = 0;
+    for (StatsRecorder.ClassCount count : all) {
+      rows.add(classRow(count));
+      model += count.model();
+      human += count.human();
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("total", model + human);
+    body.put("model", model);
+    body.put("human", human);
+    body.put("classes", rows);
+    ctx.json(body);
+  }
+
+  private static Map<String, Object> classRow(StatsRecorder.ClassCount count) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("classIndex", count.classIndex());
+    row.put("class", count.name());
+    row.put("model", count.model());
+    row.put("human", count.human());
+    row.put("total", count.model() + count.human());
+    return row;
+  }
+
+  private void labelsOverTime(Context ctx) {
+    StatsRecorder.Series<StatsRecorder.LabelBucket> series = stats.labelsOverTime(resolution(ctx));
+    List<Map<String, Object>> buckets = new ArrayList<>();
+    for (StatsRecorder.LabelBucket b : series.buckets()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("start", b.start());
+      row.put("model", b.model());
+      row.put("human", b.human());
+      row.put("humanShare", b.humanShare());
+      row.put("predictions", b.predictions());
+      buckets.add(row);
+    }
+    ctx.json(series(series, buckets, series.buckets().isEmpty() ? null : series.buckets().get(0).start()));
+  }
+
+  private void reviewThroughput(Context ctx) {
+    StatsRecorder.Series<StatsRecorder.ReviewBucket> series = stats.reviewThroughput(resolution(ctx));
+    List<Map<String, Object>> buckets = new ArrayList<>();
+    for (StatsRecorder.ReviewBucket b : series.buckets()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("start", b.start());
+      row.put("requested", b.requested());
+      row.put("answers", b.answers());
+      row.put("queueLength", b.queueLength());
+      buckets.add(row);
+    }
+    ctx.json(series(series, buckets, series.buckets().isEmpty() ? null : series.buckets().get(0).start()));
+  }
+
+  private static Map<String, Object> series(StatsRecorder.Series<?> series, List<Map<String, Object>> buckets, Instant from) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("resolution", series.resolution().wireName());
+    body.put("bucketMinutes", series.resolution().minutes());
+    body.put("from", from);
+    body.put("to", from == null ? null : from.plusSeconds(buckets.size() * series.resolution().minutes() * 60));
+    body.put("buckets", buckets);
+    return body;
+  }
+
+  /** {@code ?resolution=minute|hour}; without it (or {@code auto}): empty, minutes for short spans and hours for long. */
+  private static Optional<Resolution> resolution(Context ctx) {
+    String raw = ctx.queryParam("resolution");
+    if (raw == null || raw.isBlank() || "auto".equalsIgnoreCase(raw.strip())) {
+      return Optional.empty();
+    }
+    return Optional.of(Resolution.parse(raw).orElseThrow(() -> new ApiException(400, "unknown_resolution",
+        "resolution must be auto, minute or hour, not '" + raw + "'")));
+  }
+
+  private void accuracy(Context ctx) {
+    PolicyDecision decision = policy.latest();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("target", policy.settings().target());
+    body.put("confidence", policy.settings().confidence());
+    body.put("classTarget", policy.settings().classTarget());
+    body.put("validationTrusted", decision.validationTrusted());
+    body.put("auditsAnswered", decision.auditsAnswered());
+    body.put("overall", accuracyRow(decision.overall()));
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (int c = 0; c < decision.perClass().size(); c++) {
+      double threshold = decision.thresholds().get(c);
+      boolean closed = threshold >= ScoreGrid.CLOSED;
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("classIndex", c);
+      row.put("class", policy.classes().get(c));
+      row.put("threshold", closed ? null : threshold);
+      row.put("closed", closed);
+      row.putAll(accuracyRow(decision.perClass().get(c)));
+      rows.add(row);
+    }
+    body.put("classes", rows);
+    ctx.json(body);
+  }
+
+  private static Map<String, Object> accuracyRow(PolicyDecision.Accuracy a) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("estimatedAccuracy", a.estimate());
+    row.put("lowerBound", a.lowerBound());
+    row.put("audits", a.audits());
+    row.put("modelLabelledShare", a.modelLabelledShare());
+    return row;
+  }
+
+  private void agreement(Context ctx) {
+    StatsRecorder.Agreement a = stats.agreement();
+    Map<String, Object> withModel = rate(a.withModel(), "audits");
+    List<Map<String, Object>> auditors = new ArrayList<>();
+    a.withModelByReviewer().forEach((reviewer, r) -> auditors.add(named("reviewer", reviewer, rate(r, "audits"))));
+    withModel.put("reviewers", auditors);
+
+    Map<String, Object> between = new LinkedHashMap<>();
+    between.put("tasks", a.tasksAnsweredSeveralTimes());
+    between.putAll(rate(a.betweenReviewers(), "pairs"));
+    List<Map<String, Object>> pairs = new ArrayList<>();
+    a.byPair().forEach((pair, r) -> pairs.add(named("reviewers", pair, rate(r, "pairs"))));
+    between.put("reviewerPairs", pairs);
+    List<Map<String, Object>> reviewers = new ArrayList<>();
+    a.byReviewer().forEach((reviewer, r) -> reviewers.add(named("reviewer", reviewer, rate(r, "pairs"))));
+    between.put("reviewers", reviewers);
+
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("withModel", withModel);
+    body.put("betweenReviewers", between);
+    body.put("gold", goldAccuracy(this.reviewers));
+    ctx.json(body);
+  }
+
+  /**
+   * Reviewer accuracy on gold tasks (frames whose answer is known in advance), overall and per reviewer, in the same
+   * shape as {@code withModel}; null while no gold task has been answered.
+   */
+  private static Map<String, Object> goldAccuracy(ReviewerLedger reviewers) {
+    long answered = 0;
+    long correct = 0;
+    List<Map<String, Object>> rows = new java.util.ArrayList<>();
+    for (ReviewerLedger.Counts c : reviewers.all()) {
+      if (c.gold() == 0) {
+        continue;
+      }
+      answered += c.gold();
+      correct += c.goldCorrect();
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("reviewer", c.reviewer());
+      row.put("gold", c.gold());
+      row.put("correct", c.goldCorrect());
+      row.put("rate", (double) c.goldCorrect() / c.gold());
+      rows.add(row);
+    }
+    if (answered == 0) {
+      return null;
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("gold", answered);
+    body.put("correct", correct);
+    body.put("rate", (double) correct / answered);
+    body.put("reviewers", rows);
+    return body;
+  }
+
+  private static Map<String, Object> rate(StatsRecorder.Rate r, String totalName) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put(totalName, r.total());
+    row.put("agreed", r.agreed());
+    row.put("rate", r.share());
+    return row;
+  }
+
+  private static Map<String, Object> named(String key, Object name, Map<String, Object> rest) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put(key, name);
+    row.putAll(rest);
+    return row;
+  }
+
+  /** Served here rather than as {@code /stats.html} so the address is {@code /stats}; SecurityHeaders sets its CSP. */
+  private static void page(Context ctx) {
+    InputStream html = StatsApi.class.getResourceAsStream("/public/stats.html");
+    if (html == null) {
+      throw new IllegalStateException("stats.html is missing from the classpath");
+    }
+    ctx.header("Cache-Control", "no-cache")
+        .contentType("text/html; charset=utf-8").result(html);
+  }
+}

@@ -1,0 +1,46 @@
+package io.labelstream.tools;
+
+import io.labelstream.platform.config.ConfigException;
+import io.labelstream.tools.bench.Bench;
+import io.labelstream.tools.evaluate.Evaluate;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The commands of {@code ./labelstream} that measure rather than run LabelStream: {@code evaluate} and
+ * {@code bench}. The script sends them here and every other command to the launcher, so the services and the
+ * launcher carry none of the tools' code or dependencies.
+ */
+public final class Tools {
+
+  private static final String USAGE = """
+      usage: ./labelstream evaluate [--e2e] | bench [--json FILE] [--frames N] [--quick | --ingest]
+      (./labelstream help lists every command)""";
+
+  private Tools() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0) {
+      System.err.println(USAGE);
+      System.exit(2);
+    }
+    String command = args[0].toLowerCase(Locale.ROOT);
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    try {
+      switch (command) {
+        case "evaluate" -> System.exit(Evaluate.run(System.getenv(), Arrays.asList(rest).contains("--e2e")));
+        case "bench" -> {
+          Bench.run(System.getenv(), rest);
+          System.exit(0);
+        }
+        default -> {
+          System.err.println("unknown tool '" + args[0] + "'\n" + USAGE);
+          System.exit(2);
+        }
+      }
+    } catch (ConfigException e) {
+      System.err.println("configuration error: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+}

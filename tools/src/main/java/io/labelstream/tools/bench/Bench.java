@@ -1,0 +1,218 @@
+package io.labelstream.tools.bench;
+
+import io.labelstream.inference.InferenceToolkit;
+import io.labelstream.kafka.embedded.EmbeddedKafkaBroker;
+import io.labelstream.platform.config.Env;
+import io.labelstream.platform.kafka.KafkaSettings;
+import io.labelstream.platform.kafka.TopicProvisioner;
+import io.labelstream.schemas.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * {@code ./labelstream bench}: every throughput and latency figure of the inference path, measured in one run on
+ * this machine against baselines measured in the same run, on the bundled model and sample images and an embedded
+ * broker. Prints a table; {@code --json FILE} also writes the figures as JSON.
+ */
+public final class Bench {
+
+  private static final String PRODUCER_TOPIC = "bench-producer-performance";
+
+  /**
+   * Load for single-frame ingest: a fleet of many devices, one connection each. Measured here: 64 connections
+   * left the service waiting on Kafka's round trips (15k frames/s), 256 gave 22k, 512 25k, 1,024 no more.
+   */
+  private static final int INGEST_CONNECTIONS = 512;
+  /** Load for batch ingest: fewer gateways, each sending bursts of {@link #BATCH_FRAMES} frames per request. */
+  private static final int BATCH_CONNECTIONS = 64;
+  /**
+   * About a second of one camera's frames. Measured against the stock producer in the same runs: 16 frames per
+   * request gave 0.52 of it, 32 gave 0.67, 64 (on 32 connections) 0.65.
+   */
+  private static final int BATCH_FRAMES = 32;
+  /**
+   * Records for the stock producer: about as many seconds as the wrk runs, so both sides are measured warm (100,000
+   * records took 1.5 to 2.4 s, mostly the JVM warming up, and made the baseline 10 to 25% lower).
+   */
+  private static final int PRODUCER_RECORDS = 600_000;
+
+  private Bench() {}
+
+  public static void run(Map<String, String> environment, String[] args) throws Exception {
+    Env env = new Env(environment);
+    Path json = option(args, "--json").map(Path::of).orElse(null);
+    int frames = option(args, "--frames").map(Integer::parseInt).orElse(20_000);
+    int batch = env.intIn("INFERENCE_MAX_BATCH", 512, 1, 4096);
+    int decodeThreads = env.intIn("INFERENCE_DECODE_THREADS", Runtime.getRuntime().availableProcessors(), 1, 256);
+    int batch1Frames = Math.min(frames, 2_000);
+    // --quick: only the model and the exactly-once / at-least-once workers, for tuning settings
+    boolean quick = java.util.Arrays.asList(args).contains("--quick");
+    // --ingest: only HTTP ingest against the stock Kafka producer, for tuning ingest
+    boolean ingestOnly = java.util.Arrays.asList(args).contains("--ingest");
+    BenchReport report = new BenchReport(frames, batch, batch1Frames);
+    BenchFrames samples = BenchFrames.load(Path.of(env.string("LABELSTREAM_SAMPLES", "model/samples")));
+
+    System.out.printf("LabelStream benchmark: %d frames, batch %d, %s%n", frames, batch, report.machine());
+    if (ingestOnly) {
+      Path dir = Files.createTempDirectory("labelstream-bench-");
+      try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir);
+          IngestBench ingest = new IngestBench(broker.bootstrapServers(), samples)) {
+        TopicProvisioner.ensureTopics(KafkaSettings.from(new Env(Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers()))));
+        createTopic(broker.bootstrapServers(), PRODUCER_TOPIC);
+        // The full run warms ingest with the Java client first; so does this one, for comparable figures.
+        step("warming up ingest", () -> ingest.wrkFps("bench-warm", INGEST_CONNECTIONS, 10).orElse(Double.NaN));
+        step("warming up batch ingest", () -> ingest.wrkBatchFps("bench-warm-batch", BATCH_CONNECTIONS, 5, BATCH_FRAMES).orElse(Double.NaN));
+        measureIngest(report, ingest, samples.averageRecordBytes());
+        report.printTable(System.out);
+      } finally {
+        deleteRecursively(dir);
+      }
+      return;
+    }
+    try (InferenceToolkit model = InferenceToolkit.bundledModel(env)) {
+      ModelBench models = new ModelBench(model, samples, batch);
+      report.put("bare_ort_fps", step("ONNX Runtime alone", () -> models.bareOrtFps(frames)));
+      report.put("inprocess_fps", step("decode + ONNX Runtime in process", () -> models.inProcessFps(frames, decodeThreads)));
+      report.put("decode_fps_per_core", step("decode on one core", () -> models.decodeFpsPerCore(frames)));
+    }
+
+    Path dataDir = Files.createTempDirectory("labelstream-bench-");
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir)) {
+      String bootstrap = broker.bootstrapServers();
+      TopicProvisioner.ensureTopics(KafkaSettings.from(new Env(Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap))));
+      step("pre-filling frames.v1", () -> {
+        samples.prefill(bootstrap, "bench-prefill", frames);
+        return Double.NaN;
+      });
+      Map<String, String> batched = Map.of("INFERENCE_MAX_BATCH", Integer.toString(batch));
+      Map<String, String> batchOne = Map.of("INFERENCE_MAX_BATCH", "1");
+      Map<String, String> atLeastOnce = Map.of("INFERENCE_MAX_BATCH", Integer.toString(batch), "INFERENCE_EXACTLY_ONCE", "false");
+      Duration timeout = Duration.ofMinutes(10);
+      try (WorkerBench workers = new WorkerBench(bootstrap, environment)) {
+        report.put("worker_fps", step("worker, exactly once", () -> workers.drain("bench-worker", batched, frames, timeout)));
+        report.put("worker_at_least_once_fps", step("worker, at least once", () -> workers.drain("bench-worker-alo", atLeastOnce, frames, timeout)));
+        if (quick) {
+          report.printTable(System.out);
+          return;
+        }
+        report.put("worker_batch1_fps", step("worker, max batch 1", () -> workers.drain("bench-worker-batch1", batchOne, batch1Frames, timeout)));
+
+        int ingestFrames = Math.min(frames, 10_000);
+        int recordBytes = samples.averageRecordBytes();
+        report.putInfo("record_bytes", recordBytes);
+        createTopic(bootstrap, PRODUCER_TOPIC);
+        try (IngestBench ingest = new IngestBench(bootstrap, samples)) {
+          report.put("ingest_java_client_fps", step("HTTP ingest, acks=all, Java client", () -> ingest.httpFps("bench-ingest", ingestFrames, 64)));
+          if (IngestBench.wrkInstalled()) {
+            step("warming up batch ingest", () -> ingest.wrkBatchFps("bench-warm-batch", BATCH_CONNECTIONS, 5, BATCH_FRAMES).orElse(Double.NaN));
+            measureIngest(report, ingest, recordBytes);
+          } else {
+            report.put("ingest_single_fps", report.get("ingest_java_client_fps"));
+            report.putInfo("ingest_load_generator", "java.net.http.HttpClient");
+            report.put("kafka_producer_fps", step("Kafka ProducerPerformance, acks=all", () -> ingest.kafkaProducerFps(PRODUCER_TOPIC, PRODUCER_RECORDS, recordBytes)));
+          }
+
+          double capacity = Math.min(report.get("worker_fps"), report.get("ingest_single_fps"));
+          double offered = 0.5 * capacity;
+          int latencyFrames = (int) Math.max(500, Math.min(3_000, offered * 15));
+          LatencyBench latency = new LatencyBench(bootstrap, workers);
+          // wrk, where installed, paces the load from C and leaves the cores to the services; otherwise the Java
+          // client posts a fixed number of frames. The batch-1 worker usually cannot keep up with this load, so its
+          // run is short to keep the wait bounded (its latency only grows with a longer run: the comparison does not
+          // flatter batching).
+          boolean paced = IngestBench.wrkInstalled();
+          report.putInfo("latency_load_generator", paced ? "wrk" : "java.net.http.HttpClient");
+          int batch1LatencyFrames = (int) Math.min(latencyFrames, Math.max(200, 20 * report.get("worker_batch1_fps")));
+          LatencyBench.Load load = paced ? run -> ingest.wrkPaced(run, offered, 15).orElseThrow()
+              : run -> ingest.postPaced(run, latencyFrames, offered);
+          LatencyBench.Load shortLoad = paced ? run -> ingest.wrkPaced(run, offered, 3).orElseThrow()
+              : run -> ingest.postPaced(run, batch1LatencyFrames, offered);
+          LatencyBench.Latency batchedLatency = latency.measure("bench-latency", batched, load);
+          report.put("offered_fps", batchedLatency.offeredFps());
+          report.put("e2e_p50_ms", batchedLatency.p50());
+          report.put("e2e_p99_ms", batchedLatency.p99());
+          printLatency("post-to-routed latency", batchedLatency);
+          LatencyBench.Latency oneLatency = latency.measure("bench-latency-batch1", batchOne, shortLoad);
+          report.put("e2e_batch1_p50_ms", oneLatency.p50());
+          report.put("e2e_batch1_p99_ms", oneLatency.p99());
+          printLatency("post-to-routed latency, max batch 1", oneLatency);
+        }
+      }
+    } finally {
+      deleteRecursively(dataDir);
+    }
+    report.printTable(System.out);
+    if (json != null) {
+      report.writeJson(json);
+      System.out.println("figures written to " + json);
+    }
+  }
+
+  private interface Measurement {
+    double run() throws Exception;
+  }
+
+  private static double step(String what, Measurement measurement) throws Exception {
+    System.out.printf("  %-44s ", what + "…");
+    System.out.flush();
+    long start = System.nanoTime();
+    double value = measurement.run();
+    System.out.printf("%s (%.1f s)%n", Double.isNaN(value) ? "done" : String.format("%.0f frames/s", value),
+        ModelBench.seconds(start));
+    return value;
+  }
+
+  private static void printLatency(String what, LatencyBench.Latency latency) {
+    System.out.printf("  %-44s p50 %.1f ms, p99 %.1f ms at %.0f frames/s%n", what, latency.p50(), latency.p99(),
+        latency.offeredFps());
+  }
+
+  /**
+   * HTTP ingest, one frame per request and in batches, then the stock producer on records of the same size, in
+   * that order on the same broker and cores.
+   */
+  private static void measureIngest(BenchReport report, IngestBench ingest, int recordBytes) throws Exception {
+    report.put("ingest_single_fps", step("HTTP ingest, acks=all, wrk, 1 frame per request",
+        () -> ingest.wrkFps("bench-wrk", INGEST_CONNECTIONS, 10).orElse(Double.NaN)));
+    report.put("ingest_fps", step("HTTP ingest, acks=all, wrk, " + BATCH_FRAMES + " frames per request",
+        () -> ingest.wrkBatchFps("bench-wrk-batch", BATCH_CONNECTIONS, 10, BATCH_FRAMES).orElse(Double.NaN)));
+    report.putInfo("ingest_load_generator", "wrk");
+    report.putInfo("ingest_single_connections", INGEST_CONNECTIONS);
+    report.putInfo("ingest_batch_connections", BATCH_CONNECTIONS);
+    report.putInfo("ingest_batch_frames", BATCH_FRAMES);
+    report.put("kafka_producer_fps", step("Kafka ProducerPerformance, acks=all",
+        () -> ingest.kafkaProducerFps(PRODUCER_TOPIC, PRODUCER_RECORDS, recordBytes)));
+  }
+
+  private static void createTopic(String bootstrap, String name) throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      int partitions = admin.describeTopics(List.of(Topics.FRAMES.name())).allTopicNames().get()
+          .get(Topics.FRAMES.name()).partitions().size();
+      Map<String, String> configs = new HashMap<>();
+      configs.put("max.message.bytes", Integer.toString(16 * 1024 * 1024));
+      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get();
+    }
+  }
+
+  private static Optional<String> option(String[] args, String name) {
+    for (int i = 0; i < args.length - 1; i++) {
+      if (args[i].equals(name)) {
+        return Optional.of(args[i + 1]);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static void deleteRecursively(Path dir) throws java.io.IOException {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}

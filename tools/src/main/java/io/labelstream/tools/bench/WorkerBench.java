@@ -1,0 +1,134 @@
+package io.labelstream.tools.bench;
+
+import io.labelstream.inference.InferenceService;
+import io.labelstream.inference.config.InferenceConfig;
+import io.labelstream.platform.config.Env;
+import io.labelstream.schemas.Topics;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The real inference worker draining frames already waiting in frames.v1. Progress is read from the consumer
+ * group's committed offsets, which move only when a batch's transaction commits, so the rate counts frames whose
+ * routing decisions are visible downstream. Each run uses a fresh group and so starts from the beginning.
+ */
+final class WorkerBench implements AutoCloseable {
+
+  private final String bootstrapServers;
+  private final Map<String, String> inferenceSettings;
+  private final Admin admin;
+
+  /**
+   * @param environment the benchmark's own environment: its {@code INFERENCE_*} settings (ONNX Runtime threads,
+   *     decode threads, device) reach every worker too, so the worker runs as the in-process figures were measured
+   */
+  WorkerBench(String bootstrapServers, Map<String, String> environment) {
+    this.bootstrapServers = bootstrapServers;
+    this.inferenceSettings = new HashMap<>();
+    environment.forEach((name, value) -> {
+      if (name.startsWith("INFERENCE_")) {
+        inferenceSettings.put(name, value);
+      }
+    });
+    this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+  }
+
+  /**
+   * Starts a worker with {@code settings} in group {@code group}, waits until it has committed {@code frames}
+   * frames, and returns frames per second between its first commit and that point (model loading and joining the
+   * group are left out, and so are the frames of the first commit).
+   */
+  double drain(String group, Map<String, String> settings, long frames, Duration timeout) throws Exception {
+    try (InferenceService worker = InferenceService.start(InferenceConfig.from(new Env(workerEnv(group, settings))))) {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      long first = 0;
+      long firstAt = 0;
+      while (System.nanoTime() < deadline) {
+        long committed = committed(group);
+        long now = System.nanoTime();
+        if (first == 0 && committed > 0) {
+          first = committed;
+          firstAt = now;
+        } else if (first > 0 && committed >= frames) {
+          double fps = (committed - first) / ((now - firstAt) / 1e9);
+          System.out.print(breakdown(worker.port()) + " ");
+          return fps;
+        }
+        Thread.sleep(20);
+      }
+      throw new IllegalStateException("worker in group " + group + " did not commit " + frames + " frames within " + timeout);
+    }
+  }
+
+  /** Where a worker's time went, from its own meters: mean batch size, model and commit time per batch. */
+  private static String breakdown(int port) {
+    try {
+      String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      return String.format(java.util.Locale.ROOT, "[batch %.0f, model %.1f ms, commit %.1f ms]",
+          mean(metrics, "labelstream_inference_batch_size"), 1e3 * mean(metrics, "labelstream_inference_model_time_seconds"),
+          1e3 * mean(metrics, "labelstream_inference_commit_time_seconds"));
+    } catch (Exception e) {
+      return "[no meters: " + e.getMessage() + "]";
+    }
+  }
+
+  private static double mean(String metrics, String name) {
+    return value(metrics, name + "_sum") / value(metrics, name + "_count");
+  }
+
+  private static double value(String metrics, String name) {
+    return metrics.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
+  Map<String, String> workerEnv(String group, Map<String, String> settings) {
+    Map<String, String> env = new HashMap<>(inferenceSettings);
+    env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+    env.put("HTTP_HOST", "127.0.0.1");
+    env.put("INFERENCE_PORT", "0");
+    env.put("INFERENCE_GROUP_ID", group);
+    env.put("INFERENCE_INSTANCE_ID", group);
+    // A pinned threshold: the benchmark measures the worker, not the wait for a published policy.
+    env.put("ROUTING_THRESHOLD", "0.9");
+    env.putAll(settings);
+    return env;
+  }
+
+  /** Frames the group has committed, over all partitions of frames.v1. */
+  long committed(String group) throws ExecutionException, InterruptedException {
+    try {
+      Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+          .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+      return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(Topics.FRAMES.name()) && e.getValue() != null)
+          .mapToLong(e -> e.getValue().offset()).sum();
+    } catch (java.util.concurrent.TimeoutException e) {
+      return 0;
+    }
+  }
+
+  /** Moves a group to the end of frames.v1, so a worker in it sees only frames posted from now on. */
+  void startAtEnd(String group) throws Exception {
+    Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+    int partitions = admin.describeTopics(java.util.List.of(Topics.FRAMES.name())).allTopicNames().get()
+        .get(Topics.FRAMES.name()).partitions().size();
+    for (int p = 0; p < partitions; p++) {
+      latest.put(new TopicPartition(Topics.FRAMES.name(), p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+    }
+    Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
+    admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, new OffsetAndMetadata(info.offset())));
+    admin.alterConsumerGroupOffsets(group, ends).all().get();
+  }
+
+  @Override
+  public void close() {
+    admin.close();
+  }
+}

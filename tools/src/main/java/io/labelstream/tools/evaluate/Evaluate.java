@@ -1,0 +1,134 @@
+package io.labelstream.tools.evaluate;
+
+import io.labelstream.platform.config.Env;
+import io.labelstream.review.ReviewToolkit;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code ./labelstream evaluate}: replays the bundled model's real predictions for the 10,000 test images in 20
+ * seeded random orders through the production routing and threshold-controller code, with a simulated reviewer
+ * who answers with the true label, and checks the accuracy-guarantee targets.
+ */
+public final class Evaluate {
+
+  static final int SEEDS = 20;
+  static final int WARMUP = 2_000;
+
+  private Evaluate() {}
+
+  public static int run(Map<String, String> environment) throws IOException {
+    return run(environment, false);
+  }
+
+  /**
+   * @param endToEnd also run seed 1 through the real services (needs the Fashion-MNIST test images:
+   *     LABELSTREAM_FASHION_MNIST, default /usr/share/datasets/fashion-mnist from the Debian package)
+   */
+  public static int run(Map<String, String> environment, boolean endToEnd) throws IOException {
+    Env env = new Env(environment);
+    Path modelDir = Path.of(env.string("LABELSTREAM_MODEL_DIR", "model"));
+    double auditRate = env.doubleIn("AUDIT_RATE", 0.02, 0.0, 1.0);
+    TestPredictions test = TestPredictions.read(modelDir.resolve("fashion-mnist-ensemble.test.csv"));
+    // The production settings, read as the review service reads them.
+    ReviewToolkit policy;
+    try (InputStream in = Files.newInputStream(modelDir.resolve("fashion-mnist-ensemble.validation.csv"))) {
+      policy = ReviewToolkit.fromEnvironment(env, in, StreamSimulation.CLASSES);
+    }
+    ReviewToolkit.Targets settings = policy.targets();
+    double target = settings.target();
+    double confidence = settings.confidence();
+    StreamSimulation simulation = new StreamSimulation(policy, auditRate, 200, WARMUP);
+
+    System.out.printf(Locale.ROOT, "Threshold controller on %d test predictions of %s, %d seeded stream orders%n",
+        test.rows().size(), modelDir.resolve("fashion-mnist-ensemble.test.csv"), SEEDS);
+    System.out.printf(Locale.ROOT, "target accuracy %.3f at confidence %.2f, class floor %.2f, audit rate %.3f, "
+        + "validation weight %.2f%n%n", target, confidence, settings.classTarget(), auditRate, settings.validationWeight());
+    ScoreComparison.print(test.rows(), target);
+    printHeader();
+    List<StreamSimulation.Result> results = new ArrayList<>();
+    for (long seed = 1; seed <= SEEDS; seed++) {
+      StreamSimulation.Result r = simulation.run(test.rows(), seed, (i, row) -> row);
+      results.add(r);
+      printRow(r);
+    }
+    int failed = summarise(results, target, settings.classTarget(), auditRate);
+    if (endToEnd) {
+      failed += endToEnd(env, environment, target, settings.classTarget(), auditRate);
+    }
+    return failed == 0 ? 0 : 1;
+  }
+
+  private static int endToEnd(Env env, Map<String, String> environment, double target, double classTarget, double auditRate) {
+    Path dataset = Path.of(env.string("LABELSTREAM_FASHION_MNIST", "/usr/share/datasets/fashion-mnist"));
+    if (!Files.exists(dataset.resolve("t10k-images-idx3-ubyte.gz"))) {
+      System.err.println("--e2e needs the Fashion-MNIST test images at " + dataset
+          + " (apt-get install dataset-fashion-mnist, or set LABELSTREAM_FASHION_MNIST)");
+      return 1;
+    }
+    System.out.println();
+    System.out.println("End to end through the real services, seed 1 (10,000 frames over HTTP, reviews through the API):");
+    try {
+      StreamSimulation.Result r = new EndToEndEvaluation().run(dataset, 1, WARMUP, target, environment);
+      printHeader();
+      printRow(r);
+      return summarise(List.of(r), target, classTarget, auditRate);
+    } catch (Exception e) {
+      System.err.println("the end-to-end run failed: " + e);
+      return 1;
+    }
+  }
+
+  private static void printHeader() {
+    System.out.println(" seed  model%  after2k%  oracle%  ratio  realised  worst-class  bound  audits%");
+  }
+
+  private static void printRow(StreamSimulation.Result r) {
+    System.out.printf(Locale.ROOT, "%5d  %6.2f  %8.2f  %7.2f  %5.3f  %8.4f  %6.4f (%d)  %6.4f  %6.2f%n", r.seed(),
+        100 * r.modelShare(), 100 * r.shareAfterWarmup(), 100 * r.oracleShareAfterWarmup(),
+        r.shareAfterWarmup() / r.oracleShareAfterWarmup(), r.realisedAccuracy(), r.worstClassAccuracy(), r.worstClass(),
+        r.finalBound(), 100 * r.auditShare());
+  }
+
+  private static int summarise(List<StreamSimulation.Result> results, double target, double classTarget, double auditRate) {
+    long accuracyMet = results.stream().filter(r -> r.realisedAccuracy() >= target).count();
+    long boundHonest = results.stream().filter(r -> r.realisedAccuracy() >= r.finalBound()).count();
+    long honestNeeded = results.size() == 1 ? 1 : results.size() - results.size() / 20;
+    long classesMet = results.stream().filter(r -> r.worstClassAccuracy() >= classTarget).count();
+    long shareMet = results.stream().filter(r -> r.shareAfterWarmup() >= 0.95 * r.oracleShareAfterWarmup()).count();
+    long auditsMet = results.stream().filter(r -> r.auditShare() <= auditRate + 1e-9 || r.auditShare() <= 0.02).count();
+    double meanShare = results.stream().mapToDouble(StreamSimulation.Result::modelShare).average().orElse(0);
+    double meanAfter = results.stream().mapToDouble(StreamSimulation.Result::shareAfterWarmup).average().orElse(0);
+    double meanOracle = results.stream().mapToDouble(StreamSimulation.Result::oracleShareAfterWarmup).average().orElse(0);
+    double minAccuracy = results.stream().mapToDouble(StreamSimulation.Result::realisedAccuracy).min().orElse(0);
+    double worstClass = results.stream().mapToDouble(StreamSimulation.Result::worstClassAccuracy).min().orElse(0);
+    System.out.println();
+    System.out.printf(Locale.ROOT, "mean model-labelled share %.2f%% (after the first %d frames %.2f%%, oracle %.2f%%)%n",
+        100 * meanShare, WARMUP, 100 * meanAfter, 100 * meanOracle);
+    System.out.println("targets:");
+    int failed = 0;
+    failed += check(String.format(Locale.ROOT, "realised model-label accuracy >= %.3f in every seed (lowest %.4f)", target, minAccuracy),
+        accuracyMet == results.size());
+    failed += check(String.format(Locale.ROOT, "realised accuracy >= published lower bound in >= %d of %d seeds (%d)",
+        honestNeeded, results.size(), boundHonest), boundHonest >= honestNeeded);
+    failed += check(String.format(Locale.ROOT, "no class below %.2f realised accuracy (lowest %.4f)", classTarget, worstClass),
+        classesMet == results.size());
+    failed += check(String.format(Locale.ROOT, "after %d frames model-labelled share >= 0.95 x oracle in every seed (%d of %d)",
+        WARMUP, shareMet, results.size()), shareMet == results.size());
+    failed += check(String.format(Locale.ROOT, "audit tasks <= 2%% of frames in every seed (%d of %d)", auditsMet, results.size()),
+        auditsMet == results.size());
+    System.out.println(failed == 0 ? "ALL TARGETS MET" : failed + " TARGET(S) MISSED");
+    return failed;
+  }
+
+  private static int check(String what, boolean ok) {
+    System.out.println("  [" + (ok ? "met" : "MISSED") + "] " + what);
+    return ok ? 0 : 1;
+  }
+}
