@@ -2,7 +2,7 @@ package io.labelstream.platform.config;
 
 /** Who reads a setting: one section of docs/configuration.md each, in this order. */
 public enum Scope {
-  SHARED("Every service", "Read by ingest, inference and review alike."),
+  SHARED("Shared", "Read by more than one service, each the same way."),
   KAFKA("Every service: Kafka", "How every Kafka client of a service reaches the cluster. Values are passed to the "
       + "Kafka clients unchanged."),
   INGEST("Ingest", "The HTTP front door that writes frames to Kafka (`./labelstream ingest`)."),
