@@ -89,7 +89,7 @@ public final class InferenceService implements AutoCloseable {
   }
 
   private static Supplier<RoutingPolicy> fixedPolicy(RoutingPolicy fixed) {
-    LOG.info("routing with a fixed threshold (ROUTING_THRESHOLD): {}", fixed);
+    LOG.info("routing with a fixed threshold (INFERENCE_ROUTING_THRESHOLD): {}", fixed);
     return () -> fixed;
   }
 
@@ -101,7 +101,7 @@ public final class InferenceService implements AutoCloseable {
     try {
       if (!follower.awaitFirst(config.policyWait())) {
         LOG.warn("no routing policy for this model on policy.v1 after {} s: every frame goes to review until the "
-            + "review service publishes one (or set ROUTING_THRESHOLD)", config.policyWait().toSeconds());
+            + "review service publishes one (or set INFERENCE_ROUTING_THRESHOLD)", config.policyWait().toSeconds());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

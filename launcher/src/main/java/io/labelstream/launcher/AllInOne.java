@@ -6,6 +6,9 @@ import io.labelstream.ingest.IngestService;
 import io.labelstream.ingest.config.IngestConfig;
 import io.labelstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.labelstream.platform.config.Env;
+import io.labelstream.platform.config.KafkaVariables;
+import io.labelstream.platform.config.LauncherVariables;
+import io.labelstream.platform.config.SharedVariables;
 import io.labelstream.review.ReviewService;
 import io.labelstream.review.config.ReviewConfig;
 import java.nio.file.Path;
@@ -62,9 +65,10 @@ public final class AllInOne implements AutoCloseable {
       vars.put("REVIEW_TOKENS", "admin:" + actingToken + ":admin");
     }
     Env env = new Env(vars);
-    Path dataDir = Path.of(env.string("LABELSTREAM_DATA_DIR", "./data"));
+    checkEverySetting(env);
+    Path dataDir = env.get(LauncherVariables.LABELSTREAM_DATA_DIR);
     Optional<EmbeddedKafkaBroker> broker = Optional.empty();
-    if (env.optional("KAFKA_BOOTSTRAP_SERVERS").isEmpty()) {
+    if (!env.isSet(KafkaVariables.KAFKA_BOOTSTRAP_SERVERS)) {
       broker = Optional.of(EmbeddedKafkaBroker.start(dataDir.resolve("kafka")));
       vars.put("KAFKA_BOOTSTRAP_SERVERS", broker.get().bootstrapServers());
       env = new Env(vars);
@@ -76,8 +80,8 @@ public final class AllInOne implements AutoCloseable {
       review = ReviewService.start(reviewConfig);
       inference = InferenceService.start(InferenceConfig.from(env));
       IngestService ingest = IngestService.start(IngestConfig.from(env));
-      AllInOne all = new AllInOne(broker, review, inference, ingest, reviewConfig, env.string("HTTP_HOST", "127.0.0.1"),
-          env.string("KAFKA_BOOTSTRAP_SERVERS", "?"), actingToken, tokenGenerated);
+      AllInOne all = new AllInOne(broker, review, inference, ingest, reviewConfig, env.get(SharedVariables.HTTP_HOST),
+          env.find(KafkaVariables.KAFKA_BOOTSTRAP_SERVERS).orElse("?"), actingToken, tokenGenerated);
       all.printBanner(env);
       return all;
     } catch (RuntimeException e) {
@@ -92,11 +96,21 @@ public final class AllInOne implements AutoCloseable {
     }
   }
 
+  /**
+   * Builds every service's config once before anything starts, so an invalid setting stops {@code up} at once with
+   * its message, not after the broker and the first services are running.
+   */
+  private static void checkEverySetting(Env env) {
+    ReviewConfig.from(env);
+    InferenceConfig.from(env);
+    IngestConfig.from(env);
+  }
+
   private void printBanner(Env env) {
     String shownHost = "0.0.0.0".equals(host) ? "127.0.0.1" : host;
     System.out.println();
     System.out.println("LabelStream is running.");
-    System.out.println("  Kafka:       " + env.string("KAFKA_BOOTSTRAP_SERVERS", "?")
+    System.out.println("  Kafka:       " + env.find(KafkaVariables.KAFKA_BOOTSTRAP_SERVERS).orElse("?")
         + broker.map(b -> " (embedded, data in " + b.dataDir().toAbsolutePath().normalize() + ")").orElse(""));
     System.out.println("  Ingest:      POST " + ingestUrl() + "/v1/frames");
     System.out.println("  Inference:   " + "http://" + shownHost + ":" + inference.port() + "/readyz");

@@ -3,6 +3,7 @@ package io.labelstream.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labelstream.platform.config.Env;
+import io.labelstream.platform.config.LauncherVariables;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,7 +33,7 @@ final class Demo {
 
   static void run(Map<String, String> environment, boolean exitAfterSummary) throws Exception {
     Env env = new Env(environment);
-    List<SampleFrames.Sample> samples = SampleFrames.load(Path.of(env.string("LABELSTREAM_SAMPLES", "model/samples")));
+    List<SampleFrames.Sample> samples = SampleFrames.load(env.get(LauncherVariables.LABELSTREAM_SAMPLES));
     AllInOne all = AllInOne.start(environment);
     try {
       new Demo(all).postAndSummarise(samples);

@@ -3,9 +3,12 @@ package io.labelstream.launcher;
 import io.labelstream.inference.InferenceService;
 import io.labelstream.ingest.IngestService;
 import io.labelstream.platform.config.ConfigException;
+import io.labelstream.platform.config.Env;
+import io.labelstream.platform.config.KafkaVariables;
 import io.labelstream.review.ReviewService;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -27,7 +30,7 @@ public final class Launcher {
         ingest      the ingest service alone (needs KAFKA_BOOTSTRAP_SERVERS)
         inference   the inference service alone (needs KAFKA_BOOTSTRAP_SERVERS)
         review      the review service alone (needs KAFKA_BOOTSTRAP_SERVERS)
-      Settings are environment variables; see README.md.""";
+      Settings are environment variables; see docs/configuration.md.""";
 
   private Launcher() {}
 
@@ -65,16 +68,26 @@ public final class Launcher {
           System.exit(2);
         }
       }
-    } catch (ConfigException e) {
-      System.err.println("configuration error: " + e.getMessage());
+    } catch (RuntimeException e) {
+      ConfigException invalid = configError(e).orElseThrow(() -> e);
+      System.err.println("configuration error: " + invalid.getMessage());
       System.exit(2);
     }
   }
 
+  /** The invalid setting behind a failed start, however deep a service wrapped it. */
+  static Optional<ConfigException> configError(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ConfigException invalid) {
+        return Optional.of(invalid);
+      }
+    }
+    return Optional.empty();
+  }
+
   /** A service run alone joins an existing cluster; only {@code up} and {@code demo} start a broker. */
   private static void requireExternalKafka(String command) {
-    String servers = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
-    if (servers == null || servers.isBlank()) {
+    if (!Env.system().isSet(KafkaVariables.KAFKA_BOOTSTRAP_SERVERS)) {
       throw new ConfigException("KAFKA_BOOTSTRAP_SERVERS must name the Kafka cluster to run '" + command
           + "' alone (./labelstream up starts an embedded broker and all services)");
     }

@@ -44,8 +44,8 @@ class AuditPolicyIT {
     try (AllInOne all = AllInOne.start(Map.of(
         "LABELSTREAM_DATA_DIR", dataDir.toString(),
         "INGEST_PORT", "0", "INFERENCE_PORT", "0", "REVIEW_PORT", "0",
-        "AUDIT_RATE", "0.3",
-        "POLICY_INTERVAL_MS", "200",
+        "INFERENCE_AUDIT_RATE", "0.3",
+        "REVIEW_POLICY_INTERVAL_MS", "200",
         "REVIEW_TOKENS", "ada:ada-secret-token:reviewer"))) {
       String bootstrap = all.bootstrapServers();
       await().atMost(Duration.ofSeconds(30)).until(() -> latestPolicy(bootstrap) != null);

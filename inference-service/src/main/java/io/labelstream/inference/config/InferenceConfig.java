@@ -1,22 +1,40 @@
 package io.labelstream.inference.config;
 
+import static io.labelstream.platform.config.InferenceVariables.INFERENCE_AUDIT_RATE;
+import static io.labelstream.platform.config.InferenceVariables.INFERENCE_DECODE_THREADS;
+import static io.labelstream.platform.config.InferenceVariables.INFERENCE_EXACTLY_ONCE;
+import static io.labelstream.platform.config.InferenceVariables.INFERENCE_GROUP_ID;
+import static io.labelstream.platform.config.InferenceVariables.INFERENCE_INSTANCE_ID;
+import static io.labelstream.platform.config.InferenceVariables.INFERENCE_MAX_BATCH;
+import static io.labelstream.platform.config.InferenceVariables.INFERENCE_MAX_DELAY_MS;
+import static io.labelstream.platform.config.InferenceVariables.INFERENCE_POLICY_WAIT_SECONDS;
+import static io.labelstream.platform.config.InferenceVariables.INFERENCE_PORT;
+import static io.labelstream.platform.config.InferenceVariables.INFERENCE_ROUTING_THRESHOLD;
+import static io.labelstream.platform.config.InferenceVariables.INFERENCE_SESSION_TIMEOUT_MS;
+import static io.labelstream.platform.config.SharedVariables.LABELSTREAM_MODEL_DIR;
+
 import io.labelstream.inference.model.SessionSettings;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.http.HttpSettings;
 import io.labelstream.platform.kafka.KafkaSettings;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * Everything the inference worker reads from its environment, once, at start-up.
  *
- * @param fixedThreshold a routing threshold pinned by ROUTING_THRESHOLD for every class; when empty (the default)
- *     the worker follows the policy the review service publishes on policy.v1
- * @param auditRate share of model-labelled frames also sent to people as blind audits (AUDIT_RATE)
+ * @param fixedThreshold a routing threshold pinned by INFERENCE_ROUTING_THRESHOLD for every class; when empty (the
+ *     default) the worker follows the policy the review service publishes on policy.v1
+ * @param auditRate share of model-labelled frames also sent to people as blind audits (INFERENCE_AUDIT_RATE)
  * @param policyWait how long a starting worker waits for the first policy before routing everything to people
  *     (INFERENCE_POLICY_WAIT_SECONDS)
- * @param modelPath an .onnx file with its .card.json beside it (MODEL_PATH); empty means the bundled model
+ * @param modelPath an .onnx file with its .card.json beside it (the one in LABELSTREAM_MODEL_DIR); empty means
+ *     the bundled model
  * @param groupId consumer group shared by all workers (INFERENCE_GROUP_ID)
  * @param instanceId this worker's name, part of its transactional id (INFERENCE_INSTANCE_ID)
  * @param staticMembership true when INFERENCE_INSTANCE_ID was given: the worker then joins its group as a static
@@ -50,20 +68,37 @@ public record InferenceConfig(
 
   public static InferenceConfig from(Env env) {
     return new InferenceConfig(
-        HttpSettings.from(env, "INFERENCE_PORT", 8082),
+        HttpSettings.from(env, INFERENCE_PORT),
         KafkaSettings.from(env),
-        env.optional("ROUTING_THRESHOLD").map(v -> env.doubleIn("ROUTING_THRESHOLD", 0.9, 0.0, 1.0)),
-        env.doubleIn("AUDIT_RATE", 0.02, 0.0, 1.0),
-        java.time.Duration.ofSeconds(env.intIn("INFERENCE_POLICY_WAIT_SECONDS", 15, 0, 3600)),
-        env.optional("MODEL_PATH").map(Path::of),
-        env.string("INFERENCE_GROUP_ID", "labelstream-inference"),
-        env.string("INFERENCE_INSTANCE_ID", "worker-" + UUID.randomUUID().toString().substring(0, 8)),
-        env.optional("INFERENCE_INSTANCE_ID").isPresent(),
-        java.time.Duration.ofMillis(env.intIn("INFERENCE_SESSION_TIMEOUT_MS", 10_000, 6_000, 300_000)),
-        env.intIn("INFERENCE_MAX_BATCH", 512, 1, 4096),
-        java.time.Duration.ofMillis(env.intIn("INFERENCE_MAX_DELAY_MS", 10, 0, 10_000)),
-        env.intIn("INFERENCE_DECODE_THREADS", Runtime.getRuntime().availableProcessors(), 1, 256),
-        env.bool("INFERENCE_EXACTLY_ONCE", true),
+        env.find(INFERENCE_ROUTING_THRESHOLD),
+        env.get(INFERENCE_AUDIT_RATE),
+        java.time.Duration.ofSeconds(env.get(INFERENCE_POLICY_WAIT_SECONDS)),
+        env.find(LABELSTREAM_MODEL_DIR).map(InferenceConfig::modelFile),
+        env.get(INFERENCE_GROUP_ID),
+        env.find(INFERENCE_INSTANCE_ID).orElseGet(() -> "worker-" + UUID.randomUUID().toString().substring(0, 8)),
+        env.isSet(INFERENCE_INSTANCE_ID),
+        java.time.Duration.ofMillis(env.get(INFERENCE_SESSION_TIMEOUT_MS)),
+        env.get(INFERENCE_MAX_BATCH),
+        java.time.Duration.ofMillis(env.get(INFERENCE_MAX_DELAY_MS)),
+        env.find(INFERENCE_DECODE_THREADS).orElseGet(() -> Runtime.getRuntime().availableProcessors()),
+        env.get(INFERENCE_EXACTLY_ONCE),
         SessionSettings.from(env));
+  }
+
+  /** The .onnx file the setting names, or the only one in the folder it names. */
+  private static Path modelFile(Path setting) {
+    if (Files.isRegularFile(setting)) {
+      return setting;
+    }
+    try (Stream<Path> files = Files.list(setting)) {
+      List<Path> models = files.filter(f -> f.getFileName().toString().endsWith(".onnx")).sorted().toList();
+      if (models.size() != 1) {
+        throw Env.invalid(LABELSTREAM_MODEL_DIR, setting.toString(), "a folder with exactly one .onnx model (found "
+            + models.size() + "), or the path of the .onnx file");
+      }
+      return models.get(0);
+    } catch (IOException e) {
+      throw Env.invalid(LABELSTREAM_MODEL_DIR, setting.toString(), "a readable folder (" + e.getMessage() + ")");
+    }
   }
 }

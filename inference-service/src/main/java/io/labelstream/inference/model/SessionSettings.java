@@ -1,5 +1,13 @@
 package io.labelstream.inference.model;
 
+import static io.labelstream.platform.config.InferenceVariables.INFERENCE_ALLOW_SPINNING;
+import static io.labelstream.platform.config.InferenceVariables.INFERENCE_DEVICE;
+import static io.labelstream.platform.config.InferenceVariables.INFERENCE_DEVICE_FALLBACK;
+import static io.labelstream.platform.config.InferenceVariables.INFERENCE_GRAPH_OPTIMIZATION;
+import static io.labelstream.platform.config.InferenceVariables.INFERENCE_INTER_OP_THREADS;
+import static io.labelstream.platform.config.InferenceVariables.INFERENCE_INTRA_OP_THREADS;
+import static io.labelstream.platform.config.InferenceVariables.INFERENCE_MEMORY_ARENA;
+
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
@@ -58,7 +66,7 @@ public record SessionSettings(Device device, boolean fallbackToCpu, int intraOpT
       if (value.matches("cuda(:\\d{1,2})?")) {
         return new Device(true, value.contains(":") ? Integer.parseInt(value.substring(5)) : 0);
       }
-      throw Env.invalid("INFERENCE_DEVICE", raw, "cpu or cuda:N (for example cuda:0)");
+      throw Env.invalid(INFERENCE_DEVICE, raw, INFERENCE_DEVICE.type().accepts());
     }
 
     @Override
@@ -72,20 +80,16 @@ public record SessionSettings(Device device, boolean fallbackToCpu, int intraOpT
   }
 
   public static SessionSettings from(Env env) {
-    String fallback = env.string("INFERENCE_DEVICE_FALLBACK", "none").toLowerCase(Locale.ROOT);
-    if (!fallback.equals("none") && !fallback.equals("cpu")) {
-      throw Env.invalid("INFERENCE_DEVICE_FALLBACK", fallback, "none or cpu");
-    }
     return new SessionSettings(
-        Device.parse(env.string("INFERENCE_DEVICE", "cpu")),
-        fallback.equals("cpu"),
+        Device.parse(env.get(INFERENCE_DEVICE)),
+        env.get(INFERENCE_DEVICE_FALLBACK).equals("cpu"),
         // One by default, measured: on a 2-core worker a second ONNX Runtime thread mostly waits for cores that
         // decoding and Kafka need, and the worker ran slower with it (./labelstream bench, README).
-        env.intIn("INFERENCE_INTRA_OP_THREADS", 1, 0, 256),
-        env.intIn("INFERENCE_INTER_OP_THREADS", 0, 0, 256),
-        env.oneOf("INFERENCE_GRAPH_OPTIMIZATION", Optimization.class, Optimization.ALL),
-        env.bool("INFERENCE_MEMORY_ARENA", true),
-        env.bool("INFERENCE_ALLOW_SPINNING", false));
+        env.get(INFERENCE_INTRA_OP_THREADS),
+        env.get(INFERENCE_INTER_OP_THREADS),
+        Optimization.valueOf(env.get(INFERENCE_GRAPH_OPTIMIZATION).toUpperCase(Locale.ROOT)),
+        env.get(INFERENCE_MEMORY_ARENA),
+        env.get(INFERENCE_ALLOW_SPINNING));
   }
 
   /**

@@ -7,8 +7,8 @@ import java.util.List;
  * The thresholds a worker routes with: one per predicted class. A frame whose score reaches its class's threshold
  * is labelled by the model.
  *
- * @param source where the thresholds come from: {@code fixed} (ROUTING_THRESHOLD), {@code policy} (the latest
- *     record on policy.v1) or {@code closed} (no policy yet: every frame goes to people, the safe default)
+ * @param source where the thresholds come from: {@code fixed} (INFERENCE_ROUTING_THRESHOLD), {@code policy} (the
+ *     latest record on policy.v1) or {@code closed} (no policy yet: every frame goes to people, the safe default)
  */
 public record RoutingPolicy(double[] thresholds, String source) {
 

@@ -21,8 +21,8 @@ final class WorkerProcess {
     env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
     env.put("HTTP_HOST", "127.0.0.1");
     env.put("INFERENCE_PORT", "0");
-    env.put("ROUTING_THRESHOLD", "0.9");
-    env.put("AUDIT_RATE", "0");
+    env.put("INFERENCE_ROUTING_THRESHOLD", "0.9");
+    env.put("INFERENCE_AUDIT_RATE", "0");
     // One ONNX Runtime thread: on a busy 2-core machine spinning intra-op threads starve everything else.
     env.put("INFERENCE_INTRA_OP_THREADS", "1");
     env.putAll(extraEnv);

@@ -86,8 +86,8 @@ class WorkerRebalanceIT {
         "KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers(),
         "HTTP_HOST", "127.0.0.1",
         "INFERENCE_PORT", "0",
-        "ROUTING_THRESHOLD", "0.9",
-        "AUDIT_RATE", "0",
+        "INFERENCE_ROUTING_THRESHOLD", "0.9",
+        "INFERENCE_AUDIT_RATE", "0",
         "INFERENCE_INTRA_OP_THREADS", "1"))));
   }
 

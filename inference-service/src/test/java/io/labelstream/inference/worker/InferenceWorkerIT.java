@@ -50,8 +50,8 @@ class InferenceWorkerIT {
         "KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers(),
         "HTTP_HOST", "127.0.0.1",
         "INFERENCE_PORT", "0",
-        "ROUTING_THRESHOLD", "0.9",
-        "AUDIT_RATE", "0"))));
+        "INFERENCE_ROUTING_THRESHOLD", "0.9",
+        "INFERENCE_AUDIT_RATE", "0"))));
     fleet = new FleetFrameProducer(Map.of("bootstrap.servers", KAFKA.bootstrapServers()));
   }
 

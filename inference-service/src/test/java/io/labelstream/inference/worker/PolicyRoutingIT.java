@@ -49,7 +49,7 @@ class PolicyRoutingIT {
         "HTTP_HOST", "127.0.0.1",
         "INFERENCE_PORT", "0",
         "INFERENCE_POLICY_WAIT_SECONDS", "1",
-        "AUDIT_RATE", "0.25"))));
+        "INFERENCE_AUDIT_RATE", "0.25"))));
     fleet = new FleetFrameProducer(Map.of("bootstrap.servers", KAFKA.bootstrapServers()));
   }
 

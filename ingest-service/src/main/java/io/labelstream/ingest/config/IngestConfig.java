@@ -1,5 +1,14 @@
 package io.labelstream.ingest.config;
 
+import static io.labelstream.platform.config.IngestVariables.INGEST_IDEMPOTENCY_KEYS;
+import static io.labelstream.platform.config.IngestVariables.INGEST_MAX_BATCH_BYTES;
+import static io.labelstream.platform.config.IngestVariables.INGEST_MAX_BATCH_FRAMES;
+import static io.labelstream.platform.config.IngestVariables.INGEST_MAX_DIMENSION;
+import static io.labelstream.platform.config.IngestVariables.INGEST_MAX_IN_FLIGHT_BYTES;
+import static io.labelstream.platform.config.IngestVariables.INGEST_PORT;
+import static io.labelstream.platform.config.IngestVariables.INGEST_PRODUCE_TIMEOUT_MS;
+
+import io.labelstream.platform.config.ConfigException;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.http.HttpSettings;
 import io.labelstream.platform.kafka.KafkaSettings;
@@ -30,25 +39,30 @@ public record IngestConfig(
 
   public IngestConfig {
     if (maxBatchBytes > maxInFlightBytes) {
-      throw new IllegalArgumentException("INGEST_MAX_BATCH_BYTES (" + maxBatchBytes + ") must not exceed "
-          + "INGEST_MAX_IN_FLIGHT_BYTES (" + maxInFlightBytes + "): a batch is reserved whole");
+      throw new ConfigException("INGEST_MAX_BATCH_BYTES=" + maxBatchBytes + " is invalid: expected at most "
+          + "INGEST_MAX_IN_FLIGHT_BYTES (" + maxInFlightBytes + "), as a batch is reserved whole");
     }
   }
 
   public static IngestConfig from(Env env) {
     KafkaSettings kafka = KafkaSettings.from(env);
     long maxBytes = kafka.frameLimits().ingestMaxBytes();
-    long maxBatchBytes = env.longIn("INGEST_MAX_BATCH_BYTES", Math.max(32L * 1024 * 1024, maxBytes), 1024, 1024L * 1024 * 1024);
+    long maxBatchBytes = env.find(INGEST_MAX_BATCH_BYTES).orElse(Math.max(32L * 1024 * 1024, maxBytes));
+    long maxInFlightBytes = env.find(INGEST_MAX_IN_FLIGHT_BYTES)
+        .orElse(Math.max(Math.max(64L * 1024 * 1024, 4 * maxBytes), 2 * maxBatchBytes));
+    if (maxInFlightBytes < maxBytes) {
+      throw Env.invalid(INGEST_MAX_IN_FLIGHT_BYTES, Long.toString(maxInFlightBytes),
+          "at least INGEST_MAX_BYTES (" + maxBytes + "), so one frame always fits");
+    }
     return new IngestConfig(
-        HttpSettings.from(env, "INGEST_PORT", 8081),
+        HttpSettings.from(env, INGEST_PORT),
         kafka,
         maxBytes,
-        env.intIn("INGEST_MAX_DIMENSION", 16_384, 1, 65_535),
-        Duration.ofMillis(env.longIn("INGEST_PRODUCE_TIMEOUT_MS", 15_000, 1_000, 300_000)),
-        env.longIn("INGEST_MAX_IN_FLIGHT_BYTES", Math.max(Math.max(64L * 1024 * 1024, 4 * maxBytes), 2 * maxBatchBytes),
-            maxBytes, 8L * 1024 * 1024 * 1024),
-        env.intIn("INGEST_IDEMPOTENCY_KEYS", 100_000, 0, 10_000_000),
-        env.intIn("INGEST_MAX_BATCH_FRAMES", 256, 1, 10_000),
+        env.get(INGEST_MAX_DIMENSION),
+        Duration.ofMillis(env.get(INGEST_PRODUCE_TIMEOUT_MS)),
+        maxInFlightBytes,
+        env.get(INGEST_IDEMPOTENCY_KEYS),
+        env.get(INGEST_MAX_BATCH_FRAMES),
         maxBatchBytes);
   }
 }

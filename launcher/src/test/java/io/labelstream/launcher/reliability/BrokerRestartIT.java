@@ -59,7 +59,7 @@ class BrokerRestartIT {
             "INGEST_PRODUCE_TIMEOUT_MS", "2000"))));
         InferenceService inference = InferenceService.start(InferenceConfig.from(new Env(Map.of(
             "KAFKA_BOOTSTRAP_SERVERS", bootstrap, "HTTP_HOST", "127.0.0.1", "INFERENCE_PORT", "0",
-            "ROUTING_THRESHOLD", "0.9", "AUDIT_RATE", "0", "INFERENCE_INTRA_OP_THREADS", "1"))))) {
+            "INFERENCE_ROUTING_THRESHOLD", "0.9", "INFERENCE_AUDIT_RATE", "0", "INFERENCE_INTRA_OP_THREADS", "1"))))) {
       Thread fleet = new Thread(() -> post(ingest.port(), samples), "restart-fleet");
       fleet.start();
       try {

@@ -233,7 +233,7 @@ class KafkaSaslIT {
     vars.put("REVIEW_TOKENS", "ada:ada-secret-token:reviewer");
     vars.put("INFERENCE_INTRA_OP_THREADS", "1");
     vars.put("INFERENCE_DECODE_THREADS", "1");
-    vars.put("POLICY_INTERVAL_MS", "500");
+    vars.put("REVIEW_POLICY_INTERVAL_MS", "500");
     return vars;
   }
 

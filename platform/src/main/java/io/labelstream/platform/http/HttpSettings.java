@@ -1,6 +1,8 @@
 package io.labelstream.platform.http;
 
 import io.labelstream.platform.config.Env;
+import io.labelstream.platform.config.Setting;
+import io.labelstream.platform.config.SharedVariables;
 import java.time.Duration;
 
 /**
@@ -13,10 +15,9 @@ import java.time.Duration;
  */
 public record HttpSettings(String host, int port, Duration shutdownGrace) {
 
-  public static final int DEFAULT_SHUTDOWN_GRACE_SECONDS = 30;
-
-  public static HttpSettings from(Env env, String portVariable, int defaultPort) {
-    return new HttpSettings(env.string("HTTP_HOST", "0.0.0.0"), env.port(portVariable, defaultPort),
-        Duration.ofSeconds(env.intIn("SHUTDOWN_GRACE_SECONDS", DEFAULT_SHUTDOWN_GRACE_SECONDS, 1, 3600)));
+  /** @param port the service's own port variable */
+  public static HttpSettings from(Env env, Setting<Integer> port) {
+    return new HttpSettings(env.get(SharedVariables.HTTP_HOST), env.get(port),
+        Duration.ofSeconds(env.get(SharedVariables.SHUTDOWN_GRACE_SECONDS)));
   }
 }

@@ -1,6 +1,9 @@
 package io.labelstream.platform.kafka;
 
 import io.labelstream.platform.config.Env;
+import io.labelstream.platform.config.IngestVariables;
+import io.labelstream.platform.config.KafkaVariables;
+import io.labelstream.platform.config.Setting;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,19 +28,19 @@ public record KafkaSettings(
     short replicationFactor,
     FrameLimits frameLimits) {
 
-  private static final Map<String, String> SECURITY_VARIABLES = new LinkedHashMap<>();
+  private static final Map<Setting<String>, String> SECURITY_VARIABLES = new LinkedHashMap<>();
   private static final Set<String> SECRETS = Set.of("sasl.jaas.config", "ssl.truststore.password",
       "ssl.keystore.password", "ssl.key.password");
 
   static {
-    SECURITY_VARIABLES.put("KAFKA_SECURITY_PROTOCOL", "security.protocol");
-    SECURITY_VARIABLES.put("KAFKA_SASL_MECHANISM", "sasl.mechanism");
-    SECURITY_VARIABLES.put("KAFKA_SASL_JAAS_CONFIG", "sasl.jaas.config");
-    SECURITY_VARIABLES.put("KAFKA_SSL_TRUSTSTORE_LOCATION", "ssl.truststore.location");
-    SECURITY_VARIABLES.put("KAFKA_SSL_TRUSTSTORE_PASSWORD", "ssl.truststore.password");
-    SECURITY_VARIABLES.put("KAFKA_SSL_KEYSTORE_LOCATION", "ssl.keystore.location");
-    SECURITY_VARIABLES.put("KAFKA_SSL_KEYSTORE_PASSWORD", "ssl.keystore.password");
-    SECURITY_VARIABLES.put("KAFKA_SSL_KEY_PASSWORD", "ssl.key.password");
+    SECURITY_VARIABLES.put(KafkaVariables.KAFKA_SECURITY_PROTOCOL, "security.protocol");
+    SECURITY_VARIABLES.put(KafkaVariables.KAFKA_SASL_MECHANISM, "sasl.mechanism");
+    SECURITY_VARIABLES.put(KafkaVariables.KAFKA_SASL_JAAS_CONFIG, "sasl.jaas.config");
+    SECURITY_VARIABLES.put(KafkaVariables.KAFKA_SSL_TRUSTSTORE_LOCATION, "ssl.truststore.location");
+    SECURITY_VARIABLES.put(KafkaVariables.KAFKA_SSL_TRUSTSTORE_PASSWORD, "ssl.truststore.password");
+    SECURITY_VARIABLES.put(KafkaVariables.KAFKA_SSL_KEYSTORE_LOCATION, "ssl.keystore.location");
+    SECURITY_VARIABLES.put(KafkaVariables.KAFKA_SSL_KEYSTORE_PASSWORD, "ssl.keystore.password");
+    SECURITY_VARIABLES.put(KafkaVariables.KAFKA_SSL_KEY_PASSWORD, "ssl.key.password");
   }
 
   public KafkaSettings {
@@ -46,13 +49,13 @@ public record KafkaSettings(
 
   public static KafkaSettings from(Env env) {
     Map<String, String> security = new HashMap<>();
-    SECURITY_VARIABLES.forEach((variable, property) -> env.optional(variable).ifPresent(v -> security.put(property, v)));
+    SECURITY_VARIABLES.forEach((variable, property) -> env.find(variable).ifPresent(v -> security.put(property, v)));
     return new KafkaSettings(
-        env.optional("KAFKA_BOOTSTRAP_SERVERS"),
+        env.find(KafkaVariables.KAFKA_BOOTSTRAP_SERVERS),
         security,
-        env.intIn("KAFKA_TOPIC_PARTITIONS", 6, 1, 10_000),
-        (short) env.intIn("KAFKA_REPLICATION_FACTOR", 1, 1, 32),
-        FrameLimits.forIngestLimit(env.longIn("INGEST_MAX_BYTES", FrameLimits.DEFAULT_INGEST_MAX_BYTES, 1024, 512L * 1024 * 1024)));
+        env.get(KafkaVariables.KAFKA_TOPIC_PARTITIONS),
+        env.get(KafkaVariables.KAFKA_REPLICATION_FACTOR).shortValue(),
+        FrameLimits.forIngestLimit(env.get(IngestVariables.INGEST_MAX_BYTES)));
   }
 
   /** The same settings pointed at a given cluster (the launcher uses it for the embedded broker). */

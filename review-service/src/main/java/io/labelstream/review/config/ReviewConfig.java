@@ -1,5 +1,14 @@
 package io.labelstream.review.config;
 
+import static io.labelstream.platform.config.ReviewVariables.REVIEW_ADVERTISED_URL;
+import static io.labelstream.platform.config.ReviewVariables.REVIEW_ANSWERS_REQUIRED;
+import static io.labelstream.platform.config.ReviewVariables.REVIEW_GOLD_RATE;
+import static io.labelstream.platform.config.ReviewVariables.REVIEW_INSTANCE_ID;
+import static io.labelstream.platform.config.ReviewVariables.REVIEW_LABEL_CLASSES;
+import static io.labelstream.platform.config.ReviewVariables.REVIEW_LEASE_SECONDS;
+import static io.labelstream.platform.config.ReviewVariables.REVIEW_PORT;
+import static io.labelstream.platform.config.ReviewVariables.REVIEW_TOKENS;
+
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.http.HttpSettings;
 import io.labelstream.platform.kafka.KafkaSettings;
@@ -7,7 +16,6 @@ import io.labelstream.review.auth.ReviewerTokens;
 import io.labelstream.review.policy.PolicySettings;
 import io.labelstream.review.queue.QueueOrder;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -18,7 +26,7 @@ import java.util.UUID;
  * @param tokens the accepted bearer tokens, hashed (REVIEW_TOKENS=name:token:role,...); one admin token is generated
  *     when unset
  * @param lease how long a claimed task stays with its reviewer (REVIEW_LEASE_SECONDS)
- * @param classes the label classes in model output order (LABEL_CLASSES, comma-separated)
+ * @param classes the label classes in model output order (REVIEW_LABEL_CLASSES, comma-separated)
  * @param instanceId this instance's name, part of its transactional id (REVIEW_INSTANCE_ID)
  * @param policy how the routing policy is computed
  * @param queueOrder which waiting task a reviewer gets next (REVIEW_QUEUE_ORDER: uncertainty, fifo, round_robin)
@@ -45,26 +53,18 @@ public record ReviewConfig(
       "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
   public static ReviewConfig from(Env env) {
-    ReviewerTokens tokens = env.optional("REVIEW_TOKENS").map(ReviewerTokens::parse)
-        .orElseGet(ReviewerTokens::generatedAdmin);
-    List<String> classes = env.optional("LABEL_CLASSES")
-        .map(v -> Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList())
-        .orElse(FASHION_MNIST_CLASSES);
-    if (classes.size() < 2 || classes.stream().distinct().count() != classes.size()) {
-      throw Env.invalid("LABEL_CLASSES", String.join(",", classes), "at least two distinct class names, comma-separated");
-    }
     return new ReviewConfig(
-        HttpSettings.from(env, "REVIEW_PORT", 8083),
+        HttpSettings.from(env, REVIEW_PORT),
         KafkaSettings.from(env),
-        tokens,
-        Duration.ofSeconds(env.intIn("REVIEW_LEASE_SECONDS", 60, 1, 86_400)),
-        classes,
-        env.string("REVIEW_INSTANCE_ID", "review-" + UUID.randomUUID().toString().substring(0, 8)),
+        env.find(REVIEW_TOKENS).map(ReviewerTokens::parse).orElseGet(ReviewerTokens::generatedAdmin),
+        Duration.ofSeconds(env.get(REVIEW_LEASE_SECONDS)),
+        env.find(REVIEW_LABEL_CLASSES).orElse(FASHION_MNIST_CLASSES),
+        env.find(REVIEW_INSTANCE_ID).orElseGet(() -> "review-" + UUID.randomUUID().toString().substring(0, 8)),
         PolicySettings.from(env),
         QueueOrder.from(env),
-        env.intIn("REVIEW_ANSWERS_REQUIRED", 1, 1, 5),
-        env.doubleIn("REVIEW_GOLD_RATE", 0.05, 0, 1),
-        env.optional("REVIEW_ADVERTISED_URL").map(ReviewConfig::withoutTrailingSlash));
+        env.get(REVIEW_ANSWERS_REQUIRED),
+        env.get(REVIEW_GOLD_RATE),
+        env.find(REVIEW_ADVERTISED_URL).map(ReviewConfig::withoutTrailingSlash));
   }
 
   private static String withoutTrailingSlash(String url) {

@@ -31,7 +31,7 @@ public final class StatsApi {
   private final ReviewerLedger reviewers;
 
   /**
-   * @param classes the label classes in model output order (LABEL_CLASSES), for names and order
+   * @param classes the label classes in model output order (REVIEW_LABEL_CLASSES), for names and order
    */
   public StatsApi(StatsRecorder stats, PolicyService policy, List<String> classes, ReviewerLedger reviewers) {
     this.reviewers = reviewers;

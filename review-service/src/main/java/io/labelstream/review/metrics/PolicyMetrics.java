@@ -33,7 +33,7 @@ public final class PolicyMetrics implements MeterBinder {
       accuracyGauges(registry, tags, d -> d.perClass().get(index));
     }
     Gauge.builder("labelstream.review.policy.target.accuracy", policy, p -> p.settings().target())
-        .description("Model-label accuracy the policy guarantees (POLICY_TARGET_ACCURACY)").register(registry);
+        .description("Model-label accuracy the policy guarantees (REVIEW_POLICY_TARGET_ACCURACY)").register(registry);
     Gauge.builder("labelstream.review.policy.validation.trusted", policy, p -> p.latest().validationTrusted() ? 1 : 0)
         .description("1 while the stream agrees with the model's validation evidence, 0 after drift").register(registry);
   }

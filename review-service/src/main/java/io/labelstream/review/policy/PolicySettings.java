@@ -1,6 +1,14 @@
 package io.labelstream.review.policy;
 
+import static io.labelstream.platform.config.ReviewVariables.REVIEW_POLICY_CLASS_TARGET;
+import static io.labelstream.platform.config.ReviewVariables.REVIEW_POLICY_CONFIDENCE;
+import static io.labelstream.platform.config.ReviewVariables.REVIEW_POLICY_INTERVAL_MS;
+import static io.labelstream.platform.config.ReviewVariables.REVIEW_POLICY_TARGET_ACCURACY;
+import static io.labelstream.platform.config.ReviewVariables.REVIEW_POLICY_VALIDATION_WEIGHT;
+import static io.labelstream.platform.config.SharedVariables.LABELSTREAM_MODEL_DIR;
+
 import io.labelstream.platform.config.Env;
+import io.labelstream.platform.config.SharedVariables;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -8,26 +16,26 @@ import java.util.Optional;
 /**
  * How the review service computes the routing policy.
  *
- * @param target model-label accuracy to guarantee (POLICY_TARGET_ACCURACY)
- * @param confidence confidence of the published lower bound (POLICY_CONFIDENCE)
- * @param classTarget accuracy no class may fall below (POLICY_CLASS_TARGET)
- * @param interval how often the policy is recomputed and, when it changed, published (POLICY_INTERVAL_MS)
+ * @param target model-label accuracy to guarantee (REVIEW_POLICY_TARGET_ACCURACY)
+ * @param confidence confidence of the published lower bound (REVIEW_POLICY_CONFIDENCE)
+ * @param classTarget accuracy no class may fall below (REVIEW_POLICY_CLASS_TARGET)
+ * @param interval how often the policy is recomputed and, when it changed, published (REVIEW_POLICY_INTERVAL_MS)
  * @param validationWeight how much of a stream frame one validation prediction counts for in the bound
- *     (POLICY_VALIDATION_WEIGHT; see {@link ThresholdController})
+ *     (REVIEW_POLICY_VALIDATION_WEIGHT; see {@link ThresholdController})
  * @param modelDir a folder with the model's {@code .card.json} and {@code .validation.csv}; empty means the
- *     bundled model's (POLICY_MODEL_DIR)
+ *     bundled model's (LABELSTREAM_MODEL_DIR)
  */
 public record PolicySettings(double target, double confidence, double classTarget, double validationWeight,
     Duration interval, Optional<Path> modelDir) {
 
   public static PolicySettings from(Env env) {
     return new PolicySettings(
-        env.doubleIn("POLICY_TARGET_ACCURACY", 0.99, 0.5, 0.99999),
-        env.doubleIn("POLICY_CONFIDENCE", 0.95, 0.5, 0.99999),
-        env.doubleIn("POLICY_CLASS_TARGET", 0.97, 0.0, 0.99999),
-        env.doubleIn("POLICY_VALIDATION_WEIGHT", ThresholdController.DEFAULT_VALIDATION_WEIGHT, 0.01, 1.0),
-        Duration.ofMillis(env.longIn("POLICY_INTERVAL_MS", 2_000, 100, 3_600_000)),
-        env.optional("POLICY_MODEL_DIR").map(Path::of));
+        env.get(REVIEW_POLICY_TARGET_ACCURACY),
+        env.get(REVIEW_POLICY_CONFIDENCE),
+        env.get(REVIEW_POLICY_CLASS_TARGET),
+        env.get(REVIEW_POLICY_VALIDATION_WEIGHT),
+        Duration.ofMillis(env.get(REVIEW_POLICY_INTERVAL_MS)),
+        env.find(LABELSTREAM_MODEL_DIR).map(SharedVariables::modelFolder));
   }
 
   public ThresholdController.Settings controllerSettings() {

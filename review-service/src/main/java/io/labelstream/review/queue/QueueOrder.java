@@ -1,6 +1,8 @@
 package io.labelstream.review.queue;
 
 import io.labelstream.platform.config.Env;
+import io.labelstream.platform.config.ReviewVariables;
+import java.util.Locale;
 
 /**
  * Which waiting task a reviewer gets next ({@code REVIEW_QUEUE_ORDER}). Audit tasks carry priorities spread over the
@@ -16,6 +18,6 @@ public enum QueueOrder {
   ROUND_ROBIN;
 
   public static QueueOrder from(Env env) {
-    return env.oneOf("REVIEW_QUEUE_ORDER", QueueOrder.class, UNCERTAINTY);
+    return valueOf(env.get(ReviewVariables.REVIEW_QUEUE_ORDER).toUpperCase(Locale.ROOT));
   }
 }

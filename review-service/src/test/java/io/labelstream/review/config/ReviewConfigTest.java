@@ -5,8 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.labelstream.platform.config.ConfigException;
 import io.labelstream.platform.config.Env;
+import io.labelstream.platform.config.ReviewVariables;
 import io.labelstream.review.auth.Reviewer;
 import io.labelstream.review.auth.Role;
+import io.labelstream.review.policy.ThresholdController;
+import io.labelstream.review.queue.QueueOrder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -61,5 +68,38 @@ class ReviewConfigTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("reviewer or admin");
     assertThatThrownBy(() -> ReviewConfig.from(new Env(Map.of("REVIEW_LEASE_SECONDS", "0"))))
         .isInstanceOf(ConfigException.class).hasMessageContaining("REVIEW_LEASE_SECONDS");
+  }
+
+  @Test
+  void shouldReadThePrefixedPolicyAndClassNamesAndStillTheDeprecatedOnes() {
+    ReviewConfig renamed = ReviewConfig.from(new Env(Map.of("REVIEW_POLICY_TARGET_ACCURACY", "0.95",
+        "REVIEW_POLICY_INTERVAL_MS", "500", "REVIEW_LABEL_CLASSES", "cat, dog")));
+    ReviewConfig old = ReviewConfig.from(new Env(Map.of("POLICY_TARGET_ACCURACY", "0.95", "POLICY_INTERVAL_MS", "500",
+        "LABEL_CLASSES", "cat,dog")));
+
+    assertThat(renamed.policy().target()).isEqualTo(0.95);
+    assertThat(renamed.policy().interval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(renamed.classes()).containsExactly("cat", "dog");
+    assertThat(old.policy()).isEqualTo(renamed.policy());
+    assertThat(old.classes()).isEqualTo(renamed.classes());
+  }
+
+  @Test
+  void shouldReadTheModelFolderUnderItsOneName() {
+    Path model = Path.of("..", "model");
+
+    assertThat(ReviewConfig.from(new Env(Map.of("LABELSTREAM_MODEL_DIR", model.toString()))).policy().modelDir())
+        .contains(model);
+    assertThat(ReviewConfig.from(new Env(Map.of("POLICY_MODEL_DIR", model.toString()))).policy().modelDir())
+        .contains(model);
+  }
+
+  @Test
+  void shouldOfferExactlyTheQueueOrdersAndDefaultsItsCodeKnows() {
+    assertThat(ReviewVariables.REVIEW_QUEUE_ORDER.type().accepts())
+        .isEqualTo("one of " + String.join(", ", Arrays.stream(QueueOrder.values())
+            .map(o -> o.name().toLowerCase(Locale.ROOT)).toList()));
+    assertThat(ReviewVariables.REVIEW_POLICY_VALIDATION_WEIGHT.defaultValue())
+        .contains(ThresholdController.DEFAULT_VALIDATION_WEIGHT);
   }
 }

@@ -91,7 +91,7 @@ class StatsIT {
         "KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers(),
         "HTTP_HOST", "127.0.0.1",
         "REVIEW_PORT", "0",
-        "POLICY_INTERVAL_MS", "200",
+        "REVIEW_POLICY_INTERVAL_MS", "200",
         "REVIEW_TOKENS", "ada:ada-secret-token:reviewer,root:root-secret-token:admin"))));
     await().atMost(Duration.ofSeconds(30)).until(review::ready);
     admin = new Client(review.port(), "root-secret-token");

@@ -3,6 +3,8 @@ package io.labelstream.tools.bench;
 import io.labelstream.inference.InferenceToolkit;
 import io.labelstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.labelstream.platform.config.Env;
+import io.labelstream.platform.config.InferenceVariables;
+import io.labelstream.platform.config.LauncherVariables;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.platform.kafka.TopicProvisioner;
 import io.labelstream.schemas.Topics;
@@ -49,15 +51,16 @@ public final class Bench {
     Env env = new Env(environment);
     Path json = option(args, "--json").map(Path::of).orElse(null);
     int frames = option(args, "--frames").map(Integer::parseInt).orElse(20_000);
-    int batch = env.intIn("INFERENCE_MAX_BATCH", 512, 1, 4096);
-    int decodeThreads = env.intIn("INFERENCE_DECODE_THREADS", Runtime.getRuntime().availableProcessors(), 1, 256);
+    int batch = env.get(InferenceVariables.INFERENCE_MAX_BATCH);
+    int decodeThreads = env.find(InferenceVariables.INFERENCE_DECODE_THREADS)
+        .orElseGet(() -> Runtime.getRuntime().availableProcessors());
     int batch1Frames = Math.min(frames, 2_000);
     // --quick: only the model and the exactly-once / at-least-once workers, for tuning settings
     boolean quick = java.util.Arrays.asList(args).contains("--quick");
     // --ingest: only HTTP ingest against the stock Kafka producer, for tuning ingest
     boolean ingestOnly = java.util.Arrays.asList(args).contains("--ingest");
     BenchReport report = new BenchReport(frames, batch, batch1Frames);
-    BenchFrames samples = BenchFrames.load(Path.of(env.string("LABELSTREAM_SAMPLES", "model/samples")));
+    BenchFrames samples = BenchFrames.load(env.get(LauncherVariables.LABELSTREAM_SAMPLES));
 
     System.out.printf("LabelStream benchmark: %d frames, batch %d, %s%n", frames, batch, report.machine());
     if (ingestOnly) {

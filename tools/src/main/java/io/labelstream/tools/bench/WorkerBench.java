@@ -97,7 +97,7 @@ final class WorkerBench implements AutoCloseable {
     env.put("INFERENCE_GROUP_ID", group);
     env.put("INFERENCE_INSTANCE_ID", group);
     // A pinned threshold: the benchmark measures the worker, not the wait for a published policy.
-    env.put("ROUTING_THRESHOLD", "0.9");
+    env.put("INFERENCE_ROUTING_THRESHOLD", "0.9");
     env.putAll(settings);
     return env;
   }

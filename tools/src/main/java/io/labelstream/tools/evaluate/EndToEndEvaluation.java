@@ -64,7 +64,8 @@ final class EndToEndEvaluation {
     env.put("INGEST_PORT", "0");
     env.put("INFERENCE_PORT", "0");
     env.put("REVIEW_PORT", "0");
-    env.remove("ROUTING_THRESHOLD");
+    env.remove("INFERENCE_ROUTING_THRESHOLD");
+    env.remove("ROUTING_THRESHOLD"); // its deprecated name
     try (AllInOne all = AllInOne.start(env)) {
       Map<String, Integer> truthByFrame = new ConcurrentHashMap<>();
       Map<String, Integer> positionByFrame = new HashMap<>();

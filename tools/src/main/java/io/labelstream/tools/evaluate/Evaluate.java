@@ -1,6 +1,9 @@
 package io.labelstream.tools.evaluate;
 
 import io.labelstream.platform.config.Env;
+import io.labelstream.platform.config.InferenceVariables;
+import io.labelstream.platform.config.SharedVariables;
+import io.labelstream.platform.config.ToolVariables;
 import io.labelstream.review.ReviewToolkit;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,8 +36,10 @@ public final class Evaluate {
    */
   public static int run(Map<String, String> environment, boolean endToEnd) throws IOException {
     Env env = new Env(environment);
-    Path modelDir = Path.of(env.string("LABELSTREAM_MODEL_DIR", "model"));
-    double auditRate = env.doubleIn("AUDIT_RATE", 0.02, 0.0, 1.0);
+    // The test predictions are not bundled in the jar: unset means the repository's model/ folder.
+    Path modelDir = env.find(SharedVariables.LABELSTREAM_MODEL_DIR).map(SharedVariables::modelFolder)
+        .orElse(Path.of("model"));
+    double auditRate = env.get(InferenceVariables.INFERENCE_AUDIT_RATE);
     TestPredictions test = TestPredictions.read(modelDir.resolve("fashion-mnist-ensemble.test.csv"));
     // The production settings, read as the review service reads them.
     ReviewToolkit policy;
@@ -66,7 +71,7 @@ public final class Evaluate {
   }
 
   private static int endToEnd(Env env, Map<String, String> environment, double target, double classTarget, double auditRate) {
-    Path dataset = Path.of(env.string("LABELSTREAM_FASHION_MNIST", "/usr/share/datasets/fashion-mnist"));
+    Path dataset = env.get(ToolVariables.LABELSTREAM_FASHION_MNIST);
     if (!Files.exists(dataset.resolve("t10k-images-idx3-ubyte.gz"))) {
       System.err.println("--e2e needs the Fashion-MNIST test images at " + dataset
           + " (apt-get install dataset-fashion-mnist, or set LABELSTREAM_FASHION_MNIST)");

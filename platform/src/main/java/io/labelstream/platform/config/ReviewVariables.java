@@ -1,0 +1,95 @@
+package io.labelstream.platform.config;
+
+import static io.labelstream.platform.config.ValueType.choice;
+import static io.labelstream.platform.config.ValueType.decimal;
+import static io.labelstream.platform.config.ValueType.distinctNames;
+import static io.labelstream.platform.config.ValueType.integer;
+import static io.labelstream.platform.config.ValueType.longInteger;
+import static io.labelstream.platform.config.ValueType.port;
+import static io.labelstream.platform.config.ValueType.text;
+
+import java.util.List;
+
+/** The review service's settings: reviewers, the queue and the routing policy it computes. */
+public final class ReviewVariables {
+
+  private static final Declarations D = new Declarations(Scope.REVIEW);
+
+  public static final Setting<Integer> REVIEW_PORT = D.variable("REVIEW_PORT", port())
+      .byDefault(8083)
+      .doc("TCP port of the review API and page; 0 picks a free one.");
+
+  public static final Setting<String> REVIEW_TOKENS = D.variable("REVIEW_TOKENS",
+          text("name:token:role or name:sha256:<64 hex digits>:role, comma-separated; role reviewer or admin, "
+              + "tokens of 8+ characters, each token once"))
+      .defaultDescribed("unset: one admin token is generated and printed at start-up")
+      .secret()
+      .doc("The accepted bearer tokens (secret: only hashes are kept).");
+
+  public static final Setting<Integer> REVIEW_LEASE_SECONDS = D.variable("REVIEW_LEASE_SECONDS", integer(1, 86_400))
+      .byDefault(60)
+      .doc("How long a claimed task stays with its reviewer.");
+
+  public static final Setting<List<String>> REVIEW_LABEL_CLASSES = D.variable("REVIEW_LABEL_CLASSES", distinctNames())
+      .defaultDescribed("the ten Fashion-MNIST classes")
+      .formerly("LABEL_CLASSES")
+      .doc("The label classes, in the model's output order.");
+
+  public static final Setting<String> REVIEW_INSTANCE_ID = D.variable("REVIEW_INSTANCE_ID", text("a name"))
+      .defaultDescribed("review-<random>")
+      .doc("This instance's name, part of its transactional id.");
+
+  public static final Setting<String> REVIEW_QUEUE_ORDER = D.variable("REVIEW_QUEUE_ORDER",
+          choice("uncertainty", "fifo", "round_robin"))
+      .byDefault("uncertainty")
+      .doc("Which waiting task a reviewer gets next: most uncertain first, oldest first, or one class in turn.");
+
+  public static final Setting<Integer> REVIEW_ANSWERS_REQUIRED = D.variable("REVIEW_ANSWERS_REQUIRED", integer(1, 5))
+      .byDefault(1)
+      .doc("Independent answers an AUDIT or FLAGGED task needs; with 2, a disagreement waits for a third "
+          + "reviewer's answer or an admin's.");
+
+  public static final Setting<Double> REVIEW_GOLD_RATE = D.variable("REVIEW_GOLD_RATE", decimal(0, 1))
+      .byDefault(0.05)
+      .doc("Share of claims that hand out a gold task, when gold frames are loaded.");
+
+  public static final Setting<String> REVIEW_ADVERTISED_URL = D.variable("REVIEW_ADVERTISED_URL", text("a URL"))
+      .defaultDescribed("http://HTTP_HOST:port, or this host's address when bound to 0.0.0.0")
+      .doc("Where other review instances reach this one (e.g. the pod's http://10.0.3.7:8083).");
+
+  public static final Setting<Double> REVIEW_POLICY_TARGET_ACCURACY = D.variable("REVIEW_POLICY_TARGET_ACCURACY",
+          decimal(0.5, 0.99999))
+      .byDefault(0.99)
+      .formerly("POLICY_TARGET_ACCURACY")
+      .doc("Model-label accuracy the routing policy guarantees.");
+
+  public static final Setting<Double> REVIEW_POLICY_CONFIDENCE = D.variable("REVIEW_POLICY_CONFIDENCE",
+          decimal(0.5, 0.99999))
+      .byDefault(0.95)
+      .formerly("POLICY_CONFIDENCE")
+      .doc("Confidence of the published lower bound on model-label accuracy.");
+
+  public static final Setting<Double> REVIEW_POLICY_CLASS_TARGET = D.variable("REVIEW_POLICY_CLASS_TARGET",
+          decimal(0.0, 0.99999))
+      .byDefault(0.97)
+      .formerly("POLICY_CLASS_TARGET")
+      .doc("Accuracy no class may fall below; a class below it gets its own higher threshold.");
+
+  public static final Setting<Double> REVIEW_POLICY_VALIDATION_WEIGHT = D.variable("REVIEW_POLICY_VALIDATION_WEIGHT",
+          decimal(0.01, 1.0))
+      .byDefault(0.7)
+      .formerly("POLICY_VALIDATION_WEIGHT")
+      .doc("How much of a stream frame one validation prediction counts for in the accuracy bound.");
+
+  public static final Setting<Long> REVIEW_POLICY_INTERVAL_MS = D.variable("REVIEW_POLICY_INTERVAL_MS",
+          longInteger(100, 3_600_000))
+      .byDefault(2_000L)
+      .formerly("POLICY_INTERVAL_MS")
+      .doc("How often the policy is recomputed and, when it changed, published.");
+
+  private ReviewVariables() {}
+
+  static List<Setting<?>> all() {
+    return D.all();
+  }
+}

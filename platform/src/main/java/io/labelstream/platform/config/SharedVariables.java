@@ -1,0 +1,47 @@
+package io.labelstream.platform.config;
+
+import static io.labelstream.platform.config.ValueType.integer;
+import static io.labelstream.platform.config.ValueType.path;
+import static io.labelstream.platform.config.ValueType.text;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Settings every service reads the same way. */
+public final class SharedVariables {
+
+  private static final Declarations D = new Declarations(Scope.SHARED);
+
+  public static final Setting<String> HTTP_HOST = D.variable("HTTP_HOST", text("a host name or IP address"))
+      .byDefault("0.0.0.0")
+      .doc("Interface the HTTP server binds: 0.0.0.0 in containers; `./labelstream up` uses 127.0.0.1 unless it is set.");
+
+  public static final Setting<Integer> SHUTDOWN_GRACE_SECONDS = D.variable("SHUTDOWN_GRACE_SECONDS", integer(1, 3600))
+      .byDefault(30)
+      .doc("How long a SIGTERM waits for in-flight requests, batches and transactions before the process exits "
+          + "anyway; keep it below the orchestrator's own kill deadline.");
+
+  /**
+   * One name for the model, whoever reads it: the inference worker loads its {@code .onnx}, the review service its
+   * {@code .card.json} and {@code .validation.csv}, {@code evaluate} its {@code .test.csv}. The path of the
+   * {@code .onnx} file is accepted too, as the deprecated MODEL_PATH was.
+   */
+  public static final Setting<Path> LABELSTREAM_MODEL_DIR = D.variable("LABELSTREAM_MODEL_DIR", ValueType.existingPath(
+          "an existing folder with one model's .onnx, .card.json and .validation.csv (or the .onnx file in it)"))
+      .defaultDescribed("unset: the model bundled in the services (`evaluate` reads ./model)")
+      .formerly("MODEL_PATH", "POLICY_MODEL_DIR")
+      .doc("The model the inference worker runs and the review service computes its policy for; both must see "
+          + "the same one.");
+
+  private SharedVariables() {}
+
+  /** The folder of the model, whether the setting names the folder or the {@code .onnx} file in it. */
+  public static Path modelFolder(Path setting) {
+    return Files.isRegularFile(setting) ? setting.toAbsolutePath().getParent() : setting;
+  }
+
+  static List<Setting<?>> all() {
+    return D.all();
+  }
+}
