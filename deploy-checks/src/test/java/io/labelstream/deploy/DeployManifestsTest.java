@@ -21,6 +21,7 @@ import io.labelstream.platform.kafka.TopicProvisioner;
 import io.labelstream.review.config.ReviewConfig;
 import io.labelstream.schemas.Topic;
 import io.labelstream.schemas.Topics;
+import io.labelstream.testsupport.RequiredTool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,14 +38,14 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * deploy/ checked against the code it deploys. Every YAML file parses and uses the expected kinds and API versions;
- * the base as written, and base, local and gpu as {@code kubectl kustomize} renders them (when kubectl is installed),
+ * the base as written, and base, local and gpu as {@code kubectl kustomize} renders them (kubectl and promtool are a
+ * {@link RequiredTool}: required on CI, skipped without them elsewhere),
  * describe one consistent deployment: selectors match labels, images are the Jib images of the parent pom, every
  * environment variable a Deployment sets is one its service reads (each service's real config is built from it),
  * ports and probes are the service's own, Kafka topics are what TopicProvisioner would create, the Kafka client
@@ -184,10 +185,7 @@ class DeployManifestsTest {
   @ParameterizedTest
   @EnumSource(Variant.class)
   void shouldDescribeOneConsistentDeploymentWhenRendered(Variant variant) {
-    Optional<List<JsonNode>> rendered = DeployFiles.render(variant.dir);
-    Assumptions.assumeTrue(rendered.isPresent(), "kubectl is not on PATH: deploy/" + variant.dir + " was not rendered "
-        + "with kubectl kustomize (the base as written was still checked)");
-    checkDeployment(rendered.get(), variant);
+    checkDeployment(DeployFiles.render(variant.dir), variant);
   }
 
   @Test
@@ -278,14 +276,7 @@ class DeployManifestsTest {
   // ---------------------------------------------------------------------------------------------------------------
 
   private static Path promtool() {
-    Optional<Path> promtool = DeployFiles.onPath("promtool");
-    if (promtool.isEmpty()) {
-      if ("true".equals(System.getenv("CI"))) {
-        fail("promtool is not on PATH on CI: .ci/run installs it (Debian package prometheus)");
-      }
-      Assumptions.abort("promtool is not on PATH (Debian package prometheus): the alert rules were not checked");
-    }
-    return promtool.get();
+    return RequiredTool.PROMTOOL.path();
   }
 
   private static void checkDeployment(List<JsonNode> docs, Variant variant) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.labelstream.launcher.AllInOne;
 import io.labelstream.launcher.SampleFrames;
+import io.labelstream.testsupport.RequiredTool;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,15 +86,9 @@ class MetricsScrapeIT {
     }
   }
 
-  /** promtool comes from Debian's prometheus package, which .ci/run installs; elsewhere its absence skips. */
+  /** promtool comes from Debian's prometheus package, which .ci/run installs: required on CI, skipped elsewhere. */
   private static Path promtool() {
-    Path promtool = Path.of("/usr/bin/promtool");
-    if (!Files.isExecutable(promtool)) {
-      assertThat("true".equals(System.getenv("CI"))).as("promtool must be installed in CI (apt-get install prometheus)")
-          .isFalse();
-      Assumptions.abort("promtool is not installed (apt-get install prometheus)");
-    }
-    return promtool;
+    return RequiredTool.PROMTOOL.path();
   }
 
   /** The lint findings, one per line; fails when promtool cannot parse the text at all (its exit code 1). */

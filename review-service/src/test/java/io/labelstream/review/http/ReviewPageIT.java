@@ -18,6 +18,7 @@ import io.labelstream.schemas.avro.LabelSource;
 import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewRequest;
 import io.labelstream.schemas.avro.ReviewResult;
+import io.labelstream.testsupport.RequiredTool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,6 @@ import java.util.logging.Level;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -64,8 +64,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReviewPageIT {
 
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final List<String> CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
       "Shirt", "Sneaker", "Bag", "Ankle boot");
   /** Short, so the test sees heartbeats keep a frame that is looked at for longer than one lease. */
@@ -75,6 +73,8 @@ class ReviewPageIT {
   @RegisterExtension
   static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
+  private static Path chromium;
+  private static Path chromedriver;
   private static ReviewService review;
   private static CspProxy proxy;
   private static Client ada;
@@ -86,11 +86,9 @@ class ReviewPageIT {
 
   @BeforeAll
   static void start() throws IOException {
-    boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-    // On a developer machine without Chromium the test is skipped; in CI (which installs it) it must run.
-    if (System.getenv("CI") == null) {
-      Assumptions.assumeTrue(present, "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
-    }
+    // On a developer machine without Chromium the test is skipped; on CI (which installs it) it must run.
+    chromium = RequiredTool.CHROMIUM.path();
+    chromedriver = RequiredTool.CHROMEDRIVER.path();
     review = ReviewService.start(ReviewConfig.from(new Env(Map.of(
         "KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers(),
         "HTTP_HOST", "127.0.0.1",
@@ -118,14 +116,14 @@ class ReviewPageIT {
   @BeforeEach
   void openBrowser() {
     ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
+    options.setBinary(chromium.toFile());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
         "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--window-size=1280,900", "--force-device-scale-factor=1");
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile()).build();
     browser = new ChromeDriver(service, options);
     wait = new WebDriverWait(browser, Duration.ofSeconds(20));
   }

@@ -24,6 +24,7 @@ import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewRequest;
 import io.labelstream.schemas.avro.ReviewResult;
 import io.labelstream.schemas.avro.Route;
+import io.labelstream.testsupport.RequiredTool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -41,7 +42,6 @@ import java.util.logging.Level;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -67,8 +67,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class StatsIT {
 
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
   private static final List<String> CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
       "Shirt", "Sneaker", "Bag", "Ankle boot");
@@ -286,20 +284,18 @@ class StatsIT {
 
   @Test
   void shouldDrawTheChartsOnTheStatsPage() throws Exception {
-    boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-    // On a developer machine without Chromium the test is skipped; in CI (which installs it) it must run.
-    if (System.getenv("CI") == null) {
-      Assumptions.assumeTrue(present, "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
-    }
+    // On a developer machine without Chromium the test is skipped; on CI (which installs it) it must run.
+    Path chromium = RequiredTool.CHROMIUM.path();
+    Path chromedriver = RequiredTool.CHROMEDRIVER.path();
     ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
+    options.setBinary(chromium.toFile());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
         "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--window-size=1100,2600", "--force-device-scale-factor=1");
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile()).build();
     WebDriver browser = new ChromeDriver(service, options);
     try {
       WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
