@@ -271,9 +271,13 @@ public final class TaskQueue {
     return open.size();
   }
 
+  /**
+   * Tasks someone holds a live lease on. Only reads: the leases gauge calls it on every {@code /metrics} scrape, and a
+   * scrape must not change the queue; leases that ran out are put back in line by the next change (a claim).
+   */
   public synchronized int leasedCount() {
-    expireLeases();
-    return leased.size();
+    Instant now = clock.instant();
+    return (int) leased.values().stream().filter(entry -> !entry.lease.expired(now)).count();
   }
 
   /** An open task as the admin view shows it: who holds it, if anyone. */

@@ -55,6 +55,22 @@ class TaskQueueTest {
   }
 
   @Test
+  void shouldCountTheLiveLeasesWithoutExpiringAnyWhenOnlyAskedHowMany() {
+    // The leases gauge reads this on every /metrics scrape: a scrape must not change the queue.
+    queue.offer(task("a", 0.5));
+    queue.offer(task("b", 0.4));
+    queue.claim("ada");
+    clock.advance(Duration.ofSeconds(30));
+    queue.claim("ada");
+    clock.advance(Duration.ofSeconds(31)); // a's lease ran out, b's has 29 s left
+
+    assertThat(queue.leasedCount()).isEqualTo(1);
+    assertThat(expired).isEmpty();
+    assertThat(queue.claim("bob")).map(claim -> claim.task().taskId()).contains("a");
+    assertThat(expired).extracting(Lease::reviewer).containsExactly("ada");
+  }
+
+  @Test
   void shouldRefuseASubmitFromAnyoneButTheLeaseHolderAndWriteNothing() {
     queue.offer(task("a", 0.5));
     queue.claim("ada");
