@@ -5,6 +5,7 @@ import io.labelstream.schemas.TaskIds;
 import io.labelstream.schemas.avro.GoldFrame;
 import io.labelstream.schemas.avro.ReviewReason;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +25,7 @@ public final class GoldTasks {
   private final Random random;
   private final Clock clock;
   private final Map<String, GoldFrame> items = new LinkedHashMap<>();
-  /** Gold task ids handed out by this instance, to their gold frame: task ids do not show what they are. */
+  /** Gold task ids handed out (or read back from their leases), to their gold frame: task ids do not show what they are. */
   private final Map<String, String> issued = new java.util.HashMap<>();
 
   public GoldTasks(double rate, Random random, Clock clock) {
@@ -54,13 +55,30 @@ public final class GoldTasks {
     for (GoldFrame frame : items.values()) {
       String taskId = TaskIds.gold(frame.getGoldId(), reviewer);
       if (!answered.test(taskId)) {
-        issued.put(taskId, frame.getGoldId());
-        // Its frame id is the task id too: nothing in what the reviewer sees says "gold".
-        return Optional.of(new ReviewTask(taskId, taskId, ReviewReason.GOLD, 0, null, 0, frame.getContentType(),
-            AvroBytes.copy(frame.getImage()), clock.instant()));
+        return Optional.of(issue(frame, taskId, clock.instant()));
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The gold task {@code taskId} handed to {@code reviewer} earlier (by this or another instance, before a restart),
+   * rebuilt from its lease record, if it shows one of the gold frames read so far.
+   */
+  synchronized Optional<ReviewTask> handedOut(String taskId, String reviewer, Instant handedOutAt) {
+    for (GoldFrame frame : items.values()) {
+      if (TaskIds.gold(frame.getGoldId(), reviewer).equals(taskId)) {
+        return Optional.of(issue(frame, taskId, handedOutAt));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private ReviewTask issue(GoldFrame frame, String taskId, Instant createdAt) {
+    issued.put(taskId, frame.getGoldId());
+    // Its frame id is the task id too: nothing in what the reviewer sees says "gold".
+    return new ReviewTask(taskId, taskId, ReviewReason.GOLD, 0, null, 0, frame.getContentType(),
+        AvroBytes.copy(frame.getImage()), createdAt);
   }
 
   /** The known label behind a gold task id, if it is one. */

@@ -239,6 +239,7 @@ public final class StateTailer implements Runnable, AutoCloseable {
         datasets.recorded(record);
       } else if (topic.equals(Topics.REVIEW_GOLD.name())) {
         gold.add(decode(Topics.REVIEW_GOLD, record));
+        queue.goldFrameRead();
       } else if (topic.equals(Topics.REVIEW_LEADER.name())) {
         cluster.announced(record.value() == null ? null : decode(Topics.REVIEW_LEADER, record));
       } else if (topic.equals(Topics.LABELS.name())) {

@@ -271,6 +271,43 @@ class TaskQueueTest {
     assertThat(withGold.openCount()).isZero();
   }
 
+  @Test
+  void shouldRebuildAGoldTaskHandedOutEarlierFromItsLeaseWhicheverIsReadFirst() {
+    // A restarted instance reads the gold frames and the leases side by side, in either order.
+    TaskQueue before = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test", written::add,
+        expired::add, 1, goldTasks(1.0));
+    String taskId = before.claim("ada").orElseThrow().task().taskId();
+    TaskLease lease = written.get(written.size() - 1);
+
+    GoldTasks goldFirst = goldTasks(0);
+    TaskQueue goldReadFirst = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test", written::add,
+        expired::add, 1, goldFirst);
+    goldReadFirst.goldFrameRead();
+    goldReadFirst.leaseRecorded(lease);
+    GoldTasks goldLast = new GoldTasks(0, new java.util.Random(1), clock);
+    TaskQueue leaseReadFirst = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test", written::add,
+        expired::add, 1, goldLast);
+    leaseReadFirst.leaseRecorded(lease);
+    goldLast.add(goldTasks(0).items().get(0));
+    leaseReadFirst.goldFrameRead();
+
+    for (TaskQueue rebuilt : List.of(goldReadFirst, leaseReadFirst)) {
+      assertThat(rebuilt.task(taskId)).map(ReviewTask::reason).contains(ReviewReason.GOLD);
+      assertThat(rebuilt.leases()).extracting(Lease::reviewer).containsExactly("ada");
+      assertThat(rebuilt.claim("bob")).isEmpty();
+    }
+    assertThat(goldFirst.labelFor(taskId)).contains("Bag");
+    assertThat(goldLast.labelFor(taskId)).contains("Bag");
+  }
+
+  private GoldTasks goldTasks(double rate) {
+    GoldTasks gold = new GoldTasks(rate, new java.util.Random(1), clock);
+    gold.add(io.labelstream.schemas.avro.GoldFrame.newBuilder().setGoldId("g1").setLabel("Bag").setClassIndex(8)
+        .setContentType("image/png").setImage(java.nio.ByteBuffer.wrap(new byte[] {1})).setAddedBy("root")
+        .setAddedAt(clock.instant()).build());
+    return gold;
+  }
+
   private ReviewTask audit(String id) {
     return new ReviewTask(id, "f-" + id, ReviewReason.AUDIT, 0.3, "Coat", 0.97, "image/png", new byte[] {1}, clock.instant());
   }
