@@ -3,6 +3,7 @@ package io.labelstream.review;
 import io.javalin.http.staticfiles.Location;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.http.HttpService;
+import io.labelstream.platform.http.LivenessCheck;
 import io.labelstream.platform.http.ReadinessCheck;
 import io.labelstream.platform.kafka.KafkaHealth;
 import io.labelstream.platform.kafka.TopicProvisioner;
@@ -125,6 +126,7 @@ public final class ReviewService implements AutoCloseable {
         kafkaHealth.checksWith(ReadinessCheck.of("state", tailer::caughtUp),
             ReadinessCheck.of("queue_leader", () -> leaderKnown(election, cluster)),
             ReadinessCheck.of("datasets", datasets::ready)),
+        List.of(LivenessCheck.thread("state", tailerThread)),
         app -> {
           api.register(app, auth);
           new AdminApi(queue, reviewers, metrics.activeReviewers(), tailer.stats(), history, gold, writer, forwarding, config.classes(),
@@ -178,6 +180,11 @@ public final class ReviewService implements AutoCloseable {
 
   public boolean isQueueLeader() {
     return election.isLeader();
+  }
+
+  /** The state reader; package-private for tests that stop it as a crash would. */
+  StateTailer stateTailer() {
+    return tailer;
   }
 
   @Override

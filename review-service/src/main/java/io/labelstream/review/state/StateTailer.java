@@ -107,6 +107,7 @@ public final class StateTailer implements Runnable, AutoCloseable {
     this.history = new HistoryRecorder(history);
   }
 
+  /** True once the state is rebuilt, while the reader keeps it current; false again once the reader has stopped. */
   public boolean caughtUp() {
     return caughtUp;
   }
@@ -172,6 +173,8 @@ public final class StateTailer implements Runnable, AutoCloseable {
     } catch (RuntimeException e) {
       LOG.error("review state reader stopped on an unexpected error", e);
     } finally {
+      // A reader that stopped keeps nothing current: the queue it rebuilt only grows stale from here.
+      caughtUp = false;
       consumer.close();
       deadLetterProducer.close(Duration.ofSeconds(5));
       stopped.countDown();
