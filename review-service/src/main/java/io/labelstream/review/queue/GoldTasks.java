@@ -7,6 +7,7 @@ import io.labelstream.schemas.avro.ReviewReason;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,9 @@ public final class GoldTasks {
   private final Clock clock;
   private final Map<String, GoldFrame> items = new LinkedHashMap<>();
   /** Gold task ids handed out (or read back from their leases), to their gold frame: task ids do not show what they are. */
-  private final Map<String, String> issued = new java.util.HashMap<>();
+  private final Map<String, String> issued = new HashMap<>();
+  /** Per reviewer, the task id of each gold frame for them, to its gold id: filled as leases are read back. */
+  private final Map<String, Map<String, String>> taskIdsOf = new HashMap<>();
 
   public GoldTasks(double rate, Random random, Clock clock) {
     this.rate = rate;
@@ -41,6 +44,7 @@ public final class GoldTasks {
   /** A gold frame read from Kafka; a later record with the same id replaces it. */
   public synchronized void add(GoldFrame frame) {
     items.put(frame.getGoldId(), frame);
+    taskIdsOf.forEach((reviewer, ids) -> ids.put(TaskIds.gold(frame.getGoldId(), reviewer), frame.getGoldId()));
   }
 
   public synchronized List<GoldFrame> items() {
@@ -66,12 +70,17 @@ public final class GoldTasks {
    * rebuilt from its lease record, if it shows one of the gold frames read so far.
    */
   synchronized Optional<ReviewTask> handedOut(String taskId, String reviewer, Instant handedOutAt) {
-    for (GoldFrame frame : items.values()) {
-      if (TaskIds.gold(frame.getGoldId(), reviewer).equals(taskId)) {
-        return Optional.of(issue(frame, taskId, handedOutAt));
-      }
+    if (items.isEmpty()) {
+      return Optional.empty();
     }
-    return Optional.empty();
+    // A restart reads a lease for every frame reviewed: the reviewer's gold task ids are hashed once, not per lease.
+    Map<String, String> goldIdByTask = taskIdsOf.computeIfAbsent(reviewer, r -> {
+      Map<String, String> ids = new HashMap<>();
+      items.keySet().forEach(goldId -> ids.put(TaskIds.gold(goldId, r), goldId));
+      return ids;
+    });
+    return Optional.ofNullable(goldIdByTask.get(taskId)).map(items::get)
+        .map(frame -> issue(frame, taskId, handedOutAt));
   }
 
   private ReviewTask issue(GoldFrame frame, String taskId, Instant createdAt) {
