@@ -21,7 +21,7 @@ class HttpServiceHealthTest {
   @Test
   void shouldReportAStoppedPartAsDownByName() throws Exception {
     AtomicBoolean workerRuns = new AtomicBoolean(true);
-    try (HttpService http = HttpService.start("test", new HttpSettings("127.0.0.1", 0, Duration.ofSeconds(1)), 1024,
+    try (HttpService http = HttpService.start("test", new HttpSettings("127.0.0.1", 0, Duration.ofSeconds(30)), 1024,
         Metrics.registry("test"), List.of(), List.of(LivenessCheck.of("worker", workerRuns::get),
             LivenessCheck.of("reader", () -> true)), app -> { }, config -> { })) {
       HttpResponse<String> up = get(http, "/healthz");
@@ -40,7 +40,7 @@ class HttpServiceHealthTest {
 
   @Test
   void shouldStayUpWithoutLivenessChecks() throws Exception {
-    try (HttpService http = HttpService.start("test", new HttpSettings("127.0.0.1", 0, Duration.ofSeconds(1)), 1024,
+    try (HttpService http = HttpService.start("test", new HttpSettings("127.0.0.1", 0, Duration.ofSeconds(30)), 1024,
         Metrics.registry("test"), List.of(), app -> { }, config -> { })) {
       HttpResponse<String> up = get(http, "/healthz");
 
