@@ -8,6 +8,7 @@ import io.labelstream.inference.routing.RoutingPolicy;
 import io.labelstream.inference.worker.InferenceWorker;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.http.HttpService;
+import io.labelstream.platform.http.LivenessCheck;
 import io.labelstream.platform.http.ReadinessCheck;
 import io.labelstream.platform.kafka.KafkaHealth;
 import io.labelstream.platform.kafka.TopicProvisioner;
@@ -80,6 +81,7 @@ public final class InferenceService implements AutoCloseable {
         // "model" holds by construction: start-up fails before HTTP starts when the model cannot be loaded.
         kafkaHealth.checksWith(ReadinessCheck.of("model", () -> true), ReadinessCheck.of("worker", thread::isAlive),
             ReadinessCheck.of("policy", () -> follower == null || follower.hasPolicy())),
+        List.of(LivenessCheck.thread("worker", thread)),
         app -> {
           app.get("/v1/model", ctx -> ctx.json(model.card()));
           app.get("/v1/policy", ctx -> ctx.json(java.util.Map.of("source", policy.get().source(),
@@ -119,6 +121,11 @@ public final class InferenceService implements AutoCloseable {
 
   public boolean assigned() {
     return worker.assigned();
+  }
+
+  /** The worker; package-private for tests that stop it as a crash would. */
+  InferenceWorker worker() {
+    return worker;
   }
 
   @Override

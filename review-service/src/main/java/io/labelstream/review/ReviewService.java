@@ -3,6 +3,7 @@ package io.labelstream.review;
 import io.javalin.http.staticfiles.Location;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.http.HttpService;
+import io.labelstream.platform.http.LivenessCheck;
 import io.labelstream.platform.http.ReadinessCheck;
 import io.labelstream.platform.kafka.KafkaHealth;
 import io.labelstream.platform.kafka.TopicProvisioner;
@@ -26,13 +27,19 @@ import io.labelstream.review.metrics.PolicyMetrics;
 import io.labelstream.review.metrics.ReviewMetrics;
 import io.labelstream.review.policy.PolicyService;
 import io.labelstream.review.queue.GoldTasks;
+import io.labelstream.review.queue.ReviewTask;
 import io.labelstream.review.queue.TaskQueue;
 import io.labelstream.review.state.FrameHistory;
+import io.labelstream.review.state.HistoryRecorder;
 import io.labelstream.review.state.LabelStore;
 import io.labelstream.review.state.PipelineCounts;
 import io.labelstream.review.state.RecordFetcher;
 import io.labelstream.review.state.ReviewerLedger;
+import io.labelstream.review.state.StateHandlers;
 import io.labelstream.review.state.StateTailer;
+import io.labelstream.review.stats.StatsRecorder;
+import io.labelstream.schemas.Topics;
+import io.labelstream.schemas.avro.ReviewReason;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
@@ -106,8 +113,12 @@ public final class ReviewService implements AutoCloseable {
     ReviewerLedger reviewers = new ReviewerLedger();
     FrameHistory history = new FrameHistory();
     DatasetCatalog datasetCatalog = new DatasetCatalog();
-    StateTailer tailer = new StateTailer(config.kafka(), config.instanceId(), queue, labels, counts, policy, cluster,
-        reviewers, gold, history, datasetCatalog);
+    StatsRecorder stats = new StatsRecorder();
+    StateHandlers handlers = stateHandlers(queue, gold, labels, counts, policy, cluster, reviewers,
+        new HistoryRecorder(history), datasetCatalog, stats);
+    StateTailer tailer = new StateTailer(config.kafka(), config.instanceId(), handlers, counts);
+    tailer.rebuilt().thenRun(() -> LOG.info("review state rebuilt from Kafka: {} open tasks, {} model and {} human labels",
+        queue.openCount(), labels.modelLabelled(), labels.humanLabelled()));
     List<KafkaClientMetrics> clientMetrics = List.of(new KafkaClientMetrics(tailer.consumer()),
         new KafkaClientMetrics(writer.producer()), new KafkaClientMetrics(election.consumer()));
     clientMetrics.forEach(m -> m.bindTo(registry));
@@ -126,14 +137,15 @@ public final class ReviewService implements AutoCloseable {
         kafkaHealth.checksWith(ReadinessCheck.of("state", tailer::caughtUp),
             ReadinessCheck.of("queue_leader", () -> leaderKnown(election, cluster)),
             ReadinessCheck.of("datasets", datasets::ready)),
+        List.of(LivenessCheck.thread("state", tailerThread)),
         app -> {
           api.register(app, auth);
-          new AdminApi(queue, reviewers, metrics.activeReviewers(), tailer.stats(), history, gold, writer, forwarding, config.classes(),
+          new AdminApi(queue, reviewers, metrics.activeReviewers(), stats, history, gold, writer, forwarding, config.classes(),
               clock).register(app);
           new FrameApi(queue, writer, forwarding, labels, history, new RecordFetcher(config.kafka()), tailer::caughtUp,
               clock).register(app);
           new DatasetApi(datasets).register(app);
-          new StatsApi(tailer.stats(), policy, config.classes(), reviewers).register(app);
+          new StatsApi(stats, policy, config.classes(), reviewers).register(app);
         },
         javalin -> javalin.staticFiles.add(files -> {
           files.hostedPath = "/";
@@ -144,6 +156,50 @@ public final class ReviewService implements AutoCloseable {
     election.start(new QueueLeadership(tailer, writer, config.instanceId(), () -> url, clock));
     return new ReviewService(queue, tailer, tailerThread, election, cluster, writer, policy, kafkaHealth, clientMetrics, http,
         datasets);
+  }
+
+  /**
+   * Which component applies which records of the topics the state is rebuilt from. Within a topic the handlers run in
+   * the order below; none of them reads another's state, so the order only decides what a failing one stops.
+   */
+  private static StateHandlers stateHandlers(TaskQueue queue, GoldTasks gold, LabelStore labels, PipelineCounts counts,
+      PolicyService policy, ClusterView cluster, ReviewerLedger reviewers, HistoryRecorder history,
+      DatasetCatalog datasets, StatsRecorder stats) {
+    StateHandlers handlers = new StateHandlers();
+    handlers.on(Topics.REVIEW_REQUESTS, request -> queue.offer(ReviewTask.of(request)))
+        .onRecord(Topics.REVIEW_REQUESTS, history::request)
+        .on(Topics.REVIEW_REQUESTS, stats::requested);
+    handlers.on(Topics.REVIEW_RESULTS, queue::answered)
+        .on(Topics.REVIEW_RESULTS, reviewers::answered)
+        .onRecord(Topics.REVIEW_RESULTS, history::result)
+        .on(Topics.REVIEW_RESULTS, result -> {
+          // Only an answer that settled its frame's label is evidence for the policy; gold frames are not the stream's.
+          if (!Boolean.FALSE.equals(result.getDecides()) && result.getReason() != ReviewReason.GOLD) {
+            policy.answered(result.getFrameId(), result.getClassIndex());
+          }
+        })
+        .on(Topics.REVIEW_RESULTS, result -> {
+          if (result.getReason() != ReviewReason.GOLD) {
+            stats.answered(result); // gold frames are not the stream's work
+          }
+        });
+    handlers.on(Topics.REVIEW_LEASES, queue::leaseRecorded);
+    // A tombstone withdraws the leader's announcement.
+    handlers.deliverTombstones(Topics.REVIEW_LEADER).on(Topics.REVIEW_LEADER, cluster::announced);
+    handlers.on(Topics.REVIEW_GOLD, gold::add)
+        .on(Topics.REVIEW_GOLD, frame -> queue.goldFrameRead());
+    handlers.onRaw(Topics.DATASETS, datasets::recorded);
+    handlers.skipTombstones(Topics.LABELS)
+        .on(Topics.LABELS, labels::put)
+        .onRecord(Topics.LABELS, history::label)
+        .on(Topics.LABELS, stats::labelled);
+    handlers.on(Topics.PREDICTIONS, prediction -> counts.predicted(prediction.getFrameId()))
+        .on(Topics.PREDICTIONS, policy::predicted)
+        .onRecord(Topics.PREDICTIONS, history::prediction)
+        .on(Topics.PREDICTIONS, stats::predicted);
+    handlers.on(Topics.FRAMES_DLQ, letter -> counts.deadLettered())
+        .on(Topics.REVIEW_REQUESTS_DLQ, letter -> counts.deadLettered());
+    return handlers;
   }
 
   /** Where the other instances reach this one when nothing else is configured. */
@@ -179,6 +235,11 @@ public final class ReviewService implements AutoCloseable {
 
   public boolean isQueueLeader() {
     return election.isLeader();
+  }
+
+  /** The state reader; package-private for tests that stop it as a crash would. */
+  StateTailer stateTailer() {
+    return tailer;
   }
 
   @Override

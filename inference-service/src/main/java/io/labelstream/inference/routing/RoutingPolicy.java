@@ -1,5 +1,6 @@
 package io.labelstream.inference.routing;
 
+import io.labelstream.schemas.PolicyThresholds;
 import java.util.Arrays;
 import java.util.List;
 
@@ -12,9 +13,6 @@ import java.util.List;
  */
 public record RoutingPolicy(double[] thresholds, String source) {
 
-  /** A threshold no score reaches. */
-  public static final double CLOSED = 2.0;
-
   public static RoutingPolicy fixed(double threshold, int classes) {
     double[] all = new double[classes];
     Arrays.fill(all, threshold);
@@ -23,7 +21,7 @@ public record RoutingPolicy(double[] thresholds, String source) {
 
   public static RoutingPolicy closed(int classes) {
     double[] all = new double[classes];
-    Arrays.fill(all, CLOSED);
+    Arrays.fill(all, PolicyThresholds.CLOSED);
     return new RoutingPolicy(all, "closed");
   }
 
@@ -32,7 +30,7 @@ public record RoutingPolicy(double[] thresholds, String source) {
   }
 
   public double thresholdFor(int predictedClass) {
-    return predictedClass < thresholds.length ? thresholds[predictedClass] : CLOSED;
+    return predictedClass < thresholds.length ? thresholds[predictedClass] : PolicyThresholds.CLOSED;
   }
 
   @Override

@@ -18,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP side every service shares: JSON with ISO-8601 instants, {@code /healthz}, {@code /readyz},
+ * The HTTP side every service shares: JSON with ISO-8601 instants, {@code /healthz} ({@link LivenessCheck}),
+ * {@code /readyz} ({@link ReadinessCheck}),
  * {@code /metrics}, request timing by route, and error answers as {@link ApiError} bodies.
  */
 public final class HttpService implements AutoCloseable {
@@ -42,6 +43,16 @@ public final class HttpService implements AutoCloseable {
   public static HttpService start(String name, HttpSettings settings, long maxRequestBytes,
       PrometheusMeterRegistry registry, List<ReadinessCheck> readiness, Consumer<Javalin> routes,
       Consumer<JavalinConfig> extraConfig) {
+    return start(name, settings, maxRequestBytes, registry, readiness, List.of(), routes, extraConfig);
+  }
+
+  /**
+   * As above, with the parts whose death {@code /healthz} reports (503, naming them): a service whose only work
+   * happens on its own threads is of no use once they stopped, however well its HTTP side still answers.
+   */
+  public static HttpService start(String name, HttpSettings settings, long maxRequestBytes,
+      PrometheusMeterRegistry registry, List<ReadinessCheck> readiness, List<LivenessCheck> liveness,
+      Consumer<Javalin> routes, Consumer<JavalinConfig> extraConfig) {
     // Built once: per request only the tags are looked up.
     Meter.MeterProvider<Timer> requests = Timer.builder("http.server.requests")
         .description("HTTP requests by route, method and status")
@@ -66,7 +77,7 @@ public final class HttpService implements AutoCloseable {
             + maxRequestBytes + " bytes)");
       }
     });
-    app.get("/healthz", ctx -> ctx.json(Map.of("status", "up", "service", name)));
+    app.get("/healthz", ctx -> health(ctx, name, liveness));
     app.get("/readyz", ctx -> {
       Map<String, Boolean> checks = new LinkedHashMap<>();
       readiness.forEach(check -> checks.put(check.name(), check.ready()));
@@ -101,6 +112,18 @@ public final class HttpService implements AutoCloseable {
     app.start(settings.host(), settings.port());
     LOG.info("{} listening on http://{}:{}", name, settings.host(), app.port());
     return new HttpService(name, app);
+  }
+
+  private static void health(io.javalin.http.Context ctx, String name, List<LivenessCheck> liveness) {
+    if (liveness.isEmpty()) {
+      ctx.json(Map.of("status", "up", "service", name));
+      return;
+    }
+    Map<String, Boolean> checks = new LinkedHashMap<>();
+    liveness.forEach(check -> checks.put(check.name(), check.alive()));
+    List<String> dead = checks.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
+    ctx.status(dead.isEmpty() ? 200 : 503)
+        .json(Map.of("status", dead.isEmpty() ? "up" : "down", "service", name, "checks", checks, "dead", dead));
   }
 
   /** The route pattern for metrics; requests answered before reaching an endpoint (401, 404) share one tag. */

@@ -6,10 +6,10 @@ import io.labelstream.platform.http.ApiException;
 import io.labelstream.review.auth.Role;
 import io.labelstream.review.policy.PolicyDecision;
 import io.labelstream.review.policy.PolicyService;
-import io.labelstream.review.policy.ScoreGrid;
 import io.labelstream.review.state.ReviewerLedger;
 import io.labelstream.review.stats.Resolution;
 import io.labelstream.review.stats.StatsRecorder;
+import io.labelstream.schemas.PolicyThresholds;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -148,7 +148,7 @@ public final class StatsApi {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (int c = 0; c < decision.perClass().size(); c++) {
       double threshold = decision.thresholds().get(c);
-      boolean closed = threshold >= ScoreGrid.CLOSED;
+      boolean closed = PolicyThresholds.isClosed(threshold);
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("classIndex", c);
       row.put("class", policy.classes().get(c));

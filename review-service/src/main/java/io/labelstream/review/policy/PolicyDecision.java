@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * The thresholds the controller chose and what backs them.
  *
- * @param thresholds per predicted class; {@link ScoreGrid#CLOSED} means every frame of that class goes to people
+ * @param thresholds per predicted class; {@link io.labelstream.schemas.PolicyThresholds#CLOSED} means every frame of that class goes to people
  * @param overall estimate and lower confidence bound of model-label accuracy at these thresholds, whole stream
  * @param perClass the same per predicted class
  * @param validationTrusted false once the stream's answers disagreed with the validation evidence (drift); from

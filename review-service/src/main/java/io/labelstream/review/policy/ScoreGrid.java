@@ -11,9 +11,6 @@ import java.util.Arrays;
  */
 public final class ScoreGrid {
 
-  /** A threshold no score reaches: the class is closed to model labels, every frame goes to people. */
-  public static final double CLOSED = 2.0;
-
   private static final ScoreGrid STANDARD = standardGrid();
 
   private final double[] thresholds;

@@ -1,6 +1,7 @@
 package io.labelstream.review.policy;
 
 import io.labelstream.review.policy.BandCounts.Count;
+import io.labelstream.schemas.PolicyThresholds;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -267,7 +268,7 @@ public final class ThresholdController {
     List<PolicyDecision.Accuracy> perClass = new ArrayList<>();
     long streamItems = 0;
     for (int c = 0; c < classes; c++) {
-      thresholds.add(bands[c] < 0 ? ScoreGrid.CLOSED : grid.threshold(bands[c]));
+      thresholds.add(bands[c] < 0 ? PolicyThresholds.CLOSED : grid.threshold(bands[c]));
       int[] only = new int[classes];
       Arrays.fill(only, -1);
       only[c] = bands[c];

@@ -129,11 +129,40 @@ public final class TaskQueue {
     OpenTask entry = open.get(record.getTaskId());
     if (entry == null) {
       leasesAhead.merge(record.getTaskId(), record, (a, b) -> a.getVersion() >= b.getVersion() ? a : b);
+      reopenGold(record.getTaskId());
       return;
     }
     if (record.getVersion() > entry.version) {
       apply(entry, record);
     }
+  }
+
+  /**
+   * A gold frame read from Kafka: gold tasks showing it whose lease was read first (the topics are read side by side)
+   * are held again.
+   */
+  public synchronized void goldFrameRead() {
+    for (String taskId : List.copyOf(leasesAhead.keySet())) {
+      reopenGold(taskId);
+    }
+  }
+
+  /**
+   * A gold task has no review request: its lease record is all there is. A live one (someone holds it) is opened again
+   * from it, so a gold task handed out before a restart, or by another instance, can still be answered.
+   */
+  private void reopenGold(String taskId) {
+    TaskLease lease = leasesAhead.get(taskId);
+    if (lease == null || lease.getReviewerId() == null) {
+      return;
+    }
+    gold.handedOut(taskId, lease.getReviewerId(), lease.getClaimedAt()).ifPresent(task -> {
+      leasesAhead.remove(taskId);
+      OpenTask entry = new OpenTask(task);
+      open.put(taskId, entry);
+      openTaskByFrame.put(task.frameId(), taskId);
+      setLease(entry, lease);
+    });
   }
 
   /** Leases the next task for {@code reviewer}: the first in order they have not skipped. */
@@ -270,9 +299,13 @@ public final class TaskQueue {
     return open.size();
   }
 
+  /**
+   * Tasks someone holds a live lease on. Only reads: the leases gauge calls it on every {@code /metrics} scrape, and a
+   * scrape must not change the queue; leases that ran out are put back in line by the next change (a claim).
+   */
   public synchronized int leasedCount() {
-    expireLeases();
-    return leased.size();
+    Instant now = clock.instant();
+    return (int) leased.values().stream().filter(entry -> !entry.lease.expired(now)).count();
   }
 
   /** An open task as the admin view shows it: who holds it, if anyone. */

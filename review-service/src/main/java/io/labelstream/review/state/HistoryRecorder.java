@@ -12,15 +12,15 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** Turns the records the state tailer reads into {@link FrameHistory} events, each with its record's position. */
-final class HistoryRecorder {
+public final class HistoryRecorder {
 
   private final FrameHistory history;
 
-  HistoryRecorder(FrameHistory history) {
+  public HistoryRecorder(FrameHistory history) {
     this.history = history;
   }
 
-  void prediction(ConsumerRecord<String, byte[]> record, Prediction p) {
+  public void prediction(ConsumerRecord<String, byte[]> record, Prediction p) {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("score", p.getScore());
     details.put("threshold", p.getThreshold());
@@ -34,7 +34,7 @@ final class HistoryRecorder {
     history.located(p.getFrameId(), frame, new Position(record.topic(), record.partition(), record.offset()));
   }
 
-  void request(ConsumerRecord<String, byte[]> record, ReviewRequest r) {
+  public void request(ConsumerRecord<String, byte[]> record, ReviewRequest r) {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("taskId", r.getTaskId());
     details.put("reason", r.getReason().name());
@@ -53,7 +53,7 @@ final class HistoryRecorder {
         details, record.topic(), record.partition(), record.offset()));
   }
 
-  void result(ConsumerRecord<String, byte[]> record, ReviewResult r) {
+  public void result(ConsumerRecord<String, byte[]> record, ReviewResult r) {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("taskId", r.getTaskId());
     details.put("decision", r.getDecision().name());
@@ -63,7 +63,7 @@ final class HistoryRecorder {
         record.topic(), record.partition(), record.offset()));
   }
 
-  void label(ConsumerRecord<String, byte[]> record, Label l) {
+  public void label(ConsumerRecord<String, byte[]> record, Label l) {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("source", l.getSource().name());
     details.put("confidence", l.getConfidence());

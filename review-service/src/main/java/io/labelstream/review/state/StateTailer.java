@@ -2,21 +2,9 @@ package io.labelstream.review.state;
 
 import io.labelstream.platform.kafka.DeadLetters;
 import io.labelstream.platform.kafka.KafkaSettings;
-import io.labelstream.review.cluster.ClusterView;
-import io.labelstream.review.dataset.DatasetCatalog;
-import io.labelstream.review.policy.PolicyService;
-import io.labelstream.review.queue.GoldTasks;
-import io.labelstream.review.queue.ReviewTask;
-import io.labelstream.review.queue.TaskQueue;
-import io.labelstream.review.stats.StatsRecorder;
 import io.labelstream.schemas.Topic;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.DeadLetter;
-import io.labelstream.schemas.avro.Label;
-import io.labelstream.schemas.avro.Prediction;
-import io.labelstream.schemas.avro.ReviewReason;
-import io.labelstream.schemas.avro.ReviewRequest;
-import io.labelstream.schemas.avro.ReviewResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,46 +30,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rebuilds the review service's state from Kafka and keeps it current: it reads every partition of the topics the
- * service derives its state from, from the beginning, committed records only.
+ * Rebuilds the review service's state from Kafka and keeps it current: it reads every partition of the topics that
+ * have handlers in its {@link StateHandlers}, from the beginning, committed records only, and hands each record to
+ * them. Records of one partition are applied in their order; partitions are read side by side.
  *
  * <p>It is {@link #caughtUp()} once it has read up to the end offsets found at start-up; before that the queue
  * may still hold tasks whose answers it has not read yet, so the service does not hand out tasks.
  *
- * <p>A review request that cannot be decoded is dead-lettered once: the dead letters already written are read
- * first, so a restart that replays the topic does not dead-letter the same record again.
+ * <p>A record a handler cannot apply is counted as unreadable and skipped. A review request among them is
+ * dead-lettered once: the dead letters already written are read first, so a restart that replays the topic does not
+ * dead-letter the same record again.
  */
 public final class StateTailer implements Runnable, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(StateTailer.class);
   private static final String STAGE = "review";
-  private static final List<Topic<String, ?>> SOURCES = List.of(Topics.REVIEW_REQUESTS, Topics.REVIEW_RESULTS,
-      Topics.REVIEW_LEASES, Topics.REVIEW_LEADER, Topics.REVIEW_GOLD, Topics.DATASETS, Topics.LABELS, Topics.PREDICTIONS,
-      Topics.FRAMES_DLQ,
-      Topics.REVIEW_REQUESTS_DLQ);
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaProducer<String, DeadLetter> deadLetterProducer;
-  private final TaskQueue queue;
-  private final LabelStore labels;
+  private final StateHandlers handlers;
   private final PipelineCounts counts;
-  private final PolicyService policy;
-  private final ClusterView cluster;
-  private final ReviewerLedger reviewers;
-  private final GoldTasks gold;
-  private final DatasetCatalog datasets;
-  private final HistoryRecorder history;
-  private final StatsRecorder stats = new StatsRecorder();
   private final Set<String> alreadyDeadLettered = new HashSet<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private Map<TopicPartition, Long> startupEnd = Map.of();
   private volatile boolean caughtUp;
   private volatile boolean running = true;
   private final List<CompletableFuture<Void>> catchUpRequests = new CopyOnWriteArrayList<>();
+  private final CompletableFuture<Void> rebuilt = new CompletableFuture<>();
 
-  public StateTailer(KafkaSettings kafka, String instanceId, TaskQueue queue, LabelStore labels, PipelineCounts counts,
-      PolicyService policy, ClusterView cluster, ReviewerLedger reviewers, GoldTasks gold, FrameHistory history,
-      DatasetCatalog datasets) {
+  /**
+   * @param handlers what to do with each topic's records; the reader adds its own handler of the review dead letters
+   * @param counts where unreadable records are counted
+   */
+  public StateTailer(KafkaSettings kafka, String instanceId, StateHandlers handlers, PipelineCounts counts) {
     Map<String, Object> props = new HashMap<>(kafka.clientConfig());
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "labelstream-review-state-" + instanceId);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -96,19 +77,18 @@ public final class StateTailer implements Runnable, AutoCloseable {
     producerProps.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, kafka.frameLimits().maxRecordBytes());
     this.deadLetterProducer = new KafkaProducer<>(producerProps, new StringSerializer(),
         Topics.REVIEW_REQUESTS_DLQ.valueSerde().serializer());
-    this.queue = queue;
-    this.labels = labels;
+    this.handlers = handlers.on(Topics.REVIEW_REQUESTS_DLQ, letter -> alreadyDeadLettered.add(sourceOf(letter)));
     this.counts = counts;
-    this.policy = policy;
-    this.cluster = cluster;
-    this.reviewers = reviewers;
-    this.gold = gold;
-    this.datasets = datasets;
-    this.history = new HistoryRecorder(history);
   }
 
+  /** True once the state is rebuilt, while the reader keeps it current; false again once the reader has stopped. */
   public boolean caughtUp() {
     return caughtUp;
+  }
+
+  /** Completes on the reader's thread when it first becomes {@link #caughtUp()}. */
+  public CompletableFuture<Void> rebuilt() {
+    return rebuilt;
   }
 
   /**
@@ -121,11 +101,6 @@ public final class StateTailer implements Runnable, AutoCloseable {
     return done;
   }
 
-  /** The statistics (page {@code /stats}), fed from the same records as the rest of the state. */
-  public StatsRecorder stats() {
-    return stats;
-  }
-
   public KafkaConsumer<String, byte[]> consumer() {
     return consumer;
   }
@@ -135,7 +110,7 @@ public final class StateTailer implements Runnable, AutoCloseable {
     try {
       readExistingDeadLetters();
       List<TopicPartition> partitions = new ArrayList<>();
-      for (Topic<String, ?> topic : SOURCES) {
+      for (Topic<String, ?> topic : handlers.topics()) {
         for (PartitionInfo info : consumer.partitionsFor(topic.name(), Duration.ofSeconds(30))) {
           partitions.add(new TopicPartition(info.topic(), info.partition()));
         }
@@ -161,8 +136,7 @@ public final class StateTailer implements Runnable, AutoCloseable {
         }
         if (!caughtUp && reachedStartupEnd()) {
           caughtUp = true;
-          LOG.info("review state rebuilt from Kafka: {} open tasks, {} model and {} human labels", queue.openCount(),
-              labels.modelLabelled(), labels.humanLabelled());
+          rebuilt.complete(null);
         }
       }
     } catch (WakeupException e) {
@@ -172,6 +146,8 @@ public final class StateTailer implements Runnable, AutoCloseable {
     } catch (RuntimeException e) {
       LOG.error("review state reader stopped on an unexpected error", e);
     } finally {
+      // A reader that stopped keeps nothing current: the queue it rebuilt only grows stale from here.
+      caughtUp = false;
       consumer.close();
       deadLetterProducer.close(Duration.ofSeconds(5));
       stopped.countDown();
@@ -191,7 +167,7 @@ public final class StateTailer implements Runnable, AutoCloseable {
       for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
         try {
           DeadLetter letter = decode(Topics.REVIEW_REQUESTS_DLQ, record);
-          alreadyDeadLettered.add(letter.getSourceTopic() + "/" + letter.getSourcePartition() + "/" + letter.getSourceOffset());
+          alreadyDeadLettered.add(sourceOf(letter));
         } catch (RuntimeException e) {
           LOG.warn("unreadable dead letter {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
         }
@@ -214,60 +190,19 @@ public final class StateTailer implements Runnable, AutoCloseable {
 
   /** Applies one record to the state. Package-private for tests. */
   void apply(ConsumerRecord<String, byte[]> record) {
-    String topic = record.topic();
     try {
-      if (topic.equals(Topics.REVIEW_REQUESTS.name())) {
-        ReviewRequest request = decode(Topics.REVIEW_REQUESTS, record);
-        queue.offer(ReviewTask.of(request));
-        history.request(record, request);
-        stats.requested(request);
-      } else if (topic.equals(Topics.REVIEW_RESULTS.name())) {
-        ReviewResult result = decode(Topics.REVIEW_RESULTS, record);
-        queue.answered(result);
-        reviewers.answered(result);
-        history.result(record, result);
-        // Only an answer that settled its frame's label is evidence for the policy; gold frames are not the stream's.
-        if (!Boolean.FALSE.equals(result.getDecides()) && result.getReason() != ReviewReason.GOLD) {
-          policy.answered(result.getFrameId(), result.getClassIndex());
-        }
-        if (result.getReason() != ReviewReason.GOLD) {
-          stats.answered(result); // gold frames are not the stream's work
-        }
-      } else if (topic.equals(Topics.REVIEW_LEASES.name())) {
-        queue.leaseRecorded(decode(Topics.REVIEW_LEASES, record));
-      } else if (topic.equals(Topics.DATASETS.name())) {
-        datasets.recorded(record);
-      } else if (topic.equals(Topics.REVIEW_GOLD.name())) {
-        gold.add(decode(Topics.REVIEW_GOLD, record));
-      } else if (topic.equals(Topics.REVIEW_LEADER.name())) {
-        cluster.announced(record.value() == null ? null : decode(Topics.REVIEW_LEADER, record));
-      } else if (topic.equals(Topics.LABELS.name())) {
-        Label label = decode(Topics.LABELS, record);
-        if (label != null) {
-          labels.put(label);
-          history.label(record, label);
-          stats.labelled(label);
-        }
-      } else if (topic.equals(Topics.PREDICTIONS.name())) {
-        Prediction prediction = decode(Topics.PREDICTIONS, record);
-        counts.predicted(prediction.getFrameId());
-        policy.predicted(prediction);
-        history.prediction(record, prediction);
-        stats.predicted(prediction);
-      } else {
-        DeadLetter letter = decode(Topics.FRAMES_DLQ, record);
-        counts.deadLettered();
-        if (topic.equals(Topics.REVIEW_REQUESTS_DLQ.name())) {
-          alreadyDeadLettered.add(letter.getSourceTopic() + "/" + letter.getSourcePartition() + "/" + letter.getSourceOffset());
-        }
-      }
+      handlers.apply(record);
     } catch (RuntimeException e) {
       counts.unreadable();
-      LOG.warn("cannot apply {}-{}@{}: {}", topic, record.partition(), record.offset(), e.getMessage());
-      if (topic.equals(Topics.REVIEW_REQUESTS.name())) {
+      LOG.warn("cannot apply {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+      if (record.topic().equals(Topics.REVIEW_REQUESTS.name())) {
         deadLetterOnce(record, e);
       }
     }
+  }
+
+  private static String sourceOf(DeadLetter letter) {
+    return letter.getSourceTopic() + "/" + letter.getSourcePartition() + "/" + letter.getSourceOffset();
   }
 
   private void deadLetterOnce(ConsumerRecord<String, byte[]> record, RuntimeException error) {

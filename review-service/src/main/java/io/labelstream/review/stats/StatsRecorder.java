@@ -31,14 +31,15 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>A frame counts once, with its final label: a HUMAN label supersedes a MODEL one and a later MODEL label does not
  *       replace a HUMAN one (as in {@code LabelStore}), so an audited frame moves from the model's column to people's.
- *   <li>A review task is in the queue from its first request to its first answer (no earlier than its request), so
- *       queue length = tasks requested − tasks answered, each counted once.
+ *   <li>A review task is in the queue from its first request to the answer that settles it (no earlier than its
+ *       request): a task that needs several answers stays after the first ones ({@code decides} false), so queue
+ *       length = tasks requested − tasks settled, each counted once.
  *   <li>Each reviewer's first answer to a task counts; a repeat of it does not.
  * </ul>
  *
  * <p>Memory: the time series are bounded ({@link Resolution}); per frame a packed long in a {@link FrameTable} (30 bytes
  * measured over a million frames, the frameId string being {@code LabelStore}'s); per review task a small record of its
- * request, first answer and who answered what (100 bytes measured, plus the task id string: less than the queue keeps
+ * request, settling answer and who answered what (100 bytes measured, plus the task id string: less than the queue keeps
  * per answered task); per reviewer and per pair of reviewers two counts.
  *
  * <p>Thread-safe: the state reader writes, HTTP threads read copies.
@@ -78,7 +79,8 @@ public final class StatsRecorder {
   /** What is known of one review task. */
   private static final class TaskTrack {
     long requestedMinute = NONE;
-    long firstAnswerMinute = NONE;
+    /** When the answer that settled the task was submitted. */
+    long settledMinute = NONE;
     /** Reviewer index and class index of every distinct reviewer's first answer, in turn. */
     int[] answers = NO_ANSWERS;
 
@@ -199,9 +201,9 @@ public final class StatsRecorder {
     }
     task.requestedMinute = minute(request.getRequestedAt());
     add(reviewSeries, task.requestedMinute, REQUESTED, 1);
-    if (task.firstAnswerMinute != NONE) {
-      // Its answer was read first (another topic): it leaves the queue when answered, but never before it entered.
-      add(reviewSeries, Math.max(task.requestedMinute, task.firstAnswerMinute), LEFT_QUEUE, 1);
+    if (task.settledMinute != NONE) {
+      // Its answer was read first (another topic): it leaves the queue when settled, but never before it entered.
+      add(reviewSeries, Math.max(task.requestedMinute, task.settledMinute), LEFT_QUEUE, 1);
     }
   }
 
@@ -217,8 +219,8 @@ public final class StatsRecorder {
     long minute = minute(result.getSubmittedAt());
     add(reviewSeries, minute, ANSWERS, 1);
     // A task that needs several answers stays in the queue until the answer that settles it.
-    if (task.firstAnswerMinute == NONE && !Boolean.FALSE.equals(result.getDecides())) {
-      task.firstAnswerMinute = minute;
+    if (task.settledMinute == NONE && !Boolean.FALSE.equals(result.getDecides())) {
+      task.settledMinute = minute;
       if (task.requestedMinute != NONE) {
         add(reviewSeries, Math.max(task.requestedMinute, minute), LEFT_QUEUE, 1);
       }
@@ -318,7 +320,7 @@ public final class StatsRecorder {
    * Review activity in the bucket starting at {@code start}.
    *
    * @param answers answers submitted (each reviewer's first answer to a task)
-   * @param queueLength tasks requested and not yet answered at the bucket's end
+   * @param queueLength tasks requested and not yet settled at the bucket's end
    */
   public record ReviewBucket(Instant start, long requested, long answers, long queueLength) {}
 

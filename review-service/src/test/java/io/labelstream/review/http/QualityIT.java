@@ -136,6 +136,37 @@ class QualityIT {
   }
 
   @Test
+  void shouldCountATaskThatNeedsTwoAnswersAsQueuedUntilTheAnswerThatSettlesIt() throws Exception {
+    long answersBefore = throughput().answers();
+    long queued = throughput().queueLength() + 1;
+    ReviewFixtures.produce(KAFKA.bootstrapServers(), audit(ReviewFixtures.newFrameId(), 33));
+    await().atMost(Duration.ofSeconds(10)).until(() -> throughput().queueLength() == queued);
+
+    assertThat(ada.json(ada.submit(claimNext(ada), "Coat")).get("settled").asBoolean()).isFalse();
+    // Statistics come from the answers read back from Kafka: wait for ada's.
+    await().atMost(Duration.ofSeconds(10)).until(() -> throughput().answers() == answersBefore + 1);
+    assertThat(throughput().queueLength()).as("still waiting for a second answer").isEqualTo(queued);
+    assertThat(root.json(root.get("/v1/stats")).get("queuedForReview").asInt()).isEqualTo(1);
+
+    assertThat(bob.json(bob.submit(claimNext(bob), "Coat")).get("settled").asBoolean()).isTrue();
+    await().atMost(Duration.ofSeconds(10)).until(() -> throughput().answers() == answersBefore + 2);
+    assertThat(throughput().queueLength()).isEqualTo(queued - 1);
+    assertThat(root.json(root.get("/v1/stats")).get("queuedForReview").asInt()).isZero();
+  }
+
+  /** Answers so far and the queue length now, from the review throughput by minute. */
+  private record Throughput(long answers, long queueLength) {}
+
+  private static Throughput throughput() throws Exception {
+    JsonNode buckets = root.json(root.get("/v1/stats/review-throughput?resolution=minute")).get("buckets");
+    long answers = 0;
+    for (JsonNode bucket : buckets) {
+      answers += bucket.get("answers").asLong();
+    }
+    return new Throughput(answers, buckets.isEmpty() ? 0 : buckets.get(buckets.size() - 1).get("queueLength").asLong());
+  }
+
+  @Test
   void shouldLetAnAdminBreakATie() throws Exception {
     ReviewRequest disputed = audit(ReviewFixtures.newFrameId(), 32);
     ReviewFixtures.produce(KAFKA.bootstrapServers(), disputed);

@@ -2,6 +2,7 @@ package io.labelstream.review.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labelstream.schemas.PolicyThresholds;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -65,7 +66,7 @@ class ThresholdControllerTest {
 
     PolicyDecision decision = controller.decide(StreamEvidence.empty(CLASSES, grid), 0, 0);
 
-    assertThat(decision.thresholds()).containsOnly(ScoreGrid.CLOSED);
+    assertThat(decision.thresholds()).containsOnly(PolicyThresholds.CLOSED);
   }
 
   @Test

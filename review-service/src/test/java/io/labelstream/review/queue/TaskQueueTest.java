@@ -54,6 +54,22 @@ class TaskQueueTest {
   }
 
   @Test
+  void shouldCountTheLiveLeasesWithoutExpiringAnyWhenOnlyAskedHowMany() {
+    // The leases gauge reads this on every /metrics scrape: a scrape must not change the queue.
+    queue.offer(task("a", 0.5));
+    queue.offer(task("b", 0.4));
+    queue.claim("ada");
+    clock.advance(Duration.ofSeconds(30));
+    queue.claim("ada");
+    clock.advance(Duration.ofSeconds(31)); // a's lease ran out, b's has 29 s left
+
+    assertThat(queue.leasedCount()).isEqualTo(1);
+    assertThat(expired).isEmpty();
+    assertThat(queue.claim("bob")).map(claim -> claim.task().taskId()).contains("a");
+    assertThat(expired).extracting(Lease::reviewer).containsExactly("ada");
+  }
+
+  @Test
   void shouldRefuseASubmitFromAnyoneButTheLeaseHolderAndWriteNothing() {
     queue.offer(task("a", 0.5));
     queue.claim("ada");
@@ -252,6 +268,43 @@ class TaskQueueTest {
     withGold.release(withGold.claim("ada").orElseThrow().task().taskId(), "ada"); // drawn again, then released
 
     assertThat(withGold.openCount()).isZero();
+  }
+
+  @Test
+  void shouldRebuildAGoldTaskHandedOutEarlierFromItsLeaseWhicheverIsReadFirst() {
+    // A restarted instance reads the gold frames and the leases side by side, in either order.
+    TaskQueue before = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test", written::add,
+        expired::add, 1, goldTasks(1.0));
+    String taskId = before.claim("ada").orElseThrow().task().taskId();
+    TaskLease lease = written.get(written.size() - 1);
+
+    GoldTasks goldFirst = goldTasks(0);
+    TaskQueue goldReadFirst = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test", written::add,
+        expired::add, 1, goldFirst);
+    goldReadFirst.goldFrameRead();
+    goldReadFirst.leaseRecorded(lease);
+    GoldTasks goldLast = new GoldTasks(0, new java.util.Random(1), clock);
+    TaskQueue leaseReadFirst = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test", written::add,
+        expired::add, 1, goldLast);
+    leaseReadFirst.leaseRecorded(lease);
+    goldLast.add(goldTasks(0).items().get(0));
+    leaseReadFirst.goldFrameRead();
+
+    for (TaskQueue rebuilt : List.of(goldReadFirst, leaseReadFirst)) {
+      assertThat(rebuilt.task(taskId)).map(ReviewTask::reason).contains(ReviewReason.GOLD);
+      assertThat(rebuilt.leases()).extracting(Lease::reviewer).containsExactly("ada");
+      assertThat(rebuilt.claim("bob")).isEmpty();
+    }
+    assertThat(goldFirst.labelFor(taskId)).contains("Bag");
+    assertThat(goldLast.labelFor(taskId)).contains("Bag");
+  }
+
+  private GoldTasks goldTasks(double rate) {
+    GoldTasks gold = new GoldTasks(rate, new java.util.Random(1), clock);
+    gold.add(io.labelstream.schemas.avro.GoldFrame.newBuilder().setGoldId("g1").setLabel("Bag").setClassIndex(8)
+        .setContentType("image/png").setImage(java.nio.ByteBuffer.wrap(new byte[] {1})).setAddedBy("root")
+        .setAddedAt(clock.instant()).build());
+    return gold;
   }
 
   private ReviewTask audit(String id) {

@@ -1,0 +1,125 @@
+package io.labelstream.review.state;
+
+import io.labelstream.schemas.Topic;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * What the review service's state is made of: for each topic the {@link StateTailer} reads, the handlers that apply
+ * its records. Components register here, so the reader knows topics and handlers, not who consumes what.
+ *
+ * <p>A record is decoded once, with its topic's serde, and handed to the topic's handlers in the order they were
+ * registered. A handler that throws makes the record unreadable for the reader (see {@link StateTailer}); the
+ * handlers registered after it do not see it.
+ *
+ * <p>A tombstone (null value) is by default unreadable as well; a topic where tombstones mean something says so with
+ * {@link #skipTombstones} (ignored) or {@link #deliverTombstones} (handed to the handlers as null).
+ *
+ * <p>Registration happens before the reader starts; it is not thread-safe.
+ */
+public final class StateHandlers {
+
+  /** Applies one record of a topic, given with its decoded value. */
+  @FunctionalInterface
+  public interface Handler<V> {
+    void apply(ConsumerRecord<String, byte[]> record, V value);
+  }
+
+  private enum Tombstones { UNREADABLE, SKIPPED, DELIVERED }
+
+  /** The handlers of one topic. */
+  private static final class TopicHandlers<V> {
+    final Topic<String, V> topic;
+    final List<Handler<V>> decoded = new ArrayList<>();
+    final List<Consumer<ConsumerRecord<String, byte[]>>> raw = new ArrayList<>();
+    Tombstones tombstones = Tombstones.UNREADABLE;
+
+    TopicHandlers(Topic<String, V> topic) {
+      this.topic = topic;
+    }
+
+    void apply(ConsumerRecord<String, byte[]> record) {
+      raw.forEach(handler -> handler.accept(record));
+      if (decoded.isEmpty()) {
+        return;
+      }
+      V value = topic.valueSerde().deserializer().deserialize(record.topic(), record.value());
+      if (value == null && tombstones == Tombstones.SKIPPED) {
+        return;
+      }
+      if (value == null && tombstones == Tombstones.UNREADABLE) {
+        throw new IllegalArgumentException("a tombstone where " + topic + " needs a value");
+      }
+      for (Handler<V> handler : decoded) {
+        handler.apply(record, value);
+      }
+    }
+  }
+
+  private final Map<String, TopicHandlers<?>> byTopic = new LinkedHashMap<>();
+
+  /** Hands each record of {@code topic} to {@code handler}, decoded. */
+  public <V> StateHandlers on(Topic<String, V> topic, Consumer<? super V> handler) {
+    return onRecord(topic, (record, value) -> handler.accept(value));
+  }
+
+  /** Hands each record of {@code topic} to {@code handler}, decoded, with the record (for its position or key). */
+  public <V> StateHandlers onRecord(Topic<String, V> topic, Handler<V> handler) {
+    handlers(topic).decoded.add(handler);
+    return this;
+  }
+
+  /**
+   * Hands each record of {@code topic} to {@code handler} as read, tombstones included, before any decoded handler:
+   * for a component that decodes (and forgives a bad record) on its own.
+   */
+  public StateHandlers onRaw(Topic<String, ?> topic, Consumer<ConsumerRecord<String, byte[]>> handler) {
+    handlers(topic).raw.add(handler);
+    return this;
+  }
+
+  /** Tombstones on {@code topic} are ignored instead of unreadable. */
+  public StateHandlers skipTombstones(Topic<String, ?> topic) {
+    handlers(topic).tombstones = Tombstones.SKIPPED;
+    return this;
+  }
+
+  /** Tombstones on {@code topic} reach its handlers as a null value. */
+  public StateHandlers deliverTombstones(Topic<String, ?> topic) {
+    handlers(topic).tombstones = Tombstones.DELIVERED;
+    return this;
+  }
+
+  /** The topics with handlers, in the order they were first registered. */
+  public List<Topic<String, ?>> topics() {
+    List<Topic<String, ?>> topics = new ArrayList<>();
+    byTopic.values().forEach(handlers -> topics.add(handlers.topic));
+    return topics;
+  }
+
+  /**
+   * Applies a record of one of {@link #topics()}.
+   *
+   * @throws RuntimeException when the record cannot be decoded or a handler fails on it
+   */
+  void apply(ConsumerRecord<String, byte[]> record) {
+    TopicHandlers<?> handlers = byTopic.get(record.topic());
+    if (handlers == null) {
+      throw new IllegalArgumentException("no handler for topic " + record.topic());
+    }
+    handlers.apply(record);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <V> TopicHandlers<V> handlers(Topic<String, V> topic) {
+    TopicHandlers<?> existing = byTopic.get(topic.name());
+    if (existing != null && existing.topic != topic) {
+      throw new IllegalArgumentException("two topics named " + topic.name());
+    }
+    return (TopicHandlers<V>) byTopic.computeIfAbsent(topic.name(), name -> new TopicHandlers<>(topic));
+  }
+}
