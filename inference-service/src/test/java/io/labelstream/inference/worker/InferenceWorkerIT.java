@@ -3,6 +3,7 @@ package io.labelstream.inference.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.inference.InferenceService;
 import io.labelstream.inference.Samples;
 import io.labelstream.inference.config.InferenceConfig;
@@ -152,7 +153,7 @@ class InferenceWorkerIT {
   @Test
   void shouldDeadLetterEveryPoisonPillWithItsReasonAndKeepGoing() throws Exception {
     byte[] unknownFingerprint = {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 42, 42};
-    try (var raw = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()),
+    try (var raw = new KafkaProducer<>(KafkaClients.at(KAFKA.bootstrapServers(), "test", null).producerOneInFlight("garbage"),
         new StringSerializer(), new ByteArraySerializer())) {
       raw.send(new ProducerRecord<>(Topics.FRAMES.name(), "garbage-1", "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8))).get();
       raw.send(new ProducerRecord<>(Topics.FRAMES.name(), "unknown-schema-1", unknownFingerprint)).get();

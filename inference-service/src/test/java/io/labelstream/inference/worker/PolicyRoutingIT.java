@@ -3,6 +3,7 @@ package io.labelstream.inference.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.inference.InferenceService;
 import io.labelstream.inference.Samples;
 import io.labelstream.inference.config.InferenceConfig;
@@ -106,7 +107,7 @@ class PolicyRoutingIT {
         .setTarget(0.99).setConfidence(0.95).setClassTarget(0.97).setValidationTrusted(true)
         .setFramesSeen(0).setAudits(0).setAuditsAnswered(0).setComputedAt(Instant.now())
         .build();
-    try (KafkaProducer<String, Policy> producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()),
+    try (KafkaProducer<String, Policy> producer = new KafkaProducer<>(KafkaClients.at(KAFKA.bootstrapServers(), "test", null).producer("policy"),
         Topics.POLICY.keySerde().serializer(), Topics.POLICY.valueSerde().serializer())) {
       producer.send(new ProducerRecord<>(Topics.POLICY.name(), policy.getModelName(), policy)).get();
     }

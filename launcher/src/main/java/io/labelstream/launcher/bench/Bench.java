@@ -1,5 +1,6 @@
 package io.labelstream.launcher.bench;
 
+import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.inference.model.OnnxModel;
 import io.labelstream.inference.model.SessionSettings;
 import io.labelstream.kafka.embedded.EmbeddedKafkaBroker;
@@ -193,7 +194,7 @@ public final class Bench {
   }
 
   private static void createTopic(String bootstrap, String name) throws Exception {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+    try (Admin admin = Admin.create(KafkaClients.at(bootstrap, "bench", null).admin("topics", Duration.ofSeconds(60)))) {
       int partitions = admin.describeTopics(List.of(Topics.FRAMES.name())).allTopicNames().get()
           .get(Topics.FRAMES.name()).partitions().size();
       Map<String, String> configs = new HashMap<>();
