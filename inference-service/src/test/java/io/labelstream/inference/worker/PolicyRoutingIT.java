@@ -3,13 +3,13 @@ package io.labelstream.inference.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.inference.InferenceService;
 import io.labelstream.inference.Samples;
 import io.labelstream.inference.config.InferenceConfig;
 import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
 import io.labelstream.kafka.embedded.TopicRecords;
 import io.labelstream.platform.config.Env;
+import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.schemas.FleetFrameProducer;
 import io.labelstream.schemas.TaskIds;
 import io.labelstream.schemas.Topic;

@@ -1,10 +1,10 @@
 package io.labelstream.launcher.bench;
 
-import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.inference.model.OnnxModel;
 import io.labelstream.inference.model.SessionSettings;
 import io.labelstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.labelstream.platform.config.Env;
+import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.platform.kafka.TopicProvisioner;
 import io.labelstream.schemas.Topics;

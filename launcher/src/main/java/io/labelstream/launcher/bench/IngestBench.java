@@ -1,10 +1,10 @@
 package io.labelstream.launcher.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.ingest.IngestService;
 import io.labelstream.ingest.config.IngestConfig;
 import io.labelstream.platform.config.Env;
+import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.schemas.Topics;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package io.labelstream.launcher.bench;
 
-import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.inference.InferenceService;
 import io.labelstream.inference.config.InferenceConfig;
 import io.labelstream.platform.config.Env;
+import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.schemas.Topics;
 import java.time.Duration;
 import java.util.HashMap;

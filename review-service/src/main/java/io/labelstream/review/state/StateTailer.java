@@ -1,7 +1,7 @@
 package io.labelstream.review.state;
 
-import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.DeadLetters;
+import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.review.cluster.ClusterView;
 import io.labelstream.review.dataset.DatasetCatalog;

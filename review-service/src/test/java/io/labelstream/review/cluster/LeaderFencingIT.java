@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
 import io.labelstream.kafka.embedded.TopicRecords;
 import io.labelstream.platform.config.Env;
+import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.platform.kafka.TopicProvisioner;
 import io.labelstream.platform.kafka.TopicRoutedSerializer;
