@@ -10,11 +10,12 @@ import io.labelstream.platform.config.Env;
 import io.labelstream.platform.http.HttpService;
 import io.labelstream.platform.http.LivenessCheck;
 import io.labelstream.platform.http.ReadinessCheck;
+import io.labelstream.platform.kafka.ClientMeters;
+import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.KafkaHealth;
 import io.labelstream.platform.kafka.TopicProvisioner;
 import io.labelstream.platform.lifecycle.GracefulShutdown;
 import io.labelstream.platform.metrics.Metrics;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import java.util.function.Supplier;
@@ -31,11 +32,11 @@ public final class InferenceService implements AutoCloseable {
   private final Thread workerThread;
   private final PolicyFollower follower;
   private final KafkaHealth kafkaHealth;
-  private final List<KafkaClientMetrics> clientMetrics;
+  private final List<ClientMeters> clientMetrics;
   private final HttpService http;
 
   private InferenceService(OnnxModel model, InferenceWorker worker, Thread workerThread, PolicyFollower follower,
-      KafkaHealth kafkaHealth, List<KafkaClientMetrics> clientMetrics, HttpService http) {
+      KafkaHealth kafkaHealth, List<ClientMeters> clientMetrics, HttpService http) {
     this.model = model;
     this.worker = worker;
     this.workerThread = workerThread;
@@ -66,7 +67,7 @@ public final class InferenceService implements AutoCloseable {
     Supplier<RoutingPolicy> policy = follower == null
         ? fixedPolicy(RoutingPolicy.fixed(config.fixedThreshold().get(), classes)) : follower::current;
     InferenceWorker worker = new InferenceWorker(config, model, metrics, policy);
-    List<KafkaClientMetrics> clientMetrics = List.of(new KafkaClientMetrics(worker.consumer()), new KafkaClientMetrics(worker.producer()));
+    List<ClientMeters> clientMetrics = List.of(ClientMeters.of(worker.consumer()), worker.producerMeters());
     clientMetrics.forEach(m -> m.bindTo(registry));
     if (follower != null) {
       new Thread(follower, "inference-policy-" + config.instanceId()).start();
@@ -76,7 +77,7 @@ public final class InferenceService implements AutoCloseable {
       worker.run();
     }, "inference-worker-" + config.instanceId());
     thread.start();
-    KafkaHealth kafkaHealth = new KafkaHealth(config.kafka());
+    KafkaHealth kafkaHealth = new KafkaHealth(new KafkaClients(config.kafka(), "inference", config.instanceId()));
     HttpService http = HttpService.start("inference", config.http(), 1024 * 1024, registry,
         // "model" holds by construction: start-up fails before HTTP starts when the model cannot be loaded.
         kafkaHealth.checksWith(ReadinessCheck.of("model", () -> true), ReadinessCheck.of("worker", thread::isAlive),
@@ -147,7 +148,7 @@ public final class InferenceService implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("closing the model failed: {}", e.toString());
     }
-    clientMetrics.forEach(KafkaClientMetrics::close);
+    clientMetrics.forEach(ClientMeters::close);
     kafkaHealth.close();
   }
 

@@ -5,14 +5,14 @@ import io.labelstream.ingest.http.FrameRoutes;
 import io.labelstream.ingest.kafka.FrameWriter;
 import io.labelstream.ingest.metrics.IngestMetrics;
 import io.labelstream.platform.http.HttpService;
+import io.labelstream.platform.kafka.ClientMeters;
+import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.KafkaHealth;
 import io.labelstream.platform.kafka.TopicProvisioner;
 import io.labelstream.platform.lifecycle.DaemonThreads;
 import io.labelstream.platform.lifecycle.GracefulShutdown;
 import io.labelstream.platform.metrics.Metrics;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -26,11 +26,11 @@ public final class IngestService implements AutoCloseable {
 
   private final FrameWriter writer;
   private final KafkaHealth kafkaHealth;
-  private final KafkaClientMetrics producerMetrics;
+  private final ClientMeters producerMetrics;
   private final HttpService http;
   private final ExecutorService answerThreads;
 
-  private IngestService(FrameWriter writer, KafkaHealth kafkaHealth, KafkaClientMetrics producerMetrics, HttpService http,
+  private IngestService(FrameWriter writer, KafkaHealth kafkaHealth, ClientMeters producerMetrics, HttpService http,
       ExecutorService answerThreads) {
     this.writer = writer;
     this.answerThreads = answerThreads;
@@ -45,12 +45,13 @@ public final class IngestService implements AutoCloseable {
     PrometheusMeterRegistry registry = Metrics.registry("ingest");
     IngestMetrics metrics = new IngestMetrics();
     metrics.bindTo(registry);
-    FrameWriter writer = new FrameWriter(config);
+    KafkaClients clients = new KafkaClients(config.kafka(), "ingest", null);
+    FrameWriter writer = new FrameWriter(config, clients);
     // Measured under wrk: 4 answer threads beat 2.
     ExecutorService answerThreads = Executors.newFixedThreadPool(4, DaemonThreads.named("ingest-answers"));
-    KafkaClientMetrics producerMetrics = new KafkaClientMetrics(writer.producer());
+    ClientMeters producerMetrics = ClientMeters.of(writer.producer());
     producerMetrics.bindTo(registry);
-    KafkaHealth kafkaHealth = new KafkaHealth(config.kafka());
+    KafkaHealth kafkaHealth = new KafkaHealth(clients);
     HttpService http = HttpService.start("ingest", config.http(),
         Math.max(config.maxBytes(), config.maxBatchBytes()) + 1024 * 1024, registry, kafkaHealth.checks(),
         app -> FrameRoutes.register(app, config, writer, metrics, answerThreads), javalin -> { });

@@ -5,6 +5,8 @@ import io.labelstream.platform.config.Env;
 import io.labelstream.platform.http.HttpService;
 import io.labelstream.platform.http.LivenessCheck;
 import io.labelstream.platform.http.ReadinessCheck;
+import io.labelstream.platform.kafka.ClientMeters;
+import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.KafkaHealth;
 import io.labelstream.platform.kafka.TopicProvisioner;
 import io.labelstream.platform.lifecycle.GracefulShutdown;
@@ -40,7 +42,6 @@ import io.labelstream.review.state.StateTailer;
 import io.labelstream.review.stats.StatsRecorder;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.ReviewReason;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -68,12 +69,12 @@ public final class ReviewService implements AutoCloseable {
   private final QueueWriter writer;
   private final PolicyService policy;
   private final KafkaHealth kafkaHealth;
-  private final List<KafkaClientMetrics> clientMetrics;
+  private final List<ClientMeters> clientMetrics;
   private final HttpService http;
   private final Datasets datasets;
 
   private ReviewService(TaskQueue queue, StateTailer tailer, Thread tailerThread, LeaderElection election, ClusterView cluster,
-      QueueWriter writer, PolicyService policy, KafkaHealth kafkaHealth, List<KafkaClientMetrics> clientMetrics,
+      QueueWriter writer, PolicyService policy, KafkaHealth kafkaHealth, List<ClientMeters> clientMetrics,
       HttpService http, Datasets datasets) {
     this.queue = queue;
     this.tailer = tailer;
@@ -119,14 +120,14 @@ public final class ReviewService implements AutoCloseable {
     StateTailer tailer = new StateTailer(config.kafka(), config.instanceId(), handlers, counts);
     tailer.rebuilt().thenRun(() -> LOG.info("review state rebuilt from Kafka: {} open tasks, {} model and {} human labels",
         queue.openCount(), labels.modelLabelled(), labels.humanLabelled()));
-    List<KafkaClientMetrics> clientMetrics = List.of(new KafkaClientMetrics(tailer.consumer()),
-        new KafkaClientMetrics(writer.producer()), new KafkaClientMetrics(election.consumer()));
+    List<ClientMeters> clientMetrics = List.of(ClientMeters.of(tailer.consumer()), writer.meters(),
+        ClientMeters.of(election.consumer()));
     clientMetrics.forEach(m -> m.bindTo(registry));
     Thread tailerThread = new Thread(tailer, "review-state");
     tailerThread.start();
     // Every instance computes the policy from the same evidence; only the queue leader publishes it.
     policy.start(() -> tailer.caughtUp() && election.isLeader());
-    KafkaHealth kafkaHealth = new KafkaHealth(config.kafka());
+    KafkaHealth kafkaHealth = new KafkaHealth(new KafkaClients(config.kafka(), "review", config.instanceId()));
     LeaderForwarding forwarding = new LeaderForwarding(election, cluster, config.instanceId());
     ReviewApi api = new ReviewApi(queue, writer, forwarding, labels, counts, reviewers, config.classes(),
         tailer::caughtUp, metrics, clock, policy, gold::labelFor);
@@ -142,7 +143,7 @@ public final class ReviewService implements AutoCloseable {
           api.register(app, auth);
           new AdminApi(queue, reviewers, metrics.activeReviewers(), stats, history, gold, writer, forwarding, config.classes(),
               clock).register(app);
-          new FrameApi(queue, writer, forwarding, labels, history, new RecordFetcher(config.kafka()), tailer::caughtUp,
+          new FrameApi(queue, writer, forwarding, labels, history, new RecordFetcher(config.kafka(), config.instanceId()), tailer::caughtUp,
               clock).register(app);
           new DatasetApi(datasets).register(app);
           new StatsApi(stats, policy, config.classes(), reviewers).register(app);
@@ -262,7 +263,7 @@ public final class ReviewService implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     writer.close();
-    clientMetrics.forEach(KafkaClientMetrics::close);
+    clientMetrics.forEach(ClientMeters::close);
     kafkaHealth.close();
   }
 

@@ -2,6 +2,7 @@ package io.labelstream.review;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.schemas.TaskIds;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.ClassProbability;
@@ -62,9 +63,16 @@ public final class ReviewFixtures {
     return UUID.randomUUID().toString();
   }
 
+  /**
+   * Settings of a test's own producer: the services' (acks=all, idempotent, frame-sized requests), with one request
+   * in flight because a test writes to topics created a moment ago.
+   */
+  public static Map<String, Object> producerConfig(String bootstrapServers) {
+    return KafkaClients.at(bootstrapServers, "test", null).producerOneInFlight("fixtures");
+  }
+
   public static void produce(String bootstrapServers, ReviewRequest... requests) throws Exception {
-    try (KafkaProducer<String, ReviewRequest> producer = new KafkaProducer<>(
-        Map.<String, Object>of("bootstrap.servers", bootstrapServers, "max.request.size", 11 * 1024 * 1024),
+    try (KafkaProducer<String, ReviewRequest> producer = new KafkaProducer<>(producerConfig(bootstrapServers),
         Topics.REVIEW_REQUESTS.keySerde().serializer(), Topics.REVIEW_REQUESTS.valueSerde().serializer())) {
       for (ReviewRequest request : requests) {
         producer.send(new ProducerRecord<>(Topics.REVIEW_REQUESTS.name(), request.getFrameId(), request)).get();

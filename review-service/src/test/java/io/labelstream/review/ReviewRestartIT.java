@@ -126,7 +126,7 @@ class ReviewRestartIT {
   }
 
   private static void produceGarbageRequest() throws Exception {
-    try (var raw = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()),
+    try (var raw = new KafkaProducer<>(ReviewFixtures.producerConfig(KAFKA.bootstrapServers()),
         new StringSerializer(), new ByteArraySerializer())) {
       raw.send(new ProducerRecord<>(Topics.REVIEW_REQUESTS.name(), "garbage", "oops".getBytes(StandardCharsets.UTF_8))).get();
     }

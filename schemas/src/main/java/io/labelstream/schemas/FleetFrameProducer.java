@@ -3,7 +3,6 @@ package io.labelstream.schemas;
 import io.labelstream.schemas.avro.Frame;
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -30,14 +29,8 @@ public final class FleetFrameProducer implements AutoCloseable {
   private final KafkaProducer<String, Frame> producer;
 
   public FleetFrameProducer(Map<String, Object> kafkaConfig) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    Map<String, Object> config = ProducerDefaults.reliableOneInFlight();
     config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 11 * 1024 * 1024);
-    // One request in flight: on a partition that has just been created, a Kafka 4.4 broker can bounce a first
-    // batch (NOT_LEADER_OR_FOLLOWER), append the next one in flight, and then refuse the first batch's retries for
-    // ever (OUT_OF_ORDER_SEQUENCE_NUMBER, KAFKA-15591, fixed in 4.5): its frames would be lost, idempotence or not.
-    config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     config.putAll(kafkaConfig);
     this.producer = new KafkaProducer<>(config, Topics.FRAMES.keySerde().serializer(), Topics.FRAMES.valueSerde().serializer());
   }

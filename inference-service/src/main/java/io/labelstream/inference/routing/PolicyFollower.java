@@ -1,17 +1,15 @@
 package io.labelstream.inference.routing;
 
 import io.labelstream.inference.model.ModelCard;
+import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.Policy;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -38,11 +36,7 @@ public final class PolicyFollower implements Runnable, AutoCloseable {
   private volatile boolean running = true;
 
   public PolicyFollower(KafkaSettings kafka, String instanceId, ModelCard card) {
-    Map<String, Object> props = new HashMap<>(kafka.clientConfig());
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "labelstream-inference-" + instanceId + "-policy");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    this.consumer = new KafkaConsumer<>(new KafkaClients(kafka, "inference", instanceId).consumer("policy"), new StringDeserializer(), new ByteArrayDeserializer());
     this.card = card;
     this.current = new AtomicReference<>(RoutingPolicy.closed(card.classNames().size()));
   }

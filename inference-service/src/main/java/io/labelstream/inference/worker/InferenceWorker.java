@@ -8,13 +8,16 @@ import io.labelstream.inference.model.OnnxModel;
 import io.labelstream.inference.routing.AuditSampler;
 import io.labelstream.inference.routing.FrameRouter;
 import io.labelstream.inference.routing.RoutingPolicy;
+import io.labelstream.platform.kafka.ClientMeters;
+import io.labelstream.platform.kafka.KafkaClients;
+import io.labelstream.platform.kafka.TopicRoutedSerializer;
+import io.labelstream.platform.kafka.TransactionalWriter;
 import io.labelstream.schemas.Topics;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -34,10 +37,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +68,9 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
   private static final long BUSY_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
   private final KafkaConsumer<String, byte[]> consumer;
+  /** Writes each batch as one transaction (exactly once); null when at least once. */
+  private final TransactionalWriter<String, Object> transactions;
+  /** Writes outputs before offsets are committed (at least once); null when exactly once. */
   private final KafkaProducer<String, Object> producer;
   private final FrameDecoder decoder;
   private final BatchRouter batchRouter;
@@ -95,17 +101,20 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
     this.exactlyOnce = config.exactlyOnce();
     this.decodePool = Executors.newFixedThreadPool(config.decodeThreads(), DaemonThreads.named("inference-decode-" + config.instanceId()));
     this.modelThread = Executors.newSingleThreadExecutor(DaemonThreads.named("inference-model-" + config.instanceId()));
-    this.consumer = new KafkaConsumer<>(consumerConfig(config), new StringDeserializer(), new ByteArrayDeserializer());
-    this.producer = new KafkaProducer<>(producerConfig(config));
+    KafkaClients clients = new KafkaClients(config.kafka(), "inference", config.instanceId());
+    this.consumer = new KafkaConsumer<>(consumerConfig(config, clients), new StringDeserializer(), new ByteArrayDeserializer());
+    if (exactlyOnce) {
+      this.transactions = new TransactionalWriter<>(() -> newProducer(config, clients));
+      this.producer = null;
+    } else {
+      this.transactions = null;
+      this.producer = newProducer(config, clients);
+    }
     this.collecting = newBatch();
   }
 
-  private static Map<String, Object> consumerConfig(InferenceConfig config) {
-    Map<String, Object> props = new HashMap<>(config.kafka().clientConfig());
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "labelstream-inference-" + config.instanceId() + "-consumer");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+  private static Map<String, Object> consumerConfig(InferenceConfig config, KafkaClients clients) {
+    Map<String, Object> props = clients.groupConsumer("frames", config.groupId());
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     // A poll never returns more than one batch, so at most one batch of records waits in the carry.
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxBatch());
@@ -114,28 +123,17 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
     if (config.staticMembership()) {
       props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.instanceId());
     }
-    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, config.kafka().frameLimits().fetchBytes());
-    props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, config.kafka().frameLimits().fetchBytes());
     return props;
   }
 
-  private static Map<String, Object> producerConfig(InferenceConfig config) {
-    Map<String, Object> props = new HashMap<>(config.kafka().clientConfig());
-    if (config.exactlyOnce()) {
-      props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "labelstream-inference-" + config.instanceId());
-    }
-    props.put(ProducerConfig.CLIENT_ID_CONFIG, "labelstream-inference-" + config.instanceId() + "-producer");
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+  private static KafkaProducer<String, Object> newProducer(InferenceConfig config, KafkaClients clients) {
+    Map<String, Object> props = config.exactlyOnce() ? clients.transactionalProducer("outputs") : clients.producer("outputs");
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     // A transaction that starts while the coordinator still completes the previous one is told to retry
     // (CONCURRENT_TRANSACTIONS); the default 100 ms back-off would then idle the worker for most of each batch.
     props.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10);
-    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, config.kafka().frameLimits().maxRecordBytes());
     props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(64L * 1024 * 1024, 4L * config.kafka().frameLimits().maxRecordBytes()));
-    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.StringSerializer.class);
-    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, io.labelstream.platform.kafka.TopicRoutedSerializer.class);
-    return props;
+    return new KafkaProducer<>(props, new StringSerializer(), new TopicRoutedSerializer());
   }
 
   /** True once the worker has joined its group and owns at least one partition. */
@@ -147,15 +145,16 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
     return consumer;
   }
 
-  public KafkaProducer<String, Object> producer() {
-    return producer;
+  /** The Kafka client meters of the producer in use (a transactional one is replaced after a fatal error). */
+  public ClientMeters producerMeters() {
+    return exactlyOnce ? transactions.meters() : ClientMeters.of(producer);
   }
 
   @Override
   public void run() {
     try {
       if (exactlyOnce) {
-        producer.initTransactions();
+        transactions.initTransactions();
       }
       consumer.subscribe(Set.of(Topics.FRAMES.name()), new DrainBeforeRevoke());
       while (running) {
@@ -170,7 +169,7 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
         advance(false);
       }
       drain();
-    } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
+    } catch (ProducerFencedException | AuthorizationException e) {
       LOG.error("inference worker cannot go on: {}", e.toString(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -183,7 +182,11 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
       decodePool.shutdownNow();
       modelThread.shutdownNow();
       consumer.close();
-      producer.close(Duration.ofSeconds(5));
+      if (exactlyOnce) {
+        transactions.close(Duration.ofSeconds(5));
+      } else {
+        producer.close(Duration.ofSeconds(5));
+      }
       stopped.countDown();
     }
   }
@@ -253,12 +256,7 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
     long start = System.nanoTime();
     try {
       if (exactlyOnce) {
-        producer.beginTransaction();
-        for (ProducerRecord<String, Object> out : routed.records()) {
-          producer.send(out);
-        }
-        producer.sendOffsetsToTransaction(routed.batch().offsetsToCommit(), consumer.groupMetadata());
-        producer.commitTransaction();
+        transactions.commit(routed.records(), routed.batch().offsetsToCommit(), consumer.groupMetadata());
       } else {
         for (ProducerRecord<String, Object> out : routed.records()) {
           producer.send(out);
@@ -267,15 +265,14 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
         consumer.commitSync(routed.batch().offsetsToCommit());
       }
       metrics.committed(routed.ingestedAt(), System.nanoTime() - start);
-    } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
+    } catch (ProducerFencedException | AuthorizationException e) {
+      // Not the producer's fault but this worker's: another worker took its transactional id (this one is a
+      // zombie), or it may not write at all. A new producer would not help; the worker stops.
       throw e;
     } catch (KafkaException e) {
-      // Nothing of this batch is visible downstream; rewind so its frames, and everything polled after them, are
-      // processed again.
+      // Nothing of this batch is visible downstream (the writer aborted the transaction, or replaced a producer
+      // that could not go on); rewind so its frames, and everything polled after them, are processed again.
       LOG.warn("committing a batch of {} failed, it will be retried: {}", routed.batch().size(), e.toString());
-      if (exactlyOnce) {
-        producer.abortTransaction();
-      }
       rewindTo(routed.batch());
     }
   }

@@ -9,6 +9,7 @@ import io.labelstream.inference.config.InferenceConfig;
 import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
 import io.labelstream.kafka.embedded.TopicRecords;
 import io.labelstream.platform.config.Env;
+import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.schemas.FleetFrameProducer;
 import io.labelstream.schemas.Topic;
 import io.labelstream.schemas.Topics;
@@ -152,7 +153,7 @@ class InferenceWorkerIT {
   @Test
   void shouldDeadLetterEveryPoisonPillWithItsReasonAndKeepGoing() throws Exception {
     byte[] unknownFingerprint = {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 42, 42};
-    try (var raw = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()),
+    try (var raw = new KafkaProducer<>(KafkaClients.at(KAFKA.bootstrapServers(), "test", null).producerOneInFlight("garbage"),
         new StringSerializer(), new ByteArraySerializer())) {
       raw.send(new ProducerRecord<>(Topics.FRAMES.name(), "garbage-1", "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8))).get();
       raw.send(new ProducerRecord<>(Topics.FRAMES.name(), "unknown-schema-1", unknownFingerprint)).get();

@@ -9,6 +9,7 @@ import io.labelstream.inference.config.InferenceConfig;
 import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
 import io.labelstream.kafka.embedded.TopicRecords;
 import io.labelstream.platform.config.Env;
+import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.schemas.FleetFrameProducer;
 import io.labelstream.schemas.TaskIds;
 import io.labelstream.schemas.Topic;
@@ -106,7 +107,7 @@ class PolicyRoutingIT {
         .setTarget(0.99).setConfidence(0.95).setClassTarget(0.97).setValidationTrusted(true)
         .setFramesSeen(0).setAudits(0).setAuditsAnswered(0).setComputedAt(Instant.now())
         .build();
-    try (KafkaProducer<String, Policy> producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()),
+    try (KafkaProducer<String, Policy> producer = new KafkaProducer<>(KafkaClients.at(KAFKA.bootstrapServers(), "test", null).producer("policy"),
         Topics.POLICY.keySerde().serializer(), Topics.POLICY.valueSerde().serializer())) {
       producer.send(new ProducerRecord<>(Topics.POLICY.name(), policy.getModelName(), policy)).get();
     }

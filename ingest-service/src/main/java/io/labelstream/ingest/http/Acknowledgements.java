@@ -67,12 +67,12 @@ final class Acknowledgements {
 
   private static ApiException refusal(Throwable cause) {
     if (cause instanceof TimeoutException) {
-      return ApiException.unavailable("kafka_unavailable", "Kafka did not acknowledge the frame in time; retry with the same Idempotency-Key", 5);
+      return ApiException.kafkaUnavailable("Kafka did not acknowledge the frame in time; retry with the same Idempotency-Key");
     }
     if (cause instanceof org.apache.kafka.common.errors.RecordTooLargeException) {
       return new ApiException(413, "payload_too_large", "Kafka refused the frame as too large: " + cause.getMessage());
     }
-    return ApiException.unavailable("kafka_unavailable", "Kafka did not take the frame: " + cause.getMessage()
-        + "; retry with the same Idempotency-Key", 5);
+    return ApiException.kafkaUnavailable("Kafka did not take the frame: " + cause.getMessage()
+        + "; retry with the same Idempotency-Key");
   }
 }

@@ -1,10 +1,10 @@
 package io.labelstream.ingest.kafka;
 
 import io.labelstream.ingest.config.IngestConfig;
+import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.Frame;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -25,18 +25,10 @@ public final class FrameWriter implements AutoCloseable {
   private final Semaphore inFlightBytes;
   private final int budget;
 
-  public FrameWriter(IngestConfig config) {
-    Map<String, Object> props = new HashMap<>(config.kafka().clientConfig());
-    int timeoutMs = (int) config.produceTimeout().toMillis();
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+  public FrameWriter(IngestConfig config, KafkaClients clients) {
+    Map<String, Object> props = KafkaClients.withSendTimeout(clients.producer("frames"), config.produceTimeout());
     props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, config.kafka().frameLimits().maxRecordBytes());
     props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, config.maxInFlightBytes() + config.kafka().frameLimits().maxRecordBytes());
-    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
-    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(500, timeoutMs - 100));
-    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs);
-    props.put(ProducerConfig.CLIENT_ID_CONFIG, "labelstream-ingest");
     this.producer = new KafkaProducer<>(props, Topics.FRAMES.keySerde().serializer(), Topics.FRAMES.valueSerde().serializer());
     this.budget = (int) Math.min(Integer.MAX_VALUE, config.maxInFlightBytes());
     this.inFlightBytes = new Semaphore(budget);

@@ -3,6 +3,14 @@ package io.labelstream.platform.http;
 /** Thrown by a handler to answer with an HTTP error status and an {@link ApiError} body. */
 public final class ApiException extends RuntimeException {
 
+  /** The code of every answer to a request that Kafka failed. */
+  public static final String KAFKA_UNAVAILABLE = "kafka_unavailable";
+  /**
+   * The Retry-After of every {@link #KAFKA_UNAVAILABLE} answer. A failure that outlived the client's own retries is
+   * a broker restarting or a partition changing leader, which takes seconds; sooner would meet the same failure.
+   */
+  public static final int KAFKA_RETRY_AFTER_SECONDS = 5;
+
   private final int status;
   private final String code;
   private final Integer retryAfterSeconds;
@@ -21,6 +29,14 @@ public final class ApiException extends RuntimeException {
   /** 503 with a Retry-After header: the caller should try the same request again later. */
   public static ApiException unavailable(String code, String message, int retryAfterSeconds) {
     return new ApiException(503, code, message, retryAfterSeconds);
+  }
+
+  /**
+   * 503 {@link #KAFKA_UNAVAILABLE} with the one Retry-After for Kafka failures. {@link HttpService} answers every
+   * KafkaException a handler throws with it; call it only to say more than the exception does.
+   */
+  public static ApiException kafkaUnavailable(String message) {
+    return unavailable(KAFKA_UNAVAILABLE, message, KAFKA_RETRY_AFTER_SECONDS);
   }
 
   public int status() {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,11 +88,13 @@ public final class HttpService implements AutoCloseable {
     });
     app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
 
-    app.exception(ApiException.class, (e, ctx) -> {
-      if (e.retryAfterSeconds() != null) {
-        ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
-      }
-      ctx.status(e.status()).json(e.body());
+    app.exception(ApiException.class, (e, ctx) -> answer(ctx, e));
+    // One answer for every Kafka failure a handler lets through: the broker went away, a write timed out, the
+    // producer was fenced. Nothing the request asked for has been done, so the client may simply try again.
+    app.exception(KafkaException.class, (e, ctx) -> {
+      LOG.warn("{}: Kafka failed {} {}: {}", name, ctx.method(), ctx.path(), e.toString());
+      answer(ctx, ApiException.kafkaUnavailable(
+          "Kafka could not complete " + ctx.method() + " " + ctx.path() + ": " + e.getMessage()));
     });
     app.exception(Exception.class, (e, ctx) -> {
       LOG.error("{}: unhandled error on {} {}", name, ctx.method(), ctx.path(), e);
@@ -127,6 +130,13 @@ public final class HttpService implements AutoCloseable {
   }
 
   /** The route pattern for metrics; requests answered before reaching an endpoint (401, 404) share one tag. */
+  private static void answer(io.javalin.http.Context ctx, ApiException e) {
+    if (e.retryAfterSeconds() != null) {
+      ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
+    }
+    ctx.status(e.status()).json(e.body());
+  }
+
   private static String route(io.javalin.http.Context ctx) {
     try {
       String path = ctx.endpointHandlerPath();

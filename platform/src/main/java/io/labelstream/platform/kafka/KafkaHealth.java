@@ -5,13 +5,10 @@ import io.labelstream.schemas.Topic;
 import io.labelstream.schemas.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 
@@ -30,11 +27,8 @@ public final class KafkaHealth implements AutoCloseable {
   private boolean topicsPresent;
   private long lastAskedNanos = System.nanoTime() - CACHE_FOR.toNanos() - 1;
 
-  public KafkaHealth(KafkaSettings settings) {
-    Map<String, Object> config = new HashMap<>(settings.clientConfig());
-    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ASK_TIMEOUT.toMillis());
-    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ASK_TIMEOUT.toMillis());
-    this.admin = Admin.create(config);
+  public KafkaHealth(KafkaClients clients) {
+    this.admin = Admin.create(clients.admin("health", ASK_TIMEOUT));
   }
 
   /** {@code kafka}: the cluster answers; {@code topics}: every topic of {@link Topics} exists. */

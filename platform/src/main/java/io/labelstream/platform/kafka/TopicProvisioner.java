@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.AuthenticationException;
@@ -39,10 +38,7 @@ public final class TopicProvisioner {
   private TopicProvisioner() {}
 
   public static void ensureTopics(KafkaSettings settings) {
-    Map<String, Object> config = new HashMap<>(settings.clientConfig());
-    // Every call ends by itself within TIMEOUT, so closing the client never waits on a call that is still retrying.
-    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-    Admin admin = Admin.create(config);
+    Admin admin = Admin.create(new KafkaClients(settings, "topics", null).admin("provisioner", TIMEOUT));
     try {
       Set<String> existing = admin.listTopics().names().get(TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
       List<NewTopic> missing = new ArrayList<>();

@@ -1,10 +1,10 @@
 package io.labelstream.review.cluster;
 
+import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.schemas.Topics;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -58,11 +58,7 @@ public final class LeaderElection implements Runnable, AutoCloseable {
   private volatile long position;
 
   public LeaderElection(KafkaSettings kafka, String instanceId) {
-    Map<String, Object> props = new HashMap<>(kafka.clientConfig());
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "labelstream-review-election-" + instanceId);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    Map<String, Object> props = new KafkaClients(kafka, "review", instanceId).groupConsumer("election", GROUP);
     // Cooperative: a member joining or leaving does not take the partition from the current leader.
     props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
     // A leader that died is replaced after this long; one that stops cleanly leaves the group at once.

@@ -1,7 +1,10 @@
 package io.labelstream.review.cluster;
 
+import io.labelstream.platform.kafka.ClientMeters;
+import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.platform.kafka.TopicRoutedSerializer;
+import io.labelstream.platform.kafka.TransactionalWriter;
 import io.labelstream.review.queue.LeaseLog;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.GoldFrame;
@@ -19,10 +22,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
-import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,21 +38,18 @@ public final class QueueWriter implements LeaseLog, AutoCloseable {
   /** A change that failed because the group just moved on (a member joined or left) is tried once more. */
   private static final Duration RETRY_AFTER = Duration.ofMillis(300);
 
-  private final Map<String, Object> props;
   private final LeaderElection election;
-  private KafkaProducer<String, Object> producer;
+  private final TransactionalWriter<String, Object> transactions;
 
   public QueueWriter(KafkaSettings kafka, String instanceId, LeaderElection election) {
-    this.props = new HashMap<>(kafka.clientConfig());
-    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "labelstream-review-" + instanceId);
-    props.put(ProducerConfig.CLIENT_ID_CONFIG, "labelstream-review-" + instanceId);
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    Map<String, Object> props = new KafkaClients(kafka, "review", instanceId).transactionalProducer("queue");
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
     // A reviewer waits on every change: send at once rather than wait to fill a batch.
     props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     this.election = election;
-    this.producer = newProducer();
+    this.transactions = new TransactionalWriter<>(
+        () -> new KafkaProducer<>(props, new StringSerializer(), new TopicRoutedSerializer()));
+    transactions.initTransactions();
   }
 
   @Override
@@ -94,8 +90,9 @@ public final class QueueWriter implements LeaseLog, AutoCloseable {
     commit(List.of(new ProducerRecord<>(Topics.REVIEW_LEADER.name(), "leader", null)));
   }
 
-  public synchronized KafkaProducer<String, Object> producer() {
-    return producer;
+  /** The Kafka client meters of the producer in use: it is replaced after an error it cannot go on from. */
+  public ClientMeters meters() {
+    return transactions.meters();
   }
 
   /** Returns once the records are committed; throws (and nothing becomes visible) otherwise. */
@@ -114,37 +111,10 @@ public final class QueueWriter implements LeaseLog, AutoCloseable {
       // One answer (503 not_leader, with Retry-After, in http/) for every route that writes through here.
       throw new NotQueueLeaderException("this review instance does not run the queue");
     }
-    producer.beginTransaction();
-    try {
-      for (ProducerRecord<String, Object> record : records) {
-        producer.send(record);
-      }
-      Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-      election.fencingOffset().forEach((partition, offset) -> offsets.put(partition, new OffsetAndMetadata(offset)));
-      producer.sendOffsetsToTransaction(offsets, election.fencingMetadata());
-      producer.commitTransaction();
-    } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
-        | AuthorizationException fatal) {
-      // The producer cannot be used again; the next change starts a new one.
-      producer.close(Duration.ZERO);
-      producer = newProducer();
-      throw fatal;
-    } catch (KafkaException e) {
-      try {
-        producer.abortTransaction();
-      } catch (KafkaException abortError) {
-        e.addSuppressed(abortError);
-        producer.close(Duration.ZERO);
-        producer = newProducer();
-      }
-      throw e;
-    }
-  }
-
-  private KafkaProducer<String, Object> newProducer() {
-    KafkaProducer<String, Object> fresh = new KafkaProducer<>(props, new StringSerializer(), new TopicRoutedSerializer());
-    fresh.initTransactions();
-    return fresh;
+    Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    election.fencingOffset().forEach((partition, offset) -> offsets.put(partition, new OffsetAndMetadata(offset)));
+    // The group's metadata fences a deposed leader: its transaction is refused (see LeaderElection).
+    transactions.commit(records, offsets, election.fencingMetadata());
   }
 
   private static void sleep(Duration duration) {
@@ -157,6 +127,6 @@ public final class QueueWriter implements LeaseLog, AutoCloseable {
 
   @Override
   public synchronized void close() {
-    producer.close(Duration.ofSeconds(5));
+    transactions.close(Duration.ofSeconds(5));
   }
 }

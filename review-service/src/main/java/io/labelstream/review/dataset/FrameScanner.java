@@ -1,5 +1,6 @@
 package io.labelstream.review.dataset;
 
+import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.Frame;
@@ -25,18 +26,16 @@ final class FrameScanner {
     void accept(String frameId, Frame frame) throws IOException;
   }
 
-  private final KafkaSettings kafka;
-  private final String clientId;
+  private final KafkaClients clients;
 
   FrameScanner(KafkaSettings kafka, String instanceId) {
-    this.kafka = kafka;
-    this.clientId = "labelstream-review-dataset-frames-" + instanceId;
+    this.clients = new KafkaClients(kafka, "review", instanceId);
   }
 
   /** Opens the consumer first, so a broker that cannot be reached fails the request before any byte is sent. */
   KafkaConsumer<String, byte[]> open() {
     // One frame may be as large as ingest allows; a fetch never needs to hold more than one of them.
-    return PartitionReads.consumer(kafka, clientId, kafka.frameLimits().maxRecordBytes());
+    return PartitionReads.consumer(clients, "dataset-frames", clients.settings().frameLimits().maxRecordBytes());
   }
 
   /** Visits every frame frames.v1 holds now, partition by partition; a frame that cannot be decoded is skipped. */

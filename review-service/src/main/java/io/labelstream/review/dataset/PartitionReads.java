@@ -1,10 +1,9 @@
 package io.labelstream.review.dataset;
 
-import io.labelstream.platform.kafka.KafkaSettings;
+import io.labelstream.platform.kafka.KafkaClients;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -37,11 +36,8 @@ final class PartitionReads {
    * A consumer for these reads. {@code fetchBytes} bounds what one fetch holds in memory (Kafka still returns a
    * single larger record batch whole, so it never needs to exceed the largest record).
    */
-  static KafkaConsumer<String, byte[]> consumer(KafkaSettings kafka, String clientId, int fetchBytes) {
-    Map<String, Object> props = new HashMap<>(kafka.clientConfig());
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+  static KafkaConsumer<String, byte[]> consumer(KafkaClients clients, String role, int fetchBytes) {
+    Map<String, Object> props = clients.consumer(role);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, fetchBytes);
     props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, fetchBytes);

@@ -1,5 +1,6 @@
 package io.labelstream.review.dataset;
 
+import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.DatasetSnapshot;
@@ -19,7 +20,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,25 +79,19 @@ public final class SnapshotMaker implements AutoCloseable {
   private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
       .withZone(ZoneOffset.UTC);
 
-  private final KafkaSettings kafka;
+  private final KafkaClients clients;
   private final List<String> classes;
   private final Clock clock;
-  private final String clientId;
   private final KafkaProducer<String, byte[]> producer;
   private final SecureRandom random = new SecureRandom();
 
   public SnapshotMaker(KafkaSettings kafka, List<String> classes, String instanceId, Clock clock) {
-    this.kafka = kafka;
+    this.clients = new KafkaClients(kafka, "review", instanceId);
     this.classes = List.copyOf(classes);
     this.clock = clock;
-    this.clientId = "labelstream-review-dataset-" + instanceId;
-    Map<String, Object> props = new HashMap<>(kafka.clientConfig());
-    props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    // One request in flight: a Kafka 4.4 broker can lose the first batch on a partition created a moment ago
-    // (KAFKA-15591, see FleetFrameProducer). Large batches keep the copy fast all the same.
-    props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+    // One request in flight: datasets.v1 may have been created a moment ago (KAFKA-15591). Large batches keep the
+    // copy fast all the same.
+    Map<String, Object> props = clients.producerOneInFlight("dataset");
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
     props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
@@ -144,7 +138,7 @@ public final class SnapshotMaker implements AutoCloseable {
     Tally tally = new Tally();
     List<PartitionOffset> offsets = new ArrayList<>();
     long[] read = {0, 0};
-    try (KafkaConsumer<String, byte[]> consumer = PartitionReads.consumer(kafka, clientId, FETCH_BYTES)) {
+    try (KafkaConsumer<String, byte[]> consumer = PartitionReads.consumer(clients, "dataset", FETCH_BYTES)) {
       for (TopicPartition partition : PartitionReads.partitions(consumer, Topics.LABELS.name())) {
         FinalLabelIndex index = new FinalLabelIndex(1024);
         long end = PartitionReads.readToEnd(consumer, partition, record -> {

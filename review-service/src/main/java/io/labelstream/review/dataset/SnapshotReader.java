@@ -1,5 +1,6 @@
 package io.labelstream.review.dataset;
 
+import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.DatasetSnapshot;
@@ -23,17 +24,15 @@ final class SnapshotReader {
 
   private static final int FETCH_BYTES = 4 * 1024 * 1024;
 
-  private final KafkaSettings kafka;
-  private final String clientId;
+  private final KafkaClients clients;
 
   SnapshotReader(KafkaSettings kafka, String instanceId) {
-    this.kafka = kafka;
-    this.clientId = "labelstream-review-dataset-export-" + instanceId;
+    this.clients = new KafkaClients(kafka, "review", instanceId);
   }
 
   /** Opens the consumer first, so a broker that cannot be reached fails the request before any byte is sent. */
   Session open() {
-    return new Session(PartitionReads.consumer(kafka, clientId, FETCH_BYTES));
+    return new Session(PartitionReads.consumer(clients, "dataset-export", FETCH_BYTES));
   }
 
   /** One export's reads; each {@link #forEach} is a full pass over the snapshot. */

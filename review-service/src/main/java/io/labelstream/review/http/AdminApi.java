@@ -113,11 +113,7 @@ public final class AdminApi {
     GoldFrame frame = GoldFrame.newBuilder().setGoldId(goldId).setLabel(label.strip())
         .setClassIndex(classes.indexOf(label.strip())).setContentType(contentType).setImage(ByteBuffer.wrap(image))
         .setAddedBy(BearerAuth.reviewer(ctx).name()).setAddedAt(clock.instant()).build();
-    try {
-      writer.gold(frame);
-    } catch (KafkaException e) {
-      throw ApiException.unavailable("kafka_unavailable", "the gold frame could not be written: " + e.getMessage(), 2);
-    }
+    writer.gold(frame); // a KafkaException is HttpService's 503 kafka_unavailable
     gold.add(frame);
     ctx.status(201).json(Map.of("goldId", goldId, "label", frame.getLabel()));
   }

@@ -66,7 +66,7 @@ public final class DatasetApi {
       ctx.status(201).header("Location", "/v1/datasets/" + snapshot.getDatasetId()).json(describe(snapshot));
     } catch (KafkaException e) {
       LOG.error("dataset snapshot for {} failed", admin.name(), e);
-      throw ApiException.unavailable("kafka_unavailable", "the snapshot could not be made: " + e.getMessage(), 5);
+      throw e; // HttpService's 503 kafka_unavailable
     } catch (SnapshotMaker.LabelsChangedException e) {
       throw ApiException.unavailable("labels_changing", "labels.v1 was compacted under the snapshot "
           + Datasets.SNAPSHOT_ATTEMPTS + " times in a row; try again", 5);
@@ -137,7 +137,7 @@ public final class DatasetApi {
       return api;
     }
     if (e instanceof KafkaException) {
-      return ApiException.unavailable("kafka_unavailable", "the export could not read Kafka: " + e.getMessage(), 5);
+      return ApiException.kafkaUnavailable("the export could not read Kafka: " + e.getMessage());
     }
     return new ApiException(500, "export_failed", "the export of " + snapshot.getDatasetId() + " failed: " + e.getMessage());
   }

@@ -101,11 +101,7 @@ public final class FrameApi {
         .setFlag(Flag.newBuilder().setFlaggedBy(BearerAuth.reviewer(ctx).name()).setReason(reason).setFlaggedAt(now)
             .setPreviousLabel(current.getLabel()).setPreviousSource(current.getSource().name()).build())
         .build();
-    try {
-      writer.request(request);
-    } catch (KafkaException e) {
-      throw ApiException.unavailable("kafka_unavailable", "the flag could not be written: " + e.getMessage(), 2);
-    }
+    writer.request(request); // a KafkaException is HttpService's 503 kafka_unavailable
     queue.offer(ReviewTask.of(request));
     ctx.status(202).json(Map.of("frameId", frameId, "taskId", taskId, "flaggedLabel", current.getLabel()));
   }

@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.common.KafkaException;
 
 /** The reviewer API under {@code /v1}; every call needs a bearer token. */
 public final class ReviewApi {
@@ -93,7 +92,7 @@ public final class ReviewApi {
   private void claim(Context ctx) {
     requireStateReady();
     Reviewer reviewer = BearerAuth.reviewer(ctx);
-    Optional<Claim> claim = writing(() -> queue.claim(reviewer.name()));
+    Optional<Claim> claim = queue.claim(reviewer.name());
     metrics.askedForTask(reviewer.name(), claim.isPresent());
     if (claim.isEmpty()) {
       ctx.status(204);
@@ -149,11 +148,7 @@ public final class ReviewApi {
               .setTaskId(task.taskId())
               .setLabelledAt(now)
               .build();
-          try {
-            writer.answer(result, human);
-          } catch (KafkaException e) {
-            throw ApiException.unavailable("kafka_unavailable", "the answer could not be written: " + e.getMessage(), 5);
-          }
+          writer.answer(result, human);
           if (human != null) {
             labels.put(human);
           }
@@ -192,37 +187,22 @@ public final class ReviewApi {
 
   private void heartbeat(Context ctx) {
     requireStateReady();
-    Lease lease = writing(() -> queue.heartbeat(ctx.pathParam("taskId"), BearerAuth.reviewer(ctx).name()));
+    Lease lease = queue.heartbeat(ctx.pathParam("taskId"), BearerAuth.reviewer(ctx).name());
     ctx.json(Map.of("taskId", lease.taskId(), "leaseExpiresAt", lease.expiresAt()));
   }
 
   private void release(Context ctx) {
     requireStateReady();
-    writing(() -> {
-      queue.release(ctx.pathParam("taskId"), BearerAuth.reviewer(ctx).name());
-      return null;
-    });
+    queue.release(ctx.pathParam("taskId"), BearerAuth.reviewer(ctx).name());
     metrics.released();
     ctx.json(Map.of("taskId", ctx.pathParam("taskId"), "released", true));
   }
 
   private void skip(Context ctx) {
     requireStateReady();
-    writing(() -> {
-      queue.skip(ctx.pathParam("taskId"), BearerAuth.reviewer(ctx).name());
-      return null;
-    });
+    queue.skip(ctx.pathParam("taskId"), BearerAuth.reviewer(ctx).name());
     metrics.released();
     ctx.json(Map.of("taskId", ctx.pathParam("taskId"), "skipped", true));
-  }
-
-  /** Runs a queue change; Kafka refusing the write (broker down, leadership lost) is a 503 and changes nothing. */
-  private static <T> T writing(java.util.function.Supplier<T> change) {
-    try {
-      return change.get();
-    } catch (KafkaException e) {
-      throw ApiException.unavailable("kafka_unavailable", "the change could not be written: " + e.getMessage(), 2);
-    }
   }
 
   private void image(Context ctx) {

@@ -1,9 +1,9 @@
 package io.labelstream.review.state;
 
+import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.schemas.Topic;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,19 +22,15 @@ public final class RecordFetcher {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  private final KafkaSettings kafka;
+  private final KafkaClients clients;
 
-  public RecordFetcher(KafkaSettings kafka) {
-    this.kafka = kafka;
+  public RecordFetcher(KafkaSettings kafka, String instanceId) {
+    this.clients = new KafkaClients(kafka, "review", instanceId);
   }
 
   public <V> Optional<V> fetch(Topic<String, V> topic, int partition, long offset) {
-    Map<String, Object> props = new HashMap<>(kafka.clientConfig());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Map<String, Object> props = clients.consumer("fetch");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
-    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, kafka.frameLimits().fetchBytes());
-    props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, kafka.frameLimits().fetchBytes());
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
         new ByteArrayDeserializer())) {
       TopicPartition tp = new TopicPartition(topic.name(), partition);

@@ -1,6 +1,7 @@
 package io.labelstream.review.state;
 
 import io.labelstream.platform.kafka.DeadLetters;
+import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.schemas.Topic;
 import io.labelstream.schemas.Topics;
@@ -15,11 +16,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -63,19 +62,9 @@ public final class StateTailer implements Runnable, AutoCloseable {
    * @param counts where unreadable records are counted
    */
   public StateTailer(KafkaSettings kafka, String instanceId, StateHandlers handlers, PipelineCounts counts) {
-    Map<String, Object> props = new HashMap<>(kafka.clientConfig());
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "labelstream-review-state-" + instanceId);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, kafka.frameLimits().fetchBytes());
-    props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, kafka.frameLimits().fetchBytes());
-    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-    Map<String, Object> producerProps = new HashMap<>(kafka.clientConfig());
-    producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, "labelstream-review-dlq-" + instanceId);
-    producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
-    producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    producerProps.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, kafka.frameLimits().maxRecordBytes());
-    this.deadLetterProducer = new KafkaProducer<>(producerProps, new StringSerializer(),
+    KafkaClients clients = new KafkaClients(kafka, "review", instanceId);
+    this.consumer = new KafkaConsumer<>(clients.consumer("state"), new StringDeserializer(), new ByteArrayDeserializer());
+    this.deadLetterProducer = new KafkaProducer<>(clients.producer("dlq"), new StringSerializer(),
         Topics.REVIEW_REQUESTS_DLQ.valueSerde().serializer());
     this.handlers = handlers.on(Topics.REVIEW_REQUESTS_DLQ, letter -> alreadyDeadLettered.add(sourceOf(letter)));
     this.counts = counts;

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
 import io.labelstream.kafka.embedded.TopicRecords;
 import io.labelstream.platform.config.Env;
+import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.platform.kafka.TopicProvisioner;
 import io.labelstream.platform.kafka.TopicRoutedSerializer;
@@ -89,8 +90,8 @@ class LeaderFencingIT {
   }
 
   private static KafkaProducer<String, Object> producer(String id) {
-    KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of("bootstrap.servers", KAFKA.bootstrapServers(),
-        "transactional.id", "fencing-it-" + id, "enable.idempotence", true, "acks", "all"),
+    KafkaProducer<String, Object> producer = new KafkaProducer<>(
+        KafkaClients.at(KAFKA.bootstrapServers(), "fencing-it", id).transactionalProducer("queue"),
         new StringSerializer(), new TopicRoutedSerializer());
     producer.initTransactions();
     return producer;

@@ -175,8 +175,7 @@ class DatasetApiIT {
 
   /** A snapshot record that claims more labels than datasets.labels.v1 holds for it. */
   private static String recordSnapshotMissingLabels(String id, int written, long claimed) throws Exception {
-    Map<String, Object> config = Map.of("bootstrap.servers", KAFKA.bootstrapServers(), "acks", "all",
-        "max.in.flight.requests.per.connection", 1);
+    Map<String, Object> config = ReviewFixtures.producerConfig(KAFKA.bootstrapServers());
     Instant at = Instant.parse("2026-11-26T08:00:00Z");
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     try (KafkaProducer<String, Label> content = new KafkaProducer<>(config, new StringSerializer(),

@@ -1,5 +1,6 @@
 package io.labelstream.review.dataset;
 
+import io.labelstream.review.ReviewFixtures;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.LabelSource;
@@ -36,14 +37,10 @@ final class DatasetFixtures {
   /** Writes labels to labels.v1 in order and waits until the broker has every one. */
   static void produce(String bootstrapServers, List<Label> labels) {
     AtomicReference<Exception> failed = new AtomicReference<>();
-    try (KafkaProducer<String, Label> producer = new KafkaProducer<>(Map.<String, Object>of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        // Topics created a moment ago: see FleetFrameProducer on KAFKA-15591.
-        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
-        ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
-        ProducerConfig.LINGER_MS_CONFIG, 20),
+    Map<String, Object> config = ReviewFixtures.producerConfig(bootstrapServers);
+    config.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    try (KafkaProducer<String, Label> producer = new KafkaProducer<>(config,
         Topics.LABELS.keySerde().serializer(), Topics.LABELS.valueSerde().serializer())) {
       for (Label label : labels) {
         producer.send(new ProducerRecord<>(Topics.LABELS.name(), label.getFrameId(), label), (metadata, error) -> {

@@ -16,7 +16,6 @@ import io.labelstream.review.config.ReviewConfig;
 import io.labelstream.schemas.FleetFrameProducer;
 import io.labelstream.schemas.TaskIds;
 import io.labelstream.schemas.Topics;
-import io.labelstream.schemas.avro.Frame;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.LabelSource;
 import io.labelstream.schemas.avro.ReviewReason;
@@ -335,8 +334,7 @@ class QualityIT {
   }
 
   private static RecordMetadata send(String topic, String key, Object value) throws Exception {
-    try (KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of("bootstrap.servers", KAFKA.bootstrapServers(),
-        "max.request.size", 11 * 1024 * 1024), new org.apache.kafka.common.serialization.StringSerializer(),
+    try (KafkaProducer<String, Object> producer = new KafkaProducer<>(ReviewFixtures.producerConfig(KAFKA.bootstrapServers()), new org.apache.kafka.common.serialization.StringSerializer(),
         new io.labelstream.platform.kafka.TopicRoutedSerializer())) {
       return producer.send(new ProducerRecord<>(topic, key, value)).get();
     }

@@ -228,7 +228,7 @@ class ReviewApiIT {
   void shouldLetAHumanLabelSupersedeTheModelLabelAndCountBoth() throws Exception {
     String modelOnly = ReviewFixtures.newFrameId();
     String reviewed = ReviewFixtures.newFrameId();
-    try (KafkaProducer<String, Label> producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()),
+    try (KafkaProducer<String, Label> producer = new KafkaProducer<>(ReviewFixtures.producerConfig(KAFKA.bootstrapServers()),
         Topics.LABELS.keySerde().serializer(), Topics.LABELS.valueSerde().serializer())) {
       for (String frameId : new String[] {modelOnly, reviewed}) {
         producer.send(new ProducerRecord<>(Topics.LABELS.name(), frameId, Label.newBuilder().setFrameId(frameId)

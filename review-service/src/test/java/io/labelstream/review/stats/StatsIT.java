@@ -373,7 +373,7 @@ class StatsIT {
   private static <V> void send(Topic<String, V> topic, List<V> values, java.util.function.Function<V, String> key)
       throws Exception {
     try (KafkaProducer<String, V> producer = new KafkaProducer<>(
-        Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers(), "acks", "all"),
+        ReviewFixtures.producerConfig(KAFKA.bootstrapServers()),
         topic.keySerde().serializer(), topic.valueSerde().serializer())) {
       for (V value : values) {
         producer.send(new ProducerRecord<>(topic.name(), key.apply(value), value)).get();

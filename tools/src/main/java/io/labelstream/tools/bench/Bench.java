@@ -5,6 +5,7 @@ import io.labelstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.config.InferenceVariables;
 import io.labelstream.platform.config.LauncherVariables;
+import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.platform.kafka.TopicProvisioner;
 import io.labelstream.schemas.Topics;
@@ -195,7 +196,7 @@ public final class Bench {
   }
 
   private static void createTopic(String bootstrap, String name) throws Exception {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+    try (Admin admin = Admin.create(KafkaClients.at(bootstrap, "bench", null).admin("topics", Duration.ofSeconds(60)))) {
       int partitions = admin.describeTopics(List.of(Topics.FRAMES.name())).allTopicNames().get()
           .get(Topics.FRAMES.name()).partitions().size();
       Map<String, String> configs = new HashMap<>();

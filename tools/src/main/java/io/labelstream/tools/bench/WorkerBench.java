@@ -3,6 +3,7 @@ package io.labelstream.tools.bench;
 import io.labelstream.inference.InferenceService;
 import io.labelstream.inference.config.InferenceConfig;
 import io.labelstream.platform.config.Env;
+import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.schemas.Topics;
 import java.time.Duration;
 import java.util.HashMap;
@@ -10,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
@@ -37,7 +37,7 @@ final class WorkerBench implements AutoCloseable {
         inferenceSettings.put(name, value);
       }
     });
-    this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    this.admin = Admin.create(KafkaClients.at(bootstrapServers, "bench", null).admin("offsets", Duration.ofSeconds(60)));
   }
 
   /**
