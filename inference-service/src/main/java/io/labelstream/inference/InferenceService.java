@@ -15,6 +15,7 @@ import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.KafkaHealth;
 import io.labelstream.platform.kafka.TopicProvisioner;
 import io.labelstream.platform.lifecycle.GracefulShutdown;
+import io.labelstream.platform.lifecycle.StartUp;
 import io.labelstream.platform.metrics.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
@@ -152,9 +153,11 @@ public final class InferenceService implements AutoCloseable {
     kafkaHealth.close();
   }
 
-  public static void main(String[] args) {
-    InferenceConfig config = InferenceConfig.from(Env.system());
-    InferenceService service = start(config);
-    GracefulShutdown.onSignal("inference", service, config.http().shutdownGrace());
+  public static void main(String[] args) throws Exception {
+    StartUp.run(() -> {
+      InferenceConfig config = InferenceConfig.from(Env.system());
+      InferenceService service = start(config);
+      GracefulShutdown.onSignal("inference", service, config.http().shutdownGrace());
+    });
   }
 }

@@ -11,6 +11,7 @@ import io.labelstream.platform.kafka.KafkaHealth;
 import io.labelstream.platform.kafka.TopicProvisioner;
 import io.labelstream.platform.lifecycle.DaemonThreads;
 import io.labelstream.platform.lifecycle.GracefulShutdown;
+import io.labelstream.platform.lifecycle.StartUp;
 import io.labelstream.platform.metrics.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.ExecutorService;
@@ -77,9 +78,11 @@ public final class IngestService implements AutoCloseable {
     kafkaHealth.close();
   }
 
-  public static void main(String[] args) {
-    IngestConfig config = IngestConfig.from(io.labelstream.platform.config.Env.system());
-    IngestService service = start(config);
-    GracefulShutdown.onSignal("ingest", service, config.http().shutdownGrace());
+  public static void main(String[] args) throws Exception {
+    StartUp.run(() -> {
+      IngestConfig config = IngestConfig.from(io.labelstream.platform.config.Env.system());
+      IngestService service = start(config);
+      GracefulShutdown.onSignal("ingest", service, config.http().shutdownGrace());
+    });
   }
 }

@@ -5,10 +5,10 @@ import io.labelstream.ingest.IngestService;
 import io.labelstream.platform.config.ConfigException;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.config.KafkaVariables;
+import io.labelstream.platform.lifecycle.StartUp;
 import io.labelstream.review.ReviewService;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -41,7 +41,7 @@ public final class Launcher {
     }
     String command = args[0].toLowerCase(Locale.ROOT);
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
-    try {
+    StartUp.run(() -> {
       switch (command) {
         case "up" -> runUntilStopped(AllInOne.start(System.getenv()));
         case "demo" -> Demo.run(System.getenv(), Arrays.asList(rest).contains("--exit"));
@@ -68,21 +68,7 @@ public final class Launcher {
           System.exit(2);
         }
       }
-    } catch (RuntimeException e) {
-      ConfigException invalid = configError(e).orElseThrow(() -> e);
-      System.err.println("configuration error: " + invalid.getMessage());
-      System.exit(2);
-    }
-  }
-
-  /** The invalid setting behind a failed start, however deep a service wrapped it. */
-  static Optional<ConfigException> configError(Throwable failure) {
-    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof ConfigException invalid) {
-        return Optional.of(invalid);
-      }
-    }
-    return Optional.empty();
+    });
   }
 
   /** A service run alone joins an existing cluster; only {@code up} and {@code demo} start a broker. */

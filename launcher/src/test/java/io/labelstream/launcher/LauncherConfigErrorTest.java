@@ -2,10 +2,14 @@ package io.labelstream.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labelstream.inference.InferenceService;
+import io.labelstream.ingest.IngestService;
+import io.labelstream.review.ReviewService;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +20,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@code ./labelstream up|ingest|inference|review} with an invalid setting: the process ends at once with exit code 2
+ * {@code ./labelstream up|ingest|inference|review}, and each service's own main (the container images' entry point),
+ * with an invalid setting: the process ends at once with exit code 2
  * and one line that names the variable and what it accepts, never a stack trace. Each case runs the real launcher in
  * a fresh JVM with exactly the given environment, as the script would.
  */
@@ -44,12 +49,29 @@ class LauncherConfigErrorTest {
         Arguments.of("up", Map.of("INFERENCE_MAX_BATCH", "0"), "INFERENCE_MAX_BATCH"));
   }
 
+  /** The container images start each service's own main, not the launcher. */
+  static Stream<Arguments> invalidSettingsOfServiceMains() {
+    return Stream.of(
+        Arguments.of(IngestService.class, Map.of("INGEST_MAX_DIMENSION", "huge"), "INGEST_MAX_DIMENSION"),
+        Arguments.of(InferenceService.class, Map.of("INFERENCE_AUDIT_RATE", "2"), "INFERENCE_AUDIT_RATE"),
+        Arguments.of(ReviewService.class, Map.of("REVIEW_LEASE_SECONDS", "0"), "REVIEW_LEASE_SECONDS"));
+  }
+
   @ParameterizedTest(name = "{0} with {2} invalid")
   @MethodSource("invalidSettings")
   void shouldEndWithOneMessageNamingTheVariableAndNoStackTrace(String command, Map<String, String> settings,
       String variable, @TempDir Path dataDir) throws Exception {
-    Run run = launch(command, settings, dataDir);
+    assertRefusedInOneLine(launch(Launcher.class, command, settings, dataDir), variable);
+  }
 
+  @ParameterizedTest(name = "{0} with {2} invalid")
+  @MethodSource("invalidSettingsOfServiceMains")
+  void shouldEndAServiceStartedByItsOwnMainTheSameWay(Class<?> service, Map<String, String> settings,
+      String variable, @TempDir Path dataDir) throws Exception {
+    assertRefusedInOneLine(launch(service, null, settings, dataDir), variable);
+  }
+
+  private static void assertRefusedInOneLine(Run run, String variable) {
     assertThat(run.exitCode()).as("exit code; stderr:%n%s", run.stderr()).isEqualTo(2);
     assertThat(run.stderr()).as("stderr")
         .contains("configuration error: " + variable)
@@ -59,11 +81,15 @@ class LauncherConfigErrorTest {
 
   private record Run(int exitCode, String stderr) {}
 
-  private static Run launch(String command, Map<String, String> settings, Path dataDir)
+  /** Runs {@code main} in a fresh JVM with exactly these settings; {@code command} is its one argument, if any. */
+  private static Run launch(Class<?> main, String command, Map<String, String> settings, Path dataDir)
       throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-        Launcher.class.getName(), command));
+    List<String> line = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), main.getName()));
+    if (command != null) {
+      line.add(command);
+    }
+    ProcessBuilder builder = new ProcessBuilder(line);
     builder.environment().clear();
     builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", NO_KAFKA);
     builder.environment().put("LABELSTREAM_DATA_DIR", dataDir.toString());

@@ -10,6 +10,7 @@ import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.KafkaHealth;
 import io.labelstream.platform.kafka.TopicProvisioner;
 import io.labelstream.platform.lifecycle.GracefulShutdown;
+import io.labelstream.platform.lifecycle.StartUp;
 import io.labelstream.platform.metrics.Metrics;
 import io.labelstream.review.cluster.ClusterView;
 import io.labelstream.review.cluster.LeaderElection;
@@ -267,13 +268,15 @@ public final class ReviewService implements AutoCloseable {
     kafkaHealth.close();
   }
 
-  public static void main(String[] args) {
-    ReviewConfig config = ReviewConfig.from(Env.system());
-    if (config.tokensGenerated()) {
-      // Shown once to whoever started the service, on the console; never logged.
-      System.out.println("REVIEW_TOKENS was not set; admin token for this run: " + config.tokens().generatedToken().orElseThrow());
-    }
-    ReviewService service = start(config);
-    GracefulShutdown.onSignal("review", service, config.http().shutdownGrace());
+  public static void main(String[] args) throws Exception {
+    StartUp.run(() -> {
+      ReviewConfig config = ReviewConfig.from(Env.system());
+      if (config.tokensGenerated()) {
+        // Shown once to whoever started the service, on the console; never logged.
+        System.out.println("REVIEW_TOKENS was not set; admin token for this run: " + config.tokens().generatedToken().orElseThrow());
+      }
+      ReviewService service = start(config);
+      GracefulShutdown.onSignal("review", service, config.http().shutdownGrace());
+    });
   }
 }
