@@ -1,6 +1,6 @@
 package io.labelstream.tools;
 
-import io.labelstream.platform.config.ConfigException;
+import io.labelstream.platform.lifecycle.StartUp;
 import io.labelstream.tools.bench.Bench;
 import io.labelstream.tools.evaluate.Evaluate;
 import java.util.Arrays;
@@ -26,7 +26,7 @@ public final class Tools {
     }
     String command = args[0].toLowerCase(Locale.ROOT);
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
-    try {
+    StartUp.run(() -> {
       switch (command) {
         case "evaluate" -> System.exit(Evaluate.run(System.getenv(), Arrays.asList(rest).contains("--e2e")));
         case "bench" -> {
@@ -38,9 +38,6 @@ public final class Tools {
           System.exit(2);
         }
       }
-    } catch (ConfigException e) {
-      System.err.println("configuration error: " + e.getMessage());
-      System.exit(2);
-    }
+    });
   }
 }
