@@ -113,14 +113,8 @@ public final class HttpService implements AutoCloseable {
     app.exception(StreamReadException.class, (e, ctx) -> invalidJson(ctx, e.getOriginalMessage()));
     app.exception(MismatchedInputException.class, (e, ctx) -> invalidJson(ctx, e.getOriginalMessage()));
     // A body read that RequestBodyLimit refused reaches the handler as Jetty's IOException around the answer to give.
-    app.exception(IOException.class, (e, ctx) -> {
-      ApiException refused = refusalIn(e);
-      if (refused != null) {
-        answer(ctx, refused);
-      } else {
-        internalError(name, ctx, e);
-      }
-    });
+    app.exception(IOException.class, (e, ctx) -> ApiException.refusalIn(e)
+        .ifPresentOrElse(refused -> answer(ctx, refused), () -> internalError(name, ctx, e)));
     // One answer for every Kafka failure a handler lets through: the broker went away, a write timed out, the
     // producer was fenced. Nothing the request asked for has been done, so the client may simply try again.
     app.exception(KafkaException.class, (e, ctx) -> {
@@ -176,15 +170,6 @@ public final class HttpService implements AutoCloseable {
   private static void internalError(String name, Context ctx, Exception e) {
     LOG.error("{}: unhandled error on {} {}", name, ctx.method(), ctx.path(), e);
     ctx.status(500).json(new ApiError("internal_error", "the service failed to handle this request; see its log"));
-  }
-
-  private static ApiException refusalIn(Throwable e) {
-    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-      if (cause instanceof ApiException refused) {
-        return refused;
-      }
-    }
-    return null;
   }
 
   private static void answer(Context ctx, ApiException e) {
