@@ -47,6 +47,19 @@ public final class RawHttp {
     return send(port, request);
   }
 
+  /** As {@link #sendBody}, but sent as one chunk ({@code Transfer-Encoding: chunked}): no length declared up front. */
+  public static Answer sendChunked(int port, String method, String target, byte[] body, String... headers)
+      throws IOException {
+    String[] all = Arrays.copyOf(headers, headers.length + 1);
+    all[headers.length] = "Transfer-Encoding: chunked";
+    ByteArrayOutputStream request = new ByteArrayOutputStream();
+    request.writeBytes(head(method, target, all).getBytes(StandardCharsets.ISO_8859_1));
+    request.writeBytes((Integer.toHexString(body.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+    request.writeBytes(body);
+    request.writeBytes("\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    return send(port, request.toByteArray());
+  }
+
   private static String head(String method, String target, String... headers) {
     StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
         .append("Host: 127.0.0.1\r\nConnection: close\r\n");

@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.labelstream.platform.metrics.Metrics;
 import io.labelstream.testsupport.RawHttp;
 import io.labelstream.testsupport.RawHttp.Answer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -99,14 +103,25 @@ class HostileRequestTest {
   }
 
   @Test
-  void shouldAnswerAnUndeclaredBodyOverTheLimitWithAJson413() throws Exception {
-    byte[] chunk = "x".repeat(MAX_BODY_BYTES * 4).getBytes(StandardCharsets.US_ASCII);
-    String head = "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\n"
-        + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(chunk.length) + "\r\n";
-    byte[] request = (head + new String(chunk, StandardCharsets.US_ASCII) + "\r\n0\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII);
+  void shouldAnswerAChunkedBodyOverTheLimitWithAJson413InsteadOfReadingItAll() throws Exception {
+    byte[] body = ("{\"label\":\"" + "x".repeat(MAX_BODY_BYTES * 4) + "\"}").getBytes(StandardCharsets.US_ASCII);
 
-    assertJsonError(RawHttp.send(http.port(), request), 413, "payload_too_large");
+    Answer answer = RawHttp.sendChunked(http.port(), "POST", "/echo", body, "Content-Type: application/json");
+
+    assertJsonError(answer, 413, "payload_too_large");
+  }
+
+  @Test
+  void shouldCountEachBodyOnItsOwnOnAConnectionKeptAlive() throws Exception {
+    // The limit is per request: bodies that add up to more than it over one connection are all taken.
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    String json = "{\"label\":\"" + "x".repeat(MAX_BODY_BYTES / 2) + "\"}";
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port()
+          + "/echo")).POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    }
   }
 
   @Test
