@@ -106,9 +106,13 @@ public final class HttpService implements AutoCloseable {
 
     app.exception(ApiException.class, (e, ctx) -> answer(ctx, e));
     // Javalin's own refusals (no endpoint for the path, a declared body over maxRequestSize) as ApiError bodies,
-    // whatever the client accepts.
-    app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus())
-        .json(new ApiError(ApiError.codeFor(e.getStatus()), e.getMessage())));
+    // whatever the client accepts; a redirect stays a redirect.
+    app.exception(HttpResponseException.class, (e, ctx) -> {
+      ctx.status(e.getStatus());
+      if (e.getStatus() >= 400) {
+        ctx.json(new ApiError(ApiError.codeFor(e.getStatus()), e.getMessage()));
+      }
+    });
     // Strict JSON: a duplicate key or data after the value means two readers could take the body two ways.
     app.exception(StreamReadException.class, (e, ctx) -> invalidJson(ctx, e.getOriginalMessage()));
     app.exception(MismatchedInputException.class, (e, ctx) -> invalidJson(ctx, e.getOriginalMessage()));
@@ -126,11 +130,6 @@ public final class HttpService implements AutoCloseable {
     app.error(404, ctx -> {
       if (ctx.result() == null || ctx.result().isEmpty() || "Not Found".equals(ctx.result())) {
         ctx.json(new ApiError("not_found", "no such resource: " + ctx.method() + " " + ctx.path()));
-      }
-    });
-    app.error(413, ctx -> {
-      if (ctx.result() == null || !ctx.result().startsWith("{")) {
-        ctx.json(new ApiError("payload_too_large", "the request body is larger than this service accepts"));
       }
     });
 
