@@ -96,6 +96,15 @@ class HostileRequestTest {
   }
 
   @Test
+  void shouldAnswerAWebSocketUpgradeToNowhereWithAJson404() throws Exception {
+    // Refused by Jetty's sendError inside the servlet, so answered through the error handler, not Javalin.
+    Answer answer = RawHttp.send(http.port(), "GET", "/healthz", "Upgrade: websocket", "Connection: Upgrade",
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13");
+
+    assertJsonError(answer, 404, "not_found");
+  }
+
+  @Test
   void shouldAnswerAMethodNoEndpointTakesWithAJsonError() throws Exception {
     Answer answer = RawHttp.send(http.port(), "DELETE", "/healthz");
 
