@@ -55,7 +55,8 @@ public final class IngestService implements AutoCloseable {
     KafkaHealth kafkaHealth = new KafkaHealth(clients);
     HttpService http = HttpService.start("ingest", config.http(),
         Math.max(config.maxBytes(), config.maxBatchBytes()) + 1024 * 1024, registry, kafkaHealth.checks(),
-        app -> FrameRoutes.register(app, config, writer, metrics, answerThreads), javalin -> { });
+        app -> FrameRoutes.register(app, config, writer, metrics, answerThreads),
+        javalin -> FrameRoutes.configure(javalin, config));
     return new IngestService(writer, kafkaHealth, producerMetrics, http, answerThreads);
   }
 

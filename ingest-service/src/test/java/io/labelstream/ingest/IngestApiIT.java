@@ -202,6 +202,36 @@ class IngestApiIT {
   }
 
   @Test
+  void shouldAnswerATenThousandPartBatchWithTooManyFramesNotAFormLimit() throws Exception {
+    // Jetty stops parsing at its own form-part limit: the answer must still be the batch limit's code.
+    int before = TopicRecords.readAll(KAFKA.bootstrapServers(), Topics.FRAMES.name()).size();
+    byte[] png = TestImages.samplePng(16);
+    MultipartBody flood = new MultipartBody();
+    for (int i = 0; i < 10_000; i++) {
+      flood.image("image/png", png);
+    }
+
+    HttpResponse<String> response = postBatch(flood, Map.of("X-Device-Id", "gateway-4"));
+
+    assertError(response, 413, "too_many_frames");
+    assertThat(JSON.readTree(response.body()).get("message").asText()).contains("INGEST_MAX_BATCH_FRAMES");
+    assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    assertThat(TopicRecords.readAll(KAFKA.bootstrapServers(), Topics.FRAMES.name())).hasSize(before);
+  }
+
+  @Test
+  void shouldAnswerAnUnknownPathWithAJson404AndTheSecurityHeaders() throws Exception {
+    HttpResponse<String> response = get("/v1/no-such-endpoint");
+
+    assertError(response, 404, "not_found");
+    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type)
+        .startsWith("application/json"));
+    assertThat(response.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+    assertThat(response.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp)
+        .contains("default-src 'none'"));
+  }
+
+  @Test
   void shouldServeHealthReadinessAndPrometheusMetrics() throws Exception {
     assertThat(get("/healthz").statusCode()).isEqualTo(200);
     HttpResponse<String> ready = get("/readyz");

@@ -1,6 +1,7 @@
 package io.labelstream.ingest.http;
 
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.labelstream.ingest.config.IngestConfig;
 import io.labelstream.ingest.kafka.FrameWriter;
 import io.labelstream.ingest.kafka.RecentFrames;
@@ -11,6 +12,15 @@ import java.util.concurrent.Executor;
 public final class FrameRoutes {
 
   private FrameRoutes() {}
+
+  /**
+   * The server settings the upload endpoints rely on. Jetty stops parsing a multipart body after its form-key limit
+   * (1000 parts unless told otherwise) whatever INGEST_MAX_BATCH_FRAMES says: set to the batch limit, it parses no
+   * more parts than a batch may hold and {@link FrameBatchHandler} answers the refusal as {@code too_many_frames}.
+   */
+  public static void configure(JavalinConfig javalin, IngestConfig config) {
+    javalin.jetty.modifyServletContextHandler(context -> context.setMaxFormKeys(config.maxBatchFrames()));
+  }
 
   /** @param answerThreads where the answers are written once Kafka acknowledged (not on the producer's thread) */
   public static void register(Javalin app, IngestConfig config, FrameWriter writer, IngestMetrics metrics,

@@ -1,5 +1,7 @@
 package io.labelstream.platform.http;
 
+import java.util.Optional;
+
 /** Thrown by a handler to answer with an HTTP error status and an {@link ApiError} body. */
 public final class ApiException extends RuntimeException {
 
@@ -37,6 +39,20 @@ public final class ApiException extends RuntimeException {
    */
   public static ApiException kafkaUnavailable(String message) {
     return unavailable(KAFKA_UNAVAILABLE, message, KAFKA_RETRY_AFTER_SECONDS);
+  }
+
+  /**
+   * The answer a failure carries inside it, if any: a body read that went over the request limit fails with Jetty's
+   * IOException around the 413 to give. A handler that turns any failure to read its body into its own 400 asks this
+   * first, so an oversized body is still answered 413.
+   */
+  public static Optional<ApiException> refusalIn(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ApiException refused) {
+        return Optional.of(refused);
+      }
+    }
+    return Optional.empty();
   }
 
   public int status() {

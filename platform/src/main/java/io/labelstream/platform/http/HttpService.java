@@ -1,27 +1,38 @@
 package io.labelstream.platform.http;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.common.KafkaException;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side every service shares: JSON with ISO-8601 instants, {@code /healthz} ({@link LivenessCheck}),
  * {@code /readyz} ({@link ReadinessCheck}),
- * {@code /metrics}, request timing by route, and error answers as {@link ApiError} bodies.
+ * {@code /metrics}, request timing by route, and the answers to hostile or broken requests: every error, whoever
+ * makes it (a handler, Javalin's router, Jetty's parser), is an {@link ApiError} body, every answer carries the
+ * {@link SecurityHeaders}, request bodies are limited however they are sent, and JSON bodies are read strictly.
  */
 public final class HttpService implements AutoCloseable {
 
@@ -62,6 +73,11 @@ public final class HttpService implements AutoCloseable {
       // Stopping closes the port at once but answers the requests in flight first (ingest answers only after
       // Kafka's ack; HttpServiceStopTest shows it); the shutdown grace bounds that wait.
       config.jetty.modifyServer(server -> server.setStopTimeout(settings.shutdownGrace().toMillis()));
+      // Jetty answers some requests itself (its parser refused them, or they failed outside Javalin): JSON too.
+      JsonErrorHandler errors = new JsonErrorHandler();
+      config.jetty.modifyServer(server -> server.setErrorHandler(errors));
+      config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(errors));
+      config.jetty.modifyHttpConfiguration(http -> http.addCustomizer(everyRequest(maxRequestBytes)));
       config.showJavalinBanner = false;
       config.http.maxRequestSize = maxRequestBytes;
       config.jsonMapper(new JavalinJackson(objectMapper(), false));
@@ -89,6 +105,20 @@ public final class HttpService implements AutoCloseable {
     app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
 
     app.exception(ApiException.class, (e, ctx) -> answer(ctx, e));
+    // Javalin's own refusals (no endpoint for the path, a declared body over maxRequestSize) as ApiError bodies,
+    // whatever the client accepts; a redirect stays a redirect.
+    app.exception(HttpResponseException.class, (e, ctx) -> {
+      ctx.status(e.getStatus());
+      if (e.getStatus() >= 400) {
+        ctx.json(new ApiError(ApiError.codeFor(e.getStatus()), e.getMessage()));
+      }
+    });
+    // Strict JSON: a duplicate key or data after the value means two readers could take the body two ways.
+    app.exception(StreamReadException.class, (e, ctx) -> invalidJson(ctx, e.getOriginalMessage()));
+    app.exception(MismatchedInputException.class, (e, ctx) -> invalidJson(ctx, e.getOriginalMessage()));
+    // A body read that RequestBodyLimit refused reaches the handler as Jetty's IOException around the answer to give.
+    app.exception(IOException.class, (e, ctx) -> ApiException.refusalIn(e)
+        .ifPresentOrElse(refused -> answer(ctx, refused), () -> internalError(name, ctx, e)));
     // One answer for every Kafka failure a handler lets through: the broker went away, a write timed out, the
     // producer was fenced. Nothing the request asked for has been done, so the client may simply try again.
     app.exception(KafkaException.class, (e, ctx) -> {
@@ -96,18 +126,10 @@ public final class HttpService implements AutoCloseable {
       answer(ctx, ApiException.kafkaUnavailable(
           "Kafka could not complete " + ctx.method() + " " + ctx.path() + ": " + e.getMessage()));
     });
-    app.exception(Exception.class, (e, ctx) -> {
-      LOG.error("{}: unhandled error on {} {}", name, ctx.method(), ctx.path(), e);
-      ctx.status(500).json(new ApiError("internal_error", "the service failed to handle this request; see its log"));
-    });
+    app.exception(Exception.class, (e, ctx) -> internalError(name, ctx, e));
     app.error(404, ctx -> {
       if (ctx.result() == null || ctx.result().isEmpty() || "Not Found".equals(ctx.result())) {
         ctx.json(new ApiError("not_found", "no such resource: " + ctx.method() + " " + ctx.path()));
-      }
-    });
-    app.error(413, ctx -> {
-      if (ctx.result() == null || !ctx.result().startsWith("{")) {
-        ctx.json(new ApiError("payload_too_large", "the request body is larger than this service accepts"));
       }
     });
 
@@ -117,7 +139,7 @@ public final class HttpService implements AutoCloseable {
     return new HttpService(name, app);
   }
 
-  private static void health(io.javalin.http.Context ctx, String name, List<LivenessCheck> liveness) {
+  private static void health(Context ctx, String name, List<LivenessCheck> liveness) {
     if (liveness.isEmpty()) {
       ctx.json(Map.of("status", "up", "service", name));
       return;
@@ -129,15 +151,35 @@ public final class HttpService implements AutoCloseable {
         .json(Map.of("status", dead.isEmpty() ? "up" : "down", "service", name, "checks", checks, "dead", dead));
   }
 
-  /** The route pattern for metrics; requests answered before reaching an endpoint (401, 404) share one tag. */
-  private static void answer(io.javalin.http.Context ctx, ApiException e) {
+  /**
+   * What Jetty does with every request before Javalin sees it: the security headers go on the answer first (a
+   * handler may replace them, as review does with its pages' policy), and the body is counted as it is read.
+   */
+  private static HttpConfiguration.Customizer everyRequest(long maxRequestBytes) {
+    return (connector, configuration, request) -> {
+      SecurityHeaders.setOn(request.getResponse().getHttpFields());
+      request.getHttpInput().addInterceptor(new RequestBodyLimit(maxRequestBytes));
+    };
+  }
+
+  private static void invalidJson(Context ctx, String why) {
+    ctx.status(400).json(new ApiError("invalid_json", "the body is not one strict JSON value: " + why));
+  }
+
+  private static void internalError(String name, Context ctx, Exception e) {
+    LOG.error("{}: unhandled error on {} {}", name, ctx.method(), ctx.path(), e);
+    ctx.status(500).json(new ApiError("internal_error", "the service failed to handle this request; see its log"));
+  }
+
+  private static void answer(Context ctx, ApiException e) {
     if (e.retryAfterSeconds() != null) {
       ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
     }
     ctx.status(e.status()).json(e.body());
   }
 
-  private static String route(io.javalin.http.Context ctx) {
+  /** The route pattern for metrics; requests answered before reaching an endpoint (401, 404) share one tag. */
+  private static String route(Context ctx) {
     try {
       String path = ctx.endpointHandlerPath();
       return path.isEmpty() ? "unmatched" : path;
@@ -146,10 +188,18 @@ public final class HttpService implements AutoCloseable {
     }
   }
 
+  /**
+   * The JSON mapper of every service, for requests and answers. It reads strictly: a key named twice in one object
+   * and anything after the JSON value are errors, so a body cannot mean one thing to a proxy or validator that keeps
+   * the first key (or the first value) and another to the service.
+   */
   public static ObjectMapper objectMapper() {
-    return new ObjectMapper()
-        .registerModule(new JavaTimeModule())
-        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    return JsonMapper.builder()
+        .addModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .build();
   }
 
   public int port() {

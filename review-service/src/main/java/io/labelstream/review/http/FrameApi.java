@@ -136,7 +136,9 @@ public final class FrameApi {
     try {
       body = ctx.bodyAsClass(JsonNode.class);
     } catch (Exception e) {
-      throw new ApiException(400, "invalid_body", "the body must be JSON like {\"reason\": \"the bag is a shoe\"}");
+      throw ApiException.refusalIn(e).orElseGet(() -> new ApiException(400, "invalid_body",
+          "the body must be one JSON object like {\"reason\": \"the bag is a shoe\"}, each key once and nothing "
+              + "after it"));
     }
     if (body == null || !body.hasNonNull("reason") || !body.get("reason").isTextual()
         || body.get("reason").asText().isBlank() || body.get("reason").asText().length() > MAX_REASON) {

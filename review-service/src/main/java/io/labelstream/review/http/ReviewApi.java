@@ -70,7 +70,7 @@ public final class ReviewApi {
 
   public void register(Javalin app, BearerAuth auth) {
     ReviewErrors.register(app);
-    app.before(SecurityHeaders::apply);
+    app.before(PageSecurityPolicy::apply);
     app.before("/v1/*", auth::authenticate);
     app.beforeMatched(auth::authorize);
     // Queue changes are made by the queue leader only; another instance passes them on (see cluster.LeaderElection).
@@ -290,8 +290,9 @@ public final class ReviewApi {
     try {
       body = ctx.bodyAsClass(JsonNode.class);
     } catch (Exception e) {
-      // Javalin rethrows Jackson's checked parse errors undeclared.
-      throw new ApiException(400, "invalid_body", "the body must be JSON like {\"label\": \"Bag\"}");
+      // Javalin rethrows Jackson's checked parse errors undeclared; a body over the limit keeps its 413.
+      throw ApiException.refusalIn(e).orElseGet(() -> new ApiException(400, "invalid_body",
+          "the body must be one JSON object like {\"label\": \"Bag\"}, each key once and nothing after it"));
     }
     if (body == null || !body.hasNonNull("label") || !body.get("label").isTextual()) {
       throw new ApiException(400, "invalid_body", "the body must be JSON like {\"label\": \"Bag\"}");

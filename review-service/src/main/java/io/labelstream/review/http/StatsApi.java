@@ -241,7 +241,7 @@ public final class StatsApi {
     return row;
   }
 
-  /** Served here rather than as {@code /stats.html} so the address is {@code /stats}; SecurityHeaders sets its CSP. */
+  /** Served here rather than as {@code /stats.html} so the address is {@code /stats}; PageSecurityPolicy sets its CSP. */
   private static void page(Context ctx) {
     InputStream html = StatsApi.class.getResourceAsStream("/public/stats.html");
     if (html == null) {

@@ -123,6 +123,26 @@ class ReviewApiIT {
   }
 
   @Test
+  void shouldRefuseASubmitThatNamesTheLabelTwiceOrSmugglesASecondValue() throws Exception {
+    // A proxy or log that keeps the first "label" and a service that keeps the last would disagree on the answer.
+    String frameId = ReviewFixtures.newFrameId();
+    ReviewRequest request = ReviewFixtures.request(frameId, "Coat", 0.55, 11);
+    ReviewFixtures.produce(KAFKA.bootstrapServers(), request);
+    awaitClaim(ada);
+    String submit = "/v1/tasks/" + request.getTaskId() + "/submit";
+
+    assertError(ada.post(submit, "{\"label\":\"Coat\",\"label\":\"Sandal\"}"), 400, "invalid_body");
+    assertError(ada.post(submit, "{\"label\":\"Coat\"}{\"label\":\"Sandal\"}"), 400, "invalid_body");
+    assertError(ada.post(submit, "{\"label\":\"Coat\"} trailing garbage"), 400, "invalid_body");
+    assertError(root.post("/v1/labels/" + frameId + "/flag", "{\"reason\":\"a\",\"reason\":\"b\"}"), 400,
+        "invalid_body");
+
+    HttpResponse<String> honest = ada.submit(request.getTaskId(), "Sandal");
+    assertThat(honest.statusCode()).as(honest.body()).isEqualTo(200);
+    assertThat(root.json(root.get("/v1/labels/" + frameId)).get("label").asText()).isEqualTo("Sandal");
+  }
+
+  @Test
   void shouldKeepALeasedTaskFromOthersAndOfferItAgainWhenTheLeaseEnds() throws Exception {
     ReviewRequest request = ReviewFixtures.request(ReviewFixtures.newFrameId(), "Shirt", 0.4, 11);
     ReviewFixtures.produce(KAFKA.bootstrapServers(), request);

@@ -3,19 +3,24 @@ package io.labelstream.review.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
 import io.labelstream.platform.config.Env;
 import io.labelstream.review.ReviewFixtures;
 import io.labelstream.review.ReviewFixtures.Client;
 import io.labelstream.review.ReviewService;
 import io.labelstream.review.config.ReviewConfig;
+import io.labelstream.testsupport.RawHttp;
+import io.labelstream.testsupport.RawHttp.Answer;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -121,11 +126,11 @@ class SecurityIT {
   @Test
   void shouldSendSecurityHeadersOnPagesAndApi() throws Exception {
     for (HttpResponse<String> response : List.of(anonymous.get("/"), ada.get("/v1/me"), anonymous.get("/v1/me"))) {
-      assertThat(response.headers().firstValue("Content-Security-Policy")).hasValue(SecurityHeaders.CONTENT_SECURITY_POLICY);
+      assertThat(response.headers().firstValue("Content-Security-Policy")).hasValue(PageSecurityPolicy.CONTENT_SECURITY_POLICY);
       assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
       assertThat(response.headers().firstValue("X-Frame-Options")).hasValue("DENY");
     }
-    assertThat(SecurityHeaders.CONTENT_SECURITY_POLICY).startsWith("default-src 'self'").doesNotContain("unsafe-inline")
+    assertThat(PageSecurityPolicy.CONTENT_SECURITY_POLICY).startsWith("default-src 'self'").doesNotContain("unsafe-inline")
         .doesNotContain("*").doesNotContain("http");
   }
 
@@ -135,7 +140,46 @@ class SecurityIT {
 
     HttpResponse<String> response = ada.post("/v1/tasks/t-1/submit", big);
 
-    assertThat(response.statusCode()).isEqualTo(413);
+    assertError(response, 413, "payload_too_large", "declared body over the limit");
+    assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    assertThat(response.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+    assertThat(response.headers().firstValue("Content-Security-Policy")).isPresent();
+  }
+
+  @Test
+  void shouldRefuseAChunkedBodyOverTheLimitInsteadOfReadingItAll() throws Exception {
+    // Chunked, the body declares no length: without a limit on what is read, a reviewer could fill the heap.
+    byte[] body = ("{\"label\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}").getBytes(StandardCharsets.US_ASCII);
+
+    Answer answer = RawHttp.sendChunked(review.port(), "POST", "/v1/tasks/t-1/submit", body,
+        "Authorization: Bearer " + ADA_TOKEN, "Content-Type: application/json");
+
+    assertJsonErrorWithSecurityHeaders(answer, 413, "payload_too_large");
+  }
+
+  @Test
+  void shouldAnswerRequestsJettyRefusesItselfWithJsonAndTheSecurityHeaders() throws Exception {
+    String[] padding = new String[64];
+    for (int i = 0; i < padding.length; i++) {
+      padding[i] = "X-Padding-" + i + ": " + "b".repeat(1000);
+    }
+    Map<String, Answer> attacks = new LinkedHashMap<>();
+    attacks.put("400 garbled request line", RawHttp.send(review.port(),
+        "GET /v1/me HTTP/1.1 smuggled\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
+    attacks.put("400 control character", RawHttp.send(review.port(), "GET", "/v1/me",
+        "Authorization: Bearer " + ADA_TOKEN + "\u0001"));
+    attacks.put("414 20 KB URI", RawHttp.send(review.port(), "GET", "/v1/me?q=" + "a".repeat(20 * 1024)));
+    attacks.put("431 64 KB of headers", RawHttp.send(review.port(), "GET", "/v1/me", padding));
+
+    attacks.forEach((attack, answer) -> assertJsonErrorWithSecurityHeaders(answer,
+        Integer.parseInt(attack.substring(0, 3)), null));
+  }
+
+  @Test
+  void shouldAnswerAnUnknownPageWithAJson404EvenToABrowser() throws Exception {
+    Answer answer = RawHttp.send(review.port(), "GET", "/no-such-page.html", "Accept: text/html");
+
+    assertJsonErrorWithSecurityHeaders(answer, 404, "not_found");
   }
 
   @Test
@@ -172,6 +216,23 @@ class SecurityIT {
   private static void assertError(HttpResponse<String> response, int status, String code, String what) throws Exception {
     assertThat(response.statusCode()).as(what + ": " + response.body()).isEqualTo(status);
     assertThat(ReviewFixtures.JSON.readTree(response.body()).get("error").asText()).as(what).isEqualTo(code);
+  }
+
+  /** {@code code} null: any code, as long as the body is an error. */
+  private static void assertJsonErrorWithSecurityHeaders(Answer answer, int status, String code) {
+    assertThat(answer.status()).as(answer.statusLine() + " " + answer.body()).isEqualTo(status);
+    assertThat(answer.header("Content-Type")).as(answer.body()).startsWith("application/json");
+    try {
+      JsonNode body = ReviewFixtures.JSON.readTree(answer.body());
+      assertThat(body.get("error").asText()).isEqualTo(code == null ? body.get("error").asText() : code).isNotBlank();
+      assertThat(body.get("message").asText()).isNotBlank();
+    } catch (IOException notJson) {
+      throw new AssertionError("not JSON: " + answer.body(), notJson);
+    }
+    assertThat(answer.header("X-Content-Type-Options")).as(answer.statusLine()).isEqualTo("nosniff");
+    assertThat(answer.header("X-Frame-Options")).as(answer.statusLine()).isEqualTo("DENY");
+    assertThat(answer.header("Referrer-Policy")).as(answer.statusLine()).isEqualTo("no-referrer");
+    assertThat(answer.header("Content-Security-Policy")).as(answer.statusLine()).contains("frame-ancestors 'none'");
   }
 
   /** Writes to two streams. */

@@ -11,7 +11,7 @@ import io.labelstream.review.ReviewFixtures;
 import io.labelstream.review.ReviewFixtures.Client;
 import io.labelstream.review.ReviewService;
 import io.labelstream.review.config.ReviewConfig;
-import io.labelstream.review.http.SecurityHeaders;
+import io.labelstream.review.http.PageSecurityPolicy;
 import io.labelstream.schemas.TaskIds;
 import io.labelstream.schemas.Topic;
 import io.labelstream.schemas.Topics;
@@ -278,7 +278,7 @@ class StatsIT {
     HttpResponse<String> page = anonymous.get("/stats");
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
-    assertThat(page.headers().firstValue("Content-Security-Policy")).contains(SecurityHeaders.CONTENT_SECURITY_POLICY);
+    assertThat(page.headers().firstValue("Content-Security-Policy")).contains(PageSecurityPolicy.CONTENT_SECURITY_POLICY);
     assertThat(page.body()).contains("<title>LabelStream statistics</title>").doesNotContain("style=").doesNotContain("<script>");
   }
 
