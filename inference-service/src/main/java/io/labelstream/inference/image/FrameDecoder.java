@@ -1,5 +1,6 @@
 package io.labelstream.inference.image;
 
+import io.labelstream.platform.config.InferenceVariables;
 import io.labelstream.platform.image.DecodeBudget;
 import io.labelstream.platform.image.ImageFormat;
 import io.labelstream.platform.image.ImageHeader;
@@ -52,7 +53,8 @@ public final class FrameDecoder {
 
   /** A decoder with the default budget and time limit, as a worker with default settings decodes. */
   public FrameDecoder(int width, int height) {
-    this(width, height, DecodeBudget.defaults(), Duration.ofMillis(5_000));
+    this(width, height, DecodeBudget.defaults(),
+        Duration.ofMillis(InferenceVariables.INFERENCE_DECODE_TIMEOUT_MS.defaultValue().orElseThrow()));
   }
 
   /**
