@@ -111,8 +111,6 @@ public final class FrameDecoder {
         throw new RefusedImageException(Reason.CORRUPT, "the decoder returned no image");
       }
       return image;
-    } catch (RefusedImageException e) {
-      throw e;
     } catch (RuntimeException | OutOfMemoryError e) {
       throw new IOException("image decoder failed: " + e, e);
     } finally {
