@@ -108,6 +108,20 @@ class HostileImageIngestIT {
   }
 
   @Test
+  void shouldRefuseAWholeBatchThatSmugglesABombOrATruncatedImageBetweenGoodFrames() throws Exception {
+    int before = framesInKafka();
+    byte[] good = HostileImages.noisePng(64, 48);
+    MultipartBody withBomb = new MultipartBody().image("image/png", good)
+        .image("image/png", HostileImages.pngOfZeros(8192, 8192, 16, RGBA)).image("image/png", good);
+    MultipartBody withTruncated = new MultipartBody().image("image/png", good)
+        .image("image/jpeg", HostileImages.truncatedAfterStartOfScan(HostileImages.noiseJpeg(64, 48), 40));
+
+    assertError(postBatch(withBomb), 413, "image_too_large");
+    assertError(postBatch(withTruncated), 422, "truncated_image");
+    assertThat(framesInKafka()).isEqualTo(before);
+  }
+
+  @Test
   void shouldRefuseABodyShorterThanItsContentLength() throws Exception {
     int before = framesInKafka();
     byte[] png = HostileImages.noisePng(64, 48);
@@ -139,13 +153,24 @@ class HostileImageIngestIT {
         .header("X-Device-Id", "attacker")
         .POST(HttpRequest.BodyPublishers.ofByteArray(image))
         .build();
-    HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    assertError(HTTP.send(request, HttpResponse.BodyHandlers.ofString()), status, code);
+    assertThat(framesInKafka()).isEqualTo(before);
+  }
 
+  private static HttpResponse<String> postBatch(MultipartBody batch) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingest.port() + "/v1/frames/batch"))
+        .header("Content-Type", batch.contentType())
+        .header("X-Device-Id", "attacker")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(batch.bytes()))
+        .build();
+    return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void assertError(HttpResponse<String> response, int status, String code) throws Exception {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
     JsonNode body = JSON.readTree(response.body());
     assertThat(body.get("error").asText()).isEqualTo(code);
     assertThat(body.get("message").asText()).isNotBlank();
-    assertThat(framesInKafka()).isEqualTo(before);
   }
 
   private static int framesInKafka() {
