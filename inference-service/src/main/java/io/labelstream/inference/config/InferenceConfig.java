@@ -2,6 +2,7 @@ package io.labelstream.inference.config;
 
 import static io.labelstream.platform.config.InferenceVariables.INFERENCE_AUDIT_RATE;
 import static io.labelstream.platform.config.InferenceVariables.INFERENCE_DECODE_THREADS;
+import static io.labelstream.platform.config.InferenceVariables.INFERENCE_DECODE_TIMEOUT_MS;
 import static io.labelstream.platform.config.InferenceVariables.INFERENCE_EXACTLY_ONCE;
 import static io.labelstream.platform.config.InferenceVariables.INFERENCE_GROUP_ID;
 import static io.labelstream.platform.config.InferenceVariables.INFERENCE_INSTANCE_ID;
@@ -16,6 +17,7 @@ import static io.labelstream.platform.config.SharedVariables.LABELSTREAM_MODEL_D
 import io.labelstream.inference.model.SessionSettings;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.http.HttpSettings;
+import io.labelstream.platform.image.DecodeBudget;
 import io.labelstream.platform.kafka.KafkaSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,6 +47,8 @@ import java.util.stream.Stream;
  * @param maxDelay longest a polled frame waits for its batch to fill before the batch runs anyway
  *     (INFERENCE_MAX_DELAY_MS)
  * @param decodeThreads threads decoding images while the model runs (INFERENCE_DECODE_THREADS)
+ * @param decodeBudget the limits a frame's header must meet before it is decoded, the same as ingest's
+ * @param decodeTimeout longest one frame's decoding may take (INFERENCE_DECODE_TIMEOUT_MS)
  * @param exactlyOnce one Kafka transaction per batch (the default); false gives at-least-once, for comparison only
  *     (INFERENCE_EXACTLY_ONCE)
  * @param session how the ONNX Runtime session is built (device, threads, optimisation, arena)
@@ -63,6 +67,8 @@ public record InferenceConfig(
     int maxBatch,
     java.time.Duration maxDelay,
     int decodeThreads,
+    DecodeBudget decodeBudget,
+    java.time.Duration decodeTimeout,
     boolean exactlyOnce,
     SessionSettings session) {
 
@@ -81,6 +87,8 @@ public record InferenceConfig(
         env.get(INFERENCE_MAX_BATCH),
         java.time.Duration.ofMillis(env.get(INFERENCE_MAX_DELAY_MS)),
         env.find(INFERENCE_DECODE_THREADS).orElseGet(() -> Runtime.getRuntime().availableProcessors()),
+        DecodeBudget.from(env),
+        java.time.Duration.ofMillis(env.get(INFERENCE_DECODE_TIMEOUT_MS)),
         env.get(INFERENCE_EXACTLY_ONCE),
         SessionSettings.from(env));
   }

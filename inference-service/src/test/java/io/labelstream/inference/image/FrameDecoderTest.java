@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.labelstream.inference.Samples;
+import io.labelstream.testsupport.HostileImages;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -80,6 +81,83 @@ class FrameDecoderTest {
     }
     ImageIO.write(eight, "png", small);
     assertThat(decoder.decode(small.toByteArray())).hasSize(784).containsOnly(200f);
+  }
+
+  @Test
+  void shouldRefuseA16BitRgbaPngBombInsteadOfRunningOutOfMemory() {
+    byte[] bomb = HostileImages.pngOfZeros(8192, 8192, 16, HostileImages.RGBA);
+
+    assertThatThrownBy(() -> decoder.decode(bomb)).isInstanceOf(IOException.class)
+        .hasMessageContaining("image_too_large").hasMessageContaining("8192x8192");
+  }
+
+  @Test
+  void shouldRefuseAKilobyteJpegWhoseHeaderLiesAboutItsSizeInsteadOfLabellingItsGreyFill() {
+    byte[] lie = HostileImages.jpegClaiming(6000, 4000);
+
+    assertThatThrownBy(() -> decoder.decode(lie)).isInstanceOf(IOException.class).hasMessageContaining("corrupt_image");
+  }
+
+  @Test
+  void shouldRefuseAJpegCut40BytesAfterItsStartOfScanInsteadOfLabellingHalfAPicture() {
+    byte[] truncated = HostileImages.truncatedAfterStartOfScan(HostileImages.noiseJpeg(64, 48), 40);
+
+    assertThatThrownBy(() -> decoder.decode(truncated)).isInstanceOf(IOException.class).hasMessageContaining("truncated_image");
+  }
+
+  @Test
+  void shouldRefuseJpegsAndPngsWithGarbageAfterTheirEnd() {
+    byte[] jpeg = HostileImages.withTrailingGarbage(HostileImages.noiseJpeg(64, 48));
+    byte[] png = HostileImages.withTrailingGarbage(HostileImages.noisePng(64, 48));
+
+    assertThatThrownBy(() -> decoder.decode(jpeg)).isInstanceOf(IOException.class).hasMessageContaining("data_after_image_end");
+    assertThatThrownBy(() -> decoder.decode(png)).isInstanceOf(IOException.class).hasMessageContaining("data_after_image_end");
+  }
+
+  @Test
+  void shouldRefuseAPngWhoseImageDataFailsItsCrc() {
+    byte[] corrupt = HostileImages.withBadIdatCrc(HostileImages.noisePng(64, 48));
+
+    assertThatThrownBy(() -> decoder.decode(corrupt)).isInstanceOf(IOException.class).hasMessageContaining("corrupt_image");
+  }
+
+  @Test
+  void shouldAbandonADecodeThatRunsOverItsTimeLimit() {
+    FrameDecoder impatient = new FrameDecoder(28, 28, io.labelstream.platform.image.DecodeBudget.defaults(),
+        java.time.Duration.ofNanos(1));
+
+    assertThatThrownBy(() -> impatient.decode(HostileImages.noiseJpeg(640, 480))).isInstanceOf(IOException.class)
+        .hasMessageContaining("decode_timeout");
+  }
+
+  @Test
+  void shouldReadBigFramesAtAFewHundredPixelsASide() {
+    assertThat(decoder.subsamplingPeriod(8000, 8000)).isEqualTo(35); // 229 pixels a side
+    assertThat(decoder.subsamplingPeriod(1280, 720)).isEqualTo(3);
+    assertThat(decoder.subsamplingPeriod(224, 224)).isEqualTo(1);
+    assertThat(decoder.subsamplingPeriod(28, 28)).isEqualTo(1);
+  }
+
+  @Test
+  void shouldReadABigCameraFrameSubsampledIntoNearlyTheSameModelInput() throws IOException {
+    // A smooth 4032x3024 colour picture: reading every pixel or only a few hundred a side gives the same thumbnail.
+    BufferedImage photo = new BufferedImage(4032, 3024, BufferedImage.TYPE_INT_RGB);
+    float[] expected = new float[28 * 28];
+    for (int y = 0; y < 3024; y++) {
+      for (int x = 0; x < 4032; x++) {
+        int v = (int) (255.0 * (x + y) / (4032 + 3024));
+        photo.setRGB(x, y, (v << 16) | (v << 8) | v);
+        expected[(y * 28 / 3024) * 28 + x * 28 / 4032] += v / (144f * 108f);
+      }
+    }
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    ImageIO.write(photo, "png", png);
+
+    float[] pixels = decoder.decode(png.toByteArray());
+
+    for (int i = 0; i < expected.length; i++) {
+      assertThat(pixels[i]).as("pixel " + i).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(2f));
+    }
   }
 
   @Test

@@ -1,6 +1,8 @@
 package io.labelstream.inference.reliability;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** The inference service in a JVM of its own, with the test's classpath, as a container would start it. */
@@ -14,9 +16,22 @@ final class WorkerProcess {
    * @param extraEnv settings on top of the defaults (instance id, grace period, …)
    */
   static Process start(String bootstrapServers, Path log, Map<String, String> extraEnv) throws Exception {
+    return start(bootstrapServers, log, extraEnv, List.of("-Xmx512m"));
+  }
+
+  /**
+   * The same with the JVM options given, e.g. the deployment's memory settings.
+   *
+   * @param jvmOptions options before the main class (heap size, out-of-memory behaviour, …)
+   */
+  static Process start(String bootstrapServers, Path log, Map<String, String> extraEnv, List<String> jvmOptions)
+      throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        "io.labelstream.inference.InferenceService");
+    List<String> command = new ArrayList<>();
+    command.add(java);
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.labelstream.inference.InferenceService"));
+    ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> env = builder.environment();
     env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
     env.put("HTTP_HOST", "127.0.0.1");

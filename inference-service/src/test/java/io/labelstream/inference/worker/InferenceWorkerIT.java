@@ -21,6 +21,7 @@ import io.labelstream.schemas.avro.Prediction;
 import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewRequest;
 import io.labelstream.schemas.avro.Route;
+import io.labelstream.testsupport.HostileImages;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -180,6 +181,43 @@ class InferenceWorkerIT {
     double counted = metrics.lines().filter(l -> l.startsWith("labelstream_inference_frames_dead_lettered_total"))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     assertThat(counted).isGreaterThanOrEqualTo(4);
+  }
+
+  @Test
+  void shouldDeadLetterTruncatedGarbageTailedAndLyingImagesAFleetWritesToKafkaInsteadOfLabellingThem() throws Exception {
+    byte[] jpeg = HostileImages.noiseJpeg(64, 48);
+    byte[] png = HostileImages.noisePng(64, 48);
+    // media type, name, the code its dead letter's reason must give
+    Map<String, byte[]> attacks = new java.util.LinkedHashMap<>();
+    attacks.put("image/jpeg truncated-jpeg truncated_image", HostileImages.truncatedAfterStartOfScan(jpeg, 40));
+    attacks.put("image/jpeg tailed-jpeg data_after_image_end", HostileImages.withTrailingGarbage(jpeg));
+    attacks.put("image/png tailed-png data_after_image_end", HostileImages.withTrailingGarbage(png));
+    attacks.put("image/png bad-crc-png corrupt_image", HostileImages.withBadIdatCrc(png));
+    attacks.put("image/jpeg jpeg-claiming-8000 image_too_large", HostileImages.jpegClaiming(8000, 8000));
+    // Within the budget: only the decoder notices the data ends early, and says so in a warning.
+    attacks.put("image/jpeg jpeg-claiming-6000 corrupt_image", HostileImages.jpegClaiming(6000, 4000));
+    List<String> bad = new ArrayList<>();
+    for (Map.Entry<String, byte[]> attack : attacks.entrySet()) {
+      String[] typeAndName = attack.getKey().split(" ");
+      Frame frame = FleetFrameProducer.frame("car-15", null, typeAndName[1], typeAndName[0], attack.getValue(), 64, 48, null);
+      bad.add(frame.getFrameId());
+      fleet.send(frame);
+    }
+    String good = fleet.send("car-15", null, "good-after-corrupt-images", "image/png", Samples.png(103), 28, 28);
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> values(Topics.PREDICTIONS).stream().anyMatch(p -> p.getFrameId().equals(good)));
+    Map<String, String> reasons = new java.util.HashMap<>();
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      values(Topics.FRAMES_DLQ).forEach(d -> reasons.put(d.getKey(), d.getReason()));
+      return reasons.keySet().containsAll(bad);
+    });
+    assertThat(values(Topics.PREDICTIONS)).noneMatch(p -> bad.contains(p.getFrameId()));
+    assertThat(values(Topics.LABELS)).noneMatch(l -> bad.contains(l.getFrameId()));
+    List<String> attackNames = List.copyOf(attacks.keySet());
+    for (int i = 0; i < bad.size(); i++) {
+      String expectedCode = attackNames.get(i).split(" ")[2];
+      assertThat(reasons.get(bad.get(i))).as(attackNames.get(i)).startsWith("cannot decode frame: " + expectedCode + ": ");
+    }
   }
 
   private static byte[] png(int width, int height) throws java.io.IOException {

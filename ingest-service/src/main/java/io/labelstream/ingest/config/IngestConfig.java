@@ -3,7 +3,6 @@ package io.labelstream.ingest.config;
 import static io.labelstream.platform.config.IngestVariables.INGEST_IDEMPOTENCY_KEYS;
 import static io.labelstream.platform.config.IngestVariables.INGEST_MAX_BATCH_BYTES;
 import static io.labelstream.platform.config.IngestVariables.INGEST_MAX_BATCH_FRAMES;
-import static io.labelstream.platform.config.IngestVariables.INGEST_MAX_DIMENSION;
 import static io.labelstream.platform.config.IngestVariables.INGEST_MAX_IN_FLIGHT_BYTES;
 import static io.labelstream.platform.config.IngestVariables.INGEST_PORT;
 import static io.labelstream.platform.config.IngestVariables.INGEST_PRODUCE_TIMEOUT_MS;
@@ -11,6 +10,7 @@ import static io.labelstream.platform.config.IngestVariables.INGEST_PRODUCE_TIME
 import io.labelstream.platform.config.ConfigException;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.http.HttpSettings;
+import io.labelstream.platform.image.DecodeBudget;
 import io.labelstream.platform.kafka.KafkaSettings;
 import java.time.Duration;
 
@@ -18,7 +18,8 @@ import java.time.Duration;
  * Everything the ingest service reads from its environment, once, at start-up.
  *
  * @param maxBytes largest accepted image body (INGEST_MAX_BYTES); Kafka limits follow it
- * @param maxDimension largest accepted width or height in pixels (INGEST_MAX_DIMENSION)
+ * @param decodeBudget what a frame may decode to (INGEST_MAX_DIMENSION per side, IMAGE_MAX_PIXELS,
+ *     IMAGE_MAX_DECODED_BYTES): the inference worker checks the same before decoding
  * @param produceTimeout how long a request waits for Kafka's acknowledgement before answering 503
  * @param maxInFlightBytes bytes of frames waiting for Kafka at once; beyond it requests get 503, never a queue
  * @param idempotencyKeys how many recent Idempotency-Keys are remembered to answer retries without a second write
@@ -30,7 +31,7 @@ public record IngestConfig(
     HttpSettings http,
     KafkaSettings kafka,
     long maxBytes,
-    int maxDimension,
+    DecodeBudget decodeBudget,
     Duration produceTimeout,
     long maxInFlightBytes,
     int idempotencyKeys,
@@ -58,7 +59,7 @@ public record IngestConfig(
         HttpSettings.from(env, INGEST_PORT),
         kafka,
         maxBytes,
-        env.get(INGEST_MAX_DIMENSION),
+        DecodeBudget.from(env),
         Duration.ofMillis(env.get(INGEST_PRODUCE_TIMEOUT_MS)),
         maxInFlightBytes,
         env.get(INGEST_IDEMPOTENCY_KEYS),

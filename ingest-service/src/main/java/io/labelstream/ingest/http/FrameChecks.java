@@ -2,12 +2,13 @@ package io.labelstream.ingest.http;
 
 import io.labelstream.ingest.config.IngestConfig;
 import io.labelstream.ingest.image.ImageProbe;
-import io.labelstream.ingest.image.ImageProbe.ProbedImage;
 import io.labelstream.ingest.image.MediaType;
 import io.labelstream.platform.http.ApiException;
+import io.labelstream.platform.image.ImageHeader;
+import io.labelstream.platform.image.ImageStructure;
+import io.labelstream.platform.image.RefusedImageException;
 import io.labelstream.schemas.FrameIds;
 import io.labelstream.schemas.avro.Frame;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -22,7 +23,6 @@ import java.util.function.UnaryOperator;
 final class FrameChecks {
 
   private static final int MAX_HEADER_LENGTH = 256;
-  private static final int MIN_SIDE = 8;
 
   private final IngestConfig config;
 
@@ -70,14 +70,14 @@ final class FrameChecks {
     if (image.length == 0) {
       throw new ApiException(400, "empty_body", "the request body must be the image bytes");
     }
-    ProbedImage probed = probe(image, declared);
+    ImageHeader probed = probe(image, declared);
     return Frame.newBuilder()
         .setFrameId(origin.frameId())
         .setDeviceId(origin.deviceId())
         .setCameraId(origin.cameraId())
         .setCapturedAt(origin.capturedAt())
         .setIngestedAt(Instant.now())
-        .setContentType(probed.type().mimeType())
+        .setContentType(probed.format().mimeType())
         .setWidth(probed.width())
         .setHeight(probed.height())
         .setImage(ByteBuffer.wrap(image))
@@ -90,28 +90,37 @@ final class FrameChecks {
         "the image is " + length + " bytes; at most " + config.maxBytes() + " bytes are accepted (INGEST_MAX_BYTES)");
   }
 
-  private ProbedImage probe(byte[] image, MediaType declared) {
+  /**
+   * The header against the declared type and the decode budget, then the structure: everything the worker would
+   * refuse before decoding a pixel is refused here, before a 202.
+   */
+  private ImageHeader probe(byte[] image, MediaType declared) {
     MediaType actual = ImageProbe.sniff(image).orElseThrow(() -> new ApiException(415, "not_an_image",
         "the body does not start like a PNG or JPEG file"));
     if (actual != declared) {
       throw new ApiException(415, "content_type_mismatch",
           "Content-Type says " + declared.mimeType() + " but the bytes are " + actual.mimeType());
     }
-    ProbedImage probed;
     try {
-      probed = ImageProbe.probe(image, actual);
-    } catch (IOException e) {
-      throw new ApiException(415, "undecodable_image", "the " + actual.mimeType() + " header cannot be read: " + e.getMessage());
+      ImageHeader header = ImageProbe.probe(image, actual);
+      config.decodeBudget().check(header);
+      ImageStructure.verify(image, header.format());
+      return header;
+    } catch (RefusedImageException e) {
+      throw refused(e, actual);
     }
-    if (probed.width() < MIN_SIDE || probed.height() < MIN_SIDE) {
-      throw new ApiException(400, "image_too_small", "the image is " + probed.width() + "x" + probed.height()
-          + " pixels; at least " + MIN_SIDE + " per side is needed to label it");
-    }
-    if (probed.width() > config.maxDimension() || probed.height() > config.maxDimension()) {
-      throw new ApiException(413, "dimensions_too_large", "the image is " + probed.width() + "x" + probed.height()
-          + " pixels; at most " + config.maxDimension() + " per side is accepted");
-    }
-    return probed;
+  }
+
+  private static ApiException refused(RefusedImageException e, MediaType type) {
+    return switch (e.reason()) {
+      case UNREADABLE_HEADER -> new ApiException(415, e.reason().code(),
+          "the " + type.mimeType() + " header cannot be read: " + e.detail());
+      case UNSUPPORTED -> new ApiException(415, e.reason().code(), e.detail());
+      case TOO_SMALL -> new ApiException(400, e.reason().code(), e.detail());
+      case DIMENSIONS_TOO_LARGE, TOO_LARGE -> new ApiException(413, e.reason().code(), e.detail());
+      case TRUNCATED, DATA_AFTER_END, CORRUPT, DECODE_TIMEOUT -> new ApiException(422, e.reason().code(),
+          "the " + type.mimeType() + " is not complete and intact: " + e.detail());
+    };
   }
 
   private static Instant capturedAt(UnaryOperator<String> header) {

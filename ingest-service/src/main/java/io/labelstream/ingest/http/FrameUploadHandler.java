@@ -41,9 +41,22 @@ public final class FrameUploadHandler implements Handler {
     if (declaredLength > intake.config().maxBytes()) {
       throw intake.checks().tooLarge(declaredLength);
     }
+    byte[] body;
     try (InputStream in = ctx.req().getInputStream()) {
       // One byte over the limit is enough to know the body is too large.
-      return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, intake.config().maxBytes() + 1));
+      body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, intake.config().maxBytes() + 1));
+    } catch (IOException e) {
+      // The client went away mid-body (Jetty's early EOF): what arrived is part of an image, never a frame.
+      throw incomplete(declaredLength, e.getMessage());
     }
+    if (declaredLength >= 0 && body.length < declaredLength) {
+      throw incomplete(declaredLength, body.length + " bytes arrived");
+    }
+    return body;
+  }
+
+  private static ApiException incomplete(long declaredLength, String detail) {
+    return new ApiException(400, "incomplete_body", "the body ended before the " + declaredLength
+        + " bytes its Content-Length announced (" + detail + ")");
   }
 }

@@ -3,6 +3,8 @@ package io.labelstream.ingest.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.labelstream.platform.image.ImageFormat;
+import io.labelstream.platform.image.ImageHeader;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,8 +31,8 @@ class ImageProbeTest {
 
     assertThat(ImageProbe.sniff(png)).contains(MediaType.PNG);
     assertThat(ImageProbe.sniff(jpeg)).contains(MediaType.JPEG);
-    assertThat(ImageProbe.probe(png, MediaType.PNG)).isEqualTo(new ImageProbe.ProbedImage(MediaType.PNG, width, height));
-    assertThat(ImageProbe.probe(jpeg, MediaType.JPEG)).isEqualTo(new ImageProbe.ProbedImage(MediaType.JPEG, width, height));
+    assertThat(ImageProbe.probe(png, MediaType.PNG)).isEqualTo(new ImageHeader(ImageFormat.PNG, width, height, 1, 8));
+    assertThat(ImageProbe.probe(jpeg, MediaType.JPEG)).isEqualTo(new ImageHeader(ImageFormat.JPEG, width, height, 3, 8));
   }
 
   @Test

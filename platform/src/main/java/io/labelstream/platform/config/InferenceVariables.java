@@ -62,6 +62,12 @@ public final class InferenceVariables {
       .defaultDescribed("the number of CPUs")
       .doc("Threads decoding images while the model runs.");
 
+  public static final Setting<Integer> INFERENCE_DECODE_TIMEOUT_MS = D.variable("INFERENCE_DECODE_TIMEOUT_MS",
+          integer(100, 600_000))
+      .byDefault(5_000)
+      .doc("Longest one frame's decoding may take; a decode that runs over is abandoned and the frame "
+          + "dead-lettered (decode_timeout), so a few slow frames cannot stall the stream.");
+
   public static final Setting<Boolean> INFERENCE_EXACTLY_ONCE = D.variable("INFERENCE_EXACTLY_ONCE", bool())
       .byDefault(true)
       .doc("One Kafka transaction per batch; false gives at-least-once, for comparison only.");

@@ -24,7 +24,8 @@ public final class IngestVariables {
 
   public static final Setting<Integer> INGEST_MAX_DIMENSION = D.variable("INGEST_MAX_DIMENSION", integer(1, 65_535))
       .byDefault(16_384)
-      .doc("Largest accepted image width or height in pixels.");
+      .doc("Largest accepted image width or height in pixels. The inference worker reads it too and dead-letters a "
+          + "wider or taller frame that reaches it anyway: set it the same for both.");
 
   public static final Setting<Long> INGEST_PRODUCE_TIMEOUT_MS = D.variable("INGEST_PRODUCE_TIMEOUT_MS",
           longInteger(1_000, 300_000))

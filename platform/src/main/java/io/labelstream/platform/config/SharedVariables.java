@@ -1,9 +1,11 @@
 package io.labelstream.platform.config;
 
 import static io.labelstream.platform.config.ValueType.integer;
+import static io.labelstream.platform.config.ValueType.longInteger;
 import static io.labelstream.platform.config.ValueType.path;
 import static io.labelstream.platform.config.ValueType.text;
 
+import io.labelstream.platform.image.DecodeBudget;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,6 +35,20 @@ public final class SharedVariables {
       .formerly("MODEL_PATH", "POLICY_MODEL_DIR")
       .doc("The model the inference worker runs and the review service computes its policy for; both must see "
           + "the same one.");
+
+  public static final Setting<Long> IMAGE_MAX_PIXELS = D.variable("IMAGE_MAX_PIXELS",
+          longInteger(64, 1L << 32))
+      .byDefault(DecodeBudget.DEFAULT_MAX_PIXELS)
+      .doc("Most pixels (width × height, as the image's header declares them) a frame may have: ingest refuses a "
+          + "larger one with 413 image_too_large, and the inference worker dead-letters one that reaches it anyway, "
+          + "before decoding a pixel. Set it the same for both. The default takes 8K UHD frames.");
+
+  public static final Setting<Long> IMAGE_MAX_DECODED_BYTES = D.variable("IMAGE_MAX_DECODED_BYTES",
+          longInteger(64, 1L << 40))
+      .byDefault(DecodeBudget.DEFAULT_MAX_DECODED_BYTES)
+      .doc("Most bytes a frame may decode to (width × height × channels × bytes per sample, from its header: PNG "
+          + "bit depth and colour type, JPEG precision and components); refused and dead-lettered like "
+          + "IMAGE_MAX_PIXELS. It stops a small PNG of zeros from declaring gigabytes of 16-bit samples.");
 
   private SharedVariables() {}
 
