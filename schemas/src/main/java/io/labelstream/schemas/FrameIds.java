@@ -20,10 +20,20 @@ public final class FrameIds {
 
   private static final String HMAC = "HmacSHA256";
 
-  private final SecretKeySpec secret;
+  /** One keyed Mac per thread: ingest derives an id per frame, and a Mac is neither free to make nor thread-safe. */
+  private final ThreadLocal<Mac> macs;
 
   private FrameIds(byte[] secret) {
-    this.secret = new SecretKeySpec(secret, HMAC);
+    SecretKeySpec key = new SecretKeySpec(secret, HMAC);
+    this.macs = ThreadLocal.withInitial(() -> {
+      try {
+        Mac mac = Mac.getInstance(HMAC);
+        mac.init(key);
+        return mac;
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("every JVM has " + HMAC, e);
+      }
+    });
   }
 
   /** Frame ids under this server secret (its UTF-8 bytes are the HMAC key). */
@@ -36,14 +46,8 @@ public final class FrameIds {
 
   /** The frameId of a device's frame sent with an Idempotency-Key: the same for every retry under one secret. */
   public String idFor(String deviceId, String idempotencyKey) {
-    byte[] digest;
-    try {
-      Mac mac = Mac.getInstance(HMAC);
-      mac.init(secret);
-      digest = mac.doFinal(name(deviceId, idempotencyKey));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("every JVM has " + HMAC, e);
-    }
+    // doFinal resets the Mac to its key for the next call.
+    byte[] digest = macs.get().doFinal(name(deviceId, idempotencyKey));
     digest[6] = (byte) ((digest[6] & 0x0F) | 0x80); // version 8: custom
     digest[8] = (byte) ((digest[8] & 0x3F) | 0x80); // the RFC 4122/9562 variant
     ByteBuffer bits = ByteBuffer.wrap(digest, 0, 16);
