@@ -211,6 +211,22 @@ class DeployManifestsTest {
   }
 
   @Test
+  void shouldShipIngestSecretsThatIngestWouldNotStartWith() {
+    JsonNode secret = DeployFiles.rawBase().stream()
+        .filter(d -> d.path("kind").asText().equals("Secret") && d.path("metadata").path("name").asText().equals("labelstream-ingest-secrets"))
+        .findFirst().orElseThrow();
+    String tokens = secret.path("stringData").path("INGEST_TOKENS").asText();
+    String frameIdSecret = secret.path("stringData").path("INGEST_FRAME_ID_SECRET").asText();
+
+    assertThatThrownBy(() -> IngestConfig.from(new Env(Map.of("INGEST_TOKENS", tokens,
+        "INGEST_FRAME_ID_SECRET", "a-real-frame-id-secret-0123"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("INGEST_TOKENS");
+    assertThatThrownBy(() -> IngestConfig.from(new Env(Map.of("INGEST_TOKENS", "fleet:a-real-token",
+        "INGEST_FRAME_ID_SECRET", frameIdSecret))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("INGEST_FRAME_ID_SECRET");
+  }
+
+  @Test
   void shouldAlertOnWhatTheIssueAsksForAndExplainEveryAlertInTheGuide() throws IOException {
     String guide = Files.readString(DEPLOY.resolve("README.md"));
     JsonNode groups = DeployFiles.ruleGroups().path("groups");
@@ -472,7 +488,11 @@ class DeployManifestsTest {
   }
 
   private static String secretPlaceholder(String variable) {
-    return variable.equals("REVIEW_TOKENS") ? "ops:placeholder-token:admin" : "placeholder-secret";
+    return switch (variable) {
+      case "REVIEW_TOKENS" -> "ops:placeholder-token:admin";
+      case "INGEST_TOKENS" -> "fleet:placeholder-token";
+      default -> "placeholder-secret";
+    };
   }
 
   private static void checkWorkload(Manifests m, Workload w, Variant variant) {

@@ -47,10 +47,11 @@ class DeployMetricsIT {
         "INGEST_PORT", "0", "INFERENCE_PORT", "0", "REVIEW_PORT", "0",
         "REVIEW_TOKENS", "ada:" + TOKEN + ":reviewer"))) {
       for (int i = 0; i < samples.size(); i++) {
-        HttpResponse<String> accepted = post(all.ingestUrl() + "/v1/frames", "image/png", samples.get(i).bytes(), "metrics-" + i);
+        HttpResponse<String> accepted = post(all.ingestUrl() + "/v1/frames", "image/png", samples.get(i).bytes(), "metrics-" + i,
+            all.ingestToken());
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
       }
-      assertThat(post(all.ingestUrl() + "/v1/frames", "image/png", new byte[0], "empty").statusCode()).isEqualTo(400);
+      assertThat(post(all.ingestUrl() + "/v1/frames", "image/png", new byte[0], "empty", all.ingestToken()).statusCode()).isEqualTo(400);
 
       // One reviewer answer, once a task has been routed to people.
       JsonNode task = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> {
@@ -89,9 +90,11 @@ class DeployMetricsIT {
     return names;
   }
 
-  private HttpResponse<String> post(String url, String contentType, byte[] body, String key) throws Exception {
+  private HttpResponse<String> post(String url, String contentType, byte[] body, String key, String ingestToken)
+      throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", contentType)
         .header("X-Device-Id", "metrics-it").header("Idempotency-Key", key)
+        .header("Authorization", "Bearer " + ingestToken)
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 

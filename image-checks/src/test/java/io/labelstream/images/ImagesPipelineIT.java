@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
+import io.labelstream.testsupport.TestSenders;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -69,6 +70,7 @@ class ImagesPipelineIT {
       byte[] frame = Files.readAllBytes(ROOT.resolve("model/samples/test-00000.png"));
       HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(url(ports, ServiceImage.INGEST, "/v1/frames"))
           .header("Content-Type", "image/png").header("X-Device-Id", "image-check")
+          .header("Authorization", TestSenders.AUTHORIZATION)
           .POST(HttpRequest.BodyPublishers.ofByteArray(frame)).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
 
@@ -109,6 +111,8 @@ class ImagesPipelineIT {
     env.put("HTTP_HOST", "127.0.0.1");
     env.put(service.portVariable, Integer.toString(port));
     env.put("REVIEW_TOKENS", "checker:" + TOKEN + ":reviewer");
+    // The ingest image, run alone, requires its senders and frame-id secret.
+    env.putAll(TestSenders.with(Map.of()));
     return ContainerRun.start(service.name(), service.image(), rootfs, env, log(service, "out"), log(service, "err"));
   }
 

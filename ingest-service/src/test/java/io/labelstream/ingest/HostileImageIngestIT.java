@@ -11,6 +11,7 @@ import io.labelstream.kafka.embedded.TopicRecords;
 import io.labelstream.platform.config.Env;
 import io.labelstream.schemas.Topics;
 import io.labelstream.testsupport.HostileImages;
+import io.labelstream.testsupport.TestSenders;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -42,10 +43,10 @@ class HostileImageIngestIT {
 
   @BeforeAll
   static void startIngest() {
-    ingest = IngestService.start(IngestConfig.from(new Env(Map.of(
+    ingest = IngestService.start(IngestConfig.from(new Env(TestSenders.with(Map.of(
         "KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers(),
         "HTTP_HOST", "127.0.0.1",
-        "INGEST_PORT", "0"))));
+        "INGEST_PORT", "0")))));
   }
 
   @AfterAll
@@ -127,6 +128,7 @@ class HostileImageIngestIT {
     byte[] png = HostileImages.noisePng(64, 48);
     byte[] half = Arrays.copyOf(png, png.length / 2);
     String head = "POST /v1/frames HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nX-Device-Id: cutter\r\n"
+        + "Authorization: " + TestSenders.AUTHORIZATION + "\r\n"
         + "Content-Length: " + png.length + "\r\nConnection: close\r\n\r\n";
     String response;
     try (Socket socket = new Socket("127.0.0.1", ingest.port())) {
@@ -151,6 +153,7 @@ class HostileImageIngestIT {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingest.port() + "/v1/frames"))
         .header("Content-Type", contentType)
         .header("X-Device-Id", "attacker")
+        .header("Authorization", TestSenders.AUTHORIZATION)
         .POST(HttpRequest.BodyPublishers.ofByteArray(image))
         .build();
     assertError(HTTP.send(request, HttpResponse.BodyHandlers.ofString()), status, code);
@@ -161,6 +164,7 @@ class HostileImageIngestIT {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingest.port() + "/v1/frames/batch"))
         .header("Content-Type", batch.contentType())
         .header("X-Device-Id", "attacker")
+        .header("Authorization", TestSenders.AUTHORIZATION)
         .POST(HttpRequest.BodyPublishers.ofByteArray(batch.bytes()))
         .build();
     return HTTP.send(request, HttpResponse.BodyHandlers.ofString());

@@ -10,6 +10,7 @@ import io.labelstream.kafka.embedded.TopicRecords;
 import io.labelstream.platform.config.Env;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.Frame;
+import io.labelstream.testsupport.TestSenders;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,11 +35,11 @@ class IngestApiIT {
 
   @BeforeAll
   static void startIngest() {
-    ingest = IngestService.start(IngestConfig.from(new Env(Map.of(
+    ingest = IngestService.start(IngestConfig.from(new Env(TestSenders.with(Map.of(
         "KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers(),
         "HTTP_HOST", "127.0.0.1",
         "INGEST_PORT", "0",
-        "INGEST_MAX_BYTES", Integer.toString(8 * 1024 * 1024)))));
+        "INGEST_MAX_BYTES", Integer.toString(8 * 1024 * 1024))))));
   }
 
   @AfterAll
@@ -282,6 +283,9 @@ class IngestApiIT {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingest.port() + path))
         .header("Content-Type", contentType)
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (!headers.containsKey("Authorization")) {
+      request.header("Authorization", TestSenders.AUTHORIZATION);
+    }
     headers.forEach(request::header);
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }

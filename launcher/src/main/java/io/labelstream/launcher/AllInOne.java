@@ -3,8 +3,10 @@ package io.labelstream.launcher;
 import io.labelstream.inference.InferenceService;
 import io.labelstream.inference.config.InferenceConfig;
 import io.labelstream.ingest.IngestService;
+import io.labelstream.ingest.auth.Sender;
 import io.labelstream.ingest.config.IngestConfig;
 import io.labelstream.kafka.embedded.EmbeddedKafkaBroker;
+import io.labelstream.platform.auth.BearerTokens;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.config.KafkaVariables;
 import io.labelstream.platform.config.LauncherVariables;
@@ -38,10 +40,12 @@ public final class AllInOne implements AutoCloseable {
   private final String bootstrapServers;
   private final String actingToken;
   private final boolean tokenGenerated;
+  private final String ingestToken;
+  private final boolean ingestTokenGenerated;
 
   private AllInOne(Optional<EmbeddedKafkaBroker> broker, ReviewService review, InferenceService inference,
       IngestService ingest, ReviewConfig reviewConfig, String host, String bootstrapServers, String actingToken,
-      boolean tokenGenerated) {
+      boolean tokenGenerated, String ingestToken, boolean ingestTokenGenerated) {
     this.broker = broker;
     this.review = review;
     this.inference = inference;
@@ -51,6 +55,8 @@ public final class AllInOne implements AutoCloseable {
     this.bootstrapServers = bootstrapServers;
     this.actingToken = actingToken;
     this.tokenGenerated = tokenGenerated;
+    this.ingestToken = ingestToken;
+    this.ingestTokenGenerated = ingestTokenGenerated;
   }
 
   public static AllInOne start(Map<String, String> environment) {
@@ -64,9 +70,19 @@ public final class AllInOne implements AutoCloseable {
       actingToken = HexFormat.of().formatHex(randomBytes(16));
       vars.put("REVIEW_TOKENS", "admin:" + actingToken + ":admin");
     }
+    // Ingest alone requires its sender tokens and frame-id secret; a local run makes them up (the secret once, kept).
+    String ingestToken = plainIngestToken(vars.get("INGEST_TOKENS")).orElse(null);
+    boolean ingestTokenGenerated = isBlank(vars.get("INGEST_TOKENS"));
+    if (ingestTokenGenerated) {
+      ingestToken = BearerTokens.randomToken();
+      vars.put("INGEST_TOKENS", "local:" + ingestToken);
+    }
+    Path dataDir = new Env(vars).get(LauncherVariables.LABELSTREAM_DATA_DIR);
+    if (isBlank(vars.get("INGEST_FRAME_ID_SECRET"))) {
+      vars.put("INGEST_FRAME_ID_SECRET", LocalSecrets.frameIdSecret(dataDir));
+    }
     Env env = new Env(vars);
     checkEverySetting(env);
-    Path dataDir = env.get(LauncherVariables.LABELSTREAM_DATA_DIR);
     Optional<EmbeddedKafkaBroker> broker = Optional.empty();
     if (!env.isSet(KafkaVariables.KAFKA_BOOTSTRAP_SERVERS)) {
       broker = Optional.of(EmbeddedKafkaBroker.start(dataDir.resolve("kafka")));
@@ -81,7 +97,8 @@ public final class AllInOne implements AutoCloseable {
       inference = InferenceService.start(InferenceConfig.from(env));
       IngestService ingest = IngestService.start(IngestConfig.from(env));
       AllInOne all = new AllInOne(broker, review, inference, ingest, reviewConfig, env.get(SharedVariables.HTTP_HOST),
-          env.find(KafkaVariables.KAFKA_BOOTSTRAP_SERVERS).orElse("?"), actingToken, tokenGenerated);
+          env.find(KafkaVariables.KAFKA_BOOTSTRAP_SERVERS).orElse("?"), actingToken, tokenGenerated, ingestToken,
+          ingestTokenGenerated);
       all.printBanner(env);
       return all;
     } catch (RuntimeException e) {
@@ -113,6 +130,11 @@ public final class AllInOne implements AutoCloseable {
     System.out.println("  Kafka:       " + env.find(KafkaVariables.KAFKA_BOOTSTRAP_SERVERS).orElse("?")
         + broker.map(b -> " (embedded, data in " + b.dataDir().toAbsolutePath().normalize() + ")").orElse(""));
     System.out.println("  Ingest:      POST " + ingestUrl() + "/v1/frames");
+    System.out.println(ingestTokenGenerated
+        ? "  Ingest token (generated; set INGEST_TOKENS to choose): " + ingestToken
+            + " (send Authorization: Bearer <token>)"
+        : "  Senders:     " + IngestConfig.from(env).senders().holders().stream().map(Sender::name).toList()
+            + " (tokens from INGEST_TOKENS)");
     System.out.println("  Inference:   " + "http://" + shownHost + ":" + inference.port() + "/readyz");
     System.out.println("  Review page: " + reviewUrl() + "/");
     System.out.println(tokenGenerated
@@ -144,6 +166,27 @@ public final class AllInOne implements AutoCloseable {
       throw new IllegalStateException("REVIEW_TOKENS holds only hashed tokens; the demo needs a plain name:token:role entry");
     }
     return actingToken;
+  }
+
+  /** A sender token the demo and tests can post frames with: the generated one, or a plain one from INGEST_TOKENS. */
+  public String ingestToken() {
+    if (ingestToken == null) {
+      throw new IllegalStateException("INGEST_TOKENS holds only hashed tokens; the demo needs a plain name:token entry");
+    }
+    return ingestToken;
+  }
+
+  /** The token of the first plain {@code name:token} entry of INGEST_TOKENS. */
+  private static Optional<String> plainIngestToken(String rawTokens) {
+    if (rawTokens == null) {
+      return Optional.empty();
+    }
+    return java.util.Arrays.stream(rawTokens.split(",")).map(entry -> entry.strip().split(":"))
+        .filter(parts -> parts.length == 2).findFirst().map(parts -> parts[1]);
+  }
+
+  private static boolean isBlank(String value) {
+    return value == null || value.isBlank();
   }
 
   /** The token of the first plain {@code name:token:admin} entry (the demo reads final labels), else of the first plain one. */

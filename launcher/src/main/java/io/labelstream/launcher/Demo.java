@@ -59,6 +59,7 @@ final class Demo {
       SampleFrames.Sample sample = samples.get(i);
       HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(all.ingestUrl() + "/v1/frames"))
           .header("Content-Type", "image/png")
+          .header("Authorization", "Bearer " + all.ingestToken())
           .header("X-Device-Id", "demo-camera")
           .header("Idempotency-Key", "demo-" + run + "-" + sample.file().getFileName())
           .POST(HttpRequest.BodyPublishers.ofByteArray(sample.bytes()))

@@ -27,7 +27,7 @@ public final class Launcher {
                     (--e2e: also run seed 1 through the real services; needs the Debian dataset-fashion-mnist)
         bench       throughput and latency benchmark on an embedded broker (--json FILE, --frames N;
                     --quick: model and workers only; --ingest: HTTP ingest against the Kafka producer only)
-        ingest      the ingest service alone (needs KAFKA_BOOTSTRAP_SERVERS)
+        ingest      the ingest service alone (needs KAFKA_BOOTSTRAP_SERVERS, INGEST_TOKENS, INGEST_FRAME_ID_SECRET)
         inference   the inference service alone (needs KAFKA_BOOTSTRAP_SERVERS)
         review      the review service alone (needs KAFKA_BOOTSTRAP_SERVERS)
       Settings are environment variables; see docs/configuration.md.""";

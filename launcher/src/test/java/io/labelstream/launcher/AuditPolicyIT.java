@@ -54,6 +54,7 @@ class AuditPolicyIT {
       for (int i = 0; i < samples.size(); i++) {
         HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create(all.ingestUrl() + "/v1/frames"))
             .header("Content-Type", "image/png").header("X-Device-Id", "audit-cam")
+            .header("Authorization", "Bearer " + all.ingestToken())
             .POST(HttpRequest.BodyPublishers.ofByteArray(samples.get(i).bytes())).build(), HttpResponse.BodyHandlers.ofString());
         byFrame.put(JSON.readTree(accepted.body()).get("frameId").asText(), samples.get(i));
       }

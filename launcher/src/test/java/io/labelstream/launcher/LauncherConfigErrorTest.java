@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.labelstream.inference.InferenceService;
 import io.labelstream.ingest.IngestService;
 import io.labelstream.review.ReviewService;
+import io.labelstream.testsupport.TestSenders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,9 +39,13 @@ class LauncherConfigErrorTest {
 
   static Stream<Arguments> invalidSettings() {
     return Stream.of(
-        Arguments.of("ingest", BATCH_ABOVE_BUDGET, "INGEST_MAX_BATCH_BYTES"),
+        Arguments.of("ingest", TestSenders.with(BATCH_ABOVE_BUDGET), "INGEST_MAX_BATCH_BYTES"),
         Arguments.of("up", BATCH_ABOVE_BUDGET, "INGEST_MAX_BATCH_BYTES"),
         Arguments.of("ingest", Map.of("INGEST_MAX_DIMENSION", "huge"), "INGEST_MAX_DIMENSION"),
+        // Ingest alone makes up neither its senders' tokens nor its frame-id secret: `up` and `demo` do.
+        Arguments.of("ingest", Map.of(), "INGEST_TOKENS"),
+        Arguments.of("ingest", Map.of("INGEST_TOKENS", TestSenders.INGEST_TOKENS), "INGEST_FRAME_ID_SECRET"),
+        Arguments.of("up", Map.of("INGEST_TOKENS", "fleet:short"), "INGEST_TOKENS"),
         Arguments.of("inference", Map.of("INFERENCE_AUDIT_RATE", "2"), "INFERENCE_AUDIT_RATE"),
         Arguments.of("inference", Map.of("INFERENCE_DEVICE", "tpu"), "INFERENCE_DEVICE"),
         Arguments.of("review", Map.of("REVIEW_LEASE_SECONDS", "0"), "REVIEW_LEASE_SECONDS"),
@@ -53,6 +58,7 @@ class LauncherConfigErrorTest {
   static Stream<Arguments> invalidSettingsOfServiceMains() {
     return Stream.of(
         Arguments.of(IngestService.class, Map.of("INGEST_MAX_DIMENSION", "huge"), "INGEST_MAX_DIMENSION"),
+        Arguments.of(IngestService.class, Map.of(), "INGEST_TOKENS"),
         Arguments.of(InferenceService.class, Map.of("INFERENCE_AUDIT_RATE", "2"), "INFERENCE_AUDIT_RATE"),
         Arguments.of(ReviewService.class, Map.of("REVIEW_LEASE_SECONDS", "0"), "REVIEW_LEASE_SECONDS"));
   }

@@ -54,6 +54,7 @@ class PipelineIT {
       for (int i = 0; i < FRAMES; i++) {
         HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create(all.ingestUrl() + "/v1/frames"))
             .header("Content-Type", "image/png").header("X-Device-Id", "it-camera").header("Idempotency-Key", "it-" + i)
+            .header("Authorization", "Bearer " + all.ingestToken())
             .POST(HttpRequest.BodyPublishers.ofByteArray(samples.get(i).bytes())).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         sampleByFrame.put(JSON.readTree(accepted.body()).get("frameId").asText(), samples.get(i));

@@ -9,6 +9,7 @@ import io.labelstream.platform.config.Env;
 import io.labelstream.platform.config.Scope;
 import io.labelstream.platform.config.Setting;
 import io.labelstream.review.config.ReviewConfig;
+import io.labelstream.testsupport.TestSenders;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,13 +20,14 @@ import org.junit.jupiter.api.Test;
 /**
  * Every service's config reads only declared settings (Env refuses any other, so building each from an empty
  * environment proves it), and every setting declared for a service is read by one: the registry and the code agree,
- * so docs/configuration.md, rendered from the registry, lists exactly what the services read.
+ * so docs/configuration.md, rendered from the registry, lists exactly what the services read. Ingest's environment
+ * holds the two settings it cannot run without (its senders' tokens and frame-id secret), nothing else.
  */
 class ServiceConfigRegistryTest {
 
   @Test
   void shouldBuildEveryServiceConfigFromAnEmptyEnvironmentReadingOnlyDeclaredSettings() {
-    Env ingest = new Env(Map.of());
+    Env ingest = new Env(TestSenders.with(Map.of()));
     IngestConfig.from(ingest);
     Env inference = new Env(Map.of());
     InferenceConfig.from(inference);
@@ -49,13 +51,13 @@ class ServiceConfigRegistryTest {
 
   @Test
   void shouldReadEachServicesOwnSettingsInThatService() {
-    assertOwnSettingsRead(Scope.INGEST, env -> IngestConfig.from(env));
-    assertOwnSettingsRead(Scope.INFERENCE, env -> InferenceConfig.from(env));
-    assertOwnSettingsRead(Scope.REVIEW, env -> ReviewConfig.from(env));
+    assertOwnSettingsRead(Scope.INGEST, TestSenders.with(Map.of()), env -> IngestConfig.from(env));
+    assertOwnSettingsRead(Scope.INFERENCE, Map.of(), env -> InferenceConfig.from(env));
+    assertOwnSettingsRead(Scope.REVIEW, Map.of(), env -> ReviewConfig.from(env));
   }
 
-  private static void assertOwnSettingsRead(Scope scope, Consumer<Env> build) {
-    Env env = new Env(Map.of());
+  private static void assertOwnSettingsRead(Scope scope, Map<String, String> required, Consumer<Env> build) {
+    Env env = new Env(required);
     build.accept(env);
     assertThat(env.namesRead()).as("%s settings its config reads", scope)
         .containsAll(ConfigRegistry.of(scope).stream().map(Setting::name).toList());

@@ -35,7 +35,12 @@ public final class FleetFrameProducer implements AutoCloseable {
     this.producer = new KafkaProducer<>(config, Topics.FRAMES.keySerde().serializer(), Topics.FRAMES.valueSerde().serializer());
   }
 
-  /** Builds the Frame record a fleet sends; width and height are the image's own. */
+  /**
+   * Builds the Frame record a fleet sends; width and height are the image's own. With an idempotency key the frameId
+   * is the public derivation of device and key ({@link FrameIds#forIdempotencyKey}): a fleet that may write to
+   * Kafka names its frames as it likes anyway.
+   */
+  @SuppressWarnings("deprecation")
   public static Frame frame(String deviceId, String cameraId, String idempotencyKey, String contentType, byte[] image,
       int width, int height, Instant capturedAt) {
     String frameId = idempotencyKey == null ? FrameIds.random() : FrameIds.forIdempotencyKey(deviceId, idempotencyKey);

@@ -1,17 +1,26 @@
 package io.labelstream.ingest.config;
 
+import static io.labelstream.platform.config.IngestVariables.INGEST_FRAME_ID_SECRET;
 import static io.labelstream.platform.config.IngestVariables.INGEST_IDEMPOTENCY_KEYS;
 import static io.labelstream.platform.config.IngestVariables.INGEST_MAX_BATCH_BYTES;
 import static io.labelstream.platform.config.IngestVariables.INGEST_MAX_BATCH_FRAMES;
 import static io.labelstream.platform.config.IngestVariables.INGEST_MAX_IN_FLIGHT_BYTES;
 import static io.labelstream.platform.config.IngestVariables.INGEST_PORT;
 import static io.labelstream.platform.config.IngestVariables.INGEST_PRODUCE_TIMEOUT_MS;
+import static io.labelstream.platform.config.IngestVariables.INGEST_SENDER_BURST;
+import static io.labelstream.platform.config.IngestVariables.INGEST_SENDER_FRAMES_PER_SECOND;
+import static io.labelstream.platform.config.IngestVariables.INGEST_TOKENS;
 
+import io.labelstream.ingest.auth.Sender;
+import io.labelstream.ingest.auth.SenderTokens;
+import io.labelstream.platform.auth.BearerTokens;
 import io.labelstream.platform.config.ConfigException;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.http.HttpSettings;
+import io.labelstream.platform.config.Setting;
 import io.labelstream.platform.image.DecodeBudget;
 import io.labelstream.platform.kafka.KafkaSettings;
+import io.labelstream.schemas.FrameIds;
 import java.time.Duration;
 
 /**
@@ -26,6 +35,10 @@ import java.time.Duration;
  * @param maxBatchFrames most frames in one {@code POST /v1/frames/batch} (INGEST_MAX_BATCH_FRAMES)
  * @param maxBatchBytes largest batch request body (INGEST_MAX_BATCH_BYTES); at most the in-flight budget, so a
  *     batch can always be reserved whole
+ * @param senders who may upload, by bearer token (INGEST_TOKENS), kept hashed
+ * @param frameIds how an Idempotency-Key becomes a frameId, under the server secret (INGEST_FRAME_ID_SECRET)
+ * @param senderFramesPerSecond each sender's average upload rate (INGEST_SENDER_FRAMES_PER_SECOND)
+ * @param senderBurst frames a sender may upload at once above its rate (INGEST_SENDER_BURST)
  */
 public record IngestConfig(
     HttpSettings http,
@@ -36,9 +49,17 @@ public record IngestConfig(
     long maxInFlightBytes,
     int idempotencyKeys,
     int maxBatchFrames,
-    long maxBatchBytes) {
+    long maxBatchBytes,
+    BearerTokens<Sender> senders,
+    FrameIds frameIds,
+    double senderFramesPerSecond,
+    int senderBurst) {
 
   public IngestConfig {
+    if (senderBurst < maxBatchFrames) {
+      throw new ConfigException("INGEST_SENDER_BURST=" + senderBurst + " is invalid: expected at least "
+          + "INGEST_MAX_BATCH_FRAMES (" + maxBatchFrames + "), so a full batch can be taken at once");
+    }
     if (maxBatchBytes > maxInFlightBytes) {
       throw new ConfigException("INGEST_MAX_BATCH_BYTES=" + maxBatchBytes + " is invalid: expected at most "
           + "INGEST_MAX_IN_FLIGHT_BYTES (" + maxInFlightBytes + "), as a batch is reserved whole");
@@ -64,6 +85,21 @@ public record IngestConfig(
         maxInFlightBytes,
         env.get(INGEST_IDEMPOTENCY_KEYS),
         env.get(INGEST_MAX_BATCH_FRAMES),
-        maxBatchBytes);
+        maxBatchBytes,
+        SenderTokens.parse(required(env, INGEST_TOKENS, "the senders' bearer tokens, name:token,...")),
+        FrameIds.keyed(required(env, INGEST_FRAME_ID_SECRET, "a secret of 16+ characters that stays the same "
+            + "across restarts (frame ids of retries depend on it)")),
+        env.get(INGEST_SENDER_FRAMES_PER_SECOND),
+        env.get(INGEST_SENDER_BURST));
+  }
+
+  /**
+   * A secret ingest cannot make up when it runs alone: a generated token would lock every fleet out, and a
+   * generated frame-id secret would give retries after a restart new frame ids. The launcher ({@code up},
+   * {@code demo}) sets both.
+   */
+  private static String required(Env env, Setting<String> setting, String what) {
+    return env.find(setting).orElseThrow(() -> new ConfigException(setting.name() + " is not set: ingest needs "
+        + what + " when it runs on its own (./labelstream up and demo make one up)"));
   }
 }

@@ -45,6 +45,7 @@ final class Acknowledgements {
           if (error != null) {
             ApiException refused = refusal(error instanceof CompletionException ? error.getCause() : error);
             metrics.rejected(refused.code());
+            metrics.senderRefused(pending.get(0).frame().getAttributes().get(FrameChecks.SENDER_ATTRIBUTE), pending.size());
             throw refused;
           }
           for (Pending one : pending) {
@@ -54,6 +55,7 @@ final class Acknowledgements {
               metrics.accepted(one.frame().getImage().remaining());
             }
           }
+          metrics.senderAccepted(pending.get(0).frame().getAttributes().get(FrameChecks.SENDER_ATTRIBUTE), pending.size());
           ctx.status(202).json(body.apply(pending.stream().map(Acknowledgements::describe).toList()));
           return null;
         }, answerThreads));

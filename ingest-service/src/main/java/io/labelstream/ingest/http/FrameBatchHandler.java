@@ -2,6 +2,7 @@ package io.labelstream.ingest.http;
 
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.labelstream.ingest.auth.Sender;
 import io.labelstream.ingest.http.FrameChecks.Origin;
 import io.labelstream.platform.http.ApiException;
 import io.labelstream.schemas.avro.Frame;
@@ -32,6 +33,8 @@ public final class FrameBatchHandler implements Handler {
    * own; IngestApiIT's ten-thousand-part batch fails if a Jetty upgrade words it differently.
    */
   private static final String TOO_MANY_PARTS = "Form with too many parts";
+  /** How many frames the request holds, once its parts are read: a refusal counts them against the sender. */
+  private static final String FRAME_COUNT = "labelstream.frames";
 
   private final FrameIntake intake;
   private final MultipartConfigElement multipart;
@@ -45,16 +48,19 @@ public final class FrameBatchHandler implements Handler {
 
   @Override
   public void handle(Context ctx) throws Exception {
+    Sender sender = null;
     try {
-      accept(ctx);
+      sender = intake.senders().authenticate(ctx);
+      accept(ctx, sender);
     } catch (ApiException e) {
-      intake.metrics().rejected(e.code());
+      Integer frames = ctx.attribute(FRAME_COUNT);
+      intake.metrics().rejected(e.code(), sender, frames == null ? 1 : frames);
       throw e;
     }
   }
 
-  private void accept(Context ctx) throws IOException {
-    Origin request = intake.checks().origin(ctx::header);
+  private void accept(Context ctx, Sender sender) throws IOException {
+    Origin request = intake.checks().origin(ctx::header, sender);
     String contentType = ctx.header("Content-Type");
     if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
       throw new ApiException(415, "unsupported_media_type",
@@ -65,6 +71,8 @@ public final class FrameBatchHandler implements Handler {
       throw batchTooLarge(declaredLength);
     }
     List<Part> parts = imageParts(ctx);
+    ctx.attribute(FRAME_COUNT, parts.size());
+    intake.senders().admit(sender, parts.size());
     List<Frame> frames = new ArrayList<>(parts.size());
     List<Boolean> idempotent = new ArrayList<>(parts.size());
     for (int i = 0; i < parts.size(); i++) {

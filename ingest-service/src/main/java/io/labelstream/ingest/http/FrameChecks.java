@@ -1,5 +1,6 @@
 package io.labelstream.ingest.http;
 
+import io.labelstream.ingest.auth.Sender;
 import io.labelstream.ingest.config.IngestConfig;
 import io.labelstream.ingest.image.ImageProbe;
 import io.labelstream.ingest.image.MediaType;
@@ -22,6 +23,8 @@ import java.util.function.UnaryOperator;
  */
 final class FrameChecks {
 
+  /** The frame attribute naming the sender whose token uploaded it. */
+  static final String SENDER_ATTRIBUTE = "sender";
   private static final int MAX_HEADER_LENGTH = 256;
 
   private final IngestConfig config;
@@ -31,25 +34,28 @@ final class FrameChecks {
   }
 
   /**
-   * Where a frame came from, read from headers ({@code X-Device-Id}, {@code X-Camera-Id}, {@code X-Captured-At},
-   * {@code Idempotency-Key}).
+   * Where a frame came from: the authenticated sender, and headers ({@code X-Device-Id}, {@code X-Camera-Id},
+   * {@code X-Captured-At}, {@code Idempotency-Key}).
    */
-  record Origin(String deviceId, String cameraId, Instant capturedAt, String idempotencyKey) {
+  record Origin(String deviceId, String cameraId, Instant capturedAt, String idempotencyKey, Sender sender) {
 
-    /** The frameId: derived from device and key when there is a key, so a retry gets the same one. */
-    String frameId() {
-      return idempotencyKey == null ? FrameIds.random() : FrameIds.forIdempotencyKey(deviceId, idempotencyKey);
+    /**
+     * The frameId: derived from device and key under the server secret when there is a key, so a retry gets the same
+     * one and nobody without the secret can compute it.
+     */
+    String frameId(FrameIds ids) {
+      return idempotencyKey == null ? FrameIds.random() : ids.idFor(deviceId, idempotencyKey);
     }
   }
 
   /** Reads the origin headers through {@code header} (a request's or a multipart part's). */
-  Origin origin(UnaryOperator<String> header) {
+  Origin origin(UnaryOperator<String> header, Sender sender) {
     String deviceId = optionalHeader(header, "X-Device-Id");
     if (deviceId == null) {
       throw new ApiException(400, "missing_header", "the X-Device-Id header is required");
     }
     return new Origin(deviceId, optionalHeader(header, "X-Camera-Id"), capturedAt(header),
-        optionalHeader(header, "Idempotency-Key"));
+        optionalHeader(header, "Idempotency-Key"), sender);
   }
 
   /** A batch part's origin: its own headers first, the request's for what it does not say. */
@@ -57,7 +63,8 @@ final class FrameChecks {
     String cameraId = optionalHeader(partHeader, "X-Camera-Id");
     Instant capturedAt = capturedAt(partHeader);
     return new Origin(request.deviceId(), cameraId != null ? cameraId : request.cameraId(),
-        capturedAt != null ? capturedAt : request.capturedAt(), optionalHeader(partHeader, "Idempotency-Key"));
+        capturedAt != null ? capturedAt : request.capturedAt(), optionalHeader(partHeader, "Idempotency-Key"),
+        request.sender());
   }
 
   /** Checks the image against its declared Content-Type and the limits, and builds the record. */
@@ -72,7 +79,7 @@ final class FrameChecks {
     }
     ImageHeader probed = probe(image, declared);
     return Frame.newBuilder()
-        .setFrameId(origin.frameId())
+        .setFrameId(origin.frameId(config.frameIds()))
         .setDeviceId(origin.deviceId())
         .setCameraId(origin.cameraId())
         .setCapturedAt(origin.capturedAt())
@@ -81,7 +88,7 @@ final class FrameChecks {
         .setWidth(probed.width())
         .setHeight(probed.height())
         .setImage(ByteBuffer.wrap(image))
-        .setAttributes(Map.of("source", "http"))
+        .setAttributes(Map.of("source", "http", SENDER_ATTRIBUTE, origin.sender().name()))
         .build();
   }
 

@@ -3,6 +3,9 @@ package io.labelstream.ingest.http;
 import io.labelstream.ingest.config.IngestConfig;
 import io.labelstream.ingest.metrics.IngestMetrics;
 
-/** What both upload endpoints share: the limits, the checks, the idempotent writes, the answers and the meters. */
-record FrameIntake(IngestConfig config, FrameChecks checks, FrameSubmitter submitter, Acknowledgements acks,
-    IngestMetrics metrics) {}
+/**
+ * What both upload endpoints share: the senders and their rates, the limits, the checks, the idempotent writes, the
+ * answers and the meters.
+ */
+record FrameIntake(IngestConfig config, SenderGate senders, FrameChecks checks, FrameSubmitter submitter,
+    Acknowledgements acks, IngestMetrics metrics) {}

@@ -8,7 +8,10 @@ import io.labelstream.ingest.kafka.RecentFrames;
 import io.labelstream.ingest.metrics.IngestMetrics;
 import java.util.concurrent.Executor;
 
-/** The upload endpoints: one frame per request, or a batch; both share the checks and the Idempotency-Keys. */
+/**
+ * The upload endpoints: one frame per request, or a batch; both need a sender's bearer token and share the checks,
+ * the senders' rates and the Idempotency-Keys.
+ */
 public final class FrameRoutes {
 
   private FrameRoutes() {}
@@ -25,7 +28,7 @@ public final class FrameRoutes {
   /** @param answerThreads where the answers are written once Kafka acknowledged (not on the producer's thread) */
   public static void register(Javalin app, IngestConfig config, FrameWriter writer, IngestMetrics metrics,
       Executor answerThreads) {
-    FrameIntake intake = new FrameIntake(config, new FrameChecks(config),
+    FrameIntake intake = new FrameIntake(config, new SenderGate(config), new FrameChecks(config),
         new FrameSubmitter(writer, new RecentFrames(config.idempotencyKeys())),
         new Acknowledgements(config, metrics, answerThreads), metrics);
     app.post("/v1/frames", new FrameUploadHandler(intake));

@@ -2,6 +2,7 @@ package io.labelstream.ingest.http;
 
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.labelstream.ingest.auth.Sender;
 import io.labelstream.ingest.http.FrameChecks.Origin;
 import io.labelstream.ingest.http.FrameSubmitter.Pending;
 import io.labelstream.platform.http.ApiException;
@@ -11,8 +12,8 @@ import java.io.InputStream;
 import java.util.List;
 
 /**
- * {@code POST /v1/frames}: checks one uploaded frame and answers 202 only once Kafka has acknowledged it.
- * Nothing is written for a rejected request.
+ * {@code POST /v1/frames}: checks the sender and one uploaded frame, and answers 202 only once Kafka has
+ * acknowledged it. Nothing is written for a rejected request.
  */
 public final class FrameUploadHandler implements Handler {
 
@@ -24,14 +25,17 @@ public final class FrameUploadHandler implements Handler {
 
   @Override
   public void handle(Context ctx) throws Exception {
+    Sender sender = null;
     try {
-      Origin origin = intake.checks().origin(ctx::header);
+      sender = intake.senders().authenticate(ctx);
+      intake.senders().admit(sender, 1);
+      Origin origin = intake.checks().origin(ctx::header, sender);
       String contentType = ctx.header("Content-Type");
       Frame frame = intake.checks().frame(origin, contentType, readBody(ctx));
       Pending pending = intake.submitter().submit(frame, origin.idempotencyKey() != null);
       intake.acks().answerWhenAcked(ctx, List.of(pending), frames -> frames.get(0));
     } catch (ApiException e) {
-      intake.metrics().rejected(e.code());
+      intake.metrics().rejected(e.code(), sender, 1);
       throw e;
     }
   }

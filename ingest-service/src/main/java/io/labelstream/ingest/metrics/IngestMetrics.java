@@ -1,11 +1,15 @@
 package io.labelstream.ingest.metrics;
 
+import io.labelstream.ingest.auth.Sender;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
-/** Domain meters of the ingest service: frames accepted, rejected by reason, and answered as duplicates. */
+/**
+ * Domain meters of the ingest service: frames accepted, rejected by reason, and answered as duplicates; and per
+ * sender (tagged with the sender's name from INGEST_TOKENS, never its token) frames accepted and refused.
+ */
 public final class IngestMetrics implements MeterBinder {
 
   private MeterRegistry registry;
@@ -29,8 +33,38 @@ public final class IngestMetrics implements MeterBinder {
     frameBytes.record(bytes);
   }
 
+  /** Frames of one sender that Kafka did not take (503, 413 from Kafka). */
+  public void senderRefused(String sender, int frames) {
+    senderFrames(sender, "refused").increment(frames);
+  }
+
+  /** Frames of one sender answered 202 (duplicates included). */
+  public void senderAccepted(String sender, int frames) {
+    senderFrames(sender, "accepted").increment(frames);
+  }
+
   public void duplicate() {
     duplicates.increment();
+  }
+
+  /**
+   * A refused request; counted against its sender too when it had authenticated ({@code sender} null otherwise).
+   *
+   * @param frames how many frames the request held, as far as known (1 before a batch's parts are read)
+   */
+  public void rejected(String reason, Sender sender, int frames) {
+    rejected(reason);
+    if (sender != null) {
+      senderFrames(sender.name(), "refused").increment(frames);
+    }
+  }
+
+  private Counter senderFrames(String sender, String outcome) {
+    return Counter.builder("labelstream.ingest.sender.frames")
+        .description("Frames per sender, accepted (202) or refused (any error, the rate limit's 429 included)")
+        .tag("sender", sender)
+        .tag("outcome", outcome)
+        .register(registry);
   }
 
   public void rejected(String reason) {

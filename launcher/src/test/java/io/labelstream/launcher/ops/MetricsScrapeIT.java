@@ -104,6 +104,7 @@ class MetricsScrapeIT {
   private HttpResponse<String> post(AllInOne all, String contentType, byte[] body) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(all.ingestUrl() + "/v1/frames"))
         .header("Content-Type", contentType).header("X-Device-Id", "metrics-cam")
+        .header("Authorization", "Bearer " + all.ingestToken())
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 

@@ -15,6 +15,7 @@ import io.labelstream.platform.config.Env;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.platform.kafka.TopicProvisioner;
 import io.labelstream.schemas.Topics;
+import io.labelstream.testsupport.TestSenders;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,9 +55,9 @@ class BrokerRestartIT {
     TopicProvisioner.ensureTopics(KafkaSettings.from(new Env(Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap))));
     long downAt;
     long upAt;
-    try (IngestService ingest = IngestService.start(IngestConfig.from(new Env(Map.of(
+    try (IngestService ingest = IngestService.start(IngestConfig.from(new Env(TestSenders.with(Map.of(
             "KAFKA_BOOTSTRAP_SERVERS", bootstrap, "HTTP_HOST", "127.0.0.1", "INGEST_PORT", "0",
-            "INGEST_PRODUCE_TIMEOUT_MS", "2000"))));
+            "INGEST_PRODUCE_TIMEOUT_MS", "2000")))));
         InferenceService inference = InferenceService.start(InferenceConfig.from(new Env(Map.of(
             "KAFKA_BOOTSTRAP_SERVERS", bootstrap, "HTTP_HOST", "127.0.0.1", "INFERENCE_PORT", "0",
             "INFERENCE_ROUTING_THRESHOLD", "0.9", "INFERENCE_AUDIT_RATE", "0", "INFERENCE_INTRA_OP_THREADS", "1"))))) {
@@ -108,6 +109,7 @@ class BrokerRestartIT {
       try {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri)
             .header("Content-Type", "image/png").header("X-Device-Id", "restart-cam").header("Idempotency-Key", "restart-" + i)
+            .header("Authorization", TestSenders.AUTHORIZATION)
             .POST(HttpRequest.BodyPublishers.ofByteArray(samples.get(i % samples.size()).bytes())).build(),
             HttpResponse.BodyHandlers.ofString());
         String frameId = response.statusCode() == 202 ? JSON.readTree(response.body()).get("frameId").asText() : null;

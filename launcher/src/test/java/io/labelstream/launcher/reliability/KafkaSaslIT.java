@@ -17,6 +17,7 @@ import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.review.ReviewService;
 import io.labelstream.review.config.ReviewConfig;
 import io.labelstream.schemas.Topics;
+import io.labelstream.testsupport.TestSenders;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -141,6 +142,7 @@ class KafkaSaslIT {
       long up = System.nanoTime();
       HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingest.port() + "/v1/frames"))
           .header("Content-Type", "image/png").header("X-Device-Id", "sasl-camera")
+          .header("Authorization", TestSenders.AUTHORIZATION)
           .POST(HttpRequest.BodyPublishers.ofByteArray(png)).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
       String frameId = JSON.readTree(accepted.body()).get("frameId").asText();
@@ -231,6 +233,7 @@ class KafkaSaslIT {
     vars.put("INFERENCE_PORT", "0");
     vars.put("REVIEW_PORT", "0");
     vars.put("REVIEW_TOKENS", "ada:ada-secret-token:reviewer");
+    vars.putAll(TestSenders.with(Map.of()));
     vars.put("INFERENCE_INTRA_OP_THREADS", "1");
     vars.put("INFERENCE_DECODE_THREADS", "1");
     vars.put("REVIEW_POLICY_INTERVAL_MS", "500");

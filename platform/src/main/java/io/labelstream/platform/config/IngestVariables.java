@@ -1,8 +1,10 @@
 package io.labelstream.platform.config;
 
+import static io.labelstream.platform.config.ValueType.decimal;
 import static io.labelstream.platform.config.ValueType.integer;
 import static io.labelstream.platform.config.ValueType.longInteger;
 import static io.labelstream.platform.config.ValueType.port;
+import static io.labelstream.platform.config.ValueType.text;
 
 import io.labelstream.platform.kafka.FrameLimits;
 import java.util.List;
@@ -53,7 +55,40 @@ public final class IngestVariables {
       .defaultDescribed("the larger of 32 MiB and INGEST_MAX_BYTES")
       .doc("Largest batch request body; at most INGEST_MAX_IN_FLIGHT_BYTES, so a batch can always be reserved whole.");
 
+  public static final Setting<String> INGEST_TOKENS = D.variable("INGEST_TOKENS",
+          text("name:token or name:sha256:<64 hex digits>, comma-separated; tokens of 8+ characters, each token once"))
+      .defaultDescribed("required when ingest runs alone; under `up`/`demo` one token is generated and printed at start")
+      .secret()
+      .doc("The senders (fleets) allowed to upload frames, each with its bearer token (secret: only hashes are kept). "
+          + "The name tags the sender's frames and meters.");
+
+  public static final Setting<String> INGEST_FRAME_ID_SECRET = D.variable("INGEST_FRAME_ID_SECRET",
+          new ValueType<>("at least 16 characters", IngestVariables::longEnoughSecret))
+      .defaultDescribed("required when ingest runs alone; under `up`/`demo` generated once and kept in "
+          + "LABELSTREAM_DATA_DIR")
+      .secret()
+      .doc("Key of the keyed hash that turns a device id and Idempotency-Key into a frameId, so nobody else can "
+          + "compute frame ids. Keep it: a new secret gives retries of earlier frames new ids.");
+
+  public static final Setting<Double> INGEST_SENDER_FRAMES_PER_SECOND = D.variable("INGEST_SENDER_FRAMES_PER_SECOND",
+          decimal(0.001, 1_000_000))
+      .byDefault(1_000.0)
+      .doc("Frames per second each sender may upload on average (per ingest instance); beyond it, 429 with "
+          + "Retry-After.");
+
+  public static final Setting<Integer> INGEST_SENDER_BURST = D.variable("INGEST_SENDER_BURST", integer(1, 10_000_000))
+      .byDefault(2_000)
+      .doc("Frames a sender may upload at once above its rate; at least INGEST_MAX_BATCH_FRAMES, so a full batch "
+          + "always fits.");
+
   private IngestVariables() {}
+
+  private static String longEnoughSecret(String raw) {
+    if (raw.length() < 16) {
+      throw new IllegalArgumentException("too short");
+    }
+    return raw;
+  }
 
   static List<Setting<?>> all() {
     return D.all();

@@ -33,6 +33,11 @@ public final class ApiException extends RuntimeException {
     return new ApiException(503, code, message, retryAfterSeconds);
   }
 
+  /** 429 with a Retry-After header: the caller is over its rate and may try again after that many seconds. */
+  public static ApiException tooManyRequests(String code, String message, int retryAfterSeconds) {
+    return new ApiException(429, code, message, retryAfterSeconds);
+  }
+
   /**
    * 503 {@link #KAFKA_UNAVAILABLE} with the one Retry-After for Kafka failures. {@link HttpService} answers every
    * KafkaException a handler throws with it; call it only to say more than the exception does.

@@ -2,6 +2,7 @@ package io.labelstream.review.http;
 
 import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
+import io.labelstream.platform.auth.BearerTokens;
 import io.labelstream.platform.http.ApiException;
 import io.labelstream.review.auth.Reviewer;
 import io.labelstream.review.auth.ReviewerTokens;
@@ -29,11 +30,9 @@ public final class BearerAuth {
 
   /** A before-handler: authenticates the request and remembers the reviewer for the endpoint. */
   public void authenticate(Context ctx) {
-    String header = ctx.header("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw new ApiException(401, "unauthorized", "send Authorization: Bearer <token>");
-    }
-    Reviewer reviewer = tokens.find(header.substring(7).strip())
+    String token = BearerTokens.fromAuthorization(ctx.header("Authorization"))
+        .orElseThrow(() -> new ApiException(401, "unauthorized", "send Authorization: Bearer <token>"));
+    Reviewer reviewer = tokens.find(token)
         .orElseThrow(() -> new ApiException(401, "unauthorized", "the bearer token is not valid"));
     ctx.attribute(ATTRIBUTE, reviewer);
   }

@@ -37,14 +37,19 @@ final class IngestBench implements AutoCloseable {
 
   private final String bootstrapServers;
   private final BenchFrames frames;
+  private static final String TOKEN = "bench-sender-token";
+
   private final IngestService ingest;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   IngestBench(String bootstrapServers, BenchFrames frames) {
     this.bootstrapServers = bootstrapServers;
     this.frames = frames;
+    // One sender, not held to a fleet's rate: the bench measures what ingest can take.
     this.ingest = IngestService.start(IngestConfig.from(new Env(Map.of(
-        "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers, "HTTP_HOST", "127.0.0.1", "INGEST_PORT", "0"))));
+        "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers, "HTTP_HOST", "127.0.0.1", "INGEST_PORT", "0",
+        "INGEST_TOKENS", "bench:" + TOKEN, "INGEST_FRAME_ID_SECRET", "bench-frame-id-secret-0123456789",
+        "INGEST_SENDER_FRAMES_PER_SECOND", "1000000", "INGEST_SENDER_BURST", "1000000"))));
   }
 
   /** Frames per second accepted (202) over HTTP with {@code concurrency} requests in flight. */
@@ -84,6 +89,7 @@ final class IngestBench implements AutoCloseable {
       HttpRequest request = HttpRequest.newBuilder(uri)
           .header("Content-Type", "image/png")
           .header("X-Device-Id", "bench")
+          .header("Authorization", "Bearer " + TOKEN)
           .header("Idempotency-Key", run + "-" + i)
           .POST(HttpRequest.BodyPublishers.ofByteArray(frames.png(i)))
           .build();
@@ -141,6 +147,7 @@ final class IngestBench implements AutoCloseable {
         "function request()",
         "  n = n + 1",
         "  return wrk.format('POST', '/v1/frames', {['Content-Type'] = 'image/png', ['X-Device-Id'] = 'bench',",
+        "    ['Authorization'] = 'Bearer " + TOKEN + "',",
         "    ['Idempotency-Key'] = '" + run + "-' .. id .. '-' .. n}, png)",
         "end");
   }
@@ -160,7 +167,7 @@ final class IngestBench implements AutoCloseable {
         "  end",
         "  parts[#parts + 1] = '--" + boundary + "--\\r\\n'",
         "  return wrk.format('POST', '/v1/frames/batch', {['Content-Type'] = 'multipart/form-data; boundary=" + boundary + "',",
-        "    ['X-Device-Id'] = 'bench'}, table.concat(parts))",
+        "    ['X-Device-Id'] = 'bench', ['Authorization'] = 'Bearer " + TOKEN + "'}, table.concat(parts))",
         "end");
   }
 

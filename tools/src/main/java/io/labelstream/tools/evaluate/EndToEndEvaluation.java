@@ -62,6 +62,8 @@ final class EndToEndEvaluation {
     env.put("LABELSTREAM_DATA_DIR", dataDir.toString());
     env.put("REVIEW_TOKENS", "evaluator:" + TOKEN + ":admin");
     env.put("INGEST_PORT", "0");
+    // The evaluation posts as fast as ingest answers: its one sender must not be held to a fleet's rate.
+    env.putIfAbsent("INGEST_SENDER_FRAMES_PER_SECOND", "1000000");
     env.put("INFERENCE_PORT", "0");
     env.put("REVIEW_PORT", "0");
     env.remove("INFERENCE_ROUTING_THRESHOLD");
@@ -77,6 +79,7 @@ final class EndToEndEvaluation {
         int index = order.get(position);
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(all.ingestUrl() + "/v1/frames"))
             .header("Content-Type", "image/png").header("X-Device-Id", "evaluate")
+            .header("Authorization", "Bearer " + all.ingestToken())
             .header("Idempotency-Key", "test-" + index)
             .POST(HttpRequest.BodyPublishers.ofByteArray(images[index])).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 202) {
