@@ -43,6 +43,8 @@ public final class GoldTasks {
   private final Map<String, String> issued = new HashMap<>();
   /** Per reviewer, the ids each gold frame is shown under, by gold id: hashed once per reviewer, not per claim. */
   private final Map<String, Map<String, ShownAs>> shownAs = new HashMap<>();
+  /** The same per reviewer, by task id: a restart looks a gold task up by its lease, once per lease read. */
+  private final Map<String, Map<String, String>> goldIdByTask = new HashMap<>();
   /**
    * Per reviewer, what their next claim draws, when a peek drew it first: the page preloads the image a peek names,
    * and a gold task it had not preloaded would be told apart by its slower image.
@@ -65,7 +67,14 @@ public final class GoldTasks {
   /** A gold frame read from Kafka; a later record with the same id replaces it. */
   public synchronized void add(GoldFrame frame) {
     items.put(frame.getGoldId(), frame);
-    shownAs.forEach((reviewer, ids) -> ids.put(frame.getGoldId(), shownAs(frame, reviewer)));
+    shownAs.forEach((reviewer, ids) -> {
+      ShownAs shown = shownAs(frame, reviewer);
+      ShownAs before = ids.put(frame.getGoldId(), shown);
+      if (before != null) {
+        goldIdByTask.get(reviewer).remove(before.taskId()); // added again under a new key (it had none)
+      }
+      goldIdByTask.get(reviewer).put(shown.taskId(), frame.getGoldId());
+    });
   }
 
   public synchronized List<GoldFrame> items() {
@@ -125,18 +134,21 @@ public final class GoldTasks {
       return Optional.empty();
     }
     // A restart reads a lease for every frame reviewed: a reviewer's gold ids are hashed once, not per lease.
-    for (Map.Entry<String, ShownAs> gold : idsFor(reviewer).entrySet()) {
-      if (gold.getValue().taskId().equals(taskId)) {
-        return Optional.of(issue(items.get(gold.getKey()), gold.getValue(), handedOutAt));
-      }
-    }
-    return Optional.empty();
+    Map<String, ShownAs> ids = idsFor(reviewer);
+    return Optional.ofNullable(goldIdByTask.get(reviewer).get(taskId))
+        .map(goldId -> issue(items.get(goldId), ids.get(goldId), handedOutAt));
   }
 
   private Map<String, ShownAs> idsFor(String reviewer) {
     return shownAs.computeIfAbsent(reviewer, r -> {
       Map<String, ShownAs> ids = new LinkedHashMap<>();
-      items.values().forEach(frame -> ids.put(frame.getGoldId(), shownAs(frame, r)));
+      Map<String, String> byTask = new HashMap<>();
+      items.values().forEach(frame -> {
+        ShownAs shown = shownAs(frame, r);
+        ids.put(frame.getGoldId(), shown);
+        byTask.put(shown.taskId(), frame.getGoldId());
+      });
+      goldIdByTask.put(r, byTask);
       return ids;
     });
   }
