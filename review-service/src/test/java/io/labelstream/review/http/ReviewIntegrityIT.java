@@ -214,6 +214,9 @@ class ReviewIntegrityIT {
     JsonNode auditAnswer = spotter.json(auditSubmit);
     assertThat(goldAnswer.fieldNames()).toIterable().containsExactlyElementsOf(() -> auditAnswer.fieldNames());
     assertThat(goldAnswer.get("settled")).isEqualTo(auditAnswer.get("settled"));
+    assertThat(gold(ReviewFixtures.samplePng(90), "Bag").statusCode()).isEqualTo(201);
+    assertThat(spotter.claim().statusCode()).as("the same image added again keeps its ids: not shown twice")
+        .isEqualTo(204);
   }
 
   /** The unauthenticated answer counters that say whether an answer matched the model. */
