@@ -106,10 +106,15 @@ final class Demo {
         modelCorrect, modelLabelled);
     System.out.printf("  queued for review:      %d (%.1f%%)%n", queued, 100.0 * queued / n);
     JsonNode policy = stats().get("policy");
-    System.out.printf("  routing policy:         model-label accuracy >= %.4f at %.0f%% confidence (estimate %.4f), "
-        + "%d blind audit tasks so far%n", policy.get("overall").get("lowerBound").asDouble(),
-        100 * policy.get("confidence").asDouble(), policy.get("overall").get("estimatedAccuracy").asDouble(),
-        policy.get("auditTasks").asLong());
+    if (policy == null) {
+      // The policy's audit evidence is shown to admins only; the demo's acting token is a reviewer's.
+      System.out.printf("  routing policy:         (shown to admin tokens only)%n");
+    } else {
+      System.out.printf("  routing policy:         model-label accuracy >= %.4f at %.0f%% confidence (estimate %.4f), "
+          + "%d blind audit tasks so far%n", policy.get("overall").get("lowerBound").asDouble(),
+          100 * policy.get("confidence").asDouble(), policy.get("overall").get("estimatedAccuracy").asDouble(),
+          policy.get("auditTasks").asLong());
+    }
     System.out.printf("  review page:            %s/  (sign in with token %s)%n", all.reviewUrl(), all.anyToken());
     System.out.println();
   }

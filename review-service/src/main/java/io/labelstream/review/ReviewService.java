@@ -102,7 +102,7 @@ public final class ReviewService implements AutoCloseable {
     QueueWriter writer = new QueueWriter(config.kafka(), config.instanceId(), election);
     ReviewMetrics[] metricsHolder = new ReviewMetrics[1];
     GoldTasks gold = new GoldTasks(config.goldRate(), new java.security.SecureRandom(), clock);
-    TaskQueue queue = new TaskQueue(clock, config.lease(), config.queueOrder(), config.instanceId(), writer,
+    TaskQueue queue = new TaskQueue(clock, config.lease(), config.leaseLimits(), config.queueOrder(), config.instanceId(), writer,
         lease -> metricsHolder[0].leaseExpired(), config.answersRequired(), gold);
     ReviewMetrics metrics = new ReviewMetrics(queue, clock);
     metricsHolder[0] = metrics;
@@ -131,7 +131,7 @@ public final class ReviewService implements AutoCloseable {
     KafkaHealth kafkaHealth = new KafkaHealth(new KafkaClients(config.kafka(), "review", config.instanceId()));
     LeaderForwarding forwarding = new LeaderForwarding(election, cluster, config.instanceId());
     ReviewApi api = new ReviewApi(queue, writer, forwarding, labels, counts, reviewers, config.classes(),
-        tailer::caughtUp, metrics, clock, policy, gold::labelFor);
+        tailer::caughtUp, metrics, clock, policy, gold);
     BearerAuth auth = new BearerAuth(config.tokens());
     Datasets datasets = Datasets.start(config.kafka(), config.classes(), config.instanceId(), clock, datasetCatalog,
         tailer::caughtUp);

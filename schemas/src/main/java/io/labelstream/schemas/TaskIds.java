@@ -8,8 +8,8 @@ import java.util.HexFormat;
 
 /**
  * Review task ids. Derived from what the task is about, so a review request produced twice (a retry or a replay) is
- * the same task and can never be answered twice; opaque, so a reviewer cannot tell a blind audit or a gold frame
- * from an ordinary task by its id.
+ * the same task and can never be answered twice; opaque, so an id alone does not say what the task is about. A gold
+ * task takes the id an audit of its (keyed, per reviewer) frame id would have, so it cannot be told from an audit.
  */
 public final class TaskIds {
 
@@ -23,11 +23,6 @@ public final class TaskIds {
   /** The task made by the {@code n}th flag of a frame's final label. */
   public static String flagged(String frameId, long n) {
     return opaque(ReviewReason.FLAGGED.name() + "/" + frameId + "/" + n);
-  }
-
-  /** The task that shows gold frame {@code goldId} to {@code reviewer}. */
-  public static String gold(String goldId, String reviewer) {
-    return opaque(ReviewReason.GOLD.name() + "/" + goldId + "/" + reviewer);
   }
 
   private static String opaque(String about) {

@@ -30,6 +30,15 @@ public final class ReviewVariables {
       .byDefault(60)
       .doc("How long a claimed task stays with its reviewer.");
 
+  public static final Setting<Integer> REVIEW_MAX_LEASE_SECONDS = D.variable("REVIEW_MAX_LEASE_SECONDS",
+          integer(1, 86_400))
+      .byDefault(600)
+      .doc("Longest a reviewer may hold one task, heartbeats or not; then it goes back to the queue.");
+
+  public static final Setting<Integer> REVIEW_MAX_LEASES = D.variable("REVIEW_MAX_LEASES", integer(1, 1_000))
+      .byDefault(3)
+      .doc("Tasks one reviewer may hold at once; a claim beyond it answers 429 too_many_leases.");
+
   public static final Setting<List<String>> REVIEW_LABEL_CLASSES = D.variable("REVIEW_LABEL_CLASSES", distinctNames())
       .defaultDescribed("the ten Fashion-MNIST classes")
       .formerly("LABEL_CLASSES")

@@ -6,6 +6,8 @@ import static io.labelstream.platform.config.ReviewVariables.REVIEW_GOLD_RATE;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_INSTANCE_ID;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_LABEL_CLASSES;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_LEASE_SECONDS;
+import static io.labelstream.platform.config.ReviewVariables.REVIEW_MAX_LEASES;
+import static io.labelstream.platform.config.ReviewVariables.REVIEW_MAX_LEASE_SECONDS;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_PORT;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_TOKENS;
 
@@ -14,6 +16,7 @@ import io.labelstream.platform.http.HttpSettings;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.review.auth.ReviewerTokens;
 import io.labelstream.review.policy.PolicySettings;
+import io.labelstream.review.queue.LeaseLimits;
 import io.labelstream.review.queue.QueueOrder;
 import java.time.Duration;
 import java.util.List;
@@ -26,6 +29,8 @@ import java.util.UUID;
  * @param tokens the accepted bearer tokens, hashed (REVIEW_TOKENS=name:token:role,...); one admin token is generated
  *     when unset
  * @param lease how long a claimed task stays with its reviewer (REVIEW_LEASE_SECONDS)
+ * @param leaseLimits tasks one reviewer may hold at once and the longest they may hold one (REVIEW_MAX_LEASES,
+ *     REVIEW_MAX_LEASE_SECONDS)
  * @param classes the label classes in model output order (REVIEW_LABEL_CLASSES, comma-separated)
  * @param instanceId this instance's name, part of its transactional id (REVIEW_INSTANCE_ID)
  * @param policy how the routing policy is computed
@@ -41,6 +46,7 @@ public record ReviewConfig(
     KafkaSettings kafka,
     ReviewerTokens tokens,
     Duration lease,
+    LeaseLimits leaseLimits,
     List<String> classes,
     String instanceId,
     PolicySettings policy,
@@ -58,6 +64,7 @@ public record ReviewConfig(
         KafkaSettings.from(env),
         env.find(REVIEW_TOKENS).map(ReviewerTokens::parse).orElseGet(ReviewerTokens::generatedAdmin),
         Duration.ofSeconds(env.get(REVIEW_LEASE_SECONDS)),
+        new LeaseLimits(env.get(REVIEW_MAX_LEASES), Duration.ofSeconds(env.get(REVIEW_MAX_LEASE_SECONDS))),
         env.find(REVIEW_LABEL_CLASSES).orElse(FASHION_MNIST_CLASSES),
         env.find(REVIEW_INSTANCE_ID).orElseGet(() -> "review-" + UUID.randomUUID().toString().substring(0, 8)),
         PolicySettings.from(env),
@@ -78,7 +85,7 @@ public record ReviewConfig(
 
   @Override
   public String toString() {
-    return "ReviewConfig[http=" + http + ", kafka=" + kafka + ", reviewers=" + tokens + ", lease=" + lease
+    return "ReviewConfig[http=" + http + ", kafka=" + kafka + ", reviewers=" + tokens + ", lease=" + lease + ", leaseLimits=" + leaseLimits
         + ", classes=" + classes + ", instanceId=" + instanceId + ", policy=" + policy + ", queueOrder=" + queueOrder
         + ", answersRequired=" + answersRequired + ", goldRate=" + goldRate
         + ", advertisedUrl=" + advertisedUrl.orElse("(derived)") + "]";

@@ -32,6 +32,7 @@ public final class AdminApi {
 
   private static final int QUEUE_ROWS = 200;
   private static final StatsRecorder.Rate NONE = new StatsRecorder.Rate(0, 0);
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
   private final TaskQueue queue;
   private final ReviewerLedger reviewers;
@@ -110,12 +111,20 @@ public final class AdminApi {
       throw new ApiException(415, "not_an_image", "the body must be a PNG or JPEG image matching its Content-Type");
     }
     String goldId = HexFormat.of().formatHex(Sha256.of(image)).substring(0, 16);
+    // The key its task ids derive from: kept when the image is added again, so nobody is shown it twice.
+    ByteBuffer frameIdKey = gold.item(goldId).map(GoldFrame::getFrameIdKey).orElseGet(AdminApi::newFrameIdKey);
     GoldFrame frame = GoldFrame.newBuilder().setGoldId(goldId).setLabel(label.strip())
         .setClassIndex(classes.indexOf(label.strip())).setContentType(contentType).setImage(ByteBuffer.wrap(image))
-        .setAddedBy(BearerAuth.reviewer(ctx).name()).setAddedAt(clock.instant()).build();
+        .setAddedBy(BearerAuth.reviewer(ctx).name()).setAddedAt(clock.instant()).setFrameIdKey(frameIdKey).build();
     writer.gold(frame); // a KafkaException is HttpService's 503 kafka_unavailable
     gold.add(frame);
     ctx.status(201).json(Map.of("goldId", goldId, "label", frame.getLabel()));
+  }
+
+  private static ByteBuffer newFrameIdKey() {
+    byte[] key = new byte[32];
+    RANDOM.nextBytes(key);
+    return ByteBuffer.wrap(key);
   }
 
   private void queue(Context ctx) {

@@ -103,7 +103,14 @@ public final class FrameApi {
         .build();
     writer.request(request); // a KafkaException is HttpService's 503 kafka_unavailable
     queue.offer(ReviewTask.of(request));
-    ctx.status(202).json(Map.of("frameId", frameId, "taskId", taskId, "flaggedLabel", current.getLabel()));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("frameId", frameId);
+    body.put("taskId", taskId);
+    // Final labels are for admins (GET /v1/labels): a flag must not be a way round that for reviewers.
+    if (BearerAuth.reviewer(ctx).role() == Role.ADMIN) {
+      body.put("flaggedLabel", current.getLabel());
+    }
+    ctx.status(202).json(body);
   }
 
   private void history(Context ctx) {

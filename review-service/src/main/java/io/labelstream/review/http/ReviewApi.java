@@ -12,6 +12,7 @@ import io.labelstream.review.metrics.ReviewMetrics;
 import io.labelstream.review.policy.PolicyDecision;
 import io.labelstream.review.policy.PolicyService;
 import io.labelstream.review.queue.Claim;
+import io.labelstream.review.queue.GoldTasks;
 import io.labelstream.review.queue.Lease;
 import io.labelstream.review.queue.ReviewTask;
 import io.labelstream.review.queue.TaskQueue;
@@ -46,11 +47,11 @@ public final class ReviewApi {
   private final ReviewMetrics metrics;
   private final Clock clock;
   private final PolicyService policy;
-  private final java.util.function.Function<String, Optional<String>> goldLabels;
+  private final GoldTasks gold;
 
   public ReviewApi(TaskQueue queue, QueueWriter writer, LeaderForwarding forwarding, LabelStore labels,
       PipelineCounts counts, ReviewerLedger reviewers, List<String> classes, BooleanSupplier stateReady, ReviewMetrics metrics, Clock clock,
-      PolicyService policy, java.util.function.Function<String, Optional<String>> goldLabels) {
+      PolicyService policy, GoldTasks gold) {
     this.queue = queue;
     this.writer = writer;
     this.forwarding = forwarding;
@@ -62,7 +63,7 @@ public final class ReviewApi {
     this.metrics = metrics;
     this.clock = clock;
     this.policy = policy;
-    this.goldLabels = goldLabels;
+    this.gold = gold;
   }
 
   /** Every signed-in reviewer or admin. */
@@ -136,7 +137,7 @@ public final class ReviewApi {
               .setTimeSpentMs(Duration.between(lease.claimedAt(), now).toMillis())
               .setSubmittedAt(now)
               .setDecides(verdict.decides())
-              .setCorrect(gold ? goldLabels.apply(task.taskId()).map(label::equals).orElse(null) : null)
+              .setCorrect(gold ? this.gold.labelFor(task.taskId()).map(label::equals).orElse(null) : null)
               .build();
           // A gold answer measures the reviewer and makes no label; an answer that awaits others makes none yet.
           Label human = gold || !verdict.decides() ? null : Label.newBuilder()
@@ -152,7 +153,7 @@ public final class ReviewApi {
           if (human != null) {
             labels.put(human);
           }
-          metrics.submitted(reviewer.name(), result.getDecision());
+          metrics.submitted(reviewer.name(), task.reason(), result.getDecision());
           return result;
         });
     ReviewResult result = submitted.result();
@@ -160,10 +161,24 @@ public final class ReviewApi {
     body.put("taskId", result.getTaskId());
     body.put("frameId", result.getFrameId());
     body.put("label", result.getLabel());
-    body.put("decision", result.getDecision().name());
-    body.put("settled", !Boolean.FALSE.equals(result.getDecides()));
+    // Whether the answer matched the model is an audit's outcome against its hidden label: only admins are told.
+    if (reviewer.role() == Role.ADMIN) {
+      body.put("decision", result.getDecision().name());
+    }
+    body.put("settled", settled(result));
     body.put("repeated", submitted.repeated());
     ctx.json(body);
+  }
+
+  /**
+   * Whether the answer settled its task. A gold answer always does, but says what an audit's answer would say when
+   * audits need several answers (not yet), so that {@code settled} does not single gold tasks out.
+   */
+  private boolean settled(ReviewResult result) {
+    if (result.getReason() == ReviewReason.GOLD) {
+      return queue.answersRequired(ReviewReason.AUDIT) <= 1;
+    }
+    return !Boolean.FALSE.equals(result.getDecides());
   }
 
   /** The task a claim would give the caller now, not leased: the page preloads its image. */
@@ -207,7 +222,9 @@ public final class ReviewApi {
 
   private void image(Context ctx) {
     String frameId = ctx.pathParam("frameId");
-    Optional<ReviewTask> open = queue.openTaskOfFrame(frameId);
+    // A gold task a peek named is not open until claimed; its image is preloaded like any other.
+    Optional<ReviewTask> open = queue.openTaskOfFrame(frameId)
+        .or(() -> gold.peekedBy(BearerAuth.reviewer(ctx).name(), frameId));
     if (open.isEmpty() && !forwarding.handledHere()) {
       // Just claimed on the leader; this instance may not have read the request yet.
       forwarding.forward(ctx);
@@ -233,16 +250,28 @@ public final class ReviewApi {
     ctx.json(body);
   }
 
+  /**
+   * Pipeline counts. Label counts and the policy (audit evidence, per class) are for admins: they move with each
+   * answer in a way that tells a reviewer whether an audit answer matched the hidden model label (the estimate
+   * moves up or down, the predicted class's audit count moves) and whether a task was gold (it makes no label).
+   */
   private void stats(Context ctx) {
+    boolean admin = BearerAuth.reviewer(ctx).role() == Role.ADMIN;
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("framesSeen", counts.framesSeen());
-    body.put("modelLabelled", labels.modelLabelled());
+    if (admin) {
+      body.put("modelLabelled", labels.modelLabelled());
+    }
     body.put("queuedForReview", queue.openCount());
     body.put("inReview", queue.leasedCount());
-    body.put("humanLabelled", labels.humanLabelled());
+    if (admin) {
+      body.put("humanLabelled", labels.humanLabelled());
+    }
     body.put("deadLettered", counts.deadLetteredCount());
     body.put("stateReady", stateReady.getAsBoolean());
-    body.put("policy", policyStats());
+    if (admin) {
+      body.put("policy", policyStats());
+    }
     ctx.json(body);
   }
 

@@ -24,6 +24,8 @@ final class ReviewErrors {
       case TASK_NOT_FOUND -> new ApiException(404, "task_not_found", e.getMessage());
       case ALREADY_ANSWERED -> new ApiException(409, "already_answered", e.getMessage());
       case LEASE_NOT_HELD -> new ApiException(409, "lease_not_held", e.getMessage());
+      // No Retry-After: the cap frees up when the caller answers, releases or skips a task, not after a while.
+      case TOO_MANY_LEASES -> new ApiException(429, "too_many_leases", e.getMessage());
     };
   }
 

@@ -2,6 +2,7 @@ package io.labelstream.review.metrics;
 
 import io.labelstream.review.queue.TaskQueue;
 import io.labelstream.schemas.avro.ReviewDecision;
+import io.labelstream.schemas.avro.ReviewReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -62,9 +63,16 @@ public final class ReviewMetrics implements MeterBinder {
     }
   }
 
-  public void submitted(String reviewer, ReviewDecision decision) {
+  /**
+   * An answer written. Its decision is a tag only for tasks that showed the model's suggestion: for a blind audit or a
+   * gold task it is tagged {@code blind}, because this unauthenticated counter would otherwise tell the reviewer whether
+   * they agreed with the hidden model label.
+   */
+  public void submitted(String reviewer, ReviewReason reason, ReviewDecision decision) {
     activeReviewers.seen(reviewer);
-    Counter.builder("labelstream.review.tasks.submitted").description("Answers written, by decision")
-        .tag("decision", decision.name().toLowerCase(java.util.Locale.ROOT)).register(registry).increment();
+    boolean blind = reason == ReviewReason.AUDIT || reason == ReviewReason.GOLD;
+    Counter.builder("labelstream.review.tasks.submitted").description("Answers written, by decision (blind: audits)")
+        .tag("decision", blind ? "blind" : decision.name().toLowerCase(java.util.Locale.ROOT)).register(registry)
+        .increment();
   }
 }

@@ -10,9 +10,17 @@ import java.time.Instant;
  *
  * @param suggestion the model's predicted class name
  * @param confidence the model's routing score for that class
+ * @param flaggedBy for a FLAGGED task, who flagged it: they never get it (a flag must not let one reviewer rewrite a
+ *     label alone); null otherwise
  */
 public record ReviewTask(String taskId, String frameId, ReviewReason reason, double priority, String suggestion,
-    double confidence, String contentType, byte[] image, Instant requestedAt) {
+    double confidence, String contentType, byte[] image, Instant requestedAt, String flaggedBy) {
+
+  /** A task nobody flagged. */
+  public ReviewTask(String taskId, String frameId, ReviewReason reason, double priority, String suggestion,
+      double confidence, String contentType, byte[] image, Instant requestedAt) {
+    this(taskId, frameId, reason, priority, suggestion, confidence, contentType, image, requestedAt, null);
+  }
 
   /** The task a review request asks for. A flagged label is its suggestion: the reviewer confirms or corrects it. */
   public static ReviewTask of(ReviewRequest request) {
@@ -22,6 +30,6 @@ public record ReviewTask(String taskId, String frameId, ReviewReason reason, dou
     String suggestion = request.getFlag() != null ? request.getFlag().getPreviousLabel() : request.getPrediction().getLabel();
     return new ReviewTask(request.getTaskId(), request.getFrameId(), request.getReason(), request.getPriority(),
         suggestion, request.getPrediction().getScore(), request.getContentType(), AvroBytes.copy(request.getImage()),
-        request.getRequestedAt());
+        request.getRequestedAt(), request.getFlag() == null ? null : request.getFlag().getFlaggedBy());
   }
 }

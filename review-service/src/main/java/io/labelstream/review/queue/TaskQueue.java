@@ -30,6 +30,7 @@ public final class TaskQueue {
 
   private final Clock clock;
   private final Duration leaseLength;
+  private final LeaseLimits limits;
   private final String instanceId;
   private final LeaseLog leaseLog;
   private final Consumer<Lease> onLeaseExpired;
@@ -63,12 +64,19 @@ public final class TaskQueue {
     this(clock, leaseLength, order, instanceId, leaseLog, onLeaseExpired, 1, GoldTasks.none());
   }
 
+  public TaskQueue(Clock clock, Duration leaseLength, QueueOrder order, String instanceId, LeaseLog leaseLog,
+      Consumer<Lease> onLeaseExpired, int answersRequired, GoldTasks gold) {
+    this(clock, leaseLength, LeaseLimits.NONE, order, instanceId, leaseLog, onLeaseExpired, answersRequired, gold);
+  }
+
   /**
    * @param answersRequired independent answers an AUDIT or FLAGGED task needs (REVIEW_ANSWERS_REQUIRED)
    * @param gold frames with known labels, handed out now and then to measure reviewers
+   * @param limits how many tasks one reviewer may hold, and for how long at most
    */
-  public TaskQueue(Clock clock, Duration leaseLength, QueueOrder order, String instanceId, LeaseLog leaseLog,
-      Consumer<Lease> onLeaseExpired, int answersRequired, GoldTasks gold) {
+  public TaskQueue(Clock clock, Duration leaseLength, LeaseLimits limits, QueueOrder order, String instanceId,
+      LeaseLog leaseLog, Consumer<Lease> onLeaseExpired, int answersRequired, GoldTasks gold) {
+    this.limits = limits;
     this.answersRequired = answersRequired;
     this.gold = gold;
     this.clock = clock;
@@ -165,44 +173,78 @@ public final class TaskQueue {
     });
   }
 
-  /** Leases the next task for {@code reviewer}: the first in order they have not skipped. */
+  /**
+   * Leases the next task for {@code reviewer}: the first in order they have not skipped.
+   *
+   * @throws TaskRefused when the reviewer already holds as many tasks as one may (so one cannot lease the queue)
+   */
   public synchronized Optional<Claim> claim(String reviewer) {
     expireLeases();
+    if (leasesHeldBy(reviewer) >= limits.maxPerReviewer()) {
+      throw new TaskRefused(TaskRefused.Reason.TOO_MANY_LEASES, "you already hold " + limits.maxPerReviewer()
+          + " tasks, as many as one reviewer may; answer, release or skip one first");
+    }
     Optional<ReviewTask> goldTask = gold.maybeFor(reviewer, answers::containsKey);
     if (goldTask.isPresent() && !open.containsKey(goldTask.get().taskId())) {
       // A gold task exists only for the reviewer it was drawn for: it never waits in line for others.
       OpenTask entry = new OpenTask(goldTask.get());
       Instant now = clock.instant();
-      Lease lease = new Lease(entry.task.taskId(), reviewer, now, now.plus(leaseLength));
+      Lease lease = newLease(entry.task.taskId(), reviewer, now);
       change(entry, lease, entry.skippedBy);
       open.put(entry.task.taskId(), entry);
       openTaskByFrame.put(entry.task.frameId(), entry.task.taskId());
       return Optional.of(new Claim(entry.task, lease));
     }
-    Optional<ReviewTask> next = waiting.next(task -> answeredBy(task.taskId(), reviewer),
+    Optional<ReviewTask> next = waiting.next(task -> barredFrom(task, reviewer),
         task -> open.get(task.taskId()).skippedBy.contains(reviewer));
     if (next.isEmpty()) {
       return Optional.empty();
     }
     OpenTask entry = open.get(next.get().taskId());
     Instant now = clock.instant();
-    Lease lease = new Lease(entry.task.taskId(), reviewer, now, now.plus(leaseLength));
+    Lease lease = newLease(entry.task.taskId(), reviewer, now);
     change(entry, lease, entry.skippedBy);
     return Optional.of(new Claim(entry.task, lease));
+  }
+
+  private Lease newLease(String taskId, String reviewer, Instant now) {
+    return new Lease(taskId, reviewer, now, earlier(now.plus(leaseLength), now.plus(limits.maxLifetime())));
+  }
+
+  private static Instant earlier(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+
+  /** Live leases {@code reviewer} holds (expired ones were put back by the caller's expireLeases). */
+  private long leasesHeldBy(String reviewer) {
+    return leased.values().stream().filter(entry -> entry.lease.reviewer().equals(reviewer)).count();
+  }
+
+  /** Whether a task may go to {@code reviewer}: not one they answered already, nor a flag they raised themselves. */
+  private boolean barredFrom(ReviewTask task, String reviewer) {
+    return answeredBy(task.taskId(), reviewer) || reviewer.equals(task.flaggedBy());
   }
 
   /** The task {@code reviewer} would get from a claim now, without leasing it (the page preloads its image). */
   public synchronized Optional<ReviewTask> peek(String reviewer) {
     expireLeases();
-    return waiting.peek(task -> answeredBy(task.taskId(), reviewer),
+    Optional<ReviewTask> goldTask = gold.peekFor(reviewer, answers::containsKey);
+    if (goldTask.isPresent() && !open.containsKey(goldTask.get().taskId())) {
+      return goldTask; // a claim now gives this one: the page preloads its image as for any other task
+    }
+    return waiting.peek(task -> barredFrom(task, reviewer),
         task -> open.get(task.taskId()).skippedBy.contains(reviewer));
   }
 
-  /** Extends the caller's lease by a full lease length from now. */
+  /**
+   * Extends the caller's lease by a full lease length from now, but never past its maximum lifetime from the claim:
+   * heartbeats alone cannot keep a task from others for ever.
+   */
   public synchronized Lease heartbeat(String taskId, String reviewer) {
     OpenTask entry = requireOpen(taskId);
     Lease held = requireLease(entry, reviewer);
-    Lease extended = new Lease(taskId, reviewer, held.claimedAt(), clock.instant().plus(leaseLength));
+    Lease extended = new Lease(taskId, reviewer, held.claimedAt(),
+        earlier(clock.instant().plus(leaseLength), held.claimedAt().plus(limits.maxLifetime())));
     change(entry, extended, entry.skippedBy);
     return extended;
   }
@@ -267,7 +309,12 @@ public final class TaskQueue {
 
   /** Answers {@code task} needs before it is settled: several for AUDIT and FLAGGED tasks, one otherwise. */
   public int answersRequired(ReviewTask task) {
-    return task.reason() == ReviewReason.AUDIT || task.reason() == ReviewReason.FLAGGED ? answersRequired : 1;
+    return answersRequired(task.reason());
+  }
+
+  /** Answers a task given to people for {@code reason} needs before it is settled. */
+  public int answersRequired(ReviewReason reason) {
+    return reason == ReviewReason.AUDIT || reason == ReviewReason.FLAGGED ? answersRequired : 1;
   }
 
   private Verdict verdict(ReviewTask task, List<ReviewResult> given, String reviewer, String label, boolean admin) {
@@ -417,6 +464,10 @@ public final class TaskQueue {
     for (OpenTask entry : List.copyOf(leased.values())) {
       if (entry.lease.expired(now)) {
         Lease expired = entry.lease;
+        if (!expired.expiresAt().isBefore(expired.claimedAt().plus(limits.maxLifetime()))) {
+          // Held as long as anyone may: behind every other task for its holder, as a skip, or they would claim it again.
+          entry.skippedBy.add(expired.reviewer());
+        }
         entry.lease = null;
         leased.remove(entry.task.taskId());
         backInLine(entry);

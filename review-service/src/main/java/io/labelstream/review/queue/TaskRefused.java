@@ -13,7 +13,9 @@ public final class TaskRefused extends RuntimeException {
     /** The task was answered already, differently or by someone else. */
     ALREADY_ANSWERED,
     /** The caller holds no live lease on the task. */
-    LEASE_NOT_HELD
+    LEASE_NOT_HELD,
+    /** The caller already holds as many tasks as one reviewer may (REVIEW_MAX_LEASES). */
+    TOO_MANY_LEASES
   }
 
   private final Reason reason;

@@ -46,6 +46,7 @@ class QueueWriterMetersIT {
         "HTTP_HOST", "127.0.0.1",
         "REVIEW_PORT", "0",
         "REVIEW_INSTANCE_ID", INSTANCE,
+        "REVIEW_MAX_LEASES", "10", // ada holds every task this test hands out
         "REVIEW_TOKENS", "ada:ada-secret-token:reviewer"))))) {
       await().atMost(Duration.ofSeconds(60)).until(() -> review.ready() && review.isQueueLeader()
           && review.openTasks() == requests.length);

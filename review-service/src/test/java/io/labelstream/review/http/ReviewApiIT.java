@@ -108,7 +108,7 @@ class ReviewApiIT {
     HttpResponse<String> again = ada.submit(request.getTaskId(), "Pullover");
 
     assertThat(first.statusCode()).isEqualTo(200);
-    assertThat(ada.json(first).get("decision").asText()).isEqualTo("CORRECTED");
+    assertThat(ada.json(first).has("decision")).as("an audit's outcome is not told to reviewers").isFalse();
     assertThat(again.statusCode()).isEqualTo(200);
     assertThat(ada.json(again).get("repeated").asBoolean()).isTrue();
     assertError(ada.submit(request.getTaskId(), "Coat"), 409, "already_answered");
@@ -268,7 +268,7 @@ class ReviewApiIT {
     JsonNode human = root.json(root.get("/v1/labels/" + reviewed));
     assertThat(human.get("source").asText()).isEqualTo("HUMAN");
     assertThat(human.get("label").asText()).isEqualTo("Sandal");
-    JsonNode stats = ada.json(ada.get("/v1/stats"));
+    JsonNode stats = root.json(root.get("/v1/stats"));
     assertThat(stats.get("modelLabelled").asLong()).isGreaterThanOrEqualTo(1);
     assertThat(stats.get("humanLabelled").asLong()).isGreaterThanOrEqualTo(1);
     assertThat(stats.get("queuedForReview").asLong()).isZero();

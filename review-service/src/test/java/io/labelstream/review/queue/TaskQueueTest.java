@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -264,7 +265,7 @@ class TaskQueueTest {
     assertThat(goldClaim.task().reason()).isEqualTo(ReviewReason.GOLD);
 
     clock.advance(Duration.ofSeconds(61)); // ada's lease on it runs out
-    assertThat(withGold.peek("bob")).isEmpty();
+    assertThat(withGold.peek("bob").map(ReviewTask::taskId)).isNotEqualTo(Optional.of(goldClaim.task().taskId()));
     withGold.release(withGold.claim("ada").orElseThrow().task().taskId(), "ada"); // drawn again, then released
 
     assertThat(withGold.openCount()).isZero();
@@ -297,6 +298,85 @@ class TaskQueueTest {
     }
     assertThat(goldFirst.labelFor(taskId)).contains("Bag");
     assertThat(goldLast.labelFor(taskId)).contains("Bag");
+  }
+
+  @Test
+  void shouldRefuseAHoardersClaimBeyondTheLeaseCapWhileOthersStillGetWork() {
+    TaskQueue capped = new TaskQueue(clock, Duration.ofSeconds(60), new LeaseLimits(2, Duration.ofMinutes(10)),
+        QueueOrder.UNCERTAINTY, "test", written::add, expired::add, 1, GoldTasks.none());
+    for (String id : List.of("a", "b", "c")) {
+      capped.offer(task(id, 0.5));
+    }
+    capped.claim("mallory");
+    capped.claim("mallory");
+
+    assertThatThrownBy(() -> capped.claim("mallory"))
+        .isInstanceOfSatisfying(TaskRefused.class, e -> assertThat(e.reason()).isEqualTo(TaskRefused.Reason.TOO_MANY_LEASES));
+    assertThat(capped.claim("ada")).isPresent();
+    capped.release(capped.leases().stream().filter(l -> l.reviewer().equals("mallory")).findFirst().orElseThrow()
+        .taskId(), "mallory");
+    assertThat(capped.claim("mallory")).as("a released task frees a place under the cap").isPresent();
+  }
+
+  @Test
+  void shouldNotLetHeartbeatsKeepALeasePastItsMaximumLifetime() {
+    TaskQueue limited = new TaskQueue(clock, Duration.ofSeconds(60), new LeaseLimits(3, Duration.ofSeconds(150)),
+        QueueOrder.UNCERTAINTY, "test", written::add, expired::add, 1, GoldTasks.none());
+    limited.offer(task("a", 0.5));
+    limited.offer(task("b", 0.4));
+    Instant claimedAt = limited.claim("mallory").orElseThrow().lease().claimedAt();
+
+    clock.advance(Duration.ofSeconds(50));
+    assertThat(limited.heartbeat("a", "mallory").expiresAt()).isEqualTo(claimedAt.plusSeconds(110));
+    clock.advance(Duration.ofSeconds(50));
+    assertThat(limited.heartbeat("a", "mallory").expiresAt()).as("capped at the maximum lifetime")
+        .isEqualTo(claimedAt.plusSeconds(150));
+    clock.advance(Duration.ofSeconds(50));
+
+    assertThatThrownBy(() -> limited.heartbeat("a", "mallory"))
+        .isInstanceOfSatisfying(TaskRefused.class, e -> assertThat(e.reason()).isEqualTo(TaskRefused.Reason.LEASE_NOT_HELD));
+    assertThat(limited.claim("mallory")).as("not straight back to its holder").map(claim -> claim.task().taskId())
+        .contains("b");
+    assertThat(limited.claim("ada")).map(claim -> claim.task().taskId()).contains("a");
+  }
+
+  @Test
+  void shouldNeverGiveAFlaggedTaskToTheReviewerWhoFlaggedIt() {
+    queue.offer(new ReviewTask("f", "frame-f", ReviewReason.FLAGGED, 1.0, "Coat", 0.99, "image/png", new byte[] {1},
+        clock.instant(), "mallory"));
+
+    assertThat(queue.peek("mallory")).isEmpty();
+    assertThat(queue.claim("mallory")).isEmpty();
+    assertThat(queue.claim("ada")).map(claim -> claim.task().taskId()).contains("f");
+  }
+
+  @Test
+  void shouldShowAGoldTaskUnderAFrameIdAndTaskIdShapedLikeAnAudits() {
+    TaskQueue withGold = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test", written::add,
+        expired::add, 1, goldTasks(1.0));
+
+    ReviewTask gold = withGold.claim("ada").orElseThrow().task();
+
+    assertThat(gold.frameId()).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    assertThat(gold.taskId()).isEqualTo(io.labelstream.schemas.TaskIds.of(gold.frameId(), ReviewReason.AUDIT));
+    assertThat(gold.frameId()).as("a reviewer's own, not shared").isNotEqualTo(
+        new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test", written::add, expired::add, 1,
+            goldTasks(1.0)).claim("bob").orElseThrow().task().frameId());
+  }
+
+  @Test
+  void shouldHandOutTheGoldTaskAPeekNamedSoItsImageWasPreloadedLikeAnyOther() {
+    TaskQueue withGold = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test", written::add,
+        expired::add, 1, goldTasks(0.5));
+    withGold.offer(task("a", 0.5));
+    withGold.offer(task("b", 0.4));
+
+    for (String reviewer : List.of("ada", "bob", "carol", "dan", "erin", "fay")) {
+      ReviewTask peeked = withGold.peek(reviewer).orElseThrow();
+      Claim claimed = withGold.claim(reviewer).orElseThrow();
+      assertThat(claimed.task().taskId()).isEqualTo(peeked.taskId());
+      withGold.release(claimed.task().taskId(), reviewer);
+    }
   }
 
   private GoldTasks goldTasks(double rate) {
