@@ -23,6 +23,7 @@ import io.labelstream.review.http.AdminApi;
 import io.labelstream.review.http.BearerAuth;
 import io.labelstream.review.http.DatasetApi;
 import io.labelstream.review.http.FrameApi;
+import io.labelstream.review.http.ImageApi;
 import io.labelstream.review.http.LeaderForwarding;
 import io.labelstream.review.http.ReviewApi;
 import io.labelstream.review.http.StatsApi;
@@ -34,6 +35,7 @@ import io.labelstream.review.queue.ReviewTask;
 import io.labelstream.review.queue.TaskQueue;
 import io.labelstream.review.state.FrameHistory;
 import io.labelstream.review.state.HistoryRecorder;
+import io.labelstream.review.state.ImageReader;
 import io.labelstream.review.state.LabelStore;
 import io.labelstream.review.state.PipelineCounts;
 import io.labelstream.review.state.RecordFetcher;
@@ -73,10 +75,11 @@ public final class ReviewService implements AutoCloseable {
   private final List<ClientMeters> clientMetrics;
   private final HttpService http;
   private final Datasets datasets;
+  private final ImageReader images;
 
   private ReviewService(TaskQueue queue, StateTailer tailer, Thread tailerThread, LeaderElection election, ClusterView cluster,
       QueueWriter writer, PolicyService policy, KafkaHealth kafkaHealth, List<ClientMeters> clientMetrics,
-      HttpService http, Datasets datasets) {
+      HttpService http, Datasets datasets, ImageReader images) {
     this.queue = queue;
     this.tailer = tailer;
     this.tailerThread = tailerThread;
@@ -88,6 +91,7 @@ public final class ReviewService implements AutoCloseable {
     this.clientMetrics = clientMetrics;
     this.http = http;
     this.datasets = datasets;
+    this.images = images;
   }
 
   public static ReviewService start(ReviewConfig config) {
@@ -133,6 +137,7 @@ public final class ReviewService implements AutoCloseable {
     ReviewApi api = new ReviewApi(queue, writer, forwarding, labels, counts, reviewers, config.classes(),
         tailer::caughtUp, metrics, clock, policy, gold::labelFor);
     BearerAuth auth = new BearerAuth(config.tokens());
+    ImageReader images = new ImageReader(config.kafka(), config.instanceId());
     Datasets datasets = Datasets.start(config.kafka(), config.classes(), config.instanceId(), clock, datasetCatalog,
         tailer::caughtUp);
     HttpService http = HttpService.start("review", config.http(), 1024 * 1024, registry,
@@ -142,6 +147,7 @@ public final class ReviewService implements AutoCloseable {
         List.of(LivenessCheck.thread("state", tailerThread)),
         app -> {
           api.register(app, auth);
+          new ImageApi(queue, images, forwarding).register(app);
           new AdminApi(queue, reviewers, metrics.activeReviewers(), stats, history, gold, writer, forwarding, config.classes(),
               clock).register(app);
           new FrameApi(queue, writer, forwarding, labels, history, new RecordFetcher(config.kafka(), config.instanceId()), tailer::caughtUp,
@@ -157,7 +163,7 @@ public final class ReviewService implements AutoCloseable {
     String url = config.advertisedUrl().orElseGet(() -> advertisedUrl(config.http().host(), http.port()));
     election.start(new QueueLeadership(tailer, writer, config.instanceId(), () -> url, clock));
     return new ReviewService(queue, tailer, tailerThread, election, cluster, writer, policy, kafkaHealth, clientMetrics, http,
-        datasets);
+        datasets, images);
   }
 
   /**
@@ -168,7 +174,7 @@ public final class ReviewService implements AutoCloseable {
       PolicyService policy, ClusterView cluster, ReviewerLedger reviewers, HistoryRecorder history,
       DatasetCatalog datasets, StatsRecorder stats) {
     StateHandlers handlers = new StateHandlers();
-    handlers.on(Topics.REVIEW_REQUESTS, request -> queue.offer(ReviewTask.of(request)))
+    handlers.onRecord(Topics.REVIEW_REQUESTS, (record, request) -> queue.offer(ReviewTask.read(record, request)))
         .onRecord(Topics.REVIEW_REQUESTS, history::request)
         .on(Topics.REVIEW_REQUESTS, stats::requested);
     handlers.on(Topics.REVIEW_RESULTS, queue::answered)
@@ -247,6 +253,7 @@ public final class ReviewService implements AutoCloseable {
   @Override
   public void close() {
     http.close();
+    images.close();
     if (election.isLeader()) {
       try {
         writer.resign();

@@ -7,6 +7,7 @@ import io.labelstream.platform.http.ApiException;
 import io.labelstream.review.auth.Role;
 import io.labelstream.review.cluster.QueueWriter;
 import io.labelstream.review.queue.ReviewTask;
+import io.labelstream.review.queue.TaskImage;
 import io.labelstream.review.queue.TaskQueue;
 import io.labelstream.review.state.FrameHistory;
 import io.labelstream.review.state.LabelStore;
@@ -102,7 +103,9 @@ public final class FrameApi {
             .setPreviousLabel(current.getLabel()).setPreviousSource(current.getSource().name()).build())
         .build();
     writer.request(request); // a KafkaException is HttpService's 503 kafka_unavailable
-    queue.offer(ReviewTask.of(request));
+    // The queue keeps where the image is, not its bytes: the page reads it back from frames.v1.
+    queue.offer(ReviewTask.of(request, new TaskImage.InKafka(framePosition.topic(), framePosition.partition(),
+        framePosition.offset())));
     ctx.status(202).json(Map.of("frameId", frameId, "taskId", taskId, "flaggedLabel", current.getLabel()));
   }
 

@@ -299,6 +299,11 @@ public final class TaskQueue {
     return open.size();
   }
 
+  /** Bytes of images the open tasks keep in memory: only gold tasks keep theirs (see {@link TaskImage}). */
+  public synchronized long heldImageBytes() {
+    return open.values().stream().mapToLong(entry -> entry.task.image().heldBytes()).sum();
+  }
+
   /**
    * Tasks someone holds a live lease on. Only reads: the leases gauge calls it on every {@code /metrics} scrape, and a
    * scrape must not change the queue; leases that ran out are put back in line by the next change (a claim).
