@@ -30,7 +30,9 @@ import io.labelstream.review.http.StatsApi;
 import io.labelstream.review.metrics.PolicyMetrics;
 import io.labelstream.review.metrics.ReviewMetrics;
 import io.labelstream.review.policy.PolicyService;
+import io.labelstream.review.metrics.IntakeMetrics;
 import io.labelstream.review.queue.GoldTasks;
+import io.labelstream.review.queue.OpenTaskLimit;
 import io.labelstream.review.queue.ReviewTask;
 import io.labelstream.review.queue.TaskQueue;
 import io.labelstream.review.state.FrameHistory;
@@ -45,6 +47,7 @@ import io.labelstream.review.state.StateTailer;
 import io.labelstream.review.stats.StatsRecorder;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.ReviewReason;
+import io.labelstream.schemas.avro.ReviewRequest;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -120,7 +123,8 @@ public final class ReviewService implements AutoCloseable {
     FrameHistory history = new FrameHistory();
     DatasetCatalog datasetCatalog = new DatasetCatalog();
     StatsRecorder stats = new StatsRecorder();
-    StateHandlers handlers = stateHandlers(queue, gold, labels, counts, policy, cluster, reviewers,
+    OpenTaskLimit limit = new OpenTaskLimit(queue, config.maxOpenTasks());
+    StateHandlers handlers = stateHandlers(queue, limit, gold, labels, counts, policy, cluster, reviewers,
         new HistoryRecorder(history), datasetCatalog, stats);
     StateTailer tailer = new StateTailer(config.kafka(), config.instanceId(), handlers, counts);
     tailer.rebuilt().thenRun(() -> LOG.info("review state rebuilt from Kafka: {} open tasks, {} model and {} human labels",
@@ -128,6 +132,7 @@ public final class ReviewService implements AutoCloseable {
     List<ClientMeters> clientMetrics = List.of(ClientMeters.of(tailer.consumer()), writer.meters(),
         ClientMeters.of(election.consumer()));
     clientMetrics.forEach(m -> m.bindTo(registry));
+    new IntakeMetrics(limit, queue, tailer::pausedPartitions).bindTo(registry);
     Thread tailerThread = new Thread(tailer, "review-state");
     tailerThread.start();
     // Every instance computes the policy from the same evidence; only the queue leader publishes it.
@@ -170,10 +175,22 @@ public final class ReviewService implements AutoCloseable {
    * Which component applies which records of the topics the state is rebuilt from. Within a topic the handlers run in
    * the order below; none of them reads another's state, so the order only decides what a failing one stops.
    */
-  private static StateHandlers stateHandlers(TaskQueue queue, GoldTasks gold, LabelStore labels, PipelineCounts counts,
+  private static StateHandlers stateHandlers(TaskQueue queue, OpenTaskLimit limit, GoldTasks gold, LabelStore labels, PipelineCounts counts,
       PolicyService policy, ClusterView cluster, ReviewerLedger reviewers, HistoryRecorder history,
       DatasetCatalog datasets, StatsRecorder stats) {
     StateHandlers handlers = new StateHandlers();
+    // Review requests beyond REVIEW_MAX_OPEN_TASKS wait in Kafka: no handler sees them until answers make room.
+    handlers.limit(Topics.REVIEW_REQUESTS, new StateHandlers.Intake<>() {
+      @Override
+      public boolean admits(ReviewRequest request) {
+        return limit.admits(request);
+      }
+
+      @Override
+      public boolean hasRoom() {
+        return limit.hasRoom();
+      }
+    });
     handlers.onRecord(Topics.REVIEW_REQUESTS, (record, request) -> queue.offer(ReviewTask.read(record, request)))
         .onRecord(Topics.REVIEW_REQUESTS, history::request)
         .on(Topics.REVIEW_REQUESTS, stats::requested);
