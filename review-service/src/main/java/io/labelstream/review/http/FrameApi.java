@@ -106,6 +106,9 @@ public final class FrameApi {
     // The queue keeps where the image is, not its bytes: the page reads it back from frames.v1.
     queue.offer(ReviewTask.of(request, new TaskImage.InKafka(framePosition.topic(), framePosition.partition(),
         framePosition.offset())));
+    // Its request may wait in Kafka behind others while the queue is full: the flag is counted now, so a second
+    // flag of the frame gets the next task id instead of this one's.
+    history.flagged(new FrameHistory.Flag(frameId, taskId, reason, request.getFlag().getFlaggedBy(), now));
     ctx.status(202).json(Map.of("frameId", frameId, "taskId", taskId, "flaggedLabel", current.getLabel()));
   }
 
