@@ -23,17 +23,21 @@ import io.labelstream.review.http.AdminApi;
 import io.labelstream.review.http.BearerAuth;
 import io.labelstream.review.http.DatasetApi;
 import io.labelstream.review.http.FrameApi;
+import io.labelstream.review.http.ImageApi;
 import io.labelstream.review.http.LeaderForwarding;
 import io.labelstream.review.http.ReviewApi;
 import io.labelstream.review.http.StatsApi;
 import io.labelstream.review.metrics.PolicyMetrics;
 import io.labelstream.review.metrics.ReviewMetrics;
 import io.labelstream.review.policy.PolicyService;
+import io.labelstream.review.metrics.IntakeMetrics;
 import io.labelstream.review.queue.GoldTasks;
+import io.labelstream.review.queue.OpenTaskLimit;
 import io.labelstream.review.queue.ReviewTask;
 import io.labelstream.review.queue.TaskQueue;
 import io.labelstream.review.state.FrameHistory;
 import io.labelstream.review.state.HistoryRecorder;
+import io.labelstream.review.state.ImageReader;
 import io.labelstream.review.state.LabelStore;
 import io.labelstream.review.state.PipelineCounts;
 import io.labelstream.review.state.RecordFetcher;
@@ -43,6 +47,7 @@ import io.labelstream.review.state.StateTailer;
 import io.labelstream.review.stats.StatsRecorder;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.ReviewReason;
+import io.labelstream.schemas.avro.ReviewRequest;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -73,10 +78,11 @@ public final class ReviewService implements AutoCloseable {
   private final List<ClientMeters> clientMetrics;
   private final HttpService http;
   private final Datasets datasets;
+  private final ImageReader images;
 
   private ReviewService(TaskQueue queue, StateTailer tailer, Thread tailerThread, LeaderElection election, ClusterView cluster,
       QueueWriter writer, PolicyService policy, KafkaHealth kafkaHealth, List<ClientMeters> clientMetrics,
-      HttpService http, Datasets datasets) {
+      HttpService http, Datasets datasets, ImageReader images) {
     this.queue = queue;
     this.tailer = tailer;
     this.tailerThread = tailerThread;
@@ -88,6 +94,7 @@ public final class ReviewService implements AutoCloseable {
     this.clientMetrics = clientMetrics;
     this.http = http;
     this.datasets = datasets;
+    this.images = images;
   }
 
   public static ReviewService start(ReviewConfig config) {
@@ -116,7 +123,8 @@ public final class ReviewService implements AutoCloseable {
     FrameHistory history = new FrameHistory();
     DatasetCatalog datasetCatalog = new DatasetCatalog();
     StatsRecorder stats = new StatsRecorder();
-    StateHandlers handlers = stateHandlers(queue, gold, labels, counts, policy, cluster, reviewers,
+    OpenTaskLimit limit = new OpenTaskLimit(queue, config.maxOpenTasks());
+    StateHandlers handlers = stateHandlers(queue, limit, gold, labels, counts, policy, cluster, reviewers,
         new HistoryRecorder(history), datasetCatalog, stats);
     StateTailer tailer = new StateTailer(config.kafka(), config.instanceId(), handlers, counts);
     tailer.rebuilt().thenRun(() -> LOG.info("review state rebuilt from Kafka: {} open tasks, {} model and {} human labels",
@@ -124,6 +132,7 @@ public final class ReviewService implements AutoCloseable {
     List<ClientMeters> clientMetrics = List.of(ClientMeters.of(tailer.consumer()), writer.meters(),
         ClientMeters.of(election.consumer()));
     clientMetrics.forEach(m -> m.bindTo(registry));
+    new IntakeMetrics(limit, queue, tailer::pausedPartitions).bindTo(registry);
     Thread tailerThread = new Thread(tailer, "review-state");
     tailerThread.start();
     // Every instance computes the policy from the same evidence; only the queue leader publishes it.
@@ -133,6 +142,7 @@ public final class ReviewService implements AutoCloseable {
     ReviewApi api = new ReviewApi(queue, writer, forwarding, labels, counts, reviewers, config.classes(),
         tailer::caughtUp, metrics, clock, policy, gold);
     BearerAuth auth = new BearerAuth(config.tokens());
+    ImageReader images = new ImageReader(config.kafka(), config.instanceId());
     Datasets datasets = Datasets.start(config.kafka(), config.classes(), config.instanceId(), clock, datasetCatalog,
         tailer::caughtUp);
     HttpService http = HttpService.start("review", config.http(), 1024 * 1024, registry,
@@ -142,6 +152,7 @@ public final class ReviewService implements AutoCloseable {
         List.of(LivenessCheck.thread("state", tailerThread)),
         app -> {
           api.register(app, auth);
+          new ImageApi(queue, gold, images, forwarding).register(app);
           new AdminApi(queue, reviewers, metrics.activeReviewers(), stats, history, gold, writer, forwarding, config.classes(),
               clock).register(app);
           new FrameApi(queue, writer, forwarding, labels, history, new RecordFetcher(config.kafka(), config.instanceId()), tailer::caughtUp,
@@ -157,18 +168,30 @@ public final class ReviewService implements AutoCloseable {
     String url = config.advertisedUrl().orElseGet(() -> advertisedUrl(config.http().host(), http.port()));
     election.start(new QueueLeadership(tailer, writer, config.instanceId(), () -> url, clock));
     return new ReviewService(queue, tailer, tailerThread, election, cluster, writer, policy, kafkaHealth, clientMetrics, http,
-        datasets);
+        datasets, images);
   }
 
   /**
    * Which component applies which records of the topics the state is rebuilt from. Within a topic the handlers run in
    * the order below; none of them reads another's state, so the order only decides what a failing one stops.
    */
-  private static StateHandlers stateHandlers(TaskQueue queue, GoldTasks gold, LabelStore labels, PipelineCounts counts,
+  private static StateHandlers stateHandlers(TaskQueue queue, OpenTaskLimit limit, GoldTasks gold, LabelStore labels, PipelineCounts counts,
       PolicyService policy, ClusterView cluster, ReviewerLedger reviewers, HistoryRecorder history,
       DatasetCatalog datasets, StatsRecorder stats) {
     StateHandlers handlers = new StateHandlers();
-    handlers.on(Topics.REVIEW_REQUESTS, request -> queue.offer(ReviewTask.of(request)))
+    // Review requests beyond REVIEW_MAX_OPEN_TASKS wait in Kafka: no handler sees them until answers make room.
+    handlers.limit(Topics.REVIEW_REQUESTS, new StateHandlers.Intake<>() {
+      @Override
+      public boolean admits(ReviewRequest request) {
+        return limit.admits(request);
+      }
+
+      @Override
+      public boolean hasRoom() {
+        return limit.hasRoom();
+      }
+    });
+    handlers.onRecord(Topics.REVIEW_REQUESTS, (record, request) -> queue.offer(ReviewTask.read(record, request)))
         .onRecord(Topics.REVIEW_REQUESTS, history::request)
         .on(Topics.REVIEW_REQUESTS, stats::requested);
     handlers.on(Topics.REVIEW_RESULTS, queue::answered)
@@ -247,6 +270,7 @@ public final class ReviewService implements AutoCloseable {
   @Override
   public void close() {
     http.close();
+    images.close();
     if (election.isLeader()) {
       try {
         writer.resign();

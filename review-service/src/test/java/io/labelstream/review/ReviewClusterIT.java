@@ -33,12 +33,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two review instances on the same topics, four reviewers working 1,000 tasks through both at once, and the queue
- * leader stopped a third of the way through: every task is answered exactly once, by one reviewer, with one label.
+ * leader stopped a third of the way through: every task is answered exactly once, by one reviewer, with one label,
+ * although at most {@value #MAX_OPEN_TASKS} are open at a time and the rest wait in Kafka.
  */
 class ReviewClusterIT {
 
   private static final int TASKS = 1_000;
   private static final int REVIEWERS = 4;
+  private static final int MAX_OPEN_TASKS = 100;
 
   @RegisterExtension
   static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
@@ -185,6 +187,8 @@ class ReviewClusterIT {
         "HTTP_HOST", "127.0.0.1",
         "REVIEW_PORT", "0",
         "REVIEW_INSTANCE_ID", instance,
+        // Far fewer than the tasks: most wait in Kafka, and each instance takes them in as answers make room.
+        "REVIEW_MAX_OPEN_TASKS", String.valueOf(MAX_OPEN_TASKS),
         "REVIEW_TOKENS", tokens.toString()))));
   }
 }

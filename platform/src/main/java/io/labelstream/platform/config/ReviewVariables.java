@@ -58,6 +58,12 @@ public final class ReviewVariables {
       .doc("Independent answers an AUDIT or FLAGGED task needs; with 2, a disagreement waits for a third "
           + "reviewer's answer or an admin's.");
 
+  public static final Setting<Integer> REVIEW_MAX_OPEN_TASKS = D.variable("REVIEW_MAX_OPEN_TASKS",
+          integer(1, 1_000_000))
+      .byDefault(10_000)
+      .doc("Review tasks open at once; further review requests wait in Kafka, in order, until answers make room. "
+          + "Flagged frames and tasks a reviewer already holds are let in above it.");
+
   public static final Setting<Double> REVIEW_GOLD_RATE = D.variable("REVIEW_GOLD_RATE", decimal(0, 1))
       .byDefault(0.05)
       .doc("Share of claims that hand out a gold task, when gold frames are loaded.");

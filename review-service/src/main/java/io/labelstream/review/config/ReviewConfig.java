@@ -8,6 +8,7 @@ import static io.labelstream.platform.config.ReviewVariables.REVIEW_LABEL_CLASSE
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_LEASE_SECONDS;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_MAX_LEASES;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_MAX_LEASE_SECONDS;
+import static io.labelstream.platform.config.ReviewVariables.REVIEW_MAX_OPEN_TASKS;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_PORT;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_TOKENS;
 
@@ -40,6 +41,7 @@ import java.util.UUID;
  * @param goldRate share of claims that hand out a gold task, when gold frames are loaded (REVIEW_GOLD_RATE)
  * @param advertisedUrl where other review instances reach this one (REVIEW_ADVERTISED_URL, e.g. the pod's
  *     http://10.0.3.7:8083); by default http://HTTP_HOST:port, or this host's address when bound to 0.0.0.0
+ * @param maxOpenTasks review tasks open at once (REVIEW_MAX_OPEN_TASKS); further requests wait in Kafka
  */
 public record ReviewConfig(
     HttpSettings http,
@@ -53,7 +55,8 @@ public record ReviewConfig(
     QueueOrder queueOrder,
     int answersRequired,
     double goldRate,
-    Optional<String> advertisedUrl) {
+    Optional<String> advertisedUrl,
+    int maxOpenTasks) {
 
   public static final List<String> FASHION_MNIST_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
       "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
@@ -71,7 +74,8 @@ public record ReviewConfig(
         QueueOrder.from(env),
         env.get(REVIEW_ANSWERS_REQUIRED),
         env.get(REVIEW_GOLD_RATE),
-        env.find(REVIEW_ADVERTISED_URL).map(ReviewConfig::withoutTrailingSlash));
+        env.find(REVIEW_ADVERTISED_URL).map(ReviewConfig::withoutTrailingSlash),
+        env.get(REVIEW_MAX_OPEN_TASKS));
   }
 
   private static String withoutTrailingSlash(String url) {
@@ -88,6 +92,6 @@ public record ReviewConfig(
     return "ReviewConfig[http=" + http + ", kafka=" + kafka + ", reviewers=" + tokens + ", lease=" + lease + ", leaseLimits=" + leaseLimits
         + ", classes=" + classes + ", instanceId=" + instanceId + ", policy=" + policy + ", queueOrder=" + queueOrder
         + ", answersRequired=" + answersRequired + ", goldRate=" + goldRate
-        + ", advertisedUrl=" + advertisedUrl.orElse("(derived)") + "]";
+        + ", advertisedUrl=" + advertisedUrl.orElse("(derived)") + ", maxOpenTasks=" + maxOpenTasks + "]";
   }
 }

@@ -7,6 +7,7 @@ import io.labelstream.platform.http.ApiException;
 import io.labelstream.review.auth.Role;
 import io.labelstream.review.cluster.QueueWriter;
 import io.labelstream.review.queue.ReviewTask;
+import io.labelstream.review.queue.TaskImage;
 import io.labelstream.review.queue.TaskQueue;
 import io.labelstream.review.state.FrameHistory;
 import io.labelstream.review.state.LabelStore;
@@ -102,7 +103,12 @@ public final class FrameApi {
             .setPreviousLabel(current.getLabel()).setPreviousSource(current.getSource().name()).build())
         .build();
     writer.request(request); // a KafkaException is HttpService's 503 kafka_unavailable
-    queue.offer(ReviewTask.of(request));
+    // The queue keeps where the image is, not its bytes: the page reads it back from frames.v1.
+    queue.offer(ReviewTask.of(request, new TaskImage.InKafka(framePosition.topic(), framePosition.partition(),
+        framePosition.offset())));
+    // Its request may wait in Kafka behind others while the queue is full: the flag is counted now, so a second
+    // flag of the frame gets the next task id instead of this one's.
+    history.flagged(new FrameHistory.Flag(frameId, taskId, reason, request.getFlag().getFlaggedBy(), now));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("frameId", frameId);
     body.put("taskId", taskId);

@@ -81,7 +81,6 @@ public final class ReviewApi {
     app.post("/v1/tasks/{taskId}/submit", this::submit, ANYONE);
     app.post("/v1/tasks/{taskId}/release", this::release, ANYONE);
     app.post("/v1/tasks/{taskId}/skip", this::skip, ANYONE);
-    app.get("/v1/frames/{frameId}/image", this::image, ANYONE);
     // Final labels are for admins: a reviewer who could read them could tell a blind audit (its frame already has a
     // MODEL label) and see the answer it hides.
     app.get("/v1/labels/{frameId}", this::label, Role.ADMIN);
@@ -218,21 +217,6 @@ public final class ReviewApi {
     queue.skip(ctx.pathParam("taskId"), BearerAuth.reviewer(ctx).name());
     metrics.released();
     ctx.json(Map.of("taskId", ctx.pathParam("taskId"), "skipped", true));
-  }
-
-  private void image(Context ctx) {
-    String frameId = ctx.pathParam("frameId");
-    // A gold task a peek named is not open until claimed; its image is preloaded like any other.
-    Optional<ReviewTask> open = queue.openTaskOfFrame(frameId)
-        .or(() -> gold.peekedBy(BearerAuth.reviewer(ctx).name(), frameId));
-    if (open.isEmpty() && !forwarding.handledHere()) {
-      // Just claimed on the leader; this instance may not have read the request yet.
-      forwarding.forward(ctx);
-      return;
-    }
-    ReviewTask task = open.orElseThrow(() -> new ApiException(404, "image_not_found",
-        "no open review task holds the image of frame " + frameId));
-    ctx.contentType(task.contentType()).header("Cache-Control", "private, max-age=300").result(task.image());
   }
 
   private void label(Context ctx) {

@@ -1,35 +1,50 @@
 package io.labelstream.review.queue;
 
-import io.labelstream.platform.kafka.AvroBytes;
 import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewRequest;
 import java.time.Instant;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * One frame waiting for a person, as the queue keeps it.
  *
  * @param suggestion the model's predicted class name
  * @param confidence the model's routing score for that class
+ * @param image where its image is: in Kafka for every task made from a review request (see {@link TaskImage})
  * @param flaggedBy for a FLAGGED task, who flagged it: they never get it (a flag must not let one reviewer rewrite a
  *     label alone); null otherwise
  */
 public record ReviewTask(String taskId, String frameId, ReviewReason reason, double priority, String suggestion,
-    double confidence, String contentType, byte[] image, Instant requestedAt, String flaggedBy) {
+    double confidence, String contentType, TaskImage image, Instant requestedAt, String flaggedBy) {
 
   /** A task nobody flagged. */
   public ReviewTask(String taskId, String frameId, ReviewReason reason, double priority, String suggestion,
-      double confidence, String contentType, byte[] image, Instant requestedAt) {
+      double confidence, String contentType, TaskImage image, Instant requestedAt) {
     this(taskId, frameId, reason, priority, suggestion, confidence, contentType, image, requestedAt, null);
   }
 
-  /** The task a review request asks for. A flagged label is its suggestion: the reviewer confirms or corrects it. */
-  public static ReviewTask of(ReviewRequest request) {
+  /** A task whose image is kept in memory (a gold task). */
+  public ReviewTask(String taskId, String frameId, ReviewReason reason, double priority, String suggestion,
+      double confidence, String contentType, byte[] image, Instant requestedAt) {
+    this(taskId, frameId, reason, priority, suggestion, confidence, contentType, new TaskImage.Held(image), requestedAt);
+  }
+
+  /** The task a review request read from Kafka asks for; its image stays in that record. */
+  public static ReviewTask read(ConsumerRecord<String, byte[]> record, ReviewRequest request) {
+    return of(request, TaskImage.in(record));
+  }
+
+  /**
+   * The task a review request asks for, with its image at {@code image}. A flagged label is its suggestion: the
+   * reviewer confirms or corrects it.
+   */
+  public static ReviewTask of(ReviewRequest request, TaskImage image) {
     if (request == null) {
       throw new IllegalArgumentException("review request without a value");
     }
     String suggestion = request.getFlag() != null ? request.getFlag().getPreviousLabel() : request.getPrediction().getLabel();
     return new ReviewTask(request.getTaskId(), request.getFrameId(), request.getReason(), request.getPriority(),
-        suggestion, request.getPrediction().getScore(), request.getContentType(), AvroBytes.copy(request.getImage()),
-        request.getRequestedAt(), request.getFlag() == null ? null : request.getFlag().getFlaggedBy());
+        suggestion, request.getPrediction().getScore(), request.getContentType(), image, request.getRequestedAt(),
+        request.getFlag() == null ? null : request.getFlag().getFlaggedBy());
   }
 }

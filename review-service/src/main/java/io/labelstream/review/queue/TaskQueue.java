@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,8 @@ public final class TaskQueue {
   private final GoldTasks gold;
   /** Lease records read before their task's request (they are on another topic, so may arrive first). */
   private final Map<String, TaskLease> leasesAhead = new HashMap<>();
+  /** The open tasks made from review requests (gold tasks come from claims): what {@link OpenTaskLimit} bounds. */
+  private final Set<String> requested = new HashSet<>();
 
   /** An open task and who holds it. */
   private static final class OpenTask {
@@ -94,6 +97,7 @@ public final class TaskQueue {
     }
     OpenTask entry = new OpenTask(task);
     open.put(task.taskId(), entry);
+    requested.add(task.taskId());
     openTaskByFrame.put(task.frameId(), task.taskId());
     TaskLease ahead = leasesAhead.remove(task.taskId());
     if (ahead != null) {
@@ -122,6 +126,7 @@ public final class TaskQueue {
     answers.putIfAbsent(result.getTaskId(), result);
     leasesAhead.remove(result.getTaskId());
     OpenTask entry = open.remove(result.getTaskId());
+    requested.remove(result.getTaskId());
     leased.remove(result.getTaskId());
     if (entry != null) {
       waiting.remove(entry.task);
@@ -346,6 +351,31 @@ public final class TaskQueue {
     return open.size();
   }
 
+  /** Open tasks made from review requests, leased or not: what REVIEW_MAX_OPEN_TASKS bounds. */
+  public synchronized int requestedCount() {
+    return requested.size();
+  }
+
+  /** Whether a review request for {@code taskId} would open a task (it is neither open nor answered). */
+  public synchronized boolean wouldOpen(String taskId) {
+    return !open.containsKey(taskId) && !answers.containsKey(taskId);
+  }
+
+  /**
+   * Whether a reviewer holds a live lease on a task whose request this instance has not read yet: another instance
+   * (the leader, before this one took over) opened more tasks than this one, and the holder must be able to finish.
+   */
+  public synchronized boolean leasedBeforeRead() {
+    Instant now = clock.instant();
+    return leasesAhead.values().stream().anyMatch(lease -> lease.getReviewerId() != null
+        && lease.getExpiresAt() != null && lease.getExpiresAt().isAfter(now));
+  }
+
+  /** Bytes of images the open tasks keep in memory: only gold tasks keep theirs (see {@link TaskImage}). */
+  public synchronized long heldImageBytes() {
+    return open.values().stream().mapToLong(entry -> entry.task.image().heldBytes()).sum();
+  }
+
   /**
    * Tasks someone holds a live lease on. Only reads: the leases gauge calls it on every {@code /metrics} scrape, and a
    * scrape must not change the queue; leases that ran out are put back in line by the next change (a claim).
@@ -412,6 +442,7 @@ public final class TaskQueue {
   private void backInLine(OpenTask entry) {
     if (entry.task.reason() == ReviewReason.GOLD) {
       open.remove(entry.task.taskId());
+      requested.remove(entry.task.taskId());
       openTaskByFrame.remove(entry.task.frameId(), entry.task.taskId());
     } else {
       waiting.add(entry.task);

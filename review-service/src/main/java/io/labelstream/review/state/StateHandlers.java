@@ -19,6 +19,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * <p>A tombstone (null value) is by default unreadable as well; a topic where tombstones mean something says so with
  * {@link #skipTombstones} (ignored) or {@link #deliverTombstones} (handed to the handlers as null).
  *
+ * <p>A topic may have an {@link Intake}: a record it does not admit is not applied (no handler sees it) and waits in
+ * Kafka, with the records after it in its partition, until the intake has room (see {@link StateTailer}).
+ *
  * <p>Registration happens before the reader starts; it is not thread-safe.
  */
 public final class StateHandlers {
@@ -29,6 +32,15 @@ public final class StateHandlers {
     void apply(ConsumerRecord<String, byte[]> record, V value);
   }
 
+  /** Whether a topic's records may be applied now; used for topics whose records make state that must be bounded. */
+  public interface Intake<V> {
+    /** Whether {@code value} may be applied now. */
+    boolean admits(V value);
+
+    /** Whether records this intake refused are worth reading again. */
+    boolean hasRoom();
+  }
+
   private enum Tombstones { UNREADABLE, SKIPPED, DELIVERED }
 
   /** The handlers of one topic. */
@@ -37,19 +49,29 @@ public final class StateHandlers {
     final List<Handler<V>> decoded = new ArrayList<>();
     final List<Consumer<ConsumerRecord<String, byte[]>>> raw = new ArrayList<>();
     Tombstones tombstones = Tombstones.UNREADABLE;
+    Intake<V> intake;
 
     TopicHandlers(Topic<String, V> topic) {
       this.topic = topic;
     }
 
-    void apply(ConsumerRecord<String, byte[]> record) {
+    boolean apply(ConsumerRecord<String, byte[]> record) {
+      V value = null;
+      if (intake != null) {
+        value = decode(record);
+        if (value != null && !intake.admits(value)) {
+          return false;
+        }
+      }
       raw.forEach(handler -> handler.accept(record));
       if (decoded.isEmpty()) {
-        return;
+        return true;
       }
-      V value = topic.valueSerde().deserializer().deserialize(record.topic(), record.value());
+      if (intake == null) {
+        value = decode(record);
+      }
       if (value == null && tombstones == Tombstones.SKIPPED) {
-        return;
+        return true;
       }
       if (value == null && tombstones == Tombstones.UNREADABLE) {
         throw new IllegalArgumentException("a tombstone where " + topic + " needs a value");
@@ -57,6 +79,11 @@ public final class StateHandlers {
       for (Handler<V> handler : decoded) {
         handler.apply(record, value);
       }
+      return true;
+    }
+
+    private V decode(ConsumerRecord<String, byte[]> record) {
+      return topic.valueSerde().deserializer().deserialize(record.topic(), record.value());
     }
   }
 
@@ -82,6 +109,12 @@ public final class StateHandlers {
     return this;
   }
 
+  /** Records of {@code topic} are applied only when {@code intake} admits them; the others wait in Kafka. */
+  public <V> StateHandlers limit(Topic<String, V> topic, Intake<V> intake) {
+    handlers(topic).intake = intake;
+    return this;
+  }
+
   /** Tombstones on {@code topic} are ignored instead of unreadable. */
   public StateHandlers skipTombstones(Topic<String, ?> topic) {
     handlers(topic).tombstones = Tombstones.SKIPPED;
@@ -104,14 +137,21 @@ public final class StateHandlers {
   /**
    * Applies a record of one of {@link #topics()}.
    *
+   * @return false when the topic's intake did not admit it: nothing was applied, it is to be read again later
    * @throws RuntimeException when the record cannot be decoded or a handler fails on it
    */
-  void apply(ConsumerRecord<String, byte[]> record) {
+  boolean apply(ConsumerRecord<String, byte[]> record) {
     TopicHandlers<?> handlers = byTopic.get(record.topic());
     if (handlers == null) {
       throw new IllegalArgumentException("no handler for topic " + record.topic());
     }
-    handlers.apply(record);
+    return handlers.apply(record);
+  }
+
+  /** Whether records of {@code topic} its intake refused are worth reading again (true for a topic without one). */
+  boolean hasRoom(String topic) {
+    TopicHandlers<?> handlers = byTopic.get(topic);
+    return handlers == null || handlers.intake == null || handlers.intake.hasRoom();
   }
 
   @SuppressWarnings("unchecked")

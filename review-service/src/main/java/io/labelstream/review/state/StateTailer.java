@@ -33,8 +33,14 @@ import org.slf4j.LoggerFactory;
  * have handlers in its {@link StateHandlers}, from the beginning, committed records only, and hands each record to
  * them. Records of one partition are applied in their order; partitions are read side by side.
  *
- * <p>It is {@link #caughtUp()} once it has read up to the end offsets found at start-up; before that the queue
- * may still hold tasks whose answers it has not read yet, so the service does not hand out tasks.
+ * <p>A topic whose records its handlers' {@link StateHandlers.Intake} does not admit (review requests while the queue
+ * is full) is read only so far: the partition is paused at the refused record, which waits in Kafka with the ones
+ * after it, and resumed, from that record, once the intake has room. Records of a partition are thus still applied
+ * in their order, and none is skipped.
+ *
+ * <p>It is {@link #caughtUp()} once it has read up to the end offsets found at start-up, a partition paused for want
+ * of room counting as read up to where it waits; before that the queue may still hold tasks whose answers it has not
+ * read yet, so the service does not hand out tasks.
  *
  * <p>A record a handler cannot apply is counted as unreadable and skipped. A review request among them is
  * dead-lettered once: the dead letters already written are read first, so a restart that replays the topic does not
@@ -53,6 +59,7 @@ public final class StateTailer implements Runnable, AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private Map<TopicPartition, Long> startupEnd = Map.of();
   private volatile boolean caughtUp;
+  private volatile int paused;
   private volatile boolean running = true;
   private final List<CompletableFuture<Void>> catchUpRequests = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> rebuilt = new CompletableFuture<>();
@@ -90,6 +97,11 @@ public final class StateTailer implements Runnable, AutoCloseable {
     return done;
   }
 
+  /** Partitions whose records wait in Kafka because their intake has no room. */
+  public int pausedPartitions() {
+    return paused;
+  }
+
   public KafkaConsumer<String, byte[]> consumer() {
     return consumer;
   }
@@ -115,9 +127,18 @@ public final class StateTailer implements Runnable, AutoCloseable {
           catchUpRequests.removeAll(waiting);
           catchUpEnd = consumer.endOffsets(partitions);
         }
+        Set<TopicPartition> refused = new HashSet<>();
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          apply(record);
+          TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+          if (refused.contains(partition)) {
+            continue; // waits behind the refused record, to keep the partition's order
+          }
+          if (!apply(record)) {
+            refused.add(partition);
+            waitInKafka(partition, record.offset());
+          }
         }
+        resumeWhereRoom();
         if (catchUpEnd != null && reached(catchUpEnd)) {
           waiting.forEach(request -> request.complete(null));
           waiting.clear();
@@ -137,9 +158,25 @@ public final class StateTailer implements Runnable, AutoCloseable {
     } finally {
       // A reader that stopped keeps nothing current: the queue it rebuilt only grows stale from here.
       caughtUp = false;
+      paused = 0;
       consumer.close();
       deadLetterProducer.close(Duration.ofSeconds(5));
       stopped.countDown();
+    }
+  }
+
+  /** Reads {@code partition} again from {@code offset}, once its intake has room. */
+  private void waitInKafka(TopicPartition partition, long offset) {
+    consumer.seek(partition, offset);
+    consumer.pause(List.of(partition));
+    paused = consumer.paused().size();
+  }
+
+  private void resumeWhereRoom() {
+    List<TopicPartition> room = consumer.paused().stream().filter(p -> handlers.hasRoom(p.topic())).toList();
+    if (!room.isEmpty()) {
+      consumer.resume(room);
+      paused = consumer.paused().size();
     }
   }
 
@@ -168,25 +205,35 @@ public final class StateTailer implements Runnable, AutoCloseable {
     return reached(startupEnd);
   }
 
+  /**
+   * Whether every partition was read up to {@code ends}, or up to a record that waits for room: such a record is
+   * taken in as soon as answers make room, and waiting for it would keep a full queue from ever being ready.
+   */
   private boolean reached(Map<TopicPartition, Long> ends) {
+    Set<TopicPartition> waiting = consumer.paused();
     for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
-      if (consumer.position(end.getKey()) < end.getValue()) {
+      if (!waiting.contains(end.getKey()) && consumer.position(end.getKey()) < end.getValue()) {
         return false;
       }
     }
     return true;
   }
 
-  /** Applies one record to the state. Package-private for tests. */
-  void apply(ConsumerRecord<String, byte[]> record) {
+  /**
+   * Applies one record to the state. Package-private for tests.
+   *
+   * @return false when its intake has no room for it: it is to be read again later
+   */
+  boolean apply(ConsumerRecord<String, byte[]> record) {
     try {
-      handlers.apply(record);
+      return handlers.apply(record);
     } catch (RuntimeException e) {
       counts.unreadable();
       LOG.warn("cannot apply {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
       if (record.topic().equals(Topics.REVIEW_REQUESTS.name())) {
         deadLetterOnce(record, e);
       }
+      return true;
     }
   }
 

@@ -31,6 +31,14 @@ class ReviewConfigTest {
   }
 
   @Test
+  void shouldBoundTheOpenReviewTasksByDefaultAndRefuseALimitOfNone() {
+    assertThat(ReviewConfig.from(new Env(Map.of())).maxOpenTasks()).isEqualTo(10_000);
+    assertThat(ReviewConfig.from(new Env(Map.of("REVIEW_MAX_OPEN_TASKS", "5"))).maxOpenTasks()).isEqualTo(5);
+    assertThatThrownBy(() -> ReviewConfig.from(new Env(Map.of("REVIEW_MAX_OPEN_TASKS", "0"))))
+        .hasMessageContaining("REVIEW_MAX_OPEN_TASKS");
+  }
+
+  @Test
   void shouldGenerateOneAdminTokenWhenNoneAreConfigured() {
     ReviewConfig config = ReviewConfig.from(new Env(Map.of()));
 

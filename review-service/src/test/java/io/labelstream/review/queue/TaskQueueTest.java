@@ -342,7 +342,7 @@ class TaskQueueTest {
 
   @Test
   void shouldNeverGiveAFlaggedTaskToTheReviewerWhoFlaggedIt() {
-    queue.offer(new ReviewTask("f", "frame-f", ReviewReason.FLAGGED, 1.0, "Coat", 0.99, "image/png", new byte[] {1},
+    queue.offer(new ReviewTask("f", "frame-f", ReviewReason.FLAGGED, 1.0, "Coat", 0.99, "image/png", new TaskImage.Held(new byte[] {1}),
         clock.instant(), "mallory"));
 
     assertThat(queue.peek("mallory")).isEmpty();

@@ -1,0 +1,107 @@
+package io.labelstream.review.state;
+
+import io.labelstream.platform.kafka.AvroBytes;
+import io.labelstream.platform.kafka.KafkaClients;
+import io.labelstream.platform.kafka.KafkaSettings;
+import io.labelstream.schemas.Topics;
+import io.labelstream.schemas.avro.Frame;
+import io.labelstream.schemas.avro.ReviewRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Reads an open task's image back from the record that carries it (a review request, or a frame in
+ * {@code frames.v1}) when the page asks for it, so the queue never keeps image bytes.
+ *
+ * <p>One consumer, reused, and one read at a time: a page shows one image per task (and the browser keeps it), so
+ * reads are few; serialising them also bounds the memory they take to one record whatever the number of callers. A
+ * caller that cannot have the reader within {@link #WAIT} is told Kafka is unavailable rather than queued for longer.
+ */
+public final class ImageReader implements AutoCloseable {
+
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final ReentrantLock lock = new ReentrantLock();
+
+  public ImageReader(KafkaSettings kafka, String instanceId) {
+    var props = new KafkaClients(kafka, "review", instanceId).consumer("images");
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /**
+   * The image of {@code frameId} carried by the record at {@code topic}/{@code partition}/{@code offset}; empty when
+   * the record is gone (retention) or is not about that frame (its key).
+   *
+   * @throws org.apache.kafka.common.KafkaException when Kafka does not answer in time (the caller's 503)
+   */
+  public Optional<byte[]> read(String topic, int partition, long offset, String frameId) {
+    try {
+      if (!lock.tryLock(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new TimeoutException("the image reader was busy for " + WAIT.toSeconds() + " s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptException(e);
+    }
+    try {
+      return readLocked(topic, partition, offset, frameId);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Optional<byte[]> readLocked(String topic, int partition, long offset, String frameId) {
+    TopicPartition tp = new TopicPartition(topic, partition);
+    consumer.assign(List.of(tp));
+    consumer.seek(tp, offset);
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+        if (record.offset() != offset || record.value() == null || !frameId.equals(record.key())) {
+          return Optional.empty(); // compacted or deleted, or not about this frame: its record is no longer there
+        }
+        return Optional.of(imageOf(topic, record.value()));
+      }
+      if (consumer.position(tp) > offset) {
+        return Optional.empty();
+      }
+    }
+    throw new TimeoutException("no answer from Kafka within " + WAIT.toSeconds() + " s reading " + tp + "@" + offset);
+  }
+
+  /** Both topics are keyed by frame id, which the caller checked. */
+  private static byte[] imageOf(String topic, byte[] value) {
+    if (topic.equals(Topics.FRAMES.name())) {
+      Frame frame = Topics.FRAMES.valueSerde().deserializer().deserialize(topic, value);
+      return AvroBytes.copy(frame.getImage());
+    }
+    if (topic.equals(Topics.REVIEW_REQUESTS.name())) {
+      ReviewRequest request = Topics.REVIEW_REQUESTS.valueSerde().deserializer().deserialize(topic, value);
+      return AvroBytes.copy(request.getImage());
+    }
+    throw new IllegalArgumentException("no images in " + topic);
+  }
+
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      consumer.close();
+    } finally {
+      lock.unlock();
+    }
+  }
+}
