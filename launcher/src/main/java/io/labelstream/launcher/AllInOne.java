@@ -3,7 +3,6 @@ package io.labelstream.launcher;
 import io.labelstream.inference.InferenceService;
 import io.labelstream.inference.config.InferenceConfig;
 import io.labelstream.ingest.IngestService;
-import io.labelstream.ingest.auth.Sender;
 import io.labelstream.ingest.config.IngestConfig;
 import io.labelstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.labelstream.platform.auth.BearerTokens;
@@ -133,7 +132,7 @@ public final class AllInOne implements AutoCloseable {
     System.out.println(ingestTokenGenerated
         ? "  Ingest token (generated; set INGEST_TOKENS to choose): " + ingestToken
             + " (send Authorization: Bearer <token>)"
-        : "  Senders:     " + IngestConfig.from(env).senders().holders().stream().map(Sender::name).toList()
+        : "  Senders:     " + IngestConfig.from(env).senderNames()
             + " (tokens from INGEST_TOKENS)");
     System.out.println("  Inference:   " + "http://" + shownHost + ":" + inference.port() + "/readyz");
     System.out.println("  Review page: " + reviewUrl() + "/");

@@ -16,12 +16,13 @@ import io.labelstream.ingest.auth.SenderTokens;
 import io.labelstream.platform.auth.BearerTokens;
 import io.labelstream.platform.config.ConfigException;
 import io.labelstream.platform.config.Env;
-import io.labelstream.platform.http.HttpSettings;
 import io.labelstream.platform.config.Setting;
+import io.labelstream.platform.http.HttpSettings;
 import io.labelstream.platform.image.DecodeBudget;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.schemas.FrameIds;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Everything the ingest service reads from its environment, once, at start-up.
@@ -98,6 +99,11 @@ public record IngestConfig(
    * generated frame-id secret would give retries after a restart new frame ids. The launcher ({@code up},
    * {@code demo}) sets both.
    */
+  /** Who may upload, by name only (for a start-up banner; the tokens stay inside). */
+  public List<String> senderNames() {
+    return senders.holders().stream().map(Sender::name).toList();
+  }
+
   private static String required(Env env, Setting<String> setting, String what) {
     return env.find(setting).orElseThrow(() -> new ConfigException(setting.name() + " is not set: ingest needs "
         + what + " when it runs on its own (./labelstream up and demo make one up)"));
