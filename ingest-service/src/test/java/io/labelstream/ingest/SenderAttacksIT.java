@@ -15,6 +15,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +101,38 @@ class SenderAttacksIT {
   }
 
   @Test
+  void shouldAnswer429QuotaExceededToASenderOverItsDailyQuotaWhileAnotherSenderIsStillServed() throws Exception {
+    byte[] png = TestImages.samplePng(8);
+    Map<String, String> hoarderCam = Map.of("X-Device-Id", "hoarder-cam");
+    MultipartBody batch = new MultipartBody().image("image/png", png).image("image/png", TestImages.samplePng(9));
+    try (IngestService quoted = startIngest(FRAME_ID_SECRET, Map.of("INGEST_SENDER_DAILY_FRAMES", "3"))) {
+      assertThat(post(quoted, png, "image/png", hoarderCam, "Bearer fleet-secret-token", "/v1/frames").statusCode())
+          .isEqualTo(202);
+      assertThat(post(quoted, batch.bytes(), batch.contentType(), hoarderCam, "Bearer fleet-secret-token",
+          "/v1/frames/batch").statusCode()).isEqualTo(202);
+
+      HttpResponse<String> overQuota = post(quoted, png, "image/png", hoarderCam, "Bearer fleet-secret-token",
+          "/v1/frames");
+      long secondsToMidnight = Duration.between(Instant.now(),
+          LocalDate.now(ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC)).toSeconds();
+      HttpResponse<String> overQuotaBatch = post(quoted, batch.bytes(), batch.contentType(), hoarderCam,
+          "Bearer fleet-secret-token", "/v1/frames/batch");
+      HttpResponse<String> otherSender = post(quoted, png, "image/png", Map.of("X-Device-Id", "modest-cam"),
+          "Bearer patient-secret-token", "/v1/frames");
+
+      assertError(overQuota, 429, "quota_exceeded");
+      assertThat(overQuota.headers().firstValue("Retry-After")).hasValueSatisfying(seconds ->
+          assertThat(Long.parseLong(seconds)).isPositive().isBetween(secondsToMidnight - 5, secondsToMidnight + 5));
+      assertError(overQuotaBatch, 429, "quota_exceeded");
+      assertThat(otherSender.statusCode()).as(otherSender.body()).isEqualTo(202);
+      assertThat(frames().stream().filter(f -> f.getDeviceId().equals("hoarder-cam"))).hasSize(3);
+      assertThat(get(quoted, "/metrics"))
+          .containsPattern("labelstream_ingest_sender_frames_total\\{outcome=\"refused\",sender=\"fleet\",[^}]*} 3.0")
+          .containsPattern("labelstream_ingest_frames_rejected_total\\{reason=\"quota_exceeded\",[^}]*} 2.0");
+    }
+  }
+
+  @Test
   void shouldAnswer409ToAnIdempotencyKeyReusedWithOtherBytesAndKeepTheFirstBytes() throws Exception {
     byte[] first = TestImages.samplePng(3);
     byte[] other = TestImages.samplePng(4);
@@ -158,6 +194,10 @@ class SenderAttacksIT {
   }
 
   private static IngestService startIngest(String frameIdSecret) {
+    return startIngest(frameIdSecret, Map.of());
+  }
+
+  private static IngestService startIngest(String frameIdSecret, Map<String, String> settings) {
     Map<String, String> env = new HashMap<>();
     env.put("KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers());
     env.put("HTTP_HOST", "127.0.0.1");
@@ -168,6 +208,7 @@ class SenderAttacksIT {
     env.put("INGEST_SENDER_FRAMES_PER_SECOND", "0.001");
     env.put("INGEST_SENDER_BURST", Integer.toString(BURST));
     env.put("INGEST_MAX_BATCH_FRAMES", Integer.toString(BURST));
+    env.putAll(settings);
     return IngestService.start(IngestConfig.from(new Env(env)));
   }
 
@@ -211,7 +252,11 @@ class SenderAttacksIT {
   }
 
   private static String get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingest.port() + path)).build(),
+    return get(ingest, path);
+  }
+
+  private static String get(IngestService from, String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + from.port() + path)).build(),
         HttpResponse.BodyHandlers.ofString()).body();
   }
 }

@@ -8,6 +8,7 @@ import static io.labelstream.platform.config.IngestVariables.INGEST_MAX_IN_FLIGH
 import static io.labelstream.platform.config.IngestVariables.INGEST_PORT;
 import static io.labelstream.platform.config.IngestVariables.INGEST_PRODUCE_TIMEOUT_MS;
 import static io.labelstream.platform.config.IngestVariables.INGEST_SENDER_BURST;
+import static io.labelstream.platform.config.IngestVariables.INGEST_SENDER_DAILY_FRAMES;
 import static io.labelstream.platform.config.IngestVariables.INGEST_SENDER_FRAMES_PER_SECOND;
 import static io.labelstream.platform.config.IngestVariables.INGEST_TOKENS;
 
@@ -40,6 +41,7 @@ import java.util.List;
  * @param frameIds how an Idempotency-Key becomes a frameId, under the server secret (INGEST_FRAME_ID_SECRET)
  * @param senderFramesPerSecond each sender's average upload rate (INGEST_SENDER_FRAMES_PER_SECOND)
  * @param senderBurst frames a sender may upload at once above its rate (INGEST_SENDER_BURST)
+ * @param senderDailyFrames frames a sender may upload per UTC day, 0 for no quota (INGEST_SENDER_DAILY_FRAMES)
  */
 public record IngestConfig(
     HttpSettings http,
@@ -54,7 +56,8 @@ public record IngestConfig(
     BearerTokens<Sender> senders,
     FrameIds frameIds,
     double senderFramesPerSecond,
-    int senderBurst) {
+    int senderBurst,
+    long senderDailyFrames) {
 
   public IngestConfig {
     if (senderBurst < maxBatchFrames) {
@@ -91,7 +94,8 @@ public record IngestConfig(
         FrameIds.keyed(required(env, INGEST_FRAME_ID_SECRET, "a secret of 16+ characters that stays the same "
             + "across restarts (frame ids of retries depend on it)")),
         env.get(INGEST_SENDER_FRAMES_PER_SECOND),
-        env.get(INGEST_SENDER_BURST));
+        env.get(INGEST_SENDER_BURST),
+        env.get(INGEST_SENDER_DAILY_FRAMES));
   }
 
   /**

@@ -61,7 +61,7 @@ public final class IngestMetrics implements MeterBinder {
 
   private Counter senderFrames(String sender, String outcome) {
     return Counter.builder("labelstream.ingest.sender.frames")
-        .description("Frames per sender, accepted (202) or refused (any error, the rate limit's 429 included)")
+        .description("Frames per sender, accepted (202) or refused (any error, the rate limit's and daily quota's 429 included)")
         .tag("sender", sender)
         .tag("outcome", outcome)
         .register(registry);

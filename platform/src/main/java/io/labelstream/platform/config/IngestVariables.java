@@ -81,6 +81,13 @@ public final class IngestVariables {
       .doc("Frames a sender may upload at once above its rate; at least INGEST_MAX_BATCH_FRAMES, so a full batch "
           + "always fits.");
 
+  public static final Setting<Long> INGEST_SENDER_DAILY_FRAMES = D.variable("INGEST_SENDER_DAILY_FRAMES",
+          longInteger(0, 1_000_000_000_000L))
+      .byDefault(0L)
+      .doc("Frames each sender may upload per UTC day (per ingest instance, counted in memory, so a restart forgets "
+          + "the day); beyond it, 429 quota_exceeded with Retry-After until the next UTC midnight. 0 (the default) "
+          + "means no quota, as before the setting existed.");
+
   private IngestVariables() {}
 
   private static String longEnoughSecret(String raw) {
