@@ -227,6 +227,18 @@ class DeployManifestsTest {
   }
 
   @Test
+  void shouldShipAMetricsTokenThatNoServiceWouldStartWith() {
+    JsonNode secret = DeployFiles.rawBase().stream()
+        .filter(d -> d.path("kind").asText().equals("Secret") && d.path("metadata").path("name").asText().equals("labelstream-metrics"))
+        .findFirst().orElseThrow();
+    String committed = secret.path("stringData").path("METRICS_TOKEN").asText();
+
+    assertThatThrownBy(() -> IngestConfig.from(new Env(Map.of("INGEST_TOKENS", "fleet:a-real-token",
+        "INGEST_FRAME_ID_SECRET", "a-real-frame-id-secret-0123", "METRICS_TOKEN", committed))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("METRICS_TOKEN");
+  }
+
+  @Test
   void shouldAlertOnWhatTheIssueAsksForAndExplainEveryAlertInTheGuide() throws IOException {
     String guide = Files.readString(DEPLOY.resolve("README.md"));
     JsonNode groups = DeployFiles.ruleGroups().path("groups");
@@ -310,7 +322,7 @@ class DeployManifestsTest {
     checkDisruptionBudgets(m, workloads);
     checkAutoscaling(m, workloads, variant);
     if (variant.operators) {
-      checkServiceMonitor(m);
+      checkServiceMonitor(m, workloads);
       assertThat(m.all("PrometheusRule")).singleElement().satisfies(rule ->
           assertThat(rule.path("spec").path("groups").findValuesAsText("alert")).containsAll(REQUIRED_ALERTS));
     }
@@ -520,6 +532,8 @@ class DeployManifestsTest {
         .isEqualTo(http.port());
     assertThat(template.path("metadata").path("annotations").path("prometheus.io/port").asText())
         .as("%s scrape annotation", who).isEqualTo(Integer.toString(http.port()));
+    // The metrics could tell a reviewer which answer was an audit: only the scraper may read them.
+    assertThat(http.metricsToken().required()).as("%s asks for METRICS_TOKEN on /metrics", who).isTrue();
     for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
       JsonNode get = container.path(probe).path("httpGet");
       assertThat(get.path("path").asText()).as("%s %s", who, probe).isEqualTo(probe.equals("readinessProbe") ? "/readyz" : "/healthz");
@@ -731,7 +745,7 @@ class DeployManifestsTest {
     }
   }
 
-  private static void checkServiceMonitor(Manifests m) {
+  private static void checkServiceMonitor(Manifests m, List<Workload> workloads) {
     JsonNode monitor = m.all("ServiceMonitor").get(0);
     List<JsonNode> scraped = m.all("Service").stream()
         .filter(s -> matches(monitor.path("spec").path("selector"), s.path("metadata").path("labels"))).toList();
@@ -740,6 +754,17 @@ class DeployManifestsTest {
       assertThat(endpoint.path("path").asText("/metrics")).isEqualTo("/metrics");
       assertThat(scraped).allSatisfy(s -> assertThat(s.path("spec").path("ports").findValuesAsText("name"))
           .contains(endpoint.path("port").asText()));
+      // Prometheus sends the token the services ask for, or every scrape is a 401.
+      JsonNode sent = endpoint.path("bearerTokenSecret");
+      assertThat(m.secretKeys(sent.path("name").asText(), "ServiceMonitor")).contains(sent.path("key").asText());
+      for (Workload w : workloads) {
+        JsonNode asked = StreamSupport.stream(w.container().path("env").spliterator(), false)
+            .filter(v -> v.path("name").asText().equals("METRICS_TOKEN")).findFirst()
+            .orElseThrow(() -> new AssertionError(w.name() + " does not set METRICS_TOKEN")).path("valueFrom").path("secretKeyRef");
+        assertThat(List.of(sent.path("name").asText(), sent.path("key").asText()))
+            .as("the ServiceMonitor's bearerTokenSecret is %s's METRICS_TOKEN", w.name())
+            .isEqualTo(List.of(asked.path("name").asText(), asked.path("key").asText()));
+      }
     }
   }
 

@@ -50,6 +50,15 @@ public final class SharedVariables {
           + "bit depth and colour type, JPEG precision and components); refused and dead-lettered like "
           + "IMAGE_MAX_PIXELS. It stops a small PNG of zeros from declaring gigabytes of 16-bit samples.");
 
+  public static final Setting<String> METRICS_TOKEN = D.variable("METRICS_TOKEN",
+          text("a token of at least 16 characters"))
+      .defaultDescribed("unset: `/metrics` is open, as for `./labelstream up`")
+      .secret()
+      .doc("When set, every service's `GET /metrics` requires the header `Authorization: Bearer` followed by this "
+          + "token (compared in constant time) and answers anything else with 401 unauthorized: the metrics show review's accuracy estimate and "
+          + "Kafka write counts, which can tell a reviewer which answer was an audit. deploy/ sets it from the "
+          + "labelstream-metrics Secret, which the ServiceMonitor sends too (secret: never logged).");
+
   private SharedVariables() {}
 
   /** The folder of the model, whether the setting names the folder or the {@code .onnx} file in it. */

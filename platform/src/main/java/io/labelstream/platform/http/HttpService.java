@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP side every service shares: JSON with ISO-8601 instants, {@code /healthz} ({@link LivenessCheck}),
  * {@code /readyz} ({@link ReadinessCheck}),
- * {@code /metrics}, request timing by route, and the answers to hostile or broken requests: every error, whoever
+ * {@code /metrics} (only with the bearer token when {@link MetricsToken} asks for one), request timing by route, and the answers to hostile or broken requests: every error, whoever
  * makes it (a handler, Javalin's router, Jetty's parser), is an {@link ApiError} body, every answer carries the
  * {@link SecurityHeaders}, request bodies are limited however they are sent, and JSON bodies are read strictly.
  */
@@ -102,7 +102,13 @@ public final class HttpService implements AutoCloseable {
       List<String> notReady = checks.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
       ctx.status(ready ? 200 : 503).json(Map.of("ready", ready, "service", name, "checks", checks, "notReady", notReady));
     });
-    app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+    app.get("/metrics", ctx -> {
+      if (!settings.metricsToken().admits(ctx.header("Authorization"))) {
+        ctx.header("WWW-Authenticate", "Bearer");
+        throw new ApiException(401, "unauthorized", "/metrics needs Authorization: Bearer <METRICS_TOKEN>");
+      }
+      ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
+    });
 
     app.exception(ApiException.class, (e, ctx) -> answer(ctx, e));
     // Javalin's own refusals (no endpoint for the path, a declared body over maxRequestSize) as ApiError bodies,
