@@ -18,6 +18,7 @@ import io.labelstream.testsupport.HostileImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,7 @@ class PoisonFrameWorkerIT {
   private final Path logs = Path.of("target", "poison-frame-logs");
 
   @Test
-  void shouldSurviveTwoSixteenBitPngBombsWithTheDeploymentsHeapAndCommitPastThem() throws Exception {
+  void shouldSurviveTwoSixteenBitPngBombsAndEveryOtherPoisonFrameWithTheDeploymentsHeapAndCommitPastThem() throws Exception {
     Files.createDirectories(logs);
     TopicProvisioner.ensureTopics(KafkaSettings.from(new Env(Map.of("KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers()))));
     byte[] sixteenBitBomb = HostileImages.pngOfZeros(8192, 8192, 16, RGBA);
@@ -65,9 +66,24 @@ class PoisonFrameWorkerIT {
             HostileImages.jpegClaiming(8000, 8000), 8000, 8000, null),
         FleetFrameProducer.frame("bomber", null, "jpeg-lie-16000", "image/jpeg",
             HostileImages.jpegClaiming(16000, 16000), 16000, 16000, null));
+    // The rest of the hostile-input suite, under the same heap: frame -> the code its dead letter must give.
+    byte[] jpeg = HostileImages.noiseJpeg(64, 48);
+    byte[] png = HostileImages.noisePng(64, 48);
+    Map<Frame, String> broken = Map.of(
+        FleetFrameProducer.frame("bomber", null, "truncated-jpeg", "image/jpeg",
+            HostileImages.truncatedAfterStartOfScan(jpeg, 40), 64, 48, null), "truncated_image",
+        FleetFrameProducer.frame("bomber", null, "tailed-jpeg", "image/jpeg",
+            HostileImages.withTrailingGarbage(jpeg), 64, 48, null), "data_after_image_end",
+        FleetFrameProducer.frame("bomber", null, "tailed-png", "image/png",
+            HostileImages.withTrailingGarbage(png), 64, 48, null), "data_after_image_end",
+        FleetFrameProducer.frame("bomber", null, "bad-crc-png", "image/png",
+            HostileImages.withBadIdatCrc(png), 64, 48, null), "corrupt_image",
+        FleetFrameProducer.frame("bomber", null, "jpeg-lie-6000", "image/jpeg",
+            HostileImages.jpegClaiming(6000, 4000), 6000, 4000, null), "corrupt_image");
     Frame normal = FleetFrameProducer.frame("bomber", null, "normal-after-bombs", "image/png", Samples.png(7), 28, 28, null);
     try (FleetFrameProducer fleet = new FleetFrameProducer(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
       fleet.sendAll(bombs);
+      fleet.sendAll(List.copyOf(broken.keySet()));
       fleet.sendAll(List.of(normal));
     }
 
@@ -85,9 +101,17 @@ class PoisonFrameWorkerIT {
         throw new AssertionError("the worker did not label the normal frame; its log (" + log.toAbsolutePath()
             + ") ends with:\n" + tail(log), e);
       }
-      Map<String, String> reasons = deadLetterReasons();
-      assertThat(reasons).containsOnlyKeys(bombs.stream().map(Frame::getFrameId).toList());
-      reasons.forEach((frameId, reason) -> assertThat(reason).as(frameId).contains("image_too_large"));
+      List<String> poisoned = new ArrayList<>(bombs.stream().map(Frame::getFrameId).toList());
+      broken.keySet().forEach(frame -> poisoned.add(frame.getFrameId()));
+      Map<String, String> reasons = new HashMap<>();
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        reasons.putAll(deadLetterReasons());
+        return reasons.keySet().containsAll(poisoned);
+      });
+      assertThat(reasons).containsOnlyKeys(poisoned);
+      bombs.forEach(bomb -> assertThat(reasons.get(bomb.getFrameId())).as(bomb.getFrameId()).contains("image_too_large"));
+      broken.forEach((frame, code) -> assertThat(reasons.get(frame.getFrameId())).as(frame.getFrameId())
+          .startsWith("cannot decode frame: " + code + ": "));
       assertThat(TopicRecords.countByKey(KAFKA.bootstrapServers(), Topics.PREDICTIONS.name()))
           .containsOnlyKeys(normal.getFrameId());
       await().atMost(Duration.ofSeconds(30)).until(this::committedToTheEnd);
