@@ -13,9 +13,7 @@ import io.labelstream.platform.config.SharedVariables;
 import io.labelstream.review.ReviewService;
 import io.labelstream.review.config.ReviewConfig;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,7 +64,7 @@ public final class AllInOne implements AutoCloseable {
     String actingToken = actingToken(vars.get("REVIEW_TOKENS")).orElse(null);
     boolean tokenGenerated = vars.get("REVIEW_TOKENS") == null || vars.get("REVIEW_TOKENS").isBlank();
     if (tokenGenerated) {
-      actingToken = HexFormat.of().formatHex(randomBytes(16));
+      actingToken = BearerTokens.randomToken();
       vars.put("REVIEW_TOKENS", "admin:" + actingToken + ":admin");
     }
     // Ingest alone requires its sender tokens and frame-id secret; a local run makes them up (the secret once, kept).
@@ -94,11 +92,12 @@ public final class AllInOne implements AutoCloseable {
       ReviewConfig reviewConfig = ReviewConfig.from(env);
       review = ReviewService.start(reviewConfig);
       inference = InferenceService.start(InferenceConfig.from(env));
-      IngestService ingest = IngestService.start(IngestConfig.from(env));
+      IngestConfig ingestConfig = IngestConfig.from(env);
+      IngestService ingest = IngestService.start(ingestConfig);
       AllInOne all = new AllInOne(broker, review, inference, ingest, reviewConfig, env.get(SharedVariables.HTTP_HOST),
           env.find(KafkaVariables.KAFKA_BOOTSTRAP_SERVERS).orElse("?"), actingToken, tokenGenerated, ingestToken,
           ingestTokenGenerated);
-      all.printBanner(env);
+      all.printBanner(env, ingestConfig);
       return all;
     } catch (RuntimeException e) {
       if (inference != null) {
@@ -122,7 +121,7 @@ public final class AllInOne implements AutoCloseable {
     IngestConfig.from(env);
   }
 
-  private void printBanner(Env env) {
+  private void printBanner(Env env, IngestConfig ingestConfig) {
     String shownHost = "0.0.0.0".equals(host) ? "127.0.0.1" : host;
     System.out.println();
     System.out.println("LabelStream is running.");
@@ -132,7 +131,7 @@ public final class AllInOne implements AutoCloseable {
     System.out.println(ingestTokenGenerated
         ? "  Ingest token (generated; set INGEST_TOKENS to choose): " + ingestToken
             + " (send Authorization: Bearer <token>)"
-        : "  Senders:     " + IngestConfig.from(env).senderNames()
+        : "  Senders:     " + ingestConfig.senderNames()
             + " (tokens from INGEST_TOKENS)");
     System.out.println("  Inference:   " + "http://" + shownHost + ":" + inference.port() + "/readyz");
     System.out.println("  Review page: " + reviewUrl() + "/");
@@ -199,11 +198,6 @@ public final class AllInOne implements AutoCloseable {
         .or(() -> plain.stream().findFirst()).map(parts -> parts[1]);
   }
 
-  private static byte[] randomBytes(int count) {
-    byte[] bytes = new byte[count];
-    new SecureRandom().nextBytes(bytes);
-    return bytes;
-  }
 
   public ReviewConfig reviewConfig() {
     return reviewConfig;

@@ -1,5 +1,6 @@
 package io.labelstream.platform.http;
 
+import io.javalin.http.Context;
 import java.util.Optional;
 
 /** Thrown by a handler to answer with an HTTP error status and an {@link ApiError} body. */
@@ -74,5 +75,13 @@ public final class ApiException extends RuntimeException {
 
   public ApiError body() {
     return new ApiError(code, getMessage());
+  }
+
+  /** Writes this error as the answer: its status, its JSON body and, for a 503 or 429, its Retry-After. */
+  public void answer(Context ctx) {
+    if (retryAfterSeconds != null) {
+      ctx.header("Retry-After", Integer.toString(retryAfterSeconds));
+    }
+    ctx.status(status).json(body());
   }
 }

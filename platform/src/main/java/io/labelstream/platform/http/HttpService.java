@@ -110,7 +110,7 @@ public final class HttpService implements AutoCloseable {
       ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
     });
 
-    app.exception(ApiException.class, (e, ctx) -> answer(ctx, e));
+    app.exception(ApiException.class, (e, ctx) -> e.answer(ctx));
     // Javalin's own refusals (no endpoint for the path, a declared body over maxRequestSize) as ApiError bodies,
     // whatever the client accepts; a redirect stays a redirect.
     app.exception(HttpResponseException.class, (e, ctx) -> {
@@ -124,13 +124,13 @@ public final class HttpService implements AutoCloseable {
     app.exception(MismatchedInputException.class, (e, ctx) -> invalidJson(ctx, e.getOriginalMessage()));
     // A body read that RequestBodyLimit refused reaches the handler as Jetty's IOException around the answer to give.
     app.exception(IOException.class, (e, ctx) -> ApiException.refusalIn(e)
-        .ifPresentOrElse(refused -> answer(ctx, refused), () -> internalError(name, ctx, e)));
+        .ifPresentOrElse(refused -> refused.answer(ctx), () -> internalError(name, ctx, e)));
     // One answer for every Kafka failure a handler lets through: the broker went away, a write timed out, the
     // producer was fenced. Nothing the request asked for has been done, so the client may simply try again.
     app.exception(KafkaException.class, (e, ctx) -> {
       LOG.warn("{}: Kafka failed {} {}: {}", name, ctx.method(), ctx.path(), e.toString());
-      answer(ctx, ApiException.kafkaUnavailable(
-          "Kafka could not complete " + ctx.method() + " " + ctx.path() + ": " + e.getMessage()));
+      ApiException.kafkaUnavailable(
+          "Kafka could not complete " + ctx.method() + " " + ctx.path() + ": " + e.getMessage()).answer(ctx);
     });
     app.exception(Exception.class, (e, ctx) -> internalError(name, ctx, e));
     app.error(404, ctx -> {
@@ -175,13 +175,6 @@ public final class HttpService implements AutoCloseable {
   private static void internalError(String name, Context ctx, Exception e) {
     LOG.error("{}: unhandled error on {} {}", name, ctx.method(), ctx.path(), e);
     ctx.status(500).json(new ApiError("internal_error", "the service failed to handle this request; see its log"));
-  }
-
-  private static void answer(Context ctx, ApiException e) {
-    if (e.retryAfterSeconds() != null) {
-      ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
-    }
-    ctx.status(e.status()).json(e.body());
   }
 
   /** The route pattern for metrics; requests answered before reaching an endpoint (401, 404) share one tag. */

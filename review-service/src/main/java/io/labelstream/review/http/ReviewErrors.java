@@ -1,7 +1,6 @@
 package io.labelstream.review.http;
 
 import io.javalin.Javalin;
-import io.javalin.http.Context;
 import io.labelstream.platform.http.ApiException;
 import io.labelstream.review.cluster.NotQueueLeaderException;
 import io.labelstream.review.queue.TaskRefused;
@@ -15,8 +14,8 @@ final class ReviewErrors {
   private ReviewErrors() {}
 
   static void register(Javalin app) {
-    app.exception(TaskRefused.class, (e, ctx) -> answer(ctx, of(e)));
-    app.exception(NotQueueLeaderException.class, (e, ctx) -> answer(ctx, of(e)));
+    app.exception(TaskRefused.class, (e, ctx) -> of(e).answer(ctx));
+    app.exception(NotQueueLeaderException.class, (e, ctx) -> of(e).answer(ctx));
   }
 
   static ApiException of(TaskRefused e) {
@@ -31,13 +30,5 @@ final class ReviewErrors {
 
   static ApiException of(NotQueueLeaderException e) {
     return ApiException.unavailable("not_leader", e.getMessage(), 1);
-  }
-
-  /** Answers as the platform answers an {@link ApiException}. */
-  private static void answer(Context ctx, ApiException e) {
-    if (e.retryAfterSeconds() != null) {
-      ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
-    }
-    ctx.status(e.status()).json(e.body());
   }
 }
