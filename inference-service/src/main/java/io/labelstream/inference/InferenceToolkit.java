@@ -64,7 +64,7 @@ public final class InferenceToolkit implements AutoCloseable {
 
   /** A decoder to the model's input size; not thread-safe, one per thread. */
   public Decoder decoder() {
-    return new FrameDecoder(model.card().width(), model.card().height())::decode;
+    return new FrameDecoder(model.card().input())::decode;
   }
 
   /** Runs one batch and drops the answer: for timing the model alone. */

@@ -1,5 +1,6 @@
 package io.labelstream.inference.image;
 
+import io.labelstream.inference.model.InputSpec;
 import io.labelstream.platform.config.InferenceVariables;
 import io.labelstream.platform.image.DecodeBudget;
 import io.labelstream.platform.image.ImageFormat;
@@ -52,8 +53,8 @@ public final class FrameDecoder {
   private final long timeoutNanos;
 
   /** A decoder with the default budget and time limit, as a worker with default settings decodes. */
-  public FrameDecoder(int width, int height) {
-    this(width, height, DecodeBudget.defaults(),
+  public FrameDecoder(InputSpec input) {
+    this(input, DecodeBudget.defaults(),
         Duration.ofMillis(InferenceVariables.INFERENCE_DECODE_TIMEOUT_MS.defaultValue().orElseThrow()));
   }
 
@@ -61,9 +62,12 @@ public final class FrameDecoder {
    * @param budget the limits checked on each frame's header before decoding
    * @param timeout how long one frame's decoding may take before it is abandoned
    */
-  public FrameDecoder(int width, int height, DecodeBudget budget, Duration timeout) {
-    this.width = width;
-    this.height = height;
+  public FrameDecoder(InputSpec input, DecodeBudget budget, Duration timeout) {
+    if (input.channels() != 1 || input.dtype() != InputSpec.DType.FLOAT32) {
+      throw new IllegalArgumentException("this decoder feeds raw grey float32 values only, not " + input);
+    }
+    this.width = input.width();
+    this.height = input.height();
     this.budget = budget;
     this.timeoutNanos = timeout.toNanos();
   }

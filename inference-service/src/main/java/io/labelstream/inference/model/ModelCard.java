@@ -10,11 +10,10 @@ import java.util.List;
  * The parts of a model card the worker needs to feed the model and name its answers. The card is the JSON file
  * committed beside the .onnx; see {@code model/README.md}.
  *
- * @param inputName name of the graph's image input (NCHW float32, raw 0-255 grey values)
+ * @param input how to feed the graph one image
  * @param classNames class names in output order
  */
-public record ModelCard(String name, String version, String inputName, int width, int height, int channels,
-    List<String> classNames) {
+public record ModelCard(String name, String version, InputSpec input, List<String> classNames) {
 
   public static ModelCard parse(byte[] json) throws IOException {
     JsonNode root = new ObjectMapper().readTree(json);
@@ -24,15 +23,14 @@ public record ModelCard(String name, String version, String inputName, int width
     ModelCard card = new ModelCard(
         required(root, "name").asText(),
         required(root, "version").asText(),
-        required(input, "name").asText(),
-        required(input, "width").asInt(),
-        required(input, "height").asInt(),
-        input.path("channels").asInt(1),
+        InputSpec.rawGrey(required(input, "name").asText(), required(input, "width").asInt(),
+            required(input, "height").asInt()),
         List.copyOf(classes));
-    if (card.channels != 1) {
-      throw new IOException("model card asks for " + card.channels + " channels; this worker feeds grey images only");
+    if (input.path("channels").asInt(1) != 1) {
+      throw new IOException("model card asks for " + input.path("channels").asInt(1)
+          + " channels; this worker feeds grey images only");
     }
-    if (card.width <= 0 || card.height <= 0 || classes.isEmpty()) {
+    if (card.input.width() <= 0 || card.input.height() <= 0 || classes.isEmpty()) {
       throw new IOException("model card has no usable input size or class list");
     }
     return card;

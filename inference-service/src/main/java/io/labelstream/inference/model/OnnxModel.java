@@ -67,7 +67,7 @@ public final class OnnxModel implements AutoCloseable {
       SessionSettings.Device device = settings.apply(options, SessionSettings.availableProviders());
       OrtSession session = env.createSession(onnx, options);
       LOG.info("loaded model {} {} ({} classes, input {} {}x{}) on {}", modelCard.name(), modelCard.version(),
-          modelCard.classNames().size(), modelCard.inputName(), modelCard.width(), modelCard.height(), device);
+          modelCard.classNames().size(), modelCard.input().name(), modelCard.input().width(), modelCard.input().height(), device);
       return new OnnxModel(env, session, modelCard);
     }
   }
@@ -78,7 +78,7 @@ public final class OnnxModel implements AutoCloseable {
 
   /** Pixels each frame must have: one grey channel at the card's size. */
   public int pixelsPerFrame() {
-    return card.width() * card.height();
+    return card.input().valuesPerImage();
   }
 
   /** Runs the model on {@code frames.size()} frames of {@link #pixelsPerFrame()} raw grey values each. */
@@ -90,9 +90,9 @@ public final class OnnxModel implements AutoCloseable {
       input.put(frame);
     }
     input.rewind();
-    long[] shape = {n, 1, card.height(), card.width()};
+    long[] shape = {n, 1, card.input().height(), card.input().width()};
     try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, shape);
-        OrtSession.Result result = session.run(Map.of(card.inputName(), tensor))) {
+        OrtSession.Result result = session.run(Map.of(card.input().name(), tensor))) {
       FloatBuffer mean = outputBuffer(result, "mean_probs");
       OnnxTensor membersTensor = (OnnxTensor) result.get("member_probs").orElseThrow(
           () -> new IllegalStateException("the model has no member_probs output"));

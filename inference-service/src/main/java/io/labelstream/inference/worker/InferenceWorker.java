@@ -94,7 +94,7 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
 
   public InferenceWorker(InferenceConfig config, OnnxModel model, InferenceMetrics metrics, Supplier<RoutingPolicy> policy) {
     this.metrics = metrics;
-    this.decoder = new FrameDecoder(model.card().width(), model.card().height(), config.decodeBudget(),
+    this.decoder = new FrameDecoder(model.card().input(), config.decodeBudget(),
         config.decodeTimeout());
     this.batchRouter = new BatchRouter(model, new FrameRouter(model.card(), policy, new AuditSampler(config.auditRate())), metrics);
     this.maxBatch = config.maxBatch();

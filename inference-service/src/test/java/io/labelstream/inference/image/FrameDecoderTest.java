@@ -1,5 +1,6 @@
 package io.labelstream.inference.image;
 
+import io.labelstream.inference.model.InputSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class FrameDecoderTest {
 
-  private final FrameDecoder decoder = new FrameDecoder(28, 28);
+  private final FrameDecoder decoder = new FrameDecoder(InputSpec.rawGrey("image", 28, 28));
 
   @Test
   void shouldKeepTheExactGreyValuesOfAModelSizedPng() throws IOException {
@@ -123,7 +124,7 @@ class FrameDecoderTest {
 
   @Test
   void shouldAbandonADecodeThatRunsOverItsTimeLimit() {
-    FrameDecoder impatient = new FrameDecoder(28, 28, io.labelstream.platform.image.DecodeBudget.defaults(),
+    FrameDecoder impatient = new FrameDecoder(InputSpec.rawGrey("image", 28, 28), io.labelstream.platform.image.DecodeBudget.defaults(),
         java.time.Duration.ofNanos(1));
 
     assertThatThrownBy(() -> impatient.decode(HostileImages.noiseJpeg(640, 480))).isInstanceOf(IOException.class)

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class OnnxModelTest {
 
   private static OnnxModel model;
-  private static final FrameDecoder DECODER = new FrameDecoder(28, 28);
+  private static final FrameDecoder DECODER = new FrameDecoder(InputSpec.rawGrey("image", 28, 28));
 
   @BeforeAll
   static void load() throws Exception {
