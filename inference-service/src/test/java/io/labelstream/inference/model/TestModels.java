@@ -25,9 +25,13 @@ final class TestModels {
     return ModelFolder.of(folder(name));
   }
 
-  /** A copy of the model {@code name} in {@code dir} whose card is {@code card} instead of its own. */
+  /** A copy of the model {@code name} (with its labels file, if any) in {@code dir}, with {@code card} as its card. */
   static ModelFolder withCard(String name, String card, Path dir) throws IOException {
-    Files.copy(folder(name).resolve(name + ".onnx"), dir.resolve(name + ".onnx"));
+    try (var files = Files.list(folder(name))) {
+      for (Path file : files.toList()) {
+        Files.copy(file, dir.resolve(file.getFileName().toString()));
+      }
+    }
     Files.writeString(dir.resolve(name + ".card.json"), card);
     return ModelFolder.of(dir);
   }
