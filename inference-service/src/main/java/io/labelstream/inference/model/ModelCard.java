@@ -19,7 +19,8 @@ import java.util.Locale;
  * feed any image classifier: {@code input{name, layout, channels, colorOrder, width, height, resize, padValue, dtype,
  * scale, mean, std}}, {@code output{name, kind, members{name}}}, optional {@code testTimeAugmentation}. A card with
  * neither {@code output} nor {@code task} is version 1 (the bundled ensemble's): raw grey float input and the
- * {@code mean_probs}/{@code member_probs} outputs, whatever else its {@code input} section says.
+ * {@code mean_probs}/{@code member_probs} outputs, whatever else its {@code input} section says. Either version may
+ * declare {@code testTimeAugmentation}.
  *
  * @param input how to feed the graph one image
  * @param output which graph outputs hold the answer, and in what form
@@ -92,7 +93,7 @@ public record ModelCard(String name, String version, InputSpec input, OutputSpec
       }
       InputSpec grey = InputSpec.rawGrey(text(input, "input.name"), side(input, "width"), side(input, "height"));
       return new ModelCard(identity.name(), identity.version(), grey, OutputSpec.bundledEnsemble(),
-          identity.classNames(), List.of());
+          identity.classNames(), augmentations(root));
     }
     return new ModelCard(identity.name(), identity.version(), inputSpec(input), outputSpec(root),
         identity.classNames(), augmentations(root));
