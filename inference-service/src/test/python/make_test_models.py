@@ -13,7 +13,8 @@ src/test/resources/models/<name>/ so no test needs Python; run this again only t
   ImageNet mean and std; returns logits.
 - colour-nhwc-uint8-bgr: [N,120,160,3] uint8 BGR (non-square, channels last, raw bytes); returns probabilities;
   class names in a labels file.
-- grey-nchw-logits: [N,1,32,32] float32 grey scaled to 0-1, classes dark/bright; returns logits.
+- grey-nchw-logits: [1,1,32,32] float32 grey scaled to 0-1, classes dark/bright; returns logits. Its batch is
+  fixed at 1, as torch.onnx.export writes it without dynamic_axes (the worker then runs one image at a time).
 """
 import json
 import os
@@ -64,12 +65,13 @@ class GreyLogits(torch.nn.Module):
         return torch.cat([SHARPNESS * (0.5 - brightness), SHARPNESS * (brightness - 0.5)], dim=1)
 
 
-def export(model, name, example, input_name, output_name, card, labels=None):
+def export(model, name, example, input_name, output_name, card, labels=None, dynamic_batch=True):
     folder = os.path.join(OUT, name)
     os.makedirs(folder, exist_ok=True)
     path = os.path.join(folder, name + ".onnx")
     torch.onnx.export(model.eval(), example, path, input_names=[input_name], output_names=[output_name],
-                      dynamic_axes={input_name: {0: "batch"}, output_name: {0: "batch"}}, opset_version=17)
+                      dynamic_axes={input_name: {0: "batch"}, output_name: {0: "batch"}} if dynamic_batch else None,
+                      opset_version=17)
     graph = onnx.load(path)
     onnx.checker.check_model(graph, full_check=True)
     with open(os.path.join(folder, name + ".card.json"), "w") as f:
@@ -114,7 +116,8 @@ def main():
                 {"name": "image", "layout": "NCHW", "channels": 1, "width": 32, "height": 32,
                  "resize": "center-crop", "dtype": "float32", "scale": 1 / 255},
                 {"name": "logits", "kind": "logits"}, classes=["dark", "bright"],
-                description="Test model: dark or bright, grey input scaled to 0-1."))
+                description="Test model: dark or bright, grey input scaled to 0-1, batch fixed at 1."),
+           dynamic_batch=False)
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ class ModelCardStartUpTest {
     assertThat(stderr.lines().filter(l -> l.startsWith("configuration error:")).toList()).containsExactly(
         "configuration error: LABELSTREAM_MODEL_DIR=" + model.resolve("grey-nchw-logits.onnx").toAbsolutePath()
             + " is invalid: model card field 'input.channels' is 3 but the graph input 'image' has shape "
-            + "[-1,1,32,32] (NCHW: channels 1)");
+            + "[1,1,32,32] (NCHW: channels 1)");
     assertThat(stderr).doesNotContain("\tat ").doesNotContain("Exception");
   }
 

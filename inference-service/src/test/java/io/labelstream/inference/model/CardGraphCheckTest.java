@@ -26,7 +26,7 @@ class CardGraphCheckTest {
             "model card field 'input.name' is 'input' but the graph has no such input; its inputs are [image float "
                 + "[-1,3,224,224]]"),
         Arguments.of(GREY_NCHW_LOGITS, "\"channels\": 1", "\"channels\": 3",
-            "model card field 'input.channels' is 3 but the graph input 'image' has shape [-1,1,32,32] "
+            "model card field 'input.channels' is 3 but the graph input 'image' has shape [1,1,32,32] "
                 + "(NCHW: channels 1)"),
         Arguments.of(COLOUR_NCHW_LOGITS, "\"layout\": \"NCHW\"", "\"layout\": \"NHWC\"",
             "model card field 'input.channels' is 3 but the graph input 'image' has shape [-1,3,224,224] "
