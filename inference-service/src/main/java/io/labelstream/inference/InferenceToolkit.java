@@ -2,6 +2,7 @@ package io.labelstream.inference;
 
 import ai.onnxruntime.OrtException;
 import io.labelstream.inference.image.FrameDecoder;
+import io.labelstream.inference.model.GraphSignature;
 import io.labelstream.inference.model.ModelOutput;
 import io.labelstream.inference.model.OnnxModel;
 import io.labelstream.inference.model.SessionSettings;
@@ -10,6 +11,7 @@ import io.labelstream.inference.routing.Uncertainty;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.model.ModelFolder;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -73,6 +75,32 @@ public final class InferenceToolkit implements AutoCloseable {
     } catch (OrtException e) {
       throw new IOException("ONNX Runtime cannot load the model " + folder + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * One input or output of a graph, as ONNX Runtime reports it.
+   *
+   * @param type element type in ONNX's spelling ({@code float}, {@code uint8}, ...)
+   * @param shape dimensions, -1 where dynamic or symbolic
+   */
+  public record GraphPort(String name, String type, long[] shape) {}
+
+  /** What a graph takes and returns, in the graph's order: what a draft card is inferred from. */
+  public record Graph(List<GraphPort> inputs, List<GraphPort> outputs) {}
+
+  /** Opens any .onnx file, with or without a card, and describes its inputs and outputs. */
+  public static Graph inspect(Path onnx) throws IOException {
+    GraphSignature graph;
+    try {
+      graph = GraphSignature.read(java.nio.file.Files.readAllBytes(onnx));
+    } catch (OrtException e) {
+      throw new IOException("ONNX Runtime cannot open " + onnx + ": " + e.getMessage(), e);
+    }
+    return new Graph(ports(graph.inputs().values()), ports(graph.outputs().values()));
+  }
+
+  private static List<GraphPort> ports(java.util.Collection<GraphSignature.Port> ports) {
+    return ports.stream().map(p -> new GraphPort(p.name(), p.type(), p.shape())).toList();
   }
 
   /** The model card's name (the prefix of the model's files). */

@@ -1,6 +1,7 @@
 package io.labelstream.inference.model;
 
 import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
@@ -79,6 +80,15 @@ public record GraphSignature(Map<String, Port> inputs, Map<String, Port> outputs
   /** The signature of a loaded session. */
   public static GraphSignature of(OrtSession session) throws OrtException {
     return new GraphSignature(ports(session.getInputInfo()), ports(session.getOutputInfo()));
+  }
+
+  /** The signature of a graph given as .onnx bytes, read without running it (no card needed). */
+  public static GraphSignature read(byte[] onnx) throws OrtException {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        OrtSession session = env.createSession(onnx, options)) {
+      return of(session);
+    }
   }
 
   private static Map<String, Port> ports(Map<String, NodeInfo> nodes) {

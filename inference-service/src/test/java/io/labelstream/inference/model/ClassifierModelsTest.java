@@ -89,6 +89,23 @@ class ClassifierModelsTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void shouldDescribeAGraphWithoutItsCard() throws Exception {
+    var graph = io.labelstream.inference.InferenceToolkit.inspect(
+        TestModels.folder(COLOUR_NHWC_UINT8_BGR).resolve(COLOUR_NHWC_UINT8_BGR + ".onnx"));
+
+    assertThat(graph.inputs()).singleElement().satisfies(p -> {
+      assertThat(p.name()).isEqualTo("pixels");
+      assertThat(p.type()).isEqualTo("uint8");
+      assertThat(p.shape()).containsExactly(-1, 120, 160, 3);
+    });
+    assertThat(graph.outputs()).singleElement().satisfies(p -> {
+      assertThat(p.name()).isEqualTo("probabilities");
+      assertThat(p.type()).isEqualTo("float");
+      assertThat(p.shape()).containsExactly(-1, 3);
+    });
+  }
+
   static int argmax(float[] p) {
     int best = 0;
     for (int c = 1; c < p.length; c++) {
