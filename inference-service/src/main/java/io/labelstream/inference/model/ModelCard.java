@@ -70,8 +70,6 @@ public record ModelCard(String name, String version, InputSpec input, OutputSpec
     ModelIdentity identity;
     try {
       identity = ModelIdentity.read(folder);
-    } catch (ModelCardException e) {
-      throw e;
     } catch (IOException e) {
       throw new ModelCardException(e.getMessage());
     }
