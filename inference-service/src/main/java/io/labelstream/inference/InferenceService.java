@@ -1,11 +1,15 @@
 package io.labelstream.inference;
 
+import static io.labelstream.platform.config.SharedVariables.LABELSTREAM_MODEL_DIR;
+
 import io.labelstream.inference.config.InferenceConfig;
 import io.labelstream.inference.metrics.InferenceMetrics;
+import io.labelstream.inference.model.ModelCardException;
 import io.labelstream.inference.model.OnnxModel;
 import io.labelstream.inference.routing.PolicyFollower;
 import io.labelstream.inference.routing.RoutingPolicy;
 import io.labelstream.inference.worker.InferenceWorker;
+import io.labelstream.platform.config.ConfigException;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.http.HttpService;
 import io.labelstream.platform.http.LivenessCheck;
@@ -49,15 +53,13 @@ public final class InferenceService implements AutoCloseable {
 
   public static InferenceService start(InferenceConfig config) {
     LOG.info("starting inference with {}", config);
-    TopicProvisioner.ensureTopics(config.kafka());
-    OnnxModel model;
+    // The model first: a card that does not fit its graph must stop the worker before it touches Kafka.
+    OnnxModel model = loadModel(config);
     try {
-      model = OnnxModel.load(config.modelPath(), config.session());
-    } catch (io.labelstream.platform.config.ConfigException e) {
+      TopicProvisioner.ensureTopics(config.kafka());
+    } catch (RuntimeException e) {
+      closeQuietly(model);
       throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot load the model " + config.modelPath().map(Object::toString).orElse("(bundled)")
-          + ": " + e.getMessage(), e);
     }
     PrometheusMeterRegistry registry = Metrics.registry("inference");
     InferenceMetrics metrics = new InferenceMetrics();
@@ -90,6 +92,31 @@ public final class InferenceService implements AutoCloseable {
               "thresholds", policy.get().thresholds())));
         }, javalin -> { });
     return new InferenceService(model, worker, thread, follower, kafkaHealth, clientMetrics, http);
+  }
+
+  /**
+   * Loads the model and checks its card against its graph. A card that cannot be used is a configuration error (one
+   * line naming the card field, exit code 2), like an invalid variable: the operator fixes the card, not the code.
+   */
+  private static OnnxModel loadModel(InferenceConfig config) {
+    try {
+      return OnnxModel.load(config.model(), config.session());
+    } catch (ConfigException e) {
+      throw e;
+    } catch (ModelCardException e) {
+      throw new ConfigException(LABELSTREAM_MODEL_DIR.name() + "=" + config.model() + " is invalid: "
+          + e.getMessage(), e);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot load the model " + config.model() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void closeQuietly(OnnxModel model) {
+    try {
+      model.close();
+    } catch (Exception e) {
+      LOG.warn("closing the model failed: {}", e.toString());
+    }
   }
 
   private static Supplier<RoutingPolicy> fixedPolicy(RoutingPolicy fixed) {

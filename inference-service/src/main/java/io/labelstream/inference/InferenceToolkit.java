@@ -2,16 +2,18 @@ package io.labelstream.inference;
 
 import ai.onnxruntime.OrtException;
 import io.labelstream.inference.image.FrameDecoder;
+import io.labelstream.inference.model.GraphSignature;
 import io.labelstream.inference.model.ModelOutput;
 import io.labelstream.inference.model.OnnxModel;
 import io.labelstream.inference.model.SessionSettings;
 import io.labelstream.inference.routing.AuditSampler;
 import io.labelstream.inference.routing.Uncertainty;
 import io.labelstream.platform.config.Env;
+import io.labelstream.platform.model.ModelFolder;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -28,7 +30,11 @@ public final class InferenceToolkit implements AutoCloseable {
     float[] decode(byte[] encoded) throws IOException;
   }
 
-  /** The uncertainty scores of one prediction, as the worker routes on them. */
+  /**
+   * The uncertainty scores of one prediction, as the worker routes on them.
+   *
+   * @param mutualInformation the members' disagreement; NaN for a single network (no members, no test-time views)
+   */
   public record Scores(int predictedClass, double score, double margin, double entropy, double mutualInformation) {}
 
   private final OnnxModel model;
@@ -49,17 +55,62 @@ public final class InferenceToolkit implements AutoCloseable {
         defaults.interOpThreads(), defaults.optimization(), defaults.memoryArena(), defaults.allowSpinning()));
   }
 
+  /**
+   * The model in {@code folder} (a user's, or the one LABELSTREAM_MODEL_DIR names) with the session settings a worker
+   * would read from {@code env}, its card checked against its graph as the worker does.
+   *
+   * @throws IOException when the card is invalid or does not fit the graph, naming the card field
+   */
+  public static InferenceToolkit model(ModelFolder folder, Env env) throws IOException {
+    return load(folder, SessionSettings.from(env));
+  }
+
   private static InferenceToolkit load(SessionSettings settings) throws IOException {
+    return load(ModelFolder.bundled(), settings);
+  }
+
+  private static InferenceToolkit load(ModelFolder folder, SessionSettings settings) throws IOException {
     try {
-      return new InferenceToolkit(OnnxModel.load(Optional.empty(), settings));
+      return new InferenceToolkit(OnnxModel.load(folder, settings));
     } catch (OrtException e) {
-      throw new IOException("ONNX Runtime cannot load the bundled model: " + e.getMessage(), e);
+      throw new IOException("ONNX Runtime cannot load the model " + folder + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * One input or output of a graph, as ONNX Runtime reports it.
+   *
+   * @param type element type in ONNX's spelling ({@code float}, {@code uint8}, ...)
+   * @param shape dimensions, -1 where dynamic or symbolic
+   */
+  public record GraphPort(String name, String type, long[] shape) {}
+
+  /** What a graph takes and returns, in the graph's order: what a draft card is inferred from. */
+  public record Graph(List<GraphPort> inputs, List<GraphPort> outputs) {}
+
+  /** Opens any .onnx file, with or without a card, and describes its inputs and outputs. */
+  public static Graph inspect(Path onnx) throws IOException {
+    GraphSignature graph;
+    try {
+      graph = GraphSignature.read(java.nio.file.Files.readAllBytes(onnx));
+    } catch (OrtException e) {
+      throw new IOException("ONNX Runtime cannot open " + onnx + ": " + e.getMessage(), e);
+    }
+    return new Graph(ports(graph.inputs().values()), ports(graph.outputs().values()));
+  }
+
+  private static List<GraphPort> ports(java.util.Collection<GraphSignature.Port> ports) {
+    return ports.stream().map(p -> new GraphPort(p.name(), p.type(), p.shape())).toList();
   }
 
   /** The model card's name (the prefix of the model's files). */
   public String modelName() {
     return model.card().name();
+  }
+
+  /** The model's classes, in output order (from its card). */
+  public List<String> classNames() {
+    return model.card().classNames();
   }
 
   /** A decoder to the model's input size; not thread-safe, one per thread. */
@@ -77,7 +128,8 @@ public final class InferenceToolkit implements AutoCloseable {
     List<Scores> scores = new ArrayList<>(frames.size());
     for (ModelOutput output : runModel(frames)) {
       Uncertainty u = Uncertainty.of(output);
-      scores.add(new Scores(u.predictedClass(), u.score(), u.margin(), u.entropy(), u.mutualInformation()));
+      scores.add(new Scores(u.predictedClass(), u.score(), u.margin(), u.entropy(),
+          u.mutualInformation().orElse(Double.NaN)));
     }
     return scores;
   }

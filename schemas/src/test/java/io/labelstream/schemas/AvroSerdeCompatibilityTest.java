@@ -132,6 +132,48 @@ class AvroSerdeCompatibilityTest {
   }
 
   @Test
+  void shouldReadTheMutualInformationOfAPredictionWrittenWhenItWasRequired() throws Exception {
+    Schema v3;
+    try (var in = KnownSchemas.class.getResourceAsStream("/schema-history/Prediction-v3.avsc")) {
+      v3 = new Schema.Parser().parse(in);
+    }
+    assertThat(v3.getField("mutualInformation").schema().getType()).isEqualTo(Schema.Type.DOUBLE);
+    GenericRecord old = new GenericData.Record(v3);
+    old.put("frameId", "f-6");
+    old.put("modelName", "m");
+    old.put("modelVersion", "1");
+    old.put("classIndex", 8);
+    old.put("label", "Bag");
+    old.put("topK", List.of());
+    for (String f : List.of("maxProbability", "margin", "entropy", "score", "threshold")) {
+      old.put(f, 0.5);
+    }
+    old.put("mutualInformation", 0.125);
+    old.put("route", new GenericData.EnumSymbol(v3.getField("route").schema(), "MODEL_LABEL"));
+    old.put("audited", false);
+    old.put("predictedAt", 1_700_000_000_000L);
+    byte[] bytes = AvroSerde.generic(v3, new KnownSchemas().register(v3)).serialize("predictions.v1", old);
+
+    io.labelstream.schemas.avro.Prediction read = Topics.PREDICTIONS.valueSerde().deserializer().deserialize("predictions.v1", bytes);
+
+    assertThat(read.getMutualInformation()).isEqualTo(0.125);
+  }
+
+  @Test
+  void shouldRoundTripAPredictionOfASingleNetworkWithoutMutualInformation() {
+    io.labelstream.schemas.avro.Prediction single = io.labelstream.schemas.avro.Prediction.newBuilder()
+        .setFrameId("f-7").setModelName("m").setModelVersion("1").setClassIndex(0).setLabel("red").setTopK(List.of())
+        .setMaxProbability(0.9).setMargin(0.8).setEntropy(0.3).setScore(0.9).setThreshold(0.5)
+        .setRoute(io.labelstream.schemas.avro.Route.MODEL_LABEL).setPredictedAt(Instant.ofEpochMilli(1))
+        .build();
+
+    byte[] bytes = Topics.PREDICTIONS.valueSerde().serializer().serialize("predictions.v1", single);
+
+    assertThat(single.getMutualInformation()).isNull();
+    assertThat(Topics.PREDICTIONS.valueSerde().deserializer().deserialize("predictions.v1", bytes)).isEqualTo(single);
+  }
+
+  @Test
   void shouldGiveTheSameFrameIdForTheSameDeviceAndIdempotencyKeyOnly() {
     assertThat(FrameIds.forIdempotencyKey("car-1", "k-1")).isEqualTo(FrameIds.forIdempotencyKey("car-1", "k-1"));
     assertThat(FrameIds.forIdempotencyKey("car-1", "k-1")).isNotEqualTo(FrameIds.forIdempotencyKey("car-2", "k-1"));

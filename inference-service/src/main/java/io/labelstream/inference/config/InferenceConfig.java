@@ -15,17 +15,16 @@ import static io.labelstream.platform.config.InferenceVariables.INFERENCE_SESSIO
 import static io.labelstream.platform.config.SharedVariables.LABELSTREAM_MODEL_DIR;
 
 import io.labelstream.inference.model.SessionSettings;
+import io.labelstream.platform.config.ConfigException;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.http.HttpSettings;
 import io.labelstream.platform.image.DecodeBudget;
 import io.labelstream.platform.kafka.KafkaSettings;
+import io.labelstream.platform.model.ModelFolder;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * Everything the inference worker reads from its environment, once, at start-up.
@@ -35,8 +34,8 @@ import java.util.stream.Stream;
  * @param auditRate share of model-labelled frames also sent to people as blind audits (INFERENCE_AUDIT_RATE)
  * @param policyWait how long a starting worker waits for the first policy before routing everything to people
  *     (INFERENCE_POLICY_WAIT_SECONDS)
- * @param modelPath an .onnx file with its .card.json beside it (the one in LABELSTREAM_MODEL_DIR); empty means
- *     the bundled model
+ * @param model the model's files: the .onnx LABELSTREAM_MODEL_DIR names (or the only one in that folder) with its
+ *     .card.json beside it, or the bundled model when the variable is unset
  * @param groupId consumer group shared by all workers (INFERENCE_GROUP_ID)
  * @param instanceId this worker's name, part of its transactional id (INFERENCE_INSTANCE_ID)
  * @param staticMembership true when INFERENCE_INSTANCE_ID was given: the worker then joins its group as a static
@@ -59,7 +58,7 @@ public record InferenceConfig(
     Optional<Double> fixedThreshold,
     double auditRate,
     java.time.Duration policyWait,
-    Optional<Path> modelPath,
+    ModelFolder model,
     String groupId,
     String instanceId,
     boolean staticMembership,
@@ -79,7 +78,7 @@ public record InferenceConfig(
         env.find(INFERENCE_ROUTING_THRESHOLD),
         env.get(INFERENCE_AUDIT_RATE),
         java.time.Duration.ofSeconds(env.get(INFERENCE_POLICY_WAIT_SECONDS)),
-        env.find(LABELSTREAM_MODEL_DIR).map(InferenceConfig::modelFile),
+        model(env.find(LABELSTREAM_MODEL_DIR)),
         env.get(INFERENCE_GROUP_ID),
         env.find(INFERENCE_INSTANCE_ID).orElseGet(() -> "worker-" + UUID.randomUUID().toString().substring(0, 8)),
         env.isSet(INFERENCE_INSTANCE_ID),
@@ -93,20 +92,13 @@ public record InferenceConfig(
         SessionSettings.from(env));
   }
 
-  /** The .onnx file the setting names, or the only one in the folder it names. */
-  private static Path modelFile(Path setting) {
-    if (Files.isRegularFile(setting)) {
-      return setting;
-    }
-    try (Stream<Path> files = Files.list(setting)) {
-      List<Path> models = files.filter(f -> f.getFileName().toString().endsWith(".onnx")).sorted().toList();
-      if (models.size() != 1) {
-        throw Env.invalid(LABELSTREAM_MODEL_DIR, setting.toString(), "a folder with exactly one .onnx model (found "
-            + models.size() + "), or the path of the .onnx file");
-      }
-      return models.get(0);
+  /** The model the setting names: an .onnx file, or a folder holding exactly one (with its card). */
+  private static ModelFolder model(Optional<Path> setting) {
+    try {
+      return ModelFolder.of(setting);
     } catch (IOException e) {
-      throw Env.invalid(LABELSTREAM_MODEL_DIR, setting.toString(), "a readable folder (" + e.getMessage() + ")");
+      throw new ConfigException(LABELSTREAM_MODEL_DIR.name() + "=" + setting.orElseThrow() + " is invalid: "
+          + e.getMessage(), e);
     }
   }
 }

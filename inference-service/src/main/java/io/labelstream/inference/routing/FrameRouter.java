@@ -69,7 +69,7 @@ public final class FrameRouter {
         .setMaxProbability(u.maxProbability())
         .setMargin(u.margin())
         .setEntropy(u.entropy())
-        .setMutualInformation(u.mutualInformation())
+        .setMutualInformation(u.mutualInformation().isPresent() ? u.mutualInformation().getAsDouble() : null)
         .setScore(u.score())
         .setThreshold(threshold)
         .setRoute(confident ? Route.MODEL_LABEL : Route.REVIEW)

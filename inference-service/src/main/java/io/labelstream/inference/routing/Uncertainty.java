@@ -3,10 +3,12 @@ package io.labelstream.inference.routing;
 import io.labelstream.inference.model.ModelOutput;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.OptionalDouble;
 import java.util.stream.IntStream;
 
 /**
- * Uncertainty scores of one prediction, all computed from the ensemble's probabilities.
+ * Uncertainty scores of one prediction, computed from the model's probabilities: a single network's, or an
+ * ensemble's (members named by the card, or the views of test-time augmentation).
  *
  * @param ranked class indices, most probable first
  * @param maxProbability top-1 mean probability; the routing score (measured on the bundled model, it separates
@@ -14,9 +16,10 @@ import java.util.stream.IntStream;
  * @param margin top-1 minus top-2 mean probability
  * @param entropy entropy of the mean distribution, nats
  * @param mutualInformation entropy of the mean minus the members' mean entropy (BALD), nats: how much the members
- *     disagree
+ *     disagree; empty for a single network, which has no members to disagree
  */
-public record Uncertainty(int[] ranked, double maxProbability, double margin, double entropy, double mutualInformation) {
+public record Uncertainty(int[] ranked, double maxProbability, double margin, double entropy,
+    OptionalDouble mutualInformation) {
 
   public static Uncertainty of(ModelOutput output) {
     float[] mean = output.meanProbs();
@@ -26,8 +29,11 @@ public record Uncertainty(int[] ranked, double maxProbability, double margin, do
     double top = mean[ranked[0]];
     double second = ranked.length > 1 ? mean[ranked[1]] : 0.0;
     double entropyOfMean = entropy(mean);
-    double meanMemberEntropy = Arrays.stream(output.memberProbs()).mapToDouble(Uncertainty::entropy).average().orElse(entropyOfMean);
-    return new Uncertainty(ranked, top, top - second, entropyOfMean, Math.max(0.0, entropyOfMean - meanMemberEntropy));
+    OptionalDouble mutualInformation = output.hasMembers()
+        ? OptionalDouble.of(Math.max(0.0, entropyOfMean
+            - Arrays.stream(output.memberProbs()).mapToDouble(Uncertainty::entropy).average().orElseThrow()))
+        : OptionalDouble.empty();
+    return new Uncertainty(ranked, top, top - second, entropyOfMean, mutualInformation);
   }
 
   /** The single score compared with the routing threshold. */

@@ -25,7 +25,7 @@ class InferenceConfigTest {
 
     assertThat(config.fixedThreshold()).isEmpty();
     assertThat(config.auditRate()).isEqualTo(0.02);
-    assertThat(config.modelPath()).isEmpty();
+    assertThat(config.model().location()).isEqualTo("bundled");
     assertThat(config.staticMembership()).isFalse();
   }
 
@@ -45,8 +45,12 @@ class InferenceConfigTest {
   void shouldFindTheModelInTheModelFolderOrTakeTheOnnxFileTheOldNameGave() {
     Path onnx = MODEL.resolve("fashion-mnist-ensemble.onnx");
 
-    assertThat(InferenceConfig.from(new Env(Map.of("LABELSTREAM_MODEL_DIR", MODEL.toString()))).modelPath()).contains(onnx);
-    assertThat(InferenceConfig.from(new Env(Map.of("MODEL_PATH", onnx.toString()))).modelPath()).contains(onnx);
+    Path absolute = onnx.toAbsolutePath();
+
+    assertThat(InferenceConfig.from(new Env(Map.of("LABELSTREAM_MODEL_DIR", MODEL.toString()))).model().path(".onnx"))
+        .contains(absolute);
+    assertThat(InferenceConfig.from(new Env(Map.of("MODEL_PATH", onnx.toString()))).model().path(".onnx"))
+        .contains(absolute);
   }
 
   @Test

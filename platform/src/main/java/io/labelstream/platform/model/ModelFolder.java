@@ -91,6 +91,12 @@ public final class ModelFolder {
     return folder.map(f -> f.resolve(baseName + suffix));
   }
 
+  /** For logs and a config's {@code toString()}: the .onnx file, or the bundled model's name. */
+  @Override
+  public String toString() {
+    return path(".onnx").map(Path::toString).orElse("bundled " + baseName());
+  }
+
   public byte[] onnx() throws IOException {
     return required(".onnx");
   }
