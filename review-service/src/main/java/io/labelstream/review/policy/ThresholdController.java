@@ -48,6 +48,18 @@ import java.util.List;
  * once. Past {@link #MAX_SHIFT} the validation evidence is dropped and only the stream's own answers back the
  * bound; the thresholds rise until enough audits support lower ones. The controller never lowers a threshold
  * without evidence: a lower threshold is chosen only when its lower bound clears the target.
+ *
+ * <h2>Without validation predictions</h2>
+ * A model that comes without them starts closed: every frame goes to people, so every frame is a known outcome.
+ * Then the reviewed frames in R also stand, with the audits, for the error rate of the model-labelled part (u_B):
+ * they are frames of the same stream in the same score region, reviewed only because they scored below the
+ * threshold in force when they arrived, so if anything they err more often than the model-labelled frames above
+ * it, and the bound stays conservative. Without this, the few audits of the first model labels (2% of them) were
+ * the whole sample: 4 audits bound u_B at 53%, the region failed at the top of the fixed sequence, the model closed
+ * again and, labelling nothing, drew no more audits, so it stayed closed for good. With it, a class opens once
+ * about {@code minEvidence} answered frames above a threshold clear the target (300 correct answers put the 95% bound
+ * at 0.99003) and stays open while the answers and audits keep supporting it. With validation predictions, the
+ * stream's reviewed frames do not enter u_B, exactly as before.
  */
 public final class ThresholdController {
 
@@ -305,7 +317,7 @@ public final class ThresholdController {
         prior = prior.plus(validation.atOrAbove(c, bands[c]));
       }
     }
-    return new Region(reviewed, audited, prior, shift, modelLabelled, streamFrames, settings);
+    return new Region(reviewed, audited, prior, shift, modelLabelled, streamFrames, validation == null, settings);
   }
 
   /**
@@ -313,7 +325,7 @@ public final class ThresholdController {
    * times over.
    */
   private record Region(Count reviewed, Count audited, Count prior, double shift, long modelLabelled, long streamFrames,
-      Settings settings) {
+      boolean reviewedBacksModelLabels, Settings settings) {
 
     long items() {
       return reviewed.n() + modelLabelled + prior.n();
@@ -330,15 +342,17 @@ public final class ThresholdController {
 
     /**
      * Errors in the sample that stands for the model-labelled frames: validation (weighted and shift-corrected) and
-     * audits.
+     * audits; the reviewed frames too before the stream's own split is used, or always for a model without
+     * validation predictions (see "Without validation predictions" above).
      */
     private double sampleErrors(boolean withReviewed) {
       return prior.errors() * settings.validationWeight() * shift + audited.errors()
-          + (withReviewed ? reviewed.errors() : 0);
+          + (withReviewed || reviewedBacksModelLabels ? reviewed.errors() : 0);
     }
 
     private long sampleItems(boolean withReviewed) {
-      return Math.round(prior.n() * settings.validationWeight()) + audited.n() + (withReviewed ? reviewed.n() : 0);
+      return Math.round(prior.n() * settings.validationWeight()) + audited.n()
+          + (withReviewed || reviewedBacksModelLabels ? reviewed.n() : 0);
     }
 
     double estimate() {
