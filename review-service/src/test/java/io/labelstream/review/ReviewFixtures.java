@@ -48,10 +48,16 @@ public final class ReviewFixtures {
   }
 
   public static ReviewRequest request(String frameId, String suggestion, double score, int sample) {
+    return request(frameId, "fashion-mnist-ensemble", 4, suggestion, score, sample);
+  }
+
+  /** A review request for a prediction of the named model's class {@code classIndex}. */
+  public static ReviewRequest request(String frameId, String modelName, int classIndex, String suggestion, double score,
+      int sample) {
     Prediction prediction = Prediction.newBuilder()
-        .setFrameId(frameId).setModelName("fashion-mnist-ensemble").setModelVersion("test")
-        .setClassIndex(4).setLabel(suggestion)
-        .setTopK(List.of(new ClassProbability(4, suggestion, score)))
+        .setFrameId(frameId).setModelName(modelName).setModelVersion("test")
+        .setClassIndex(classIndex).setLabel(suggestion)
+        .setTopK(List.of(new ClassProbability(classIndex, suggestion, score)))
         .setMaxProbability(score).setMargin(score / 2).setEntropy(1.0).setMutualInformation(0.1)
         .setScore(score).setThreshold(0.9).setRoute(Route.REVIEW).setPredictedAt(Instant.now())
         .build();
