@@ -235,7 +235,9 @@ function renderClasses(classes, suggested) {
         button.setAttribute('aria-keyshortcuts', key);
         kbd.textContent = key;
       } else {
+        // An invisible placeholder key keeps every button the same size and its name in line.
         kbd.className = 'no-key';
+        kbd.textContent = '0';
         kbd.setAttribute('aria-hidden', 'true');
       }
       const label = document.createElement('span');
