@@ -213,6 +213,14 @@ function show(task, image, serverTime) {
   $('stage').focus({ preventScroll: true });
 }
 
+/** Digit keys choose a class: 1–9 and 0 for the first ten in the model's order; further classes are clicked. */
+const DIGIT_KEYS = 10;
+
+/** The key that chooses the class at this position, or null past the first ten. */
+function classKey(index) {
+  return index < DIGIT_KEYS ? String((index + 1) % 10) : null;
+}
+
 function renderClasses(classes, suggested) {
   const box = $('classes');
   const current = [...box.children].map(b => b.dataset.label);
@@ -221,10 +229,17 @@ function renderClasses(classes, suggested) {
       const button = document.createElement('button');
       button.type = 'button';
       button.dataset.label = name;
-      const key = String((i + 1) % 10);
-      button.setAttribute('aria-keyshortcuts', key);
+      const key = classKey(i);
       const kbd = document.createElement('kbd');
-      kbd.textContent = key;
+      if (key) {
+        button.setAttribute('aria-keyshortcuts', key);
+        kbd.textContent = key;
+      } else {
+        // An invisible placeholder key keeps every button the same size and its name in line.
+        kbd.className = 'no-key';
+        kbd.textContent = '0';
+        kbd.setAttribute('aria-hidden', 'true');
+      }
       const label = document.createElement('span');
       label.className = 'name';
       label.textContent = name;
@@ -232,6 +247,7 @@ function renderClasses(classes, suggested) {
       button.addEventListener('click', () => answer(name));
       return button;
     }));
+    showClassKeys(classes.length);
   }
   for (const button of box.children) {
     const isSuggested = button.dataset.label === suggested;
@@ -243,6 +259,23 @@ function renderClasses(classes, suggested) {
     } else {
       button.removeAttribute('aria-description');
     }
+  }
+}
+
+/** The key hints say which digits choose a class: 1–3 for three classes, 1–0 for ten or more. */
+function showClassKeys(count) {
+  const last = classKey(Math.min(count, DIGIT_KEYS) - 1);
+  for (const hint of document.querySelectorAll('.class-keys')) {
+    const first = document.createElement('kbd');
+    first.textContent = '1';
+    if (count <= 1) {
+      hint.replaceChildren(first);
+      continue;
+    }
+    const end = document.createElement('kbd');
+    end.textContent = last;
+    hint.replaceChildren(first, count === 2 ? ' or ' : '–', end);
+    hint.title = count > DIGIT_KEYS ? 'the first ' + DIGIT_KEYS + ' classes; click the others' : '';
   }
 }
 
@@ -603,7 +636,8 @@ function onKey(event) {
   }
   const key = event.key;
   if (/^[0-9]$/.test(key)) {
-    const label = state.task && state.task.classes[(Number(key) + 9) % 10];
+    // 1 is the first class, 0 the tenth: the keys in the order they sit on the keyboard.
+    const label = state.task && state.task.classes[(Number(key) + 9) % DIGIT_KEYS];
     if (label) {
       event.preventDefault();
       answer(label);

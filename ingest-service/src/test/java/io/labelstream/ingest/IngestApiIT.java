@@ -63,7 +63,25 @@ class IngestApiIT {
     assertThat(frame.getContentType()).isEqualTo("image/png");
     assertThat(frame.getWidth()).isEqualTo(28);
     assertThat(frame.getHeight()).isEqualTo(28);
+    assertThat(frame.getChannels()).as("a grey Fashion-MNIST sample").isEqualTo(1);
     assertThat(bytes(frame)).isEqualTo(png);
+  }
+
+  @Test
+  void shouldRecordTheSizeAndColourChannelsOfA720pCameraFrameInJpegAndPng() throws Exception {
+    for (String format : List.of("jpeg", "png")) {
+      byte[] image = TestImages.colour(1280, 720, format);
+
+      HttpResponse<String> response = post(image, "image/" + format, Map.of("X-Device-Id", "car-720p"));
+
+      assertThat(response.statusCode()).as(format + ": " + response.body()).isEqualTo(202);
+      Frame frame = framesWithId(JSON.readTree(response.body()).get("frameId").asText()).get(0);
+      assertThat(frame.getContentType()).isEqualTo("image/" + format);
+      assertThat(frame.getWidth()).as(format).isEqualTo(1280);
+      assertThat(frame.getHeight()).as(format).isEqualTo(720);
+      assertThat(frame.getChannels()).as(format).isEqualTo(3);
+      assertThat(bytes(frame)).isEqualTo(image);
+    }
   }
 
   @Test

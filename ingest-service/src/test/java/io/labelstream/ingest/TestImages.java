@@ -52,6 +52,24 @@ final class TestImages {
     return png;
   }
 
+  /** A colour camera frame of this size: a gradient with a coloured square, as ImageIO writes it ("jpeg" or "png"). */
+  static byte[] colour(int width, int height, String format) {
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        boolean square = x > width / 3 && x < width / 2 && y > height / 3 && y < height / 2;
+        image.setRGB(x, y, square ? 0xD02020 : (x * 255 / width) << 8 | (y * 255 / height));
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      ImageIO.write(image, format, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
   /** A camera-sized noisy colour JPEG at top quality: several MiB, like a real high-resolution frame. */
   static byte[] largeJpeg(int width, int height) {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);

@@ -127,6 +127,9 @@ public final class AllInOne implements AutoCloseable {
     System.out.println("LabelStream is running.");
     System.out.println("  Kafka:       " + env.find(KafkaVariables.KAFKA_BOOTSTRAP_SERVERS).orElse("?")
         + broker.map(b -> " (embedded, data in " + b.dataDir().toAbsolutePath().normalize() + ")").orElse(""));
+    // One setting (LABELSTREAM_MODEL_DIR) names the model for every service: the classes are its card's.
+    System.out.println("  Model:       " + reviewConfig.modelIdentity().name() + " " + reviewConfig.modelIdentity().version()
+        + " (" + reviewConfig.model().location() + "), classes " + reviewConfig.classes());
     System.out.println("  Ingest:      POST " + ingestUrl() + "/v1/frames");
     System.out.println(ingestTokenGenerated
         ? "  Ingest token (generated; set INGEST_TOKENS to choose): " + ingestToken

@@ -51,7 +51,10 @@ class LauncherConfigErrorTest {
         Arguments.of("review", Map.of("REVIEW_LEASE_SECONDS", "0"), "REVIEW_LEASE_SECONDS"),
         Arguments.of("review", Map.of("REVIEW_TOKENS", "replace-me"), "REVIEW_TOKENS"),
         Arguments.of("up", Map.of("REVIEW_POLICY_TARGET_ACCURACY", "1.5"), "REVIEW_POLICY_TARGET_ACCURACY"),
-        Arguments.of("up", Map.of("INFERENCE_MAX_BATCH", "0"), "INFERENCE_MAX_BATCH"));
+        Arguments.of("up", Map.of("INFERENCE_MAX_BATCH", "0"), "INFERENCE_MAX_BATCH"),
+        // Retired: the classes come from the model card; a second list is refused, under either name.
+        Arguments.of("up", Map.of("REVIEW_LABEL_CLASSES", "cat,dog"), "REVIEW_LABEL_CLASSES"),
+        Arguments.of("review", Map.of("LABEL_CLASSES", "cat,dog"), "REVIEW_LABEL_CLASSES"));
   }
 
   /** The container images start each service's own main, not the launcher. */
@@ -60,7 +63,8 @@ class LauncherConfigErrorTest {
         Arguments.of(IngestService.class, Map.of("INGEST_MAX_DIMENSION", "huge"), "INGEST_MAX_DIMENSION"),
         Arguments.of(IngestService.class, Map.of(), "INGEST_TOKENS"),
         Arguments.of(InferenceService.class, Map.of("INFERENCE_AUDIT_RATE", "2"), "INFERENCE_AUDIT_RATE"),
-        Arguments.of(ReviewService.class, Map.of("REVIEW_LEASE_SECONDS", "0"), "REVIEW_LEASE_SECONDS"));
+        Arguments.of(ReviewService.class, Map.of("REVIEW_LEASE_SECONDS", "0"), "REVIEW_LEASE_SECONDS"),
+        Arguments.of(ReviewService.class, Map.of("REVIEW_LABEL_CLASSES", "cat,dog"), "REVIEW_LABEL_CLASSES"));
   }
 
   @ParameterizedTest(name = "{0} with {2} invalid")

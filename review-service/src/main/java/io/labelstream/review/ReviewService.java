@@ -117,7 +117,8 @@ public final class ReviewService implements AutoCloseable {
     LabelStore labels = new LabelStore();
     PipelineCounts counts = new PipelineCounts();
     ClusterView cluster = new ClusterView();
-    PolicyService policy = new PolicyService(config.policy(), config.kafka(), config.instanceId());
+    PolicyService policy = new PolicyService(config.policy(), config.model(), config.modelIdentity(), config.kafka(),
+        config.instanceId());
     new PolicyMetrics(policy).bindTo(registry);
     ReviewerLedger reviewers = new ReviewerLedger();
     FrameHistory history = new FrameHistory();

@@ -1,6 +1,7 @@
 package io.labelstream.review;
 
 import io.labelstream.platform.config.Env;
+import io.labelstream.platform.model.ModelFolder;
 import io.labelstream.review.policy.BandCounts;
 import io.labelstream.review.policy.OutcomeLedger;
 import io.labelstream.review.policy.PolicyDecision;
@@ -8,9 +9,11 @@ import io.labelstream.review.policy.PolicySettings;
 import io.labelstream.review.policy.ScoreGrid;
 import io.labelstream.review.policy.ThresholdController;
 import io.labelstream.review.policy.ValidationEvidence;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What tools outside the service (the evaluation) may use of review: the threshold controller and the outcome
@@ -35,6 +38,7 @@ public final class ReviewToolkit {
   }
 
   private final ThresholdController.Settings settings;
+  /** Null for a model without validation predictions. */
   private final BandCounts validation;
   private final int classes;
 
@@ -45,23 +49,34 @@ public final class ReviewToolkit {
   }
 
   /**
-   * The controller as the review service sets it up from {@code env}.
-   *
-   * @param validationCsv the model's validation predictions ({@code <model>.validation.csv})
+   * The controller as the review service sets it up from {@code env} for this model: from its validation
+   * predictions when it has them ({@code <model>.validation.csv}), closed until the stream earns it otherwise.
    */
-  public static ReviewToolkit fromEnvironment(Env env, InputStream validationCsv, int classes) throws IOException {
-    return new ReviewToolkit(PolicySettings.from(env).controllerSettings(), read(validationCsv, classes), classes);
+  public static ReviewToolkit fromEnvironment(Env env, ModelFolder model, int classes) throws IOException {
+    return new ReviewToolkit(PolicySettings.from(env).controllerSettings(), read(model, classes), classes);
   }
 
   /** The controller with the default settings for {@code target} at {@code confidence}. */
   public static ReviewToolkit withTargets(double target, double confidence, InputStream validationCsv, int classes)
       throws IOException {
-    return new ReviewToolkit(ThresholdController.Settings.defaults(target, confidence), read(validationCsv, classes),
-        classes);
+    return new ReviewToolkit(ThresholdController.Settings.defaults(target, confidence),
+        ValidationEvidence.read(validationCsv, classes, ScoreGrid.standard()), classes);
   }
 
-  private static BandCounts read(InputStream validationCsv, int classes) throws IOException {
-    return ValidationEvidence.read(validationCsv, classes, ScoreGrid.standard());
+  /** The controller with the default settings, for a model without validation predictions. */
+  public static ReviewToolkit withoutValidation(double target, double confidence, int classes) {
+    return new ReviewToolkit(ThresholdController.Settings.defaults(target, confidence), null, classes);
+  }
+
+  private static BandCounts read(ModelFolder model, int classes) throws IOException {
+    Optional<byte[]> csv = model.validationPredictions();
+    return csv.isEmpty() ? null
+        : ValidationEvidence.read(new ByteArrayInputStream(csv.get()), classes, ScoreGrid.standard());
+  }
+
+  /** True when the controller starts from validation predictions, false when it starts closed. */
+  public boolean hasValidation() {
+    return validation != null;
   }
 
   public Targets targets() {

@@ -30,6 +30,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class ReviewFixtures {
 
   public static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The bundled model's classes, as its card lists them: what a review service without LABELSTREAM_MODEL_DIR uses. */
+  public static final List<String> BUNDLED_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+      "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private ReviewFixtures() {}
@@ -44,10 +48,16 @@ public final class ReviewFixtures {
   }
 
   public static ReviewRequest request(String frameId, String suggestion, double score, int sample) {
+    return request(frameId, "fashion-mnist-ensemble", 4, suggestion, score, sample);
+  }
+
+  /** A review request for a prediction of the named model's class {@code classIndex}. */
+  public static ReviewRequest request(String frameId, String modelName, int classIndex, String suggestion, double score,
+      int sample) {
     Prediction prediction = Prediction.newBuilder()
-        .setFrameId(frameId).setModelName("fashion-mnist-ensemble").setModelVersion("test")
-        .setClassIndex(4).setLabel(suggestion)
-        .setTopK(List.of(new ClassProbability(4, suggestion, score)))
+        .setFrameId(frameId).setModelName(modelName).setModelVersion("test")
+        .setClassIndex(classIndex).setLabel(suggestion)
+        .setTopK(List.of(new ClassProbability(classIndex, suggestion, score)))
         .setMaxProbability(score).setMargin(score / 2).setEntropy(1.0).setMutualInformation(0.1)
         .setScore(score).setThreshold(0.9).setRoute(Route.REVIEW).setPredictedAt(Instant.now())
         .build();
@@ -122,5 +132,27 @@ public final class ReviewFixtures {
     public JsonNode json(HttpResponse<String> response) throws IOException {
       return JSON.readTree(response.body());
     }
+  }
+
+  /**
+   * Writes a user's model folder as a review service sees it: a placeholder {@code <name>.onnx} (review never runs
+   * the model), a version 2 card naming {@code classes}, and, when asked, validation predictions.
+   */
+  public static Path userModel(Path folder, String name, List<String> classes, boolean withValidation)
+      throws IOException {
+    Files.write(folder.resolve(name + ".onnx"), new byte[] {0x08, 0x07});
+    String names = classes.stream().map(c -> "\"" + c + "\"").collect(java.util.stream.Collectors.joining(", "));
+    Files.writeString(folder.resolve(name + ".card.json"), "{\"name\": \"" + name + "\", \"version\": \"1.0.0\", "
+        + "\"task\": \"classification\", \"input\": {\"name\": \"input\", \"layout\": \"NCHW\", \"channels\": 3, "
+        + "\"colorOrder\": \"RGB\", \"width\": 32, \"height\": 32, \"resize\": \"stretch\", \"dtype\": \"float32\"}, "
+        + "\"output\": {\"name\": \"logits\", \"kind\": \"logits\"}, \"classNames\": [" + names + "]}\n");
+    if (withValidation) {
+      StringBuilder csv = new StringBuilder("index,label,predicted,score\n");
+      for (int i = 0; i < 1000; i++) {
+        csv.append(i).append(',').append(i % classes.size()).append(',').append(i % classes.size()).append(",0.999\n");
+      }
+      Files.writeString(folder.resolve(name + ".validation.csv"), csv);
+    }
+    return folder;
   }
 }

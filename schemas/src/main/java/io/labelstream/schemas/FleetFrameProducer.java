@@ -40,9 +40,18 @@ public final class FleetFrameProducer implements AutoCloseable {
    * is the public derivation of device and key ({@link FrameIds#forIdempotencyKey}): a fleet that may write to
    * Kafka names its frames as it likes anyway.
    */
-  @SuppressWarnings("deprecation")
   public static Frame frame(String deviceId, String cameraId, String idempotencyKey, String contentType, byte[] image,
       int width, int height, Instant capturedAt) {
+    return frame(deviceId, cameraId, idempotencyKey, contentType, image, width, height, 0, capturedAt);
+  }
+
+  /**
+   * The same, saying what the image is: {@code channels} 1 for grey, 3 for colour, 0 when the fleet does not know
+   * (see the Frame schema's {@code channels}).
+   */
+  @SuppressWarnings("deprecation")
+  public static Frame frame(String deviceId, String cameraId, String idempotencyKey, String contentType, byte[] image,
+      int width, int height, int channels, Instant capturedAt) {
     String frameId = idempotencyKey == null ? FrameIds.random() : FrameIds.forIdempotencyKey(deviceId, idempotencyKey);
     Instant now = Instant.now();
     return Frame.newBuilder()
@@ -54,6 +63,7 @@ public final class FleetFrameProducer implements AutoCloseable {
         .setContentType(contentType)
         .setWidth(width)
         .setHeight(height)
+        .setChannels(channels)
         .setImage(ByteBuffer.wrap(image))
         .setAttributes(Map.of("source", "kafka-client"))
         .build();

@@ -87,6 +87,7 @@ final class FrameChecks {
         .setContentType(probed.format().mimeType())
         .setWidth(probed.width())
         .setHeight(probed.height())
+        .setChannels(ImageProbe.colourChannels(image, probed))
         .setImage(ByteBuffer.wrap(image))
         .setAttributes(Map.of("source", "http", SENDER_ATTRIBUTE, origin.sender().name()))
         .build();

@@ -34,4 +34,20 @@ public final class ImageProbe {
     }
     return header;
   }
+
+  /**
+   * The picture's colour channels as the Frame record keeps them, alpha not counted: 1 for grey (PNG grey or grey +
+   * alpha, a one-component JPEG), 3 for colour (PNG RGB, RGBA or palette, whose entries are RGB; a three- or
+   * four-component JPEG, which decodes to RGB). The header's own {@code channels} counts samples as stored, where a
+   * palette index is one sample and alpha is one more, which would call a palette PNG grey and an RGBA one four-colour.
+   *
+   * @param bytes the image whose header was read ({@code header}): a PNG's colour type is at byte 25 of its IHDR
+   */
+  public static int colourChannels(byte[] bytes, ImageHeader header) {
+    if (header.format() == ImageFormat.PNG) {
+      int colourType = bytes[25] & 0xFF; // 0 grey, 2 RGB, 3 palette, 4 grey + alpha, 6 RGBA
+      return colourType == 0 || colourType == 4 ? 1 : 3;
+    }
+    return header.channels() == 1 ? 1 : 3;
+  }
 }

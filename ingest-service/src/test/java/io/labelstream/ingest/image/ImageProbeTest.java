@@ -35,6 +35,25 @@ class ImageProbeTest {
     assertThat(ImageProbe.probe(jpeg, MediaType.JPEG)).isEqualTo(new ImageHeader(ImageFormat.JPEG, width, height, 3, 8));
   }
 
+  @ParameterizedTest
+  @CsvSource({"png,TYPE_BYTE_GRAY,1", "png,TYPE_USHORT_GRAY,1", "png,TYPE_3BYTE_BGR,3", "png,TYPE_INT_ARGB,3",
+      "png,TYPE_BYTE_INDEXED,3", "jpeg,TYPE_BYTE_GRAY,1", "jpeg,TYPE_3BYTE_BGR,3"})
+  void shouldCountColourChannelsWithoutAlphaAndPaletteAsColour(String format, String type, int channels)
+      throws Exception {
+    byte[] image = encode(16, 8, BufferedImage.class.getField(type).getInt(null), format);
+    MediaType mediaType = format.equals("png") ? MediaType.PNG : MediaType.JPEG;
+
+    assertThat(ImageProbe.colourChannels(image, ImageProbe.probe(image, mediaType))).isEqualTo(channels);
+  }
+
+  @Test
+  void shouldCountAGreyWithAlphaPngAsGrey() throws IOException {
+    byte[] png = encode(4, 4, BufferedImage.TYPE_BYTE_GRAY, "png");
+    png[25] = 4; // grey + alpha: the colour type only matters here, not the (now wrong) CRC
+
+    assertThat(ImageProbe.colourChannels(png, new ImageHeader(ImageFormat.PNG, 4, 4, 2, 8))).isEqualTo(1);
+  }
+
   @Test
   void shouldRefuseTruncatedOrCorruptHeaders() throws IOException {
     byte[] png = encode(28, 28, BufferedImage.TYPE_BYTE_GRAY, "png");

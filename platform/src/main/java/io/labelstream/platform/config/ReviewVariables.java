@@ -39,10 +39,19 @@ public final class ReviewVariables {
       .byDefault(3)
       .doc("Tasks one reviewer may hold at once; a claim beyond it answers 429 too_many_leases.");
 
+  /**
+   * Retired: the classes come from the model card, so a second list could only disagree with it. Declared still so
+   * that a deployment that sets it (or LABEL_CLASSES) is refused at start-up with one line saying where the classes
+   * come from now, rather than ignored: a list that is silently ignored would leave an operator believing that their
+   * names are in force, and a deployment that set it is exactly one that runs its own model and must check that the
+   * card's {@code classNames} say the same, in the same order, before labels are written under them.
+   */
   public static final Setting<List<String>> REVIEW_LABEL_CLASSES = D.variable("REVIEW_LABEL_CLASSES", distinctNames())
-      .defaultDescribed("the ten Fashion-MNIST classes")
+      .defaultDescribed("unset (retired)")
       .formerly("LABEL_CLASSES")
-      .doc("The label classes, in the model's output order.");
+      .doc("Retired: the classes come from the model card's `classNames` (or `labelsFile`) in "
+          + "LABELSTREAM_MODEL_DIR, for every service. The review service refuses to start while it is set: unset "
+          + "it, after checking that the card lists the same classes in the same order.");
 
   public static final Setting<String> REVIEW_INSTANCE_ID = D.variable("REVIEW_INSTANCE_ID", text("a name"))
       .defaultDescribed("review-<random>")

@@ -12,13 +12,19 @@ import static io.labelstream.platform.config.ReviewVariables.REVIEW_MAX_OPEN_TAS
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_PORT;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_TOKENS;
 
+import io.labelstream.platform.config.ConfigException;
 import io.labelstream.platform.config.Env;
+import io.labelstream.platform.config.SharedVariables;
 import io.labelstream.platform.http.HttpSettings;
 import io.labelstream.platform.kafka.KafkaSettings;
+import io.labelstream.platform.model.ModelFolder;
+import io.labelstream.platform.model.ModelIdentity;
 import io.labelstream.review.auth.ReviewerTokens;
 import io.labelstream.review.policy.PolicySettings;
 import io.labelstream.review.queue.LeaseLimits;
 import io.labelstream.review.queue.QueueOrder;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +38,9 @@ import java.util.UUID;
  * @param lease how long a claimed task stays with its reviewer (REVIEW_LEASE_SECONDS)
  * @param leaseLimits tasks one reviewer may hold at once and the longest they may hold one (REVIEW_MAX_LEASES,
  *     REVIEW_MAX_LEASE_SECONDS)
- * @param classes the label classes in model output order (REVIEW_LABEL_CLASSES, comma-separated)
+ * @param model the model's files (LABELSTREAM_MODEL_DIR, or the bundled model when unset)
+ * @param modelIdentity the model's name, version and classes in output order, from its card: the page's buttons,
+ *     submit validation, statistics, exports, gold frames and the policy all use these classes
  * @param instanceId this instance's name, part of its transactional id (REVIEW_INSTANCE_ID)
  * @param policy how the routing policy is computed
  * @param queueOrder which waiting task a reviewer gets next (REVIEW_QUEUE_ORDER: uncertainty, fifo, round_robin)
@@ -49,7 +57,8 @@ public record ReviewConfig(
     ReviewerTokens tokens,
     Duration lease,
     LeaseLimits leaseLimits,
-    List<String> classes,
+    ModelFolder model,
+    ModelIdentity modelIdentity,
     String instanceId,
     PolicySettings policy,
     QueueOrder queueOrder,
@@ -58,17 +67,30 @@ public record ReviewConfig(
     Optional<String> advertisedUrl,
     int maxOpenTasks) {
 
-  public static final List<String> FASHION_MNIST_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-      "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
-
   public static ReviewConfig from(Env env) {
+    if (env.isSet(REVIEW_LABEL_CLASSES)) {
+      throw new ConfigException("REVIEW_LABEL_CLASSES is retired: the classes now come from the model card "
+          + "(classNames in <model>.card.json, found through LABELSTREAM_MODEL_DIR); check that the card lists them "
+          + "in the same order and unset it");
+    }
+    Optional<Path> modelSetting = env.find(SharedVariables.LABELSTREAM_MODEL_DIR);
+    ModelFolder model;
+    ModelIdentity identity;
+    try {
+      model = ModelFolder.of(modelSetting);
+      identity = ModelIdentity.read(model);
+    } catch (IOException e) {
+      throw Env.invalid(SharedVariables.LABELSTREAM_MODEL_DIR, modelSetting.map(Path::toString).orElse("(bundled)"),
+          "a model whose card names its classes (" + e.getMessage() + ")");
+    }
     return new ReviewConfig(
         HttpSettings.from(env, REVIEW_PORT),
         KafkaSettings.from(env),
         env.find(REVIEW_TOKENS).map(ReviewerTokens::parse).orElseGet(ReviewerTokens::generatedAdmin),
         Duration.ofSeconds(env.get(REVIEW_LEASE_SECONDS)),
         new LeaseLimits(env.get(REVIEW_MAX_LEASES), Duration.ofSeconds(env.get(REVIEW_MAX_LEASE_SECONDS))),
-        env.find(REVIEW_LABEL_CLASSES).orElse(FASHION_MNIST_CLASSES),
+        model,
+        identity,
         env.find(REVIEW_INSTANCE_ID).orElseGet(() -> "review-" + UUID.randomUUID().toString().substring(0, 8)),
         PolicySettings.from(env),
         QueueOrder.from(env),
@@ -82,6 +104,11 @@ public record ReviewConfig(
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
+  /** The label classes in the model's output order, from its card. */
+  public List<String> classes() {
+    return modelIdentity.classNames();
+  }
+
   /** True when no REVIEW_TOKENS were given and an admin token was made up for this run. */
   public boolean tokensGenerated() {
     return tokens.generatedToken().isPresent();
@@ -90,7 +117,8 @@ public record ReviewConfig(
   @Override
   public String toString() {
     return "ReviewConfig[http=" + http + ", kafka=" + kafka + ", reviewers=" + tokens + ", lease=" + lease + ", leaseLimits=" + leaseLimits
-        + ", classes=" + classes + ", instanceId=" + instanceId + ", policy=" + policy + ", queueOrder=" + queueOrder
+        + ", model=" + modelIdentity.name() + " " + modelIdentity.version() + " (" + model.location() + ")"
+        + ", classes=" + classes() + ", instanceId=" + instanceId + ", policy=" + policy + ", queueOrder=" + queueOrder
         + ", answersRequired=" + answersRequired + ", goldRate=" + goldRate
         + ", advertisedUrl=" + advertisedUrl.orElse("(derived)") + ", maxOpenTasks=" + maxOpenTasks + "]";
   }

@@ -41,6 +41,17 @@ public final class BandCounts {
     return new Count(n, e);
   }
 
+  /** Items of every class and band. */
+  public long total() {
+    long n = 0;
+    for (long[] ofClass : items) {
+      for (long cell : ofClass) {
+        n += cell;
+      }
+    }
+    return n;
+  }
+
   public int classes() {
     return items.length;
   }

@@ -1,21 +1,21 @@
 package io.labelstream.review.policy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.KafkaSettings;
+import io.labelstream.platform.model.ModelFolder;
+import io.labelstream.platform.model.ModelIdentity;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.AccuracyBound;
 import io.labelstream.schemas.avro.Policy;
 import io.labelstream.schemas.avro.Prediction;
 import io.labelstream.schemas.avro.Route;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +38,6 @@ import org.slf4j.LoggerFactory;
 public final class PolicyService implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PolicyService.class);
-  static final String BUNDLED = "/model/fashion-mnist-ensemble";
 
   private final PolicySettings settings;
   private final String modelName;
@@ -53,42 +52,44 @@ public final class PolicyService implements AutoCloseable {
   private long publishedChanges = -1;
   private String publishedThresholds = "";
 
-  public PolicyService(PolicySettings settings, KafkaSettings kafka, String instanceId) {
+  /**
+   * @param model the model's files: its validation predictions, when it has them, back the policy from the first
+   *     frame; without them the policy starts closed
+   * @param identity the model's name, version and classes, from its card
+   */
+  public PolicyService(PolicySettings settings, ModelFolder model, ModelIdentity identity, KafkaSettings kafka,
+      String instanceId) {
     this.settings = settings;
-    try {
-      JsonNode card = new ObjectMapper().readTree(open(".card.json"));
-      this.modelName = card.get("name").asText();
-      this.modelVersion = card.get("version").asText();
-      List<String> names = new ArrayList<>();
-      card.get("classNames").forEach(n -> names.add(n.asText()));
-      this.classes = List.copyOf(names);
-      BandCounts validation;
-      try (InputStream csv = open(".validation.csv")) {
-        validation = ValidationEvidence.read(csv, classes.size(), ScoreGrid.standard());
-      }
-      this.ledger = new OutcomeLedger(classes.size(), ScoreGrid.standard());
-      this.controller = new ThresholdController(settings.controllerSettings(), ScoreGrid.standard(), validation, classes.size());
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read the model's card and validation predictions for the policy: " + e.getMessage(), e);
-    }
+    this.modelName = identity.name();
+    this.modelVersion = identity.version();
+    this.classes = identity.classNames();
+    BandCounts validation = validationEvidence(model, classes.size());
+    this.ledger = new OutcomeLedger(classes.size(), ScoreGrid.standard());
+    this.controller = new ThresholdController(settings.controllerSettings(), ScoreGrid.standard(), validation, classes.size());
     this.producer = new KafkaProducer<>(new KafkaClients(kafka, "review", instanceId).producer("policy"), new StringSerializer(), Topics.POLICY.valueSerde().serializer());
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "review-policy"));
     this.latest = controller.decide(ledger.snapshot(), 0, 0);
   }
 
-  private InputStream open(String suffix) throws IOException {
-    if (settings.modelDir().isPresent()) {
-      try (var files = Files.list(settings.modelDir().get())) {
-        var file = files.filter(f -> f.getFileName().toString().endsWith(suffix)).findFirst()
-            .orElseThrow(() -> new IOException("no *" + suffix + " in " + settings.modelDir().get()));
-        return Files.newInputStream(file);
+  /**
+   * The model's labelled validation predictions, or null when it has none. Which case applies is logged once: it
+   * decides whether model labels can start with the first frame or only after people have answered enough frames.
+   */
+  private static BandCounts validationEvidence(ModelFolder model, int classes) {
+    try {
+      Optional<byte[]> csv = model.validationPredictions();
+      if (csv.isEmpty()) {
+        LOG.info("the model {} has no {}.validation.csv: the policy starts closed (every frame goes to people) and "
+            + "opens a class once reviewed frames and audits show it meets the target", model.baseName(), model.baseName());
+        return null;
       }
+      BandCounts validation = ValidationEvidence.read(new ByteArrayInputStream(csv.get()), classes, ScoreGrid.standard());
+      LOG.info("the policy starts from the {} validation predictions of {}.validation.csv", validation.total(),
+          model.baseName());
+      return validation;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the model's validation predictions for the policy: " + e.getMessage(), e);
     }
-    InputStream in = PolicyService.class.getResourceAsStream(BUNDLED + suffix);
-    if (in == null) {
-      throw new IOException("bundled resource " + BUNDLED + suffix + " is missing");
-    }
-    return in;
   }
 
   /** Starts recomputing; nothing is published until {@code stateReady} says the evidence has been replayed. */

@@ -5,13 +5,9 @@ import static io.labelstream.platform.config.ReviewVariables.REVIEW_POLICY_CONFI
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_POLICY_INTERVAL_MS;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_POLICY_TARGET_ACCURACY;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_POLICY_VALIDATION_WEIGHT;
-import static io.labelstream.platform.config.SharedVariables.LABELSTREAM_MODEL_DIR;
 
 import io.labelstream.platform.config.Env;
-import io.labelstream.platform.config.SharedVariables;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * How the review service computes the routing policy.
@@ -22,11 +18,9 @@ import java.util.Optional;
  * @param interval how often the policy is recomputed and, when it changed, published (REVIEW_POLICY_INTERVAL_MS)
  * @param validationWeight how much of a stream frame one validation prediction counts for in the bound
  *     (REVIEW_POLICY_VALIDATION_WEIGHT; see {@link ThresholdController})
- * @param modelDir a folder with the model's {@code .card.json} and {@code .validation.csv}; empty means the
- *     bundled model's (LABELSTREAM_MODEL_DIR)
  */
 public record PolicySettings(double target, double confidence, double classTarget, double validationWeight,
-    Duration interval, Optional<Path> modelDir) {
+    Duration interval) {
 
   public static PolicySettings from(Env env) {
     return new PolicySettings(
@@ -34,8 +28,7 @@ public record PolicySettings(double target, double confidence, double classTarge
         env.get(REVIEW_POLICY_CONFIDENCE),
         env.get(REVIEW_POLICY_CLASS_TARGET),
         env.get(REVIEW_POLICY_VALIDATION_WEIGHT),
-        Duration.ofMillis(env.get(REVIEW_POLICY_INTERVAL_MS)),
-        env.find(LABELSTREAM_MODEL_DIR).map(SharedVariables::modelFolder));
+        Duration.ofMillis(env.get(REVIEW_POLICY_INTERVAL_MS)));
   }
 
   public ThresholdController.Settings controllerSettings() {

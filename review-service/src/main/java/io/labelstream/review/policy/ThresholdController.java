@@ -48,6 +48,20 @@ import java.util.List;
  * once. Past {@link #MAX_SHIFT} the validation evidence is dropped and only the stream's own answers back the
  * bound; the thresholds rise until enough audits support lower ones. The controller never lowers a threshold
  * without evidence: a lower threshold is chosen only when its lower bound clears the target.
+ *
+ * <h2>Without validation predictions</h2>
+ * A model that comes without them starts closed: every frame goes to people, so every frame is a known outcome.
+ * Then the reviewed frames in R also stand, with the audits, for the error rate of the model-labelled part (u_B):
+ * they are frames of the same stream in the same score region, reviewed only because they scored below the
+ * threshold in force when they arrived, so if anything they err more often than the model-labelled frames above
+ * it. The bound is then the sample bound alone, 1 − u(e_A + e_audited, n_A + n_audited), for the model labels: the
+ * mixed bound above would count the many reviewed frames' errors exactly and leave almost no margin (measured on the
+ * bundled model's test predictions it was above the realised model-label accuracy in 4 of 20 streams). Without
+ * this, the few audits of the first model labels (2% of them) were the whole sample: 4 audits bound u_B at 53%, the
+ * region failed at the top of the fixed sequence, the model closed again and, labelling nothing, drew no more
+ * audits, so it stayed closed for good. With it, a class opens once about {@code minEvidence} answered frames above
+ * a threshold clear the target (300 correct answers put the 95% bound at 0.99003) and stays open while the answers
+ * and audits keep supporting it. With validation predictions nothing changes.
  */
 public final class ThresholdController {
 
@@ -305,7 +319,7 @@ public final class ThresholdController {
         prior = prior.plus(validation.atOrAbove(c, bands[c]));
       }
     }
-    return new Region(reviewed, audited, prior, shift, modelLabelled, streamFrames, settings);
+    return new Region(reviewed, audited, prior, shift, modelLabelled, streamFrames, validation == null, settings);
   }
 
   /**
@@ -313,7 +327,7 @@ public final class ThresholdController {
    * times over.
    */
   private record Region(Count reviewed, Count audited, Count prior, double shift, long modelLabelled, long streamFrames,
-      Settings settings) {
+      boolean reviewedBacksModelLabels, Settings settings) {
 
     long items() {
       return reviewed.n() + modelLabelled + prior.n();
@@ -324,8 +338,14 @@ public final class ThresholdController {
       return reviewed.n() + audited.n() + prior.n() + modelLabelled;
     }
 
+    /**
+     * True once the stream's own split (reviewed errors known exactly, model-labelled ones bounded by their sample)
+     * replaces the sample bound. Never for a model without validation predictions: there the reviewed frames are
+     * the sample (see "Without validation predictions" above), and the exact count of their errors would stand for
+     * most of the region with no margin at all.
+     */
     boolean useStream() {
-      return reviewed.n() + modelLabelled >= settings.minStreamFrames();
+      return !reviewedBacksModelLabels && reviewed.n() + modelLabelled >= settings.minStreamFrames();
     }
 
     /**

@@ -6,16 +6,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.labelstream.platform.config.ConfigException;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.config.ReviewVariables;
+import io.labelstream.review.ReviewFixtures;
 import io.labelstream.review.auth.Reviewer;
 import io.labelstream.review.auth.Role;
 import io.labelstream.review.policy.ThresholdController;
 import io.labelstream.review.queue.QueueOrder;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ReviewConfigTest {
 
@@ -79,27 +84,55 @@ class ReviewConfigTest {
   }
 
   @Test
-  void shouldReadThePrefixedPolicyAndClassNamesAndStillTheDeprecatedOnes() {
+  void shouldReadThePrefixedPolicyNamesAndStillTheDeprecatedOnes() {
     ReviewConfig renamed = ReviewConfig.from(new Env(Map.of("REVIEW_POLICY_TARGET_ACCURACY", "0.95",
-        "REVIEW_POLICY_INTERVAL_MS", "500", "REVIEW_LABEL_CLASSES", "cat, dog")));
-    ReviewConfig old = ReviewConfig.from(new Env(Map.of("POLICY_TARGET_ACCURACY", "0.95", "POLICY_INTERVAL_MS", "500",
-        "LABEL_CLASSES", "cat,dog")));
+        "REVIEW_POLICY_INTERVAL_MS", "500")));
+    ReviewConfig old = ReviewConfig.from(new Env(Map.of("POLICY_TARGET_ACCURACY", "0.95", "POLICY_INTERVAL_MS", "500")));
 
     assertThat(renamed.policy().target()).isEqualTo(0.95);
     assertThat(renamed.policy().interval()).isEqualTo(Duration.ofMillis(500));
-    assertThat(renamed.classes()).containsExactly("cat", "dog");
     assertThat(old.policy()).isEqualTo(renamed.policy());
-    assertThat(old.classes()).isEqualTo(renamed.classes());
   }
 
   @Test
-  void shouldReadTheModelFolderUnderItsOneName() {
-    Path model = Path.of("..", "model");
+  void shouldTakeTheClassesFromTheBundledModelsCardWhenNoModelIsNamed() {
+    ReviewConfig config = ReviewConfig.from(new Env(Map.of()));
 
-    assertThat(ReviewConfig.from(new Env(Map.of("LABELSTREAM_MODEL_DIR", model.toString()))).policy().modelDir())
-        .contains(model);
-    assertThat(ReviewConfig.from(new Env(Map.of("POLICY_MODEL_DIR", model.toString()))).policy().modelDir())
-        .contains(model);
+    assertThat(config.classes()).isEqualTo(ReviewFixtures.BUNDLED_CLASSES);
+    assertThat(config.modelIdentity().name()).isEqualTo("fashion-mnist-ensemble");
+    assertThat(config.model().location()).isEqualTo("bundled");
+  }
+
+  @Test
+  void shouldTakeTheClassesFromTheCardOfTheModelFolderUnderEitherName(@TempDir Path folder) throws IOException {
+    ReviewFixtures.userModel(folder, "colours", List.of("red", "green", "blue"), false);
+
+    ReviewConfig named = ReviewConfig.from(new Env(Map.of("LABELSTREAM_MODEL_DIR", folder.toString())));
+    ReviewConfig deprecated = ReviewConfig.from(new Env(Map.of("MODEL_PATH", folder.resolve("colours.onnx").toString())));
+
+    assertThat(named.classes()).containsExactly("red", "green", "blue");
+    assertThat(named.modelIdentity().name()).isEqualTo("colours");
+    assertThat(deprecated.classes()).isEqualTo(named.classes());
+    assertThat(deprecated.model().location()).isEqualTo(named.model().location());
+  }
+
+  @Test
+  void shouldRefuseToStartWhileTheRetiredClassListIsSetUnderEitherName() {
+    for (String name : List.of("REVIEW_LABEL_CLASSES", "LABEL_CLASSES")) {
+      assertThatThrownBy(() -> ReviewConfig.from(new Env(Map.of(name, "cat,dog"))))
+          .as(name).isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith("REVIEW_LABEL_CLASSES is retired: the classes now come from the model card")
+          .hasMessageNotContaining("\n");
+    }
+  }
+
+  @Test
+  void shouldRefuseAModelFolderWithoutACardNamingTheSetting(@TempDir Path folder) throws IOException {
+    Files.write(folder.resolve("colours.onnx"), new byte[] {1});
+
+    assertThatThrownBy(() -> ReviewConfig.from(new Env(Map.of("LABELSTREAM_MODEL_DIR", folder.toString()))))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("LABELSTREAM_MODEL_DIR=" + folder)
+        .hasMessageContaining("colours.card.json");
   }
 
   @Test

@@ -86,7 +86,7 @@ class DatasetApiIT {
 
   @Test
   void shouldExportTheImagesOfASnapshotInClassFoldersAndExportTheSameBytesAfterARestart() throws Exception {
-    List<String> classes = ReviewConfig.FASHION_MNIST_CLASSES;
+    List<String> classes = ReviewFixtures.BUNDLED_CLASSES;
     List<Frame> frames = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       frames.add(FleetFrameProducer.frame("dataset-cam", null, "folders-" + i, "image/png", ReviewFixtures.samplePng(i),
@@ -188,7 +188,7 @@ class DatasetApiIT {
     }
     DatasetSnapshot snapshot = DatasetSnapshot.newBuilder().setDatasetId(id).setFormatVersion(1).setCreatedAt(at)
         .setCreatedBy("root").setLabelOffsets(List.of()).setTotal(claimed).setCountsByClass(Map.of("Bag", claimed))
-        .setCountsBySource(Map.of("MODEL", claimed)).setClasses(ReviewConfig.FASHION_MNIST_CLASSES).setContentSha256("00")
+        .setCountsBySource(Map.of("MODEL", claimed)).setClasses(ReviewFixtures.BUNDLED_CLASSES).setContentSha256("00")
         .setContentPartition(0).setContentStartOffset(sent.get(0).get().offset())
         .setContentEndOffset(sent.get(sent.size() - 1).get().offset() + 1).build();
     try (KafkaProducer<String, DatasetSnapshot> datasets = new KafkaProducer<>(config, new StringSerializer(),

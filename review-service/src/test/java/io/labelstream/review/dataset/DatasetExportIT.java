@@ -10,7 +10,6 @@ import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.platform.kafka.TopicProvisioner;
 import io.labelstream.review.ReviewFixtures;
 import io.labelstream.review.ReviewFixtures.Client;
-import io.labelstream.review.config.ReviewConfig;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.LabelSource;
 import java.io.BufferedReader;
@@ -53,7 +52,7 @@ class DatasetExportIT {
   private static final int FRAMES = Integer.getInteger("labelstream.datasetExport.frames", 100_000);
   /** The service's heap; a manual run with far more frames needs more for the labels LabelStore keeps. */
   private static final String HEAP = System.getProperty("labelstream.datasetExport.heap", "256m");
-  private static final List<String> CLASSES = ReviewConfig.FASHION_MNIST_CLASSES;
+  private static final List<String> CLASSES = ReviewFixtures.BUNDLED_CLASSES;
   /** What a young or full collection left on the heap: the live data plus what it could not collect yet. */
   private static final Pattern GC_HEAP_AFTER = Pattern.compile("Pause (?:Young|Full).*->(\\d+)M\\((\\d+)M\\)");
 

@@ -2,7 +2,7 @@ package io.labelstream.review.dataset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.labelstream.review.config.ReviewConfig;
+import io.labelstream.review.ReviewFixtures;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +29,7 @@ class ExportNamesTest {
 
   @Test
   void shouldMakeOneSafeFolderPerClass() {
-    assertThat(ExportNames.classFolders(ReviewConfig.FASHION_MNIST_CLASSES)).containsExactly("T-shirt_top", "Trouser",
+    assertThat(ExportNames.classFolders(ReviewFixtures.BUNDLED_CLASSES)).containsExactly("T-shirt_top", "Trouser",
         "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
   }
 

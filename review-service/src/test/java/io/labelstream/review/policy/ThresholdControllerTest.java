@@ -69,6 +69,78 @@ class ThresholdControllerTest {
     assertThat(decision.thresholds()).containsOnly(PolicyThresholds.CLOSED);
   }
 
+  /**
+   * A model without validation predictions, in numbers: while the policy is closed every frame goes to people, so
+   * each answered frame is a known outcome. With no error among them, the region needs {@code minEvidence} (300)
+   * items before it is tested at all, and 300 correct answers put the 95% Clopper-Pearson bound at
+   * 1 - (1 - 0.05^(1/300)) = 0.99003, just above the 0.99 target (299 would already clear it, 298 would not).
+   */
+  @Test
+  void shouldOpenAClosedModelAfterExactlyMinEvidenceCorrectAnswersWithoutValidation() {
+    int classes = 3;
+    ThresholdController controller = new ThresholdController(settings, grid, null, classes);
+    OutcomeLedger ledger = new OutcomeLedger(classes, grid);
+    assertThat(controller.decide(ledger.snapshot(), 0, 0).thresholds()).containsOnly(PolicyThresholds.CLOSED);
+
+    int answeredWhenOpen = -1;
+    for (int i = 0; i < 1_000 && answeredWhenOpen < 0; i++) {
+      ledger.routed("f" + i, 0.9995, i % classes, false, false);
+      ledger.answered("f" + i, i % classes);
+      PolicyDecision decision = controller.decide(ledger.snapshot(), 0, ledger.frames());
+      if (decision.thresholds().stream().anyMatch(t -> t < PolicyThresholds.CLOSED)) {
+        answeredWhenOpen = i + 1;
+        assertThat(decision.overall().lowerBound()).isGreaterThanOrEqualTo(0.99);
+      }
+    }
+
+    assertThat(answeredWhenOpen).isEqualTo((int) settings.minEvidence());
+    assertThat(1 - ExactBinomial.upperBound(0, 300, 0.95)).isGreaterThan(0.99);
+    assertThat(1 - ExactBinomial.upperBound(0, 298, 0.95)).isLessThan(0.99);
+  }
+
+  /**
+   * The same on a model that makes mistakes (P(right) = score^3, most scores near 1, three classes): closed at first,
+   * then the classes open at a high threshold once answered frames above it show the target is met, and the model
+   * labels what they open for at the target accuracy. Every frame the model does not label is answered, as the
+   * review service does; the model-labelled ones are audited at the default 2%.
+   */
+  @Test
+  void shouldEarnThresholdsFromReviewedFramesAndAuditsWithoutValidation() {
+    int classes = 3;
+    Random random = new Random(11);
+    ThresholdController controller = new ThresholdController(settings, grid, null, classes);
+    OutcomeLedger ledger = new OutcomeLedger(classes, grid);
+    PolicyDecision policy = controller.decide(ledger.snapshot(), 0, 0);
+    int firstOpen = -1;
+    int modelLabelled = 0;
+    int modelCorrect = 0;
+    for (int i = 0; i < 10_000; i++) {
+      Frame f = frame(random, 3, random.nextInt(classes));
+      boolean toModel = f.score() >= policy.thresholds().get(f.predicted());
+      boolean audited = toModel && random.nextDouble() < 0.02;
+      ledger.routed("f" + i, f.score(), f.predicted(), toModel, audited);
+      if (!toModel || audited) {
+        ledger.answered("f" + i, f.correct() ? f.predicted() : (f.predicted() + 1) % classes);
+      }
+      if (toModel) {
+        modelLabelled++;
+        modelCorrect += f.correct() ? 1 : 0;
+      }
+      if ((i + 1) % 50 == 0) {
+        policy = controller.decide(ledger.snapshot(), ledger.audits(), ledger.frames());
+        if (firstOpen < 0 && policy.thresholds().stream().anyMatch(t -> t < PolicyThresholds.CLOSED)) {
+          firstOpen = i + 1;
+        }
+      }
+    }
+
+    assertThat(policy.validationTrusted()).isFalse();
+    assertThat(firstOpen).as("frames answered before the first class opened").isBetween(300, 2_000);
+    assertThat(policy.thresholds()).allSatisfy(t -> assertThat(t).isLessThan(PolicyThresholds.CLOSED));
+    assertThat(modelLabelled).isGreaterThan(1_000);
+    assertThat((double) modelCorrect / modelLabelled).isGreaterThanOrEqualTo(0.99);
+  }
+
   @Test
   void shouldNeverLowerTheThresholdWithoutNewAnswers() {
     Random random = new Random(2);

@@ -41,11 +41,15 @@ import javax.imageio.ImageIO;
 final class EndToEndEvaluation {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
-      "Shirt", "Sneaker", "Bag", "Ankle boot");
   private static final String TOKEN = "evaluate-reviewer-token";
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /** The model's classes, from its card: the simulated reviewer answers with the true class's name. */
+  private final List<String> classes;
+
+  EndToEndEvaluation(List<String> classes) {
+    this.classes = List.copyOf(classes);
+  }
 
   /** Runs seed {@code seed} end to end and returns the same figures the simulation reports. */
   StreamSimulation.Result run(Path dataset, long seed, int warmup, double target, Map<String, String> environment) throws Exception {
@@ -132,7 +136,7 @@ final class EndToEndEvaluation {
         }
         http.send(HttpRequest.newBuilder(URI.create(all.reviewUrl() + "/v1/tasks/" + task.get("taskId").asText() + "/submit"))
             .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"label\":\"" + CLASSES.get(truth) + "\"}")).build(),
+            .POST(HttpRequest.BodyPublishers.ofString("{\"label\":\"" + classes.get(truth) + "\"}")).build(),
             HttpResponse.BodyHandlers.discarding());
         answered.incrementAndGet();
       }
@@ -143,7 +147,7 @@ final class EndToEndEvaluation {
     }
   }
 
-  private static StreamSimulation.Result outcome(String bootstrap, Map<String, Integer> positionByFrame,
+  private StreamSimulation.Result outcome(String bootstrap, Map<String, Integer> positionByFrame,
       Map<String, Integer> truthByFrame, long seed, int warmup, double target) {
     Map<String, Prediction> predictions = new HashMap<>();
     TopicRecords.readAll(bootstrap, Topics.PREDICTIONS.name()).forEach(r ->
@@ -162,8 +166,8 @@ final class EndToEndEvaluation {
     int modelCorrect = 0;
     int afterWarmup = 0;
     int audits = 0;
-    int[] classLabelled = new int[CLASSES.size()];
-    int[] classCorrect = new int[CLASSES.size()];
+    int[] classLabelled = new int[classes.size()];
+    int[] classCorrect = new int[classes.size()];
     List<TestPredictions.Row> tail = new ArrayList<>();
     for (Map.Entry<String, Integer> frame : positionByFrame.entrySet()) {
       Prediction p = predictions.get(frame.getKey());
@@ -183,7 +187,7 @@ final class EndToEndEvaluation {
     }
     double worst = 1.0;
     int worstClass = -1;
-    for (int c = 0; c < CLASSES.size(); c++) {
+    for (int c = 0; c < classes.size(); c++) {
       if (classLabelled[c] > 0 && (double) classCorrect[c] / classLabelled[c] < worst) {
         worst = (double) classCorrect[c] / classLabelled[c];
         worstClass = c;

@@ -4,9 +4,10 @@ import io.labelstream.platform.config.Env;
 import io.labelstream.platform.config.InferenceVariables;
 import io.labelstream.platform.config.SharedVariables;
 import io.labelstream.platform.config.ToolVariables;
+import io.labelstream.platform.model.ModelFolder;
+import io.labelstream.platform.model.ModelIdentity;
 import io.labelstream.review.ReviewToolkit;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,22 +38,26 @@ public final class Evaluate {
   public static int run(Map<String, String> environment, boolean endToEnd) throws IOException {
     Env env = new Env(environment);
     // The test predictions are not bundled in the jar: unset means the repository's model/ folder.
-    Path modelDir = env.find(SharedVariables.LABELSTREAM_MODEL_DIR).map(SharedVariables::modelFolder)
-        .orElse(Path.of("model"));
+    ModelFolder model = ModelFolder.of(env.find(SharedVariables.LABELSTREAM_MODEL_DIR).orElse(Path.of("model")));
+    ModelIdentity identity = ModelIdentity.read(model);
+    List<String> classes = identity.classNames();
     double auditRate = env.get(InferenceVariables.INFERENCE_AUDIT_RATE);
-    TestPredictions test = TestPredictions.read(modelDir.resolve("fashion-mnist-ensemble.test.csv"));
+    Path testCsv = model.path(".test.csv").filter(Files::isRegularFile).orElseThrow(() -> new IOException(
+        "the model " + model.baseName() + " has no " + model.baseName() + ".test.csv (labelled test predictions) in "
+            + model.location()));
+    TestPredictions test = TestPredictions.read(testCsv);
     // The production settings, read as the review service reads them.
-    ReviewToolkit policy;
-    try (InputStream in = Files.newInputStream(modelDir.resolve("fashion-mnist-ensemble.validation.csv"))) {
-      policy = ReviewToolkit.fromEnvironment(env, in, StreamSimulation.CLASSES);
-    }
+    ReviewToolkit policy = ReviewToolkit.fromEnvironment(env, model, classes.size());
     ReviewToolkit.Targets settings = policy.targets();
     double target = settings.target();
     double confidence = settings.confidence();
-    StreamSimulation simulation = new StreamSimulation(policy, auditRate, 200, WARMUP);
+    StreamSimulation simulation = new StreamSimulation(policy, classes.size(), auditRate, 200, WARMUP);
 
     System.out.printf(Locale.ROOT, "Threshold controller on %d test predictions of %s, %d seeded stream orders%n",
-        test.rows().size(), modelDir.resolve("fashion-mnist-ensemble.test.csv"), SEEDS);
+        test.rows().size(), testCsv, SEEDS);
+    System.out.println(policy.hasValidation()
+        ? "starting from the validation predictions in " + model.baseName() + ".validation.csv"
+        : "no " + model.baseName() + ".validation.csv: the policy starts closed and earns its thresholds from answers");
     System.out.printf(Locale.ROOT, "target accuracy %.3f at confidence %.2f, class floor %.2f, audit rate %.3f, "
         + "validation weight %.2f%n%n", target, confidence, settings.classTarget(), auditRate, settings.validationWeight());
     ScoreComparison.print(test.rows(), target);
@@ -65,12 +70,13 @@ public final class Evaluate {
     }
     int failed = summarise(results, target, settings.classTarget(), auditRate);
     if (endToEnd) {
-      failed += endToEnd(env, environment, target, settings.classTarget(), auditRate);
+      failed += endToEnd(env, environment, classes, target, settings.classTarget(), auditRate);
     }
     return failed == 0 ? 0 : 1;
   }
 
-  private static int endToEnd(Env env, Map<String, String> environment, double target, double classTarget, double auditRate) {
+  private static int endToEnd(Env env, Map<String, String> environment, List<String> classes, double target,
+      double classTarget, double auditRate) {
     Path dataset = env.get(ToolVariables.LABELSTREAM_FASHION_MNIST);
     if (!Files.exists(dataset.resolve("t10k-images-idx3-ubyte.gz"))) {
       System.err.println("--e2e needs the Fashion-MNIST test images at " + dataset
@@ -80,7 +86,7 @@ public final class Evaluate {
     System.out.println();
     System.out.println("End to end through the real services, seed 1 (10,000 frames over HTTP, reviews through the API):");
     try {
-      StreamSimulation.Result r = new EndToEndEvaluation().run(dataset, 1, WARMUP, target, environment);
+      StreamSimulation.Result r = new EndToEndEvaluation(classes).run(dataset, 1, WARMUP, target, environment);
       printHeader();
       printRow(r);
       return summarise(List.of(r), target, classTarget, auditRate);

@@ -16,8 +16,6 @@ import java.util.function.UnaryOperator;
  */
 final class StreamSimulation {
 
-  static final int CLASSES = 10;
-
   /** What one stream produced. */
   record Result(long seed, int frames, int modelLabelled, int modelCorrect, int modelLabelledAfterWarmup,
       int framesAfterWarmup, double worstClassAccuracy, int worstClass, double finalBound, double finalEstimate,
@@ -41,12 +39,14 @@ final class StreamSimulation {
   }
 
   private final ReviewToolkit policies;
+  private final int classes;
   private final double auditRate;
   private final int recomputeEvery;
   private final int warmup;
 
-  StreamSimulation(ReviewToolkit policies, double auditRate, int recomputeEvery, int warmup) {
+  StreamSimulation(ReviewToolkit policies, int classes, double auditRate, int recomputeEvery, int warmup) {
     this.policies = policies;
+    this.classes = classes;
     this.auditRate = auditRate;
     this.recomputeEvery = recomputeEvery;
     this.warmup = warmup;
@@ -69,8 +69,8 @@ final class StreamSimulation {
     int modelCorrect = 0;
     int afterWarmup = 0;
     int audits = 0;
-    int[] classLabelled = new int[CLASSES];
-    int[] classCorrect = new int[CLASSES];
+    int[] classLabelled = new int[classes];
+    int[] classCorrect = new int[classes];
     List<TestPredictions.Row> seen = new ArrayList<>();
     for (int i = 0; i < order.size(); i++) {
       TestPredictions.Row row = drift.apply(i, order.get(i));
@@ -101,7 +101,7 @@ final class StreamSimulation {
     }
     double worst = 1.0;
     int worstClass = -1;
-    for (int c = 0; c < CLASSES; c++) {
+    for (int c = 0; c < classes; c++) {
       if (classLabelled[c] > 0 && (double) classCorrect[c] / classLabelled[c] < worst) {
         worst = (double) classCorrect[c] / classLabelled[c];
         worstClass = c;
