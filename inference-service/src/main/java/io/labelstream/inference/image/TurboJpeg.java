@@ -1,0 +1,129 @@
+package io.labelstream.inference.image;
+
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
+import io.labelstream.platform.image.RefusedImageException;
+import io.labelstream.platform.image.RefusedImageException.Reason;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * JPEG decoding by libjpeg-turbo (its TurboJPEG API, called through JNA), scaled down while decoding. libjpeg-turbo
+ * can run the inverse DCT at M/8 of the size (M = 1 to 8), so a 1280x720 frame for a 224x224 model is decoded
+ * straight to 480x270 (M = 3): far fewer pixels are reconstructed, colour-converted and stored than by a decoder
+ * that produces the full frame and shrinks it afterwards. The smallest M whose picture still has a pixel for each
+ * input pixel ({@link Fit#detailedEnough}) is used, so the resize after it only ever averages.
+ *
+ * <p>Hostile frames: any warning (libjpeg reports corrupt or missing data as a warning and fills the picture with
+ * grey) stops the decode and refuses the frame ({@code TJFLAG_STOPONWARNING}); a progressive JPEG of more than 500
+ * scans, a known way to make a small file cost minutes of CPU, is refused too ({@code TJFLAG_LIMITSCANS}). A native
+ * decode cannot be interrupted, so the per-frame time limit is checked when it returns; the decode budget checked
+ * before it bounds how long that can be.
+ *
+ * <p>The library is {@code libturbojpeg.so.0} (Debian package libturbojpeg0); without it the worker decodes JPEGs
+ * with ImageIO, and says so once in its log.
+ */
+final class TurboJpeg {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TurboJpeg.class);
+
+  private static final int TJPF_RGB = 0;
+  private static final int TJPF_GRAY = 6;
+  private static final int TJFLAG_STOPONWARNING = 8192;
+  private static final int TJFLAG_LIMITSCANS = 16384;
+
+  private static final Optional<TurboJpeg> LOADED = load();
+
+  private TurboJpeg() {}
+
+  /** The library, when this machine has it; logged once, on first use. */
+  static Optional<TurboJpeg> available() {
+    return LOADED;
+  }
+
+  private static Optional<TurboJpeg> load() {
+    for (String name : new String[] {"turbojpeg", "libturbojpeg.so.0"}) {
+      try {
+        NativeLibrary library = NativeLibrary.getInstance(name);
+        Native.register(Api.class, library);
+        LOG.info("JPEG frames are decoded by libjpeg-turbo ({}), scaled down while decoding", library.getFile());
+        return Optional.of(new TurboJpeg());
+      } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+        LOG.debug("no TurboJPEG library as {}: {}", name, e.getMessage());
+      }
+    }
+    LOG.warn("libturbojpeg.so.0 (Debian package libturbojpeg0) is not installed: JPEG frames are decoded by ImageIO,"
+        + " several times slower on camera-sized frames");
+    return Optional.empty();
+  }
+
+  /**
+   * Decodes at the smallest M/8 scale whose picture is still {@link Fit#detailedEnough} for the input.
+   *
+   * @param channels 1 for grey (the JPEG's luma, which is BT.601 luma by definition of JFIF), 3 for R, G, B
+   * @throws RefusedImageException {@code corrupt_image} for anything libjpeg-turbo reports, warnings included
+   */
+  Picture decode(byte[] jpeg, int width, int height, int channels, Fit.Need need) throws RefusedImageException {
+    int eighths = 1;
+    while (eighths < 8 && !need.detailedEnough(scaled(width, eighths), scaled(height, eighths))) {
+      eighths++;
+    }
+    int w = scaled(width, eighths);
+    int h = scaled(height, eighths);
+    byte[] pixels = new byte[w * h * channels];
+    Pointer handle = Api.tjInitDecompress();
+    if (handle == null) {
+      throw new IllegalStateException("TurboJPEG could not create a decompressor: " + Api.tjGetErrorStr2(null));
+    }
+    try {
+      NativeLong size = new NativeLong(jpeg.length);
+      int[] declaredWidth = new int[1];
+      int[] declaredHeight = new int[1];
+      int[] subsampling = new int[1];
+      int[] colourspace = new int[1];
+      if (Api.tjDecompressHeader3(handle, jpeg, size, declaredWidth, declaredHeight, subsampling, colourspace) != 0) {
+        throw refused(handle);
+      }
+      if (declaredWidth[0] != width || declaredHeight[0] != height) {
+        throw new RefusedImageException(Reason.CORRUPT, "the JPEG declares " + width + "x" + height
+            + " in its first frame header but decodes as " + declaredWidth[0] + "x" + declaredHeight[0]);
+      }
+      int flags = TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS;
+      if (Api.tjDecompress2(handle, jpeg, size, pixels, w, w * channels, h, channels == 1 ? TJPF_GRAY : TJPF_RGB,
+          flags) != 0) {
+        throw refused(handle);
+      }
+      return new InterleavedPicture(w, h, channels, pixels);
+    } finally {
+      Api.tjDestroy(handle);
+    }
+  }
+
+  /** TurboJPEG's TJSCALED: the side at M/8 of the size, rounded up. */
+  static int scaled(int side, int eighths) {
+    return (side * eighths + 7) / 8;
+  }
+
+  private static RefusedImageException refused(Pointer handle) {
+    return new RefusedImageException(Reason.CORRUPT, "the decoder could not decode the whole image: "
+        + Api.tjGetErrorStr2(handle));
+  }
+
+  /** The TurboJPEG 2.x functions used, bound directly (JNA direct mapping: no reflection per call). */
+  private static final class Api {
+    static native Pointer tjInitDecompress();
+
+    static native int tjDecompressHeader3(Pointer handle, byte[] jpeg, NativeLong size, int[] width, int[] height,
+        int[] subsampling, int[] colourspace);
+
+    static native int tjDecompress2(Pointer handle, byte[] jpeg, NativeLong size, byte[] out, int width, int pitch,
+        int height, int pixelFormat, int flags);
+
+    static native String tjGetErrorStr2(Pointer handle);
+
+    static native int tjDestroy(Pointer handle);
+  }
+}
