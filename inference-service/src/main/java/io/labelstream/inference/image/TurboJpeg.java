@@ -67,10 +67,11 @@ final class TurboJpeg {
    * @throws RefusedImageException {@code corrupt_image} for anything libjpeg-turbo reports, warnings included
    */
   Picture decode(byte[] jpeg, int width, int height, int channels, Fit.Need need) throws RefusedImageException {
-    int eighths = 1;
-    while (eighths < 8 && !need.detailedEnough(scaled(width, eighths), scaled(height, eighths))) {
-      eighths++;
-    }
+    return decodeAt(jpeg, width, height, channels, eighths(width, height, need));
+  }
+
+  /** Decodes at {@code eighths}/8 of the size. */
+  Picture decodeAt(byte[] jpeg, int width, int height, int channels, int eighths) throws RefusedImageException {
     int w = scaled(width, eighths);
     int h = scaled(height, eighths);
     byte[] pixels = new byte[w * h * channels];
@@ -100,6 +101,15 @@ final class TurboJpeg {
     } finally {
       Api.tjDestroy(handle);
     }
+  }
+
+  /** The smallest M (1 to 8) whose M/8-scaled picture is still detailed enough for the input. */
+  static int eighths(int width, int height, Fit.Need need) {
+    int eighths = 1;
+    while (eighths < 8 && !need.detailedEnough(scaled(width, eighths), scaled(height, eighths))) {
+      eighths++;
+    }
+    return eighths;
   }
 
   /** TurboJPEG's TJSCALED: the side at M/8 of the size, rounded up. */
