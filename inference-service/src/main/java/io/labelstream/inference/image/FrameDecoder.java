@@ -125,13 +125,22 @@ public final class FrameDecoder {
     float[] mean = input.mean();
     float[] std = input.std();
     double scale = input.scale();
+    int plane = w * h;
     for (int channel = 0; channel < c; channel++) {
       int from = bgr ? 2 - channel : channel;
-      for (int i = 0; i < w * h; i++) {
-        double p = pixels[i * c + from];
-        float value = uint8 ? (float) Math.min(255, Math.max(0, Math.floor(p + 0.5)))
-            : (float) ((p * scale - mean[channel]) / std[channel]);
-        out[nchw ? channel * w * h + i : i * c + channel] = value;
+      int step = nchw ? 1 : c;
+      int to = nchw ? channel * plane : channel;
+      if (uint8) {
+        for (int i = 0; i < plane; i++, to += step) {
+          out[to] = Math.min(255f, Math.max(0f, (float) Math.floor(pixels[i * c + from] + 0.5)));
+        }
+      } else {
+        // (p * scale - mean) / std as one multiply-add per value
+        float gain = (float) (scale / std[channel]);
+        float offset = (float) (-mean[channel] / (double) std[channel]);
+        for (int i = 0; i < plane; i++, to += step) {
+          out[to] = pixels[i * c + from] * gain + offset;
+        }
       }
     }
     return out;
