@@ -45,6 +45,11 @@ final class TurboJpeg {
   }
 
   private static Optional<TurboJpeg> load() {
+    // JNA unpacks its native stub under ~/.cache on Linux unless told otherwise; a service writes only to the temp
+    // directory (read-only root file systems in deploy/), so it goes there.
+    if (System.getProperty("jna.tmpdir") == null) {
+      System.setProperty("jna.tmpdir", System.getProperty("java.io.tmpdir"));
+    }
     for (String name : new String[] {"turbojpeg", "libturbojpeg.so.0"}) {
       try {
         NativeLibrary library = NativeLibrary.getInstance(name);
