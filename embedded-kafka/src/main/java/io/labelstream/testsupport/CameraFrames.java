@@ -14,13 +14,22 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 /**
  * Camera-like colour frames, generated deterministically from a seed: a sky gradient, ground, buildings with lit
  * windows, a sun, a few cables, and sensor noise over everything. They compress like photographs (a 1280x720 frame
- * is about 200-300 KB at quality 0.88, where a flat test pattern would be a few KB and decode unrealistically
+ * is about 170 KB at quality 0.88, where a flat test pattern would be a few KB and decode unrealistically
  * fast), so decode benchmarks and tests see realistic entropy-coded data. No binary fixture to commit.
  */
 public final class CameraFrames {
 
   /** The JPEG quality a camera or a phone typically writes (0.85-0.92). */
   public static final float QUALITY = 0.88f;
+
+  /**
+   * Sensor noise left after a camera's own denoising, in 0-255 steps: the same for all three channels (brightness
+   * noise), plus a smaller part per channel (colour noise). It decides how many bits a JPEG spends on detail, and
+   * so how long entropy decoding takes: at 2 and 1 a 1280x720 frame is about 170 KB at quality 0.88 (1.5 bits per
+   * pixel, a detailed scene from a good camera); at 5 and 2 it is about 260 KB (2.2 bits per pixel, a noisy one).
+   */
+  static final double LUMA_NOISE = 2.0;
+  static final double COLOUR_NOISE = 1.0;
 
   private CameraFrames() {}
 
@@ -79,9 +88,10 @@ public final class CameraFrames {
         if (Math.abs(y - (horizon * 0.3 + 0.15 * x)) < 1.5 || Math.abs(y - (horizon * 0.5 - 0.05 * x)) < 1) {
           r = g = bl = 30; // cables: thin dark diagonals, sharp edges for the DCT
         }
-        double noise = random.nextGaussian() * 5;
-        rgb[y * width + x] = (clamp(r + noise + random.nextGaussian() * 2) << 16)
-            | (clamp(g + noise + random.nextGaussian() * 2) << 8) | clamp(bl + noise + random.nextGaussian() * 2);
+        double noise = random.nextGaussian() * LUMA_NOISE;
+        rgb[y * width + x] = (clamp(r + noise + random.nextGaussian() * COLOUR_NOISE) << 16)
+            | (clamp(g + noise + random.nextGaussian() * COLOUR_NOISE) << 8)
+            | clamp(bl + noise + random.nextGaussian() * COLOUR_NOISE);
       }
     }
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);

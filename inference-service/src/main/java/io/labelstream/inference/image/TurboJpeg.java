@@ -1,5 +1,6 @@
 package io.labelstream.inference.image;
 
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.NativeLong;
@@ -7,6 +8,7 @@ import com.sun.jna.Pointer;
 import io.labelstream.platform.image.RefusedImageException;
 import io.labelstream.platform.image.RefusedImageException.Reason;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,8 @@ final class TurboJpeg {
   private static final int TJFLAG_LIMITSCANS = 16384;
 
   private static final Optional<TurboJpeg> LOADED = load();
+
+  private final ConcurrentLinkedDeque<Decompressor> idle = new ConcurrentLinkedDeque<>();
 
   private TurboJpeg() {}
 
@@ -77,34 +81,90 @@ final class TurboJpeg {
 
   /** Decodes at {@code eighths}/8 of the size. */
   Picture decodeAt(byte[] jpeg, int width, int height, int channels, int eighths) throws RefusedImageException {
+    return decodeAt(jpeg, width, height, channels, eighths, 0);
+  }
+
+  Picture decodeAt(byte[] jpeg, int width, int height, int channels, int eighths, int extraFlags)
+      throws RefusedImageException {
     int w = scaled(width, eighths);
     int h = scaled(height, eighths);
-    byte[] pixels = new byte[w * h * channels];
-    Pointer handle = Api.tjInitDecompress();
-    if (handle == null) {
-      throw new IllegalStateException("TurboJPEG could not create a decompressor: " + Api.tjGetErrorStr2(null));
+    Decompressor d = idle.poll();
+    if (d == null) {
+      d = new Decompressor();
     }
+    boolean reusable = false;
     try {
+      Memory in = d.input(jpeg.length);
+      in.write(0, jpeg, 0, jpeg.length);
       NativeLong size = new NativeLong(jpeg.length);
       int[] declaredWidth = new int[1];
       int[] declaredHeight = new int[1];
-      int[] subsampling = new int[1];
-      int[] colourspace = new int[1];
-      if (Api.tjDecompressHeader3(handle, jpeg, size, declaredWidth, declaredHeight, subsampling, colourspace) != 0) {
-        throw refused(handle);
+      if (Api.tjDecompressHeader3(d.handle, in, size, declaredWidth, declaredHeight, new int[1], new int[1]) != 0) {
+        throw refused(d.handle);
       }
       if (declaredWidth[0] != width || declaredHeight[0] != height) {
         throw new RefusedImageException(Reason.CORRUPT, "the JPEG declares " + width + "x" + height
             + " in its first frame header but decodes as " + declaredWidth[0] + "x" + declaredHeight[0]);
       }
-      int flags = TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS;
-      if (Api.tjDecompress2(handle, jpeg, size, pixels, w, w * channels, h, channels == 1 ? TJPF_GRAY : TJPF_RGB,
+      int flags = TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS | extraFlags;
+      Memory out = d.output(w * h * channels);
+      if (Api.tjDecompress2(d.handle, in, size, out, w, w * channels, h, channels == 1 ? TJPF_GRAY : TJPF_RGB,
           flags) != 0) {
-        throw refused(handle);
+        throw refused(d.handle);
       }
+      byte[] pixels = new byte[w * h * channels];
+      out.read(0, pixels, 0, pixels.length);
+      reusable = true;
       return new InterleavedPicture(w, h, channels, pixels);
     } finally {
+      if (reusable) {
+        idle.push(d);
+      } else {
+        d.close(); // after an error, a fresh one: nothing of a refused frame's state is carried over
+      }
+    }
+  }
+
+  /**
+   * A TurboJPEG decompressor with its native input and output buffers, reused by the next decode on any thread:
+   * creating one per frame, and letting JNA copy Java arrays in and out of every call, cost a tenth of the decode.
+   * At most as many exist as frames were ever decoded at once; each keeps buffers the size of the largest frame it
+   * decoded (bounded by the decode budget).
+   */
+  private static final class Decompressor {
+    final Pointer handle;
+    private Memory input;
+    private Memory output;
+
+    Decompressor() {
+      handle = Api.tjInitDecompress();
+      if (handle == null) {
+        throw new IllegalStateException("TurboJPEG could not create a decompressor: " + Api.tjGetErrorStr2(null));
+      }
+    }
+
+    Memory input(long bytes) {
+      if (input == null || input.size() < bytes) {
+        input = new Memory(Math.max(bytes, 64 * 1024));
+      }
+      return input;
+    }
+
+    Memory output(long bytes) {
+      if (output == null || output.size() < bytes) {
+        output = new Memory(Math.max(bytes, 64 * 1024));
+      }
+      return output;
+    }
+
+    void close() {
       Api.tjDestroy(handle);
+      if (input != null) {
+        input.close();
+      }
+      if (output != null) {
+        output.close();
+      }
     }
   }
 
@@ -131,10 +191,10 @@ final class TurboJpeg {
   private static final class Api {
     static native Pointer tjInitDecompress();
 
-    static native int tjDecompressHeader3(Pointer handle, byte[] jpeg, NativeLong size, int[] width, int[] height,
+    static native int tjDecompressHeader3(Pointer handle, Pointer jpeg, NativeLong size, int[] width, int[] height,
         int[] subsampling, int[] colourspace);
 
-    static native int tjDecompress2(Pointer handle, byte[] jpeg, NativeLong size, byte[] out, int width, int pitch,
+    static native int tjDecompress2(Pointer handle, Pointer jpeg, NativeLong size, Pointer out, int width, int pitch,
         int height, int pixelFormat, int flags);
 
     static native String tjGetErrorStr2(Pointer handle);
