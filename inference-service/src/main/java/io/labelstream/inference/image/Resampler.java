@@ -99,6 +99,9 @@ final class Resampler {
    * colour channels in R, G, B order.
    */
   static float[] resample(Picture picture, int channels, Fit fit, int inputWidth, int inputHeight, float pad) {
+    if (picture instanceof YuvPicture yuv && channels == 3) {
+      return resampleYuv(yuv, fit, inputWidth, inputHeight, pad);
+    }
     Axis across = Axis.of(fit.sourceX(), fit.sourceWidth(), picture.width(), fit.targetWidth());
     Axis down = Axis.of(fit.sourceY(), fit.sourceHeight(), picture.height(), fit.targetHeight());
     int firstRow = down.lowest();
@@ -157,6 +160,37 @@ final class Resampler {
       }
     }
     return out;
+  }
+
+  /**
+   * Each plane resized on its own (the chroma planes with the fit in their own, coarser, pixels: chroma pixel j
+   * covers luma pixels {@code [j * step, (j+1) * step)}), then the input's pixels converted to RGB. Padding is
+   * {@code pad} grey (neutral chroma, 128).
+   */
+  private static float[] resampleYuv(YuvPicture p, Fit fit, int inputWidth, int inputHeight, float pad) {
+    Fit chroma = new Fit(fit.sourceX() / p.chromaStepX(), fit.sourceY() / p.chromaStepY(),
+        fit.sourceWidth() / p.chromaStepX(), fit.sourceHeight() / p.chromaStepY(), fit.targetX(), fit.targetY(),
+        fit.targetWidth(), fit.targetHeight());
+    float[] y = resample(new InterleavedPicture(p.width(), p.height(), 1, p.luma()), 1, fit, inputWidth, inputHeight,
+        pad);
+    float[] cb = resample(new InterleavedPicture(p.chromaWidth(), p.chromaHeight(), 1, p.blue()), 1, chroma,
+        inputWidth, inputHeight, 128f);
+    float[] cr = resample(new InterleavedPicture(p.chromaWidth(), p.chromaHeight(), 1, p.red()), 1, chroma,
+        inputWidth, inputHeight, 128f);
+    float[] out = new float[y.length * 3];
+    for (int i = 0, o = 0; i < y.length; i++, o += 3) { // YuvPicture.rgb, written out for the JIT
+      float luma = y[i];
+      float u = cb[i] - 128;
+      float v = cr[i] - 128;
+      out[o] = clamp(luma + 1.402f * v);
+      out[o + 1] = clamp(luma - 0.344136f * u - 0.714136f * v);
+      out[o + 2] = clamp(luma + 1.772f * u);
+    }
+    return out;
+  }
+
+  private static float clamp(float v) {
+    return v < 0f ? 0f : v > 255f ? 255f : v;
   }
 
   private static void convert(float[] row, int width, int from, float[] out, int to) {

@@ -35,6 +35,11 @@ final class TurboJpeg {
   private static final int TJPF_RGB = 0;
   private static final int TJPF_GRAY = 6;
   private static final int TJFLAG_STOPONWARNING = 8192;
+  private static final int TJCS_YCBCR = 1;
+  private static final int TJSAMP_GRAY = 3;
+  /** Luma pixels per chroma pixel across and down, by TurboJPEG's subsampling code (444, 422, 420, grey, 440, 411). */
+  private static final int[] CHROMA_STEP_X = {1, 2, 2, 1, 1, 4};
+  private static final int[] CHROMA_STEP_Y = {1, 1, 2, 1, 2, 1};
   private static final int TJFLAG_LIMITSCANS = 16384;
 
   private static final Optional<TurboJpeg> LOADED = load();
@@ -99,7 +104,9 @@ final class TurboJpeg {
       NativeLong size = new NativeLong(jpeg.length);
       int[] declaredWidth = new int[1];
       int[] declaredHeight = new int[1];
-      if (Api.tjDecompressHeader3(d.handle, in, size, declaredWidth, declaredHeight, new int[1], new int[1]) != 0) {
+      int[] subsampling = new int[1];
+      int[] colourspace = new int[1];
+      if (Api.tjDecompressHeader3(d.handle, in, size, declaredWidth, declaredHeight, subsampling, colourspace) != 0) {
         throw refused(d.handle);
       }
       if (declaredWidth[0] != width || declaredHeight[0] != height) {
@@ -107,6 +114,12 @@ final class TurboJpeg {
             + " in its first frame header but decodes as " + declaredWidth[0] + "x" + declaredHeight[0]);
       }
       int flags = TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS | extraFlags;
+      if (channels == 3 && colourspace[0] == TJCS_YCBCR && subsampling[0] >= 0 && subsampling[0] < CHROMA_STEP_X.length
+          && subsampling[0] != TJSAMP_GRAY) {
+        YuvPicture planes = planes(d, in, size, w, h, subsampling[0], flags);
+        reusable = true;
+        return planes;
+      }
       Memory out = d.output(w * h * channels);
       if (Api.tjDecompress2(d.handle, in, size, out, w, w * channels, h, channels == 1 ? TJPF_GRAY : TJPF_RGB,
           flags) != 0) {
@@ -125,6 +138,27 @@ final class TurboJpeg {
     }
   }
 
+  /** Decodes the luma and chroma planes at the scale {@code w x h} picks (see {@link YuvPicture}). */
+  private static YuvPicture planes(Decompressor d, Memory in, NativeLong size, int w, int h, int subsampling,
+      int flags) throws RefusedImageException {
+    int stepX = CHROMA_STEP_X[subsampling];
+    int stepY = CHROMA_STEP_Y[subsampling];
+    int cw = (w + stepX - 1) / stepX; // TurboJPEG's tjPlaneWidth
+    int ch = (h + stepY - 1) / stepY;
+    Memory out = d.output((long) w * h + 2L * cw * ch);
+    Memory planes = d.planes();
+    planes.setPointer(0, out);
+    planes.setPointer(Native.POINTER_SIZE, out.share((long) w * h));
+    planes.setPointer(2L * Native.POINTER_SIZE, out.share((long) w * h + (long) cw * ch));
+    if (Api.tjDecompressToYUVPlanes(d.handle, in, size, planes, w, new int[] {w, cw, cw}, h, flags) != 0) {
+      throw refused(d.handle);
+    }
+    byte[] luma = out.getByteArray(0, w * h);
+    byte[] blue = out.getByteArray((long) w * h, cw * ch);
+    byte[] red = out.getByteArray((long) w * h + (long) cw * ch, cw * ch);
+    return new YuvPicture(w, h, luma, blue, red, cw, ch, stepX, stepY);
+  }
+
   /**
    * A TurboJPEG decompressor with its native input and output buffers, reused by the next decode on any thread:
    * creating one per frame, and letting JNA copy Java arrays in and out of every call, cost a tenth of the decode.
@@ -135,6 +169,7 @@ final class TurboJpeg {
     final Pointer handle;
     private Memory input;
     private Memory output;
+    private Memory planes;
 
     Decompressor() {
       handle = Api.tjInitDecompress();
@@ -148,6 +183,14 @@ final class TurboJpeg {
         input = new Memory(Math.max(bytes, 64 * 1024));
       }
       return input;
+    }
+
+    /** Room for the three plane pointers of a YUV decode. */
+    Memory planes() {
+      if (planes == null) {
+        planes = new Memory(3L * Native.POINTER_SIZE);
+      }
+      return planes;
     }
 
     Memory output(long bytes) {
@@ -164,6 +207,9 @@ final class TurboJpeg {
       }
       if (output != null) {
         output.close();
+      }
+      if (planes != null) {
+        planes.close();
       }
     }
   }
@@ -196,6 +242,9 @@ final class TurboJpeg {
 
     static native int tjDecompress2(Pointer handle, Pointer jpeg, NativeLong size, Pointer out, int width, int pitch,
         int height, int pixelFormat, int flags);
+
+    static native int tjDecompressToYUVPlanes(Pointer handle, Pointer jpeg, NativeLong size, Pointer planes, int width,
+        int[] strides, int height, int flags);
 
     static native String tjGetErrorStr2(Pointer handle);
 
