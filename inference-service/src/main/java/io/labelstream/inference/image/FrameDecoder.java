@@ -117,6 +117,9 @@ public final class FrameDecoder {
     int h = input.height();
     int c = input.channels();
     Fit fit = Fit.of(input.resize(), picture.width(), picture.height(), w, h);
+    if (picture instanceof YuvPicture yuv && c == 3) {
+      return fromPlanes(Resampler.planes(yuv, fit, w, h, input.padValue()));
+    }
     float[] pixels = Resampler.resample(picture, c, fit, w, h, input.padValue());
     float[] out = new float[w * h * c];
     boolean bgr = c == 3 && input.colorOrder() == InputSpec.ColorOrder.BGR;
@@ -141,6 +144,47 @@ public final class FrameDecoder {
         for (int i = 0; i < plane; i++, to += step) {
           out[to] = pixels[i * c + from] * gain + offset;
         }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The tensor from the resized Y, Cb, Cr planes: converted to RGB (as {@link YuvPicture#rgb}), normalised and laid
+   * out in one pass, the same values {@link #tensor} gives any other picture.
+   */
+  private float[] fromPlanes(float[][] planes) {
+    int plane = input.width() * input.height();
+    float[] out = new float[plane * 3];
+    boolean bgr = input.colorOrder() == InputSpec.ColorOrder.BGR;
+    boolean nchw = input.layout() == InputSpec.Layout.NCHW;
+    boolean uint8 = input.dtype() == InputSpec.DType.UINT8;
+    float[] gain = new float[3];
+    float[] offset = new float[3];
+    for (int c = 0; c < 3; c++) {
+      int from = bgr ? 2 - c : c; // output channel c holds picture channel from
+      gain[from] = uint8 ? 1f : (float) (input.scale() / input.std()[c]);
+      offset[from] = uint8 ? 0f : (float) (-input.mean()[c] / (double) input.std()[c]);
+    }
+    int toR = bgr ? 2 : 0;
+    int toB = bgr ? 0 : 2;
+    int strideC = nchw ? plane : 1;
+    int strideI = nchw ? 1 : 3;
+    float[] y = planes[0];
+    float[] cb = planes[1];
+    float[] cr = planes[2];
+    float[] rgb = new float[3];
+    for (int i = 0; i < plane; i++) {
+      YuvPicture.rgb(y[i], cb[i], cr[i], rgb, 0);
+      int at = i * strideI;
+      if (uint8) {
+        out[at + toR * strideC] = (float) Math.floor(rgb[0] + 0.5);
+        out[at + strideC] = (float) Math.floor(rgb[1] + 0.5);
+        out[at + toB * strideC] = (float) Math.floor(rgb[2] + 0.5);
+      } else {
+        out[at + toR * strideC] = rgb[0] * gain[0] + offset[0];
+        out[at + strideC] = rgb[1] * gain[1] + offset[1];
+        out[at + toB * strideC] = rgb[2] * gain[2] + offset[2];
       }
     }
     return out;

@@ -100,8 +100,21 @@ final class Resampler {
    */
   static float[] resample(Picture picture, int channels, Fit fit, int inputWidth, int inputHeight, float pad) {
     if (picture instanceof YuvPicture yuv && channels == 3) {
-      return resampleYuv(yuv, fit, inputWidth, inputHeight, pad);
+      float[][] planes = planes(yuv, fit, inputWidth, inputHeight, pad);
+      float[] out = new float[inputWidth * inputHeight * 3];
+      for (int i = 0; i < inputWidth * inputHeight; i++) {
+        YuvPicture.rgb(planes[0][i], planes[1][i], planes[2][i], out, 3 * i);
+      }
+      return out;
     }
+    return resample(picture, channels, fit, inputWidth, inputHeight, pad,
+        new float[inputWidth * inputHeight * channels]);
+  }
+
+  /** As above, into {@code out} (every value of it written); buffers in between are the calling thread's. */
+  private static float[] resample(Picture picture, int channels, Fit fit, int inputWidth, int inputHeight, float pad,
+      float[] out) {
+    Scratch scratch = SCRATCH.get();
     Axis across = Axis.of(fit.sourceX(), fit.sourceWidth(), picture.width(), fit.targetWidth());
     Axis down = Axis.of(fit.sourceY(), fit.sourceHeight(), picture.height(), fit.targetHeight());
     int firstRow = down.lowest();
@@ -110,11 +123,11 @@ final class Resampler {
 
     // Across: every picture row the output needs, resampled to the target width. Rows are read into a float
     // buffer with room for the widest tap past the last pixel (zero weights read zeros there).
-    float[] narrow = new float[rows * rowValues];
+    float[] narrow = scratch.narrow(rows * rowValues);
     int taps = across.mostTaps() <= 4 ? 4 : across.mostTaps();
     float[] acrossWeights = across.padded(taps);
     int[] firsts = across.first();
-    float[] row = new float[(picture.width() + taps) * channels];
+    float[] row = scratch.row((picture.width() + taps) * channels);
     if (picture instanceof InterleavedPicture bytes && bytes.channels() == channels) {
       byte[] samples = bytes.samples();
       int stride = bytes.width() * channels;
@@ -135,7 +148,6 @@ final class Resampler {
     }
 
     // Down: each output row from the resampled rows it covers, straight into its place in the input.
-    float[] out = new float[inputWidth * inputHeight * channels];
     if (fit.padded(inputWidth, inputHeight)) {
       java.util.Arrays.fill(out, pad);
     }
@@ -163,35 +175,62 @@ final class Resampler {
   }
 
   /**
-   * Each plane resized on its own (the chroma planes with the fit in their own, coarser, pixels: chroma pixel j
-   * covers luma pixels {@code [j * step, (j+1) * step)}), then the input's pixels converted to RGB. Padding is
-   * {@code pad} grey (neutral chroma, 128).
+   * Each plane resized on its own to the input's size (the chroma planes with the fit in their own, coarser, pixels:
+   * chroma pixel j covers luma pixels {@code [j * step, (j+1) * step)}): Y, Cb, Cr, for the caller to convert to RGB
+   * ({@link YuvPicture#rgb}). Padding is {@code pad} grey (neutral chroma, 128). The arrays are the calling thread's,
+   * valid until its next call.
    */
-  private static float[] resampleYuv(YuvPicture p, Fit fit, int inputWidth, int inputHeight, float pad) {
+  static float[][] planes(YuvPicture p, Fit fit, int inputWidth, int inputHeight, float pad) {
     Fit chroma = new Fit(fit.sourceX() / p.chromaStepX(), fit.sourceY() / p.chromaStepY(),
         fit.sourceWidth() / p.chromaStepX(), fit.sourceHeight() / p.chromaStepY(), fit.targetX(), fit.targetY(),
         fit.targetWidth(), fit.targetHeight());
-    float[] y = resample(new InterleavedPicture(p.width(), p.height(), 1, p.luma()), 1, fit, inputWidth, inputHeight,
-        pad);
-    float[] cb = resample(new InterleavedPicture(p.chromaWidth(), p.chromaHeight(), 1, p.blue()), 1, chroma,
-        inputWidth, inputHeight, 128f);
-    float[] cr = resample(new InterleavedPicture(p.chromaWidth(), p.chromaHeight(), 1, p.red()), 1, chroma,
-        inputWidth, inputHeight, 128f);
-    float[] out = new float[y.length * 3];
-    for (int i = 0, o = 0; i < y.length; i++, o += 3) { // YuvPicture.rgb, written out for the JIT
-      float luma = y[i];
-      float u = cb[i] - 128;
-      float v = cr[i] - 128;
-      out[o] = clamp(luma + 1.402f * v);
-      out[o + 1] = clamp(luma - 0.344136f * u - 0.714136f * v);
-      out[o + 2] = clamp(luma + 1.772f * u);
-    }
-    return out;
+    float[][] planes = SCRATCH.get().planes(inputWidth * inputHeight);
+    resample(new InterleavedPicture(p.width(), p.height(), 1, p.luma()), 1, fit, inputWidth, inputHeight, pad,
+        planes[0]);
+    resample(new InterleavedPicture(p.chromaWidth(), p.chromaHeight(), 1, p.blue()), 1, chroma, inputWidth,
+        inputHeight, 128f, planes[1]);
+    resample(new InterleavedPicture(p.chromaWidth(), p.chromaHeight(), 1, p.red()), 1, chroma, inputWidth,
+        inputHeight, 128f, planes[2]);
+    return planes;
   }
 
-  private static float clamp(float v) {
-    return v < 0f ? 0f : v > 255f ? 255f : v;
+  /**
+   * Buffers a decoding thread reuses from frame to frame (a frame's intermediate rows are about a megabyte): grown
+   * to the largest size needed, never shrunk; a worker has a few decoding threads.
+   */
+  private static final class Scratch {
+    private float[] narrow = new float[0];
+    private float[] row = new float[0];
+    private final float[][] planes = {new float[0], new float[0], new float[0]};
+
+    float[] narrow(int size) {
+      if (narrow.length < size) {
+        narrow = new float[size];
+      }
+      return narrow;
+    }
+
+    /** A row buffer whose values past what the caller writes are zero. */
+    float[] row(int size) {
+      if (row.length < size) {
+        row = new float[size];
+      } else {
+        java.util.Arrays.fill(row, 0f);
+      }
+      return row;
+    }
+
+    float[][] planes(int size) {
+      for (int i = 0; i < planes.length; i++) {
+        if (planes[i].length < size) {
+          planes[i] = new float[size];
+        }
+      }
+      return planes;
+    }
   }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private static void convert(float[] row, int width, int from, float[] out, int to) {
     if (from == to) {

@@ -35,6 +35,6 @@ record YuvPicture(int width, int height, byte[] luma, byte[] blue, byte[] red, i
   }
 
   private static float clamp(float v) {
-    return Math.max(0f, Math.min(255f, v));
+    return v < 0f ? 0f : v > 255f ? 255f : v;
   }
 }
