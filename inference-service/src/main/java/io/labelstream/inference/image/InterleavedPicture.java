@@ -5,7 +5,8 @@ record InterleavedPicture(int width, int height, int channels, byte[] samples) i
 
   InterleavedPicture {
     if (samples.length < width * height * channels) {
-      throw new IllegalArgumentException(width + "x" + height + "x" + channels + " needs more than " + samples.length + " samples");
+      throw new IllegalArgumentException(width + "x" + height + "x" + channels + " needs more than " + samples.length
+          + " samples");
     }
   }
 

@@ -15,9 +15,11 @@ import org.slf4j.LoggerFactory;
 /**
  * JPEG decoding by libjpeg-turbo (its TurboJPEG API, called through JNA), scaled down while decoding. libjpeg-turbo
  * can run the inverse DCT at M/8 of the size (M = 1 to 8), so a 1280x720 frame for a 224x224 model is decoded
- * straight to 480x270 (M = 3): far fewer pixels are reconstructed, colour-converted and stored than by a decoder
- * that produces the full frame and shrinks it afterwards. The smallest M whose picture still has a pixel for each
- * input pixel ({@link Fit#detailedEnough}) is used, so the resize after it only ever averages.
+ * straight to 480x270 (M = 3): far fewer pixels are reconstructed and stored than by a decoder that produces the
+ * full frame and shrinks it afterwards. The smallest M whose picture still has a pixel for each input pixel
+ * ({@link Fit.Need#detailedEnough}) is used, so the resize after it only ever averages. Colour (YCbCr) JPEGs for a
+ * colour model are decoded to their planes ({@link YuvPicture}), leaving chroma upsampling and colour conversion to
+ * the input's pixels; for a grey model, to the luma plane alone.
  *
  * <p>Hostile frames: any warning (libjpeg reports corrupt or missing data as a warning and fills the picture with
  * grey) stops the decode and refuses the frame ({@code TJFLAG_STOPONWARNING}); a progressive JPEG of more than 500
@@ -70,14 +72,15 @@ final class TurboJpeg {
       }
     }
     LOG.warn("libturbojpeg.so.0 (Debian package libturbojpeg0) is not installed: JPEG frames are decoded by ImageIO,"
-        + " several times slower on camera-sized frames");
+        + " at about half the rate on camera-sized frames");
     return Optional.empty();
   }
 
   /**
-   * Decodes at the smallest M/8 scale whose picture is still {@link Fit#detailedEnough} for the input.
+   * Decodes at the smallest M/8 scale whose picture is still {@link Fit.Need#detailedEnough} for the input.
    *
-   * @param channels 1 for grey (the JPEG's luma, which is BT.601 luma by definition of JFIF), 3 for R, G, B
+   * @param channels 1 for grey (the JPEG's luma, which is BT.601 luma by definition of JFIF), 3 for colour
+   *     (planes for a YCbCr JPEG, otherwise R, G, B; a grey JPEG stays grey)
    * @throws RefusedImageException {@code corrupt_image} for anything libjpeg-turbo reports, warnings included
    */
   Picture decode(byte[] jpeg, int width, int height, int channels, Fit.Need need) throws RefusedImageException {
