@@ -22,6 +22,13 @@ final class RasterPicture implements Picture {
   private final Kind kind;
   private final float divisor;
   private final int[] samples;
+  /** The raster's bytes when it stores 8-bit samples interleaved in one array (ImageIO's usual PNG and JPEG
+   *  images): read directly, without ImageIO's per-sample getters. Null otherwise. */
+  private final byte[] bytes;
+  private int base;
+  private int scanlineStride;
+  private int pixelStride;
+  private int[] bandOffsets;
 
   RasterPicture(BufferedImage image) {
     this.image = image;
@@ -43,6 +50,25 @@ final class RasterPicture implements Picture {
     }
     this.divisor = bits == 16 ? 257f : 1f;
     this.samples = new int[image.getWidth() * Math.max(3, bands)];
+    this.bytes = (kind == Kind.GREY || kind == Kind.COLOUR) && bits == 8 ? interleavedBytes() : null;
+  }
+
+  private byte[] interleavedBytes() {
+    if (!(raster.getSampleModel() instanceof java.awt.image.ComponentSampleModel model)
+        || !(raster.getDataBuffer() instanceof java.awt.image.DataBufferByte buffer) || buffer.getNumBanks() != 1) {
+      return null;
+    }
+    for (int bank : model.getBankIndices()) {
+      if (bank != 0) {
+        return null;
+      }
+    }
+    scanlineStride = model.getScanlineStride();
+    pixelStride = model.getPixelStride();
+    bandOffsets = model.getBandOffsets();
+    base = buffer.getOffset() - raster.getSampleModelTranslateY() * scanlineStride
+        - raster.getSampleModelTranslateX() * pixelStride;
+    return buffer.getData();
   }
 
   @Override
@@ -63,6 +89,25 @@ final class RasterPicture implements Picture {
   @Override
   public void row(int y, float[] out) {
     int w = image.getWidth();
+    if (bytes != null) {
+      int at = base + y * scanlineStride;
+      if (kind == Kind.GREY) {
+        int g = bandOffsets[0];
+        for (int x = 0; x < w; x++, at += pixelStride) {
+          out[x] = bytes[at + g] & 0xFF;
+        }
+      } else {
+        int r = bandOffsets[0];
+        int g = bandOffsets[1];
+        int b = bandOffsets[2];
+        for (int x = 0; x < w; x++, at += pixelStride) {
+          out[3 * x] = bytes[at + r] & 0xFF;
+          out[3 * x + 1] = bytes[at + g] & 0xFF;
+          out[3 * x + 2] = bytes[at + b] & 0xFF;
+        }
+      }
+      return;
+    }
     switch (kind) {
       case GREY -> {
         raster.getSamples(0, y, w, 1, 0, samples);
