@@ -58,6 +58,35 @@ class FastJpegTest {
   }
 
   @Test
+  void shouldLayOutOrderAndNormaliseAColourJpegsPlanesAsEveryCardAsks() throws IOException {
+    TurboJpeg turbo = TurboJpegRequired.library();
+    byte[] jpeg = CameraFrames.jpeg(640, 480, 9);
+    float[] raw = decoder(with(RGB_224, InputSpec.Resize.LETTERBOX), Optional.of(turbo)).decode(jpeg); // y, x, rgb
+    float[] mean = {0.485f, 0.456f, 0.406f};
+    float[] std = {0.229f, 0.224f, 0.225f};
+    int plane = 224 * 224;
+    for (InputSpec.Layout layout : InputSpec.Layout.values()) {
+      for (InputSpec.ColorOrder order : InputSpec.ColorOrder.values()) {
+        for (InputSpec.DType dtype : InputSpec.DType.values()) {
+          InputSpec input = new InputSpec("input", layout, 3, order, 224, 224, InputSpec.Resize.LETTERBOX, 114, dtype,
+              1f / 255, mean, std);
+          float[] tensor = decoder(input, Optional.of(turbo)).decode(jpeg);
+          for (int i = 0; i < plane; i += 97) {
+            for (int c = 0; c < 3; c++) {
+              float p = raw[3 * i + (order == InputSpec.ColorOrder.BGR ? 2 - c : c)];
+              float expected = dtype == InputSpec.DType.UINT8 ? (float) Math.floor(p + 0.5)
+                  : (p / 255 - mean[c]) / std[c];
+              float actual = tensor[layout == InputSpec.Layout.NCHW ? c * plane + i : 3 * i + c];
+              assertThat(actual).as("%s %s %s pixel %d channel %d", layout, order, dtype, i, c)
+                  .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-4f));
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void shouldDecodeWithTheSmallestEighthThatKeepsAPixelPerInputPixel() {
     Fit.Need stretch = new Fit.Need(InputSpec.Resize.STRETCH, 224, 224);
     Fit.Need letterbox = new Fit.Need(InputSpec.Resize.LETTERBOX, 224, 224);
