@@ -63,7 +63,7 @@ public final class InferenceToolkit implements AutoCloseable {
     return model.card().name();
   }
 
-  /** A decoder to the model's input size; not thread-safe, one per thread. */
+  /** A decoder to the model's input, as its card describes it; thread-safe. */
   public Decoder decoder() {
     return new FrameDecoder(model.card().input())::decode;
   }

@@ -67,7 +67,7 @@ final class TurboJpeg {
         Native.register(Api.class, library);
         LOG.info("JPEG frames are decoded by libjpeg-turbo ({}), scaled down while decoding", library.getFile());
         return Optional.of(new TurboJpeg());
-      } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+      } catch (LinkageError e) { // no library, a library without these functions, or JNA unable to load its stub
         LOG.debug("no TurboJPEG library as {}: {}", name, e.getMessage());
       }
     }
