@@ -4,8 +4,8 @@
 #
 #   mvn -B -Pimages -Dimage.base=tar://$(deploy/images/build-offline-base.sh) package
 #
-# The image is Debian bookworm's Essential:yes packages plus openjdk-17-jre-headless and its dependencies, installed
-# by mmdebstrap from deb.debian.org (bookworm, -updates and -security), in one layer: no docs but copyright files,
+# The image is Debian bookworm's Essential:yes packages plus openjdk-17-jre-headless, libturbojpeg0 (the worker's JPEG
+# decoder) and their dependencies, installed by mmdebstrap from deb.debian.org (bookworm, -updates and -security), in one layer: no docs but copyright files,
 # no man pages or translations, no device nodes and no files of the build machine (hostname, resolv.conf); the
 # container runtime provides those. The user is set by each service image (Jib <container><user>), not here.
 #
@@ -16,7 +16,8 @@ cd "$(dirname "$0")/../.."
 
 rebuild=false
 if [ "${1:-}" = --rebuild ]; then rebuild=true; shift; fi
-out=$(realpath -m "${1:-target/offline-base/bookworm-jre17.tar}")
+# The name says what is in it, so a tarball cached before a package was added is not reused.
+out=$(realpath -m "${1:-target/offline-base/bookworm-jre17-turbojpeg.tar}")
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 security_mirror=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 
@@ -33,7 +34,8 @@ arch=$(dpkg --print-architecture)   # amd64 and arm64 are spelt the same by Debi
 
 # openjdk's postinst registers its man page with update-alternatives, so the man1 directory must exist even though
 # man pages are left out.
-mmdebstrap --variant=essential --include=openjdk-17-jre-headless \
+# libturbojpeg0: the inference worker decodes JPEG frames with libjpeg-turbo (ImageIO, several times slower, without).
+mmdebstrap --variant=essential --include=openjdk-17-jre-headless,libturbojpeg0 \
   --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
   --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
   --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
@@ -68,7 +70,7 @@ cat > "$work/config.json" <<JSON
     }
   },
   "rootfs": {"type": "layers", "diff_ids": ["sha256:$diff_id"]},
-  "history": [{"created": "$created", "created_by": "mmdebstrap --variant=essential --include=openjdk-17-jre-headless bookworm"}]
+  "history": [{"created": "$created", "created_by": "mmdebstrap --variant=essential --include=openjdk-17-jre-headless,libturbojpeg0 bookworm"}]
 }
 JSON
 config_digest=$(sha256sum "$work/config.json" | cut -d' ' -f1)

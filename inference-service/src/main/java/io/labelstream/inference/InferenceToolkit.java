@@ -3,6 +3,7 @@ package io.labelstream.inference;
 import ai.onnxruntime.OrtException;
 import io.labelstream.inference.image.FrameDecoder;
 import io.labelstream.inference.model.GraphSignature;
+import io.labelstream.inference.model.InputSpec;
 import io.labelstream.inference.model.ModelOutput;
 import io.labelstream.inference.model.OnnxModel;
 import io.labelstream.inference.model.SessionSettings;
@@ -113,9 +114,26 @@ public final class InferenceToolkit implements AutoCloseable {
     return model.card().classNames();
   }
 
-  /** A decoder to the model's input size; not thread-safe, one per thread. */
+  /** A decoder to the model's input, as its card describes it; thread-safe. */
   public Decoder decoder() {
     return new FrameDecoder(model.card().input())::decode;
+  }
+
+  /**
+   * A decoder for a torchvision-style classifier's input, as the worker would decode for its card: NCHW, RGB,
+   * float32 {@code (p / 255 - mean) / std} with ImageNet's mean and std, frames stretched to {@code width x height}.
+   * Thread-safe.
+   */
+  public static Decoder imageNetDecoder(int width, int height) {
+    InputSpec input = new InputSpec("input", InputSpec.Layout.NCHW, 3, InputSpec.ColorOrder.RGB, width, height,
+        InputSpec.Resize.STRETCH, InputSpec.DEFAULT_PAD_VALUE, InputSpec.DType.FLOAT32, 1f / 255,
+        new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
+    return new FrameDecoder(input)::decode;
+  }
+
+  /** Which library decodes JPEG frames in this process: "libjpeg-turbo" or, without it, "ImageIO". */
+  public static String jpegDecoder() {
+    return FrameDecoder.jpegDecoder();
   }
 
   /** Runs one batch and drops the answer: for timing the model alone. */

@@ -8,49 +8,49 @@ import io.labelstream.platform.image.ImageHeader;
 import io.labelstream.platform.image.ImageStructure;
 import io.labelstream.platform.image.RefusedImageException;
 import io.labelstream.platform.image.RefusedImageException.Reason;
-import java.awt.image.BufferedImage;
-import java.awt.image.Raster;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Iterator;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReadParam;
-import javax.imageio.ImageReader;
-import javax.imageio.event.IIOReadProgressListener;
-import javax.imageio.event.IIOReadWarningListener;
-import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
+import java.util.Optional;
 
 /**
- * Turns an encoded frame (PNG or JPEG, any size, grey or colour) into the model's input: one grey channel of
- * {@code width x height} raw 0-255 values, row-major.
+ * Turns an encoded frame (PNG or JPEG, any size, grey or colour) into one image's input tensor exactly as the model
+ * card's {@link InputSpec} asks: {@link InputSpec#valuesPerImage()} values in its layout (NCHW: channel, row,
+ * column; NHWC: row, column, channel) and channel order, normalised for float32 or whole 0-255 pixel values for
+ * uint8.
+ *
+ * <h2>The steps, each defined so an independent implementation reproduces them</h2>
+ * <ol>
+ *   <li><b>Decode</b> to 0-255 samples: grey images give their raw samples (16-bit ones divided by 257, fraction
+ *       kept), palette images their palette colours, colour images R, G, B; alpha is ignored. Frames much bigger
+ *       than the input are decoded at a reduced scale first (JPEG: libjpeg-turbo's DCT scaling by M/8; PNG: every
+ *       p-th pixel, see {@link ImageIoReader}); everything after works on that decoded picture.
+ *   <li><b>Channels</b>: a colour picture for a 1-channel model becomes BT.601 luma {@code 0.299 R + 0.587 G +
+ *       0.114 B} (for a colour JPEG decoded by libjpeg-turbo, the JPEG's own luma plane, which is that luma); a grey
+ *       picture for a 3-channel model gives the same value to all three.
+ *   <li><b>Fit</b>: stretch, letterbox or centre crop ({@link Fit}).
+ *   <li><b>Resize</b>: area averaging with exact fractional weights when shrinking, bilinear interpolation with
+ *       half-pixel centres when enlarging, separable, per axis ({@link Resampler}). Letterbox padding is
+ *       {@code padValue}.
+ *   <li><b>Values</b>: float32 feeds {@code (p * scale - mean[c]) / std[c]} (padding included); uint8 feeds
+ *       {@code floor(p + 0.5)} clamped to 0-255. Channel c of a BGR model is the picture's blue for c = 0.
+ * </ol>
+ * {@code preprocessing/make_fixtures.py} in the tests is that definition in NumPy; the tests hold this class to
+ * its tensors within 1e-4.
  *
  * <h2>Hostile frames</h2>
  * Before a decoder is created the header is checked against the {@link DecodeBudget} (the same one ingest applies)
  * and the file's structure is checked for completeness ({@link ImageStructure}): a decompression bomb, a truncated
- * file or one with data after its end is refused without decoding a pixel. Big frames are read subsampled, so no
- * more than a few hundred pixels a side are ever materialised, whatever the frame's size; 16-bit samples are reduced
- * to 8 bits on the small subsampled image. Any warning from the decoder (the JPEG decoder reports data that ends
- * early only as a warning, and goes on filling the picture with grey) aborts the read and refuses the frame, and so
- * does running past the per-frame time limit: the reader checks for an abort at every row it delivers.
- *
- * <p>Grey images are read from the raster directly (going through {@code getRGB} would apply a colour-space
- * conversion and change the values); colour images are converted with ITU-R BT.601 luma weights. Other sizes are
- * scaled by area averaging, which is what a camera frame shrunk to a thumbnail needs.
+ * file or one with data after its end is refused without decoding a pixel. Any warning from a decoder refuses the
+ * frame, and so does running past the per-frame time limit. No frame is ever held at full size when the input is
+ * much smaller: JPEG is decoded scaled, PNG subsampled.
  */
 public final class FrameDecoder {
 
-  /**
-   * Frames are read with at least this many source pixels per model pixel and side: enough for the area average to
-   * see the picture (a 28x28 model reads a 8000x8000 frame at 228x228), few enough to cost almost nothing.
-   */
-  static final int SOURCE_PIXELS_PER_MODEL_PIXEL = 8;
-
-  private final int width;
-  private final int height;
+  private final InputSpec input;
   private final DecodeBudget budget;
   private final long timeoutNanos;
+  private final Optional<TurboJpeg> turbo;
+  private final Fit.Need need;
 
   /** A decoder with the default budget and time limit, as a worker with default settings decodes. */
   public FrameDecoder(InputSpec input) {
@@ -63,188 +63,140 @@ public final class FrameDecoder {
    * @param timeout how long one frame's decoding may take before it is abandoned
    */
   public FrameDecoder(InputSpec input, DecodeBudget budget, Duration timeout) {
-    if (input.channels() != 1 || input.dtype() != InputSpec.DType.FLOAT32) {
-      throw new IllegalArgumentException("this decoder feeds raw grey float32 values only, not " + input);
+    this(input, budget, timeout, TurboJpeg.available());
+  }
+
+  /** With libjpeg-turbo or, given {@code Optional.empty()}, ImageIO for JPEGs; package-private for tests. */
+  FrameDecoder(InputSpec input, DecodeBudget budget, Duration timeout, Optional<TurboJpeg> turbo) {
+    if (input.channels() != 1 && input.channels() != 3) {
+      throw new IllegalArgumentException("a model input has 1 or 3 channels, not " + input.channels());
     }
-    this.width = input.width();
-    this.height = input.height();
+    if (input.dtype() == InputSpec.DType.FLOAT32 && (input.mean().length != input.channels()
+        || input.std().length != input.channels())) {
+      throw new IllegalArgumentException("mean and std need one value per channel: " + input);
+    }
+    this.input = input;
     this.budget = budget;
     this.timeoutNanos = timeout.toNanos();
+    this.turbo = turbo;
+    this.need = new Fit.Need(input.resize(), input.width(), input.height());
+  }
+
+  /** Which decoder reads JPEG frames in this process: "libjpeg-turbo" or "ImageIO". */
+  public static String jpegDecoder() {
+    return TurboJpeg.available().isPresent() ? "libjpeg-turbo" : "ImageIO";
   }
 
   /**
-   * Checks the header and the structure, then decodes, subsampled when the frame is much bigger than the model's
-   * input. The stream is cached in memory: ImageIO's default for streams is a temporary file per image. Safe to
-   * call from several threads.
+   * Checks the header and the structure, decodes, fits and normalises. Safe to call from several threads.
    *
+   * @return one image's input tensor, {@link InputSpec#valuesPerImage()} values
    * @throws RefusedImageException when the frame is over budget, incomplete, corrupt or too slow to decode
    * @throws IOException when the bytes are not a decodable PNG or JPEG
    */
   public float[] decode(byte[] encoded) throws IOException {
+    long deadline = System.nanoTime() + timeoutNanos;
     ImageHeader header = ImageHeader.read(encoded);
     budget.check(header);
     ImageStructure.verify(encoded, header.format());
-    BufferedImage image = read(encoded, header);
-    float[] grey = grey(image);
-    if (image.getWidth() == width && image.getHeight() == height) {
-      return grey;
+    Picture picture;
+    if (header.format() == ImageFormat.JPEG && turbo.isPresent()) {
+      picture = turbo.get().decode(encoded, header.width(), header.height(), input.channels(), need);
+      if (System.nanoTime() - deadline > 0) {
+        throw timedOut(header);
+      }
+    } else {
+      picture = ImageIoReader.read(encoded, header, input.width(), input.height(), deadline);
     }
-    return areaAverage(grey, image.getWidth(), image.getHeight());
+    return tensor(picture);
   }
 
-  private BufferedImage read(byte[] encoded, ImageHeader header) throws IOException {
-    String formatName = header.format() == ImageFormat.PNG ? "png" : "jpeg";
-    Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(formatName);
-    if (!readers.hasNext()) {
-      throw new IOException("no " + formatName + " decoder in this JVM");
+  /** The picture fitted, resized and normalised into the card's layout; package-private for tests. */
+  float[] tensor(Picture picture) {
+    int w = input.width();
+    int h = input.height();
+    int c = input.channels();
+    Fit fit = Fit.of(input.resize(), picture.width(), picture.height(), w, h);
+    if (picture instanceof YuvPicture yuv && c == 3) {
+      return fromPlanes(Resampler.planes(yuv, fit, w, h, input.padValue()));
     }
-    ImageReader reader = readers.next();
-    try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded))) {
-      reader.setInput(input, true, true);
-      ImageReadParam param = reader.getDefaultReadParam();
-      int period = subsamplingPeriod(header.width(), header.height());
-      if (period > 1) {
-        param.setSourceSubsampling(period, period, 0, 0);
+    float[] pixels = Resampler.resample(picture, c, fit, w, h, input.padValue());
+    float[] out = new float[w * h * c];
+    boolean bgr = c == 3 && input.colorOrder() == InputSpec.ColorOrder.BGR;
+    boolean nchw = input.layout() == InputSpec.Layout.NCHW;
+    boolean uint8 = input.dtype() == InputSpec.DType.UINT8;
+    float[] mean = input.mean();
+    float[] std = input.std();
+    double scale = input.scale();
+    int plane = w * h;
+    for (int channel = 0; channel < c; channel++) {
+      int from = bgr ? 2 - channel : channel;
+      int step = nchw ? 1 : c;
+      int to = nchw ? channel * plane : channel;
+      if (uint8) {
+        for (int i = 0; i < plane; i++, to += step) {
+          out[to] = Math.min(255f, Math.max(0f, (float) Math.floor(pixels[i * c + from] + 0.5)));
+        }
+      } else {
+        // (p * scale - mean) / std as one multiply-add per value
+        float gain = (float) (scale / std[channel]);
+        float offset = (float) (-mean[channel] / (double) std[channel]);
+        for (int i = 0; i < plane; i++, to += step) {
+          out[to] = pixels[i * c + from] * gain + offset;
+        }
       }
-      ReadWatch watch = new ReadWatch(reader, System.nanoTime() + timeoutNanos);
-      reader.addIIOReadWarningListener(watch);
-      reader.addIIOReadProgressListener(watch);
-      BufferedImage image = reader.read(0, param);
-      watch.throwIfStopped(header);
-      if (image == null) {
-        throw new RefusedImageException(Reason.CORRUPT, "the decoder returned no image");
-      }
-      return image;
-    } catch (RuntimeException | OutOfMemoryError e) {
-      throw new IOException("image decoder failed: " + e, e);
-    } finally {
-      reader.dispose();
     }
-  }
-
-  /** Every how many rows and columns a pixel is read: 1 up to 8 times the model's size, more above. */
-  int subsamplingPeriod(int imageWidth, int imageHeight) {
-    int byWidth = imageWidth / (width * SOURCE_PIXELS_PER_MODEL_PIXEL);
-    int byHeight = imageHeight / (height * SOURCE_PIXELS_PER_MODEL_PIXEL);
-    return Math.max(1, Math.min(byWidth, byHeight));
+    return out;
   }
 
   /**
-   * Stops a read on the decoder's first warning or once the deadline has passed. Both callbacks come on the
-   * reading thread (the JPEG reader refuses an abort from any other), at least once every few rows delivered.
+   * The tensor from the resized Y, Cb, Cr planes: converted to RGB (as {@link YuvPicture#rgb}), normalised and laid
+   * out in one pass, the same values {@link #tensor} gives any other picture.
    */
-  private static final class ReadWatch implements IIOReadWarningListener, IIOReadProgressListener {
-
-    private final ImageReader reader;
-    private final long deadline;
-    private String warning;
-    private boolean timedOut;
-
-    ReadWatch(ImageReader reader, long deadline) {
-      this.reader = reader;
-      this.deadline = deadline;
+  private float[] fromPlanes(float[][] planes) {
+    int plane = input.width() * input.height();
+    float[] out = new float[plane * 3];
+    boolean bgr = input.colorOrder() == InputSpec.ColorOrder.BGR;
+    boolean nchw = input.layout() == InputSpec.Layout.NCHW;
+    boolean uint8 = input.dtype() == InputSpec.DType.UINT8;
+    float[] gain = new float[3];
+    float[] offset = new float[3];
+    for (int c = 0; c < 3; c++) {
+      int from = bgr ? 2 - c : c; // output channel c holds picture channel from
+      gain[from] = uint8 ? 1f : (float) (input.scale() / input.std()[c]);
+      offset[from] = uint8 ? 0f : (float) (-input.mean()[c] / (double) input.std()[c]);
     }
-
-    @Override
-    public void warningOccurred(ImageReader source, String message) {
-      if (warning == null) {
-        warning = message;
+    int toR = bgr ? 2 : 0;
+    int toB = bgr ? 0 : 2;
+    int strideC = nchw ? plane : 1;
+    int strideI = nchw ? 1 : 3;
+    float[] y = planes[0];
+    float[] cb = planes[1];
+    float[] cr = planes[2];
+    float[] rgb = new float[3];
+    for (int i = 0; i < plane; i++) {
+      YuvPicture.rgb(y[i], cb[i], cr[i], rgb, 0);
+      int at = i * strideI;
+      if (uint8) {
+        out[at + toR * strideC] = (float) Math.floor(rgb[0] + 0.5);
+        out[at + strideC] = (float) Math.floor(rgb[1] + 0.5);
+        out[at + toB * strideC] = (float) Math.floor(rgb[2] + 0.5);
+      } else {
+        out[at + toR * strideC] = rgb[0] * gain[0] + offset[0];
+        out[at + strideC] = rgb[1] * gain[1] + offset[1];
+        out[at + toB * strideC] = rgb[2] * gain[2] + offset[2];
       }
-      reader.abort();
-    }
-
-    @Override
-    public void imageProgress(ImageReader source, float percentageDone) {
-      if (System.nanoTime() - deadline > 0) {
-        timedOut = true;
-        reader.abort();
-      }
-    }
-
-    void throwIfStopped(ImageHeader header) throws RefusedImageException {
-      if (warning != null) {
-        throw new RefusedImageException(Reason.CORRUPT, "the decoder could not decode the whole image: " + warning);
-      }
-      if (timedOut || System.nanoTime() - deadline > 0) {
-        throw new RefusedImageException(Reason.DECODE_TIMEOUT, "decoding the " + header.width() + "x"
-            + header.height() + " image took longer than the limit (INFERENCE_DECODE_TIMEOUT_MS)");
-      }
-    }
-
-    @Override
-    public void sequenceStarted(ImageReader source, int minIndex) {}
-
-    @Override
-    public void sequenceComplete(ImageReader source) {}
-
-    @Override
-    public void imageStarted(ImageReader source, int imageIndex) {}
-
-    @Override
-    public void imageComplete(ImageReader source) {}
-
-    @Override
-    public void thumbnailStarted(ImageReader source, int imageIndex, int thumbnailIndex) {}
-
-    @Override
-    public void thumbnailProgress(ImageReader source, float percentageDone) {}
-
-    @Override
-    public void thumbnailComplete(ImageReader source) {}
-
-    @Override
-    public void readAborted(ImageReader source) {}
-  }
-
-  /** Grey values 0-255: raw samples of grey images (8 or 16 bits), BT.601 luma of colour ones. */
-  private static float[] grey(BufferedImage image) {
-    int w = image.getWidth();
-    int h = image.getHeight();
-    float[] out = new float[w * h];
-    Raster raster = image.getRaster();
-    int bits = raster.getSampleModel().getSampleSize(0);
-    boolean greyscale = raster.getNumBands() <= 2;
-    if (greyscale && bits == 8) {
-      raster.getSamples(0, 0, w, h, 0, out);
-      return out;
-    }
-    if (greyscale && bits == 16) {
-      raster.getSamples(0, 0, w, h, 0, out);
-      for (int i = 0; i < out.length; i++) {
-        out[i] = out[i] / 257f; // 65535 -> 255
-      }
-      return out;
-    }
-    int[] rgb = image.getRGB(0, 0, w, h, null, 0, w);
-    for (int i = 0; i < rgb.length; i++) {
-      int p = rgb[i];
-      out[i] = 0.299f * ((p >> 16) & 0xFF) + 0.587f * ((p >> 8) & 0xFF) + 0.114f * (p & 0xFF);
     }
     return out;
   }
 
-  private float[] areaAverage(float[] src, int srcW, int srcH) {
-    float[] out = new float[width * height];
-    double sx = (double) srcW / width;
-    double sy = (double) srcH / height;
-    for (int y = 0; y < height; y++) {
-      int y0 = (int) Math.floor(y * sy);
-      int y1 = Math.max(y0 + 1, (int) Math.floor((y + 1) * sy));
-      for (int x = 0; x < width; x++) {
-        int x0 = (int) Math.floor(x * sx);
-        int x1 = Math.max(x0 + 1, (int) Math.floor((x + 1) * sx));
-        double sum = 0;
-        int count = 0;
-        for (int yy = y0; yy < Math.min(y1, srcH); yy++) {
-          int row = yy * srcW;
-          for (int xx = x0; xx < Math.min(x1, srcW); xx++) {
-            sum += src[row + xx];
-            count++;
-          }
-        }
-        out[y * width + x] = count == 0 ? 0f : (float) (sum / count);
-      }
-    }
-    return out;
+  /** For the existing callers of the subsampling rule; see {@link ImageIoReader#subsamplingPeriod}. */
+  int subsamplingPeriod(int imageWidth, int imageHeight) {
+    return ImageIoReader.subsamplingPeriod(imageWidth, imageHeight, input.width(), input.height());
+  }
+
+  static RefusedImageException timedOut(ImageHeader header) {
+    return new RefusedImageException(Reason.DECODE_TIMEOUT, "decoding the " + header.width() + "x"
+        + header.height() + " image took longer than the limit (INFERENCE_DECODE_TIMEOUT_MS)");
   }
 }

@@ -60,6 +60,8 @@ public final class Bench {
     boolean quick = java.util.Arrays.asList(args).contains("--quick");
     // --ingest: only HTTP ingest against the stock Kafka producer, for tuning ingest
     boolean ingestOnly = java.util.Arrays.asList(args).contains("--ingest");
+    // --decode: only the 720p decode figures, production decoder against ImageIO
+    boolean decodeOnly = java.util.Arrays.asList(args).contains("--decode");
     BenchReport report = new BenchReport(frames, batch, batch1Frames);
     BenchFrames samples = BenchFrames.load(env.get(LauncherVariables.LABELSTREAM_SAMPLES));
 
@@ -77,6 +79,14 @@ public final class Bench {
         report.printTable(System.out);
       } finally {
         deleteRecursively(dir);
+      }
+      return;
+    }
+    measureDecode(report);
+    if (decodeOnly) {
+      report.printTable(System.out);
+      if (json != null) {
+        report.writeJson(json);
       }
       return;
     }
@@ -193,6 +203,17 @@ public final class Bench {
     report.putInfo("ingest_batch_frames", BATCH_FRAMES);
     report.put("kafka_producer_fps", step("Kafka ProducerPerformance, acks=all",
         () -> ingest.kafkaProducerFps(PRODUCER_TOPIC, PRODUCER_RECORDS, recordBytes)));
+  }
+
+  /** 1280x720 colour JPEG to a 224x224 RGB input on one core: the production decoder, then plain ImageIO. */
+  private static void measureDecode(BenchReport report) throws Exception {
+    DecodeBench decode = new DecodeBench();
+    report.putInfo("jpeg_decoder", InferenceToolkit.jpegDecoder());
+    report.putInfo("decode_720p_jpeg_bytes", decode.averageJpegBytes());
+    report.put("decode_720p_fps_per_core", step("720p JPEG to 224x224 input, one core",
+        () -> decode.productionFpsPerCore(6)));
+    report.put("decode_720p_imageio_fps_per_core", step("720p JPEG, ImageIO read + scale, one core",
+        () -> decode.imageIoFpsPerCore(6)));
   }
 
   private static void createTopic(String bootstrap, String name) throws Exception {

@@ -21,6 +21,8 @@ final class BenchReport {
       new Ratio("worker_over_batch1", "worker_fps", "worker_batch1_fps", 4.0, true, "worker_fps / worker_batch1_fps"),
       new Ratio("e2e_p99_over_batch1_p99", "e2e_p99_ms", "e2e_batch1_p99_ms", 2.0, false, "e2e_p99_ms / batch-1 worker's p99"),
       new Ratio("exactly_once_over_at_least_once", "worker_fps", "worker_at_least_once_fps", 0.90, true, "worker_fps / worker_at_least_once_fps"),
+      new Ratio("decode_720p_over_imageio", "decode_720p_fps_per_core", "decode_720p_imageio_fps_per_core", 3.0, true,
+          "decode_720p_fps_per_core / ImageIO's"),
       new Ratio("ingest_over_kafka_producer", "ingest_fps", "kafka_producer_fps", 0.5, true, "ingest_fps / kafka_producer_fps"),
       // No target: shown so the price of one HTTP request per frame stays visible next to the batch figure.
       new Ratio("ingest_single_over_kafka_producer", "ingest_single_fps", "kafka_producer_fps", Double.NaN, true,
