@@ -1,6 +1,10 @@
 package io.labelstream.inference;
 
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import io.labelstream.inference.image.FrameDecoder;
 import io.labelstream.inference.model.ModelOutput;
 import io.labelstream.inference.model.OnnxModel;
@@ -9,8 +13,12 @@ import io.labelstream.inference.routing.AuditSampler;
 import io.labelstream.inference.routing.Uncertainty;
 import io.labelstream.platform.config.Env;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -31,6 +39,55 @@ public final class InferenceToolkit implements AutoCloseable {
   /** The uncertainty scores of one prediction, as the worker routes on them. */
   public record Scores(int predictedClass, double score, double margin, double entropy, double mutualInformation) {}
 
+  /**
+   * One input or output of a graph as ONNX Runtime reports it.
+   *
+   * @param elementType {@code float32}, {@code uint8}, {@code int64}...; {@code sequence} or {@code map} for
+   *     values that are not tensors (their shape is empty)
+   * @param shape one entry per dimension, -1 where the dimension is not fixed
+   * @param dimensionNames the symbolic name of each dimension not fixed ({@code batch}, {@code N}), or "" where the
+   *     graph names none
+   */
+  public record GraphTensor(String name, String elementType, long[] shape, List<String> dimensionNames) {
+
+    public GraphTensor {
+      shape = shape.clone();
+      dimensionNames = List.copyOf(dimensionNames);
+    }
+
+    @Override
+    public long[] shape() {
+      return shape.clone();
+    }
+
+    public int rank() {
+      return shape.length;
+    }
+
+    /** The dimension {@code i} when fixed, empty when symbolic. */
+    public Optional<Long> fixed(int i) {
+      return shape[i] >= 0 ? Optional.of(shape[i]) : Optional.empty();
+    }
+
+    /** The shape as people write it: {@code [batch, 3, 224, 224]}, {@code ?} for an unnamed free dimension. */
+    public String shapeText() {
+      List<String> dims = new ArrayList<>();
+      for (int i = 0; i < shape.length; i++) {
+        dims.add(shape[i] >= 0 ? Long.toString(shape[i]) : dimensionNames.get(i).isEmpty() ? "?" : dimensionNames.get(i));
+      }
+      return dims.toString();
+    }
+  }
+
+  /** A graph's inputs and outputs, in the graph's order. */
+  public record GraphSignature(List<GraphTensor> inputs, List<GraphTensor> outputs) {
+
+    public GraphSignature {
+      inputs = List.copyOf(inputs);
+      outputs = List.copyOf(outputs);
+    }
+  }
+
   private final OnnxModel model;
 
   private InferenceToolkit(OnnxModel model) {
@@ -50,16 +107,82 @@ public final class InferenceToolkit implements AutoCloseable {
   }
 
   private static InferenceToolkit load(SessionSettings settings) throws IOException {
+    return load(Optional.empty(), settings);
+  }
+
+  /**
+   * The model in {@code onnx} with the card beside it ({@code <model>.card.json}), as a worker with this
+   * environment's ONNX Runtime settings would run it.
+   */
+  public static InferenceToolkit model(Path onnx, Env env) throws IOException {
+    return load(Optional.of(onnx), SessionSettings.from(env));
+  }
+
+  private static InferenceToolkit load(Optional<Path> onnx, SessionSettings settings) throws IOException {
     try {
-      return new InferenceToolkit(OnnxModel.load(Optional.empty(), settings));
+      return new InferenceToolkit(OnnxModel.load(onnx, settings));
     } catch (OrtException e) {
-      throw new IOException("ONNX Runtime cannot load the bundled model: " + e.getMessage(), e);
+      throw new IOException("ONNX Runtime cannot load the model " + onnx.map(Path::toString).orElse("(bundled)") + ": "
+          + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The inputs and outputs of the graph in {@code onnx}, read from an ONNX Runtime session on the CPU: what a
+   * model card must match. No card is needed.
+   */
+  public static GraphSignature signature(Path onnx) throws IOException {
+    byte[] graph = Files.readAllBytes(onnx);
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        OrtSession session = OrtEnvironment.getEnvironment().createSession(graph, options)) {
+      return new GraphSignature(tensors(session.getInputInfo()), tensors(session.getOutputInfo()));
+    } catch (OrtException e) {
+      throw new IOException("ONNX Runtime cannot read the graph " + onnx + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static List<GraphTensor> tensors(Map<String, NodeInfo> nodes) {
+    List<GraphTensor> tensors = new ArrayList<>();
+    for (NodeInfo node : nodes.values()) {
+      if (node.getInfo() instanceof TensorInfo tensor) {
+        String[] names = tensor.getDimensionNames();
+        long[] shape = tensor.getShape();
+        List<String> dimensionNames = new ArrayList<>();
+        for (int i = 0; i < shape.length; i++) {
+          dimensionNames.add(names != null && i < names.length && names[i] != null ? names[i] : "");
+        }
+        tensors.add(new GraphTensor(node.getName(), elementType(tensor.onnxType), shape, dimensionNames));
+      } else {
+        String kind = node.getInfo().getClass().getSimpleName().replace("Info", "").toLowerCase(Locale.ROOT);
+        tensors.add(new GraphTensor(node.getName(), kind, new long[0], List.of()));
+      }
+    }
+    return tensors;
+  }
+
+  /** {@code ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT} as a card writes it: {@code float32}. */
+  private static String elementType(TensorInfo.OnnxTensorType type) {
+    String name = type.name().replace("ONNX_TENSOR_ELEMENT_DATA_TYPE_", "").toLowerCase(Locale.ROOT);
+    return switch (name) {
+      case "float" -> "float32";
+      case "double" -> "float64";
+      default -> name;
+    };
   }
 
   /** The model card's name (the prefix of the model's files). */
   public String modelName() {
     return model.card().name();
+  }
+
+  /** The model's classes in output order, from its card. */
+  public List<String> classNames() {
+    return model.card().classNames();
+  }
+
+  /** The card's input section, as the decoder feeds it: for messages such as "NCHW 3ch RGB 224x224 ...". */
+  public String inputDescription() {
+    return model.card().input().toString();
   }
 
   /** A decoder to the model's input size; not thread-safe, one per thread. */
