@@ -22,7 +22,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 /**
  * {@code ./labelstream bench}: every throughput and latency figure of the inference path, measured in one run on
  * this machine against baselines measured in the same run, on the bundled model and sample images and an embedded
- * broker. Prints a table; {@code --json FILE} also writes the figures as JSON.
+ * broker, and then the same for 1280x720 colour camera frames on a MobileNet exported at bench time
+ * ({@link CameraBench}). Prints a table; {@code --json FILE} also writes the figures as JSON.
  */
 public final class Bench {
 
@@ -60,10 +61,20 @@ public final class Bench {
     boolean quick = java.util.Arrays.asList(args).contains("--quick");
     // --ingest: only HTTP ingest against the stock Kafka producer, for tuning ingest
     boolean ingestOnly = java.util.Arrays.asList(args).contains("--ingest");
+    // --720p: only the 1280x720 colour-frame figures (--camera-model FILE.onnx: on that model, with its card,
+    // instead of the MobileNet exported now)
+    boolean only720p = java.util.Arrays.asList(args).contains("--720p");
+    Optional<Path> cameraModel = option(args, "--camera-model").map(Path::of);
     BenchReport report = new BenchReport(frames, batch, batch1Frames);
     BenchFrames samples = BenchFrames.load(env.get(LauncherVariables.LABELSTREAM_SAMPLES));
 
     System.out.printf("LabelStream benchmark: %d frames, batch %d, %s%n", frames, batch, report.machine());
+    CameraBench camera = new CameraBench(environment, batch, decodeThreads);
+    if (only720p) {
+      camera.measure(report, samples, cameraModel, CameraBench.frames(frames));
+      finish(report, json);
+      return;
+    }
     if (ingestOnly) {
       Path dir = Files.createTempDirectory("labelstream-bench-");
       try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir);
@@ -152,6 +163,11 @@ public final class Bench {
     } finally {
       deleteRecursively(dataDir);
     }
+    camera.measure(report, samples, cameraModel, CameraBench.frames(frames));
+    finish(report, json);
+  }
+
+  private static void finish(BenchReport report, Path json) throws java.io.IOException {
     report.printTable(System.out);
     if (json != null) {
       report.writeJson(json);
@@ -159,11 +175,11 @@ public final class Bench {
     }
   }
 
-  private interface Measurement {
+  interface Measurement {
     double run() throws Exception;
   }
 
-  private static double step(String what, Measurement measurement) throws Exception {
+  static double step(String what, Measurement measurement) throws Exception {
     System.out.printf("  %-44s ", what + "…");
     System.out.flush();
     long start = System.nanoTime();
@@ -214,7 +230,7 @@ public final class Bench {
     return Optional.empty();
   }
 
-  private static void deleteRecursively(Path dir) throws java.io.IOException {
+  static void deleteRecursively(Path dir) throws java.io.IOException {
     try (var paths = Files.walk(dir)) {
       paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
