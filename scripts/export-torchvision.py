@@ -65,10 +65,11 @@ def build_model(args, classes):
         state = torch.load(args.weights, map_location="cpu")
         if isinstance(state, dict) and "state_dict" in state:  # a training checkpoint rather than a bare state dict
             state = state["state_dict"]
-        missing, unexpected = model.load_state_dict(state, strict=False)
-        if missing or unexpected:
-            sys.exit(f"{args.weights} does not fit {args.arch} with {classes} classes: missing {missing[:5]}, "
-                     f"unexpected {unexpected[:5]} (pass --classes to match your final layer)")
+        try:
+            model.load_state_dict(state)
+        except RuntimeError as e:  # missing or unexpected keys, or a final layer of another size
+            sys.exit(f"{args.weights} does not fit {args.arch} with {classes} classes (pass --classes to match "
+                     f"your final layer): {e}")
     return model.eval()
 
 

@@ -24,20 +24,24 @@ final class ModelInspect {
 
   /**
    * @param cardFile where the card goes; {@code <model>.card.json} beside the model when empty
-   * @param force overwrite an existing card (someone's edited card is never lost by accident)
+   * @param force overwrite an existing card (without it an edited card is never lost by accident: the graph is
+   *     printed and the card left alone)
    * @param labels class names, one per line, in output order
    * @return the exit code
    */
   static int run(Path onnx, Optional<Path> cardFile, boolean force, Optional<Path> labels, PrintStream out)
       throws IOException {
     Path card = cardFile.orElseGet(() -> ModelCommand.sibling(onnx, ".card.json"));
-    if (Files.exists(card) && !force) {
-      out.println(card + " exists; pass --force to overwrite it, or --out FILE to write the draft elsewhere");
-      return 1;
-    }
     Optional<List<String>> names = labels.isPresent() ? Optional.of(classNames(labels.get())) : Optional.empty();
     GraphSignature graph = InferenceToolkit.signature(onnx);
     print(onnx, graph, out);
+    if (Files.exists(card) && !force) {
+      // The graph is printed either way: it is what one compares an existing card with.
+      out.println();
+      out.println(card + " exists and was left as it is; pass --force to replace it with a draft, or --out FILE to "
+          + "write the draft elsewhere");
+      return 0;
+    }
 
     DraftCard draft;
     try {

@@ -66,12 +66,12 @@ class ModelInspectTest {
   }
 
   @Test
-  void shouldRefuseToOverwriteACardUnlessForced() throws Exception {
+  void shouldLeaveAnExistingCardAloneUnlessForced() throws Exception {
     Path onnx = Files.copy(BUNDLED, dir.resolve("fashion.onnx"));
     Path card = Files.writeString(dir.resolve("fashion.card.json"), "{\"edited\": true}");
 
-    assertThat(model("inspect", onnx.toString())).isEqualTo(1);
-    assertThat(printed()).contains("exists", "--force");
+    assertThat(model("inspect", onnx.toString())).isZero();
+    assertThat(printed()).contains("[N, 1, 28, 28]", "exists and was left as it is", "--force");
     assertThat(Files.readString(card)).isEqualTo("{\"edited\": true}");
 
     assertThat(model("inspect", onnx.toString(), "--force")).isZero();
