@@ -12,6 +12,7 @@ import io.labelstream.inference.model.SessionSettings;
 import io.labelstream.inference.routing.AuditSampler;
 import io.labelstream.inference.routing.Uncertainty;
 import io.labelstream.platform.config.Env;
+import io.labelstream.platform.model.ModelFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,55 +40,6 @@ public final class InferenceToolkit implements AutoCloseable {
   /** The uncertainty scores of one prediction, as the worker routes on them. */
   public record Scores(int predictedClass, double score, double margin, double entropy, double mutualInformation) {}
 
-  /**
-   * One input or output of a graph as ONNX Runtime reports it.
-   *
-   * @param elementType {@code float32}, {@code uint8}, {@code int64}...; {@code sequence} or {@code map} for
-   *     values that are not tensors (their shape is empty)
-   * @param shape one entry per dimension, -1 where the dimension is not fixed
-   * @param dimensionNames the symbolic name of each dimension not fixed ({@code batch}, {@code N}), or "" where the
-   *     graph names none
-   */
-  public record GraphTensor(String name, String elementType, long[] shape, List<String> dimensionNames) {
-
-    public GraphTensor {
-      shape = shape.clone();
-      dimensionNames = List.copyOf(dimensionNames);
-    }
-
-    @Override
-    public long[] shape() {
-      return shape.clone();
-    }
-
-    public int rank() {
-      return shape.length;
-    }
-
-    /** The dimension {@code i} when fixed, empty when symbolic. */
-    public Optional<Long> fixed(int i) {
-      return shape[i] >= 0 ? Optional.of(shape[i]) : Optional.empty();
-    }
-
-    /** The shape as people write it: {@code [batch, 3, 224, 224]}, {@code ?} for an unnamed free dimension. */
-    public String shapeText() {
-      List<String> dims = new ArrayList<>();
-      for (int i = 0; i < shape.length; i++) {
-        dims.add(shape[i] >= 0 ? Long.toString(shape[i]) : dimensionNames.get(i).isEmpty() ? "?" : dimensionNames.get(i));
-      }
-      return dims.toString();
-    }
-  }
-
-  /** A graph's inputs and outputs, in the graph's order. */
-  public record GraphSignature(List<GraphTensor> inputs, List<GraphTensor> outputs) {
-
-    public GraphSignature {
-      inputs = List.copyOf(inputs);
-      outputs = List.copyOf(outputs);
-    }
-  }
-
   private final OnnxModel model;
 
   private InferenceToolkit(OnnxModel model) {
@@ -111,10 +63,12 @@ public final class InferenceToolkit implements AutoCloseable {
   }
 
   /**
-   * The model in {@code onnx} with the card beside it ({@code <model>.card.json}), as a worker with this
-   * environment's ONNX Runtime settings would run it.
+   * The model in {@code folder} (a user's, or the one LABELSTREAM_MODEL_DIR names) with the session settings a worker
+   * would read from {@code env}.
    */
-  public static InferenceToolkit model(Path onnx, Env env) throws IOException {
+  public static InferenceToolkit model(ModelFolder folder, Env env) throws IOException {
+    Path onnx = folder.path(".onnx").orElseThrow(() -> new IOException("the model " + folder.baseName()
+        + " is not in a folder on disk"));
     return load(Optional.of(onnx), SessionSettings.from(env));
   }
 
@@ -128,21 +82,66 @@ public final class InferenceToolkit implements AutoCloseable {
   }
 
   /**
-   * The inputs and outputs of the graph in {@code onnx}, read from an ONNX Runtime session on the CPU: what a
-   * model card must match. No card is needed.
+   * One input or output of a graph, as ONNX Runtime reports it.
+   *
+   * @param type element type in ONNX's spelling ({@code float}, {@code uint8}, ...), or {@code sequence} or
+   *     {@code map} for a value that is not a tensor (its shape is empty)
+   * @param shape dimensions, -1 where dynamic or symbolic
+   * @param dimensionNames the symbolic name of each dimension ({@code batch}, {@code N}), "" where the graph names none
    */
-  public static GraphSignature signature(Path onnx) throws IOException {
-    byte[] graph = Files.readAllBytes(onnx);
-    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        OrtSession session = OrtEnvironment.getEnvironment().createSession(graph, options)) {
-      return new GraphSignature(tensors(session.getInputInfo()), tensors(session.getOutputInfo()));
-    } catch (OrtException e) {
-      throw new IOException("ONNX Runtime cannot read the graph " + onnx + ": " + e.getMessage(), e);
+  public record GraphPort(String name, String type, long[] shape, List<String> dimensionNames) {
+
+    public GraphPort {
+      shape = shape.clone();
+      dimensionNames = List.copyOf(dimensionNames);
+    }
+
+    @Override
+    public long[] shape() {
+      return shape.clone();
+    }
+
+    public int rank() {
+      return shape.length;
+    }
+
+    /** Dimension {@code i}, or empty when it is dynamic or symbolic. */
+    public Optional<Long> fixed(int i) {
+      return shape[i] > 0 ? Optional.of(shape[i]) : Optional.empty();
+    }
+
+    /** The shape as people write it: {@code [batch, 3, 224, 224]}, {@code ?} for an unnamed free dimension. */
+    public String shapeText() {
+      List<String> dims = new ArrayList<>();
+      for (int i = 0; i < shape.length; i++) {
+        dims.add(shape[i] > 0 ? Long.toString(shape[i]) : dimensionNames.get(i).isEmpty() ? "?" : dimensionNames.get(i));
+      }
+      return dims.toString();
     }
   }
 
-  private static List<GraphTensor> tensors(Map<String, NodeInfo> nodes) {
-    List<GraphTensor> tensors = new ArrayList<>();
+  /** What a graph takes and returns, in the graph's order: what a draft card is inferred from. */
+  public record Graph(List<GraphPort> inputs, List<GraphPort> outputs) {
+
+    public Graph {
+      inputs = List.copyOf(inputs);
+      outputs = List.copyOf(outputs);
+    }
+  }
+
+  /** Opens any .onnx file, with or without a card, on the CPU and describes its inputs and outputs. */
+  public static Graph inspect(Path onnx) throws IOException {
+    byte[] graph = Files.readAllBytes(onnx);
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        OrtSession session = OrtEnvironment.getEnvironment().createSession(graph, options)) {
+      return new Graph(ports(session.getInputInfo()), ports(session.getOutputInfo()));
+    } catch (OrtException e) {
+      throw new IOException("ONNX Runtime cannot open " + onnx + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static List<GraphPort> ports(Map<String, NodeInfo> nodes) {
+    List<GraphPort> ports = new ArrayList<>();
     for (NodeInfo node : nodes.values()) {
       if (node.getInfo() instanceof TensorInfo tensor) {
         String[] names = tensor.getDimensionNames();
@@ -151,23 +150,18 @@ public final class InferenceToolkit implements AutoCloseable {
         for (int i = 0; i < shape.length; i++) {
           dimensionNames.add(names != null && i < names.length && names[i] != null ? names[i] : "");
         }
-        tensors.add(new GraphTensor(node.getName(), elementType(tensor.onnxType), shape, dimensionNames));
+        ports.add(new GraphPort(node.getName(), elementType(tensor.onnxType), shape, dimensionNames));
       } else {
         String kind = node.getInfo().getClass().getSimpleName().replace("Info", "").toLowerCase(Locale.ROOT);
-        tensors.add(new GraphTensor(node.getName(), kind, new long[0], List.of()));
+        ports.add(new GraphPort(node.getName(), kind, new long[0], List.of()));
       }
     }
-    return tensors;
+    return ports;
   }
 
-  /** {@code ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT} as a card writes it: {@code float32}. */
+  /** {@code ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT} in ONNX's spelling: {@code float}. */
   private static String elementType(TensorInfo.OnnxTensorType type) {
-    String name = type.name().replace("ONNX_TENSOR_ELEMENT_DATA_TYPE_", "").toLowerCase(Locale.ROOT);
-    return switch (name) {
-      case "float" -> "float32";
-      case "double" -> "float64";
-      default -> name;
-    };
+    return type.name().replace("ONNX_TENSOR_ELEMENT_DATA_TYPE_", "").toLowerCase(Locale.ROOT);
   }
 
   /** The model card's name (the prefix of the model's files). */

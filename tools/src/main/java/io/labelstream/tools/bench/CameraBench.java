@@ -4,6 +4,7 @@ import io.labelstream.inference.InferenceToolkit;
 import io.labelstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.kafka.KafkaSettings;
+import io.labelstream.platform.model.ModelFolder;
 import io.labelstream.platform.kafka.TopicProvisioner;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,7 +78,7 @@ final class CameraBench {
 
     InferenceToolkit loaded;
     try {
-      loaded = InferenceToolkit.model(onnx, new Env(environment));
+      loaded = InferenceToolkit.model(ModelFolder.of(onnx), new Env(environment));
     } catch (IOException e) {
       // The other figures of the run are already measured: report this one's absence rather than lose them.
       System.out.println("  the 720p figures are skipped: " + e.getMessage());

@@ -3,8 +3,8 @@ package io.labelstream.tools.model;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.labelstream.inference.InferenceToolkit.GraphSignature;
-import io.labelstream.inference.InferenceToolkit.GraphTensor;
+import io.labelstream.inference.InferenceToolkit.Graph;
+import io.labelstream.inference.InferenceToolkit.GraphPort;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +32,7 @@ record DraftCard(ObjectNode card, List<String> notes) {
    * @param classNames the names from {@code --labels}, or empty to write {@code class_0...}
    * @throws IllegalArgumentException when the names are not as many as the graph's classes
    */
-  static DraftCard from(String name, GraphSignature graph, Optional<List<String>> classNames) {
+  static DraftCard from(String name, Graph graph, Optional<List<String>> classNames) {
     Drafting drafting = new Drafting(new ObjectMapper().createObjectNode(), new ArrayList<>());
     drafting.draft(name, graph, classNames);
     return new DraftCard(drafting.card, List.copyOf(drafting.notes));
@@ -40,7 +40,7 @@ record DraftCard(ObjectNode card, List<String> notes) {
 
   private record Drafting(ObjectNode card, List<String> notes) {
 
-    void draft(String name, GraphSignature graph, Optional<List<String>> classNames) {
+    void draft(String name, Graph graph, Optional<List<String>> classNames) {
       card.put("name", name);
       card.put("version", "1.0.0");
       notes.add("version is 1.0.0: set it to your release's version (it is stamped on every label).");
@@ -51,9 +51,9 @@ record DraftCard(ObjectNode card, List<String> notes) {
       classNames(classes, classNames);
     }
 
-    private void input(GraphSignature graph) {
+    private void input(Graph graph) {
       ObjectNode input = card.putObject("input");
-      List<GraphTensor> images = graph.inputs().stream().filter(t -> t.rank() == 4).toList();
+      List<GraphPort> images = graph.inputs().stream().filter(t -> t.rank() == 4).toList();
       if (graph.inputs().size() > 1) {
         notes.add("the graph has " + graph.inputs().size() + " inputs; the worker feeds one image input only.");
       }
@@ -63,7 +63,7 @@ record DraftCard(ObjectNode card, List<String> notes) {
         notes.add("no input has the rank 4 of an image batch ([N,C,H,W] or [N,H,W,C]): fill in the input by hand.");
         return;
       }
-      GraphTensor image = images.get(0);
+      GraphPort image = images.get(0);
       input.put("name", image.name());
       boolean channelsFirst = isChannelCount(image.fixed(1));
       boolean channelsLast = isChannelCount(image.fixed(3));
@@ -101,7 +101,7 @@ record DraftCard(ObjectNode card, List<String> notes) {
       dtype(input, image, colour);
     }
 
-    private void size(ObjectNode input, String field, GraphTensor image, int dimension) {
+    private void size(ObjectNode input, String field, GraphPort image, int dimension) {
       Optional<Long> fixed = image.fixed(dimension);
       if (fixed.isPresent()) {
         input.put(field, fixed.get());
@@ -112,9 +112,9 @@ record DraftCard(ObjectNode card, List<String> notes) {
       }
     }
 
-    private void dtype(ObjectNode input, GraphTensor image, boolean colour) {
-      switch (image.elementType()) {
-        case "float32" -> {
+    private void dtype(ObjectNode input, GraphPort image, boolean colour) {
+      switch (image.type()) {
+        case "float" -> {
           input.put("dtype", "float32");
           input.put("scale", 1.0 / 255);
           ArrayNode mean = input.putArray("mean");
@@ -136,25 +136,25 @@ record DraftCard(ObjectNode card, List<String> notes) {
         case "uint8" -> input.put("dtype", "uint8");
         default -> {
           input.put("dtype", TODO + ": float32 or uint8");
-          notes.add("the input's element type is " + image.elementType() + "; the worker feeds float32 or uint8 only.");
+          notes.add("the input's element type is " + image.type() + "; the worker feeds float32 or uint8 only.");
         }
       }
     }
 
     /** The output section; returns the class count when the graph fixes it. */
-    private Optional<Long> output(GraphSignature graph) {
+    private Optional<Long> output(Graph graph) {
       ObjectNode output = card.putObject("output");
-      List<GraphTensor> perImage = graph.outputs().stream()
-          .filter(t -> t.rank() == 2 && t.elementType().startsWith("float")).toList();
+      List<GraphPort> perImage = graph.outputs().stream()
+          .filter(t -> t.rank() == 2 && isFloat(t)).toList();
       if (perImage.isEmpty()) {
         output.put("name", TODO);
         output.put("kind", "logits");
         notes.add("no float output of shape [N, classes]: name the class scores' output by hand.");
         return Optional.empty();
       }
-      GraphTensor scores = perImage.get(0);
+      GraphPort scores = perImage.get(0);
       if (perImage.size() > 1) {
-        notes.add("several outputs of shape [N, C] (" + perImage.stream().map(GraphTensor::name).toList()
+        notes.add("several outputs of shape [N, C] (" + perImage.stream().map(GraphPort::name).toList()
             + "): " + scores.name() + " was taken; name the class scores' output if it is another.");
       }
       output.put("name", scores.name());
@@ -165,7 +165,7 @@ record DraftCard(ObjectNode card, List<String> notes) {
           + scores.name() + "': probabilities if the graph ends in a softmax (rows sum to 1), else logits.");
       Optional<Long> classes = scores.fixed(1);
       graph.outputs().stream()
-          .filter(t -> t.rank() == 3 && t.elementType().startsWith("float") && t.fixed(2).equals(classes) && classes.isPresent())
+          .filter(t -> t.rank() == 3 && isFloat(t) && t.fixed(2).equals(classes) && classes.isPresent())
           .findFirst()
           .ifPresent(members -> {
             output.putObject("members").put("name", members.name());
@@ -195,6 +195,11 @@ record DraftCard(ObjectNode card, List<String> notes) {
         names.add(TODO + ": one name per class, in output order");
         notes.add("the graph does not fix the number of classes: list classNames by hand (or --labels FILE).");
       }
+    }
+
+    /** A float tensor of any precision ({@code float}, {@code float16}, {@code double}): class scores. */
+    private static boolean isFloat(GraphPort port) {
+      return port.type().startsWith("float") || port.type().equals("double");
     }
 
     private static boolean isChannelCount(Optional<Long> dimension) {

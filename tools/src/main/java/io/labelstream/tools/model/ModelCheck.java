@@ -4,6 +4,7 @@ import io.labelstream.inference.InferenceToolkit;
 import io.labelstream.inference.InferenceToolkit.Decoder;
 import io.labelstream.inference.InferenceToolkit.Scores;
 import io.labelstream.platform.config.Env;
+import io.labelstream.platform.model.ModelFolder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ final class ModelCheck {
     if (files.isEmpty()) {
       throw new IOException("no .png, .jpg or .jpeg file in " + options.images());
     }
-    try (InferenceToolkit model = InferenceToolkit.model(options.onnx(), env)) {
+    try (InferenceToolkit model = InferenceToolkit.model(ModelFolder.of(options.onnx()), env)) {
       List<String> classes = model.classNames();
       Optional<ImageLabels> labels = options.labels().isPresent()
           ? Optional.of(ImageLabels.read(options.labels().get(), classes)) : Optional.empty();

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labelstream.inference.InferenceToolkit;
-import io.labelstream.inference.InferenceToolkit.GraphSignature;
-import io.labelstream.inference.InferenceToolkit.GraphTensor;
+import io.labelstream.inference.InferenceToolkit.Graph;
+import io.labelstream.inference.InferenceToolkit.GraphPort;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +33,7 @@ final class ModelInspect {
       throws IOException {
     Path card = cardFile.orElseGet(() -> ModelCommand.sibling(onnx, ".card.json"));
     Optional<List<String>> names = labels.isPresent() ? Optional.of(classNames(labels.get())) : Optional.empty();
-    GraphSignature graph = InferenceToolkit.signature(onnx);
+    Graph graph = InferenceToolkit.inspect(onnx);
     print(onnx, graph, out);
     if (Files.exists(card) && !force) {
       // The graph is printed either way: it is what one compares an existing card with.
@@ -74,7 +74,7 @@ final class ModelInspect {
     return 0;
   }
 
-  private static void print(Path onnx, GraphSignature graph, PrintStream out) {
+  private static void print(Path onnx, Graph graph, PrintStream out) {
     out.println(onnx);
     out.println("inputs:");
     graph.inputs().forEach(t -> print(t, out));
@@ -82,8 +82,10 @@ final class ModelInspect {
     graph.outputs().forEach(t -> print(t, out));
   }
 
-  private static void print(GraphTensor tensor, PrintStream out) {
-    out.printf("  %-24s %-8s %s%n", tensor.name(), tensor.elementType(), tensor.shapeText());
+  private static void print(GraphPort port, PrintStream out) {
+    // ONNX says "float"; the card (and numpy, and torch) say float32
+    String type = port.type().equals("float") ? "float32" : port.type().equals("double") ? "float64" : port.type();
+    out.printf("  %-24s %-8s %s%n", port.name(), type, port.shapeText());
   }
 
   private static List<String> classNames(Path labels) throws IOException {

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labelstream.inference.InferenceToolkit;
-import io.labelstream.inference.InferenceToolkit.GraphSignature;
-import io.labelstream.inference.InferenceToolkit.GraphTensor;
+import io.labelstream.inference.InferenceToolkit.Graph;
+import io.labelstream.inference.InferenceToolkit.GraphPort;
 import io.labelstream.inference.model.ModelCard;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.model.ModelFolder;
@@ -60,7 +60,7 @@ class ModelInspectTest {
     assertThat(json.at("/output/kind").asText()).isEqualTo("probabilities");
     assertThat(json.at("/output/members/name").asText()).isEqualTo("member_probs");
     // The draft loads: the worker's own model class accepts it with this graph.
-    try (InferenceToolkit loaded = InferenceToolkit.model(onnx, new Env(Map.of()))) {
+    try (InferenceToolkit loaded = InferenceToolkit.model(ModelFolder.of(onnx), new Env(Map.of()))) {
       assertThat(loaded.classNames()).isEqualTo(identity.classNames());
     }
   }
@@ -97,9 +97,9 @@ class ModelInspectTest {
 
   @Test
   void shouldReadTheLayoutOfAChannelsLastUint8GraphAndLeaveFreeSizesToDo() {
-    GraphSignature graph = new GraphSignature(
-        List.of(new GraphTensor("pixels", "uint8", new long[] {-1, -1, -1, 3}, List.of("batch", "height", "width", ""))),
-        List.of(new GraphTensor("logits", "float32", new long[] {-1, 4}, List.of("batch", ""))));
+    Graph graph = new Graph(
+        List.of(new GraphPort("pixels", "uint8", new long[] {-1, -1, -1, 3}, List.of("batch", "height", "width", ""))),
+        List.of(new GraphPort("logits", "float", new long[] {-1, 4}, List.of("batch", ""))));
 
     DraftCard draft = DraftCard.from("cams", graph, Optional.empty());
 
@@ -119,9 +119,9 @@ class ModelInspectTest {
 
   @Test
   void shouldGuessImageNetNormalisationForAFloatColourGraph() {
-    GraphSignature graph = new GraphSignature(
-        List.of(new GraphTensor("input", "float32", new long[] {-1, 3, 224, 224}, List.of("batch", "", "", ""))),
-        List.of(new GraphTensor("logits", "float32", new long[] {-1, 1000}, List.of("batch", ""))));
+    Graph graph = new Graph(
+        List.of(new GraphPort("input", "float", new long[] {-1, 3, 224, 224}, List.of("batch", "", "", ""))),
+        List.of(new GraphPort("logits", "float", new long[] {-1, 1000}, List.of("batch", ""))));
 
     JsonNode card = DraftCard.from("mobilenet", graph, Optional.empty()).card();
 
