@@ -22,8 +22,11 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * it costs to decode (a lit background, an object, sensor noise in every 8x8 block; a flat synthetic picture
  * compresses to a few kilobytes and decodes several times faster than a camera's). Made from the bundled samples,
  * so each frame shows a recognisable object, and seeded, so every run decodes the same bytes.
+ *
+ * <p>The pixels part of issue 14 brings {@code io.labelstream.testsupport.CameraFrames} for the decode figures; once
+ * both are merged, the 720p figures should take those same frames (one generator, "same run, same images").
  */
-final class CameraFrames {
+final class CameraJpegs {
 
   static final int WIDTH = 1280;
   static final int HEIGHT = 720;
@@ -32,7 +35,7 @@ final class CameraFrames {
   /** Standard deviation of the sensor noise, in 0-255 levels: a camera indoors. */
   private static final double NOISE = 6;
 
-  private CameraFrames() {}
+  private CameraJpegs() {}
 
   /** {@code count} distinct 1280x720 colour JPEGs, one per sample PNG (cycled). */
   static List<byte[]> jpegs(BenchFrames samples, int count) throws IOException {

@@ -10,13 +10,13 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /** The 720p figures' frames are what a camera sends: distinct 1280x720 colour JPEGs of camera-like size. */
-class CameraFramesTest {
+class CameraJpegsTest {
 
   private static final Path SAMPLES = Path.of(System.getProperty("labelstream.root", "..")).resolve("model/samples");
 
   @Test
   void shouldMakeDistinctColourJpegsOfCameraSize() throws Exception {
-    List<byte[]> frames = CameraFrames.jpegs(BenchFrames.load(SAMPLES), 2);
+    List<byte[]> frames = CameraJpegs.jpegs(BenchFrames.load(SAMPLES), 2);
 
     assertThat(frames).hasSize(2);
     assertThat(frames.get(0)).isNotEqualTo(frames.get(1));
