@@ -13,6 +13,7 @@ import net.sourceforge.argparse4j.inf.ArgumentParserException;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 import net.sourceforge.argparse4j.inf.Subparsers;
+import net.sourceforge.argparse4j.internal.HelpScreenException;
 
 /**
  * {@code ./labelstream model inspect|check}: the two steps between a user's exported {@code .onnx} and a model
@@ -31,13 +32,18 @@ public final class ModelCommand {
     Namespace ns;
     try {
       ns = parser.parseArgs(args);
+    } catch (HelpScreenException e) {
+      return 0;
     } catch (ArgumentParserException e) {
       parser.handleError(e);
       return 2;
     }
     Path onnx = Path.of(ns.getString("model"));
     try {
-      if (!Files.isRegularFile(onnx) || !onnx.getFileName().toString().endsWith(".onnx")) {
+      if (!Files.isRegularFile(onnx)) {
+        throw new IOException("no such file: " + onnx);
+      }
+      if (!onnx.getFileName().toString().endsWith(".onnx")) {
         throw new IOException(onnx + " is not an .onnx file");
       }
       if (ns.getString("action").equals("inspect")) {
