@@ -12,9 +12,12 @@ import io.labelstream.inference.routing.Uncertainty;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.model.ModelFolder;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -81,28 +84,65 @@ public final class InferenceToolkit implements AutoCloseable {
   /**
    * One input or output of a graph, as ONNX Runtime reports it.
    *
-   * @param type element type in ONNX's spelling ({@code float}, {@code uint8}, ...)
+   * @param type element type in ONNX's spelling ({@code float}, {@code uint8}, ...), or {@code sequence} or
+   *     {@code map} for a value that is not a tensor (its shape is empty)
    * @param shape dimensions, -1 where dynamic or symbolic
+   * @param dimensionNames the symbolic name of each dimension ({@code batch}, {@code N}), "" where the graph names none
    */
-  public record GraphPort(String name, String type, long[] shape) {}
+  public record GraphPort(String name, String type, long[] shape, List<String> dimensionNames) {
+
+    public GraphPort {
+      shape = shape.clone();
+      dimensionNames = List.copyOf(dimensionNames);
+    }
+
+    @Override
+    public long[] shape() {
+      return shape.clone();
+    }
+
+    public int rank() {
+      return shape.length;
+    }
+
+    /** Dimension {@code i}, or empty when it is dynamic or symbolic. */
+    public Optional<Long> fixed(int i) {
+      return shape[i] > 0 ? Optional.of(shape[i]) : Optional.empty();
+    }
+
+    /** The shape as people write it: {@code [batch, 3, 224, 224]}, {@code ?} for an unnamed free dimension. */
+    public String shapeText() {
+      List<String> dims = new ArrayList<>();
+      for (int i = 0; i < shape.length; i++) {
+        dims.add(shape[i] > 0 ? Long.toString(shape[i]) : dimensionNames.get(i).isEmpty() ? "?" : dimensionNames.get(i));
+      }
+      return dims.toString();
+    }
+  }
 
   /** What a graph takes and returns, in the graph's order: what a draft card is inferred from. */
-  public record Graph(List<GraphPort> inputs, List<GraphPort> outputs) {}
+  public record Graph(List<GraphPort> inputs, List<GraphPort> outputs) {
 
-  /** Opens any .onnx file, with or without a card, and describes its inputs and outputs. */
+    public Graph {
+      inputs = List.copyOf(inputs);
+      outputs = List.copyOf(outputs);
+    }
+  }
+
+  /** Opens any .onnx file, with or without a card, on the CPU and describes its inputs and outputs. */
   public static Graph inspect(Path onnx) throws IOException {
-    GraphSignature graph;
     try {
-      graph = GraphSignature.read(java.nio.file.Files.readAllBytes(onnx));
+      GraphSignature graph = GraphSignature.read(Files.readAllBytes(onnx));
+      return new Graph(ports(graph.inputs().values()), ports(graph.outputs().values()));
     } catch (OrtException e) {
       throw new IOException("ONNX Runtime cannot open " + onnx + ": " + e.getMessage(), e);
     }
-    return new Graph(ports(graph.inputs().values()), ports(graph.outputs().values()));
   }
 
-  private static List<GraphPort> ports(java.util.Collection<GraphSignature.Port> ports) {
-    return ports.stream().map(p -> new GraphPort(p.name(), p.type(), p.shape())).toList();
+  private static List<GraphPort> ports(Collection<GraphSignature.Port> ports) {
+    return ports.stream().map(p -> new GraphPort(p.name(), p.type(), p.shape(), p.dimensionNames())).toList();
   }
+
 
   /** The model card's name (the prefix of the model's files). */
   public String modelName() {
@@ -112,6 +152,11 @@ public final class InferenceToolkit implements AutoCloseable {
   /** The model's classes, in output order (from its card). */
   public List<String> classNames() {
     return model.card().classNames();
+  }
+
+  /** The card's input section, as the decoder feeds it: for messages such as "NCHW 3ch RGB 224x224 ...". */
+  public String inputDescription() {
+    return model.card().input().toString();
   }
 
   /** A decoder to the model's input, as its card describes it; thread-safe. */

@@ -26,7 +26,10 @@ public final class Launcher {
         evaluate    replay the model's 10,000 test predictions through the threshold controller (20 seeds)
                     (--e2e: also run seed 1 through the real services; needs the Debian dataset-fashion-mnist)
         bench       throughput and latency benchmark on an embedded broker (--json FILE, --frames N;
-                    --quick: model and workers only; --ingest: HTTP ingest against the Kafka producer only)
+                    --quick: model and workers only; --ingest: HTTP ingest against the Kafka producer only;
+                    --720p: only the 1280x720 colour-frame figures, on a MobileNet exported at bench time)
+        model       bring your own ONNX classifier: 'model inspect FILE.onnx' drafts its card, 'model check
+                    FILE.onnx --images DIR --labels CSV' runs it on labelled images and writes its validation file
         ingest      the ingest service alone (needs KAFKA_BOOTSTRAP_SERVERS, INGEST_TOKENS, INGEST_FRAME_ID_SECRET)
         inference   the inference service alone (needs KAFKA_BOOTSTRAP_SERVERS)
         review      the review service alone (needs KAFKA_BOOTSTRAP_SERVERS)
@@ -57,7 +60,7 @@ public final class Launcher {
           requireExternalKafka(command);
           ReviewService.main(rest);
         }
-        case "evaluate", "bench" -> {
+        case "evaluate", "bench", "model" -> {
           // They live in the tools module (io.labelstream.tools.Tools); the script sends them there.
           System.err.println("'" + command + "' is run by the tools module: ./labelstream " + command);
           System.exit(2);

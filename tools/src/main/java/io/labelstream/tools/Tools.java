@@ -2,19 +2,22 @@ package io.labelstream.tools;
 
 import io.labelstream.platform.lifecycle.StartUp;
 import io.labelstream.tools.bench.Bench;
+import io.labelstream.platform.config.Env;
 import io.labelstream.tools.evaluate.Evaluate;
+import io.labelstream.tools.model.ModelCommand;
 import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * The commands of {@code ./labelstream} that measure rather than run LabelStream: {@code evaluate} and
- * {@code bench}. The script sends them here and every other command to the launcher, so the services and the
- * launcher carry none of the tools' code or dependencies.
+ * The commands of {@code ./labelstream} that measure or prepare rather than run LabelStream: {@code evaluate},
+ * {@code bench} and {@code model}. The script sends them here and every other command to the launcher, so the
+ * services and the launcher carry none of the tools' code or dependencies.
  */
 public final class Tools {
 
   private static final String USAGE = """
-      usage: ./labelstream evaluate [--e2e] | bench [--json FILE] [--frames N] [--quick | --ingest]
+      usage: ./labelstream evaluate [--e2e] | bench [--json FILE] [--frames N] [--quick | --ingest | --720p [--camera-model FILE.onnx]]
+             | model inspect FILE.onnx | model check FILE.onnx --images DIR [--labels CSV]
       (./labelstream help lists every command)""";
 
   private Tools() {}
@@ -29,6 +32,7 @@ public final class Tools {
     StartUp.run(() -> {
       switch (command) {
         case "evaluate" -> System.exit(Evaluate.run(System.getenv(), Arrays.asList(rest).contains("--e2e")));
+        case "model" -> System.exit(ModelCommand.run(new Env(System.getenv()), rest, System.out, System.err));
         case "bench" -> {
           Bench.run(System.getenv(), rest);
           System.exit(0);

@@ -5,8 +5,10 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -26,11 +28,18 @@ public record GraphSignature(Map<String, Port> inputs, Map<String, Port> outputs
    * @param type the element type in ONNX's spelling ({@code float}, {@code uint8}), or the kind of value when it is
    *     not a tensor ({@code sequence}, {@code map})
    * @param shape dimensions, {@code -1} where not fixed; empty for a value that is not a tensor
+   * @param dimensionNames each dimension's symbolic name ({@code batch}, {@code N}), "" where the graph names none
    */
-  public record Port(String name, String type, long[] shape) {
+  public record Port(String name, String type, long[] shape, List<String> dimensionNames) {
 
     public Port {
       shape = shape.clone();
+      dimensionNames = List.copyOf(dimensionNames);
+    }
+
+    /** A port whose dimensions have no names. */
+    public Port(String name, String type, long[] shape) {
+      this(name, type, shape, java.util.Collections.nCopies(shape.length, ""));
     }
 
     @Override
@@ -94,10 +103,19 @@ public record GraphSignature(Map<String, Port> inputs, Map<String, Port> outputs
   private static Map<String, Port> ports(Map<String, NodeInfo> nodes) {
     Map<String, Port> ports = new LinkedHashMap<>();
     nodes.forEach((name, node) -> ports.put(name, node.getInfo() instanceof TensorInfo tensor
-        ? new Port(name, elementType(tensor), tensor.getShape())
+        ? new Port(name, elementType(tensor), tensor.getShape(), dimensionNames(tensor))
         : new Port(name, node.getInfo().getClass().getSimpleName().replace("Info", "").toLowerCase(Locale.ROOT),
             new long[0])));
     return ports;
+  }
+
+  private static List<String> dimensionNames(TensorInfo tensor) {
+    String[] names = tensor.getDimensionNames();
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < tensor.getShape().length; i++) {
+      out.add(names != null && i < names.length && names[i] != null ? names[i] : "");
+    }
+    return out;
   }
 
   private static String elementType(TensorInfo tensor) {

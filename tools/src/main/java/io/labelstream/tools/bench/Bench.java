@@ -22,7 +22,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 /**
  * {@code ./labelstream bench}: every throughput and latency figure of the inference path, measured in one run on
  * this machine against baselines measured in the same run, on the bundled model and sample images and an embedded
- * broker. Prints a table; {@code --json FILE} also writes the figures as JSON.
+ * broker, and then the same for 1280x720 colour camera frames on a MobileNet exported at bench time
+ * ({@link CameraBench}). Prints a table; {@code --json FILE} also writes the figures as JSON.
  */
 public final class Bench {
 
@@ -62,10 +63,20 @@ public final class Bench {
     boolean ingestOnly = java.util.Arrays.asList(args).contains("--ingest");
     // --decode: only the 720p decode figures, production decoder against ImageIO
     boolean decodeOnly = java.util.Arrays.asList(args).contains("--decode");
+    // --720p: only the 1280x720 colour-frame figures (--camera-model FILE.onnx: on that model, with its card,
+    // instead of the MobileNet exported now)
+    boolean only720p = java.util.Arrays.asList(args).contains("--720p");
+    Optional<Path> cameraModel = option(args, "--camera-model").map(Path::of);
     BenchReport report = new BenchReport(frames, batch, batch1Frames);
     BenchFrames samples = BenchFrames.load(env.get(LauncherVariables.LABELSTREAM_SAMPLES));
 
     System.out.printf("LabelStream benchmark: %d frames, batch %d, %s%n", frames, batch, report.machine());
+    CameraBench camera = new CameraBench(environment, batch, decodeThreads);
+    if (only720p) {
+      camera.measure(report, samples, cameraModel, CameraBench.frames(frames));
+      finish(report, json);
+      return;
+    }
     if (ingestOnly) {
       Path dir = Files.createTempDirectory("labelstream-bench-");
       try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir);
@@ -84,10 +95,7 @@ public final class Bench {
     }
     measureDecode(report);
     if (decodeOnly) {
-      report.printTable(System.out);
-      if (json != null) {
-        report.writeJson(json);
-      }
+      finish(report, json);
       return;
     }
     try (InferenceToolkit model = InferenceToolkit.bundledModel(env)) {
@@ -162,6 +170,17 @@ public final class Bench {
     } finally {
       deleteRecursively(dataDir);
     }
+    try {
+      camera.measure(report, samples, cameraModel, CameraBench.frames(frames));
+    } catch (Exception e) {
+      // Last in the run: a model or decoder that cannot take colour frames must not cost the figures above.
+      System.out.println("  the 720p figures failed: " + e);
+      report.putInfo("camera_720p_failed", e.toString());
+    }
+    finish(report, json);
+  }
+
+  private static void finish(BenchReport report, Path json) throws java.io.IOException {
     report.printTable(System.out);
     if (json != null) {
       report.writeJson(json);
@@ -169,11 +188,11 @@ public final class Bench {
     }
   }
 
-  private interface Measurement {
+  interface Measurement {
     double run() throws Exception;
   }
 
-  private static double step(String what, Measurement measurement) throws Exception {
+  static double step(String what, Measurement measurement) throws Exception {
     System.out.printf("  %-44s ", what + "…");
     System.out.flush();
     long start = System.nanoTime();
@@ -235,7 +254,7 @@ public final class Bench {
     return Optional.empty();
   }
 
-  private static void deleteRecursively(Path dir) throws java.io.IOException {
+  static void deleteRecursively(Path dir) throws java.io.IOException {
     try (var paths = Files.walk(dir)) {
       paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }

@@ -11,13 +11,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The bundled sample PNGs, cycled to as many frames as a run needs, each with its own frameId. */
+/**
+ * Encoded frames of one kind (the bundled 28x28 sample PNGs, or 1280x720 camera JPEGs), cycled to as many frames as
+ * a run needs, each with its own frameId.
+ */
 final class BenchFrames {
 
   private final List<byte[]> pngs;
+  private final String mediaType;
+  private final int width;
+  private final int height;
 
-  private BenchFrames(List<byte[]> pngs) {
+  private BenchFrames(List<byte[]> pngs, String mediaType, int width, int height) {
     this.pngs = pngs;
+    this.mediaType = mediaType;
+    this.width = width;
+    this.height = height;
   }
 
   static BenchFrames load(Path samples) throws IOException {
@@ -25,9 +34,15 @@ final class BenchFrames {
     for (SampleFrames.Sample sample : SampleFrames.load(samples)) {
       pngs.add(sample.bytes());
     }
-    return new BenchFrames(pngs);
+    return new BenchFrames(pngs, "image/png", 28, 28);
   }
 
+  /** Frames all of one media type and size. */
+  static BenchFrames of(List<byte[]> encoded, String mediaType, int width, int height) {
+    return new BenchFrames(List.copyOf(encoded), mediaType, width, height);
+  }
+
+  /** The i-th frame's encoded bytes (PNG or JPEG, as the kind of frames). */
   byte[] png(int i) {
     return pngs.get(i % pngs.size());
   }
@@ -37,7 +52,7 @@ final class BenchFrames {
   }
 
   Frame frame(String run, int i) {
-    return FleetFrameProducer.frame("bench", "bench", run + "-" + i, "image/png", png(i), 28, 28, Instant.now());
+    return FleetFrameProducer.frame("bench", "bench", run + "-" + i, mediaType, png(i), width, height, Instant.now());
   }
 
   /** Size of an encoded frames.v1 record value, averaged over the samples: the stock producer sends this size. */

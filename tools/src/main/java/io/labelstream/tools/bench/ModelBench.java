@@ -50,6 +50,46 @@ final class ModelBench {
     }
   }
 
+  /**
+   * Frames per second of decode plus ONNX Runtime in one process, no Kafka, with decoding overlapped with the model
+   * as the worker overlaps them: the next batch is decoded on {@code decodeThreads} threads while the model runs this
+   * one. For frames whose decoding costs as much as the model (camera frames), this is the rate to hold the worker
+   * to; the sequential {@link #inProcessFps} would be beaten by the worker's own pipelining.
+   */
+  double pipelinedFps(int n, int decodeThreads) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(decodeThreads);
+    try {
+      pipelined(Math.min(n, 2_000), pool); // warm-up
+      long start = System.nanoTime();
+      pipelined(n, pool);
+      return n / seconds(start);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private void pipelined(int n, ExecutorService pool) throws Exception {
+    ThreadLocal<Decoder> decoders = ThreadLocal.withInitial(model::decoder);
+    List<Future<float[]>> decoding = submit(0, Math.min(n, batch), pool, decoders);
+    for (int done = 0; done < n; done += batch) {
+      List<float[]> pixels = new ArrayList<>(decoding.size());
+      for (Future<float[]> f : decoding) {
+        pixels.add(f.get());
+      }
+      decoding = submit(done + batch, Math.min(n, done + 2 * batch), pool, decoders);
+      model.run(pixels);
+    }
+  }
+
+  private List<Future<float[]>> submit(int from, int to, ExecutorService pool, ThreadLocal<Decoder> decoders) {
+    List<Future<float[]>> decoding = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      byte[] encoded = frames.png(i);
+      decoding.add(pool.submit(() -> decoders.get().decode(encoded)));
+    }
+    return decoding;
+  }
+
   /** Frames per second one thread decodes (PNG to model input), for sizing decode cores. */
   double decodeFpsPerCore(int n) throws Exception {
     Decoder decoder = model.decoder();

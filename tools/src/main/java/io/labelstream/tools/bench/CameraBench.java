@@ -1,0 +1,118 @@
+package io.labelstream.tools.bench;
+
+import io.labelstream.inference.InferenceToolkit;
+import io.labelstream.kafka.embedded.EmbeddedKafkaBroker;
+import io.labelstream.platform.config.Env;
+import io.labelstream.platform.kafka.KafkaSettings;
+import io.labelstream.platform.model.ModelFolder;
+import io.labelstream.platform.kafka.TopicProvisioner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The figures for a user's camera and a user's model: 1280x720 colour JPEGs through a MobileNet-sized RGB classifier,
+ * once in one process without Kafka ({@code inprocess_720p_fps}: decode on the decode threads, the model on batches,
+ * the next batch decoded while the model runs, as the worker overlaps them) and once through the real worker on an
+ * embedded broker with frames.v1 pre-filled with the same frames ({@code worker_720p_fps}). The worker should keep 90%
+ * of the in-process rate: Kafka, transactions and routing must not be what a camera deployment waits on.
+ */
+final class CameraBench {
+
+  /** Distinct frames, cycled: enough that no decoder cache sees the same bytes twice in a row. */
+  private static final int DISTINCT_FRAMES = 32;
+  /** Where the exported MobileNet goes, relative to the repository root the bench runs in. */
+  static final Path MODEL_DIR = Path.of("tools", "target", "bench-models");
+
+  private final Map<String, String> environment;
+  private final int batch;
+  private final int decodeThreads;
+
+  /**
+   * @param environment the benchmark's environment: its INFERENCE_* settings reach the in-process model and the
+   *     worker alike
+   */
+  CameraBench(Map<String, String> environment, int batch, int decodeThreads) {
+    this.environment = environment;
+    this.batch = batch;
+    this.decodeThreads = decodeThreads;
+  }
+
+  /**
+   * Frames for the 720p figures: an eighth of the run's (each costs some fifty 28x28 ones), 1,000 to 2,500, so the
+   * worker at the default batch of 512 commits several batches after the first one, which the rate leaves out.
+   */
+  static int frames(int runFrames) {
+    return Math.max(1_000, Math.min(2_500, runFrames / 8));
+  }
+
+  /**
+   * Measures both figures into {@code report} on {@code model} (a .onnx with its card), or on the MobileNet exported
+   * now when empty; when that export cannot run (no Python, no torch) says so and measures nothing.
+   */
+  void measure(BenchReport report, BenchFrames samples, Optional<Path> model, int frames) throws Exception {
+    Path onnx;
+    if (model.isPresent()) {
+      onnx = model.get();
+    } else {
+      System.out.printf("  %-44s ", "exporting " + TorchvisionExport.ARCH + " (random weights)…");
+      System.out.flush();
+      long start = System.nanoTime();
+      TorchvisionExport.Result export = TorchvisionExport.mobileNet(MODEL_DIR);
+      System.out.printf("%s (%.1f s)%n", export.exported() ? "done" : "not possible", ModelBench.seconds(start));
+      if (!export.exported()) {
+        System.out.println("  the 720p figures are skipped: " + export.skipped());
+        report.putInfo("camera_720p_skipped", export.skipped());
+        return;
+      }
+      onnx = export.onnx();
+    }
+    BenchFrames camera = BenchFrames.of(CameraJpegs.jpegs(samples, DISTINCT_FRAMES), "image/jpeg", CameraJpegs.WIDTH,
+        CameraJpegs.HEIGHT);
+    report.putInfo("camera_720p_model", onnx.getFileName().toString());
+    report.putInfo("camera_720p_frames", frames);
+    report.putInfo("camera_720p_record_bytes", camera.averageRecordBytes());
+
+    InferenceToolkit loaded;
+    try {
+      loaded = InferenceToolkit.model(ModelFolder.of(onnx), new Env(environment));
+    } catch (IOException e) {
+      // The other figures of the run are already measured: report this one's absence rather than lose them.
+      System.out.println("  the 720p figures are skipped: " + e.getMessage());
+      report.putInfo("camera_720p_skipped", e.getMessage());
+      return;
+    }
+    try (InferenceToolkit toolkit = loaded) {
+      System.out.println("  720p model " + onnx + ": input " + toolkit.inputDescription());
+      ModelBench inProcess = new ModelBench(toolkit, camera, batch);
+      // Not a target: tells whether the in-process figure is bound by decoding or by the model.
+      report.put("bare_ort_720p_fps", Bench.step("720p: the model alone", () -> inProcess.bareOrtFps(frames)));
+      report.put("inprocess_720p_fps", Bench.step("720p: decode + model in process, overlapped",
+          () -> inProcess.pipelinedFps(frames, decodeThreads)));
+    }
+
+    Path dataDir = Files.createTempDirectory("labelstream-bench-720p-");
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir);
+        WorkerBench workers = new WorkerBench(broker.bootstrapServers(), environment)) {
+      String bootstrap = broker.bootstrapServers();
+      TopicProvisioner.ensureTopics(KafkaSettings.from(new Env(Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap))));
+      Bench.step("720p: pre-filling frames.v1", () -> {
+        camera.prefill(bootstrap, "bench-720p-prefill", frames);
+        return Double.NaN;
+      });
+      // Threshold 0: the model labels every frame (2% audited). A random-weight model is never confident, and at the
+      // usual pinned 0.9 every frame would go to people, each review request carrying its 125 KB image again: a
+      // worker no deployment runs (measured on the bundled model: 0.61 of in-process that way).
+      Map<String, String> settings = Map.of("INFERENCE_MAX_BATCH", Integer.toString(batch),
+          "LABELSTREAM_MODEL_DIR", onnx.toAbsolutePath().toString(), "INFERENCE_ROUTING_THRESHOLD", "0");
+      report.putInfo("camera_720p_routing", "threshold 0: every frame model-labelled, audits at the default rate");
+      report.put("worker_720p_fps", Bench.step("720p: worker, exactly once",
+          () -> workers.drain("bench-worker-720p", settings, frames, Duration.ofMinutes(10))));
+    } finally {
+      Bench.deleteRecursively(dataDir);
+    }
+  }
+}
