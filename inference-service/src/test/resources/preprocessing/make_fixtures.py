@@ -97,6 +97,11 @@ def fit(resize, w, h, W, H):
 
 
 def reference(image, variant):
+    return reference_values(image, variant).astype("<f4")
+
+
+def reference_values(image, variant):
+    """The tensor in float64 (make_reference_probabilities.py rounds the uint8 values from these)."""
     _, layout, channels, order, W, H, resize, pad, dtype, scale, mean, std = variant
     p = samples(image)
     if channels == 1 and p.ndim == 3:
@@ -120,7 +125,7 @@ def reference(image, variant):
         out = (out * scale - np.array(mean)) / np.array(std)
     if layout == "NCHW":
         out = out.transpose(2, 0, 1)
-    return out.astype("<f4")
+    return out
 
 
 def main():
