@@ -409,6 +409,9 @@ class DeployManifestsTest {
     // The review queue is review requests minus review results: an answer must outlive its request.
     assertThat(retention(byName.get(Topics.REVIEW_RESULTS.name())))
         .isGreaterThanOrEqualTo(retention(byName.get(Topics.REVIEW_REQUESTS.name())));
+    // A review request points at its frame's record for the image: the frame must outlive its request.
+    assertThat(retention(byName.get(Topics.FRAMES.name())))
+        .isGreaterThanOrEqualTo(retention(byName.get(Topics.REVIEW_REQUESTS.name())));
   }
 
   private static long retention(JsonNode topic) {

@@ -103,13 +103,15 @@ class UserModelPipelineIT {
     Random random = new Random(14);
     try (AllInOne all = start(Map.of("LABELSTREAM_MODEL_DIR", folder.toString()))) {
       Map<String, String> truth = new HashMap<>();
+      Map<String, byte[]> posted = new HashMap<>();
       for (int c = 0; c < COLOURS.size(); c++) {
         for (int i = 0; i < FRAMES_PER_COLOUR; i++) {
           BufferedImage frame = colourScene(PURE[c], random);
           boolean asJpeg = i % 2 == 0;
-          String frameId = asJpeg ? post(all, jpeg(frame), "image/jpeg", model + c + "-" + i)
-              : post(all, png(frame), "image/png", model + c + "-" + i);
+          byte[] image = asJpeg ? jpeg(frame) : png(frame);
+          String frameId = post(all, image, asJpeg ? "image/jpeg" : "image/png", model + c + "-" + i);
           truth.put(frameId, COLOURS.get(c));
+          posted.put(frameId, image);
         }
       }
       Map<String, Prediction> predictions = predictions(all, truth.size());
@@ -125,6 +127,17 @@ class UserModelPipelineIT {
       HttpResponse<String> config = http.send(HttpRequest.newBuilder(URI.create(all.reviewUrl() + "/v1/stats"))
           .header("Authorization", "Bearer root-secret-token").build(), HttpResponse.BodyHandlers.ofString());
       assertThat(JSON.readTree(config.body()).get("policy").get("perClass")).hasSize(COLOURS.size());
+      // Without validation predictions the policy is closed: the worker asks people about every frame, and its review
+      // requests point at the frame in frames.v1 instead of carrying the image. The page still shows the posted bytes.
+      HttpResponse<String> claimed = await().atMost(Duration.ofSeconds(30)).until(() -> http.send(
+          HttpRequest.newBuilder(URI.create(all.reviewUrl() + "/v1/tasks/claim"))
+              .header("Authorization", "Bearer ada-secret-token").POST(HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofString()), r -> r.statusCode() == 200);
+      var task = JSON.readTree(claimed.body());
+      HttpResponse<byte[]> image = http.send(HttpRequest.newBuilder(URI.create(all.reviewUrl() + task.get("imageUrl").asText()))
+          .header("Authorization", "Bearer ada-secret-token").build(), HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(image.statusCode()).isEqualTo(200);
+      assertThat(image.body()).isEqualTo(posted.get(task.get("frameId").asText()));
     }
   }
 

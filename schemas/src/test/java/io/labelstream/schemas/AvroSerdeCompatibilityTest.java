@@ -3,8 +3,10 @@ package io.labelstream.schemas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.labelstream.schemas.avro.FrameRecord;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.LabelSource;
+import io.labelstream.schemas.avro.ReviewRequest;
 import java.time.Instant;
 import java.util.List;
 import org.apache.avro.Schema;
@@ -171,6 +173,65 @@ class AvroSerdeCompatibilityTest {
 
     assertThat(single.getMutualInformation()).isNull();
     assertThat(Topics.PREDICTIONS.valueSerde().deserializer().deserialize("predictions.v1", bytes)).isEqualTo(single);
+  }
+
+  @Test
+  void shouldReadAReviewRequestThatCarriedItsImageInlineBeforeFrameRecordsExisted() throws Exception {
+    Schema v2;
+    try (var in = KnownSchemas.class.getResourceAsStream("/schema-history/ReviewRequest-v2.avsc")) {
+      v2 = new Schema.Parser().parse(in);
+    }
+    assertThat(v2.getField("frameRecord")).isNull();
+    GenericRecord prediction = new GenericData.Record(v2.getField("prediction").schema());
+    prediction.put("frameId", "f-8");
+    prediction.put("modelName", "m");
+    prediction.put("modelVersion", "1");
+    prediction.put("classIndex", 0);
+    prediction.put("label", "red");
+    prediction.put("topK", List.of());
+    for (String f : List.of("maxProbability", "margin", "entropy", "mutualInformation", "score", "threshold")) {
+      prediction.put(f, 0.5);
+    }
+    prediction.put("route", new GenericData.EnumSymbol(v2.getField("prediction").schema().getField("route").schema(), "REVIEW"));
+    prediction.put("audited", false);
+    prediction.put("predictedAt", 1_700_000_000_000L);
+    GenericRecord old = new GenericData.Record(v2);
+    old.put("taskId", "t-8");
+    old.put("frameId", "f-8");
+    old.put("reason", new GenericData.EnumSymbol(v2.getField("reason").schema(), "LOW_CONFIDENCE"));
+    old.put("priority", 0.5);
+    old.put("prediction", prediction);
+    old.put("contentType", "image/png");
+    old.put("image", java.nio.ByteBuffer.wrap(new byte[] {7, 8, 9}));
+    old.put("requestedAt", 1_700_000_000_000L);
+    byte[] bytes = AvroSerde.generic(v2, new KnownSchemas().register(v2)).serialize("review.requests.v1", old);
+
+    ReviewRequest read = Topics.REVIEW_REQUESTS.valueSerde().deserializer().deserialize("review.requests.v1", bytes);
+
+    assertThat(read.getFrameRecord()).isNull();
+    assertThat(read.getImage()).isEqualTo(java.nio.ByteBuffer.wrap(new byte[] {7, 8, 9}));
+  }
+
+  @Test
+  void shouldRoundTripAReviewRequestThatPointsAtItsFrameInsteadOfCarryingTheImage() {
+    io.labelstream.schemas.avro.Prediction prediction = io.labelstream.schemas.avro.Prediction.newBuilder()
+        .setFrameId("f-9").setModelName("m").setModelVersion("1").setClassIndex(0).setLabel("red").setTopK(List.of())
+        .setMaxProbability(0.4).setMargin(0.1).setEntropy(1.0).setScore(0.4).setThreshold(0.9)
+        .setRoute(io.labelstream.schemas.avro.Route.REVIEW).setPredictedAt(Instant.ofEpochMilli(1))
+        .build();
+    ReviewRequest request = ReviewRequest.newBuilder().setTaskId("t-9").setFrameId("f-9").setPriority(0.6)
+        .setReason(io.labelstream.schemas.avro.ReviewReason.LOW_CONFIDENCE)
+        .setPrediction(prediction).setContentType("image/jpeg").setRequestedAt(Instant.ofEpochMilli(2))
+        .setFrameRecord(FrameRecord.newBuilder().setPartition(3).setOffset(41).build())
+        .build();
+
+    byte[] bytes = Topics.REVIEW_REQUESTS.valueSerde().serializer().serialize("review.requests.v1", request);
+    ReviewRequest read = Topics.REVIEW_REQUESTS.valueSerde().deserializer().deserialize("review.requests.v1", bytes);
+
+    assertThat(read.getImage()).isNull();
+    assertThat(read.getFrameRecord().getPartition()).isEqualTo(3);
+    assertThat(read.getFrameRecord().getOffset()).isEqualTo(41);
+    assertThat(bytes.length).isLessThan(200);
   }
 
   @Test

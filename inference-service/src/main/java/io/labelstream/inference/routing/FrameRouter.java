@@ -5,6 +5,7 @@ import io.labelstream.inference.model.ModelOutput;
 import io.labelstream.schemas.TaskIds;
 import io.labelstream.schemas.avro.ClassProbability;
 import io.labelstream.schemas.avro.Frame;
+import io.labelstream.schemas.avro.FrameRecord;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.LabelSource;
 import io.labelstream.schemas.avro.Prediction;
@@ -88,13 +89,17 @@ public final class FrameRouter {
         .setModelVersion(card.version())
         .setLabelledAt(now)
         .build() : null;
-    ReviewRequest request = confident && !audited ? null : reviewRequest(frame, prediction,
+    ReviewRequest request = confident && !audited ? null : reviewRequest(frame, sourcePartition, sourceOffset, prediction,
         audited ? ReviewReason.AUDIT : ReviewReason.LOW_CONFIDENCE, audited ? audits.priority(frame.getFrameId()) : 1.0 - u.score(), now);
     return new Routed(prediction, label, request);
   }
 
-  private static ReviewRequest reviewRequest(Frame frame, Prediction prediction, ReviewReason reason, double priority,
-      Instant now) {
+  /**
+   * The request points at the frame's record in frames.v1 rather than copying its image: a closed policy sends every
+   * frame to people, and rewriting each image into review.requests.v1 cost the worker a third of its throughput.
+   */
+  private static ReviewRequest reviewRequest(Frame frame, int sourcePartition, long sourceOffset, Prediction prediction,
+      ReviewReason reason, double priority, Instant now) {
     return ReviewRequest.newBuilder()
         .setTaskId(TaskIds.of(frame.getFrameId(), reason))
         .setFrameId(frame.getFrameId())
@@ -102,7 +107,7 @@ public final class FrameRouter {
         .setPriority(priority)
         .setPrediction(prediction)
         .setContentType(frame.getContentType())
-        .setImage(frame.getImage())
+        .setFrameRecord(FrameRecord.newBuilder().setPartition(sourcePartition).setOffset(sourceOffset).build())
         .setRequestedAt(now)
         .build();
   }

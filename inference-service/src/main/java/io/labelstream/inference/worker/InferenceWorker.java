@@ -51,6 +51,8 @@ import org.slf4j.LoggerFactory;
  * Records are collected across polls into a batch of up to {@code INFERENCE_MAX_BATCH} frames or until the oldest
  * has waited {@code INFERENCE_MAX_DELAY_MS}; each record is decoded on a bounded pool as soon as it is polled. A
  * ready batch goes to the model thread, and while the model runs it the poll loop collects and decodes the next.
+ * The batch the model finished is committed only after the next poll has handed its records to the decode pool, so
+ * the pool has work while the transaction commits instead of running dry.
  *
  * <h2>Exactly once</h2>
  * Each batch is one Kafka transaction: the outputs of every frame in it, the dead letters of the frames that could
@@ -91,6 +93,8 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
   private FrameBatch collecting;
   private FrameBatch modelling;
   private Future<RoutedBatch> inModel;
+  /** Routed by the model, waiting for its transaction: committed before any later batch (see {@link #advance}). */
+  private RoutedBatch finished;
 
   public InferenceWorker(InferenceConfig config, OnnxModel model, InferenceMetrics metrics, Supplier<RoutingPolicy> policy) {
     this.metrics = metrics;
@@ -210,35 +214,48 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
   }
 
   /**
-   * Moves the pipeline on: ships the collecting batch to the model when it is ready (or, when {@code force}, as
-   * soon as it holds anything) and commits the batch the model finished. Shipping comes first, so the model is
-   * busy with the next batch while the previous one commits.
+   * Moves the pipeline on: commits the batch left {@link #finished} by the previous call, ships the collecting batch
+   * to the model when it is ready (or, when {@code force}, as soon as it holds anything) and takes the batch the
+   * model finished. Shipping comes before committing, so the model is busy with the next batch while the previous one
+   * commits; and a batch finished while shipping is committed on the next call, after the poll loop has polled and
+   * queued the following records for decoding (when {@code force}, at once). Batches still commit in order: the one
+   * left finished is always committed before the model's next one is taken.
    */
   private void advance(boolean force) throws InterruptedException {
+    commitFinished();
     boolean ship = force ? !collecting.isEmpty() : collecting.ready(System.nanoTime());
     if (ship) {
-      RoutedBatch finished = inModel == null ? null : await(inModel);
+      finished = inModel == null ? null : await(inModel);
       FrameBatch toModel = collecting;
       modelling = toModel;
       inModel = modelThread.submit(() -> batchRouter.route(toModel));
       collecting = newBatch();
-      if (finished != null) {
-        commit(finished);
+      if (force) {
+        commitFinished();
       }
     } else if (inModel != null && (force || inModel.isDone())) {
-      RoutedBatch finished = await(inModel);
+      RoutedBatch done = await(inModel);
       inModel = null;
       modelling = null;
-      commit(finished);
+      commit(done);
+    }
+  }
+
+  private void commitFinished() throws InterruptedException {
+    if (finished != null) {
+      RoutedBatch done = finished;
+      finished = null;
+      commit(done);
     }
   }
 
   /** Finishes and commits everything already polled. */
   private void drain() throws InterruptedException {
-    int polled = carry.size() + collecting.size() + (modelling == null ? 0 : modelling.size());
+    int polled = carry.size() + collecting.size() + (modelling == null ? 0 : modelling.size())
+        + (finished == null ? 0 : finished.batch().size());
     LOG.info("stopping: finishing the {} frames already polled before leaving the consumer group", polled);
     fillFromCarry();
-    while (!collecting.isEmpty() || inModel != null || !carry.isEmpty()) {
+    while (!collecting.isEmpty() || inModel != null || !carry.isEmpty() || finished != null) {
       advance(true);
       fillFromCarry();
     }
@@ -304,6 +321,7 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
 
   /** Forgets everything polled and not committed: those partitions now belong to another worker. */
   private void dropUncommitted() throws InterruptedException {
+    finished = null;
     if (inModel != null) {
       await(inModel);
       inModel = null;

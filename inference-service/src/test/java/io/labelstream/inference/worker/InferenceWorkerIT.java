@@ -127,7 +127,10 @@ class InferenceWorkerIT {
     assertThat(reviews).allSatisfy(r -> {
       assertThat(r.getReason()).isEqualTo(ReviewReason.LOW_CONFIDENCE);
       assertThat(r.getPrediction().getScore()).isLessThan(0.9);
-      assertThat(r.getImage().remaining()).isPositive();
+      // It points at its frame in frames.v1 (the frame's own record, where the review service reads the image).
+      assertThat(r.getImage()).isNull();
+      assertThat(r.getFrameRecord().getPartition()).isEqualTo(r.getPrediction().getSourcePartition());
+      assertThat(r.getFrameRecord().getOffset()).isEqualTo(r.getPrediction().getSourceOffset());
     });
     long correct = labels.stream().filter(l -> l.getClassIndex() == Samples.trueClass(frameIds.indexOf(l.getFrameId()))).count();
     assertThat((double) correct / labels.size()).isGreaterThan(0.9);

@@ -16,6 +16,7 @@ import io.labelstream.schemas.TaskIds;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.Flag;
 import io.labelstream.schemas.avro.Frame;
+import io.labelstream.schemas.avro.FrameRecord;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.Prediction;
 import io.labelstream.schemas.avro.ReviewReason;
@@ -97,7 +98,8 @@ public final class FrameApi {
         .setPriority(FLAG_PRIORITY)
         .setPrediction(prediction)
         .setContentType(frame.getContentType())
-        .setImage(frame.getImage())
+        .setFrameRecord(FrameRecord.newBuilder().setPartition(framePosition.partition())
+            .setOffset(framePosition.offset()).build())
         .setRequestedAt(now)
         .setFlag(Flag.newBuilder().setFlaggedBy(BearerAuth.reviewer(ctx).name()).setReason(reason).setFlaggedAt(now)
             .setPreviousLabel(current.getLabel()).setPreviousSource(current.getSource().name()).build())

@@ -31,7 +31,7 @@ public record ReviewTask(String taskId, String frameId, ReviewReason reason, dou
 
   /** The task a review request read from Kafka asks for; its image stays in that record. */
   public static ReviewTask read(ConsumerRecord<String, byte[]> record, ReviewRequest request) {
-    return of(request, TaskImage.in(record));
+    return of(request, TaskImage.of(record, request));
   }
 
   /**

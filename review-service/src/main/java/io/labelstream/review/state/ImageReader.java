@@ -73,7 +73,7 @@ public final class ImageReader implements AutoCloseable {
         if (record.offset() != offset || record.value() == null || !frameId.equals(record.key())) {
           return Optional.empty(); // compacted or deleted, or not about this frame: its record is no longer there
         }
-        return Optional.of(imageOf(topic, record.value()));
+        return imageOf(topic, record.value());
       }
       if (consumer.position(tp) > offset) {
         return Optional.empty();
@@ -82,15 +82,18 @@ public final class ImageReader implements AutoCloseable {
     throw new TimeoutException("no answer from Kafka within " + WAIT.toSeconds() + " s reading " + tp + "@" + offset);
   }
 
-  /** Both topics are keyed by frame id, which the caller checked. */
-  private static byte[] imageOf(String topic, byte[] value) {
+  /**
+   * Both topics are keyed by frame id, which the caller checked. A review request that points at its frame carries no
+   * image: the queue reads such a task's image from frames.v1, never from the request.
+   */
+  private static Optional<byte[]> imageOf(String topic, byte[] value) {
     if (topic.equals(Topics.FRAMES.name())) {
       Frame frame = Topics.FRAMES.valueSerde().deserializer().deserialize(topic, value);
-      return AvroBytes.copy(frame.getImage());
+      return Optional.of(AvroBytes.copy(frame.getImage()));
     }
     if (topic.equals(Topics.REVIEW_REQUESTS.name())) {
       ReviewRequest request = Topics.REVIEW_REQUESTS.valueSerde().deserializer().deserialize(topic, value);
-      return AvroBytes.copy(request.getImage());
+      return Optional.ofNullable(request.getImage()).map(AvroBytes::copy);
     }
     throw new IllegalArgumentException("no images in " + topic);
   }

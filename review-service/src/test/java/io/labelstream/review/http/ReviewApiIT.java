@@ -11,7 +11,10 @@ import io.labelstream.review.ReviewFixtures;
 import io.labelstream.review.ReviewFixtures.Client;
 import io.labelstream.review.ReviewService;
 import io.labelstream.review.config.ReviewConfig;
+import io.labelstream.schemas.FleetFrameProducer;
 import io.labelstream.schemas.Topics;
+import io.labelstream.schemas.avro.Frame;
+import io.labelstream.schemas.avro.FrameRecord;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.LabelSource;
 import io.labelstream.schemas.avro.ReviewRequest;
@@ -22,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -120,6 +124,31 @@ class ReviewApiIT {
         .filteredOn(r -> frameId.equals(r.key())).hasSize(1);
     assertThat(TopicRecords.readAll(KAFKA.bootstrapServers(), Topics.REVIEW_RESULTS.name()))
         .filteredOn(r -> frameId.equals(r.key())).hasSize(1);
+  }
+
+  @Test
+  void shouldShowTheImageOfATaskWhoseRequestPointsAtItsFrameInFramesV1() throws Exception {
+    // What the inference worker writes: the frame stays in frames.v1 and the request says where it is.
+    byte[] posted = ReviewFixtures.samplePng(11);
+    Frame frame = FleetFrameProducer.frame("cam-1", null, "pointed-1", "image/png", posted, 28, 28, null);
+    RecordMetadata at;
+    try (KafkaProducer<String, Frame> producer = new KafkaProducer<>(ReviewFixtures.producerConfig(KAFKA.bootstrapServers()),
+        Topics.FRAMES.keySerde().serializer(), Topics.FRAMES.valueSerde().serializer())) {
+      at = producer.send(new ProducerRecord<>(Topics.FRAMES.name(), frame.getFrameId(), frame)).get();
+    }
+    ReviewRequest request = ReviewFixtures.request(frame.getFrameId(), "Coat", 0.4, 11);
+    request.setImage(null);
+    request.setFrameRecord(FrameRecord.newBuilder().setPartition(at.partition()).setOffset(at.offset()).build());
+    ReviewFixtures.produce(KAFKA.bootstrapServers(), request);
+
+    JsonNode task = ada.json(awaitClaim(ada));
+    HttpResponse<byte[]> image = ada.getBytes(task.get("imageUrl").asText());
+
+    assertThat(task.get("frameId").asText()).isEqualTo(frame.getFrameId());
+    assertThat(image.statusCode()).isEqualTo(200);
+    assertThat(image.headers().firstValue("Content-Type")).hasValue("image/png");
+    assertThat(image.body()).isEqualTo(posted);
+    assertThat(ada.submit(request.getTaskId(), "Coat").statusCode()).isEqualTo(200);
   }
 
   @Test
