@@ -153,7 +153,7 @@ public final class FrameDecoder {
    * The tensor from the resized Y, Cb, Cr planes: converted to RGB (as {@link YuvPicture#rgb}), normalised and laid
    * out in one pass, the same values {@link #tensor} gives any other picture.
    */
-  float[] fromPlanes(float[][] planes) {
+  private float[] fromPlanes(float[][] planes) {
     int plane = input.width() * input.height();
     float[] out = new float[plane * 3];
     boolean bgr = input.colorOrder() == InputSpec.ColorOrder.BGR;

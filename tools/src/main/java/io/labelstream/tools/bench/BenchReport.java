@@ -75,8 +75,8 @@ final class BenchReport {
 
   void printTable(PrintStream out) {
     out.println();
-    out.printf("%-32s %12s%n", "figure", "value");
-    figures.forEach((name, value) -> out.printf(Locale.ROOT, "%-32s %12.1f%n", name, value));
+    out.printf("%-40s %12s%n", "figure", "value");
+    figures.forEach((name, value) -> out.printf(Locale.ROOT, "%-40s %12.1f%n", name, value));
     out.println();
     out.printf("%-40s %8s %10s  %s%n", "ratio", "value", "target", "");
     for (Ratio r : RATIOS) {
