@@ -134,10 +134,20 @@ final class Resampler {
       // with exactly as many taps as the widest one needs.
       byte[] samples = plane.samples();
       int width = plane.width();
-      for (int r = 0; r < rows; r++) {
+      float[] second = scratch.second(width);
+      int r = 0;
+      for (; r + 1 < rows; r += 2) { // two rows at a time share each pixel's index and weights
         int from = (firstRow + r) * width;
         for (int x = 0; x < width; x++) {
-          row[x] = samples[from + x] & 0xFF; // vectorised; converting each tap's byte instead was slower
+          row[x] = samples[from + x] & 0xFF;
+          second[x] = samples[from + width + x] & 0xFF;
+        }
+        acrossPlanePair(row, second, plan, narrow, r * rowValues, (r + 1) * rowValues);
+      }
+      for (; r < rows; r++) {
+        int from = (firstRow + r) * width;
+        for (int x = 0; x < width; x++) {
+          row[x] = samples[from + x] & 0xFF; // converting each tap's byte instead was no faster
         }
         acrossPlane(row, plan, narrow, r * rowValues);
       }
@@ -296,6 +306,15 @@ final class Resampler {
       return row;
     }
 
+    private float[] second = new float[0];
+
+    float[] second(int size) {
+      if (second.length < size) {
+        second = new float[size];
+      }
+      return second;
+    }
+
     float[] spare(int size) {
       if (spare.length < size) {
         spare = new float[size];
@@ -328,6 +347,42 @@ final class Resampler {
         out[3 * x] = row[x];
         out[3 * x + 1] = row[x];
         out[3 * x + 2] = row[x];
+      }
+    }
+  }
+
+  /** Two rows of a one-channel plane across, the second's into {@code out} from {@code to2}. */
+  private static void acrossPlanePair(float[] row, float[] row2, Plan plan, float[] out, int to, int to2) {
+    int[] firsts = plan.planeFirsts();
+    float[] w = plan.planeWeights();
+    int n = firsts.length;
+    switch (plan.planeTaps()) {
+      case 3 -> {
+        for (int i = 0; i < n; i++) {
+          int p = firsts[i];
+          int q = 3 * i;
+          float w0 = w[q];
+          float w1 = w[q + 1];
+          float w2 = w[q + 2];
+          out[to + i] = w0 * row[p] + w1 * row[p + 1] + w2 * row[p + 2];
+          out[to2 + i] = w0 * row2[p] + w1 * row2[p + 1] + w2 * row2[p + 2];
+        }
+      }
+      case 4 -> {
+        for (int i = 0; i < n; i++) {
+          int p = firsts[i];
+          int q = 4 * i;
+          float w0 = w[q];
+          float w1 = w[q + 1];
+          float w2 = w[q + 2];
+          float w3 = w[q + 3];
+          out[to + i] = w0 * row[p] + w1 * row[p + 1] + w2 * row[p + 2] + w3 * row[p + 3];
+          out[to2 + i] = w0 * row2[p] + w1 * row2[p + 1] + w2 * row2[p + 2] + w3 * row2[p + 3];
+        }
+      }
+      default -> {
+        acrossPlane(row, plan, out, to);
+        acrossPlane(row2, plan, out, to2);
       }
     }
   }
