@@ -173,6 +173,32 @@ public final class FrameDecoder {
     float[] y = planes[0];
     float[] cb = planes[1];
     float[] cr = planes[2];
+    if (nchw && !uint8) {
+      // The usual float model: one loop per channel. Each is written to a buffer from index 0 and then copied into
+      // place: C2 (Java 17) does not vectorise the clamp when the loop stores at an offset (the store might then
+      // overwrite a later iteration's input), and that alone made this step ten times slower.
+      float[] channel = Resampler.spare(plane);
+      float gainR = gain[0];
+      float offsetR = offset[0];
+      for (int i = 0; i < plane; i++) {
+        channel[i] = clamp(y[i] + YuvPicture.RED_FROM_CR * (cr[i] - 128f)) * gainR + offsetR;
+      }
+      System.arraycopy(channel, 0, out, toR * plane, plane);
+      float gainG = gain[1];
+      float offsetG = offset[1];
+      for (int i = 0; i < plane; i++) {
+        float green = y[i] - YuvPicture.GREEN_FROM_CB * (cb[i] - 128f) - YuvPicture.GREEN_FROM_CR * (cr[i] - 128f);
+        channel[i] = clamp(green) * gainG + offsetG;
+      }
+      System.arraycopy(channel, 0, out, plane, plane);
+      float gainB = gain[2];
+      float offsetB = offset[2];
+      for (int i = 0; i < plane; i++) {
+        channel[i] = clamp(y[i] + YuvPicture.BLUE_FROM_CB * (cb[i] - 128f)) * gainB + offsetB;
+      }
+      System.arraycopy(channel, 0, out, toB * plane, plane);
+      return out;
+    }
     float[] rgb = new float[3];
     for (int i = 0; i < plane; i++) {
       YuvPicture.rgb(y[i], cb[i], cr[i], rgb, 0);
@@ -188,6 +214,10 @@ public final class FrameDecoder {
       }
     }
     return out;
+  }
+
+  private static float clamp(float v) {
+    return Math.min(255f, Math.max(0f, v));
   }
 
   /** For the existing callers of the subsampling rule; see {@link ImageIoReader#subsamplingPeriod}. */

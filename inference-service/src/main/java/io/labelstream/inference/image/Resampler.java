@@ -115,8 +115,8 @@ final class Resampler {
   private static float[] resample(Picture picture, int channels, Fit fit, int inputWidth, int inputHeight, float pad,
       float[] out) {
     Scratch scratch = SCRATCH.get();
-    Axis across = Axis.of(fit.sourceX(), fit.sourceWidth(), picture.width(), fit.targetWidth());
-    Axis down = Axis.of(fit.sourceY(), fit.sourceHeight(), picture.height(), fit.targetHeight());
+    Plan plan = scratch.plan(fit, picture.width(), picture.height());
+    Axis down = plan.down();
     int firstRow = down.lowest();
     int rows = down.highest() - firstRow + 1;
     int rowValues = fit.targetWidth() * channels;
@@ -124,11 +124,34 @@ final class Resampler {
     // Across: every picture row the output needs, resampled to the target width. Rows are read into a float
     // buffer with room for the widest tap past the last pixel (zero weights read zeros there).
     float[] narrow = scratch.narrow(rows * rowValues);
-    int taps = across.mostTaps() <= 4 ? 4 : across.mostTaps();
-    float[] acrossWeights = across.padded(taps);
-    int[] firsts = across.first();
+    int taps = plan.taps();
+    float[] acrossWeights = plan.acrossWeights();
+    int[] firsts = plan.across().first();
     float[] row = scratch.row((picture.width() + taps) * channels);
-    if (picture instanceof InterleavedPicture bytes && bytes.channels() == channels) {
+    if (picture instanceof InterleavedPicture plane && channels == 1 && plane.channels() == 1
+        && plane.width() >= plan.planeTaps()) {
+      // A plane of bytes (a JPEG's Y, Cb or Cr, or a grey JPEG): read straight from the bytes, each output pixel
+      // with exactly as many taps as the widest one needs.
+      byte[] samples = plane.samples();
+      int width = plane.width();
+      float[] second = scratch.second(width);
+      int r = 0;
+      for (; r + 1 < rows; r += 2) { // two rows at a time share each pixel's index and weights
+        int from = (firstRow + r) * width;
+        for (int x = 0; x < width; x++) {
+          row[x] = samples[from + x] & 0xFF;
+          second[x] = samples[from + width + x] & 0xFF;
+        }
+        acrossPlanePair(row, second, plan, narrow, r * rowValues, (r + 1) * rowValues);
+      }
+      for (; r < rows; r++) {
+        int from = (firstRow + r) * width;
+        for (int x = 0; x < width; x++) {
+          row[x] = samples[from + x] & 0xFF; // converting each tap's byte instead was no faster
+        }
+        acrossPlane(row, plan, narrow, r * rowValues);
+      }
+    } else if (picture instanceof InterleavedPicture bytes && bytes.channels() == channels) {
       byte[] samples = bytes.samples();
       int stride = bytes.width() * channels;
       for (int r = 0; r < rows; r++) {
@@ -160,6 +183,22 @@ final class Resampler {
       int at = offset[y];
       float w0 = weights[at];
       int from0 = (first[y] - firstRow) * rowValues;
+      if (count[y] == 2 || count[y] == 3) { // the usual counts, as one expression (a third faster than adding up)
+        float w1 = weights[at + 1];
+        int from1 = from0 + rowValues;
+        if (count[y] == 2) {
+          for (int v = 0; v < rowValues; v++) {
+            out[to + v] = w0 * narrow[from0 + v] + w1 * narrow[from1 + v];
+          }
+        } else {
+          float w2 = weights[at + 2];
+          int from2 = from1 + rowValues;
+          for (int v = 0; v < rowValues; v++) {
+            out[to + v] = w0 * narrow[from0 + v] + w1 * narrow[from1 + v] + w2 * narrow[from2 + v];
+          }
+        }
+        continue;
+      }
       for (int v = 0; v < rowValues; v++) {
         out[to + v] = w0 * narrow[from0 + v];
       }
@@ -195,13 +234,60 @@ final class Resampler {
   }
 
   /**
+   * The weights of one resize, which depend only on the fit and the picture's size: computed once per camera (it
+   * cost a fifth of a 720p frame's Java time when computed per frame), kept by each thread for the last few sizes.
+   */
+  record Plan(Axis across, Axis down, int taps, float[] acrossWeights, int planeTaps, int[] planeFirsts,
+      float[] planeWeights) {
+
+    static Plan of(Fit fit, int width, int height) {
+      Axis across = Axis.of(fit.sourceX(), fit.sourceWidth(), width, fit.targetWidth());
+      Axis down = Axis.of(fit.sourceY(), fit.sourceHeight(), height, fit.targetHeight());
+      int taps = across.mostTaps() <= 4 ? 4 : across.mostTaps();
+      // For reading a plane of bytes in place: planeTaps per pixel, a window that never reaches past the row's end
+      // (moved left where it would, its weights moved right in it; the taps outside a pixel's own weigh zero).
+      int planeTaps = across.mostTaps();
+      int n = across.first().length;
+      int[] planeFirsts = new int[n];
+      float[] planeWeights = new float[n * planeTaps];
+      for (int i = 0; i < n; i++) {
+        int shift = Math.max(0, across.first()[i] + planeTaps - width);
+        planeFirsts[i] = across.first()[i] - shift;
+        System.arraycopy(across.weights(), across.offset()[i], planeWeights, i * planeTaps + shift,
+            across.count()[i]);
+      }
+      return new Plan(across, down, taps, across.padded(taps), planeTaps, planeFirsts, planeWeights);
+    }
+  }
+
+  private record PlanKey(Fit fit, int width, int height) {}
+
+  /** A buffer of at least {@code size} values for the calling thread's own use, valid until its next call. */
+  static float[] spare(int size) {
+    return SCRATCH.get().spare(size);
+  }
+
+  /**
    * Buffers a decoding thread reuses from frame to frame (a frame's intermediate rows are about a megabyte): grown
    * to the largest size needed, never shrunk; a worker has a few decoding threads.
    */
   private static final class Scratch {
     private float[] narrow = new float[0];
     private float[] row = new float[0];
+    private float[] spare = new float[0];
     private final float[][] planes = {new float[0], new float[0], new float[0]};
+    /** The plans of the last few picture sizes and fits, least recently used first (a hostile stream of sizes
+     *  evicts, it does not grow this). */
+    private final java.util.LinkedHashMap<PlanKey, Plan> plans = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(java.util.Map.Entry<PlanKey, Plan> eldest) {
+        return size() > 12;
+      }
+    };
+
+    Plan plan(Fit fit, int width, int height) {
+      return plans.computeIfAbsent(new PlanKey(fit, width, height), k -> Plan.of(k.fit(), k.width(), k.height()));
+    }
 
     float[] narrow(int size) {
       if (narrow.length < size) {
@@ -218,6 +304,22 @@ final class Resampler {
         java.util.Arrays.fill(row, 0f);
       }
       return row;
+    }
+
+    private float[] second = new float[0];
+
+    float[] second(int size) {
+      if (second.length < size) {
+        second = new float[size];
+      }
+      return second;
+    }
+
+    float[] spare(int size) {
+      if (spare.length < size) {
+        spare = new float[size];
+      }
+      return spare;
     }
 
     float[][] planes(int size) {
@@ -245,6 +347,91 @@ final class Resampler {
         out[3 * x] = row[x];
         out[3 * x + 1] = row[x];
         out[3 * x + 2] = row[x];
+      }
+    }
+  }
+
+  /** Two rows of a one-channel plane across, the second's into {@code out} from {@code to2}. */
+  private static void acrossPlanePair(float[] row, float[] row2, Plan plan, float[] out, int to, int to2) {
+    int[] firsts = plan.planeFirsts();
+    float[] w = plan.planeWeights();
+    int n = firsts.length;
+    switch (plan.planeTaps()) {
+      case 3 -> {
+        for (int i = 0; i < n; i++) {
+          int p = firsts[i];
+          int q = 3 * i;
+          float w0 = w[q];
+          float w1 = w[q + 1];
+          float w2 = w[q + 2];
+          out[to + i] = w0 * row[p] + w1 * row[p + 1] + w2 * row[p + 2];
+          out[to2 + i] = w0 * row2[p] + w1 * row2[p + 1] + w2 * row2[p + 2];
+        }
+      }
+      case 4 -> {
+        for (int i = 0; i < n; i++) {
+          int p = firsts[i];
+          int q = 4 * i;
+          float w0 = w[q];
+          float w1 = w[q + 1];
+          float w2 = w[q + 2];
+          float w3 = w[q + 3];
+          out[to + i] = w0 * row[p] + w1 * row[p + 1] + w2 * row[p + 2] + w3 * row[p + 3];
+          out[to2 + i] = w0 * row2[p] + w1 * row2[p + 1] + w2 * row2[p + 2] + w3 * row2[p + 3];
+        }
+      }
+      default -> {
+        acrossPlane(row, plan, out, to);
+        acrossPlane(row2, plan, out, to2);
+      }
+    }
+  }
+
+  /** One row of a one-channel plane across, into {@code out} from {@code to}. */
+  private static void acrossPlane(float[] row, Plan plan, float[] out, int to) {
+    int[] firsts = plan.planeFirsts();
+    float[] w = plan.planeWeights();
+    int n = firsts.length;
+    switch (plan.planeTaps()) {
+      case 1 -> {
+        for (int i = 0; i < n; i++) {
+          out[to + i] = w[i] * row[firsts[i]];
+        }
+      }
+      case 2 -> {
+        for (int i = 0; i < n; i++) {
+          int p = firsts[i];
+          int q = 2 * i;
+          out[to + i] = w[q] * row[p] + w[q + 1] * row[p + 1];
+        }
+      }
+      case 3 -> {
+        for (int i = 0; i < n; i++) {
+          int p = firsts[i];
+          int q = 3 * i;
+          out[to + i] = w[q] * row[p] + w[q + 1] * row[p + 1]
+              + w[q + 2] * row[p + 2];
+        }
+      }
+      case 4 -> {
+        for (int i = 0; i < n; i++) {
+          int p = firsts[i];
+          int q = 4 * i;
+          out[to + i] = w[q] * row[p] + w[q + 1] * row[p + 1]
+              + w[q + 2] * row[p + 2] + w[q + 3] * row[p + 3];
+        }
+      }
+      default -> {
+        int taps = plan.planeTaps();
+        for (int i = 0; i < n; i++) {
+          float sum = 0;
+          int p = firsts[i];
+          int q = taps * i;
+          for (int k = 0; k < taps; k++) {
+            sum += w[q + k] * row[p + k];
+          }
+          out[to + i] = sum;
+        }
       }
     }
   }

@@ -84,16 +84,39 @@ final class TurboJpeg {
    * @throws RefusedImageException {@code corrupt_image} for anything libjpeg-turbo reports, warnings included
    */
   Picture decode(byte[] jpeg, int width, int height, int channels, Fit.Need need) throws RefusedImageException {
-    return decodeAt(jpeg, width, height, channels, eighths(width, height, need));
+    return decodeAt(jpeg, width, height, channels, eighths(width, height, need), 0, SAMPLES.get());
   }
 
-  /** Decodes at {@code eighths}/8 of the size. */
+  /** Decodes at {@code eighths}/8 of the size, into new arrays. */
   Picture decodeAt(byte[] jpeg, int width, int height, int channels, int eighths) throws RefusedImageException {
     return decodeAt(jpeg, width, height, channels, eighths, 0);
   }
 
   Picture decodeAt(byte[] jpeg, int width, int height, int channels, int eighths, int extraFlags)
       throws RefusedImageException {
+    return decodeAt(jpeg, width, height, channels, eighths, extraFlags, new Samples());
+  }
+
+  /**
+   * The arrays a thread's decoded pictures are copied into from native memory, reused from frame to frame by
+   * {@link #decode} (a new set per frame cost a tenth of the Java side's time): a picture it returns is valid until
+   * the same thread's next call. Grown to the largest picture decoded, bounded by the decode budget.
+   */
+  private static final class Samples {
+    private final byte[][] arrays = {new byte[0], new byte[0], new byte[0]};
+
+    byte[] get(int which, int size) {
+      if (arrays[which].length < size) {
+        arrays[which] = new byte[size];
+      }
+      return arrays[which];
+    }
+  }
+
+  private static final ThreadLocal<Samples> SAMPLES = ThreadLocal.withInitial(Samples::new);
+
+  private Picture decodeAt(byte[] jpeg, int width, int height, int channels, int eighths, int extraFlags,
+      Samples samples) throws RefusedImageException {
     int w = scaled(width, eighths);
     int h = scaled(height, eighths);
     Decompressor d = idle.poll();
@@ -119,7 +142,7 @@ final class TurboJpeg {
       int flags = TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS | extraFlags;
       if (channels == 3 && colourspace[0] == TJCS_YCBCR && subsampling[0] >= 0 && subsampling[0] < CHROMA_STEP_X.length
           && subsampling[0] != TJSAMP_GRAY) {
-        YuvPicture planes = planes(d, in, size, w, h, subsampling[0], flags);
+        YuvPicture planes = planes(d, in, size, w, h, subsampling[0], flags, samples);
         reusable = true;
         return planes;
       }
@@ -128,8 +151,8 @@ final class TurboJpeg {
           flags) != 0) {
         throw refused(d.handle);
       }
-      byte[] pixels = new byte[w * h * channels];
-      out.read(0, pixels, 0, pixels.length);
+      byte[] pixels = samples.get(0, w * h * channels);
+      out.read(0, pixels, 0, w * h * channels);
       reusable = true;
       return new InterleavedPicture(w, h, channels, pixels);
     } finally {
@@ -143,7 +166,7 @@ final class TurboJpeg {
 
   /** Decodes the luma and chroma planes at the scale {@code w x h} picks (see {@link YuvPicture}). */
   private static YuvPicture planes(Decompressor d, Memory in, NativeLong size, int w, int h, int subsampling,
-      int flags) throws RefusedImageException {
+      int flags, Samples samples) throws RefusedImageException {
     int stepX = CHROMA_STEP_X[subsampling];
     int stepY = CHROMA_STEP_Y[subsampling];
     int cw = (w + stepX - 1) / stepX; // TurboJPEG's tjPlaneWidth
@@ -156,9 +179,12 @@ final class TurboJpeg {
     if (Api.tjDecompressToYUVPlanes(d.handle, in, size, planes, w, new int[] {w, cw, cw}, h, flags) != 0) {
       throw refused(d.handle);
     }
-    byte[] luma = out.getByteArray(0, w * h);
-    byte[] blue = out.getByteArray((long) w * h, cw * ch);
-    byte[] red = out.getByteArray((long) w * h + (long) cw * ch, cw * ch);
+    byte[] luma = samples.get(0, w * h);
+    byte[] blue = samples.get(1, cw * ch);
+    byte[] red = samples.get(2, cw * ch);
+    out.read(0, luma, 0, w * h);
+    out.read((long) w * h, blue, 0, cw * ch);
+    out.read((long) w * h + (long) cw * ch, red, 0, cw * ch);
     return new YuvPicture(w, h, luma, blue, red, cw, ch, stepX, stepY);
   }
 

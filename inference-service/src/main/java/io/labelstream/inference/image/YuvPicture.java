@@ -25,13 +25,19 @@ record YuvPicture(int width, int height, byte[] luma, byte[] blue, byte[] red, i
     }
   }
 
-  /** JFIF's YCbCr to RGB (ITU-R BT.601, full range), clamped to 0-255. */
+  /** JFIF's YCbCr to RGB coefficients (ITU-R BT.601, full range). */
+  static final float RED_FROM_CR = 1.402f;
+  static final float GREEN_FROM_CB = 0.344136f;
+  static final float GREEN_FROM_CR = 0.714136f;
+  static final float BLUE_FROM_CB = 1.772f;
+
+  /** JFIF's YCbCr to RGB, clamped to 0-255. */
   static void rgb(float y, float cb, float cr, float[] out, int at) {
     float u = cb - 128;
     float v = cr - 128;
-    out[at] = clamp(y + 1.402f * v);
-    out[at + 1] = clamp(y - 0.344136f * u - 0.714136f * v);
-    out[at + 2] = clamp(y + 1.772f * u);
+    out[at] = clamp(y + RED_FROM_CR * v);
+    out[at + 1] = clamp(y - GREEN_FROM_CB * u - GREEN_FROM_CR * v);
+    out[at + 2] = clamp(y + BLUE_FROM_CB * u);
   }
 
   private static float clamp(float v) {

@@ -52,6 +52,34 @@ class ImageStructureTest {
     assertRefused(headersOnly, ImageFormat.JPEG, Reason.CORRUPT);
   }
 
+  @Test
+  void shouldFindEveryFfByteWhereverItLiesInAWordAsAByteByByteScanDoes() {
+    java.util.Random random = new java.util.Random(14);
+    for (int trial = 0; trial < 200; trial++) {
+      byte[] data = new byte[1 + random.nextInt(70)];
+      for (int i = 0; i < data.length; i++) {
+        data[i] = (byte) (random.nextInt(12) == 0 ? 0xFF : random.nextInt(255)); // 0-254 otherwise
+      }
+      for (int from = 0; from <= data.length; from++) {
+        int expected = from;
+        while (expected < data.length && data[expected] != (byte) 0xFF) {
+          expected++;
+        }
+        org.assertj.core.api.Assertions.assertThat(ImageStructure.nextFF(data, from))
+            .as("from %d in %s", from, Arrays.toString(data)).isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
+  void shouldRefuseACameraFrameCutAtAnyPointOfItsScan() {
+    byte[] frame = io.labelstream.testsupport.CameraFrames.jpeg(320, 240, 3);
+    assertThatCode(() -> ImageStructure.verify(frame, ImageFormat.JPEG)).doesNotThrowAnyException();
+    for (int cut = frame.length - 1; cut > frame.length - 400; cut -= 7) {
+      assertRefused(Arrays.copyOf(frame, cut), ImageFormat.JPEG, Reason.TRUNCATED);
+    }
+  }
+
   private static void assertRefused(byte[] bytes, ImageFormat format, Reason reason) {
     assertThatThrownBy(() -> ImageStructure.verify(bytes, format)).isInstanceOfSatisfying(RefusedImageException.class,
         e -> org.assertj.core.api.Assertions.assertThat(e.reason()).isEqualTo(reason));
