@@ -73,7 +73,7 @@ public final class Bench {
     System.out.printf("LabelStream benchmark: %d frames, batch %d, %s%n", frames, batch, report.machine());
     CameraBench camera = new CameraBench(environment, batch, decodeThreads);
     if (only720p) {
-      camera.measure(report, samples, cameraModel, CameraBench.frames(frames));
+      camera.measure(report, cameraModel, CameraBench.frames(frames));
       finish(report, json);
       return;
     }
@@ -171,7 +171,7 @@ public final class Bench {
       deleteRecursively(dataDir);
     }
     try {
-      camera.measure(report, samples, cameraModel, CameraBench.frames(frames));
+      camera.measure(report, cameraModel, CameraBench.frames(frames));
     } catch (Exception e) {
       // Last in the run: a model or decoder that cannot take colour frames must not cost the figures above.
       System.out.println("  the 720p figures failed: " + e);

@@ -23,8 +23,6 @@ import java.util.Optional;
  */
 final class CameraBench {
 
-  /** Distinct frames, cycled: enough that no decoder cache sees the same bytes twice in a row. */
-  private static final int DISTINCT_FRAMES = 32;
   /** Where the exported MobileNet goes, relative to the repository root the bench runs in. */
   static final Path MODEL_DIR = Path.of("tools", "target", "bench-models");
 
@@ -56,7 +54,7 @@ final class CameraBench {
    * Measures both figures into {@code report} on {@code model} (a .onnx with its card), or on the MobileNet exported
    * now when empty; when that export cannot run (no Python, no torch) says so and measures nothing.
    */
-  void measure(BenchReport report, BenchFrames samples, Optional<Path> model, int frames) throws Exception {
+  void measure(BenchReport report, Optional<Path> model, int frames) throws Exception {
     Path onnx;
     if (model.isPresent()) {
       onnx = model.get();
@@ -73,8 +71,9 @@ final class CameraBench {
       }
       onnx = export.onnx();
     }
-    BenchFrames camera = BenchFrames.of(CameraJpegs.jpegs(samples, DISTINCT_FRAMES), "image/jpeg", CameraJpegs.WIDTH,
-        CameraJpegs.HEIGHT);
+    // The decode figures' camera-stream frames, so the 720p figures of one run are measured on the same images.
+    BenchFrames camera = BenchFrames.of(DecodeBench.cameraStream().jpegs(), "image/jpeg", DecodeBench.WIDTH,
+        DecodeBench.HEIGHT);
     report.putInfo("camera_720p_model", onnx.getFileName().toString());
     report.putInfo("camera_720p_frames", frames);
     report.putInfo("camera_720p_record_bytes", camera.averageRecordBytes());

@@ -40,13 +40,18 @@ final class DecodeBench {
     this.jpegs.addAll(jpegs);
   }
 
-  /** Frames as dense as a real camera's stream. */
+  /** Frames as dense as a real camera's stream: these, and the 720p worker figures, use them. */
   static DecodeBench cameraStream() {
     List<byte[]> frames = new ArrayList<>();
     for (int seed = 1; seed <= DISTINCT; seed++) {
       frames.add(CameraFrames.streamJpeg(WIDTH, HEIGHT, seed));
     }
     return new DecodeBench(frames);
+  }
+
+  /** The frames, encoded. */
+  List<byte[]> jpegs() {
+    return List.copyOf(jpegs);
   }
 
   /** The denser frames (a detailed scene at quality 0.88). */
