@@ -3,6 +3,7 @@ package io.labelstream.inference;
 import static io.labelstream.platform.config.SharedVariables.LABELSTREAM_MODEL_DIR;
 
 import io.labelstream.inference.config.InferenceConfig;
+import io.labelstream.inference.image.FrameDecoder;
 import io.labelstream.inference.metrics.InferenceMetrics;
 import io.labelstream.inference.model.ModelCardException;
 import io.labelstream.inference.model.OnnxModel;
@@ -64,6 +65,7 @@ public final class InferenceService implements AutoCloseable {
     PrometheusMeterRegistry registry = Metrics.registry("inference");
     InferenceMetrics metrics = new InferenceMetrics();
     metrics.bindTo(registry);
+    metrics.jpegDecoder(FrameDecoder.jpegDecoder());
     int classes = model.card().classNames().size();
     PolicyFollower follower = config.fixedThreshold().isPresent() ? null
         : new PolicyFollower(config.kafka(), config.instanceId(), model.card());

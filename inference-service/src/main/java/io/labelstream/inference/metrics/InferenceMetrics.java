@@ -50,6 +50,16 @@ public final class InferenceMetrics implements MeterBinder {
         .description("ONNX Runtime time per batch").register(registry);
   }
 
+  /**
+   * Which JPEG decoder this worker uses, as a gauge of 1 tagged with its name: a worker without libjpeg-turbo decodes
+   * camera frames about three times slower (docs/performance.md), and nothing else would show it.
+   */
+  public void jpegDecoder(String name) {
+    io.micrometer.core.instrument.Gauge.builder("labelstream.inference.jpeg.decoder", () -> 1)
+        .description("The JPEG decoder in use (libjpeg-turbo, or ImageIO when libturbojpeg is missing)")
+        .tag("decoder", name).register(registry);
+  }
+
   private static Counter routed(MeterRegistry registry, String destination) {
     return Counter.builder("labelstream.inference.frames.routed")
         .description("Frames routed, by destination")

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.labelstream.inference.InferenceService;
 import io.labelstream.inference.Samples;
 import io.labelstream.inference.config.InferenceConfig;
+import io.labelstream.inference.image.FrameDecoder;
 import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
 import io.labelstream.kafka.embedded.TopicRecords;
 import io.labelstream.platform.config.Env;
@@ -80,6 +81,7 @@ class InferenceWorkerIT {
     assertThat(meter("labelstream_inference_batch_size_max")).isBetween(1.0, 512.0);
     String scraped = scrape();
     assertThat(scraped).contains("labelstream_inference_consumer_lag{", "labelstream_inference_model_time_seconds_count");
+    assertThat(scraped).contains("labelstream_inference_jpeg_decoder{decoder=\"" + FrameDecoder.jpegDecoder() + "\"");
     assertThat(scraped.lines()).anyMatch(l -> l.startsWith("labelstream_inference_e2e_latency_seconds{") && l.contains("quantile=\"0.99\""));
   }
 
