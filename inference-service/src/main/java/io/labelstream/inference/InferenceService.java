@@ -56,6 +56,7 @@ public final class InferenceService implements AutoCloseable {
     LOG.info("starting inference with {}", config);
     // The model first: a card that does not fit its graph must stop the worker before it touches Kafka.
     OnnxModel model = loadModel(config);
+    byte[] cardJson = cardJson(config);
     try {
       TopicProvisioner.ensureTopics(config.kafka());
     } catch (RuntimeException e) {
@@ -89,7 +90,8 @@ public final class InferenceService implements AutoCloseable {
             ReadinessCheck.of("policy", () -> follower == null || follower.hasPolicy())),
         List.of(LivenessCheck.thread("worker", thread)),
         app -> {
-          app.get("/v1/model", ctx -> ctx.json(model.card()));
+          // The card as its author wrote it, in the card's own field names and spellings.
+          app.get("/v1/model", ctx -> ctx.contentType("application/json").result(cardJson));
           app.get("/v1/policy", ctx -> ctx.json(java.util.Map.of("source", policy.get().source(),
               "thresholds", policy.get().thresholds())));
         }, javalin -> { });
@@ -100,6 +102,14 @@ public final class InferenceService implements AutoCloseable {
    * Loads the model and checks its card against its graph. A card that cannot be used is a configuration error (one
    * line naming the card field, exit code 2), like an invalid variable: the operator fixes the card, not the code.
    */
+  private static byte[] cardJson(InferenceConfig config) {
+    try {
+      return config.model().card();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot read the card of the model " + config.model() + ": " + e.getMessage(), e);
+    }
+  }
+
   private static OnnxModel loadModel(InferenceConfig config) {
     try {
       return OnnxModel.load(config.model(), config.session());

@@ -85,6 +85,15 @@ class InferenceWorkerIT {
     assertThat(scraped.lines()).anyMatch(l -> l.startsWith("labelstream_inference_e2e_latency_seconds{") && l.contains("quantile=\"0.99\""));
   }
 
+  @Test
+  void shouldServeTheModelCardAsItsAuthorWroteIt() throws Exception {
+    String served = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + inference.port() + "/v1/model")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    assertThat(json.readTree(served)).isEqualTo(json.readTree(io.labelstream.platform.model.ModelFolder.bundled().card()));
+  }
+
   private static String scrape() throws Exception {
     return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
         java.net.URI.create("http://127.0.0.1:" + inference.port() + "/metrics")).build(),
