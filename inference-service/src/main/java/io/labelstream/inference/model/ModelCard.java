@@ -69,7 +69,7 @@ public record ModelCard(String name, String version, InputSpec input, OutputSpec
     JsonNode root = json(folder.card());
     ModelIdentity identity;
     try {
-      identity = ModelIdentity.read(folder);
+      identity = ModelIdentity.parse(root, folder);
     } catch (IOException e) {
       throw new ModelCardException(e.getMessage());
     }

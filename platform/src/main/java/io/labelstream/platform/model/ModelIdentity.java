@@ -27,7 +27,8 @@ public record ModelIdentity(String name, String version, String task, List<Strin
     return parse(new ObjectMapper().readTree(folder.card()), folder);
   }
 
-  static ModelIdentity parse(JsonNode card, ModelFolder folder) throws IOException {
+  /** The identity in a card already parsed (by a reader that needs the rest of it too). */
+  public static ModelIdentity parse(JsonNode card, ModelFolder folder) throws IOException {
     String task = card.path("task").asText(CLASSIFICATION);
     if (!task.equals(CLASSIFICATION) && !task.equals(DETECTION)) {
       throw new IOException("model card field 'task' is '" + task + "'; expected classification or detection");

@@ -230,18 +230,18 @@ public final class Bench {
    */
   private static void measureDecode(BenchReport report) throws Exception {
     report.putInfo("jpeg_decoder", InferenceToolkit.jpegDecoder());
-    DecodeBench stream = DecodeBench.cameraStream();
-    report.putInfo("decode_720p_jpeg_bytes", stream.averageJpegBytes());
-    report.putInfo("decode_720p_bits_per_pixel", Math.round(stream.bitsPerPixel() * 100) / 100.0);
-    DecodeBench.Rates rates = decodeStep("720p camera-stream JPEG to 224x224 input", stream);
-    report.put("decode_720p_fps_per_core", rates.production());
-    report.put("decode_720p_imageio_fps_per_core", rates.imageIo());
-    DecodeBench dense = DecodeBench.dense();
-    report.putInfo("decode_720p_dense_jpeg_bytes", dense.averageJpegBytes());
-    report.putInfo("decode_720p_dense_bits_per_pixel", Math.round(dense.bitsPerPixel() * 100) / 100.0);
-    DecodeBench.Rates denseRates = decodeStep("720p dense JPEG to 224x224 input", dense);
-    report.put("decode_720p_dense_fps_per_core", denseRates.production());
-    report.put("decode_720p_dense_imageio_fps_per_core", denseRates.imageIo());
+    measureDecode(report, "decode_720p", "720p camera-stream JPEG to 224x224 input", DecodeBench.cameraStream());
+    measureDecode(report, "decode_720p_dense", "720p dense JPEG to 224x224 input", DecodeBench.dense());
+  }
+
+  /** One set of frames: {@code <prefix>_fps_per_core} against {@code <prefix>_imageio_fps_per_core}. */
+  private static void measureDecode(BenchReport report, String prefix, String what, DecodeBench frames)
+      throws Exception {
+    report.putInfo(prefix + "_jpeg_bytes", frames.averageJpegBytes());
+    report.putInfo(prefix + "_bits_per_pixel", Math.round(frames.bitsPerPixel() * 100) / 100.0);
+    DecodeBench.Rates rates = decodeStep(what, frames);
+    report.put(prefix + "_fps_per_core", rates.production());
+    report.put(prefix + "_imageio_fps_per_core", rates.imageIo());
   }
 
   private static DecodeBench.Rates decodeStep(String what, DecodeBench bench) throws Exception {
