@@ -49,6 +49,7 @@ public final class ConfigRegistry {
     List<Setting<?>> all = new ArrayList<>();
     all.addAll(SharedVariables.all());
     all.addAll(KafkaVariables.all());
+    all.addAll(FrameStoreVariables.all());
     all.addAll(IngestVariables.all());
     all.addAll(InferenceVariables.all());
     all.addAll(ReviewVariables.all());

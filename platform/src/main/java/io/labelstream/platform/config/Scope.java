@@ -5,6 +5,8 @@ public enum Scope {
   SHARED("Shared", "Read by more than one service, each the same way."),
   KAFKA("Every service: Kafka", "How every Kafka client of a service reaches the cluster. Values are passed to the "
       + "Kafka clients unchanged."),
+  FRAME_STORE("Every service: frame store", "Where frame images are kept so that they outlive Kafka's retention "
+      + "(ingest writes them, every other service reads them). Credentials are never logged."),
   INGEST("Ingest", "The HTTP front door that writes frames to Kafka (`./labelstream ingest`)."),
   INFERENCE("Inference", "The worker that labels frames with the model and routes them (`./labelstream inference`)."),
   REVIEW("Review", "The review queue, the reviewers' API and the routing policy (`./labelstream review`)."),

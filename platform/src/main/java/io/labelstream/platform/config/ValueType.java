@@ -43,6 +43,29 @@ public record ValueType<T>(String accepts, Function<String, T> parser) {
     });
   }
 
+  /**
+   * A whole number of days, hours, minutes or seconds: {@code 365d}, {@code 12h}, {@code 30m}, {@code 90s}; an
+   * ISO-8601 duration ({@code PT12H}) is taken too.
+   */
+  public static ValueType<java.time.Duration> duration() {
+    return new ValueType<>("a whole number followed by d, h, m or s (365d, 12h, 30m, 90s)", raw -> {
+      if (raw.trim().toUpperCase(Locale.ROOT).startsWith("P")) {
+        return java.time.Duration.parse(raw.trim().toUpperCase(Locale.ROOT));
+      }
+      var m = java.util.regex.Pattern.compile("(\\d{1,9})([dhms])").matcher(raw.trim());
+      if (!m.matches()) {
+        throw new IllegalArgumentException("not a duration");
+      }
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "d" -> java.time.Duration.ofDays(n);
+        case "h" -> java.time.Duration.ofHours(n);
+        case "m" -> java.time.Duration.ofMinutes(n);
+        default -> java.time.Duration.ofSeconds(n);
+      };
+    });
+  }
+
   /** true or false, nothing else. */
   public static ValueType<Boolean> bool() {
     return new ValueType<>("true or false", raw -> switch (raw.toLowerCase(Locale.ROOT)) {

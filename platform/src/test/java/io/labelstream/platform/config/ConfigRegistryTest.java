@@ -12,11 +12,12 @@ class ConfigRegistryTest {
   void shouldGiveEverySettingItsScopesPrefixOrTheSharedOne() {
     for (Setting<?> setting : ConfigRegistry.all()) {
       String prefix = switch (setting.scope()) {
-        case INGEST, INFERENCE, REVIEW, KAFKA -> setting.scope().name() + "_";
+        case INGEST, INFERENCE, REVIEW, KAFKA, FRAME_STORE -> setting.scope().name() + "_";
         case SHARED -> "";
         case LAUNCHER, TOOLS -> "LABELSTREAM_";
       };
-      assertThat(setting.name()).as("%s in %s", setting.name(), setting.scope()).startsWith(prefix);
+      assertThat(setting.name()).as("%s in %s", setting.name(), setting.scope())
+          .startsWith(setting.scope() == Scope.FRAME_STORE ? "FRAME_STORE" : prefix);
     }
   }
 

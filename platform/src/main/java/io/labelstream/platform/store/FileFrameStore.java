@@ -1,0 +1,137 @@
+package io.labelstream.platform.store;
+
+import io.labelstream.platform.store.FrameStoreException.Kind;
+import io.labelstream.schemas.avro.ImageRef;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * A frame store in a local folder (the embedded default, under {@code LABELSTREAM_DATA_DIR}; or a shared volume).
+ * An object is a file at its key below the root. A write goes to a temporary file in the same folder, is forced to
+ * disk, and is then renamed into place, so a reader sees either no object or the whole of it, and a crash leaves at
+ * worst a temporary file (named {@code .tmp-*}, which {@link #forEach} does not list as an object).
+ */
+public final class FileFrameStore implements FrameStore {
+
+  private final Path root;
+  private final String location;
+
+  public FileFrameStore(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+    this.location = this.root.toUri().toString();
+  }
+
+  @Override
+  public ImageRef put(byte[] image, String contentType) throws FrameStoreException {
+    ImageRef ref = ContentKeys.ref(location, image, contentType);
+    Path target = root.resolve(ref.getKey());
+    try {
+      if (Files.exists(target) && Files.size(target) == image.length) {
+        return ref; // the same bytes are there: content-addressed, so nothing to write
+      }
+      Path folder = target.getParent();
+      Files.createDirectories(folder);
+      Path temporary = Files.createTempFile(folder, ".tmp-", "");
+      try {
+        try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+          out.write(java.nio.ByteBuffer.wrap(image));
+          out.force(true);
+        }
+        move(temporary, target);
+      } finally {
+        Files.deleteIfExists(temporary);
+      }
+      forceFolder(folder);
+      return ref;
+    } catch (IOException | UncheckedIOException e) {
+      throw new FrameStoreException(Kind.UNAVAILABLE, "could not write " + ref.getKey() + " under " + location
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void move(Path temporary, Path target) throws IOException {
+    try {
+      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      try {
+        Files.move(temporary, target);
+      } catch (FileAlreadyExistsException raced) {
+        // another writer put the same content first
+      }
+    }
+  }
+
+  /** The rename is durable only once the folder's entry is on disk too. */
+  private static void forceFolder(Path folder) {
+    try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {
+      dir.force(true);
+    } catch (IOException e) {
+      // some file systems cannot open a folder for reading; the rename is then as durable as they make it
+    }
+  }
+
+  @Override
+  public byte[] get(ImageRef ref) throws FrameStoreException {
+    Path file = root.resolve(ref.getKey());
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new FrameStoreException(Kind.MISSING, "no object " + ref.getKey() + " under " + location, e);
+    } catch (IOException e) {
+      throw new FrameStoreException(Kind.UNAVAILABLE, "could not read " + ref.getKey() + " under " + location
+          + ": " + e.getMessage(), e);
+    }
+    return ContentKeys.verified(ref, bytes);
+  }
+
+  @Override
+  public void delete(String key) throws FrameStoreException {
+    try {
+      Files.deleteIfExists(root.resolve(key));
+    } catch (IOException e) {
+      throw new FrameStoreException(Kind.UNAVAILABLE, "could not delete " + key + " under " + location, e);
+    }
+  }
+
+  @Override
+  public void forEach(Consumer<StoredObject> visitor) throws FrameStoreException {
+    Path objects = root.resolve("sha256");
+    if (!Files.isDirectory(objects)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(objects)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        String key = root.relativize(file).toString().replace('\\', '/');
+        if (!ContentKeys.isContentKey(key)) {
+          continue; // folders, and temporary files of writes in progress or interrupted
+        }
+        try {
+          visitor.accept(new StoredObject(key, Files.size(file), Files.getLastModifiedTime(file).toInstant()));
+        } catch (NoSuchFileException gone) {
+          // deleted while listing
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      throw new FrameStoreException(Kind.UNAVAILABLE, "could not list " + location + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String location() {
+    return location;
+  }
+
+  @Override
+  public void close() {}
+}
