@@ -19,6 +19,9 @@ import io.labelstream.review.cluster.QueueWriter;
 import io.labelstream.review.config.ReviewConfig;
 import io.labelstream.review.dataset.DatasetCatalog;
 import io.labelstream.review.dataset.Datasets;
+import io.labelstream.review.http.FrameStoreApi;
+import io.labelstream.review.retention.FrameStoreCollection;
+import io.labelstream.platform.store.FrameStore;
 import io.labelstream.review.http.AdminApi;
 import io.labelstream.review.http.BearerAuth;
 import io.labelstream.review.http.DatasetApi;
@@ -53,6 +56,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,10 +83,13 @@ public final class ReviewService implements AutoCloseable {
   private final HttpService http;
   private final Datasets datasets;
   private final ImageReader images;
+  private final Optional<FrameStoreCollection> collection;
+  private final Optional<FrameStore> frameStore;
 
   private ReviewService(TaskQueue queue, StateTailer tailer, Thread tailerThread, LeaderElection election, ClusterView cluster,
       QueueWriter writer, PolicyService policy, KafkaHealth kafkaHealth, List<ClientMeters> clientMetrics,
-      HttpService http, Datasets datasets, ImageReader images) {
+      HttpService http, Datasets datasets, ImageReader images, Optional<FrameStoreCollection> collection,
+      Optional<FrameStore> frameStore) {
     this.queue = queue;
     this.tailer = tailer;
     this.tailerThread = tailerThread;
@@ -95,6 +102,8 @@ public final class ReviewService implements AutoCloseable {
     this.http = http;
     this.datasets = datasets;
     this.images = images;
+    this.collection = collection;
+    this.frameStore = frameStore;
   }
 
   public static ReviewService start(ReviewConfig config) {
@@ -146,6 +155,9 @@ public final class ReviewService implements AutoCloseable {
     ImageReader images = new ImageReader(config.kafka(), config.instanceId());
     Datasets datasets = Datasets.start(config.kafka(), config.classes(), config.instanceId(), clock, datasetCatalog,
         tailer::caughtUp);
+    Optional<FrameStore> frameStore = config.frameStore().open();
+    Optional<FrameStoreCollection> collection = FrameStoreCollection.start(config.frameStore(), frameStore,
+        config.kafka(), config.instanceId(), () -> tailer.caughtUp() && election.isLeader(), registry, clock);
     HttpService http = HttpService.start("review", config.http(), 1024 * 1024, registry,
         kafkaHealth.checksWith(ReadinessCheck.of("state", tailer::caughtUp),
             ReadinessCheck.of("queue_leader", () -> leaderKnown(election, cluster)),
@@ -159,6 +171,7 @@ public final class ReviewService implements AutoCloseable {
           new FrameApi(queue, writer, forwarding, labels, history, new RecordFetcher(config.kafka(), config.instanceId()), tailer::caughtUp,
               clock).register(app);
           new DatasetApi(datasets).register(app);
+          new FrameStoreApi(collection).register(app);
           new StatsApi(stats, policy, config.classes(), reviewers).register(app);
         },
         javalin -> javalin.staticFiles.add(files -> {
@@ -169,7 +182,7 @@ public final class ReviewService implements AutoCloseable {
     String url = config.advertisedUrl().orElseGet(() -> advertisedUrl(config.http().host(), http.port()));
     election.start(new QueueLeadership(tailer, writer, config.instanceId(), () -> url, clock));
     return new ReviewService(queue, tailer, tailerThread, election, cluster, writer, policy, kafkaHealth, clientMetrics, http,
-        datasets, images);
+        datasets, images, collection, frameStore);
   }
 
   /**
@@ -281,6 +294,8 @@ public final class ReviewService implements AutoCloseable {
     }
     election.close(); // leaves the group: another instance takes the queue over at once
     datasets.close();
+    collection.ifPresent(FrameStoreCollection::close);
+    frameStore.ifPresent(FrameStore::close);
     policy.close();
     tailer.close();
     try {

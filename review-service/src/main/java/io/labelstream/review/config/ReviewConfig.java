@@ -17,6 +17,7 @@ import io.labelstream.platform.config.Env;
 import io.labelstream.platform.config.SharedVariables;
 import io.labelstream.platform.http.HttpSettings;
 import io.labelstream.platform.kafka.KafkaSettings;
+import io.labelstream.platform.store.FrameStoreSettings;
 import io.labelstream.platform.model.ModelFolder;
 import io.labelstream.platform.model.ModelIdentity;
 import io.labelstream.review.auth.ReviewerTokens;
@@ -65,7 +66,8 @@ public record ReviewConfig(
     int answersRequired,
     double goldRate,
     Optional<String> advertisedUrl,
-    int maxOpenTasks) {
+    int maxOpenTasks,
+    FrameStoreSettings frameStore) {
 
   public static ReviewConfig from(Env env) {
     if (env.isSet(REVIEW_LABEL_CLASSES)) {
@@ -97,7 +99,8 @@ public record ReviewConfig(
         env.get(REVIEW_ANSWERS_REQUIRED),
         env.get(REVIEW_GOLD_RATE),
         env.find(REVIEW_ADVERTISED_URL).map(ReviewConfig::withoutTrailingSlash),
-        env.get(REVIEW_MAX_OPEN_TASKS));
+        env.get(REVIEW_MAX_OPEN_TASKS),
+        FrameStoreSettings.from(env));
   }
 
   private static String withoutTrailingSlash(String url) {
@@ -120,6 +123,6 @@ public record ReviewConfig(
         + ", model=" + modelIdentity.name() + " " + modelIdentity.version() + " (" + model.location() + ")"
         + ", classes=" + classes() + ", instanceId=" + instanceId + ", policy=" + policy + ", queueOrder=" + queueOrder
         + ", answersRequired=" + answersRequired + ", goldRate=" + goldRate
-        + ", advertisedUrl=" + advertisedUrl.orElse("(derived)") + ", maxOpenTasks=" + maxOpenTasks + "]";
+        + ", advertisedUrl=" + advertisedUrl.orElse("(derived)") + ", maxOpenTasks=" + maxOpenTasks + ", frameStore=" + frameStore + "]";
   }
 }
