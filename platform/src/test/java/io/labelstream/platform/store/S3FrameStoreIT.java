@@ -1,0 +1,163 @@
+package io.labelstream.platform.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labelstream.platform.config.Env;
+import io.labelstream.platform.store.FrameStoreException.Kind;
+import io.labelstream.schemas.avro.ImageRef;
+import io.labelstream.testsupport.S3Server;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The frame store contract on the S3 backend, against a real S3-protocol server (S3Proxy in a child process) over
+ * HTTP with signed requests, opened from the same settings a service reads; then the store going down, hanging and
+ * coming back.
+ */
+class S3FrameStoreIT extends FrameStoreContract {
+
+  private static final String BUCKET = "frames";
+  private static final int TIMEOUT_MS = 2_000;
+  private static final AtomicInteger STORES = new AtomicInteger();
+
+  @TempDir
+  static Path work;
+
+  private static S3Server s3;
+  private static S3Client raw;
+
+  /** Each test its own prefix in the one bucket, so listings see only their own objects. */
+  private String prefix;
+
+  @BeforeAll
+  static void startServer() {
+    s3 = S3Server.start(work);
+    s3.createBucket(BUCKET);
+    raw = S3Client.builder().endpointOverride(s3.endpoint()).region(Region.of(S3Server.REGION)).forcePathStyle(true)
+        .credentialsProvider(StaticCredentialsProvider.create(
+            AwsBasicCredentials.create(s3.accessKeyId(), s3.secretAccessKey())))
+        // as the store's own client: S3Proxy refuses the SDK's default CRC32 trailer (aws-chunked uploads)
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .build();
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (raw != null) {
+      raw.close();
+    }
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  @Override
+  protected FrameStore openStore() {
+    prefix = "run/" + STORES.incrementAndGet();
+    return open(s3.endpoint(), "s3://" + BUCKET + "/" + prefix + "/");
+  }
+
+  private static FrameStore open(URI endpoint, String location) {
+    Map<String, String> vars = new HashMap<>();
+    vars.put("FRAME_STORE", location);
+    vars.put("FRAME_STORE_S3_ENDPOINT", endpoint.toString());
+    vars.put("FRAME_STORE_S3_ACCESS_KEY_ID", s3.accessKeyId());
+    vars.put("FRAME_STORE_S3_SECRET_ACCESS_KEY", s3.secretAccessKey());
+    vars.put("FRAME_STORE_TIMEOUT_MS", String.valueOf(TIMEOUT_MS));
+    return FrameStoreSettings.from(new Env(vars)).open().orElseThrow();
+  }
+
+  @Override
+  protected void overwrite(String key, byte[] other) {
+    raw.putObject(b -> b.bucket(BUCKET).key(prefix + "/" + key), RequestBody.fromBytes(other));
+  }
+
+  @Override
+  protected void putForeignObject(String key, byte[] bytes) {
+    raw.putObject(b -> b.bucket(BUCKET).key(prefix + "/" + key), RequestBody.fromBytes(bytes));
+  }
+
+  @Test
+  void shouldNameItsLocationWithoutCredentialsAndKeepObjectsUnderItsPrefix() throws Exception {
+    ImageRef ref = store.put(bytes(10, 20), "image/png");
+
+    assertThat(store.location()).isEqualTo("s3://" + BUCKET + "/" + prefix).doesNotContain(s3.secretAccessKey());
+    assertThat(raw.headObject(b -> b.bucket(BUCKET).key(prefix + "/" + ref.getKey())).contentType())
+        .isEqualTo("image/png");
+  }
+
+  @Test
+  void shouldSayUnavailableWithinItsTimeoutWhileTheServerIsDownAndWorkAgainOnceItIsBack() throws Exception {
+    ImageRef before = store.put(bytes(1_000, 21), "image/jpeg");
+    s3.stop();
+    try {
+      long start = System.nanoTime();
+      assertKind(() -> store.put(bytes(1_000, 22), "image/jpeg"), Kind.UNAVAILABLE);
+      assertKind(() -> store.get(before), Kind.UNAVAILABLE);
+      assertKind(() -> store.forEach(o -> {}), Kind.UNAVAILABLE);
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+      assertThat(took).as("three calls on a store that is down").isLessThan(Duration.ofMillis(3 * TIMEOUT_MS));
+      assertThat(requests("put", "unavailable")).isEqualTo(1);
+      assertThat(requests("get", "unavailable")).isEqualTo(1);
+    } finally {
+      s3.restart();
+    }
+
+    assertThat(store.get(before)).isEqualTo(bytes(1_000, 21));
+    ImageRef after = store.put(bytes(1_000, 22), "image/jpeg");
+    assertThat(store.get(after)).isEqualTo(bytes(1_000, 22));
+  }
+
+  @Test
+  void shouldSayUnavailableWithinItsTimeoutWhenTheServerTakesConnectionsButNeverAnswers() throws Exception {
+    // a listening socket nobody accepts on: the kernel completes the handshake, no byte ever comes back
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        FrameStore hanging = new MeteredFrameStore(open(URI.create("http://127.0.0.1:" + silent.getLocalPort()),
+            "s3://" + BUCKET), registry)) {
+      long start = System.nanoTime();
+      assertKind(() -> hanging.put(bytes(100, 23), "image/jpeg"), Kind.UNAVAILABLE);
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+      assertThat(took).isBetween(Duration.ofMillis(TIMEOUT_MS / 2), Duration.ofMillis(TIMEOUT_MS + 1_500));
+    }
+  }
+
+  @Test
+  void shouldSayUnavailableNotMissingWhenTheBucketDoesNotExist() {
+    try (FrameStore nowhere = open(s3.endpoint(), "s3://no-such-bucket")) {
+      ImageRef ref = ContentKeys.ref(nowhere.location(), bytes(10, 24), "image/png");
+
+      assertKind(() -> nowhere.get(ref), Kind.UNAVAILABLE);
+      assertKind(() -> nowhere.put(bytes(10, 24), "image/png"), Kind.UNAVAILABLE);
+    }
+  }
+
+  @Test
+  void shouldSayUnavailableWhenTheKeyIsRefused() {
+    Map<String, String> vars = new HashMap<>();
+    vars.put("FRAME_STORE", "s3://" + BUCKET);
+    vars.put("FRAME_STORE_S3_ENDPOINT", s3.endpoint().toString());
+    vars.put("FRAME_STORE_S3_ACCESS_KEY_ID", s3.accessKeyId());
+    vars.put("FRAME_STORE_S3_SECRET_ACCESS_KEY", "not-the-secret");
+    try (FrameStore refused = FrameStoreSettings.from(new Env(vars)).open().orElseThrow()) {
+      assertKind(() -> refused.put(bytes(10, 25), "image/png"), Kind.UNAVAILABLE);
+    }
+  }
+}
