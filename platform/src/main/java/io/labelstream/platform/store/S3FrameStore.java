@@ -10,7 +10,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -35,9 +34,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * A frame store in an S3 bucket, under an optional prefix: AWS S3 or any store that speaks its API (MinIO, Ceph RGW,
  * S3Proxy). Objects are keyed {@code <prefix>/sha256/<2 hex>/<64 hex>} ({@link ContentKeys}).
  *
- * <p>A put first asks whether an object of the same size is already under the key (HEAD), since the key is the
- * content's hash and a retried or duplicated frame then costs one small request instead of an upload. The upload
- * carries its MD5 ({@code Content-MD5}), which every S3 implementation checks, so the store itself refuses bytes
+ * <p>A put always uploads, even when an object is already under the key. Asking first (HEAD) would spare the upload
+ * of a duplicate, but duplicates are rare (retries) and the question costs every new frame a round trip: against
+ * S3Proxy, 300 KB frames took 11 to 17 ms to PUT and 26 ms to HEAD and PUT, while a HEAD alone took 5 ms. Uploading
+ * again also renews the object's last-modified time, so a frame written again is never taken for an old orphan by
+ * the collector between its upload and its Kafka record. The upload carries its MD5 ({@code Content-MD5}), which every S3 implementation checks, so the store itself refuses bytes
  * damaged on the way (S3's newer {@code x-amz-checksum-sha256} would spare the MD5, but S3Proxy and older
  * S3-compatible stores answer it with 501); the SHA-256 rides along as metadata ({@code x-amz-meta-sha256}) for
  * anyone looking at the bucket. Every read checks size and SHA-256 before handing the image out
@@ -117,9 +118,6 @@ public final class S3FrameStore implements FrameStore {
     String objectKey = prefix + ref.getKey();
     Duration limit = limitFor(image.length);
     try {
-      if (sizeOf(objectKey, limit).orElse(-1) == image.length) {
-        return ref; // the same bytes are there: content-addressed, so nothing to write
-      }
       String md5 = Base64.getEncoder().encodeToString(md5(image));
       client.putObject(b -> b.bucket(bucket).key(objectKey).contentType(contentType)
               .contentLength((long) image.length).contentMD5(md5).metadata(Map.of("sha256", ref.getSha256()))
@@ -137,16 +135,6 @@ public final class S3FrameStore implements FrameStore {
       return MessageDigest.getInstance("MD5").digest(image);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has MD5", e);
-    }
-  }
-
-  /** The size of the object under {@code objectKey}, or empty when there is none. */
-  private OptionalLong sizeOf(String objectKey, Duration limit) {
-    try {
-      return OptionalLong.of(client.headObject(b -> b.bucket(bucket).key(objectKey)
-          .overrideConfiguration(o -> o.apiCallTimeout(limit).apiCallAttemptTimeout(limit))).contentLength());
-    } catch (NoSuchKeyException e) {
-      return OptionalLong.empty();
     }
   }
 
