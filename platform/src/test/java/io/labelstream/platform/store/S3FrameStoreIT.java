@@ -6,10 +6,10 @@ import io.labelstream.platform.config.Env;
 import io.labelstream.platform.store.FrameStoreException.Kind;
 import io.labelstream.schemas.avro.ImageRef;
 import io.labelstream.testsupport.S3Server;
+import io.labelstream.testsupport.S3ServerExtension;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -36,8 +36,8 @@ class S3FrameStoreIT extends FrameStoreContract {
   private static final int TIMEOUT_MS = 2_000;
   private static final AtomicInteger STORES = new AtomicInteger();
 
-  @TempDir
-  static Path work;
+  @RegisterExtension
+  static final S3ServerExtension S3 = new S3ServerExtension(BUCKET);
 
   private static S3Server s3;
   private static S3Client raw;
@@ -46,9 +46,8 @@ class S3FrameStoreIT extends FrameStoreContract {
   private String prefix;
 
   @BeforeAll
-  static void startServer() {
-    s3 = S3Server.start(work);
-    s3.createBucket(BUCKET);
+  static void connect() {
+    s3 = S3.server();
     raw = S3Client.builder().endpointOverride(s3.endpoint()).region(Region.of(S3Server.REGION)).forcePathStyle(true)
         .credentialsProvider(StaticCredentialsProvider.create(
             AwsBasicCredentials.create(s3.accessKeyId(), s3.secretAccessKey())))
@@ -58,12 +57,9 @@ class S3FrameStoreIT extends FrameStoreContract {
   }
 
   @AfterAll
-  static void stopServer() {
+  static void disconnect() {
     if (raw != null) {
       raw.close();
-    }
-    if (s3 != null) {
-      s3.close();
     }
   }
 
@@ -74,11 +70,9 @@ class S3FrameStoreIT extends FrameStoreContract {
   }
 
   private static FrameStore open(URI endpoint, String location) {
-    Map<String, String> vars = new HashMap<>();
+    Map<String, String> vars = new HashMap<>(S3.frameStoreVariables(""));
     vars.put("FRAME_STORE", location);
     vars.put("FRAME_STORE_S3_ENDPOINT", endpoint.toString());
-    vars.put("FRAME_STORE_S3_ACCESS_KEY_ID", s3.accessKeyId());
-    vars.put("FRAME_STORE_S3_SECRET_ACCESS_KEY", s3.secretAccessKey());
     vars.put("FRAME_STORE_TIMEOUT_MS", String.valueOf(TIMEOUT_MS));
     return FrameStoreSettings.from(new Env(vars)).open().orElseThrow();
   }
@@ -151,10 +145,7 @@ class S3FrameStoreIT extends FrameStoreContract {
 
   @Test
   void shouldSayUnavailableWhenTheKeyIsRefused() {
-    Map<String, String> vars = new HashMap<>();
-    vars.put("FRAME_STORE", "s3://" + BUCKET);
-    vars.put("FRAME_STORE_S3_ENDPOINT", s3.endpoint().toString());
-    vars.put("FRAME_STORE_S3_ACCESS_KEY_ID", s3.accessKeyId());
+    Map<String, String> vars = new HashMap<>(S3.frameStoreVariables(""));
     vars.put("FRAME_STORE_S3_SECRET_ACCESS_KEY", "not-the-secret");
     try (FrameStore refused = FrameStoreSettings.from(new Env(vars)).open().orElseThrow()) {
       assertKind(() -> refused.put(bytes(10, 25), "image/png"), Kind.UNAVAILABLE);
