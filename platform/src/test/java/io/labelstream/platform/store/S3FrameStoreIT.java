@@ -11,7 +11,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -94,6 +96,21 @@ class S3FrameStoreIT extends FrameStoreContract {
     assertThat(store.location()).isEqualTo("s3://" + BUCKET + "/" + prefix).doesNotContain(s3.secretAccessKey());
     assertThat(raw.headObject(b -> b.bucket(BUCKET).key(prefix + "/" + ref.getKey())).contentType())
         .isEqualTo("image/png");
+  }
+
+  @Test
+  void shouldKeepObjectsAtTheBucketRootWhenNoPrefixIsGiven() throws Exception {
+    s3.createBucket("root-frames");
+    try (FrameStore root = open(s3.endpoint(), "s3://root-frames")) {
+      ImageRef ref = root.put(bytes(10, 26), "image/png");
+      List<String> keys = new ArrayList<>();
+      root.forEach(o -> keys.add(o.key()));
+
+      assertThat(root.location()).isEqualTo("s3://root-frames");
+      assertThat(keys).containsExactly(ref.getKey());
+      assertThat(raw.headObject(b -> b.bucket("root-frames").key(ref.getKey())).contentLength()).isEqualTo(10);
+      assertThat(root.get(ref)).isEqualTo(bytes(10, 26));
+    }
   }
 
   @Test
