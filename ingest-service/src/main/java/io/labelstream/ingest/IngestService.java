@@ -35,7 +35,7 @@ public final class IngestService implements AutoCloseable {
    * Puts in flight at once. A put is mostly waiting (a file's fsync, an S3 round trip), so more threads than cores;
    * what queues behind them is bounded by the in-flight byte budget, not by this number.
    */
-  private static final int STORE_THREADS = 16;
+  private static final int STORE_THREADS = 64;
 
   private final FrameWriter writer;
   private final KafkaHealth kafkaHealth;

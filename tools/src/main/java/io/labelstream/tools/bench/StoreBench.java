@@ -43,8 +43,8 @@ final class StoreBench {
   private static final String TOKEN = "bench-sender-token";
   /** The camera frame: a 300 KB JPEG (1920x1080 at a camera's quality). */
   private static final int LARGE_FRAME_BYTES = 300 * 1024;
-  /** Requests in flight: a fleet of devices, one connection each, as many as a Java client drives on two cores. */
-  private static final int CONCURRENCY = 32;
+  /** Requests in flight: a fleet of devices, one connection each (at 32 both were bound by round trips, not work). */
+  private static final int CONCURRENCY = 128;
   private static final int[] SWEEP_KB = {5, 20, 50, 100, 200, 300};
 
   private StoreBench() {}
