@@ -63,6 +63,8 @@ final class StoreBench {
         report.putInfo("ingest_large_frame_bytes", large.length);
         report.putInfo("ingest_store", "file (FileFrameStore: write, fsync, rename) on " + dir);
         report.putInfo("ingest_store_concurrency", CONCURRENCY);
+        // Two cores shared with whatever else runs: the figures mean little when the load was far above 2.
+        report.putInfo("load_average_at_start", Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
         Bench.step("warming up both", () -> {
           inlinePoster.fps(large, 400);
           return storePoster.fps(large, 400);
@@ -81,7 +83,7 @@ final class StoreBench {
         Integer breakEven = null;
         for (int kb : SWEEP_KB) {
           byte[] frame = frameOfAbout(kb * 1024);
-          double[] at = alternate(inlinePoster, storePoster, frame, 2, 400);
+          double[] at = alternate(inlinePoster, storePoster, frame, Math.max(2, rounds / 2), 600);
           sweep.put(kb + "KB", Map.of("bytes", frame.length, "inline_fps", Math.round(at[0]),
               "store_fps", Math.round(at[1])));
           System.out.printf("  %-44s inline %.0f frames/s, store %.0f frames/s (%.2fx)%n", frame.length / 1024
