@@ -33,7 +33,9 @@ public final class FrameRoutes {
    */
   public static void register(Javalin app, IngestConfig config, FrameWriter writer, Optional<ClaimCheck> claimCheck,
       IngestMetrics metrics, Executor answerThreads) {
-    FrameIntake intake = new FrameIntake(config, new SenderGate(config), new FrameChecks(config),
+    // As much room for bodies being read as for frames waiting to be written: together they bound the heap.
+    FrameIntake intake = new FrameIntake(config, new SenderGate(config), new BodyBudget(config.maxInFlightBytes()),
+        new FrameChecks(config),
         new FrameSubmitter(writer, new RecentFrames(config.idempotencyKeys()), claimCheck),
         new Acknowledgements(config, metrics, answerThreads), metrics);
     app.post("/v1/frames", new FrameUploadHandler(intake));

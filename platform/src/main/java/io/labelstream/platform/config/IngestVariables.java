@@ -40,8 +40,8 @@ public final class IngestVariables {
   public static final Setting<Long> INGEST_MAX_IN_FLIGHT_BYTES = D.variable("INGEST_MAX_IN_FLIGHT_BYTES",
           longInteger(1024, 8L * 1024 * 1024 * 1024))
       .defaultDescribed("the largest of 64 MiB, 4 × INGEST_MAX_BYTES and 2 × INGEST_MAX_BATCH_BYTES")
-      .doc("Bytes of frames waiting for Kafka at once; beyond it requests get 503, never a queue. At least "
-          + "INGEST_MAX_BYTES.");
+      .doc("Bytes of frames waiting for Kafka (and, with a frame store, for the store) at once; beyond it requests "
+          + "get 503, never a queue. As much again is allowed for upload bodies being read. At least INGEST_MAX_BYTES.");
 
   public static final Setting<Integer> INGEST_IDEMPOTENCY_KEYS = D.variable("INGEST_IDEMPOTENCY_KEYS",
           integer(0, 10_000_000))
