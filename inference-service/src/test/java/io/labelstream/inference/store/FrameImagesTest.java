@@ -150,6 +150,18 @@ class FrameImagesTest {
   }
 
   @Test
+  void shouldWaitRatherThanPassOnAnInlineOnlyFrameTheStoreCannotTake() throws Exception {
+    Path notAFolder = Files.writeString(folder.resolve("not-a-folder"), "x");
+    FrameImages unwritable = new FrameImages(Optional.of(new FileFrameStore(notAFolder)), metrics);
+
+    assertThatThrownBy(() -> unwritable.of(inline(png))).isInstanceOfSatisfying(FrameStoreException.class,
+        e -> assertThat(e.isTransient()).isTrue());
+    assertThat(unwritable.available()).isFalse();
+    assertThat(registry.get("labelstream.inference.store.writes").tag("outcome", "unavailable").counter().count())
+        .isEqualTo(1);
+  }
+
+  @Test
   void shouldTakeAFoldersLocationWithOrWithoutItsTrailingSlashAsTheSameStore() {
     assertThat(FrameImages.sameStore("file:///data/frames/", "file:///data/frames")).isTrue();
     assertThat(FrameImages.sameStore("file:///data/frames", "file:///data/frames2")).isFalse();
