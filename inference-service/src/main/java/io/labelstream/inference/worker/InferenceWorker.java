@@ -274,7 +274,11 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
       advance(true);
       fillFromCarry();
     }
-    LOG.info("stopping: every polled frame is routed and committed");
+    if (storeBackoff.paused()) {
+      LOG.info("stopping: the frames waiting for the frame store are left uncommitted, for the next owner to read again");
+    } else {
+      LOG.info("stopping: every polled frame is routed and committed");
+    }
   }
 
   private static RoutedBatch await(Future<RoutedBatch> future) throws InterruptedException {
