@@ -2,6 +2,7 @@ package io.labelstream.inference.store;
 
 import io.labelstream.inference.metrics.InferenceMetrics;
 import io.labelstream.platform.kafka.AvroBytes;
+import io.labelstream.platform.store.ContentKeys;
 import io.labelstream.platform.store.FrameStore;
 import io.labelstream.platform.store.FrameStoreException;
 import io.labelstream.schemas.avro.Frame;
@@ -59,7 +60,9 @@ public final class FrameImages {
       warnOnce(ref.getStore());
     }
     if (inline.length > 0) {
-      if (ref == null && store != null) {
+      if (ref != null) {
+        checkSame(inline, ref);
+      } else if (store != null) {
         ref = put(inline, frame.getContentType());
       }
       return new FrameImage(inline, ref);
@@ -76,6 +79,20 @@ public final class FrameImages {
           + " and this worker reads " + store.location() + ": set FRAME_STORE the same for ingest and inference", null);
     }
     return new FrameImage(get(ref), ref);
+  }
+
+  /**
+   * The label made from the inline bytes will be found later by the reference: they must be the same image, or a
+   * dataset would pair the label with another picture. Ingest makes both from the same bytes; a fleet writing to Kafka
+   * itself might not. Inline frames are small, so hashing them costs little.
+   */
+  private static void checkSame(byte[] inline, ImageRef ref) throws UnusableImageException {
+    try {
+      ContentKeys.verified(ref, inline);
+    } catch (FrameStoreException e) {
+      throw new UnusableImageException("image_mismatch", "the inline bytes are not the image the frame's imageRef "
+          + "names (" + e.getMessage() + ")", e);
+    }
   }
 
   private byte[] get(ImageRef ref) throws FrameStoreException, UnusableImageException {

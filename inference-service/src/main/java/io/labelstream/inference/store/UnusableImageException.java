@@ -3,7 +3,7 @@ package io.labelstream.inference.store;
 /**
  * A frame whose image this worker can never get: waiting would not help, so the frame is dead-lettered with
  * {@link #getMessage()} as the reason, which starts with a stable code ({@code image_missing}, {@code image_corrupt},
- * {@code no_image}, {@code no_frame_store}, {@code other_frame_store}).
+ * {@code image_mismatch}, {@code no_image}, {@code no_frame_store}, {@code other_frame_store}).
  */
 public final class UnusableImageException extends Exception {
 

@@ -66,6 +66,15 @@ class FrameImagesTest {
   }
 
   @Test
+  void shouldRefuseInlineBytesThatAreNotTheImageTheirReferenceNames() throws Exception {
+    Frame frame = inline(Samples.png(1));
+    frame.setImageRef(store.put(png, "image/png"));
+
+    assertThatThrownBy(() -> images.of(frame)).isInstanceOfSatisfying(UnusableImageException.class,
+        e -> assertThat(e.code()).isEqualTo("image_mismatch"));
+  }
+
+  @Test
   void shouldPutAnInlineOnlyFrameInTheStoreOnceHoweverOftenItIsRead() throws Exception {
     FrameImages.FrameImage first = images.of(inline(png));
     FrameImages.FrameImage again = images.of(inline(png));
