@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * ingest without a store) is put in the store when one is configured, so its image outlives frames.v1 as well; the
  * key is the content's hash, so doing it again for a retried batch costs nothing.
  *
- * <p>Called on the decode pool, several threads at once; holds no image itself, so the images in memory at any time
- * are at most one per decode thread.
+ * <p>Called on the decode pool, several threads at once. It keeps no image: one read from the store lives only while
+ * its frame is decoded, so the store adds at most one encoded image per decode thread to the worker's memory.
  */
 public final class FrameImages {
 
