@@ -24,6 +24,7 @@ import io.labelstream.platform.lifecycle.GracefulShutdown;
 import io.labelstream.platform.lifecycle.StartUp;
 import io.labelstream.platform.metrics.Metrics;
 import io.labelstream.platform.store.FrameStore;
+import io.labelstream.platform.store.MeteredFrameStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import java.util.Optional;
@@ -77,8 +78,9 @@ public final class InferenceService implements AutoCloseable {
         : new PolicyFollower(config.kafka(), config.instanceId(), model.card());
     Supplier<RoutingPolicy> policy = follower == null
         ? fixedPolicy(RoutingPolicy.fixed(config.fixedThreshold().get(), classes)) : follower::current;
-    Optional<FrameStore> store = openStore(config, model);
-    FrameImages images = new FrameImages(store, metrics);
+    Optional<FrameStore> store = openStore(config, model)
+        .map(opened -> (FrameStore) new MeteredFrameStore(opened, registry));
+    FrameImages images = new FrameImages(store);
     if (images.configured()) {
       metrics.frameStore(images::available);
     }

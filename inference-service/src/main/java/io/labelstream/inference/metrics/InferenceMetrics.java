@@ -8,8 +8,10 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
  * Domain meters of the inference worker: routing split, dead letters, batch size, model and decode time, frames
- * committed, end-to-end latency (ingest to committed routing decision), consumer lag per partition, and the frame
- * store as the worker sees it (reads and writes by outcome, their time, whether it answers, pauses for its outages).
+ * committed, end-to-end latency (ingest to committed routing decision), consumer lag per partition, and whether the
+ * frame store answers and how often the worker paused for it. The store's own calls are counted and timed by
+ * operation and outcome by the platform's {@code MeteredFrameStore} ({@code labelstream_frame_store_*}), the same
+ * meters in every service.
  */
 public final class InferenceMetrics implements MeterBinder {
 
@@ -26,8 +28,6 @@ public final class InferenceMetrics implements MeterBinder {
   private Counter audited;
   private DistributionSummary batchSize;
   private Timer modelTime;
-  private Timer storeReadTime;
-  private Timer storeWriteTime;
   private Counter storePauses;
 
   @Override
@@ -52,11 +52,6 @@ public final class InferenceMetrics implements MeterBinder {
         .description("Frames per model call").register(registry);
     modelTime = Timer.builder("labelstream.inference.model.time")
         .description("ONNX Runtime time per batch").register(registry);
-    storeReadTime = Timer.builder("labelstream.inference.store.read.time")
-        .description("Time to read one frame's image from the frame store, SHA-256 check included")
-        .publishPercentiles(0.5, 0.99).register(registry);
-    storeWriteTime = Timer.builder("labelstream.inference.store.write.time")
-        .description("Time to put the image of a frame that came inline only in the frame store").register(registry);
     storePauses = Counter.builder("labelstream.inference.store.pauses")
         .description("Times the worker paused consumption because the frame store did not answer").register(registry);
   }
@@ -70,29 +65,6 @@ public final class InferenceMetrics implements MeterBinder {
             () -> available.getAsBoolean() ? 1 : 0)
         .description("1 while the frame store answers, 0 from a call that found it down until one that reached it")
         .register(registry);
-  }
-
-  /**
-   * One read of a frame's image from the store.
-   *
-   * @param outcome ok, missing, corrupt or unavailable
-   */
-  public void storeRead(String outcome, long nanos) {
-    Counter.builder("labelstream.inference.store.reads").description("Frame images read from the frame store, by outcome")
-        .tag("outcome", outcome).register(registry).increment();
-    storeReadTime.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-  }
-
-  /**
-   * One put of an inline-only frame's image in the store.
-   *
-   * @param outcome ok or unavailable
-   */
-  public void storeWrite(String outcome, long nanos) {
-    Counter.builder("labelstream.inference.store.writes")
-        .description("Images of frames that came inline only, put in the frame store, by outcome")
-        .tag("outcome", outcome).register(registry).increment();
-    storeWriteTime.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   /** The worker paused consumption for a store outage: the batch is retried, nothing skipped or dead-lettered. */

@@ -1,6 +1,5 @@
 package io.labelstream.inference.store;
 
-import io.labelstream.inference.metrics.InferenceMetrics;
 import io.labelstream.platform.kafka.AvroBytes;
 import io.labelstream.platform.store.ContentKeys;
 import io.labelstream.platform.store.FrameStore;
@@ -28,16 +27,14 @@ public final class FrameImages {
   private static final Logger LOG = LoggerFactory.getLogger(FrameImages.class);
 
   private final FrameStore store;
-  private final InferenceMetrics metrics;
   private final Set<String> otherStoresSeen = ConcurrentHashMap.newKeySet();
   private volatile boolean available = true;
 
   /**
    * @param store the configured store; empty when FRAME_STORE is unset, and then only inline images can be used
    */
-  public FrameImages(Optional<FrameStore> store, InferenceMetrics metrics) {
+  public FrameImages(Optional<FrameStore> store) {
     this.store = store.orElse(null);
-    this.metrics = metrics;
   }
 
   /**
@@ -96,18 +93,14 @@ public final class FrameImages {
   }
 
   private byte[] get(ImageRef ref) throws FrameStoreException, UnusableImageException {
-    long start = System.nanoTime();
     try {
       byte[] bytes = store.get(ref);
-      answered("ok", start);
+      available = true;
       return bytes;
     } catch (FrameStoreException e) {
-      answered(e.kind().name().toLowerCase(java.util.Locale.ROOT), start);
+      available = !e.isTransient();
       switch (e.kind()) {
-        case UNAVAILABLE -> {
-          available = false;
-          throw e;
-        }
+        case UNAVAILABLE -> throw e;
         case MISSING -> throw new UnusableImageException("image_missing", e.getMessage(), e);
         case CORRUPT -> throw new UnusableImageException("image_corrupt", e.getMessage(), e);
         default -> throw new IllegalStateException("unknown frame store failure " + e.kind(), e);
@@ -115,24 +108,14 @@ public final class FrameImages {
     }
   }
 
-  private void answered(String outcome, long start) {
-    metrics.storeRead(outcome, System.nanoTime() - start);
-    if (!"unavailable".equals(outcome)) {
-      available = true;
-    }
-  }
-
   private ImageRef put(byte[] image, String contentType) throws FrameStoreException {
-    long start = System.nanoTime();
     try {
       ImageRef ref = store.put(image, contentType);
-      metrics.storeWrite("ok", System.nanoTime() - start);
       available = true;
       return ref;
     } catch (FrameStoreException e) {
       // Whatever the store said, the bytes are still here to put again: wait for the store rather than pass on a
       // frame whose image would die with frames.v1.
-      metrics.storeWrite("unavailable", System.nanoTime() - start);
       available = false;
       throw e.isTransient() ? e : new FrameStoreException(FrameStoreException.Kind.UNAVAILABLE, e.getMessage(), e);
     }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.labelstream.inference.Samples;
-import io.labelstream.inference.metrics.InferenceMetrics;
 import io.labelstream.platform.store.ContentKeys;
 import io.labelstream.platform.store.FileFrameStore;
 import io.labelstream.platform.store.FrameStoreException;
+import io.labelstream.platform.store.MeteredFrameStore;
 import io.labelstream.schemas.FleetFrameProducer;
 import io.labelstream.schemas.avro.Frame;
 import io.labelstream.schemas.avro.ImageRef;
@@ -27,16 +27,14 @@ class FrameImagesTest {
   Path folder;
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final InferenceMetrics metrics = new InferenceMetrics();
   private final byte[] png = Samples.png(0);
   private FileFrameStore store;
   private FrameImages images;
 
   @BeforeEach
   void open() {
-    metrics.bindTo(registry);
     store = new FileFrameStore(folder.resolve("frames"));
-    images = new FrameImages(Optional.of(store), metrics);
+    images = new FrameImages(Optional.of(new MeteredFrameStore(store, registry)));
   }
 
   @Test
@@ -47,8 +45,7 @@ class FrameImagesTest {
 
     assertThat(image.bytes()).isEqualTo(png);
     assertThat(image.ref()).isEqualTo(ref);
-    assertThat(registry.get("labelstream.inference.store.reads").tag("outcome", "ok").counter().count()).isEqualTo(1);
-    assertThat(registry.get("labelstream.inference.store.read.time").timer().count()).isEqualTo(1);
+    assertThat(calls("get", "ok")).isEqualTo(1);
   }
 
   @Test
@@ -62,7 +59,8 @@ class FrameImagesTest {
 
     assertThat(image.bytes()).isEqualTo(png);
     assertThat(image.ref()).isEqualTo(ref);
-    assertThat(registry.find("labelstream.inference.store.reads").counter()).isNull();
+    assertThat(registry.find("labelstream.frame.store.requests").tag("operation", "get").counters())
+        .allSatisfy(c -> assertThat(c.count()).isZero());
   }
 
   @Test
@@ -83,12 +81,12 @@ class FrameImagesTest {
     assertThat(first.ref().getStore()).isEqualTo(store.location());
     assertThat(again.ref()).isEqualTo(first.ref());
     assertThat(store.get(first.ref())).isEqualTo(png);
-    assertThat(registry.get("labelstream.inference.store.writes").tag("outcome", "ok").counter().count()).isEqualTo(2);
+    assertThat(calls("put", "ok")).isEqualTo(2);
   }
 
   @Test
   void shouldKeepInlineOnlyFramesAsTheyAreWithoutAStore() throws Exception {
-    FrameImages inlineOnly = new FrameImages(Optional.empty(), metrics);
+    FrameImages inlineOnly = new FrameImages(Optional.empty());
 
     FrameImages.FrameImage image = inlineOnly.of(inline(png));
 
@@ -106,7 +104,7 @@ class FrameImagesTest {
       assertThat(e.code()).isEqualTo("image_corrupt");
       assertThat(e.getMessage()).startsWith("image_corrupt: ").contains("does not match its SHA-256");
     });
-    assertThat(registry.get("labelstream.inference.store.reads").tag("outcome", "corrupt").counter().count()).isEqualTo(1);
+    assertThat(calls("get", "corrupt")).isEqualTo(1);
     assertThat(images.available()).isTrue();
   }
 
@@ -131,7 +129,7 @@ class FrameImagesTest {
   @Test
   void shouldSayThereIsNoStoreForAFrameByReferenceWhenNoneIsConfigured() {
     ImageRef ref = ContentKeys.ref(store.location(), png, "image/png");
-    FrameImages inlineOnly = new FrameImages(Optional.empty(), metrics);
+    FrameImages inlineOnly = new FrameImages(Optional.empty());
 
     assertThatThrownBy(() -> inlineOnly.of(byReference(ref))).isInstanceOfSatisfying(UnusableImageException.class,
         e -> assertThat(e.getMessage()).startsWith("no_frame_store: ").contains("FRAME_STORE"));
@@ -161,19 +159,24 @@ class FrameImagesTest {
   @Test
   void shouldWaitRatherThanPassOnAnInlineOnlyFrameTheStoreCannotTake() throws Exception {
     Path notAFolder = Files.writeString(folder.resolve("not-a-folder"), "x");
-    FrameImages unwritable = new FrameImages(Optional.of(new FileFrameStore(notAFolder)), metrics);
+    FrameImages unwritable = new FrameImages(Optional.of(new MeteredFrameStore(new FileFrameStore(notAFolder),
+        registry)));
 
     assertThatThrownBy(() -> unwritable.of(inline(png))).isInstanceOfSatisfying(FrameStoreException.class,
         e -> assertThat(e.isTransient()).isTrue());
     assertThat(unwritable.available()).isFalse();
-    assertThat(registry.get("labelstream.inference.store.writes").tag("outcome", "unavailable").counter().count())
-        .isEqualTo(1);
+    assertThat(calls("put", "unavailable")).isEqualTo(1);
   }
 
   @Test
   void shouldTakeAFoldersLocationWithOrWithoutItsTrailingSlashAsTheSameStore() {
     assertThat(FrameImages.sameStore("file:///data/frames/", "file:///data/frames")).isTrue();
     assertThat(FrameImages.sameStore("file:///data/frames", "file:///data/frames2")).isFalse();
+  }
+
+  private double calls(String operation, String outcome) {
+    return registry.get("labelstream.frame.store.requests").tags("operation", operation, "outcome", outcome).counter()
+        .count();
   }
 
   private static Frame inline(byte[] image) {
