@@ -34,7 +34,8 @@ public final class InferenceMetrics implements MeterBinder {
   public void bindTo(MeterRegistry registry) {
     this.registry = registry;
     decodeTime = Timer.builder("labelstream.inference.decode.time")
-        .description("Time to deserialise and decode one frame").register(registry);
+        .description("Time to deserialise one frame, get its image (inline, or from the frame store) and decode it")
+        .register(registry);
     endToEnd = Timer.builder("labelstream.inference.e2e.latency")
         .description("From ingest to the committed routing decision, per frame")
         .publishPercentiles(0.5, 0.99).register(registry);
