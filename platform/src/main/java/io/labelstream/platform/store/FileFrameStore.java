@@ -4,7 +4,11 @@ import io.labelstream.platform.store.FrameStoreException.Kind;
 import io.labelstream.schemas.avro.ImageRef;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -32,6 +36,11 @@ public final class FileFrameStore implements FrameStore {
     // services opening the same store before and after it was made name it the same.
     String uri = this.root.toUri().toString();
     this.location = uri.endsWith("/") && uri.length() > "file:///".length() ? uri.substring(0, uri.length() - 1) : uri;
+    try {
+      Files.createDirectories(this.root); // made here, once: a put never makes the root, see below
+    } catch (IOException e) {
+      // reported by the first call that needs it, as the store being unavailable
+    }
   }
 
   @Override
@@ -39,29 +48,57 @@ public final class FileFrameStore implements FrameStore {
     ImageRef ref = ContentKeys.ref(location, image, contentType);
     Path target = root.resolve(ref.getKey());
     try {
-      if (Files.exists(target) && Files.size(target) == image.length) {
+      BasicFileAttributes present = attributes(target);
+      if (present != null && present.size() == image.length) {
         // The same bytes are there (content-addressed): nothing to write, but the collector must see the object as
         // young again, so that it does not delete it just as a new record starts referring to it.
-        Files.setLastModifiedTime(target, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+        Files.setLastModifiedTime(target, FileTime.from(Instant.now()));
         return ref;
       }
-      Path folder = target.getParent();
-      Files.createDirectories(folder);
-      Path temporary = Files.createTempFile(folder, ".tmp-", "");
+      Path temporary = target.resolveSibling(".tmp-" + Thread.currentThread().getId() + "-" + System.nanoTime());
       try {
-        try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-          out.write(java.nio.ByteBuffer.wrap(image));
-          out.force(true);
+        try (FileChannel out = create(temporary)) {
+          ByteBuffer bytes = ByteBuffer.wrap(image);
+          while (bytes.hasRemaining()) {
+            out.write(bytes);
+          }
+          // One flush, before the rename: the rename then never exposes a file whose bytes are not on disk.
+          out.force(false);
         }
         move(temporary, target);
       } finally {
         Files.deleteIfExists(temporary);
       }
-      forceFolder(folder);
+      forceFolder(target.getParent());
       return ref;
     } catch (IOException | UncheckedIOException e) {
       throw new FrameStoreException(Kind.UNAVAILABLE, "could not write " + ref.getKey() + " under " + location
           + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static BasicFileAttributes attributes(Path file) throws IOException {
+    try {
+      return Files.readAttributes(file, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  /**
+   * A new file for writing; its two-digit folder is made when it is missing, but not the store's root: a root that
+   * is gone (an unmounted volume, a moved folder) is an outage, and writing to a fresh empty folder in its place
+   * would scatter the store.
+   */
+  private FileChannel create(Path file) throws IOException {
+    try {
+      return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    } catch (NoSuchFileException e) {
+      if (!Files.isDirectory(root)) {
+        throw new NoSuchFileException(root.toString(), null, "the store's folder is not there");
+      }
+      Files.createDirectories(file.getParent());
+      return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     }
   }
 
@@ -130,6 +167,9 @@ public final class FileFrameStore implements FrameStore {
 
   @Override
   public void forEach(Consumer<StoredObject> visitor) throws FrameStoreException {
+    if (!Files.isDirectory(root)) {
+      throw new FrameStoreException(Kind.UNAVAILABLE, "the store's folder " + root + " is not there");
+    }
     Path objects = root.resolve("sha256");
     if (!Files.isDirectory(objects)) {
       return;

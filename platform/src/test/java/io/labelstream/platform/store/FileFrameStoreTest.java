@@ -81,4 +81,18 @@ class FileFrameStoreTest {
     Files.move(root.resolve("unmounted"), folder);
     assertThat(store.get(ref)).containsExactly(1, 2, 3);
   }
+
+  @Test
+  void shouldNotMakeAFreshFolderWhereItsFolderWentAway() throws Exception {
+    Path folder = root.resolve("store");
+    FileFrameStore store = new FileFrameStore(folder);
+    store.put(new byte[] {1}, "image/png");
+    Files.move(folder, root.resolve("unmounted"));
+
+    assertThatThrownBy(() -> store.put(new byte[] {2}, "image/png")).isInstanceOfSatisfying(
+        FrameStoreException.class, e -> assertThat(e.kind()).isEqualTo(FrameStoreException.Kind.UNAVAILABLE));
+    assertThatThrownBy(() -> store.forEach(o -> { })).isInstanceOfSatisfying(
+        FrameStoreException.class, e -> assertThat(e.kind()).isEqualTo(FrameStoreException.Kind.UNAVAILABLE));
+    assertThat(folder).doesNotExist();
+  }
 }
