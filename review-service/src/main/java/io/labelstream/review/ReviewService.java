@@ -27,6 +27,8 @@ import io.labelstream.review.http.ImageApi;
 import io.labelstream.review.http.LeaderForwarding;
 import io.labelstream.review.http.ReviewApi;
 import io.labelstream.review.http.StatsApi;
+import io.labelstream.review.images.FrameImages;
+import io.labelstream.review.images.HeldImages;
 import io.labelstream.review.metrics.PolicyMetrics;
 import io.labelstream.review.metrics.ReviewMetrics;
 import io.labelstream.review.policy.PolicyService;
@@ -79,10 +81,12 @@ public final class ReviewService implements AutoCloseable {
   private final HttpService http;
   private final Datasets datasets;
   private final ImageReader images;
+  private final FrameImages store;
+  private final HeldImages held;
 
   private ReviewService(TaskQueue queue, StateTailer tailer, Thread tailerThread, LeaderElection election, ClusterView cluster,
       QueueWriter writer, PolicyService policy, KafkaHealth kafkaHealth, List<ClientMeters> clientMetrics,
-      HttpService http, Datasets datasets, ImageReader images) {
+      HttpService http, Datasets datasets, ImageReader images, FrameImages store, HeldImages held) {
     this.queue = queue;
     this.tailer = tailer;
     this.tailerThread = tailerThread;
@@ -95,6 +99,8 @@ public final class ReviewService implements AutoCloseable {
     this.http = http;
     this.datasets = datasets;
     this.images = images;
+    this.store = store;
+    this.held = held;
   }
 
   public static ReviewService start(ReviewConfig config) {
@@ -105,6 +111,12 @@ public final class ReviewService implements AutoCloseable {
     LOG.info("starting review with {}", config);
     TopicProvisioner.ensureTopics(config.kafka());
     PrometheusMeterRegistry registry = Metrics.registry("review");
+    FrameImages store = new FrameImages(config.frameStore().open());
+    store.bindTo(registry);
+    if (!store.enabled()) {
+      LOG.warn("FRAME_STORE is not set: images are read from Kafka only, and a dataset export or a flag cannot show "
+          + "a frame once frames.v1's retention dropped it");
+    }
     LeaderElection election = new LeaderElection(config.kafka(), config.instanceId());
     QueueWriter writer = new QueueWriter(config.kafka(), config.instanceId(), election);
     ReviewMetrics[] metricsHolder = new ReviewMetrics[1];
@@ -145,7 +157,7 @@ public final class ReviewService implements AutoCloseable {
     BearerAuth auth = new BearerAuth(config.tokens());
     ImageReader images = new ImageReader(config.kafka(), config.instanceId());
     Datasets datasets = Datasets.start(config.kafka(), config.classes(), config.instanceId(), clock, datasetCatalog,
-        tailer::caughtUp);
+        tailer::caughtUp, store);
     HttpService http = HttpService.start("review", config.http(), 1024 * 1024, registry,
         kafkaHealth.checksWith(ReadinessCheck.of("state", tailer::caughtUp),
             ReadinessCheck.of("queue_leader", () -> leaderKnown(election, cluster)),
@@ -153,11 +165,11 @@ public final class ReviewService implements AutoCloseable {
         List.of(LivenessCheck.thread("state", tailerThread)),
         app -> {
           api.register(app, auth);
-          new ImageApi(queue, gold, images, forwarding).register(app);
-          new AdminApi(queue, reviewers, metrics.activeReviewers(), stats, history, gold, writer, forwarding, config.classes(),
-              clock).register(app);
-          new FrameApi(queue, writer, forwarding, labels, history, new RecordFetcher(config.kafka(), config.instanceId()), tailer::caughtUp,
-              clock).register(app);
+          new ImageApi(queue, gold, images, store, forwarding).register(app);
+          new AdminApi(queue, reviewers, metrics.activeReviewers(), stats, history, gold, writer, store, forwarding,
+              config.classes(), clock).register(app);
+          new FrameApi(queue, writer, forwarding, labels, history, new RecordFetcher(config.kafka(), config.instanceId()),
+              store, tailer::caughtUp, clock).register(app);
           new DatasetApi(datasets).register(app);
           new StatsApi(stats, policy, config.classes(), reviewers).register(app);
         },
@@ -169,7 +181,7 @@ public final class ReviewService implements AutoCloseable {
     String url = config.advertisedUrl().orElseGet(() -> advertisedUrl(config.http().host(), http.port()));
     election.start(new QueueLeadership(tailer, writer, config.instanceId(), () -> url, clock));
     return new ReviewService(queue, tailer, tailerThread, election, cluster, writer, policy, kafkaHealth, clientMetrics, http,
-        datasets, images);
+        datasets, images, store, new HeldImages(queue, history, labels, datasets, gold));
   }
 
   /**
@@ -259,6 +271,11 @@ public final class ReviewService implements AutoCloseable {
     return queue.openCount();
   }
 
+  /** The frame store images this service holds references to: what a retention pass must keep. */
+  public HeldImages heldImages() {
+    return held;
+  }
+
   public boolean isQueueLeader() {
     return election.isLeader();
   }
@@ -291,6 +308,7 @@ public final class ReviewService implements AutoCloseable {
     writer.close();
     clientMetrics.forEach(ClientMeters::close);
     kafkaHealth.close();
+    store.close();
   }
 
   public static void main(String[] args) throws Exception {

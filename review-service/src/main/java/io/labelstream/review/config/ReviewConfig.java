@@ -19,6 +19,7 @@ import io.labelstream.platform.http.HttpSettings;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.platform.model.ModelFolder;
 import io.labelstream.platform.model.ModelIdentity;
+import io.labelstream.platform.store.FrameStoreSettings;
 import io.labelstream.review.auth.ReviewerTokens;
 import io.labelstream.review.policy.PolicySettings;
 import io.labelstream.review.queue.LeaseLimits;
@@ -50,6 +51,7 @@ import java.util.UUID;
  * @param advertisedUrl where other review instances reach this one (REVIEW_ADVERTISED_URL, e.g. the pod's
  *     http://10.0.3.7:8083); by default http://HTTP_HOST:port, or this host's address when bound to 0.0.0.0
  * @param maxOpenTasks review tasks open at once (REVIEW_MAX_OPEN_TASKS); further requests wait in Kafka
+ * @param frameStore where frame images are kept (FRAME_STORE); none: images are read from Kafka only, as before
  */
 public record ReviewConfig(
     HttpSettings http,
@@ -65,7 +67,8 @@ public record ReviewConfig(
     int answersRequired,
     double goldRate,
     Optional<String> advertisedUrl,
-    int maxOpenTasks) {
+    int maxOpenTasks,
+    FrameStoreSettings frameStore) {
 
   public static ReviewConfig from(Env env) {
     if (env.isSet(REVIEW_LABEL_CLASSES)) {
@@ -97,7 +100,8 @@ public record ReviewConfig(
         env.get(REVIEW_ANSWERS_REQUIRED),
         env.get(REVIEW_GOLD_RATE),
         env.find(REVIEW_ADVERTISED_URL).map(ReviewConfig::withoutTrailingSlash),
-        env.get(REVIEW_MAX_OPEN_TASKS));
+        env.get(REVIEW_MAX_OPEN_TASKS),
+        FrameStoreSettings.from(env));
   }
 
   private static String withoutTrailingSlash(String url) {
@@ -120,6 +124,7 @@ public record ReviewConfig(
         + ", model=" + modelIdentity.name() + " " + modelIdentity.version() + " (" + model.location() + ")"
         + ", classes=" + classes() + ", instanceId=" + instanceId + ", policy=" + policy + ", queueOrder=" + queueOrder
         + ", answersRequired=" + answersRequired + ", goldRate=" + goldRate
-        + ", advertisedUrl=" + advertisedUrl.orElse("(derived)") + ", maxOpenTasks=" + maxOpenTasks + "]";
+        + ", advertisedUrl=" + advertisedUrl.orElse("(derived)") + ", maxOpenTasks=" + maxOpenTasks
+        + ", frameStore=" + frameStore.location().map(Object::toString).orElse("(none: images from Kafka only)") + "]";
   }
 }
