@@ -123,70 +123,72 @@ final class Exporter {
       List<String> folders = ExportNames.classFolders(classes);
       BitSet written = new BitSet(total);
       BitSet refused = new BitSet(total);
-      try (FoldersZip zip = new FoldersZip(out, snapshot.getCreatedAt())) {
-        if (byReference[0] > 0) {
-          session.forEach(snapshot, (ordinal, label) -> {
-            if (!fromStore(label)) {
-              return;
+      // Not try-with-resources: closing writes the ZIP's central directory, which must not follow a failure (a
+      // store that stopped answering) and make a ZIP of what came before look whole, nor count as bytes sent.
+      FoldersZip zip = new FoldersZip(out, snapshot.getCreatedAt());
+      if (byReference[0] > 0) {
+        session.forEach(snapshot, (ordinal, label) -> {
+          if (!fromStore(label)) {
+            return;
+          }
+          StoredImage image = StoredImage.of(label.getImageRef());
+          byte[] bytes;
+          try {
+            bytes = store.read(image, label.getFrameId());
+          } catch (FrameStoreException e) {
+            switch (e.kind()) {
+              case MISSING -> { } // listed in missing.txt
+              case CORRUPT -> refused.set(ordinal);
+              default -> throw FrameImages.httpError(e, label.getFrameId());
             }
-            StoredImage image = StoredImage.of(label.getImageRef());
-            byte[] bytes;
-            try {
-              bytes = store.read(image, label.getFrameId());
-            } catch (FrameStoreException e) {
-              switch (e.kind()) {
-                case MISSING -> { } // listed in missing.txt
-                case CORRUPT -> refused.set(ordinal);
-                default -> throw FrameImages.httpError(e, label.getFrameId());
-              }
-              return;
-            }
-            zip.image(folders.get(checkedClass(classOf, ordinal, label.getFrameId())),
-                ExportNames.frameFile(label.getFrameId()) + "." + ExportNames.extension(image.contentType()), bytes);
-            written.set(ordinal);
-          });
-        }
-        if (byReference[0] < total) {
-          frames.forEach(frameConsumer, new FrameScanner.FrameVisitor() {
-            @Override
-            public boolean wants(String frameId) {
-              long ordinal = ordinals.get(KeyHash.of(frameId));
-              return ordinal != LongLongMap.ABSENT && !written.get((int) ordinal);
-            }
-
-            @Override
-            public void accept(String frameId, Frame frame) throws IOException {
-              int ordinal = (int) ordinals.get(KeyHash.of(frameId));
-              zip.image(folders.get(checkedClass(classOf, ordinal, frameId)),
-                  ExportNames.frameFile(frameId) + "." + ExportNames.extension(frame.getContentType()),
-                  AvroBytes.copy(frame.getImage()));
-              written.set(ordinal);
-            }
-          });
-        }
-        if (written.cardinality() + refused.cardinality() < total) {
-          zip.beginMissing();
-          session.forEach(snapshot, (ordinal, label) -> {
-            if (!written.get(ordinal) && !refused.get(ordinal)) {
-              zip.missingLine(label.getFrameId());
-            }
-          });
-          zip.endList();
-        }
-        if (!refused.isEmpty()) {
-          zip.beginRefused();
-          session.forEach(snapshot, (ordinal, label) -> {
-            if (refused.get(ordinal)) {
-              String sha256 = label.getImageRef().getSha256();
-              zip.refusedLine(label.getFrameId(), "the stored object does not match the size or SHA-256 ("
-                  + (sha256.matches("[0-9a-f]{64}") ? sha256 : "not a SHA-256") + ") of its reference");
-            }
-          });
-          zip.endList();
-          LOG.error("export of dataset {} left out {} images whose stored objects do not match their references "
-              + "(listed in {})", snapshot.getDatasetId(), refused.cardinality(), FoldersZip.REFUSED);
-        }
+            return;
+          }
+          zip.image(folders.get(checkedClass(classOf, ordinal, label.getFrameId())),
+              ExportNames.frameFile(label.getFrameId()) + "." + ExportNames.extension(image.contentType()), bytes);
+          written.set(ordinal);
+        });
       }
+      if (byReference[0] < total) {
+        frames.forEach(frameConsumer, new FrameScanner.FrameVisitor() {
+          @Override
+          public boolean wants(String frameId) {
+            long ordinal = ordinals.get(KeyHash.of(frameId));
+            return ordinal != LongLongMap.ABSENT && !written.get((int) ordinal);
+          }
+
+          @Override
+          public void accept(String frameId, Frame frame) throws IOException {
+            int ordinal = (int) ordinals.get(KeyHash.of(frameId));
+            zip.image(folders.get(checkedClass(classOf, ordinal, frameId)),
+                ExportNames.frameFile(frameId) + "." + ExportNames.extension(frame.getContentType()),
+                AvroBytes.copy(frame.getImage()));
+            written.set(ordinal);
+          }
+        });
+      }
+      if (written.cardinality() + refused.cardinality() < total) {
+        zip.beginMissing();
+        session.forEach(snapshot, (ordinal, label) -> {
+          if (!written.get(ordinal) && !refused.get(ordinal)) {
+            zip.missingLine(label.getFrameId());
+          }
+        });
+        zip.endList();
+      }
+      if (!refused.isEmpty()) {
+        zip.beginRefused();
+        session.forEach(snapshot, (ordinal, label) -> {
+          if (refused.get(ordinal)) {
+            String sha256 = label.getImageRef().getSha256();
+            zip.refusedLine(label.getFrameId(), "the stored object does not match the size or SHA-256 ("
+                + (sha256.matches("[0-9a-f]{64}") ? sha256 : "not a SHA-256") + ") of its reference");
+          }
+        });
+        zip.endList();
+        LOG.error("export of dataset {} left out {} images whose stored objects do not match their references "
+            + "(listed in {})", snapshot.getDatasetId(), refused.cardinality(), FoldersZip.REFUSED);
+      }
+      zip.close();
     }
 
     private boolean fromStore(Label label) {
