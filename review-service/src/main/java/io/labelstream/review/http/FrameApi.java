@@ -135,7 +135,7 @@ public final class FrameApi {
         p.offset())).orElse(null);
     Optional<StoredImage> stored = store.enabled() ? history.image(frameId) : Optional.empty();
     if (stored.isPresent()) {
-      store.readForHttp(stored.get(), frameId); // 410 image_gone, 500 image_corrupt, 503 store_unavailable
+      store.readForHttp(stored.get(), frameId); // 410 image_gone, 500 image_corrupt, 503 frame_store_unavailable
       return new FlaggedImage(stored.get().contentType(), stored.get(), new TaskImage.Stored(stored.get(), inKafka));
     }
     FrameHistory.Position position = framePosition.orElseThrow(() -> new ApiException(409, "image_unavailable",

@@ -57,7 +57,7 @@ public final class ImageApi {
 
   /**
    * A Kafka failure on the way is HttpService's 503 kafka_unavailable; the store's refusals are {@link
-   * FrameImages#httpError}: 410 image_gone, 500 image_corrupt (never a wrong image), 503 store_unavailable.
+   * FrameImages#httpError}: 410 image_gone, 500 image_corrupt (never a wrong image), 503 frame_store_unavailable.
    */
   private byte[] bytes(ReviewTask task) {
     return bytes(task, task.image());
@@ -72,7 +72,7 @@ public final class ImageApi {
         return store.readForHttp(stored.image(), task.frameId());
       }
       if (stored.fallback() == null) {
-        throw ApiException.unavailable("store_unavailable", "the image of frame " + task.frameId() + " is in the "
+        throw ApiException.unavailable("frame_store_unavailable", "the image of frame " + task.frameId() + " is in the "
             + "frame store, and this instance has none configured (FRAME_STORE)", FrameImages.RETRY_AFTER_SECONDS);
       }
       return bytes(task, stored.fallback());

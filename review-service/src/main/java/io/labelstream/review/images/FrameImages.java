@@ -99,7 +99,7 @@ public final class FrameImages implements MeterBinder, AutoCloseable {
       case CORRUPT -> new ApiException(500, "image_corrupt", "the stored image of frame " + frameId
           + " does not match its reference, so it is not served: " + e.getMessage());
       // The store's own message names its folder or bucket: logged, not told to clients.
-      case UNAVAILABLE -> ApiException.unavailable("store_unavailable", "the frame store does not answer; try "
+      case UNAVAILABLE -> ApiException.unavailable("frame_store_unavailable", "the frame store does not answer; try "
           + "again shortly", RETRY_AFTER_SECONDS);
     };
   }

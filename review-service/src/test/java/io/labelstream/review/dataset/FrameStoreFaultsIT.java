@@ -113,12 +113,12 @@ class FrameStoreFaultsIT {
       Files.writeString(storeDir, "not a folder");
       HttpResponse<String> image = ada.get(claimed.get("imageUrl").asText());
       assertThat(image.statusCode()).as(image.body()).isEqualTo(503);
-      assertThat(ada.json(image).get("error").asText()).isEqualTo("store_unavailable");
+      assertThat(ada.json(image).get("error").asText()).isEqualTo("frame_store_unavailable");
       assertThat(image.headers().firstValue("Retry-After")).hasValue("5");
       assertThat(image.body()).doesNotContain(storeDir.toString());
       HttpResponse<String> export = root.get("/v1/datasets/" + id + "/export?format=folders");
       assertThat(export.statusCode()).as(export.body()).isEqualTo(503);
-      assertThat(root.json(export).get("error").asText()).isEqualTo("store_unavailable");
+      assertThat(root.json(export).get("error").asText()).isEqualTo("frame_store_unavailable");
       HttpResponse<String> flag = root.post("/v1/labels/" + frame.frameId() + "/flag", "{\"reason\":\"x\"}");
       assertThat(flag.statusCode()).as("no task is made while its image cannot be read").isEqualTo(503);
       assertThat(metric(review.port(), "unavailable")).isEqualTo(3.0);
