@@ -16,13 +16,16 @@ import io.labelstream.review.state.LabelStore;
 import io.labelstream.review.state.RecordFetcher;
 import io.labelstream.schemas.TaskIds;
 import io.labelstream.schemas.Topics;
+import io.labelstream.schemas.avro.ClassProbability;
 import io.labelstream.schemas.avro.Flag;
 import io.labelstream.schemas.avro.Frame;
 import io.labelstream.schemas.avro.FrameRecord;
 import io.labelstream.schemas.avro.Label;
+import io.labelstream.schemas.avro.LabelSource;
 import io.labelstream.schemas.avro.Prediction;
 import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewRequest;
+import io.labelstream.schemas.avro.Route;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -89,8 +92,7 @@ public final class FrameApi {
     FlaggedImage image = image(frameId, framePosition);
     Prediction prediction = history.predictionPosition(frameId)
         .flatMap(p -> fetcher.fetch(Topics.PREDICTIONS, p.partition(), p.offset()))
-        .orElseThrow(() -> new ApiException(410, "prediction_gone", "the prediction of frame " + frameId
-            + " is no longer in predictions.v1 (retention)"));
+        .orElseGet(() -> standIn(current));
     Instant now = clock.instant();
     String taskId = TaskIds.flagged(frameId, history.flagsOf(frameId) + 1);
     ReviewRequest request = ReviewRequest.newBuilder()
@@ -121,6 +123,26 @@ public final class FrameApi {
       body.put("flaggedLabel", current.getLabel());
     }
     ctx.status(202).json(body);
+  }
+
+  /**
+   * What a flagged request says the model predicted when predictions.v1 no longer has the prediction (its retention
+   * is shorter than a dataset's life): the flagged label itself, its class and confidence, at its time. A flagged
+   * task shows the flagged label as its suggestion either way; only its confidence comes from here.
+   */
+  private static Prediction standIn(Label current) {
+    double score = current.getConfidence() == null ? 0 : current.getConfidence();
+    return Prediction.newBuilder()
+        .setFrameId(current.getFrameId())
+        .setModelName(current.getModelName() == null ? "(flagged " + current.getSource().name() + " label)"
+            : current.getModelName())
+        .setModelVersion(current.getModelVersion() == null ? "" : current.getModelVersion())
+        .setClassIndex(current.getClassIndex()).setLabel(current.getLabel())
+        .setTopK(List.of(new ClassProbability(current.getClassIndex(), current.getLabel(), score)))
+        .setMaxProbability(score).setMargin(0).setEntropy(0).setScore(score).setThreshold(0)
+        .setRoute(current.getSource() == LabelSource.MODEL ? Route.MODEL_LABEL : Route.REVIEW)
+        .setPredictedAt(current.getLabelledAt())
+        .build();
   }
 
   /** Where a flagged frame's image is, checked to be there now: a task whose image is gone helps nobody. */

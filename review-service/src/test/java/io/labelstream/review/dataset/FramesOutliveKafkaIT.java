@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 17's target: a dataset snapshot exported after its frames have left frames.v1 contains every image, byte for
- * byte, small frames that travelled inline included; and a flag on an old label still shows its image. Real broker,
+ * byte, small frames that travelled inline included; and a flag on an old label still shows its image (its
+ * prediction gone from predictions.v1 as well). Real broker,
  * real filesystem frame store, frames written the way ingest and inference write them with a store configured.
  */
 class FramesOutliveKafkaIT {
@@ -114,7 +115,9 @@ class FramesOutliveKafkaIT {
       assertThat(before).hasSize(9);
     }
 
-    StoredFrames.deleteAllFrames(bootstrap);
+    // Retention takes the predictions too: a flag must not need them either.
+    StoredFrames.deleteAllRecords(bootstrap, Topics.FRAMES.name());
+    StoredFrames.deleteAllRecords(bootstrap, Topics.PREDICTIONS.name());
 
     try (ReviewService review = StoredFrames.startReview(bootstrap, storeDir, Map.of())) {
       Client root = new Client(review.port(), ADMIN_TOKEN);

@@ -116,12 +116,12 @@ final class StoredFrames {
     }
   }
 
-  /** Deletes every record frames.v1 holds, as its retention eventually does, and checks it is empty. */
-  static void deleteAllFrames(String bootstrap) throws Exception {
+  /** Deletes every record {@code topic} holds, as its retention eventually does, and checks it is empty. */
+  static void deleteAllRecords(String bootstrap, String topic) throws Exception {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      admin.describeTopics(List.of(Topics.FRAMES.name())).allTopicNames().get().get(Topics.FRAMES.name())
-          .partitions().forEach(p -> latest.put(new TopicPartition(Topics.FRAMES.name(), p.partition()),
+      admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic)
+          .partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()),
               OffsetSpec.latest()));
       Map<TopicPartition, RecordsToDelete> upToEnd = new HashMap<>();
       admin.listOffsets(latest).all().get().forEach((partition, end) ->
@@ -132,7 +132,7 @@ final class StoredFrames {
       Map<TopicPartition, Long> ends = new HashMap<>();
       upToEnd.forEach((p, r) -> ends.put(p, r.beforeOffset()));
       admin.listOffsets(earliest).all().get().forEach((partition, start) ->
-          assertThat(start.offset()).as("frames.v1 %s starts at its end: no record left", partition)
+          assertThat(start.offset()).as("%s starts at its end: no record left", partition)
               .isEqualTo(ends.get(partition)));
     }
   }
