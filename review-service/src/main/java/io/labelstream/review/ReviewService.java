@@ -19,6 +19,9 @@ import io.labelstream.review.cluster.QueueWriter;
 import io.labelstream.review.config.ReviewConfig;
 import io.labelstream.review.dataset.DatasetCatalog;
 import io.labelstream.review.dataset.Datasets;
+import io.labelstream.review.http.FrameStoreApi;
+import io.labelstream.review.retention.FrameStoreCollection;
+import io.labelstream.platform.store.FrameStore;
 import io.labelstream.review.http.AdminApi;
 import io.labelstream.review.http.BearerAuth;
 import io.labelstream.review.http.DatasetApi;
@@ -55,6 +58,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,10 +87,13 @@ public final class ReviewService implements AutoCloseable {
   private final ImageReader images;
   private final FrameImages store;
   private final HeldImages held;
+  private final Optional<FrameStoreCollection> collection;
+  private final Optional<FrameStore> frameStore;
 
   private ReviewService(TaskQueue queue, StateTailer tailer, Thread tailerThread, LeaderElection election, ClusterView cluster,
       QueueWriter writer, PolicyService policy, KafkaHealth kafkaHealth, List<ClientMeters> clientMetrics,
-      HttpService http, Datasets datasets, ImageReader images, FrameImages store, HeldImages held) {
+      HttpService http, Datasets datasets, ImageReader images, FrameImages store, HeldImages held,
+      Optional<FrameStoreCollection> collection, Optional<FrameStore> frameStore) {
     this.queue = queue;
     this.tailer = tailer;
     this.tailerThread = tailerThread;
@@ -101,6 +108,8 @@ public final class ReviewService implements AutoCloseable {
     this.images = images;
     this.store = store;
     this.held = held;
+    this.collection = collection;
+    this.frameStore = frameStore;
   }
 
   public static ReviewService start(ReviewConfig config) {
@@ -111,7 +120,9 @@ public final class ReviewService implements AutoCloseable {
     LOG.info("starting review with {}", config);
     TopicProvisioner.ensureTopics(config.kafka());
     PrometheusMeterRegistry registry = Metrics.registry("review");
-    FrameImages store = new FrameImages(config.frameStore().open());
+    // One store for every reader and the collector; closed once, last.
+    Optional<FrameStore> frameStore = config.frameStore().open();
+    FrameImages store = new FrameImages(frameStore);
     store.bindTo(registry);
     if (!store.enabled()) {
       LOG.warn("FRAME_STORE is not set: images are read from Kafka only, and a dataset export or a flag cannot show "
@@ -158,6 +169,8 @@ public final class ReviewService implements AutoCloseable {
     ImageReader images = new ImageReader(config.kafka(), config.instanceId());
     Datasets datasets = Datasets.start(config.kafka(), config.classes(), config.instanceId(), clock, datasetCatalog,
         tailer::caughtUp, store);
+    Optional<FrameStoreCollection> collection = FrameStoreCollection.start(config.frameStore(), frameStore,
+        config.kafka(), config.instanceId(), () -> tailer.caughtUp() && election.isLeader(), registry, clock);
     HttpService http = HttpService.start("review", config.http(), 1024 * 1024, registry,
         kafkaHealth.checksWith(ReadinessCheck.of("state", tailer::caughtUp),
             ReadinessCheck.of("queue_leader", () -> leaderKnown(election, cluster)),
@@ -171,6 +184,7 @@ public final class ReviewService implements AutoCloseable {
           new FrameApi(queue, writer, forwarding, labels, history, new RecordFetcher(config.kafka(), config.instanceId()),
               store, tailer::caughtUp, clock).register(app);
           new DatasetApi(datasets).register(app);
+          new FrameStoreApi(collection).register(app);
           new StatsApi(stats, policy, config.classes(), reviewers).register(app);
         },
         javalin -> javalin.staticFiles.add(files -> {
@@ -181,7 +195,7 @@ public final class ReviewService implements AutoCloseable {
     String url = config.advertisedUrl().orElseGet(() -> advertisedUrl(config.http().host(), http.port()));
     election.start(new QueueLeadership(tailer, writer, config.instanceId(), () -> url, clock));
     return new ReviewService(queue, tailer, tailerThread, election, cluster, writer, policy, kafkaHealth, clientMetrics, http,
-        datasets, images, store, new HeldImages(queue, history, labels, datasets, gold));
+        datasets, images, store, new HeldImages(queue, history, labels, datasets, gold), collection, frameStore);
   }
 
   /**
@@ -298,6 +312,8 @@ public final class ReviewService implements AutoCloseable {
     }
     election.close(); // leaves the group: another instance takes the queue over at once
     datasets.close();
+    collection.ifPresent(FrameStoreCollection::close);
+    frameStore.ifPresent(FrameStore::close);
     policy.close();
     tailer.close();
     try {
@@ -308,7 +324,6 @@ public final class ReviewService implements AutoCloseable {
     writer.close();
     clientMetrics.forEach(ClientMeters::close);
     kafkaHealth.close();
-    store.close();
   }
 
   public static void main(String[] args) throws Exception {

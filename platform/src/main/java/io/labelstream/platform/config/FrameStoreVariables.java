@@ -31,6 +31,18 @@ public final class FrameStoreVariables {
       .doc("How long an image nothing needs any more is kept after its frame was last labelled. Images of a dataset "
           + "snapshot or an open task are kept whatever their age.");
 
+  public static final Setting<Duration> FRAME_STORE_ORPHAN_GRACE = D.variable("FRAME_STORE_ORPHAN_GRACE", duration())
+      .byDefault(Duration.ofHours(1))
+      .doc("How old an image must be before the collector may delete it when nothing refers to it: an image whose "
+          + "Kafka record was never written (Kafka failed after the store write) is an orphan, deleted after this. "
+          + "Keep it well above ingest's produce timeout.");
+
+  public static final Setting<Duration> FRAME_STORE_COLLECT_INTERVAL = D.variable("FRAME_STORE_COLLECT_INTERVAL",
+          duration())
+      .byDefault(Duration.ofHours(6))
+      .doc("How often the review service's queue leader deletes the images nothing needs (see FRAME_STORE_RETENTION "
+          + "and FRAME_STORE_ORPHAN_GRACE); `POST /v1/admin/frame-store/collect` runs a collection at once.");
+
   private FrameStoreVariables() {}
 
   static List<Setting<?>> all() {

@@ -37,7 +37,10 @@ public final class FileFrameStore implements FrameStore {
     Path target = root.resolve(ref.getKey());
     try {
       if (Files.exists(target) && Files.size(target) == image.length) {
-        return ref; // the same bytes are there: content-addressed, so nothing to write
+        // The same bytes are there (content-addressed): nothing to write, but the collector must see the object as
+        // young again, so that it does not delete it just as a new record starts referring to it.
+        Files.setLastModifiedTime(target, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+        return ref;
       }
       Path folder = target.getParent();
       Files.createDirectories(folder);
@@ -93,6 +96,19 @@ public final class FileFrameStore implements FrameStore {
           + ": " + e.getMessage(), e);
     }
     return ContentKeys.verified(ref, bytes);
+  }
+
+  @Override
+  public java.util.Optional<StoredObject> stat(String key) throws FrameStoreException {
+    Path file = root.resolve(key);
+    try {
+      return java.util.Optional.of(new StoredObject(key, Files.size(file),
+          Files.getLastModifiedTime(file).toInstant()));
+    } catch (NoSuchFileException e) {
+      return java.util.Optional.empty();
+    } catch (IOException e) {
+      throw new FrameStoreException(Kind.UNAVAILABLE, "could not read " + key + " under " + location, e);
+    }
   }
 
   @Override

@@ -18,7 +18,8 @@ import java.util.function.Consumer;
 public interface FrameStore extends AutoCloseable {
 
   /**
-   * Stores {@code image} under its content key, unless an object is already there; durable when this returns.
+   * Stores {@code image} under its content key, unless an object is already there; durable when this returns. Either
+   * way the object's modification time becomes now, so the collector sees it as young again.
    *
    * @return the reference a record carries
    * @throws FrameStoreException {@link FrameStoreException.Kind#UNAVAILABLE} when the store cannot take it now
@@ -32,6 +33,9 @@ public interface FrameStore extends AutoCloseable {
    *     {@code CORRUPT} when its bytes do not match the reference, {@code UNAVAILABLE} when the store does not answer
    */
   byte[] get(ImageRef ref) throws FrameStoreException;
+
+  /** The object under {@code key} as {@link #forEach} would list it now; empty when there is none. */
+  java.util.Optional<StoredObject> stat(String key) throws FrameStoreException;
 
   /** Deletes the object under {@code key}, if there is one. */
   void delete(String key) throws FrameStoreException;

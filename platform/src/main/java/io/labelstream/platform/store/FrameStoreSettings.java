@@ -13,20 +13,26 @@ import java.util.Optional;
  *
  * @param location the store's URI, empty when none is configured (images then travel inline only)
  * @param inlineMaxBytes frames up to this size also travel inline in their Kafka record
- * @param retention how long an image nothing needs is kept
+ * @param retention how long an image is kept after its frame's last label, when nothing else needs it
+ * @param orphanGrace how old an image nothing refers to must be before it is deleted
+ * @param collectInterval how often the collector runs
  */
-public record FrameStoreSettings(Optional<URI> location, long inlineMaxBytes, Duration retention) {
+public record FrameStoreSettings(Optional<URI> location, long inlineMaxBytes, Duration retention,
+    Duration orphanGrace, Duration collectInterval) {
 
   public static FrameStoreSettings from(Env env) {
     Optional<URI> location = env.find(FrameStoreVariables.FRAME_STORE).map(FrameStoreSettings::parse);
     return new FrameStoreSettings(location, env.get(FrameStoreVariables.FRAME_STORE_INLINE_MAX_BYTES),
-        env.get(FrameStoreVariables.FRAME_STORE_RETENTION));
+        env.get(FrameStoreVariables.FRAME_STORE_RETENTION), env.get(FrameStoreVariables.FRAME_STORE_ORPHAN_GRACE),
+        env.get(FrameStoreVariables.FRAME_STORE_COLLECT_INTERVAL));
   }
 
   /** A store in a local folder, as the launcher's embedded default. */
   public static FrameStoreSettings inFolder(Path folder) {
     return new FrameStoreSettings(Optional.of(folder.toAbsolutePath().normalize().toUri()), 0,
-        FrameStoreVariables.FRAME_STORE_RETENTION.defaultValue().orElseThrow());
+        FrameStoreVariables.FRAME_STORE_RETENTION.defaultValue().orElseThrow(),
+        FrameStoreVariables.FRAME_STORE_ORPHAN_GRACE.defaultValue().orElseThrow(),
+        FrameStoreVariables.FRAME_STORE_COLLECT_INTERVAL.defaultValue().orElseThrow());
   }
 
   private static URI parse(String raw) {

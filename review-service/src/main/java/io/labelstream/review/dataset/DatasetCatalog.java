@@ -35,6 +35,11 @@ public final class DatasetCatalog {
     byId.put(snapshot.getDatasetId(), snapshot);
   }
 
+  /** A snapshot this instance has just deleted: gone at once, before its tombstone comes back from datasets.v1. */
+  void remove(String datasetId) {
+    byId.remove(datasetId);
+  }
+
   /** A datasets.v1 record read by the state reader; a tombstone removes its snapshot. */
   public void recorded(ConsumerRecord<String, byte[]> record) {
     if (record.key() == null) {

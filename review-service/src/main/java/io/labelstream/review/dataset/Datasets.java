@@ -70,6 +70,17 @@ public final class Datasets implements AutoCloseable {
     return snapshot;
   }
 
+  /**
+   * Deletes a snapshot; its labels stay in labels.v1, and its images are kept only as long as something else needs
+   * them.
+   *
+   * @throws org.apache.kafka.common.KafkaException when Kafka failed
+   */
+  public void delete(String datasetId) {
+    maker.delete(datasetId);
+    catalog.remove(datasetId);
+  }
+
   public List<DatasetSnapshot> list() {
     return catalog.list();
   }

@@ -207,6 +207,27 @@ public final class SnapshotMaker implements AutoCloseable {
     return Topics.DATASETS.valueSerde().deserializer().deserialize(Topics.DATASETS.name(), value);
   }
 
+  /**
+   * Deletes a snapshot: a tombstone for it in datasets.v1, so every instance drops it from its catalog and the frame
+   * store's collector stops keeping its images (they are deleted once nothing else needs them).
+   *
+   * @throws KafkaException when Kafka does not take the tombstone
+   */
+  void delete(String datasetId) {
+    try {
+      producer.send(new ProducerRecord<>(Topics.DATASETS.name(), datasetId, null)).get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new KafkaException("cannot delete dataset snapshot " + datasetId + ": " + e.getCause().getMessage(),
+          e.getCause());
+    } catch (TimeoutException e) {
+      throw new KafkaException("timed out deleting dataset snapshot " + datasetId, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaException("interrupted while deleting dataset snapshot " + datasetId, e);
+    }
+    LOG.info("dataset snapshot {} deleted", datasetId);
+  }
+
   /** The service's classes in model order, then any other label name the snapshot holds, sorted. */
   private List<String> classesOf(Map<String, Long> byClass) {
     List<String> all = new ArrayList<>(classes);

@@ -53,6 +53,7 @@ public final class DatasetApi {
     app.get("/v1/datasets", this::list, Role.ADMIN);
     app.get("/v1/datasets/{datasetId}", this::describe, Role.ADMIN);
     app.get("/v1/datasets/{datasetId}/export", this::export, Role.ADMIN);
+    app.delete("/v1/datasets/{datasetId}", this::delete, Role.ADMIN);
   }
 
   private void create(Context ctx) {
@@ -78,6 +79,17 @@ public final class DatasetApi {
   private void list(Context ctx) {
     requireReady();
     ctx.json(Map.of("datasets", datasets.list().stream().map(DatasetApi::describe).toList()));
+  }
+
+  private void delete(Context ctx) {
+    requireReady();
+    DatasetSnapshot snapshot = snapshot(ctx);
+    try {
+      datasets.delete(snapshot.getDatasetId());
+    } catch (org.apache.kafka.common.KafkaException e) {
+      throw ApiException.kafkaUnavailable("the snapshot could not be deleted: " + e.getMessage());
+    }
+    ctx.status(204);
   }
 
   private void describe(Context ctx) {

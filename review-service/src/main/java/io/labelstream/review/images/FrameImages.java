@@ -15,12 +15,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The review service's way to the frame store (FRAME_STORE): every image a task, a flag, a gold frame or an export
  * shows is read here by its reference, its size and SHA-256 checked by the store, so a wrong image is never served.
- * Without a configured store the service works as before (images read from Kafka), and references are ignored.
+ * Without a configured store the service works as before (images read from Kafka), and references are ignored. The
+ * store is the service's, which closes it.
  *
  * <p>Counts reads by outcome ({@code labelstream.review.store.reads}): a {@code corrupt} count above zero means an
  * object in the store no longer matches its reference, which nothing but a broken disk or a hand edit does.
  */
-public final class FrameImages implements MeterBinder, AutoCloseable {
+public final class FrameImages implements MeterBinder {
 
   /** What became of one read. */
   public enum Outcome { OK, MISSING, CORRUPT, UNAVAILABLE }
@@ -119,10 +120,5 @@ public final class FrameImages implements MeterBinder, AutoCloseable {
     if (counter != null) {
       counter.increment();
     }
-  }
-
-  @Override
-  public void close() {
-    store.ifPresent(FrameStore::close);
   }
 }

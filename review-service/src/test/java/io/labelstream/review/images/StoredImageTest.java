@@ -54,23 +54,21 @@ class StoredImageTest {
   void shouldNeverServeAnObjectThatNoLongerMatchesItsReference() throws Exception {
     FileFrameStore store = new FileFrameStore(folder);
     byte[] image = "the image".getBytes(StandardCharsets.UTF_8);
-    StoredImage stored;
-    try (FrameImages images = new FrameImages(Optional.of(store))) {
-      stored = images.put(image, "image/png");
-      assertThat(images.readForHttp(stored, "f-1")).isEqualTo(image);
+    FrameImages images = new FrameImages(Optional.of(store));
+    StoredImage stored = images.put(image, "image/png");
+    assertThat(images.readForHttp(stored, "f-1")).isEqualTo(image);
 
-      Files.write(folder.resolve(stored.key()), "the imagf".getBytes(StandardCharsets.UTF_8));
-      assertThatThrownBy(() -> images.read(stored, "f-1")).isInstanceOfSatisfying(FrameStoreException.class,
-          e -> assertThat(e.kind()).isEqualTo(FrameStoreException.Kind.CORRUPT));
-      assertThatThrownBy(() -> images.readForHttp(stored, "f-1")).isInstanceOfSatisfying(ApiException.class, e -> {
-        assertThat(e.status()).isEqualTo(500);
-        assertThat(e.code()).isEqualTo("image_corrupt");
-      });
+    Files.write(folder.resolve(stored.key()), "the imagf".getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> images.read(stored, "f-1")).isInstanceOfSatisfying(FrameStoreException.class,
+        e -> assertThat(e.kind()).isEqualTo(FrameStoreException.Kind.CORRUPT));
+    assertThatThrownBy(() -> images.readForHttp(stored, "f-1")).isInstanceOfSatisfying(ApiException.class, e -> {
+      assertThat(e.status()).isEqualTo(500);
+      assertThat(e.code()).isEqualTo("image_corrupt");
+    });
 
-      Files.delete(folder.resolve(stored.key()));
-      assertThatThrownBy(() -> images.readForHttp(stored, "f-1")).isInstanceOfSatisfying(ApiException.class,
-          e -> assertThat(e.code()).isEqualTo("image_gone"));
-    }
+    Files.delete(folder.resolve(stored.key()));
+    assertThatThrownBy(() -> images.readForHttp(stored, "f-1")).isInstanceOfSatisfying(ApiException.class,
+        e -> assertThat(e.code()).isEqualTo("image_gone"));
     assertThat(FrameImages.none().enabled()).isFalse();
   }
 }
