@@ -10,9 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A frame store reference as the review service keeps it in memory, for every open task and every labelled frame.
- * An {@link ImageRef} as Avro decodes it is five strings, about 400 bytes on the heap; this is about 100: the SHA-256
- * as 32 bytes, the key left out when it is the one {@link ContentKeys} makes from the SHA-256 (always, for references
- * a store made), and the store and media type shared between references (a deployment has one store, two media types).
+ * An {@link ImageRef} as Avro decodes it is five strings, 312 bytes on the heap; this is 88 (both measured over
+ * 500,000 references with a {@code file://} store): the SHA-256 as 32 bytes, the key left out when it is the one
+ * {@link ContentKeys} makes from the SHA-256 (always, for references a store made), and the store and media type
+ * shared between references (a deployment has one store, two media types).
  */
 public final class StoredImage {
 

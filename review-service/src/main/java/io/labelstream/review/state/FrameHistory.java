@@ -16,7 +16,7 @@ import java.util.function.BiConsumer;
  * frame's image is, so a flagged frame's image can be shown again: in the frame store (the reference its review
  * requests and labels carry, which outlives Kafka) and, for frames without one, in {@code frames.v1}.
  *
- * <p>Kept in memory, about 150 bytes per event and 100 per stored image: a few hundred MB for a million frames. A
+ * <p>Kept in memory, about 150 bytes per event and 88 per stored image: a few hundred MB for a million frames. A
  * larger deployment would keep it in a Kafka Streams store instead.
  */
 public final class FrameHistory {

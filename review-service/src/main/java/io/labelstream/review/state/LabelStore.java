@@ -10,7 +10,7 @@ import java.util.Optional;
  * The latest label of every frame, read from the compacted {@code labels.v1}. A HUMAN label supersedes a MODEL
  * label: a model label arriving after a human one (a replayed or late record) does not replace it.
  *
- * <p>Labels are kept without their frame store reference: {@link FrameHistory} keeps it per frame, in a fifth of the
+ * <p>Labels are kept without their frame store reference: {@link FrameHistory} keeps it per frame, in under a third of the
  * memory.
  */
 public final class LabelStore {
