@@ -153,15 +153,31 @@ final class Exporter {
           @Override
           public boolean wants(String frameId) {
             long ordinal = ordinals.get(KeyHash.of(frameId));
-            return ordinal != LongLongMap.ABSENT && !written.get((int) ordinal);
+            return ordinal != LongLongMap.ABSENT && !written.get((int) ordinal) && !refused.get((int) ordinal);
           }
 
           @Override
           public void accept(String frameId, Frame frame) throws IOException {
             int ordinal = (int) ordinals.get(KeyHash.of(frameId));
+            byte[] bytes = AvroBytes.copy(frame.getImage());
+            if (bytes.length == 0 && frame.getImageRef() != null) {
+              // Sent by reference only, for a label that did not copy the reference: never an empty file.
+              if (!store.enabled()) {
+                return; // listed in missing.txt
+              }
+              try {
+                bytes = store.read(StoredImage.of(frame.getImageRef()), frameId);
+              } catch (FrameStoreException e) {
+                switch (e.kind()) {
+                  case MISSING -> { } // listed in missing.txt
+                  case CORRUPT -> refused.set(ordinal);
+                  default -> throw FrameImages.httpError(e, frameId);
+                }
+                return;
+              }
+            }
             zip.image(folders.get(checkedClass(classOf, ordinal, frameId)),
-                ExportNames.frameFile(frameId) + "." + ExportNames.extension(frame.getContentType()),
-                AvroBytes.copy(frame.getImage()));
+                ExportNames.frameFile(frameId) + "." + ExportNames.extension(frame.getContentType()), bytes);
             written.set(ordinal);
           }
         });

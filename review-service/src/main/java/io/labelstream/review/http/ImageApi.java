@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.labelstream.platform.http.ApiException;
 import io.labelstream.review.auth.Role;
 import io.labelstream.review.images.FrameImages;
+import io.labelstream.review.images.StoredImage;
 import io.labelstream.review.queue.GoldTasks;
 import io.labelstream.review.queue.ReviewTask;
 import io.labelstream.review.queue.TaskImage;
@@ -78,8 +79,18 @@ public final class ImageApi {
       return bytes(task, stored.fallback());
     }
     TaskImage.InKafka at = (TaskImage.InKafka) image;
-    return images.read(at.topic(), at.partition(), at.offset(), task.frameId())
+    ImageReader.Carried carried = images.read(at.topic(), at.partition(), at.offset(), task.frameId())
         .orElseThrow(() -> new ApiException(410, "image_gone", "the image of frame " + task.frameId()
             + " is no longer in " + at.topic() + " (retention)"));
+    if (!carried.byReferenceOnly()) {
+      return carried.bytes();
+    }
+    // A frame ingest stored and sent by reference, for a request that did not copy the reference: never its empty
+    // inline bytes.
+    if (!store.enabled()) {
+      throw ApiException.unavailable("frame_store_unavailable", "the image of frame " + task.frameId() + " is in "
+          + "the frame store, and this instance has none configured (FRAME_STORE)", FrameImages.RETRY_AFTER_SECONDS);
+    }
+    return store.readForHttp(StoredImage.of(carried.ref()), task.frameId());
   }
 }

@@ -84,6 +84,13 @@ class FramesOutliveKafkaIT {
     StoredFrames.send(bootstrap, Topics.LABELS.name(), legacyFrame.getFrameId(),
         DatasetFixtures.model(legacyFrame.getFrameId(), "Bag", 8, 0.99, Instant.now()));
 
+    // A frame ingest sent by reference only, whose label did not copy the reference (an older inference worker):
+    // found through its frames.v1 record's reference while that record lasts, never exported as an empty file.
+    Sent unreferenced = StoredFrames.ingest(bootstrap, store, "label-without-ref", ReviewFixtures.samplePng(71),
+        "image/png", false);
+    StoredFrames.send(bootstrap, Topics.LABELS.name(), unreferenced.frameId(),
+        DatasetFixtures.model(unreferenced.frameId(), "Bag", 8, 0.99, Instant.now()));
+
     String datasetId;
     try (ReviewService review = StoredFrames.startReview(bootstrap, storeDir, Map.of())) {
       Client ada = new Client(review.port(), REVIEWER_TOKEN);
@@ -103,16 +110,19 @@ class FramesOutliveKafkaIT {
       for (Sent frame : frames) {
         await().atMost(Duration.ofSeconds(20)).until(() -> root.get("/v1/labels/" + frame.frameId()).statusCode() == 200);
       }
-      await().atMost(Duration.ofSeconds(20)).until(() -> root.get("/v1/labels/" + legacyFrame.getFrameId())
-          .statusCode() == 200);
+      for (String frameId : List.of(legacyFrame.getFrameId(), unreferenced.frameId())) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> root.get("/v1/labels/" + frameId).statusCode() == 200);
+      }
       JsonNode snapshot = root.json(root.post("/v1/datasets", null));
       datasetId = snapshot.get("id").asText();
-      assertThat(snapshot.get("total").asLong()).isEqualTo(9);
+      assertThat(snapshot.get("total").asLong()).isEqualTo(10);
       assertThat(snapshot.get("countsBySource").get("HUMAN").asLong()).isEqualTo(3);
 
       Map<String, byte[]> before = StoredFrames.unzip(export(root, datasetId));
       assertThat(before).as("frames.v1 still holds every frame").doesNotContainKey(FoldersZip.MISSING);
-      assertThat(before).hasSize(9);
+      assertThat(before).hasSize(10);
+      assertThat(before.get("Bag/" + ExportNames.frameFile(unreferenced.frameId()) + ".png"))
+          .isEqualTo(unreferenced.image());
     }
 
     // Retention takes the predictions too: a flag must not need them either.
@@ -132,7 +142,8 @@ class FramesOutliveKafkaIT {
             .isEqualTo(DatasetFixtures.sha256(frame.image())).isEqualTo(frame.ref().getSha256());
       }
       assertThat(new String(entries.get(FoldersZip.MISSING), StandardCharsets.UTF_8).lines())
-          .as("only the frame that never had a stored image is missing").containsExactly(legacyFrame.getFrameId());
+          .as("only the frames whose labels name no stored image are missing")
+          .containsExactlyInAnyOrder(legacyFrame.getFrameId(), unreferenced.frameId());
       assertThat(entries).hasSize(frames.size() + 1).doesNotContainKey(FoldersZip.REFUSED);
 
       // A restarted service knows each frame's image from the records that named it, not from frames.v1.
