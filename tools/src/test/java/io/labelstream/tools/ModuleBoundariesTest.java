@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The module boundaries, checked on the compiled classes of every module (this module's classpath holds them all):
- * services never import one another; only inference touches ONNX Runtime; the launcher and the tools use a service
+ * services never import one another; only inference touches ONNX Runtime, only the frame store the AWS SDK; the launcher and the tools use a service
  * only through its public entry points; HTTP errors are raised only in a service's {@code http} package.
  *
  * <p>A service's public entry points are the classes of its root package ({@code IngestService},
@@ -63,6 +63,14 @@ class ModuleBoundariesTest {
     noClasses().that().resideOutsideOfPackage(inService("inference"))
         .should().dependOnClassesThat().resideInAPackage("ai.onnxruntime..")
         .because("the model runtime is inference's own business; others go through InferenceToolkit")
+        .check(classes);
+  }
+
+  @Test
+  void onlyTheFrameStoreShouldTouchTheAwsSdk() {
+    noClasses().that().resideOutsideOfPackage("io.labelstream.platform.store..")
+        .should().dependOnClassesThat().resideInAPackage("software.amazon.awssdk..")
+        .because("services read and write images through FrameStore, whichever backend holds them")
         .check(classes);
   }
 

@@ -1,6 +1,8 @@
 package io.labelstream.platform.config;
 
+import static io.labelstream.platform.config.ValueType.bool;
 import static io.labelstream.platform.config.ValueType.duration;
+import static io.labelstream.platform.config.ValueType.integer;
 import static io.labelstream.platform.config.ValueType.longInteger;
 import static io.labelstream.platform.config.ValueType.text;
 
@@ -42,6 +44,45 @@ public final class FrameStoreVariables {
       .byDefault(Duration.ofHours(6))
       .doc("How often the review service's queue leader deletes the images nothing needs (see FRAME_STORE_RETENTION "
           + "and FRAME_STORE_ORPHAN_GRACE); `POST /v1/admin/frame-store/collect` runs a collection at once.");
+
+  public static final Setting<Integer> FRAME_STORE_TIMEOUT_MS = D.variable("FRAME_STORE_TIMEOUT_MS",
+          integer(100, 600_000))
+      .byDefault(5_000)
+      .doc("How long one call to an S3 store may take before the store counts as unavailable (ingest answers 503, "
+          + "the worker pauses): the limit to connect, to wait for the next bytes, and for a whole call, plus 1 s per "
+          + "MB the call moves (a 20 MB frame: 25 s by default). Not used by the file store, whose reads and writes "
+          + "cannot be cut short.");
+
+  public static final Setting<String> FRAME_STORE_S3_ENDPOINT = D.variable("FRAME_STORE_S3_ENDPOINT",
+          text("an http:// or https:// URL, e.g. http://minio.storage:9000"))
+      .defaultDescribed("unset: AWS S3, at the endpoint of FRAME_STORE_S3_REGION")
+      .doc("The S3 API's URL for an S3-compatible store (MinIO, Ceph RGW, S3Proxy, ...).");
+
+  public static final Setting<String> FRAME_STORE_S3_REGION = D.variable("FRAME_STORE_S3_REGION",
+          text("an AWS region name, e.g. eu-west-1"))
+      .byDefault("us-east-1")
+      .doc("The region requests are signed for (AWS: the bucket's region; most S3-compatible stores accept any).");
+
+  public static final Setting<Boolean> FRAME_STORE_S3_PATH_STYLE = D.variable("FRAME_STORE_S3_PATH_STYLE", bool())
+      .defaultDescribed("true when FRAME_STORE_S3_ENDPOINT is set, false otherwise")
+      .doc("Path-style addressing (endpoint/bucket/key) instead of virtual-hosted (bucket.endpoint/key). AWS S3 "
+          + "wants virtual-hosted; self-hosted stores usually have no wildcard DNS name per bucket, so with an "
+          + "endpoint set the default is path-style.");
+
+  public static final Setting<String> FRAME_STORE_S3_ACCESS_KEY_ID = D.variable("FRAME_STORE_S3_ACCESS_KEY_ID",
+          text("an access key id"))
+      .secret()
+      .defaultDescribed("unset: the AWS SDK's default credentials chain (AWS_* variables, profile files, web identity "
+          + "(EKS IRSA), container and instance roles)")
+      .doc("With FRAME_STORE_S3_SECRET_ACCESS_KEY, the static key S3 requests are signed with; set both or neither. "
+          + "The IAM policy needs s3:GetObject, s3:PutObject, s3:DeleteObject and s3:ListBucket (without ListBucket "
+          + "a missing object reads as 403, not 404).");
+
+  public static final Setting<String> FRAME_STORE_S3_SECRET_ACCESS_KEY = D.variable(
+          "FRAME_STORE_S3_SECRET_ACCESS_KEY", text("the secret of FRAME_STORE_S3_ACCESS_KEY_ID"))
+      .secret()
+      .defaultDescribed("unset: the AWS SDK's default credentials chain")
+      .doc("The secret of FRAME_STORE_S3_ACCESS_KEY_ID; never logged.");
 
   private FrameStoreVariables() {}
 
