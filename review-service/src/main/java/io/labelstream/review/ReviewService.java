@@ -22,6 +22,7 @@ import io.labelstream.review.dataset.Datasets;
 import io.labelstream.review.http.FrameStoreApi;
 import io.labelstream.review.retention.FrameStoreCollection;
 import io.labelstream.platform.store.FrameStore;
+import io.labelstream.platform.store.MeteredFrameStore;
 import io.labelstream.review.http.AdminApi;
 import io.labelstream.review.http.BearerAuth;
 import io.labelstream.review.http.DatasetApi;
@@ -121,9 +122,9 @@ public final class ReviewService implements AutoCloseable {
     TopicProvisioner.ensureTopics(config.kafka());
     PrometheusMeterRegistry registry = Metrics.registry("review");
     // One store for every reader and the collector; closed once, last.
-    Optional<FrameStore> frameStore = config.frameStore().open();
+    Optional<FrameStore> frameStore = config.frameStore().open()
+        .map(opened -> new MeteredFrameStore(opened, registry));
     FrameImages store = new FrameImages(frameStore);
-    store.bindTo(registry);
     if (!store.enabled()) {
       LOG.warn("FRAME_STORE is not set: images are read from Kafka only, and a dataset export or a flag cannot show "
           + "a frame once frames.v1's retention dropped it");

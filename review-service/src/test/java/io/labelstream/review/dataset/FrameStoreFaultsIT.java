@@ -197,12 +197,12 @@ class FrameStoreFaultsIT {
     }
   }
 
-  /** {@code labelstream_review_store_reads_total{outcome=...}} as /metrics says. */
+  /** {@code labelstream_frame_store_requests_total{operation="get",outcome=...}} as /metrics says. */
   private static double metric(int port, String outcome) throws Exception {
     String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
         + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-    return body.lines().filter(line -> line.startsWith("labelstream_review_store_reads_total{")
-            && line.contains("outcome=\"" + outcome + "\""))
+    return body.lines().filter(line -> line.startsWith("labelstream_frame_store_requests_total{")
+            && line.contains("operation=\"get\"") && line.contains("outcome=\"" + outcome + "\""))
         .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
   }
 }

@@ -8,7 +8,6 @@ import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.platform.kafka.TopicProvisioner;
 import io.labelstream.platform.kafka.TopicRoutedSerializer;
 import io.labelstream.platform.store.FrameStore;
-import io.labelstream.platform.store.FrameStoreException;
 import io.labelstream.review.ReviewFixtures;
 import io.labelstream.review.ReviewService;
 import io.labelstream.review.config.ReviewConfig;
@@ -137,15 +136,21 @@ final class StoredFrames {
     }
   }
 
-  /** A review service reading images from the store at {@code store}. */
+  /** A review service reading images from the store in the folder {@code store}. */
   static ReviewService startReview(String bootstrap, Path store, Map<String, String> more) {
+    Map<String, String> env = new HashMap<>(more);
+    env.put("FRAME_STORE", store.toUri().toString());
+    return startReview(bootstrap, env);
+  }
+
+  /** A review service with the frame store (and anything else) {@code settings} name. */
+  static ReviewService startReview(String bootstrap, Map<String, String> settings) {
     Map<String, String> env = new HashMap<>(Map.of(
         "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
         "HTTP_HOST", "127.0.0.1",
         "REVIEW_PORT", "0",
-        "REVIEW_TOKENS", DatasetFixtures.TOKENS + ",bea:bea-secret-token:reviewer",
-        "FRAME_STORE", store.toUri().toString()));
-    env.putAll(more);
+        "REVIEW_TOKENS", DatasetFixtures.TOKENS + ",bea:bea-secret-token:reviewer"));
+    env.putAll(settings);
     ReviewService service = ReviewService.start(ReviewConfig.from(new Env(env)));
     await().atMost(Duration.ofSeconds(60)).until(service::ready);
     return service;
@@ -159,14 +164,5 @@ final class StoredFrames {
       }
     }
     return entries;
-  }
-
-  /** The store's object for {@code ref}, read back unchecked, to compare with what a test overwrote. */
-  static Path objectFile(Path store, ImageRef ref) {
-    return store.resolve(ref.getKey());
-  }
-
-  static void assertStored(FrameStore store, ImageRef ref, byte[] image) throws FrameStoreException {
-    assertThat(store.get(ref)).isEqualTo(image);
   }
 }
