@@ -99,7 +99,7 @@ final class Exporter {
      *
      * <p>What cannot be exported is said, never guessed: missing.txt lists frames whose image is in neither place;
      * refused.txt lists frames whose stored image no longer matches its reference (size or SHA-256), left out rather
-     * than written wrong. A store that does not answer fails the export ({@link FrameImages#httpError}: a 503 when
+     * than written wrong. A store that does not answer fails the export ({@link FrameImages.StoreUnavailableException}: a 503 when
      * nothing was sent yet).
      */
     private void folders(OutputStream out) throws IOException {
@@ -139,7 +139,7 @@ final class Exporter {
             switch (e.kind()) {
               case MISSING -> { } // listed in missing.txt
               case CORRUPT -> refused.set(ordinal);
-              default -> throw FrameImages.httpError(e, label.getFrameId());
+              default -> throw FrameImages.unavailable(e);
             }
             return;
           }
@@ -171,7 +171,7 @@ final class Exporter {
                 switch (e.kind()) {
                   case MISSING -> { } // listed in missing.txt
                   case CORRUPT -> refused.set(ordinal);
-                  default -> throw FrameImages.httpError(e, frameId);
+                  default -> throw FrameImages.unavailable(e);
                 }
                 return;
               }

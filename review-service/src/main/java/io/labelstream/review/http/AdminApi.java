@@ -125,7 +125,7 @@ public final class AdminApi {
       try {
         frame.setImageRef(store.put(image, contentType).ref()).setImage(ByteBuffer.allocate(0));
       } catch (FrameStoreException e) {
-        throw FrameImages.httpError(e, "gold " + goldId);
+        throw StoreErrors.of(e, "gold " + goldId);
       }
     }
     GoldFrame added = frame.build();

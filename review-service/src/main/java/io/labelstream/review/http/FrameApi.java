@@ -157,7 +157,7 @@ public final class FrameApi {
         p.offset())).orElse(null);
     Optional<StoredImage> stored = store.enabled() ? history.image(frameId) : Optional.empty();
     if (stored.isPresent()) {
-      store.readForHttp(stored.get(), frameId); // 410 image_gone, 500 image_corrupt, 503 frame_store_unavailable
+      StoreErrors.read(store, stored.get(), frameId); // 410 image_gone, 500 image_corrupt, 503 frame_store_unavailable
       return new FlaggedImage(stored.get().contentType(), stored.get(), new TaskImage.Stored(stored.get(), inKafka));
     }
     FrameHistory.Position position = framePosition.orElseThrow(() -> new ApiException(409, "image_unavailable",
@@ -168,7 +168,7 @@ public final class FrameApi {
             + "(retention)"));
     if (frame.getImageRef() != null && store.enabled()) {
       StoredImage fromFrame = StoredImage.of(frame.getImageRef());
-      store.readForHttp(fromFrame, frameId);
+      StoreErrors.read(store, fromFrame, frameId);
       return new FlaggedImage(frame.getContentType(), fromFrame, new TaskImage.Stored(fromFrame, inKafka));
     }
     return new FlaggedImage(frame.getContentType(), null, inKafka);

@@ -58,7 +58,7 @@ public final class ImageApi {
 
   /**
    * A Kafka failure on the way is HttpService's 503 kafka_unavailable; the store's refusals are {@link
-   * FrameImages#httpError}: 410 image_gone, 500 image_corrupt (never a wrong image), 503 frame_store_unavailable.
+   * StoreErrors}: 410 image_gone, 500 image_corrupt (never a wrong image), 503 frame_store_unavailable.
    */
   private byte[] bytes(ReviewTask task) {
     return bytes(task, task.image());
@@ -70,11 +70,10 @@ public final class ImageApi {
     }
     if (image instanceof TaskImage.Stored stored) {
       if (store.enabled()) {
-        return store.readForHttp(stored.image(), task.frameId());
+        return StoreErrors.read(store, stored.image(), task.frameId());
       }
       if (stored.fallback() == null) {
-        throw ApiException.unavailable("frame_store_unavailable", "the image of frame " + task.frameId() + " is in the "
-            + "frame store, and this instance has none configured (FRAME_STORE)", FrameImages.RETRY_AFTER_SECONDS);
+        throw StoreErrors.notConfigured(task.frameId());
       }
       return bytes(task, stored.fallback());
     }
@@ -88,9 +87,8 @@ public final class ImageApi {
     // A frame ingest stored and sent by reference, for a request that did not copy the reference: never its empty
     // inline bytes.
     if (!store.enabled()) {
-      throw ApiException.unavailable("frame_store_unavailable", "the image of frame " + task.frameId() + " is in "
-          + "the frame store, and this instance has none configured (FRAME_STORE)", FrameImages.RETRY_AFTER_SECONDS);
+      throw StoreErrors.notConfigured(task.frameId());
     }
-    return store.readForHttp(StoredImage.of(carried.ref()), task.frameId());
+    return StoreErrors.read(store, StoredImage.of(carried.ref()), task.frameId());
   }
 }

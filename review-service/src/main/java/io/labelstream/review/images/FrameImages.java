@@ -1,6 +1,5 @@
 package io.labelstream.review.images;
 
-import io.labelstream.platform.http.ApiException;
 import io.labelstream.platform.store.FrameStore;
 import io.labelstream.platform.store.FrameStoreException;
 import java.util.Optional;
@@ -17,8 +16,6 @@ import org.slf4j.LoggerFactory;
 public final class FrameImages {
 
   private static final Logger LOG = LoggerFactory.getLogger(FrameImages.class);
-  /** A store that does not answer is usually back within seconds (a restarted server, a network blip). */
-  public static final int RETRY_AFTER_SECONDS = 5;
 
   private final Optional<FrameStore> store;
 
@@ -54,26 +51,19 @@ public final class FrameImages {
       throw e;
     }
   }
-  /** {@link #read}, with a refusal as the HTTP error a page or client is answered with. */
-  public byte[] readForHttp(StoredImage image, String frameId) {
-    try {
-      return read(image, frameId);
-    } catch (FrameStoreException e) {
-      throw httpError(e, frameId);
-    }
+  /**
+   * What a reader that cannot answer a refusal itself (an export in progress) throws when the store does not answer;
+   * missing and corrupt images are its to list.
+   */
+  public static StoreUnavailableException unavailable(FrameStoreException e) {
+    return new StoreUnavailableException(e);
   }
 
-  /** The answer to a client when the store refused the image of {@code frameId}. */
-  public static ApiException httpError(FrameStoreException e, String frameId) {
-    return switch (e.kind()) {
-      case MISSING -> new ApiException(410, "image_gone", "the image of frame " + frameId
-          + " is no longer in the frame store");
-      case CORRUPT -> new ApiException(500, "image_corrupt", "the stored image of frame " + frameId
-          + " does not match its reference, so it is not served: " + e.getMessage());
-      // The store's own message names its folder or bucket: logged, not told to clients.
-      case UNAVAILABLE -> ApiException.unavailable("frame_store_unavailable", "the frame store does not answer; try "
-          + "again shortly", RETRY_AFTER_SECONDS);
-    };
+  /** The frame store did not answer; trying again later can help. */
+  public static final class StoreUnavailableException extends RuntimeException {
+    private StoreUnavailableException(FrameStoreException cause) {
+      super(cause.getMessage(), cause);
+    }
   }
 
   /**

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.labelstream.platform.store.ContentKeys;
 import io.labelstream.platform.store.FileFrameStore;
 import io.labelstream.platform.store.FrameStoreException;
-import io.labelstream.platform.http.ApiException;
 import io.labelstream.schemas.avro.ImageRef;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,19 +55,15 @@ class StoredImageTest {
     byte[] image = "the image".getBytes(StandardCharsets.UTF_8);
     FrameImages images = new FrameImages(Optional.of(store));
     StoredImage stored = images.put(image, "image/png");
-    assertThat(images.readForHttp(stored, "f-1")).isEqualTo(image);
+    assertThat(images.read(stored, "f-1")).isEqualTo(image);
 
     Files.write(folder.resolve(stored.key()), "the imagf".getBytes(StandardCharsets.UTF_8));
     assertThatThrownBy(() -> images.read(stored, "f-1")).isInstanceOfSatisfying(FrameStoreException.class,
         e -> assertThat(e.kind()).isEqualTo(FrameStoreException.Kind.CORRUPT));
-    assertThatThrownBy(() -> images.readForHttp(stored, "f-1")).isInstanceOfSatisfying(ApiException.class, e -> {
-      assertThat(e.status()).isEqualTo(500);
-      assertThat(e.code()).isEqualTo("image_corrupt");
-    });
 
     Files.delete(folder.resolve(stored.key()));
-    assertThatThrownBy(() -> images.readForHttp(stored, "f-1")).isInstanceOfSatisfying(ApiException.class,
-        e -> assertThat(e.code()).isEqualTo("image_gone"));
+    assertThatThrownBy(() -> images.read(stored, "f-1")).isInstanceOfSatisfying(FrameStoreException.class,
+        e -> assertThat(e.kind()).isEqualTo(FrameStoreException.Kind.MISSING));
     assertThat(FrameImages.none().enabled()).isFalse();
   }
 }
