@@ -7,6 +7,7 @@ import io.labelstream.ingest.config.IngestConfig;
 import io.labelstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.labelstream.platform.auth.BearerTokens;
 import io.labelstream.platform.config.Env;
+import io.labelstream.platform.config.FrameStoreVariables;
 import io.labelstream.platform.config.KafkaVariables;
 import io.labelstream.platform.config.LauncherVariables;
 import io.labelstream.platform.config.SharedVariables;
@@ -78,6 +79,7 @@ public final class AllInOne implements AutoCloseable {
     if (isBlank(vars.get("INGEST_FRAME_ID_SECRET"))) {
       vars.put("INGEST_FRAME_ID_SECRET", LocalSecrets.frameIdSecret(dataDir));
     }
+    useLocalFrameStoreUnlessSet(vars, dataDir);
     Env env = new Env(vars);
     checkEverySetting(env);
     Optional<EmbeddedKafkaBroker> broker = Optional.empty();
@@ -112,6 +114,17 @@ public final class AllInOne implements AutoCloseable {
   }
 
   /**
+   * Without FRAME_STORE a local run keeps images on this machine, beside the embedded broker's data, so they outlive
+   * frames.v1's retention with no setting to make (a service started alone without it keeps images inline only).
+   */
+  static void useLocalFrameStoreUnlessSet(Map<String, String> vars, Path dataDir) {
+    if (isBlank(vars.get(FrameStoreVariables.FRAME_STORE.name()))) {
+      vars.put(FrameStoreVariables.FRAME_STORE.name(),
+          dataDir.resolve("frames").toAbsolutePath().normalize().toUri().toString());
+    }
+  }
+
+  /**
    * Builds every service's config once before anything starts, so an invalid setting stops {@code up} at once with
    * its message, not after the broker and the first services are running.
    */
@@ -131,6 +144,7 @@ public final class AllInOne implements AutoCloseable {
     System.out.println("  Model:       " + reviewConfig.modelIdentity().name() + " " + reviewConfig.modelIdentity().version()
         + " (" + reviewConfig.model().location() + "), classes " + reviewConfig.classes());
     System.out.println("  Ingest:      POST " + ingestUrl() + "/v1/frames");
+    System.out.println("  Frame store: " + env.find(FrameStoreVariables.FRAME_STORE).orElse("?"));
     System.out.println(ingestTokenGenerated
         ? "  Ingest token (generated; set INGEST_TOKENS to choose): " + ingestToken
             + " (send Authorization: Bearer <token>)"

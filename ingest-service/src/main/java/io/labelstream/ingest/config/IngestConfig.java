@@ -21,6 +21,7 @@ import io.labelstream.platform.config.Setting;
 import io.labelstream.platform.http.HttpSettings;
 import io.labelstream.platform.image.DecodeBudget;
 import io.labelstream.platform.kafka.KafkaSettings;
+import io.labelstream.platform.store.FrameStoreSettings;
 import io.labelstream.schemas.FrameIds;
 import java.time.Duration;
 import java.util.List;
@@ -28,7 +29,8 @@ import java.util.List;
 /**
  * Everything the ingest service reads from its environment, once, at start-up.
  *
- * @param maxBytes largest accepted image body (INGEST_MAX_BYTES); Kafka limits follow it
+ * @param maxBytes largest accepted image body (INGEST_MAX_BYTES); Kafka limits follow it unless a frame store holds
+ *     the images ({@link io.labelstream.platform.kafka.FrameLimits})
  * @param decodeBudget what a frame may decode to (INGEST_MAX_DIMENSION per side, IMAGE_MAX_PIXELS,
  *     IMAGE_MAX_DECODED_BYTES): the inference worker checks the same before decoding
  * @param produceTimeout how long a request waits for Kafka's acknowledgement before answering 503
@@ -42,6 +44,7 @@ import java.util.List;
  * @param senderFramesPerSecond each sender's average upload rate (INGEST_SENDER_FRAMES_PER_SECOND)
  * @param senderBurst frames a sender may upload at once above its rate (INGEST_SENDER_BURST)
  * @param senderDailyFrames frames a sender may upload per UTC day, 0 for no quota (INGEST_SENDER_DAILY_FRAMES)
+ * @param frameStore where accepted images are put before their record goes to Kafka (FRAME_STORE; none: inline only)
  */
 public record IngestConfig(
     HttpSettings http,
@@ -57,7 +60,8 @@ public record IngestConfig(
     FrameIds frameIds,
     double senderFramesPerSecond,
     int senderBurst,
-    long senderDailyFrames) {
+    long senderDailyFrames,
+    FrameStoreSettings frameStore) {
 
   public IngestConfig {
     if (senderBurst < maxBatchFrames) {
@@ -95,7 +99,8 @@ public record IngestConfig(
             + "across restarts (frame ids of retries depend on it)")),
         env.get(INGEST_SENDER_FRAMES_PER_SECOND),
         env.get(INGEST_SENDER_BURST),
-        env.get(INGEST_SENDER_DAILY_FRAMES));
+        env.get(INGEST_SENDER_DAILY_FRAMES),
+        FrameStoreSettings.from(env));
   }
 
   /**
@@ -103,6 +108,20 @@ public record IngestConfig(
    * generated frame-id secret would give retries after a restart new frame ids. The launcher ({@code up},
    * {@code demo}) sets both.
    */
+  /**
+   * How long a request waits for the frame store's put before answering 503: as long as it would wait for Kafka
+   * (INGEST_PRODUCE_TIMEOUT_MS).
+   */
+  public Duration storeTimeout() {
+    return produceTimeout;
+  }
+
+  /** How long a request waits for its whole write: the store's put (when there is a store), then Kafka. */
+  public Duration answerTimeout() {
+    Duration writes = frameStore.location().isPresent() ? storeTimeout().plus(produceTimeout) : produceTimeout;
+    return writes.plusSeconds(1);
+  }
+
   /** Who may upload, by name only (for a start-up banner; the tokens stay inside). */
   public List<String> senderNames() {
     return senders.holders().stream().map(Sender::name).toList();

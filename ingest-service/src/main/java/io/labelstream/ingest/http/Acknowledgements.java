@@ -5,6 +5,7 @@ import io.labelstream.ingest.config.IngestConfig;
 import io.labelstream.ingest.http.FrameSubmitter.Pending;
 import io.labelstream.ingest.metrics.IngestMetrics;
 import io.labelstream.platform.http.ApiException;
+import io.labelstream.platform.store.FrameStoreException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -15,7 +16,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
- * Answers an upload once Kafka has acknowledged every frame in it (202), or with the reason it did not (503, 413),
+ * Answers an upload once Kafka has acknowledged every frame in it (202), with a frame store only after the store had
+ * every image, or with the reason it did not (503 {@code kafka_unavailable} or {@code frame_store_unavailable}, 413),
  * without parking a request thread meanwhile.
  *
  * <p>The answer is written on {@code answerThreads}, once per request. Kafka completes acknowledgements on the
@@ -23,6 +25,9 @@ import java.util.function.Function;
  * limit under load (JFR: 40% of the samples).
  */
 final class Acknowledgements {
+
+  /** A store outage is usually a restart or a failover: seconds, not minutes. */
+  private static final int STORE_RETRY_AFTER_SECONDS = 2;
 
   private final IngestConfig config;
   private final IngestMetrics metrics;
@@ -40,22 +45,22 @@ final class Acknowledgements {
   void answerWhenAcked(Context ctx, List<Pending> pending, Function<List<Map<String, Object>>, Object> body) {
     CompletableFuture<?> all = pending.size() == 1 ? pending.get(0).acked()
         : CompletableFuture.allOf(pending.stream().map(Pending::acked).toArray(CompletableFuture[]::new));
-    ctx.future(() -> all.orTimeout(config.produceTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS)
+    ctx.future(() -> all.orTimeout(config.answerTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .handleAsync((ignored, error) -> {
           if (error != null) {
             ApiException refused = refusal(error instanceof CompletionException ? error.getCause() : error);
             metrics.rejected(refused.code());
-            metrics.senderRefused(pending.get(0).frame().getAttributes().get(FrameChecks.SENDER_ATTRIBUTE), pending.size());
+            metrics.senderRefused(pending.get(0).sender(), pending.size());
             throw refused;
           }
           for (Pending one : pending) {
             if (one.duplicate()) {
               metrics.duplicate();
             } else {
-              metrics.accepted(one.frame().getImage().remaining());
+              metrics.accepted(one.imageBytes());
             }
           }
-          metrics.senderAccepted(pending.get(0).frame().getAttributes().get(FrameChecks.SENDER_ATTRIBUTE), pending.size());
+          metrics.senderAccepted(pending.get(0).sender(), pending.size());
           ctx.status(202).json(body.apply(pending.stream().map(Acknowledgements::describe).toList()));
           return null;
         }, answerThreads));
@@ -63,11 +68,16 @@ final class Acknowledgements {
 
   /** The answer for one frame: its id, and whether it repeats an earlier write. */
   private static Map<String, Object> describe(Pending pending) {
-    String frameId = pending.frame().getFrameId();
+    String frameId = pending.frameId();
     return pending.duplicate() ? Map.of("frameId", frameId, "duplicate", true) : Map.of("frameId", frameId);
   }
 
   private static ApiException refusal(Throwable cause) {
+    if (cause instanceof FrameStoreException store) {
+      return ApiException.unavailable("frame_store_unavailable", "the frame store did not take the image, so nothing "
+          + "was written to Kafka: " + store.getMessage() + "; retry with the same Idempotency-Key",
+          STORE_RETRY_AFTER_SECONDS);
+    }
     if (cause instanceof TimeoutException) {
       return ApiException.kafkaUnavailable("Kafka did not acknowledge the frame in time; retry with the same Idempotency-Key");
     }

@@ -70,6 +70,16 @@ public final class FrameBatchHandler implements Handler {
     if (declaredLength > intake.config().maxBatchBytes()) {
       throw batchTooLarge(declaredLength);
     }
+    int room = intake.bodies().take(declaredLength >= 0 ? declaredLength : intake.config().maxBatchBytes());
+    try {
+      accept(ctx, sender, request);
+    } finally {
+      intake.bodies().give(room);
+    }
+  }
+
+  /** Reads, checks and submits the parts of a batch whose body has room to be read. */
+  private void accept(Context ctx, Sender sender, Origin request) throws IOException {
     List<Part> parts = imageParts(ctx);
     ctx.attribute(FRAME_COUNT, parts.size());
     intake.senders().admit(sender, parts.size());

@@ -94,8 +94,11 @@ final class FrameChecks {
   }
 
   ApiException tooLarge(long length) {
-    return new ApiException(413, "payload_too_large",
-        "the image is " + length + " bytes; at most " + config.maxBytes() + " bytes are accepted (INGEST_MAX_BYTES)");
+    // Without a store every image travels inside its Kafka record, which is why the limit is where it is.
+    String larger = config.frameStore().location().isPresent() ? ""
+        : "; larger frames need a frame store (FRAME_STORE), with which they travel by reference";
+    return new ApiException(413, "payload_too_large", "the image is " + length + " bytes; at most "
+        + config.maxBytes() + " bytes are accepted (INGEST_MAX_BYTES)" + larger);
   }
 
   /**

@@ -6,6 +6,8 @@ import io.labelstream.ingest.config.IngestConfig;
 import io.labelstream.ingest.kafka.FrameWriter;
 import io.labelstream.ingest.kafka.RecentFrames;
 import io.labelstream.ingest.metrics.IngestMetrics;
+import io.labelstream.ingest.store.ClaimCheck;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
@@ -25,11 +27,16 @@ public final class FrameRoutes {
     javalin.jetty.modifyServletContextHandler(context -> context.setMaxFormKeys(config.maxBatchFrames()));
   }
 
-  /** @param answerThreads where the answers are written once Kafka acknowledged (not on the producer's thread) */
-  public static void register(Javalin app, IngestConfig config, FrameWriter writer, IngestMetrics metrics,
-      Executor answerThreads) {
-    FrameIntake intake = new FrameIntake(config, new SenderGate(config), new FrameChecks(config),
-        new FrameSubmitter(writer, new RecentFrames(config.idempotencyKeys())),
+  /**
+   * @param claimCheck puts images in the frame store before their records go to Kafka; empty: images travel inline
+   * @param answerThreads where the answers are written once Kafka acknowledged (not on the producer's thread)
+   */
+  public static void register(Javalin app, IngestConfig config, FrameWriter writer, Optional<ClaimCheck> claimCheck,
+      IngestMetrics metrics, Executor answerThreads) {
+    // As much room for bodies being read as for frames waiting to be written: together they bound the heap.
+    FrameIntake intake = new FrameIntake(config, new SenderGate(config), new BodyBudget(config.maxInFlightBytes()),
+        new FrameChecks(config),
+        new FrameSubmitter(writer, new RecentFrames(config.idempotencyKeys()), claimCheck),
         new Acknowledgements(config, metrics, answerThreads), metrics);
     app.post("/v1/frames", new FrameUploadHandler(intake));
     app.post("/v1/frames/batch", new FrameBatchHandler(intake));

@@ -31,30 +31,41 @@ public final class FrameUploadHandler implements Handler {
       intake.senders().admit(sender, 1);
       Origin origin = intake.checks().origin(ctx::header, sender);
       String contentType = ctx.header("Content-Type");
-      Frame frame = intake.checks().frame(origin, contentType, readBody(ctx));
-      Pending pending = intake.submitter().submit(frame, origin.idempotencyKey() != null);
-      intake.acks().answerWhenAcked(ctx, List.of(pending), frames -> frames.get(0));
+      long declaredLength = ctx.req().getContentLengthLong();
+      if (declaredLength > intake.config().maxBytes()) {
+        throw intake.checks().tooLarge(declaredLength);
+      }
+      int room = intake.bodies().take(declaredLength >= 0 ? declaredLength : intake.config().maxBytes() + 1);
+      try {
+        Frame frame = intake.checks().frame(origin, contentType, readBody(ctx, declaredLength));
+        Pending pending = intake.submitter().submit(frame, origin.idempotencyKey() != null);
+        intake.acks().answerWhenAcked(ctx, List.of(pending), frames -> frames.get(0));
+      } finally {
+        intake.bodies().give(room);
+      }
     } catch (ApiException e) {
       intake.metrics().rejected(e.code(), sender, 1);
       throw e;
     }
   }
 
-  private byte[] readBody(Context ctx) throws IOException {
-    long declaredLength = ctx.req().getContentLengthLong();
-    if (declaredLength > intake.config().maxBytes()) {
-      throw intake.checks().tooLarge(declaredLength);
-    }
+  private byte[] readBody(Context ctx, long declaredLength) throws IOException {
     byte[] body;
     try (InputStream in = ctx.req().getInputStream()) {
-      // One byte over the limit is enough to know the body is too large.
+      if (declaredLength >= 0) {
+        // Read straight into an array of the announced size: one copy of the image, however large.
+        body = new byte[(int) declaredLength];
+        int read = in.readNBytes(body, 0, body.length);
+        if (read < body.length) {
+          throw incomplete(declaredLength, read + " bytes arrived");
+        }
+        return body;
+      }
+      // No Content-Length: one byte over the limit is enough to know the body is too large.
       body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, intake.config().maxBytes() + 1));
     } catch (IOException e) {
       // The client went away mid-body (Jetty's early EOF): what arrived is part of an image, never a frame.
       throw incomplete(declaredLength, e.getMessage());
-    }
-    if (declaredLength >= 0 && body.length < declaredLength) {
-      throw incomplete(declaredLength, body.length + " bytes arrived");
     }
     return body;
   }

@@ -54,10 +54,23 @@ public final class FrameWriter implements AutoCloseable {
 
   /** Writes a frame whose {@link #cost} is already reserved; the reservation ends when Kafka answers. */
   public CompletableFuture<RecordMetadata> writeReserved(Frame frame, int cost) {
+    return send(frame, cost);
+  }
+
+  /**
+   * Writes a frame whose budget its caller accounts for (a frame that went to the store first holds its share from
+   * before the store's put until Kafka answers).
+   */
+  public CompletableFuture<RecordMetadata> send(Frame frame) {
+    return send(frame, 0);
+  }
+
+  /** @param release budget handed back as soon as Kafka answers, before anyone waiting hears of it */
+  private CompletableFuture<RecordMetadata> send(Frame frame, int release) {
     CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
     try {
       producer.send(new ProducerRecord<>(Topics.FRAMES.name(), frame.getFrameId(), frame), (metadata, error) -> {
-        inFlightBytes.release(cost);
+        inFlightBytes.release(release);
         // This runs on the producer's only I/O thread: whoever waits on the future must move off it
         // (Acknowledgements answers on its own threads).
         if (error != null) {
@@ -68,7 +81,7 @@ public final class FrameWriter implements AutoCloseable {
       });
     } catch (RuntimeException e) {
       // send() itself failed (metadata timeout, record too large): the callback will not run.
-      inFlightBytes.release(cost);
+      inFlightBytes.release(release);
       acked.completeExceptionally(e);
     }
     return acked;

@@ -4,11 +4,14 @@ import io.labelstream.ingest.auth.Sender;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Domain meters of the ingest service: frames accepted, rejected by reason, and answered as duplicates; and per
- * sender (tagged with the sender's name from INGEST_TOKENS, never its token) frames accepted and refused.
+ * sender (tagged with the sender's name from INGEST_TOKENS, never its token) frames accepted and refused; and, with a
+ * frame store, how long its writes take and how they end.
  */
 public final class IngestMetrics implements MeterBinder {
 
@@ -26,6 +29,28 @@ public final class IngestMetrics implements MeterBinder {
         .description("Retries answered from an earlier write of the same Idempotency-Key").register(registry);
     this.frameBytes = DistributionSummary.builder("labelstream.ingest.frame.size").baseUnit("bytes")
         .description("Size of accepted images").register(registry);
+  }
+
+  /**
+   * One put to the frame store, ended after {@code nanos}.
+   *
+   * @param outcome {@code stored}, or {@code unavailable} when the store refused or failed
+   */
+  public void storeWrite(String outcome, long nanos) {
+    Timer.builder("labelstream.ingest.store.write")
+        .description("Puts of accepted images to the frame store, by outcome")
+        .tag("outcome", outcome)
+        .publishPercentiles(0.5, 0.99)
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** An answer that stopped waiting for the store (503); the put itself may still end either way. */
+  public void storeTimedOut() {
+    Counter.builder("labelstream.ingest.store.timeouts")
+        .description("Uploads answered 503 because the frame store did not answer in time")
+        .register(registry)
+        .increment();
   }
 
   public void accepted(int bytes) {

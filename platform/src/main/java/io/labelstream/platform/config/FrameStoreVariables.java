@@ -22,11 +22,22 @@ public final class FrameStoreVariables {
           + "and Kafka records carry a reference to it, so images live as long as a dataset or an open task needs "
           + "them, not as long as a topic's retention. Every service must name the same store.");
 
+  /**
+   * An inline limit above any INGEST_MAX_BYTES: every frame travels inline as well as by reference. It is the default
+   * while some readers of frames.v1 still take only inline bytes; once every reader takes images from the store,
+   * the default becomes the measured break-even (docs/performance.md) by changing {@link #INLINE_DEFAULT} alone.
+   */
+  public static final long INLINE_EVERY_FRAME = 1L << 30;
+  /** The one place the default inline limit is chosen. */
+  static final long INLINE_DEFAULT = INLINE_EVERY_FRAME;
+
   public static final Setting<Long> FRAME_STORE_INLINE_MAX_BYTES = D.variable("FRAME_STORE_INLINE_MAX_BYTES",
-          longInteger(0, 1L << 30))
-      .byDefault(0L)
-      .doc("Frames up to this size also travel inline in their frames.v1 record, so the worker does not read them "
-          + "back from the store; every frame is stored either way. 0: none inline.");
+          longInteger(0, INLINE_EVERY_FRAME))
+      .byDefault(INLINE_DEFAULT)
+      .doc("Frames up to this size also travel inline in their frames.v1 record, so a reader does not fetch them "
+          + "back from the store; every frame is stored either way, and larger ones travel by reference only (a "
+          + "record of about 300 bytes), so the frame topics' Kafka limits no longer follow INGEST_MAX_BYTES. "
+          + "0: none inline; the default (1 GiB) keeps every frame inline too.");
 
   public static final Setting<Duration> FRAME_STORE_RETENTION = D.variable("FRAME_STORE_RETENTION", duration())
       .byDefault(Duration.ofDays(365))

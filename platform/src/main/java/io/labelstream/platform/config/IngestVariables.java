@@ -22,7 +22,9 @@ public final class IngestVariables {
           longInteger(1024, 512L * 1024 * 1024))
       .byDefault(FrameLimits.DEFAULT_INGEST_MAX_BYTES)
       .doc("Largest accepted image body in bytes. Every service sizes its Kafka clients from it, and the frame "
-          + "topics' max.message.bytes follows it: set it the same for all.");
+          + "topics' max.message.bytes follows it: set it the same for all. With FRAME_STORE set, images above "
+          + "FRAME_STORE_INLINE_MAX_BYTES travel by reference, the Kafka limits follow that instead, and frames up to "
+          + "50 MB are fine.");
 
   public static final Setting<Integer> INGEST_MAX_DIMENSION = D.variable("INGEST_MAX_DIMENSION", integer(1, 65_535))
       .byDefault(16_384)
@@ -32,13 +34,14 @@ public final class IngestVariables {
   public static final Setting<Long> INGEST_PRODUCE_TIMEOUT_MS = D.variable("INGEST_PRODUCE_TIMEOUT_MS",
           longInteger(1_000, 300_000))
       .byDefault(15_000L)
-      .doc("How long a request waits for Kafka's acknowledgement before answering 503.");
+      .doc("How long a request waits for Kafka's acknowledgement before answering 503; with a frame store, also how "
+          + "long it waits for the store's put first.");
 
   public static final Setting<Long> INGEST_MAX_IN_FLIGHT_BYTES = D.variable("INGEST_MAX_IN_FLIGHT_BYTES",
           longInteger(1024, 8L * 1024 * 1024 * 1024))
       .defaultDescribed("the largest of 64 MiB, 4 × INGEST_MAX_BYTES and 2 × INGEST_MAX_BATCH_BYTES")
-      .doc("Bytes of frames waiting for Kafka at once; beyond it requests get 503, never a queue. At least "
-          + "INGEST_MAX_BYTES.");
+      .doc("Bytes of frames waiting for Kafka (and, with a frame store, for the store) at once; beyond it requests "
+          + "get 503, never a queue. As much again is allowed for upload bodies being read. At least INGEST_MAX_BYTES.");
 
   public static final Setting<Integer> INGEST_IDEMPOTENCY_KEYS = D.variable("INGEST_IDEMPOTENCY_KEYS",
           integer(0, 10_000_000))

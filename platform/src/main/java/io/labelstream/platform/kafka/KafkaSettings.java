@@ -1,6 +1,7 @@
 package io.labelstream.platform.kafka;
 
 import io.labelstream.platform.config.Env;
+import io.labelstream.platform.config.FrameStoreVariables;
 import io.labelstream.platform.config.IngestVariables;
 import io.labelstream.platform.config.KafkaVariables;
 import io.labelstream.platform.config.Setting;
@@ -19,7 +20,8 @@ import org.apache.kafka.clients.CommonClientConfigs;
  * @param security client properties such as security.protocol and sasl.jaas.config
  * @param topicPartitions partitions of topics created at start-up
  * @param replicationFactor replication of topics created at start-up
- * @param frameLimits size limits that follow the ingest limit
+ * @param frameLimits size limits of records that carry images: they follow the ingest limit, or with a frame store
+ *     the inline limit
  */
 public record KafkaSettings(
     Optional<String> bootstrapServers,
@@ -55,7 +57,18 @@ public record KafkaSettings(
         security,
         env.get(KafkaVariables.KAFKA_TOPIC_PARTITIONS),
         env.get(KafkaVariables.KAFKA_REPLICATION_FACTOR).shortValue(),
-        FrameLimits.forIngestLimit(env.get(IngestVariables.INGEST_MAX_BYTES)));
+        frameLimits(env));
+  }
+
+  /**
+   * Every service reads the same variables, so producers, consumers and topics agree: with FRAME_STORE set only
+   * images up to FRAME_STORE_INLINE_MAX_BYTES travel inside a record.
+   */
+  private static FrameLimits frameLimits(Env env) {
+    long ingestMaxBytes = env.get(IngestVariables.INGEST_MAX_BYTES);
+    return env.isSet(FrameStoreVariables.FRAME_STORE)
+        ? FrameLimits.withFrameStore(ingestMaxBytes, env.get(FrameStoreVariables.FRAME_STORE_INLINE_MAX_BYTES))
+        : FrameLimits.forIngestLimit(ingestMaxBytes);
   }
 
   /** The same settings pointed at a given cluster (the launcher uses it for the embedded broker). */

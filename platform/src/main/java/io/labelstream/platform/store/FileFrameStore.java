@@ -28,7 +28,10 @@ public final class FileFrameStore implements FrameStore {
 
   public FileFrameStore(Path root) {
     this.root = root.toAbsolutePath().normalize();
-    this.location = this.root.toUri().toString();
+    // Path.toUri ends a folder that exists in '/' and one that does not yet without: one spelling for both, so that
+    // services opening the same store before and after it was made name it the same.
+    String uri = this.root.toUri().toString();
+    this.location = uri.endsWith("/") && uri.length() > "file:///".length() ? uri.substring(0, uri.length() - 1) : uri;
   }
 
   @Override

@@ -122,4 +122,20 @@ class EnvTest {
     assertThat(kafka.frameLimits().maxRecordBytes()).isGreaterThan(20 * 1024 * 1024);
     assertThat(kafka.frameLimits().fetchBytes()).isGreaterThanOrEqualTo(kafka.frameLimits().maxRecordBytes());
   }
+
+  @Test
+  void shouldSizeFrameTopicsFromTheInlineLimitWhenImagesTravelByReference() {
+    KafkaSettings kafka = KafkaSettings.from(new Env(Map.of("INGEST_MAX_BYTES", Integer.toString(50 * 1024 * 1024),
+        "FRAME_STORE", "file:///var/lib/labelstream/frames", "FRAME_STORE_INLINE_MAX_BYTES", "65536")));
+
+    assertThat(kafka.frameLimits().maxRecordBytes()).as("a 50 MB frame travels as a reference").isEqualTo(1024 * 1024);
+  }
+
+  @Test
+  void shouldKeepFollowingTheIngestLimitWhileEveryFrameTravelsInlineToo() {
+    KafkaSettings kafka = KafkaSettings.from(new Env(Map.of("INGEST_MAX_BYTES", Integer.toString(20 * 1024 * 1024),
+        "FRAME_STORE", "file:///var/lib/labelstream/frames")));
+
+    assertThat(kafka.frameLimits().maxRecordBytes()).isGreaterThan(20 * 1024 * 1024);
+  }
 }

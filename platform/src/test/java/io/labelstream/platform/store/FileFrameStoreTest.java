@@ -24,7 +24,9 @@ class FileFrameStoreTest {
     ImageRef ref = store.put(image, "image/jpeg");
 
     assertThat(ref.getKey()).isEqualTo(ContentKeys.key(ContentKeys.sha256(image)));
-    assertThat(ref.getStore()).isEqualTo(root.toUri().toString());
+    assertThat(ref.getStore()).isEqualTo("file://" + root.toAbsolutePath());
+    assertThat(new FileFrameStore(root.resolve("not-made-yet")).location())
+        .isEqualTo("file://" + root.toAbsolutePath().resolve("not-made-yet"));
     assertThat(ref.getSize()).isEqualTo(5);
     assertThat(store.get(ref)).containsExactly(image);
     assertThat(store.put(image, "image/jpeg")).isEqualTo(ref);

@@ -72,6 +72,12 @@ public final class Bench {
 
     System.out.printf("LabelStream benchmark: %d frames, batch %d, %s%n", frames, batch, report.machine());
     CameraBench camera = new CameraBench(environment, batch, decodeThreads);
+    // --store: only HTTP ingest with the frame store against ingest with inline images, 300 KB frames and a size sweep
+    if (java.util.Arrays.asList(args).contains("--store")) {
+      StoreBench.measure(report, option(args, "--rounds").map(Integer::parseInt).orElse(6));
+      finish(report, json);
+      return;
+    }
     if (only720p) {
       camera.measure(report, cameraModel, CameraBench.frames(frames));
       finish(report, json);

@@ -31,6 +31,8 @@ final class BenchReport {
       new Ratio("decode_720p_dense_over_imageio", "decode_720p_dense_fps_per_core",
           "decode_720p_dense_imageio_fps_per_core", Double.NaN, true, "the same on 1.5 bits/pixel frames"),
       new Ratio("ingest_over_kafka_producer", "ingest_fps", "kafka_producer_fps", 0.5, true, "ingest_fps / kafka_producer_fps"),
+      new Ratio("ingest_large_store_over_inline", "ingest_large_fps_store", "ingest_large_fps_inline", 1.0, true,
+          "300 KB frames: with the frame store / inline in Kafka"),
       // No target: shown so the price of one HTTP request per frame stays visible next to the batch figure.
       new Ratio("ingest_single_over_kafka_producer", "ingest_single_fps", "kafka_producer_fps", Double.NaN, true,
           "ingest_single_fps / kafka_producer_fps"),
