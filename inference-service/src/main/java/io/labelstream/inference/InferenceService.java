@@ -9,6 +9,7 @@ import io.labelstream.inference.model.ModelCardException;
 import io.labelstream.inference.model.OnnxModel;
 import io.labelstream.inference.routing.PolicyFollower;
 import io.labelstream.inference.routing.RoutingPolicy;
+import io.labelstream.inference.store.FrameImages;
 import io.labelstream.inference.worker.InferenceWorker;
 import io.labelstream.platform.config.ConfigException;
 import io.labelstream.platform.config.Env;
@@ -22,8 +23,11 @@ import io.labelstream.platform.kafka.TopicProvisioner;
 import io.labelstream.platform.lifecycle.GracefulShutdown;
 import io.labelstream.platform.lifecycle.StartUp;
 import io.labelstream.platform.metrics.Metrics;
+import io.labelstream.platform.store.FrameStore;
+import io.labelstream.platform.store.MeteredFrameStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,9 +44,10 @@ public final class InferenceService implements AutoCloseable {
   private final KafkaHealth kafkaHealth;
   private final List<ClientMeters> clientMetrics;
   private final HttpService http;
+  private final Optional<FrameStore> store;
 
   private InferenceService(OnnxModel model, InferenceWorker worker, Thread workerThread, PolicyFollower follower,
-      KafkaHealth kafkaHealth, List<ClientMeters> clientMetrics, HttpService http) {
+      KafkaHealth kafkaHealth, List<ClientMeters> clientMetrics, HttpService http, Optional<FrameStore> store) {
     this.model = model;
     this.worker = worker;
     this.workerThread = workerThread;
@@ -50,6 +55,7 @@ public final class InferenceService implements AutoCloseable {
     this.kafkaHealth = kafkaHealth;
     this.clientMetrics = clientMetrics;
     this.http = http;
+    this.store = store;
   }
 
   public static InferenceService start(InferenceConfig config) {
@@ -72,7 +78,13 @@ public final class InferenceService implements AutoCloseable {
         : new PolicyFollower(config.kafka(), config.instanceId(), model.card());
     Supplier<RoutingPolicy> policy = follower == null
         ? fixedPolicy(RoutingPolicy.fixed(config.fixedThreshold().get(), classes)) : follower::current;
-    InferenceWorker worker = new InferenceWorker(config, model, metrics, policy);
+    Optional<FrameStore> store = openStore(config, model)
+        .map(opened -> (FrameStore) new MeteredFrameStore(opened, registry));
+    FrameImages images = new FrameImages(store);
+    if (images.configured()) {
+      metrics.frameStore(images::available);
+    }
+    InferenceWorker worker = new InferenceWorker(config, model, metrics, policy, images);
     List<ClientMeters> clientMetrics = List.of(ClientMeters.of(worker.consumer()), worker.producerMeters());
     clientMetrics.forEach(m -> m.bindTo(registry));
     if (follower != null) {
@@ -87,7 +99,8 @@ public final class InferenceService implements AutoCloseable {
     HttpService http = HttpService.start("inference", config.http(), 1024 * 1024, registry,
         // "model" holds by construction: start-up fails before HTTP starts when the model cannot be loaded.
         kafkaHealth.checksWith(ReadinessCheck.of("model", () -> true), ReadinessCheck.of("worker", thread::isAlive),
-            ReadinessCheck.of("policy", () -> follower == null || follower.hasPolicy())),
+            ReadinessCheck.of("policy", () -> follower == null || follower.hasPolicy()),
+            ReadinessCheck.of("frame-store", images::available)),
         List.of(LivenessCheck.thread("worker", thread)),
         app -> {
           // The card as its author wrote it, in the card's own field names and spellings.
@@ -95,7 +108,24 @@ public final class InferenceService implements AutoCloseable {
           app.get("/v1/policy", ctx -> ctx.json(java.util.Map.of("source", policy.get().source(),
               "thresholds", policy.get().thresholds())));
         }, javalin -> { });
-    return new InferenceService(model, worker, thread, follower, kafkaHealth, clientMetrics, http);
+    return new InferenceService(model, worker, thread, follower, kafkaHealth, clientMetrics, http, store);
+  }
+
+  private static Optional<FrameStore> openStore(InferenceConfig config, OnnxModel model) {
+    try {
+      Optional<FrameStore> store = config.frameStore().open();
+      if (store.isPresent()) {
+        LOG.info("frame store {}: frames by reference are read from it, frames that come inline only are put in it",
+            store.get().location());
+      } else {
+        LOG.warn("no frame store (FRAME_STORE is unset): only frames with inline images can be labelled, frames by "
+            + "reference only are dead-lettered (no_frame_store), and labels carry no image reference");
+      }
+      return store;
+    } catch (RuntimeException e) {
+      closeQuietly(model);
+      throw e;
+    }
   }
 
   /**
@@ -190,6 +220,7 @@ public final class InferenceService implements AutoCloseable {
     }
     clientMetrics.forEach(ClientMeters::close);
     kafkaHealth.close();
+    store.ifPresent(FrameStore::close);
   }
 
   public static void main(String[] args) throws Exception {

@@ -21,6 +21,7 @@ import io.labelstream.platform.http.HttpSettings;
 import io.labelstream.platform.image.DecodeBudget;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.platform.model.ModelFolder;
+import io.labelstream.platform.store.FrameStoreSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -51,6 +52,8 @@ import java.util.UUID;
  * @param exactlyOnce one Kafka transaction per batch (the default); false gives at-least-once, for comparison only
  *     (INFERENCE_EXACTLY_ONCE)
  * @param session how the ONNX Runtime session is built (device, threads, optimisation, arena)
+ * @param frameStore the frame store frames by reference are read from, and frames produced with inline bytes only are
+ *     put in (FRAME_STORE); none configured: every frame must carry its image inline
  */
 public record InferenceConfig(
     HttpSettings http,
@@ -69,7 +72,8 @@ public record InferenceConfig(
     DecodeBudget decodeBudget,
     java.time.Duration decodeTimeout,
     boolean exactlyOnce,
-    SessionSettings session) {
+    SessionSettings session,
+    FrameStoreSettings frameStore) {
 
   public static InferenceConfig from(Env env) {
     return new InferenceConfig(
@@ -89,7 +93,8 @@ public record InferenceConfig(
         DecodeBudget.from(env),
         java.time.Duration.ofMillis(env.get(INFERENCE_DECODE_TIMEOUT_MS)),
         env.get(INFERENCE_EXACTLY_ONCE),
-        SessionSettings.from(env));
+        SessionSettings.from(env),
+        FrameStoreSettings.from(env));
   }
 
   /** The model the setting names: an .onnx file, or a folder holding exactly one (with its card). */

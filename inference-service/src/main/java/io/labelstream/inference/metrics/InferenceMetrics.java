@@ -8,7 +8,10 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
  * Domain meters of the inference worker: routing split, dead letters, batch size, model and decode time, frames
- * committed, end-to-end latency (ingest to committed routing decision) and consumer lag per partition.
+ * committed, end-to-end latency (ingest to committed routing decision), consumer lag per partition, and whether the
+ * frame store answers and how often the worker paused for it. The store's own calls are counted and timed by
+ * operation and outcome by the platform's {@code MeteredFrameStore} ({@code labelstream_frame_store_*}), the same
+ * meters in every service.
  */
 public final class InferenceMetrics implements MeterBinder {
 
@@ -25,12 +28,14 @@ public final class InferenceMetrics implements MeterBinder {
   private Counter audited;
   private DistributionSummary batchSize;
   private Timer modelTime;
+  private Counter storePauses;
 
   @Override
   public void bindTo(MeterRegistry registry) {
     this.registry = registry;
     decodeTime = Timer.builder("labelstream.inference.decode.time")
-        .description("Time to deserialise and decode one frame").register(registry);
+        .description("Time to deserialise one frame, get its image (inline, or from the frame store) and decode it")
+        .register(registry);
     endToEnd = Timer.builder("labelstream.inference.e2e.latency")
         .description("From ingest to the committed routing decision, per frame")
         .publishPercentiles(0.5, 0.99).register(registry);
@@ -48,6 +53,24 @@ public final class InferenceMetrics implements MeterBinder {
         .description("Frames per model call").register(registry);
     modelTime = Timer.builder("labelstream.inference.model.time")
         .description("ONNX Runtime time per batch").register(registry);
+    storePauses = Counter.builder("labelstream.inference.store.pauses")
+        .description("Times the worker paused consumption because the frame store did not answer").register(registry);
+  }
+
+  /**
+   * Whether the frame store answered the last call made to it (1) or not (0); registered only when a store is
+   * configured.
+   */
+  public void frameStore(java.util.function.BooleanSupplier available) {
+    io.micrometer.core.instrument.Gauge.builder("labelstream.inference.store.available",
+            () -> available.getAsBoolean() ? 1 : 0)
+        .description("1 while the frame store answers, 0 from a call that found it down until one that reached it")
+        .register(registry);
+  }
+
+  /** The worker paused consumption for a store outage: the batch is retried, nothing skipped or dead-lettered. */
+  public void storePaused() {
+    storePauses.increment();
   }
 
   /**

@@ -20,7 +20,8 @@ import java.util.function.Supplier;
 /**
  * Decides where a predicted frame goes: a score at or above its class's threshold makes a MODEL label, anything
  * below becomes a review request, most uncertain first. A random share of the MODEL labels also becomes a blind
- * AUDIT task. Every prediction is also kept for audit and statistics.
+ * AUDIT task. Every prediction is also kept for audit and statistics. The label and the review request carry the
+ * frame's image reference, so whoever reads them later finds the image in the frame store.
  */
 public final class FrameRouter {
 
@@ -88,6 +89,7 @@ public final class FrameRouter {
         .setModelName(card.name())
         .setModelVersion(card.version())
         .setLabelledAt(now)
+        .setImageRef(frame.getImageRef())
         .build() : null;
     ReviewRequest request = confident && !audited ? null : reviewRequest(frame, sourcePartition, sourceOffset, prediction,
         audited ? ReviewReason.AUDIT : ReviewReason.LOW_CONFIDENCE, audited ? audits.priority(frame.getFrameId()) : 1.0 - u.score(), now);
@@ -95,8 +97,10 @@ public final class FrameRouter {
   }
 
   /**
-   * The request points at the frame's record in frames.v1 rather than copying its image: a closed policy sends every
-   * frame to people, and rewriting each image into review.requests.v1 cost the worker a third of its throughput.
+   * The request says where the image is rather than copying it: a closed policy sends every frame to people, and
+   * rewriting each image into review.requests.v1 cost the worker a third of its throughput. The frame store's
+   * reference (when the frame has one) outlives frames.v1; the frame's record there is kept too, for review services
+   * that predate the store and for frames without a reference.
    */
   private static ReviewRequest reviewRequest(Frame frame, int sourcePartition, long sourceOffset, Prediction prediction,
       ReviewReason reason, double priority, Instant now) {
@@ -107,6 +111,7 @@ public final class FrameRouter {
         .setPriority(priority)
         .setPrediction(prediction)
         .setContentType(frame.getContentType())
+        .setImageRef(frame.getImageRef())
         .setFrameRecord(FrameRecord.newBuilder().setPartition(sourcePartition).setOffset(sourceOffset).build())
         .setRequestedAt(now)
         .build();

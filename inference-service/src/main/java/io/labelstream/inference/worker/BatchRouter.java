@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the model once on a batch of decoded frames and turns the outputs into a prediction plus a label or a
- * review request per frame; frames that cannot be used become dead letters. Runs on the model thread only.
+ * review request per frame; frames that cannot be used become dead letters. A batch with a frame the frame store
+ * could not give, because it is down, is not run at all. Runs on the model thread only.
  */
 final class BatchRouter {
 
@@ -35,6 +36,12 @@ final class BatchRouter {
 
   RoutedBatch route(FrameBatch batch) throws InterruptedException {
     List<DecodedFrame> decoded = batch.decoded();
+    for (DecodedFrame frame : decoded) {
+      if (frame.storeDown()) {
+        // Not the frame's fault: the model is not run and nothing is written, so the batch can be tried again whole.
+        return RoutedBatch.waitForStore(batch, frame.failure());
+      }
+    }
     List<ProducerRecord<String, Object>> out = new ArrayList<>();
     List<DecodedFrame> usable = new ArrayList<>(decoded.size());
     for (DecodedFrame frame : decoded) {

@@ -8,6 +8,7 @@ import io.labelstream.inference.model.OnnxModel;
 import io.labelstream.inference.routing.AuditSampler;
 import io.labelstream.inference.routing.FrameRouter;
 import io.labelstream.inference.routing.RoutingPolicy;
+import io.labelstream.inference.store.FrameImages;
 import io.labelstream.platform.kafka.ClientMeters;
 import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.TopicRoutedSerializer;
@@ -62,6 +63,15 @@ import org.slf4j.LoggerFactory;
  * rebalance, everything already polled is finished and committed; if they are lost instead, it is dropped
  * uncommitted and the new owner starts again from the last commit. With {@code INFERENCE_EXACTLY_ONCE=false}
  * (for comparison only) outputs are flushed first and offsets committed after: at least once.
+ *
+ * <h2>Frame store outages</h2>
+ * A frame's image comes inline or from the frame store ({@link FrameImages}), read on the decode pool with the
+ * decoding. When the store does not answer, the batch holding that frame is not run and its transaction never begins:
+ * the worker rewinds to the batch's first offsets, exactly as after a failed commit, and pauses its partitions for a
+ * back-off ({@link StoreBackoff}) while it goes on polling, so it stays in its group however long the outage lasts.
+ * Then it reads the same records again. No frame is skipped or dead-lettered for a store that is down; a frame whose
+ * object is missing or does not match its SHA-256 is dead-lettered with the reason, as a frame that cannot be
+ * decoded is.
  */
 public final class InferenceWorker implements Runnable, AutoCloseable {
 
@@ -75,6 +85,8 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
   /** Writes outputs before offsets are committed (at least once); null when exactly once. */
   private final KafkaProducer<String, Object> producer;
   private final FrameDecoder decoder;
+  private final FrameImages images;
+  private final StoreBackoff storeBackoff = new StoreBackoff();
   private final BatchRouter batchRouter;
   private final InferenceMetrics metrics;
   private final ExecutorService decodePool;
@@ -96,8 +108,10 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
   /** Routed by the model, waiting for its transaction: committed before any later batch (see {@link #advance}). */
   private RoutedBatch finished;
 
-  public InferenceWorker(InferenceConfig config, OnnxModel model, InferenceMetrics metrics, Supplier<RoutingPolicy> policy) {
+  public InferenceWorker(InferenceConfig config, OnnxModel model, InferenceMetrics metrics, Supplier<RoutingPolicy> policy,
+      FrameImages images) {
     this.metrics = metrics;
+    this.images = images;
     this.decoder = new FrameDecoder(model.card().input(), config.decodeBudget(),
         config.decodeTimeout());
     this.batchRouter = new BatchRouter(model, new FrameRouter(model.card(), policy, new AuditSampler(config.auditRate())), metrics);
@@ -163,6 +177,7 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
       }
       consumer.subscribe(Set.of(Topics.FRAMES.name()), new DrainBeforeRevoke());
       while (running) {
+        resumeAfterStoreOutage();
         if (carry.isEmpty() && !collecting.full()) {
           for (ConsumerRecord<String, byte[]> record : consumer.poll(pollTimeout())) {
             carry.add(record);
@@ -209,7 +224,7 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
   private void fillFromCarry() {
     while (!carry.isEmpty() && !collecting.full()) {
       ConsumerRecord<String, byte[]> record = carry.poll();
-      collecting.add(record, decodePool.submit(() -> DecodedFrame.decode(record, decoder)));
+      collecting.add(record, decodePool.submit(() -> DecodedFrame.decode(record, images, decoder)));
     }
   }
 
@@ -259,7 +274,11 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
       advance(true);
       fillFromCarry();
     }
-    LOG.info("stopping: every polled frame is routed and committed");
+    if (storeBackoff.paused()) {
+      LOG.info("stopping: the frames waiting for the frame store are left uncommitted, for the next owner to read again");
+    } else {
+      LOG.info("stopping: every polled frame is routed and committed");
+    }
   }
 
   private static RoutedBatch await(Future<RoutedBatch> future) throws InterruptedException {
@@ -271,6 +290,10 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
   }
 
   private void commit(RoutedBatch routed) throws InterruptedException {
+    if (routed.storeOutage() != null) {
+      waitForStore(routed);
+      return;
+    }
     long start = System.nanoTime();
     try {
       if (exactlyOnce) {
@@ -283,6 +306,9 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
         consumer.commitSync(routed.batch().offsetsToCommit());
       }
       metrics.committed(routed.ingestedAt(), System.nanoTime() - start);
+      if (storeBackoff.succeeded()) {
+        LOG.info("the frame store answers again: consumption goes on");
+      }
     } catch (ProducerFencedException | AuthorizationException e) {
       // Not the producer's fault but this worker's: another worker took its transactional id (this one is a
       // zombie), or it may not write at all. A new producer would not help; the worker stops.
@@ -292,6 +318,27 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
       // that could not go on); rewind so its frames, and everything polled after them, are processed again.
       LOG.warn("committing a batch of {} failed, it will be retried: {}", routed.batch().size(), e.toString());
       rewindTo(routed.batch());
+    }
+  }
+
+  /**
+   * The batch needs an image the frame store could not give because it is down: nothing of it is written, and it is
+   * read again, with everything polled after it, once the back-off is over. The partitions stay paused meanwhile;
+   * the poll loop keeps polling them, so the worker keeps its place in the group.
+   */
+  private void waitForStore(RoutedBatch routed) throws InterruptedException {
+    rewindTo(routed.batch());
+    java.time.Duration wait = storeBackoff.pause(System.nanoTime());
+    consumer.pause(consumer.assignment());
+    metrics.storePaused();
+    LOG.warn("{}; consumption paused: the batch of {} frames is read again in {} ms (nothing skipped, nothing "
+        + "dead-lettered)", routed.storeOutage(), routed.batch().size(), wait.toMillis());
+  }
+
+  private void resumeAfterStoreOutage() {
+    if (storeBackoff.due(System.nanoTime())) {
+      storeBackoff.resumed();
+      consumer.resume(consumer.paused());
     }
   }
 
@@ -360,7 +407,10 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      // nothing to do: consumption resumes from the group's committed offsets
+      // Consumption resumes from the group's committed offsets, unless the worker is waiting out a store outage.
+      if (storeBackoff.paused()) {
+        consumer.pause(partitions);
+      }
     }
 
     @Override

@@ -251,6 +251,27 @@ class InferenceWorkerIT {
   }
 
   @Test
+  void shouldDeadLetterAFrameByReferenceOnlyWhenNoFrameStoreIsConfigured() throws Exception {
+    byte[] png = Samples.png(104);
+    Frame byReference = FleetFrameProducer.frame("car-16", null, "by-ref-without-store", "image/png", new byte[0], 28, 28, null);
+    byReference.setImageRef(io.labelstream.platform.store.ContentKeys.ref("file:///var/lib/labelstream/frames", png,
+        "image/png"));
+    fleet.send(byReference);
+    String good = fleet.send("car-16", null, "inline-without-store", "image/png", png, 28, 28);
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> values(Topics.PREDICTIONS).stream().anyMatch(p -> p.getFrameId().equals(good)));
+    await().atMost(Duration.ofSeconds(10)).until(() -> values(Topics.FRAMES_DLQ).stream()
+        .anyMatch(d -> byReference.getFrameId().equals(d.getKey())));
+
+    DeadLetter letter = values(Topics.FRAMES_DLQ).stream().filter(d -> byReference.getFrameId().equals(d.getKey()))
+        .findFirst().orElseThrow();
+    assertThat(letter.getReason()).startsWith("cannot read frame image: no_frame_store: ").contains("FRAME_STORE");
+    // Without a store, an inline frame's label says nothing of a store: its image is in frames.v1 only.
+    assertThat(values(Topics.LABELS)).filteredOn(l -> l.getFrameId().equals(good)).allSatisfy(l -> assertThat(l.getImageRef()).isNull());
+    assertThat(values(Topics.REVIEW_REQUESTS)).filteredOn(r -> r.getFrameId().equals(good)).allSatisfy(r -> assertThat(r.getImageRef()).isNull());
+  }
+
+  @Test
   void shouldScaleDownAndLabelALargeCameraJpeg() throws Exception {
     java.awt.image.BufferedImage big = new java.awt.image.BufferedImage(1920, 1080, java.awt.image.BufferedImage.TYPE_INT_RGB);
     java.io.ByteArrayOutputStream jpeg = new java.io.ByteArrayOutputStream();

@@ -93,6 +93,11 @@ public final class FileFrameStore implements FrameStore {
     try {
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
+      if (!Files.isDirectory(root)) {
+        // The store's folder itself is gone (an unmounted volume, a moved folder): the store is down, not the object
+        // lost; a reader must wait for it rather than give the frame up.
+        throw new FrameStoreException(Kind.UNAVAILABLE, "the store's folder " + root + " is not there", e);
+      }
       throw new FrameStoreException(Kind.MISSING, "no object " + ref.getKey() + " under " + location, e);
     } catch (IOException e) {
       throw new FrameStoreException(Kind.UNAVAILABLE, "could not read " + ref.getKey() + " under " + location

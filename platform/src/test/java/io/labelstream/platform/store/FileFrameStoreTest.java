@@ -67,4 +67,18 @@ class FileFrameStoreTest {
     assertThatThrownBy(() -> store.put(new byte[] {1}, "image/png")).isInstanceOfSatisfying(
         FrameStoreException.class, e -> assertThat(e.kind()).isEqualTo(FrameStoreException.Kind.UNAVAILABLE));
   }
+
+  @Test
+  void shouldSayItIsUnavailableNotMissingWhenItsFolderIsGone() throws Exception {
+    Path folder = root.resolve("frames");
+    FileFrameStore store = new FileFrameStore(folder);
+    ImageRef ref = store.put(new byte[] {1, 2, 3}, "image/png");
+    Files.move(folder, root.resolve("unmounted"));
+
+    assertThatThrownBy(() -> store.get(ref)).isInstanceOfSatisfying(FrameStoreException.class,
+        e -> assertThat(e.kind()).isEqualTo(FrameStoreException.Kind.UNAVAILABLE));
+
+    Files.move(root.resolve("unmounted"), folder);
+    assertThat(store.get(ref)).containsExactly(1, 2, 3);
+  }
 }
