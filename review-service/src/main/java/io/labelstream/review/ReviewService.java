@@ -22,6 +22,7 @@ import io.labelstream.review.dataset.Datasets;
 import io.labelstream.review.http.FrameStoreApi;
 import io.labelstream.review.retention.FrameStoreCollection;
 import io.labelstream.platform.store.FrameStore;
+import io.labelstream.platform.store.MeteredFrameStore;
 import io.labelstream.review.http.AdminApi;
 import io.labelstream.review.http.BearerAuth;
 import io.labelstream.review.http.DatasetApi;
@@ -30,6 +31,8 @@ import io.labelstream.review.http.ImageApi;
 import io.labelstream.review.http.LeaderForwarding;
 import io.labelstream.review.http.ReviewApi;
 import io.labelstream.review.http.StatsApi;
+import io.labelstream.review.images.FrameImages;
+import io.labelstream.review.images.HeldImages;
 import io.labelstream.review.metrics.PolicyMetrics;
 import io.labelstream.review.metrics.ReviewMetrics;
 import io.labelstream.review.policy.PolicyService;
@@ -83,13 +86,15 @@ public final class ReviewService implements AutoCloseable {
   private final HttpService http;
   private final Datasets datasets;
   private final ImageReader images;
+  private final FrameImages store;
+  private final HeldImages held;
   private final Optional<FrameStoreCollection> collection;
   private final Optional<FrameStore> frameStore;
 
   private ReviewService(TaskQueue queue, StateTailer tailer, Thread tailerThread, LeaderElection election, ClusterView cluster,
       QueueWriter writer, PolicyService policy, KafkaHealth kafkaHealth, List<ClientMeters> clientMetrics,
-      HttpService http, Datasets datasets, ImageReader images, Optional<FrameStoreCollection> collection,
-      Optional<FrameStore> frameStore) {
+      HttpService http, Datasets datasets, ImageReader images, FrameImages store, HeldImages held,
+      Optional<FrameStoreCollection> collection, Optional<FrameStore> frameStore) {
     this.queue = queue;
     this.tailer = tailer;
     this.tailerThread = tailerThread;
@@ -102,6 +107,8 @@ public final class ReviewService implements AutoCloseable {
     this.http = http;
     this.datasets = datasets;
     this.images = images;
+    this.store = store;
+    this.held = held;
     this.collection = collection;
     this.frameStore = frameStore;
   }
@@ -114,6 +121,14 @@ public final class ReviewService implements AutoCloseable {
     LOG.info("starting review with {}", config);
     TopicProvisioner.ensureTopics(config.kafka());
     PrometheusMeterRegistry registry = Metrics.registry("review");
+    // One store for every reader and the collector; closed once, last.
+    Optional<FrameStore> frameStore = config.frameStore().open()
+        .map(opened -> new MeteredFrameStore(opened, registry));
+    FrameImages store = new FrameImages(frameStore);
+    if (!store.enabled()) {
+      LOG.warn("FRAME_STORE is not set: images are read from Kafka only, and a dataset export or a flag cannot show "
+          + "a frame once frames.v1's retention dropped it");
+    }
     LeaderElection election = new LeaderElection(config.kafka(), config.instanceId());
     QueueWriter writer = new QueueWriter(config.kafka(), config.instanceId(), election);
     ReviewMetrics[] metricsHolder = new ReviewMetrics[1];
@@ -154,8 +169,7 @@ public final class ReviewService implements AutoCloseable {
     BearerAuth auth = new BearerAuth(config.tokens());
     ImageReader images = new ImageReader(config.kafka(), config.instanceId());
     Datasets datasets = Datasets.start(config.kafka(), config.classes(), config.instanceId(), clock, datasetCatalog,
-        tailer::caughtUp);
-    Optional<FrameStore> frameStore = config.frameStore().open();
+        tailer::caughtUp, store);
     Optional<FrameStoreCollection> collection = FrameStoreCollection.start(config.frameStore(), frameStore,
         config.kafka(), config.instanceId(), () -> tailer.caughtUp() && election.isLeader(), registry, clock);
     HttpService http = HttpService.start("review", config.http(), 1024 * 1024, registry,
@@ -165,11 +179,11 @@ public final class ReviewService implements AutoCloseable {
         List.of(LivenessCheck.thread("state", tailerThread)),
         app -> {
           api.register(app, auth);
-          new ImageApi(queue, gold, images, forwarding).register(app);
-          new AdminApi(queue, reviewers, metrics.activeReviewers(), stats, history, gold, writer, forwarding, config.classes(),
-              clock).register(app);
-          new FrameApi(queue, writer, forwarding, labels, history, new RecordFetcher(config.kafka(), config.instanceId()), tailer::caughtUp,
-              clock).register(app);
+          new ImageApi(queue, gold, images, store, forwarding).register(app);
+          new AdminApi(queue, reviewers, metrics.activeReviewers(), stats, history, gold, writer, store, forwarding,
+              config.classes(), clock).register(app);
+          new FrameApi(queue, writer, forwarding, labels, history, new RecordFetcher(config.kafka(), config.instanceId()),
+              store, tailer::caughtUp, clock).register(app);
           new DatasetApi(datasets).register(app);
           new FrameStoreApi(collection).register(app);
           new StatsApi(stats, policy, config.classes(), reviewers).register(app);
@@ -182,7 +196,7 @@ public final class ReviewService implements AutoCloseable {
     String url = config.advertisedUrl().orElseGet(() -> advertisedUrl(config.http().host(), http.port()));
     election.start(new QueueLeadership(tailer, writer, config.instanceId(), () -> url, clock));
     return new ReviewService(queue, tailer, tailerThread, election, cluster, writer, policy, kafkaHealth, clientMetrics, http,
-        datasets, images, collection, frameStore);
+        datasets, images, store, new HeldImages(queue, history, labels, datasets, gold), collection, frameStore);
   }
 
   /**
@@ -270,6 +284,11 @@ public final class ReviewService implements AutoCloseable {
   /** Open tasks as this instance knows them, leased or not. */
   public int openTasks() {
     return queue.openCount();
+  }
+
+  /** The frame store images this service holds references to: what a retention pass must keep. */
+  public HeldImages heldImages() {
+    return held;
   }
 
   public boolean isQueueLeader() {

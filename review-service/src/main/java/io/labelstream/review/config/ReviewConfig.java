@@ -17,9 +17,9 @@ import io.labelstream.platform.config.Env;
 import io.labelstream.platform.config.SharedVariables;
 import io.labelstream.platform.http.HttpSettings;
 import io.labelstream.platform.kafka.KafkaSettings;
-import io.labelstream.platform.store.FrameStoreSettings;
 import io.labelstream.platform.model.ModelFolder;
 import io.labelstream.platform.model.ModelIdentity;
+import io.labelstream.platform.store.FrameStoreSettings;
 import io.labelstream.review.auth.ReviewerTokens;
 import io.labelstream.review.policy.PolicySettings;
 import io.labelstream.review.queue.LeaseLimits;
@@ -51,6 +51,7 @@ import java.util.UUID;
  * @param advertisedUrl where other review instances reach this one (REVIEW_ADVERTISED_URL, e.g. the pod's
  *     http://10.0.3.7:8083); by default http://HTTP_HOST:port, or this host's address when bound to 0.0.0.0
  * @param maxOpenTasks review tasks open at once (REVIEW_MAX_OPEN_TASKS); further requests wait in Kafka
+ * @param frameStore where frame images are kept (FRAME_STORE); none: images are read from Kafka only, as before
  */
 public record ReviewConfig(
     HttpSettings http,
@@ -123,6 +124,7 @@ public record ReviewConfig(
         + ", model=" + modelIdentity.name() + " " + modelIdentity.version() + " (" + model.location() + ")"
         + ", classes=" + classes() + ", instanceId=" + instanceId + ", policy=" + policy + ", queueOrder=" + queueOrder
         + ", answersRequired=" + answersRequired + ", goldRate=" + goldRate
-        + ", advertisedUrl=" + advertisedUrl.orElse("(derived)") + ", maxOpenTasks=" + maxOpenTasks + ", frameStore=" + frameStore + "]";
+        + ", advertisedUrl=" + advertisedUrl.orElse("(derived)") + ", maxOpenTasks=" + maxOpenTasks
+        + ", frameStore=" + frameStore.location().map(Object::toString).orElse("(none: images from Kafka only)") + "]";
   }
 }

@@ -1,13 +1,16 @@
 package io.labelstream.review.dataset;
 
 import io.labelstream.platform.kafka.KafkaSettings;
+import io.labelstream.review.images.FrameImages;
 import io.labelstream.schemas.avro.DatasetSnapshot;
+import io.labelstream.schemas.avro.ImageRef;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Dataset snapshots and exports in the review service: the snapshot maker and the exporter, over the catalog of
@@ -29,12 +32,15 @@ public final class Datasets implements AutoCloseable {
 
   private final SnapshotMaker maker;
   private final Exporter exporter;
+  private final SnapshotReader reader;
   private final DatasetCatalog catalog;
   private final BooleanSupplier catalogReady;
 
-  private Datasets(SnapshotMaker maker, Exporter exporter, DatasetCatalog catalog, BooleanSupplier catalogReady) {
+  private Datasets(SnapshotMaker maker, Exporter exporter, SnapshotReader reader, DatasetCatalog catalog,
+      BooleanSupplier catalogReady) {
     this.maker = maker;
     this.exporter = exporter;
+    this.reader = reader;
     this.catalog = catalog;
     this.catalogReady = catalogReady;
   }
@@ -45,10 +51,11 @@ public final class Datasets implements AutoCloseable {
    *     until then
    */
   public static Datasets start(KafkaSettings kafka, List<String> classes, String instanceId, Clock clock,
-      DatasetCatalog catalog, BooleanSupplier catalogReady) {
+      DatasetCatalog catalog, BooleanSupplier catalogReady, FrameImages images) {
     SnapshotMaker maker = new SnapshotMaker(kafka, classes, instanceId, clock);
-    Exporter exporter = new Exporter(new SnapshotReader(kafka, instanceId), new FrameScanner(kafka, instanceId));
-    return new Datasets(maker, exporter, catalog, catalogReady);
+    SnapshotReader reader = new SnapshotReader(kafka, instanceId);
+    Exporter exporter = new Exporter(reader, new FrameScanner(kafka, instanceId), images);
+    return new Datasets(maker, exporter, reader, catalog, catalogReady);
   }
 
   /**
@@ -100,6 +107,22 @@ public final class Datasets implements AutoCloseable {
         run.close();
       }
     };
+  }
+
+  /**
+   * Calls {@code visitor} with the frame store reference of every label of {@code snapshot} that has one: the images
+   * the snapshot needs kept. Reads the snapshot's labels from Kafka, one at a time.
+   *
+   * @throws org.apache.kafka.common.KafkaException when Kafka failed
+   */
+  public void forEachImage(DatasetSnapshot snapshot, Consumer<ImageRef> visitor) throws IOException {
+    try (SnapshotReader.Session session = reader.open()) {
+      session.forEach(snapshot, (ordinal, label) -> {
+        if (label.getImageRef() != null) {
+          visitor.accept(label.getImageRef());
+        }
+      });
+    }
   }
 
   public boolean ready() {

@@ -13,7 +13,8 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * The {@code folders} export as it goes out: a ZIP written straight to the response, one entry per image, stored
- * as they are (PNG and JPEG are compressed already), then {@code missing.txt}.
+ * as they are (PNG and JPEG are compressed already), then {@code missing.txt} (frames whose image is nowhere to be
+ * found) and {@code refused.txt} (frames whose stored image no longer matches its reference, so it was left out).
  *
  * <p>Every entry carries the snapshot's creation time (as a UTC wall-clock time, so the server's time zone does
  * not matter) and no extra fields: the same entries in the same order give the same bytes. {@link ZipOutputStream}
@@ -24,6 +25,7 @@ import java.util.zip.ZipOutputStream;
 final class FoldersZip implements AutoCloseable {
 
   static final String MISSING = "missing.txt";
+  static final String REFUSED = "refused.txt";
 
   private final ZipOutputStream zip;
   private final LocalDateTime entryTime;
@@ -51,7 +53,16 @@ final class FoldersZip implements AutoCloseable {
 
   /** Opens {@code missing.txt}; lines follow with {@link #missingLine}. */
   void beginMissing() throws IOException {
-    ZipEntry entry = new ZipEntry(MISSING);
+    beginList(MISSING);
+  }
+
+  /** Opens {@code refused.txt}; lines follow with {@link #refusedLine}. */
+  void beginRefused() throws IOException {
+    beginList(REFUSED);
+  }
+
+  private void beginList(String name) throws IOException {
+    ZipEntry entry = new ZipEntry(name);
     entry.setMethod(ZipEntry.DEFLATED);
     entry.setTimeLocal(entryTime);
     zip.putNextEntry(entry);
@@ -59,8 +70,16 @@ final class FoldersZip implements AutoCloseable {
 
   /** One frameId a line; an id with control characters in it (a fleet's doing) is written as a JSON string. */
   void missingLine(String frameId) throws IOException {
-    String line = frameId.chars().anyMatch(c -> c < 0x20 || c == 0x7f) ? jsonString(frameId) : frameId;
-    zip.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    zip.write((printable(frameId) + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A frameId, a tab and why its image was refused (no control characters in it). */
+  void refusedLine(String frameId, String reason) throws IOException {
+    zip.write((printable(frameId) + "\t" + reason + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String printable(String frameId) {
+    return frameId.chars().anyMatch(c -> c < 0x20 || c == 0x7f) ? jsonString(frameId) : frameId;
   }
 
   private static String jsonString(String text) {
@@ -77,7 +96,8 @@ final class FoldersZip implements AutoCloseable {
     return out.append('"').toString();
   }
 
-  void endMissing() throws IOException {
+  /** Closes {@code missing.txt} or {@code refused.txt}. */
+  void endList() throws IOException {
     zip.closeEntry();
   }
 

@@ -6,6 +6,8 @@ import io.labelstream.platform.hash.Sha256;
 import io.labelstream.platform.http.ApiException;
 import io.labelstream.review.auth.Role;
 import io.labelstream.review.cluster.QueueWriter;
+import io.labelstream.review.images.FrameImages;
+import io.labelstream.platform.store.FrameStoreException;
 import io.labelstream.review.queue.GoldTasks;
 import io.labelstream.review.state.FrameHistory;
 import io.labelstream.schemas.avro.GoldFrame;
@@ -41,13 +43,14 @@ public final class AdminApi {
   private final FrameHistory history;
   private final GoldTasks gold;
   private final QueueWriter writer;
+  private final FrameImages store;
   private final LeaderForwarding forwarding;
   private final List<String> classes;
   private final Clock clock;
 
   public AdminApi(TaskQueue queue, ReviewerLedger reviewers, ActiveReviewers active, StatsRecorder stats,
-      FrameHistory history,
-      GoldTasks gold, QueueWriter writer, LeaderForwarding forwarding, List<String> classes, Clock clock) {
+      FrameHistory history, GoldTasks gold, QueueWriter writer, FrameImages store, LeaderForwarding forwarding,
+      List<String> classes, Clock clock) {
     this.queue = queue;
     this.reviewers = reviewers;
     this.active = active;
@@ -55,6 +58,7 @@ public final class AdminApi {
     this.history = history;
     this.gold = gold;
     this.writer = writer;
+    this.store = store;
     this.forwarding = forwarding;
     this.classes = List.copyOf(classes);
     this.clock = clock;
@@ -97,6 +101,7 @@ public final class AdminApi {
   /**
    * A frame with a known label: the raw image as the body ({@code Content-Type: image/png} or {@code image/jpeg},
    * checked against its first bytes), the label in {@code X-Label}. The same image added twice is one gold frame.
+   * With a frame store the image is put there first and the record carries its reference, not its bytes.
    */
   private void addGold(Context ctx) {
     String label = ctx.header("X-Label");
@@ -113,12 +118,20 @@ public final class AdminApi {
     String goldId = HexFormat.of().formatHex(Sha256.of(image)).substring(0, 16);
     // The key its task ids derive from: kept when the image is added again, so nobody is shown it twice.
     ByteBuffer frameIdKey = gold.item(goldId).map(GoldFrame::getFrameIdKey).orElseGet(AdminApi::newFrameIdKey);
-    GoldFrame frame = GoldFrame.newBuilder().setGoldId(goldId).setLabel(label.strip())
+    GoldFrame.Builder frame = GoldFrame.newBuilder().setGoldId(goldId).setLabel(label.strip())
         .setClassIndex(classes.indexOf(label.strip())).setContentType(contentType).setImage(ByteBuffer.wrap(image))
-        .setAddedBy(BearerAuth.reviewer(ctx).name()).setAddedAt(clock.instant()).setFrameIdKey(frameIdKey).build();
-    writer.gold(frame); // a KafkaException is HttpService's 503 kafka_unavailable
-    gold.add(frame);
-    ctx.status(201).json(Map.of("goldId", goldId, "label", frame.getLabel()));
+        .setAddedBy(BearerAuth.reviewer(ctx).name()).setAddedAt(clock.instant()).setFrameIdKey(frameIdKey);
+    if (store.enabled()) {
+      try {
+        frame.setImageRef(store.put(image, contentType).ref()).setImage(ByteBuffer.allocate(0));
+      } catch (FrameStoreException e) {
+        throw StoreErrors.of(e, "gold " + goldId);
+      }
+    }
+    GoldFrame added = frame.build();
+    writer.gold(added); // a KafkaException is HttpService's 503 kafka_unavailable
+    gold.add(added);
+    ctx.status(201).json(Map.of("goldId", goldId, "label", added.getLabel()));
   }
 
   private static ByteBuffer newFrameIdKey() {

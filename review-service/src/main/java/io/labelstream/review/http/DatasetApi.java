@@ -8,6 +8,7 @@ import io.labelstream.review.auth.Role;
 import io.labelstream.review.dataset.Datasets;
 import io.labelstream.review.dataset.ExportFormat;
 import io.labelstream.review.dataset.SnapshotMaker;
+import io.labelstream.review.images.FrameImages;
 import io.labelstream.schemas.avro.DatasetSnapshot;
 import io.labelstream.schemas.avro.PartitionOffset;
 import java.io.BufferedOutputStream;
@@ -147,6 +148,9 @@ public final class DatasetApi {
     LOG.error("export of dataset {} failed before any byte was sent", snapshot.getDatasetId(), e);
     if (e instanceof ApiException api) {
       return api;
+    }
+    if (e instanceof FrameImages.StoreUnavailableException) {
+      return StoreErrors.unavailable();
     }
     if (e instanceof KafkaException) {
       return ApiException.kafkaUnavailable("the export could not read Kafka: " + e.getMessage());

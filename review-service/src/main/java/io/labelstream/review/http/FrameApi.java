@@ -6,6 +6,8 @@ import io.javalin.http.Context;
 import io.labelstream.platform.http.ApiException;
 import io.labelstream.review.auth.Role;
 import io.labelstream.review.cluster.QueueWriter;
+import io.labelstream.review.images.FrameImages;
+import io.labelstream.review.images.StoredImage;
 import io.labelstream.review.queue.ReviewTask;
 import io.labelstream.review.queue.TaskImage;
 import io.labelstream.review.queue.TaskQueue;
@@ -14,25 +16,30 @@ import io.labelstream.review.state.LabelStore;
 import io.labelstream.review.state.RecordFetcher;
 import io.labelstream.schemas.TaskIds;
 import io.labelstream.schemas.Topics;
+import io.labelstream.schemas.avro.ClassProbability;
 import io.labelstream.schemas.avro.Flag;
 import io.labelstream.schemas.avro.Frame;
 import io.labelstream.schemas.avro.FrameRecord;
 import io.labelstream.schemas.avro.Label;
+import io.labelstream.schemas.avro.LabelSource;
 import io.labelstream.schemas.avro.Prediction;
 import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewRequest;
+import io.labelstream.schemas.avro.Route;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.KafkaException;
 
 /**
  * A frame's history, and flagging a final label as wrong: the frame goes back to people as a FLAGGED task (with the
- * image read again from {@code frames.v1}); the answer supersedes the flagged label.
+ * image read again from the frame store, or for frames without a reference from {@code frames.v1}); the answer
+ * supersedes the flagged label.
  */
 public final class FrameApi {
 
@@ -46,17 +53,19 @@ public final class FrameApi {
   private final LabelStore labels;
   private final FrameHistory history;
   private final RecordFetcher fetcher;
+  private final FrameImages store;
   private final BooleanSupplier stateReady;
   private final Clock clock;
 
   public FrameApi(TaskQueue queue, QueueWriter writer, LeaderForwarding forwarding, LabelStore labels,
-      FrameHistory history, RecordFetcher fetcher, BooleanSupplier stateReady, Clock clock) {
+      FrameHistory history, RecordFetcher fetcher, FrameImages store, BooleanSupplier stateReady, Clock clock) {
     this.queue = queue;
     this.writer = writer;
     this.forwarding = forwarding;
     this.labels = labels;
     this.history = history;
     this.fetcher = fetcher;
+    this.store = store;
     this.stateReady = stateReady;
     this.clock = clock;
   }
@@ -79,16 +88,11 @@ public final class FrameApi {
     if (queue.openTaskOfFrame(frameId).isPresent()) {
       throw new ApiException(409, "already_in_review", "frame " + frameId + " is already waiting for a reviewer");
     }
-    FrameHistory.Position framePosition = history.framePosition(frameId).orElseThrow(() -> new ApiException(409,
-        "image_unavailable", "where frame " + frameId + " is in frames.v1 is not known (it was routed before "
-        + "predictions recorded it), so it cannot be shown again"));
-    Frame frame = fetcher.fetch(Topics.FRAMES, framePosition.partition(), framePosition.offset())
-        .orElseThrow(() -> new ApiException(410, "image_gone", "frame " + frameId + " is no longer in frames.v1 "
-            + "(retention)"));
+    Optional<FrameHistory.Position> framePosition = history.framePosition(frameId);
+    FlaggedImage image = image(frameId, framePosition);
     Prediction prediction = history.predictionPosition(frameId)
         .flatMap(p -> fetcher.fetch(Topics.PREDICTIONS, p.partition(), p.offset()))
-        .orElseThrow(() -> new ApiException(410, "prediction_gone", "the prediction of frame " + frameId
-            + " is no longer in predictions.v1 (retention)"));
+        .orElseGet(() -> standIn(current));
     Instant now = clock.instant();
     String taskId = TaskIds.flagged(frameId, history.flagsOf(frameId) + 1);
     ReviewRequest request = ReviewRequest.newBuilder()
@@ -97,17 +101,17 @@ public final class FrameApi {
         .setReason(ReviewReason.FLAGGED)
         .setPriority(FLAG_PRIORITY)
         .setPrediction(prediction)
-        .setContentType(frame.getContentType())
-        .setFrameRecord(FrameRecord.newBuilder().setPartition(framePosition.partition())
-            .setOffset(framePosition.offset()).build())
+        .setContentType(image.contentType())
+        .setImageRef(image.stored() == null ? null : image.stored().ref())
+        .setFrameRecord(framePosition.map(p -> FrameRecord.newBuilder().setPartition(p.partition())
+            .setOffset(p.offset()).build()).orElse(null))
         .setRequestedAt(now)
         .setFlag(Flag.newBuilder().setFlaggedBy(BearerAuth.reviewer(ctx).name()).setReason(reason).setFlaggedAt(now)
             .setPreviousLabel(current.getLabel()).setPreviousSource(current.getSource().name()).build())
         .build();
     writer.request(request); // a KafkaException is HttpService's 503 kafka_unavailable
-    // The queue keeps where the image is, not its bytes: the page reads it back from frames.v1.
-    queue.offer(ReviewTask.of(request, new TaskImage.InKafka(framePosition.topic(), framePosition.partition(),
-        framePosition.offset())));
+    // The queue keeps where the image is, not its bytes: the page reads it back from the store or frames.v1.
+    queue.offer(ReviewTask.of(request, image.where()));
     // Its request may wait in Kafka behind others while the queue is full: the flag is counted now, so a second
     // flag of the frame gets the next task id instead of this one's.
     history.flagged(new FrameHistory.Flag(frameId, taskId, reason, request.getFlag().getFlaggedBy(), now));
@@ -119,6 +123,55 @@ public final class FrameApi {
       body.put("flaggedLabel", current.getLabel());
     }
     ctx.status(202).json(body);
+  }
+
+  /**
+   * What a flagged request says the model predicted when predictions.v1 no longer has the prediction (its retention
+   * is shorter than a dataset's life): the flagged label itself, its class and confidence, at its time. A flagged
+   * task shows the flagged label as its suggestion either way; only its confidence comes from here.
+   */
+  private static Prediction standIn(Label current) {
+    double score = current.getConfidence() == null ? 0 : current.getConfidence();
+    return Prediction.newBuilder()
+        .setFrameId(current.getFrameId())
+        .setModelName(current.getModelName() == null ? "(flagged " + current.getSource().name() + " label)"
+            : current.getModelName())
+        .setModelVersion(current.getModelVersion() == null ? "" : current.getModelVersion())
+        .setClassIndex(current.getClassIndex()).setLabel(current.getLabel())
+        .setTopK(List.of(new ClassProbability(current.getClassIndex(), current.getLabel(), score)))
+        .setMaxProbability(score).setMargin(0).setEntropy(0).setScore(score).setThreshold(0)
+        .setRoute(current.getSource() == LabelSource.MODEL ? Route.MODEL_LABEL : Route.REVIEW)
+        .setPredictedAt(current.getLabelledAt())
+        .build();
+  }
+
+  /** Where a flagged frame's image is, checked to be there now: a task whose image is gone helps nobody. */
+  private record FlaggedImage(String contentType, StoredImage stored, TaskImage where) {}
+
+  /**
+   * The frame store's copy when a record named one (it outlives Kafka), read once to be sure it is there and whole;
+   * else the frame's record in frames.v1.
+   */
+  private FlaggedImage image(String frameId, Optional<FrameHistory.Position> framePosition) {
+    TaskImage inKafka = framePosition.map(p -> (TaskImage) new TaskImage.InKafka(p.topic(), p.partition(),
+        p.offset())).orElse(null);
+    Optional<StoredImage> stored = store.enabled() ? history.image(frameId) : Optional.empty();
+    if (stored.isPresent()) {
+      StoreErrors.read(store, stored.get(), frameId); // 410 image_gone, 500 image_corrupt, 503 frame_store_unavailable
+      return new FlaggedImage(stored.get().contentType(), stored.get(), new TaskImage.Stored(stored.get(), inKafka));
+    }
+    FrameHistory.Position position = framePosition.orElseThrow(() -> new ApiException(409, "image_unavailable",
+        "where the image of frame " + frameId + " is, is not known (it was routed before predictions recorded "
+        + "where frames are, and no record named it in the frame store), so it cannot be shown again"));
+    Frame frame = fetcher.fetch(Topics.FRAMES, position.partition(), position.offset())
+        .orElseThrow(() -> new ApiException(410, "image_gone", "frame " + frameId + " is no longer in frames.v1 "
+            + "(retention)"));
+    if (frame.getImageRef() != null && store.enabled()) {
+      StoredImage fromFrame = StoredImage.of(frame.getImageRef());
+      StoreErrors.read(store, fromFrame, frameId);
+      return new FlaggedImage(frame.getContentType(), fromFrame, new TaskImage.Stored(fromFrame, inKafka));
+    }
+    return new FlaggedImage(frame.getContentType(), null, inKafka);
   }
 
   private void history(Context ctx) {
@@ -140,6 +193,8 @@ public final class FrameApi {
     body.put("frameId", frameId);
     body.put("frame", history.framePosition(frameId).map(p -> (Object) Map.of("topic", p.topic(),
         "partition", p.partition(), "offset", p.offset())).orElse(null));
+    body.put("image", history.image(frameId).map(i -> (Object) Map.of("store", i.store(), "key", i.key(),
+        "size", i.size(), "sha256", i.sha256Hex(), "contentType", i.contentType())).orElse(null));
     body.put("finalLabel", labels.get(frameId).map(l -> (Object) Map.of("label", l.getLabel(),
         "source", l.getSource().name())).orElse(null));
     body.put("events", rows);

@@ -147,6 +147,8 @@ public final class ReviewApi {
               .setReviewerIds(verdict.agreeing())
               .setTaskId(task.taskId())
               .setLabelledAt(now)
+              // The request's image reference: a dataset export finds the image by it after frames.v1 dropped it.
+              .setImageRef(task.image().stored() == null ? null : task.image().stored().ref())
               .build();
           writer.answer(result, human);
           if (human != null) {

@@ -1,6 +1,7 @@
 package io.labelstream.review.queue;
 
 import io.labelstream.platform.kafka.AvroBytes;
+import io.labelstream.review.images.StoredImage;
 import io.labelstream.schemas.TaskIds;
 import io.labelstream.schemas.avro.GoldFrame;
 import io.labelstream.schemas.avro.ReviewReason;
@@ -153,10 +154,14 @@ public final class GoldTasks {
     });
   }
 
+  /** A gold frame added with a frame store is read from there; one added before keeps its bytes in its record. */
   private ReviewTask issue(GoldFrame frame, ShownAs ids, Instant createdAt) {
     issued.put(ids.taskId(), frame.getGoldId());
+    TaskImage image = frame.getImageRef() != null
+        ? new TaskImage.Stored(StoredImage.of(frame.getImageRef()), null)
+        : new TaskImage.Held(AvroBytes.copy(frame.getImage()));
     return new ReviewTask(ids.taskId(), ids.frameId(), ReviewReason.GOLD, 0, null, 0, frame.getContentType(),
-        AvroBytes.copy(frame.getImage()), createdAt);
+        image, createdAt);
   }
 
   /** The known label behind a gold task id, if it is one. */

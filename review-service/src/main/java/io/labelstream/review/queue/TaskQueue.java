@@ -346,6 +346,11 @@ public final class TaskQueue {
     return taskId == null ? Optional.empty() : task(taskId);
   }
 
+  /** Calls {@code visitor} with every open task, leased or not (under the queue's lock: keep it short). */
+  public synchronized void forEachOpen(java.util.function.Consumer<ReviewTask> visitor) {
+    open.values().forEach(entry -> visitor.accept(entry.task));
+  }
+
   /** Open tasks, leased or not. */
   public synchronized int openCount() {
     return open.size();

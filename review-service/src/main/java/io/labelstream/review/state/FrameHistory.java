@@ -1,5 +1,6 @@
 package io.labelstream.review.state;
 
+import io.labelstream.review.images.StoredImage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -7,14 +8,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * Everything that happened to each frame, rebuilt from the topics at start-up: its prediction, review requests,
  * flags, every answer and every label, with who, when, and the record's topic, partition and offset. Also where the
- * frame itself is in {@code frames.v1}, so a flagged frame's image can be read again.
+ * frame's image is, so a flagged frame's image can be shown again: in the frame store (the reference its review
+ * requests and labels carry, which outlives Kafka) and, for frames without one, in {@code frames.v1}.
  *
- * <p>Kept in memory, about 150 bytes per event: a few hundred MB for a million frames. A larger deployment would
- * keep it in a Kafka Streams store instead.
+ * <p>Kept in memory, about 150 bytes per event and 88 per stored image: a few hundred MB for a million frames. A
+ * larger deployment would keep it in a Kafka Streams store instead.
  */
 public final class FrameHistory {
 
@@ -36,6 +39,7 @@ public final class FrameHistory {
   private final Map<String, List<Event>> byFrame = new HashMap<>();
   private final Map<String, Position> frames = new HashMap<>();
   private final Map<String, Position> predictions = new HashMap<>();
+  private final Map<String, StoredImage> images = new HashMap<>();
   private final List<Flag> flags = new ArrayList<>();
 
   public synchronized void record(String frameId, Event event) {
@@ -53,6 +57,23 @@ public final class FrameHistory {
       frames.put(frameId, frame);
     }
     predictions.put(frameId, prediction);
+  }
+
+  /** The frame store keeps the frame's image under {@code image} (the latest record that says so wins). */
+  public synchronized void imaged(String frameId, StoredImage image) {
+    if (image != null) {
+      images.put(frameId, image);
+    }
+  }
+
+  /** Where the frame store keeps the frame's image, if a record said. */
+  public synchronized Optional<StoredImage> image(String frameId) {
+    return Optional.ofNullable(images.get(frameId));
+  }
+
+  /** Every frame whose image is in the frame store, with its reference (under this history's lock: keep it short). */
+  public synchronized void forEachImage(BiConsumer<String, StoredImage> visitor) {
+    images.forEach(visitor);
   }
 
   public synchronized void flagged(Flag flag) {

@@ -1,5 +1,6 @@
 package io.labelstream.review.state;
 
+import io.labelstream.review.images.StoredImage;
 import io.labelstream.review.state.FrameHistory.Event;
 import io.labelstream.review.state.FrameHistory.Position;
 import io.labelstream.schemas.Topics;
@@ -35,6 +36,7 @@ public final class HistoryRecorder {
   }
 
   public void request(ConsumerRecord<String, byte[]> record, ReviewRequest r) {
+    history.imaged(r.getFrameId(), StoredImage.ofNullable(r.getImageRef()));
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("taskId", r.getTaskId());
     details.put("reason", r.getReason().name());
@@ -64,6 +66,7 @@ public final class HistoryRecorder {
   }
 
   public void label(ConsumerRecord<String, byte[]> record, Label l) {
+    history.imaged(l.getFrameId(), StoredImage.ofNullable(l.getImageRef()));
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("source", l.getSource().name());
     details.put("confidence", l.getConfidence());

@@ -5,6 +5,7 @@ import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.Frame;
+import io.labelstream.schemas.avro.ImageRef;
 import io.labelstream.schemas.avro.ReviewRequest;
 import java.time.Duration;
 import java.util.List;
@@ -47,7 +48,18 @@ public final class ImageReader implements AutoCloseable {
    *
    * @throws org.apache.kafka.common.KafkaException when Kafka does not answer in time (the caller's 503)
    */
-  public Optional<byte[]> read(String topic, int partition, long offset, String frameId) {
+  /**
+   * An image as a Kafka record carries it: its bytes, and the frame store reference a frame written by ingest with a
+   * store has (its bytes then empty unless it was small enough to travel inline too).
+   */
+  public record Carried(byte[] bytes, ImageRef ref) {
+    /** True when the record carries no bytes, only the reference. */
+    public boolean byReferenceOnly() {
+      return bytes.length == 0 && ref != null;
+    }
+  }
+
+  public Optional<Carried> read(String topic, int partition, long offset, String frameId) {
     try {
       if (!lock.tryLock(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new TimeoutException("the image reader was busy for " + WAIT.toSeconds() + " s");
@@ -63,7 +75,7 @@ public final class ImageReader implements AutoCloseable {
     }
   }
 
-  private Optional<byte[]> readLocked(String topic, int partition, long offset, String frameId) {
+  private Optional<Carried> readLocked(String topic, int partition, long offset, String frameId) {
     TopicPartition tp = new TopicPartition(topic, partition);
     consumer.assign(List.of(tp));
     consumer.seek(tp, offset);
@@ -86,14 +98,16 @@ public final class ImageReader implements AutoCloseable {
    * Both topics are keyed by frame id, which the caller checked. A review request that points at its frame carries no
    * image: the queue reads such a task's image from frames.v1, never from the request.
    */
-  private static Optional<byte[]> imageOf(String topic, byte[] value) {
+  private static Optional<Carried> imageOf(String topic, byte[] value) {
     if (topic.equals(Topics.FRAMES.name())) {
       Frame frame = Topics.FRAMES.valueSerde().deserializer().deserialize(topic, value);
-      return Optional.of(AvroBytes.copy(frame.getImage()));
+      return Optional.of(new Carried(AvroBytes.copy(frame.getImage()), frame.getImageRef()));
     }
     if (topic.equals(Topics.REVIEW_REQUESTS.name())) {
       ReviewRequest request = Topics.REVIEW_REQUESTS.valueSerde().deserializer().deserialize(topic, value);
-      return Optional.ofNullable(request.getImage()).map(AvroBytes::copy);
+      return Optional.ofNullable(request.getImage()).map(AvroBytes::copy)
+          .map(bytes -> new Carried(bytes, request.getImageRef()))
+          .or(() -> Optional.ofNullable(request.getImageRef()).map(ref -> new Carried(new byte[0], ref)));
     }
     throw new IllegalArgumentException("no images in " + topic);
   }

