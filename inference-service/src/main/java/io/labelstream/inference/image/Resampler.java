@@ -18,9 +18,9 @@ package io.labelstream.inference.image;
  * The two axes are independent (a wide picture may shrink across and grow down). A colour picture fed to a grey
  * model is turned into ITU-R BT.601 luma {@code 0.299 R + 0.587 G + 0.114 B} before resampling, a grey picture fed
  * to a colour model gives the same value to all three channels; the result is 0-255 values, unrounded, with the
- * padding of a letterbox set to its pad value. Weights, sums and the rows resampled across are floats (the sums
- * down are a loop the JIT vectorises): an independent implementation in double precision
- * agrees to a few 1e-5 on the 0-255 scale.
+ * padding of a letterbox set to its pad value. Weights, sums and the rows resampled across are floats: an
+ * independent implementation in double precision agrees to a few 1e-5 on the 0-255 scale. A colour JPEG's planes,
+ * the worker's usual frame, are resized by {@link YuvResizer} with the same weights, in loops shaped for the JIT.
  */
 final class Resampler {
 
