@@ -35,9 +35,9 @@ final class YuvResizer {
   private static final int BLOCK = 8;
 
   /** The axes of the last few picture sizes and fits, least recently used first: weights cost about 0.06 ms. */
-  private final Map<Object, Axes> axes = new LinkedHashMap<>(16, 0.75f, true) {
+  private final Map<AxesKey, Axes> axes = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<Object, Axes> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<AxesKey, Axes> eldest) {
       return size() > 12;
     }
   };
