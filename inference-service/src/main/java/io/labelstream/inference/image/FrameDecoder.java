@@ -118,7 +118,7 @@ public final class FrameDecoder {
     int c = input.channels();
     Fit fit = Fit.of(input.resize(), picture.width(), picture.height(), w, h);
     if (picture instanceof YuvPicture yuv && c == 3) {
-      return fromPlanes(Resampler.planes(yuv, fit, w, h, input.padValue()));
+      return fromPlanes(yuv, fit);
     }
     float[] pixels = Resampler.resample(picture, c, fit, w, h, input.padValue());
     float[] out = new float[w * h * c];
@@ -150,67 +150,53 @@ public final class FrameDecoder {
   }
 
   /**
-   * The tensor from the resized Y, Cb, Cr planes: converted to RGB (as {@link YuvPicture#rgb}), normalised and laid
-   * out in one pass, the same values {@link #tensor} gives any other picture.
+   * The tensor from a colour JPEG's planes, resized and converted to RGB a row at a time ({@link YuvResizer}), then
+   * normalised and laid out: the same values {@link #tensor} gives any other picture. For the usual float NCHW model
+   * the normalisation is done in the conversion's own loops and each row copied into place: C2 (Java 17) vectorises
+   * a loop only when it stores from index 0.
    */
-  private float[] fromPlanes(float[][] planes) {
-    int plane = input.width() * input.height();
+  private float[] fromPlanes(YuvPicture yuv, Fit fit) {
+    int w = input.width();
+    int plane = w * input.height();
     float[] out = new float[plane * 3];
     boolean bgr = input.colorOrder() == InputSpec.ColorOrder.BGR;
     boolean nchw = input.layout() == InputSpec.Layout.NCHW;
     boolean uint8 = input.dtype() == InputSpec.DType.UINT8;
-    float[] gain = new float[3];
+    float[] gain = new float[3]; // by picture channel: R, G, B
     float[] offset = new float[3];
     for (int c = 0; c < 3; c++) {
       int from = bgr ? 2 - c : c; // output channel c holds picture channel from
       gain[from] = uint8 ? 1f : (float) (input.scale() / input.std()[c]);
       offset[from] = uint8 ? 0f : (float) (-input.mean()[c] / (double) input.std()[c]);
     }
-    int toR = bgr ? 2 : 0;
-    int toB = bgr ? 0 : 2;
+    int[] to = {bgr ? 2 : 0, 1, bgr ? 0 : 2}; // the output channel of R, G, B
     int strideC = nchw ? plane : 1;
     int strideI = nchw ? 1 : 3;
-    float[] y = planes[0];
-    float[] cb = planes[1];
-    float[] cr = planes[2];
-    if (nchw && !uint8) {
-      // The usual float model: one loop per channel. Each is written to a buffer from index 0 and then copied into
-      // place: C2 (Java 17) does not vectorise the clamp when the loop stores at an offset (the store might then
-      // overwrite a later iteration's input), and that alone made this step ten times slower.
-      float[] channel = Resampler.spare(plane);
-      float gainR = gain[0];
-      float offsetR = offset[0];
-      for (int i = 0; i < plane; i++) {
-        channel[i] = clamp(y[i] + YuvPicture.RED_FROM_CR * (cr[i] - 128f)) * gainR + offsetR;
+    if (fit.padded(w, input.height())) { // grey padding: R = G = B = the pad value
+      float pad = clamp(input.padValue());
+      for (int c = 0; c < 3; c++) {
+        float value = uint8 ? (float) Math.floor(pad + 0.5) : pad * gain[c] + offset[c];
+        for (int i = 0; i < plane; i++) {
+          out[to[c] * strideC + i * strideI] = value;
+        }
       }
-      System.arraycopy(channel, 0, out, toR * plane, plane);
-      float gainG = gain[1];
-      float offsetG = offset[1];
-      for (int i = 0; i < plane; i++) {
-        float green = y[i] - YuvPicture.GREEN_FROM_CB * (cb[i] - 128f) - YuvPicture.GREEN_FROM_CR * (cr[i] - 128f);
-        channel[i] = clamp(green) * gainG + offsetG;
-      }
-      System.arraycopy(channel, 0, out, plane, plane);
-      float gainB = gain[2];
-      float offsetB = offset[2];
-      for (int i = 0; i < plane; i++) {
-        channel[i] = clamp(y[i] + YuvPicture.BLUE_FROM_CB * (cb[i] - 128f)) * gainB + offsetB;
-      }
-      System.arraycopy(channel, 0, out, toB * plane, plane);
-      return out;
     }
-    float[] rgb = new float[3];
-    for (int i = 0; i < plane; i++) {
-      YuvPicture.rgb(y[i], cb[i], cr[i], rgb, 0);
-      int at = i * strideI;
-      if (uint8) {
-        out[at + toR * strideC] = (float) Math.floor(rgb[0] + 0.5);
-        out[at + strideC] = (float) Math.floor(rgb[1] + 0.5);
-        out[at + toB * strideC] = (float) Math.floor(rgb[2] + 0.5);
-      } else {
-        out[at + toR * strideC] = rgb[0] * gain[0] + offset[0];
-        out[at + strideC] = rgb[1] * gain[1] + offset[1];
-        out[at + toB * strideC] = rgb[2] * gain[2] + offset[2];
+    YuvResizer resized = YuvResizer.of(yuv, fit);
+    float[][] rgb = resized.rgbRows();
+    int tw = fit.targetWidth();
+    for (int y = 0; y < fit.targetHeight(); y++) {
+      resized.row(y, gain, offset, rgb[0], rgb[1], rgb[2]);
+      int at = (fit.targetY() + y) * w + fit.targetX();
+      for (int c = 0; c < 3; c++) {
+        float[] values = rgb[c];
+        if (nchw && !uint8) {
+          System.arraycopy(values, 0, out, to[c] * plane + at, tw);
+          continue;
+        }
+        int base = to[c] * strideC + at * strideI;
+        for (int x = 0; x < tw; x++) {
+          out[base + x * strideI] = uint8 ? (float) Math.floor(values[x] + 0.5) : values[x];
+        }
       }
     }
     return out;

@@ -18,9 +18,9 @@ package io.labelstream.inference.image;
  * The two axes are independent (a wide picture may shrink across and grow down). A colour picture fed to a grey
  * model is turned into ITU-R BT.601 luma {@code 0.299 R + 0.587 G + 0.114 B} before resampling, a grey picture fed
  * to a colour model gives the same value to all three channels; the result is 0-255 values, unrounded, with the
- * padding of a letterbox set to its pad value. Weights, sums and the rows resampled across are floats (the sums
- * down are a loop the JIT vectorises): an independent implementation in double precision
- * agrees to a few 1e-5 on the 0-255 scale.
+ * padding of a letterbox set to its pad value. Weights, sums and the rows resampled across are floats: an
+ * independent implementation in double precision agrees to a few 1e-5 on the 0-255 scale. A colour JPEG's planes,
+ * the worker's usual frame, are resized by {@link YuvResizer} with the same weights, in loops shaped for the JIT.
  */
 final class Resampler {
 
@@ -100,10 +100,20 @@ final class Resampler {
    */
   static float[] resample(Picture picture, int channels, Fit fit, int inputWidth, int inputHeight, float pad) {
     if (picture instanceof YuvPicture yuv && channels == 3) {
-      float[][] planes = planes(yuv, fit, inputWidth, inputHeight, pad);
       float[] out = new float[inputWidth * inputHeight * 3];
-      for (int i = 0; i < inputWidth * inputHeight; i++) {
-        YuvPicture.rgb(planes[0][i], planes[1][i], planes[2][i], out, 3 * i);
+      java.util.Arrays.fill(out, Math.min(255f, Math.max(0f, pad))); // grey: Y = pad, neutral chroma
+      YuvResizer resized = YuvResizer.of(yuv, fit);
+      float[][] rgb = resized.rgbRows();
+      float[] one = {1f, 1f, 1f};
+      float[] zero = new float[3];
+      for (int y = 0; y < fit.targetHeight(); y++) {
+        resized.row(y, one, zero, rgb[0], rgb[1], rgb[2]);
+        int at = ((fit.targetY() + y) * inputWidth + fit.targetX()) * 3;
+        for (int x = 0; x < fit.targetWidth(); x++) {
+          out[at + 3 * x] = rgb[0][x];
+          out[at + 3 * x + 1] = rgb[1][x];
+          out[at + 3 * x + 2] = rgb[2][x];
+        }
       }
       return out;
     }
@@ -214,26 +224,6 @@ final class Resampler {
   }
 
   /**
-   * Each plane resized on its own to the input's size (the chroma planes with the fit in their own, coarser, pixels:
-   * chroma pixel j covers luma pixels {@code [j * step, (j+1) * step)}): Y, Cb, Cr, for the caller to convert to RGB
-   * ({@link YuvPicture#rgb}). Padding is {@code pad} grey (neutral chroma, 128). The arrays are the calling thread's,
-   * valid until its next call.
-   */
-  static float[][] planes(YuvPicture p, Fit fit, int inputWidth, int inputHeight, float pad) {
-    Fit chroma = new Fit(fit.sourceX() / p.chromaStepX(), fit.sourceY() / p.chromaStepY(),
-        fit.sourceWidth() / p.chromaStepX(), fit.sourceHeight() / p.chromaStepY(), fit.targetX(), fit.targetY(),
-        fit.targetWidth(), fit.targetHeight());
-    float[][] planes = SCRATCH.get().planes(inputWidth * inputHeight);
-    resample(new InterleavedPicture(p.width(), p.height(), 1, p.luma()), 1, fit, inputWidth, inputHeight, pad,
-        planes[0]);
-    resample(new InterleavedPicture(p.chromaWidth(), p.chromaHeight(), 1, p.blue()), 1, chroma, inputWidth,
-        inputHeight, 128f, planes[1]);
-    resample(new InterleavedPicture(p.chromaWidth(), p.chromaHeight(), 1, p.red()), 1, chroma, inputWidth,
-        inputHeight, 128f, planes[2]);
-    return planes;
-  }
-
-  /**
    * The weights of one resize, which depend only on the fit and the picture's size: computed once per camera (it
    * cost a fifth of a 720p frame's Java time when computed per frame), kept by each thread for the last few sizes.
    */
@@ -262,11 +252,6 @@ final class Resampler {
 
   private record PlanKey(Fit fit, int width, int height) {}
 
-  /** A buffer of at least {@code size} values for the calling thread's own use, valid until its next call. */
-  static float[] spare(int size) {
-    return SCRATCH.get().spare(size);
-  }
-
   /**
    * Buffers a decoding thread reuses from frame to frame (a frame's intermediate rows are about a megabyte): grown
    * to the largest size needed, never shrunk; a worker has a few decoding threads.
@@ -274,8 +259,6 @@ final class Resampler {
   private static final class Scratch {
     private float[] narrow = new float[0];
     private float[] row = new float[0];
-    private float[] spare = new float[0];
-    private final float[][] planes = {new float[0], new float[0], new float[0]};
     /** The plans of the last few picture sizes and fits, least recently used first (a hostile stream of sizes
      *  evicts, it does not grow this). */
     private final java.util.LinkedHashMap<PlanKey, Plan> plans = new java.util.LinkedHashMap<>(16, 0.75f, true) {
@@ -313,22 +296,6 @@ final class Resampler {
         second = new float[size];
       }
       return second;
-    }
-
-    float[] spare(int size) {
-      if (spare.length < size) {
-        spare = new float[size];
-      }
-      return spare;
-    }
-
-    float[][] planes(int size) {
-      for (int i = 0; i < planes.length; i++) {
-        if (planes[i].length < size) {
-          planes[i] = new float[size];
-        }
-      }
-      return planes;
     }
   }
 
