@@ -32,7 +32,6 @@ import io.labelstream.review.http.LeaderForwarding;
 import io.labelstream.review.http.ReviewApi;
 import io.labelstream.review.http.StatsApi;
 import io.labelstream.review.images.FrameImages;
-import io.labelstream.review.images.HeldImages;
 import io.labelstream.review.metrics.PolicyMetrics;
 import io.labelstream.review.metrics.ReviewMetrics;
 import io.labelstream.review.policy.PolicyService;
@@ -87,13 +86,12 @@ public final class ReviewService implements AutoCloseable {
   private final Datasets datasets;
   private final ImageReader images;
   private final FrameImages store;
-  private final HeldImages held;
   private final Optional<FrameStoreCollection> collection;
   private final Optional<FrameStore> frameStore;
 
   private ReviewService(TaskQueue queue, StateTailer tailer, Thread tailerThread, LeaderElection election, ClusterView cluster,
       QueueWriter writer, PolicyService policy, KafkaHealth kafkaHealth, List<ClientMeters> clientMetrics,
-      HttpService http, Datasets datasets, ImageReader images, FrameImages store, HeldImages held,
+      HttpService http, Datasets datasets, ImageReader images, FrameImages store,
       Optional<FrameStoreCollection> collection, Optional<FrameStore> frameStore) {
     this.queue = queue;
     this.tailer = tailer;
@@ -108,7 +106,6 @@ public final class ReviewService implements AutoCloseable {
     this.datasets = datasets;
     this.images = images;
     this.store = store;
-    this.held = held;
     this.collection = collection;
     this.frameStore = frameStore;
   }
@@ -196,7 +193,7 @@ public final class ReviewService implements AutoCloseable {
     String url = config.advertisedUrl().orElseGet(() -> advertisedUrl(config.http().host(), http.port()));
     election.start(new QueueLeadership(tailer, writer, config.instanceId(), () -> url, clock));
     return new ReviewService(queue, tailer, tailerThread, election, cluster, writer, policy, kafkaHealth, clientMetrics, http,
-        datasets, images, store, new HeldImages(queue, history, labels, datasets, gold), collection, frameStore);
+        datasets, images, store, collection, frameStore);
   }
 
   /**
@@ -284,11 +281,6 @@ public final class ReviewService implements AutoCloseable {
   /** Open tasks as this instance knows them, leased or not. */
   public int openTasks() {
     return queue.openCount();
-  }
-
-  /** The frame store images this service holds references to: what a retention pass must keep. */
-  public HeldImages heldImages() {
-    return held;
   }
 
   public boolean isQueueLeader() {
