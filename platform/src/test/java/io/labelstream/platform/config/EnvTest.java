@@ -134,8 +134,12 @@ class EnvTest {
   @Test
   void shouldKeepFollowingTheIngestLimitWhileEveryFrameTravelsInlineToo() {
     KafkaSettings kafka = KafkaSettings.from(new Env(Map.of("INGEST_MAX_BYTES", Integer.toString(20 * 1024 * 1024),
+        "FRAME_STORE", "file:///var/lib/labelstream/frames",
+        "FRAME_STORE_INLINE_MAX_BYTES", Long.toString(FrameStoreVariables.INLINE_EVERY_FRAME))));
+    KafkaSettings byDefault = KafkaSettings.from(new Env(Map.of("INGEST_MAX_BYTES", Integer.toString(20 * 1024 * 1024),
         "FRAME_STORE", "file:///var/lib/labelstream/frames")));
 
     assertThat(kafka.frameLimits().maxRecordBytes()).isGreaterThan(20 * 1024 * 1024);
+    assertThat(byDefault.frameLimits().maxRecordBytes()).isLessThan(2 * 1024 * 1024); // 16 KiB inline by default
   }
 }
