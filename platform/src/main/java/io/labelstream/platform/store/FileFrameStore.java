@@ -29,6 +29,8 @@ public final class FileFrameStore implements FrameStore {
 
   private final Path root;
   private final String location;
+  /** Whether the root folder has existed: once it has, its disappearance is an outage, not a folder to make. */
+  private volatile boolean established;
 
   public FileFrameStore(Path root) {
     this.root = root.toAbsolutePath().normalize();
@@ -37,10 +39,11 @@ public final class FileFrameStore implements FrameStore {
     String uri = this.root.toUri().toString();
     this.location = uri.endsWith("/") && uri.length() > "file:///".length() ? uri.substring(0, uri.length() - 1) : uri;
     try {
-      Files.createDirectories(this.root); // made here, once: a put never makes the root, see below
+      Files.createDirectories(this.root);
     } catch (IOException e) {
       // reported by the first call that needs it, as the store being unavailable
     }
+    this.established = Files.isDirectory(this.root);
   }
 
   @Override
@@ -86,16 +89,20 @@ public final class FileFrameStore implements FrameStore {
   }
 
   /**
-   * A new file for writing; its two-digit folder is made when it is missing, but not the store's root: a root that
-   * is gone (an unmounted volume, a moved folder) is an outage, and writing to a fresh empty folder in its place
-   * would scatter the store.
+   * A new file for writing; its two-digit folder is made when it is missing, but not a store's root that existed: a
+   * root that is gone (an unmounted volume, a moved folder) is an outage, and writing to a fresh empty folder in its
+   * place would scatter the store. A root that could not be made when the store opened is made at the first put.
    */
   private FileChannel create(Path file) throws IOException {
     try {
       return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     } catch (NoSuchFileException e) {
       if (!Files.isDirectory(root)) {
-        throw new NoSuchFileException(root.toString(), null, "the store's folder is not there");
+        if (established) {
+          throw new NoSuchFileException(root.toString(), null, "the store's folder is not there");
+        }
+        Files.createDirectories(root); // it could not be made when the store opened; it can now
+        established = true;
       }
       Files.createDirectories(file.getParent());
       return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
