@@ -12,6 +12,7 @@ import io.labelstream.platform.config.Env;
 import io.labelstream.platform.store.ContentKeys;
 import io.labelstream.platform.store.FileFrameStore;
 import io.labelstream.platform.store.FrameStore;
+import io.labelstream.platform.kafka.AvroBytes;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.Frame;
 import io.labelstream.testsupport.CameraFrames;
@@ -232,9 +233,7 @@ class FrameStoreIngestIT {
   }
 
   private static byte[] bytes(Frame frame) {
-    byte[] copy = new byte[frame.getImage().remaining()];
-    frame.getImage().duplicate().get(copy);
-    return copy;
+    return AvroBytes.copy(frame.getImage());
   }
 
   private static String frameId(HttpResponse<String> response) {

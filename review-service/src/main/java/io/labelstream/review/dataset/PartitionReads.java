@@ -17,16 +17,16 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Sequential reads of one partition at a time, committed records only, without a consumer group: how snapshots
- * are made and exported. Values stay bytes so a record is decoded only when it is needed.
+ * are made and exported, and how the frame store's collector reads what still holds images. Values stay bytes so a record is decoded only when it is needed.
  */
-final class PartitionReads {
+public final class PartitionReads {
 
   /** How long a read may go without a single record before it gives up: the broker is gone or stuck. */
   static final Duration STALL = Duration.ofSeconds(30);
   private static final Duration POLL = Duration.ofMillis(200);
 
   @FunctionalInterface
-  interface RecordVisitor {
+  public interface RecordVisitor {
     void accept(ConsumerRecord<String, byte[]> record) throws IOException;
   }
 
@@ -36,7 +36,7 @@ final class PartitionReads {
    * A consumer for these reads. {@code fetchBytes} bounds what one fetch holds in memory (Kafka still returns a
    * single larger record batch whole, so it never needs to exceed the largest record).
    */
-  static KafkaConsumer<String, byte[]> consumer(KafkaClients clients, String role, int fetchBytes) {
+  public static KafkaConsumer<String, byte[]> consumer(KafkaClients clients, String role, int fetchBytes) {
     Map<String, Object> props = clients.consumer(role);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, fetchBytes);
@@ -49,7 +49,7 @@ final class PartitionReads {
   }
 
   /** The partitions of a topic in partition order: every read of a snapshot goes through them in this order. */
-  static List<TopicPartition> partitions(KafkaConsumer<String, byte[]> consumer, String topic) {
+  public static List<TopicPartition> partitions(KafkaConsumer<String, byte[]> consumer, String topic) {
     return consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
         .map(info -> new TopicPartition(topic, info.partition()))
         .sorted(Comparator.comparingInt(TopicPartition::partition))
@@ -90,7 +90,7 @@ final class PartitionReads {
    * this read passed it. (Kafka's own guarantee: a consumer that reads a compacted log from the start to its
    * head sees the final value of every key.)
    */
-  static long readToEnd(KafkaConsumer<String, byte[]> consumer, TopicPartition partition, RecordVisitor visitor)
+  public static long readToEnd(KafkaConsumer<String, byte[]> consumer, TopicPartition partition, RecordVisitor visitor)
       throws IOException {
     consumer.assign(List.of(partition));
     consumer.seekToBeginning(List.of(partition));

@@ -2,6 +2,7 @@ package io.labelstream.review.retention;
 
 import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.KafkaSettings;
+import io.labelstream.review.dataset.PartitionReads;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.DatasetSnapshot;
 import io.labelstream.schemas.avro.Frame;
@@ -9,18 +10,15 @@ import io.labelstream.schemas.avro.GoldFrame;
 import io.labelstream.schemas.avro.ImageRef;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.ReviewRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads from Kafka which stored images are still needed ({@link ImageHolds}): every topic whose records carry an
@@ -38,9 +36,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class HoldScanner {
 
-  private static final Duration POLL = Duration.ofMillis(200);
-  private static final Duration STALL = Duration.ofSeconds(30);
-
   private final KafkaClients clients;
 
   HoldScanner(KafkaSettings kafka, String instanceId) {
@@ -49,7 +44,8 @@ final class HoldScanner {
 
   ImageHolds scan(Instant now, Duration retention) {
     ImageHolds holds = new ImageHolds();
-    try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+    try (KafkaConsumer<String, byte[]> consumer = PartitionReads.consumer(clients, "frame-store-collector",
+        clients.settings().frameLimits().maxRecordBytes())) {
       readAll(consumer, Topics.FRAMES.name(), record -> holds.hold(
           Topics.FRAMES.valueSerde().deserializer().deserialize(record.topic(), record.value()).getImageRef(),
           Instant.MAX, "frame " + record.key() + " in frames.v1"));
@@ -87,41 +83,26 @@ final class HoldScanner {
     return slash < 0 ? null : key.substring(0, slash);
   }
 
-  private KafkaConsumer<String, byte[]> consumer() {
-    Map<String, Object> props = clients.consumer("frame-store-collector");
-    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
-    return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+  /**
+   * Every committed record of every partition of {@code topic}, to the end of the log; tombstones only for the
+   * compacted topics whose visitors need them (a deleted gold frame or snapshot).
+   */
+  private static void readAll(KafkaConsumer<String, byte[]> consumer, String topic, Visitor visitor) {
+    boolean tombstones = topic.equals(Topics.REVIEW_GOLD.name()) || topic.equals(Topics.DATASETS.name());
+    for (TopicPartition partition : PartitionReads.partitions(consumer, topic)) {
+      try {
+        PartitionReads.readToEnd(consumer, partition, record -> {
+          if (record.value() != null || tombstones) {
+            visitor.accept(record);
+          }
+        });
+      } catch (IOException e) {
+        throw new UncheckedIOException(e); // the visitors write nothing: never thrown
+      }
+    }
   }
 
   private interface Visitor {
     void accept(ConsumerRecord<String, byte[]> record);
-  }
-
-  /** Every committed record of every partition of {@code topic} up to the end it had when the read began. */
-  private static void readAll(KafkaConsumer<String, byte[]> consumer, String topic, Visitor visitor) {
-    List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-        .map(info -> new TopicPartition(topic, info.partition())).toList();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
-    Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-    long lastProgress = System.nanoTime();
-    while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-      var records = consumer.poll(POLL);
-      if (records.isEmpty()) {
-        if (System.nanoTime() - lastProgress > STALL.toNanos()) {
-          throw new KafkaException("no record from " + topic + " for " + STALL.toSeconds() + " s");
-        }
-        continue;
-      }
-      lastProgress = System.nanoTime();
-      for (ConsumerRecord<String, byte[]> record : records) {
-        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-        if (record.offset() < ends.get(partition) && (record.value() != null || topic.equals(Topics.REVIEW_GOLD.name())
-            || topic.equals(Topics.DATASETS.name()))) {
-          visitor.accept(record);
-        }
-      }
-    }
   }
 }

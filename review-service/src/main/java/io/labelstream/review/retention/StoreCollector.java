@@ -34,14 +34,12 @@ public final class StoreCollector {
 
   private final FrameStore store;
   private final Supplier<ImageHolds> holds;
-  private final Duration retention;
   private final Duration grace;
   private final Clock clock;
 
-  StoreCollector(FrameStore store, Supplier<ImageHolds> holds, Duration retention, Duration grace, Clock clock) {
+  StoreCollector(FrameStore store, Supplier<ImageHolds> holds, Duration grace, Clock clock) {
     this.store = store;
     this.holds = holds;
-    this.retention = retention;
     this.grace = grace;
     this.clock = clock;
   }
@@ -49,7 +47,7 @@ public final class StoreCollector {
   /** A collector that reads what is held from Kafka. */
   public static StoreCollector overKafka(FrameStore store, HoldScanner scanner, Duration retention, Duration grace,
       Clock clock) {
-    return new StoreCollector(store, () -> scanner.scan(clock.instant(), retention), retention, grace, clock);
+    return new StoreCollector(store, () -> scanner.scan(clock.instant(), retention), grace, clock);
   }
 
   /**
@@ -90,9 +88,5 @@ public final class StoreCollector {
   /** Checked again just before deleting: the same bytes may have been uploaded again since the listing. */
   private boolean stillOld(String key, Instant youngSince) throws FrameStoreException {
     return store.stat(key).map(now -> !now.lastModified().isAfter(youngSince)).orElse(false);
-  }
-
-  Duration retention() {
-    return retention;
   }
 }

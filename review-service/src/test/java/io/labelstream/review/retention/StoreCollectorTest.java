@@ -39,7 +39,7 @@ class StoreCollectorTest {
     holds.hold(labelledRecently, now.minus(Duration.ofDays(29)).plus(RETENTION), "label");
     holds.hold(labelledLongAgo, now.minus(Duration.ofDays(31)).plus(RETENTION), "label");
 
-    StoreCollector.Report report = new StoreCollector(store, () -> holds, RETENTION, GRACE, clock).collect();
+    StoreCollector.Report report = new StoreCollector(store, () -> holds, GRACE, clock).collect();
 
     assertThat(report.listed()).isEqualTo(5);
     assertThat(report.held()).isEqualTo(2);
@@ -65,7 +65,7 @@ class StoreCollectorTest {
         throw new IllegalStateException(e);
       }
       return new ImageHolds();
-    }, RETENTION, GRACE, Clock.systemUTC());
+    }, GRACE, Clock.systemUTC());
 
     StoreCollector.Report report = collector.collect();
 
