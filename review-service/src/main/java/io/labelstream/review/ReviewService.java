@@ -183,7 +183,7 @@ public final class ReviewService implements AutoCloseable {
               store, tailer::caughtUp, clock).register(app);
           new DatasetApi(datasets).register(app);
           new FrameStoreApi(collection).register(app);
-          new StatsApi(stats, policy, config.classes(), reviewers).register(app);
+          new StatsApi(stats, policy, config.classes(), config.detection(), reviewers).register(app);
         },
         javalin -> javalin.staticFiles.add(files -> {
           files.hostedPath = "/";
