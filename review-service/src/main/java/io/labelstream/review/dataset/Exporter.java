@@ -172,8 +172,8 @@ final class Exporter {
      * onto its labels, and the snapshot copied the labels), in snapshot order: whatever frames.v1 still holds. Labels
      * without a reference (written before the store, or with no store configured) are looked up while frames.v1
      * streams past: a table from frameId hash to the frame's position in the snapshot (16 bytes a slot, at most 60%
-     * full), its class (4 bytes) and whether its image was written (1 bit), about 36 bytes a frame, with the ZIP's own
-     * 270 on top ({@link FoldersZip}); those entries follow frames.v1's order (partition, offset), the first record of
+     * full), its folder (a reference to one shared string per class: 4 bytes with compressed pointers) and whether its
+     * image was written (1 bit), about 36 bytes a frame, with the ZIP's own 270 on top ({@link FoldersZip}); those entries follow frames.v1's order (partition, offset), the first record of
      * a frame wins. The export is the same bytes for as long as the store and frames.v1 keep the same images.
      *
      * <p>What cannot be exported is said, never guessed: missing.txt lists frames whose image is in neither place;
