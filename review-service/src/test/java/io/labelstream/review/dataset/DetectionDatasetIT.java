@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
 import io.labelstream.platform.store.FileFrameStore;
 import io.labelstream.review.ReviewFixtures;
@@ -180,9 +181,14 @@ class DetectionDatasetIT {
 
       byte[] yolo = export(root, id, "yolo");
       Map<String, byte[]> entries = StoredFrames.unzip(yolo);
-      String dataYaml = new String(entries.get("data.yaml"), StandardCharsets.UTF_8);
-      assertThat(dataYaml).contains("path: \"" + id + "\"\n", "train: images\n", "val: images\n", "nc: 10\n",
-          "  0: \"T-shirt/top\"\n", "  9: \"Ankle boot\"\n");
+      JsonNode dataYaml = new YAMLMapper().readTree(entries.get("data.yaml"));
+      assertThat(dataYaml.get("path").asText()).isEqualTo(id);
+      assertThat(dataYaml.get("train").asText()).isEqualTo("images");
+      assertThat(dataYaml.get("val").asText()).isEqualTo("images");
+      assertThat(dataYaml.get("nc").asInt()).isEqualTo(10);
+      for (int c = 0; c < CLASSES.size(); c++) {
+        assertThat(dataYaml.get("names").get(String.valueOf(c)).asText()).isEqualTo(CLASSES.get(c));
+      }
       for (Map.Entry<String, Sent> frame : frames.entrySet()) {
         String file = ExportNames.frameFile(frame.getValue().frameId());
         assertThat(new String(entries.get("labels/" + file + ".txt"), StandardCharsets.UTF_8)).as(frame.getKey())
