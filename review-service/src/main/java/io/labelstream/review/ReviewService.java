@@ -165,8 +165,8 @@ public final class ReviewService implements AutoCloseable {
         tailer::caughtUp, metrics, clock, policy, gold);
     BearerAuth auth = new BearerAuth(config.tokens());
     ImageReader images = new ImageReader(config.kafka(), config.instanceId());
-    Datasets datasets = Datasets.start(config.kafka(), config.classes(), config.instanceId(), clock, datasetCatalog,
-        tailer::caughtUp, store);
+    Datasets datasets = Datasets.start(config.kafka(), config.classes(), config.detection(), config.instanceId(), clock,
+        datasetCatalog, tailer::caughtUp, store);
     Optional<FrameStoreCollection> collection = FrameStoreCollection.start(config.frameStore(), frameStore,
         config.kafka(), config.instanceId(), () -> tailer.caughtUp() && election.isLeader(), registry, clock);
     HttpService http = HttpService.start("review", config.http(), 1024 * 1024, registry,
@@ -183,7 +183,7 @@ public final class ReviewService implements AutoCloseable {
               store, tailer::caughtUp, clock).register(app);
           new DatasetApi(datasets).register(app);
           new FrameStoreApi(collection).register(app);
-          new StatsApi(stats, policy, config.classes(), reviewers).register(app);
+          new StatsApi(stats, policy, config.classes(), config.detection(), reviewers).register(app);
         },
         javalin -> javalin.staticFiles.add(files -> {
           files.hostedPath = "/";
