@@ -224,8 +224,11 @@ public final class OnnxModel implements AutoCloseable {
           }
           float[] all = OutputNumbers.of(out);
           for (int i = 0; i < count; i++) {
-            float[] values = new float[size];
-            System.arraycopy(all, i * size, values, 0, size);
+            // A batch of one (yolo11n's export fixes it) needs no second copy.
+            float[] values = all.length == size ? all : new float[size];
+            if (values != all) {
+              System.arraycopy(all, i * size, values, 0, size);
+            }
             perImage.get(i).put(name, new DetectorOutput.Tensor(values, imageShape));
           }
         }
