@@ -154,6 +154,11 @@ public final class InferenceToolkit implements AutoCloseable {
     return model.card().classNames();
   }
 
+  /** True for a detection model (its card says {@code "task": "detection"}): it answers in boxes, not classes. */
+  public boolean detects() {
+    return model.card().detects();
+  }
+
   /** The card's input section, as the decoder feeds it: for messages such as "NCHW 3ch RGB 224x224 ...". */
   public String inputDescription() {
     return model.card().input().toString();
