@@ -20,9 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the model once on a batch of decoded frames and turns the outputs (class scores, or a detector's boxes) into a
- * prediction plus a label or a review request per frame; frames that cannot be used become dead letters. A batch with a frame the frame store
- * could not give, because it is down, is not run at all. Runs on the model thread only.
+ * Runs the model once on a batch of decoded frames and turns the outputs (class scores, or a detector's boxes) into
+ * a prediction plus a label or a review request per frame; frames that cannot be used become dead letters. A batch
+ * with a frame the frame store could not give, because it is down, is not run at all. Runs on the model thread only.
  */
 final class BatchRouter {
 
