@@ -73,11 +73,12 @@ public final class InferenceService implements AutoCloseable {
     InferenceMetrics metrics = new InferenceMetrics();
     metrics.bindTo(registry);
     metrics.jpegDecoder(FrameDecoder.jpegDecoder());
-    int classes = model.card().classNames().size();
+    // One threshold per class, or for a detection model one for the frame score.
+    int thresholds = model.card().policySize();
     PolicyFollower follower = config.fixedThreshold().isPresent() ? null
         : new PolicyFollower(config.kafka(), config.instanceId(), model.card());
     Supplier<RoutingPolicy> policy = follower == null
-        ? fixedPolicy(RoutingPolicy.fixed(config.fixedThreshold().get(), classes)) : follower::current;
+        ? fixedPolicy(RoutingPolicy.fixed(config.fixedThreshold().get(), thresholds)) : follower::current;
     Optional<FrameStore> store = openStore(config, model)
         .map(opened -> (FrameStore) new MeteredFrameStore(opened, registry));
     FrameImages images = new FrameImages(store);

@@ -1,7 +1,13 @@
 package io.labelstream.inference;
 
 import ai.onnxruntime.OrtException;
+import io.labelstream.inference.detection.BoxDecoder;
+import io.labelstream.inference.detection.Detections;
+import io.labelstream.inference.detection.FrameBox;
+import io.labelstream.inference.detection.FrameScore;
 import io.labelstream.inference.image.FrameDecoder;
+import io.labelstream.inference.image.FramePlacement;
+import io.labelstream.inference.model.DetectorOutput;
 import io.labelstream.inference.model.GraphSignature;
 import io.labelstream.inference.model.InputSpec;
 import io.labelstream.inference.model.ModelOutput;
@@ -22,7 +28,8 @@ import java.util.function.Predicate;
 
 /**
  * What tools outside the service (the benchmark, the evaluation, the model release) may use of inference: the
- * bundled model as the worker runs it, the worker's image decoding, its uncertainty scores and its audit draw. Tools
+ * bundled model as the worker runs it, the worker's image decoding, its uncertainty scores and its audit draw, and a
+ * detection model's path (prepare, then detect: boxes on the frame and the frame score). Tools
  * go through this class, never the packages behind it, so those stay free to change (the boundaries test holds them
  * to it).
  */
@@ -42,6 +49,8 @@ public final class InferenceToolkit implements AutoCloseable {
   public record Scores(int predictedClass, double score, double margin, double entropy, double mutualInformation) {}
 
   private final OnnxModel model;
+  /** Made on first use: a classifier never needs it. Racy but harmless: decoders are stateless and thread-safe. */
+  private volatile FrameDecoder fittedDecoder;
 
   private InferenceToolkit(OnnxModel model) {
     this.model = model;
@@ -154,6 +163,11 @@ public final class InferenceToolkit implements AutoCloseable {
     return model.card().classNames();
   }
 
+  /** True for a detection model (its card says {@code "task": "detection"}): it answers in boxes, not classes. */
+  public boolean detects() {
+    return model.card().detects();
+  }
+
   /** The card's input section, as the decoder feeds it: for messages such as "NCHW 3ch RGB 224x224 ...". */
   public String inputDescription() {
     return model.card().input().toString();
@@ -203,6 +217,84 @@ public final class InferenceToolkit implements AutoCloseable {
     } catch (OrtException e) {
       throw new IOException("ONNX Runtime failed on a batch of " + frames.size() + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * One box a detection model proposed, in frame pixels (x, y = top-left corner), as the worker writes it.
+   *
+   * @param label the class's name in the card
+   */
+  public record DetectedBox(int classIndex, String label, float score, double x, double y, double w, double h) {}
+
+  /**
+   * A detection model's answer for one frame, as the worker routes on it (docs/detection.md).
+   *
+   * @param boxes at or above the card's scoreThreshold, at most maxDetections, most confident first
+   * @param candidates every box after NMS scoring at least 0.05 (the boxes included): what the frame score weighs
+   * @param frameScore the score the worker compares with the policy's threshold
+   */
+  public record FrameDetections(int width, int height, List<DetectedBox> boxes, List<DetectedBox> candidates,
+      double frameScore) {}
+
+  /**
+   * A frame decoded and letterboxed for a detection model, with where it went in the input: what
+   * {@link #detect(List)} takes. Its content stays behind this class.
+   */
+  public static final class PreparedFrame {
+    private final FrameDecoder.Fitted fitted;
+
+    private PreparedFrame(FrameDecoder.Fitted fitted) {
+      this.fitted = fitted;
+    }
+  }
+
+  /**
+   * Decodes and fits one encoded frame for this detection model, as the worker's decode pool does; thread-safe
+   * (run it on several threads to measure decoding in parallel with the model, as the worker does).
+   */
+  public PreparedFrame prepare(byte[] encoded) throws IOException {
+    return new PreparedFrame(detectionDecoder().decodeFitted(encoded));
+  }
+
+  private FrameDecoder detectionDecoder() {
+    FrameDecoder decoder = fittedDecoder;
+    if (decoder == null) {
+      decoder = new FrameDecoder(model.card().input());
+      fittedDecoder = decoder;
+    }
+    return decoder;
+  }
+
+  /**
+   * Runs a detection model on a batch of prepared frames and decodes each frame's boxes onto it, as the worker's model
+   * thread does (ONNX Runtime, then box decoding and NMS).
+   */
+  public List<FrameDetections> detect(List<PreparedFrame> frames) throws IOException {
+    if (!detects()) {
+      throw new IllegalStateException("the model " + modelName() + " is a classifier");
+    }
+    DetectorOutput[] outputs;
+    try {
+      outputs = model.detect(frames.stream().map(f -> f.fitted.tensor()).toList());
+    } catch (OrtException e) {
+      throw new IOException("ONNX Runtime failed on a batch of " + frames.size() + ": " + e.getMessage(), e);
+    }
+    BoxDecoder decoder = new BoxDecoder(model.card().detection(), model.card().classNames().size(),
+        model.card().input().width(), model.card().input().height());
+    List<FrameDetections> out = new ArrayList<>(frames.size());
+    for (int i = 0; i < frames.size(); i++) {
+      FramePlacement placement = frames.get(i).fitted.placement();
+      Detections found = decoder.decode(outputs[i], placement);
+      out.add(new FrameDetections(placement.frameWidth(), placement.frameHeight(), named(found.boxes()),
+          named(found.candidates()), FrameScore.of(found.candidates()).score()));
+    }
+    return out;
+  }
+
+  private List<DetectedBox> named(List<FrameBox> boxes) {
+    List<String> names = model.card().classNames();
+    return boxes.stream().map(b -> new DetectedBox(b.classIndex(), names.get(b.classIndex()), b.score(), b.x(), b.y(),
+        b.w(), b.h())).toList();
   }
 
   /** The worker's audit draw at {@code rate}: true for the frame ids it sends to people as blind audits. */

@@ -95,6 +95,19 @@ public final class FrameDecoder {
    * @throws IOException when the bytes are not a decodable PNG or JPEG
    */
   public float[] decode(byte[] encoded) throws IOException {
+    return decodeFitted(encoded).tensor();
+  }
+
+  /**
+   * A frame's input tensor and where the frame went in it.
+   *
+   * @param tensor one image's input tensor, {@link InputSpec#valuesPerImage()} values
+   * @param placement how to put what the model finds in the input back on the frame
+   */
+  public record Fitted(float[] tensor, FramePlacement placement) {}
+
+  /** As {@link #decode}, keeping where the frame went in the input (what a detector's boxes are mapped back with). */
+  public Fitted decodeFitted(byte[] encoded) throws IOException {
     long deadline = System.nanoTime() + timeoutNanos;
     ImageHeader header = ImageHeader.read(encoded);
     budget.check(header);
@@ -108,15 +121,20 @@ public final class FrameDecoder {
     } else {
       picture = ImageIoReader.read(encoded, header, input.width(), input.height(), deadline);
     }
-    return tensor(picture);
+    Fit fit = Fit.of(input.resize(), picture.width(), picture.height(), input.width(), input.height());
+    return new Fitted(tensor(picture, fit),
+        FramePlacement.of(fit, header.width(), header.height(), picture.width(), picture.height()));
   }
 
   /** The picture fitted, resized and normalised into the card's layout; package-private for tests. */
   float[] tensor(Picture picture) {
+    return tensor(picture, Fit.of(input.resize(), picture.width(), picture.height(), input.width(), input.height()));
+  }
+
+  private float[] tensor(Picture picture, Fit fit) {
     int w = input.width();
     int h = input.height();
     int c = input.channels();
-    Fit fit = Fit.of(input.resize(), picture.width(), picture.height(), w, h);
     if (picture instanceof YuvPicture yuv && c == 3) {
       return fromPlanes(yuv, fit);
     }

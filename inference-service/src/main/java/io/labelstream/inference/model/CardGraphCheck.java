@@ -21,6 +21,10 @@ final class CardGraphCheck {
    */
   static Optional<Long> check(ModelCard card, GraphSignature graph) throws ModelCardException {
     Optional<Long> batch = checkInput(card, graph);
+    if (card.detects()) {
+      DetectionGraphCheck.check(card.detection(), card.classNames().size(), graph);
+      return batch;
+    }
     checkOutput(card, graph, card.output().name(), "output.name", 2);
     if (card.output().hasMembers()) {
       checkOutput(card, graph, card.output().members(), "output.members.name", 3);
@@ -92,7 +96,7 @@ final class CardGraphCheck {
     }
   }
 
-  private static String describe(Map<String, Port> ports) {
+  static String describe(Map<String, Port> ports) {
     List<String> described = ports.values().stream().map(Port::toString).toList();
     return described.toString();
   }

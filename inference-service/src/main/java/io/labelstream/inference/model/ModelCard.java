@@ -26,9 +26,17 @@ import java.util.Locale;
  * @param output which graph outputs hold the answer, and in what form
  * @param classNames class names in output order (from {@code classNames} or {@code labelsFile})
  * @param testTimeAugmentation extra views of each image the model also runs on, averaged with the original
+ * @param detection a detection model's output layout ({@code "task": "detection"}); null for a classifier, whose
+ *     {@code output} says how to read its class scores. A detection card has no {@code output} spec: null.
  */
 public record ModelCard(String name, String version, InputSpec input, OutputSpec output, List<String> classNames,
-    List<TestTimeAugmentation> testTimeAugmentation) {
+    List<TestTimeAugmentation> testTimeAugmentation, DetectionOutput detection) {
+
+  /** A classifier's card. */
+  public ModelCard(String name, String version, InputSpec input, OutputSpec output, List<String> classNames,
+      List<TestTimeAugmentation> testTimeAugmentation) {
+    this(name, version, input, output, classNames, testTimeAugmentation, null);
+  }
 
   /** A view of the image whose answer is averaged with the original's (a cheap ensemble). */
   public enum TestTimeAugmentation {
@@ -55,6 +63,19 @@ public record ModelCard(String name, String version, InputSpec input, OutputSpec
     testTimeAugmentation = List.copyOf(testTimeAugmentation);
   }
 
+  /** True for a detection model: its answer is boxes ({@link #detection()}), not class scores. */
+  public boolean detects() {
+    return detection != null;
+  }
+
+  /**
+   * How many thresholds a routing policy for this model has: one per class for a classifier, one for the frame score
+   * of a detection model.
+   */
+  public int policySize() {
+    return detects() ? 1 : classNames.size();
+  }
+
   /** True when each image is also run mirrored left to right. */
   public boolean flipsHorizontally() {
     return testTimeAugmentation.contains(TestTimeAugmentation.HORIZONTAL_FLIP);
@@ -78,11 +99,10 @@ public record ModelCard(String name, String version, InputSpec input, OutputSpec
 
   /** Parses a card whose identity (name, version, task, classes) was read already. */
   static ModelCard parse(JsonNode root, ModelIdentity identity) throws ModelCardException {
-    if (!identity.task().equals(ModelIdentity.CLASSIFICATION)) {
-      throw new ModelCardException("model card field 'task' is '" + identity.task() + "'; this worker runs "
-          + ModelIdentity.CLASSIFICATION + " models only (detection models are not supported yet)");
-    }
     JsonNode input = required(root, "input", "input");
+    if (identity.task().equals(ModelIdentity.DETECTION)) {
+      return detectionCard(root, input, identity);
+    }
     if (isVersion1(root)) {
       int channels = input.path("channels").asInt(1);
       if (channels != 1) {
@@ -95,6 +115,25 @@ public record ModelCard(String name, String version, InputSpec input, OutputSpec
     }
     return new ModelCard(identity.name(), identity.version(), inputSpec(input), outputSpec(root),
         identity.classNames(), augmentations(root));
+  }
+
+  /**
+   * A detection card: a classifier's input section, fitted by letterbox or stretch only (a centre crop would cut
+   * objects off), and a detection output section ({@link DetectionCard}).
+   */
+  private static ModelCard detectionCard(JsonNode root, JsonNode input, ModelIdentity identity)
+      throws ModelCardException {
+    InputSpec spec = inputSpec(input);
+    if (spec.resize() == InputSpec.Resize.CENTER_CROP) {
+      throw new ModelCardException("model card field 'input.resize' is center-crop in a detection card; a centre "
+          + "crop would cut objects off: use letterbox (as Ultralytics trains) or stretch");
+    }
+    if (!augmentations(root).isEmpty()) {
+      throw new ModelCardException("model card field 'testTimeAugmentation' is set in a detection card; "
+          + "test-time augmentation averages class scores and is for classifiers only");
+    }
+    return new ModelCard(identity.name(), identity.version(), spec, null, identity.classNames(), List.of(),
+        DetectionCard.output(root));
   }
 
   /** A version 1 card predates the {@code output} section and the {@code task} field. */

@@ -73,10 +73,16 @@ public final class OnnxModel implements AutoCloseable {
       try {
         GraphSignature graph = GraphSignature.of(session);
         Optional<Long> fixedBatch = CardGraphCheck.check(card, graph);
-        LOG.info("loaded model {} {} from {} ({} classes, input {}, output {} {}{}{}) on {}", card.name(),
-            card.version(), folder.location(), card.classNames().size(), card.input(), card.output().name(),
-            card.output().kind(), card.output().hasMembers() ? ", members " + card.output().members() : "",
-            card.flipsHorizontally() ? ", horizontal-flip test-time augmentation" : "", device);
+        if (card.detects()) {
+          LOG.info("loaded detection model {} {} from {} ({} classes, input {}, output {} {} {}) on {}", card.name(),
+              card.version(), folder.location(), card.classNames().size(), card.input(), card.detection().format(),
+              card.detection().outputNames(), card.detection().limits(), device);
+        } else {
+          LOG.info("loaded model {} {} from {} ({} classes, input {}, output {} {}{}{}) on {}", card.name(),
+              card.version(), folder.location(), card.classNames().size(), card.input(), card.output().name(),
+              card.output().kind(), card.output().hasMembers() ? ", members " + card.output().members() : "",
+              card.flipsHorizontally() ? ", horizontal-flip test-time augmentation" : "", device);
+        }
         return new OnnxModel(env, session, card, graph, fixedBatch.map(Long::intValue).orElse(0));
       } catch (IOException | RuntimeException | OrtException e) {
         session.close();
@@ -105,6 +111,9 @@ public final class OnnxModel implements AutoCloseable {
    * run mirrored, and the two answers make a two-view ensemble.
    */
   public ModelOutput[] run(List<float[]> frames) throws OrtException {
+    if (card.detects()) {
+      throw new IllegalStateException("the model " + card.name() + " is a detection model: use detect()");
+    }
     if (!card.flipsHorizontally()) {
       return runViews(frames, new boolean[frames.size()]);
     }
@@ -182,6 +191,53 @@ public final class OnnxModel implements AutoCloseable {
         outputs[from + i] = new ModelOutput(probs, perMember);
       }
     }
+  }
+
+  /**
+   * Runs a detection model on {@code frames.size()} images (input tensors as for {@link #run}) and returns each
+   * image's raw answer: the outputs its card names, for the box decoder.
+   */
+  public DetectorOutput[] detect(List<float[]> frames) throws OrtException {
+    if (!card.detects()) {
+      throw new IllegalStateException("the model " + card.name() + " is a classifier: use run()");
+    }
+    int n = frames.size();
+    DetectorOutput[] outputs = new DetectorOutput[n];
+    int chunk = fixedBatch > 0 ? fixedBatch : Math.max(n, 1);
+    boolean[] mirrored = new boolean[n];
+    for (int from = 0; from < n; from += chunk) {
+      int count = Math.min(chunk, n - from);
+      try (OnnxTensor tensor = batchTensor.pack(env, frames, from, chunk, mirrored);
+          OrtSession.Result result = session.run(Map.of(card.input().name(), tensor))) {
+        List<Map<String, DetectorOutput.Tensor>> perImage = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+          perImage.add(new java.util.HashMap<>());
+        }
+        for (String name : card.detection().outputNames()) {
+          OnnxTensor out = output(result, name);
+          long[] shape = out.getInfo().getShape();
+          int[] imageShape = new int[shape.length - 1];
+          int size = 1;
+          for (int d = 1; d < shape.length; d++) {
+            imageShape[d - 1] = (int) shape[d];
+            size *= (int) shape[d];
+          }
+          float[] all = OutputNumbers.of(out);
+          for (int i = 0; i < count; i++) {
+            // A batch of one (yolo11n's export fixes it) needs no second copy.
+            float[] values = all.length == size ? all : new float[size];
+            if (values != all) {
+              System.arraycopy(all, i * size, values, 0, size);
+            }
+            perImage.get(i).put(name, new DetectorOutput.Tensor(values, imageShape));
+          }
+        }
+        for (int i = 0; i < count; i++) {
+          outputs[from + i] = new DetectorOutput(perImage.get(i));
+        }
+      }
+    }
+    return outputs;
   }
 
   private static OnnxTensor output(OrtSession.Result result, String name) {

@@ -1,8 +1,13 @@
 package io.labelstream.inference.routing;
 
+import io.labelstream.inference.detection.Detections;
+import io.labelstream.inference.detection.FrameBox;
+import io.labelstream.inference.detection.FrameScore;
+import io.labelstream.inference.image.FramePlacement;
 import io.labelstream.inference.model.ModelCard;
 import io.labelstream.inference.model.ModelOutput;
 import io.labelstream.schemas.TaskIds;
+import io.labelstream.schemas.avro.Box;
 import io.labelstream.schemas.avro.ClassProbability;
 import io.labelstream.schemas.avro.Frame;
 import io.labelstream.schemas.avro.FrameRecord;
@@ -26,6 +31,8 @@ import java.util.function.Supplier;
 public final class FrameRouter {
 
   private static final int TOP_K = 3;
+  /** The label of a detection prediction: its routing decision is about the whole frame. */
+  static final String FRAME = "frame";
 
   private final ModelCard card;
   private final Supplier<RoutingPolicy> policy;
@@ -93,6 +100,67 @@ public final class FrameRouter {
         .build() : null;
     ReviewRequest request = confident && !audited ? null : reviewRequest(frame, sourcePartition, sourceOffset, prediction,
         audited ? ReviewReason.AUDIT : ReviewReason.LOW_CONFIDENCE, audited ? audits.priority(frame.getFrameId()) : 1.0 - u.score(), now);
+    return new Routed(prediction, label, request);
+  }
+
+  /**
+   * The records of one frame a detection model saw (docs/detection.md): the prediction carries the boxes at or above
+   * the card's scoreThreshold in frame pixels and routes on the frame score ({@link FrameScore}), compared with the
+   * policy's single threshold; its classIndex is 0, its label {@code "frame"}, its topK empty. A confident frame
+   * becomes a MODEL label with the boxes (label {@code ""}, classIndex -1, confidence the frame score); the others,
+   * and the audited share of the confident ones, become review requests whose prediction carries the boxes (the
+   * review side hides them on an AUDIT task, which is blind).
+   */
+  public Routed routeDetection(Frame frame, int sourcePartition, long sourceOffset, Detections detections,
+      FramePlacement placement, Instant now) {
+    FrameScore score = FrameScore.of(detections.candidates());
+    List<Box> boxes = new ArrayList<>(detections.boxes().size());
+    for (FrameBox b : detections.boxes()) {
+      boxes.add(new Box(card.classNames().get(b.classIndex()), b.classIndex(), (float) b.x(), (float) b.y(),
+          (float) b.w(), (float) b.h(), b.score()));
+    }
+    double threshold = policy.get().thresholdFor(0);
+    boolean confident = score.score() >= threshold;
+    boolean audited = confident && audits.audits(frame.getFrameId());
+    Prediction prediction = Prediction.newBuilder()
+        .setFrameId(frame.getFrameId())
+        .setModelName(card.name())
+        .setModelVersion(card.version())
+        .setClassIndex(0)
+        .setLabel(FRAME)
+        .setTopK(List.of())
+        .setMaxProbability(score.score())
+        .setMargin(score.margin())
+        .setEntropy(score.entropy())
+        .setMutualInformation(null)
+        .setScore(score.score())
+        .setThreshold(threshold)
+        .setRoute(confident ? Route.MODEL_LABEL : Route.REVIEW)
+        .setAudited(audited)
+        .setPredictedAt(now)
+        .setSourcePartition(sourcePartition)
+        .setSourceOffset(sourceOffset)
+        .setBoxes(boxes)
+        .setWidth(placement.frameWidth())
+        .setHeight(placement.frameHeight())
+        .build();
+    Label label = confident ? Label.newBuilder()
+        .setFrameId(frame.getFrameId())
+        .setLabel("")
+        .setClassIndex(-1)
+        .setSource(LabelSource.MODEL)
+        .setConfidence(score.score())
+        .setModelName(card.name())
+        .setModelVersion(card.version())
+        .setLabelledAt(now)
+        .setImageRef(frame.getImageRef())
+        .setBoxes(boxes)
+        .setWidth(placement.frameWidth())
+        .setHeight(placement.frameHeight())
+        .build() : null;
+    ReviewRequest request = confident && !audited ? null : reviewRequest(frame, sourcePartition, sourceOffset,
+        prediction, audited ? ReviewReason.AUDIT : ReviewReason.LOW_CONFIDENCE,
+        audited ? audits.priority(frame.getFrameId()) : 1.0 - score.score(), now);
     return new Routed(prediction, label, request);
   }
 

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps a worker on the latest routing policy: reads the compacted {@code policy.v1} from the beginning and follows
  * it, applying only policies made for this worker's model name and version. Until one arrives every class is
- * closed, so no frame is labelled by the model without a guarantee behind it.
+ * closed, so no frame is labelled by the model without a guarantee behind it. A classifier's policy has one threshold
+ * per class; a detection model's has one, for the frame score ({@link ModelCard#policySize()}); a policy of another
+ * length is ignored with a warning.
  */
 public final class PolicyFollower implements Runnable, AutoCloseable {
 
@@ -38,7 +40,7 @@ public final class PolicyFollower implements Runnable, AutoCloseable {
   public PolicyFollower(KafkaSettings kafka, String instanceId, ModelCard card) {
     this.consumer = new KafkaConsumer<>(new KafkaClients(kafka, "inference", instanceId).consumer("policy"), new StringDeserializer(), new ByteArrayDeserializer());
     this.card = card;
-    this.current = new AtomicReference<>(RoutingPolicy.closed(card.classNames().size()));
+    this.current = new AtomicReference<>(RoutingPolicy.closed(card.policySize()));
   }
 
   public RoutingPolicy current() {
@@ -90,8 +92,14 @@ public final class PolicyFollower implements Runnable, AutoCloseable {
     if (policy == null || !policy.getModelName().equals(card.name()) || !policy.getModelVersion().equals(card.version())) {
       return;
     }
-    if (policy.getThresholds().size() != card.classNames().size()) {
-      LOG.warn("ignoring a policy with {} thresholds for a model of {} classes", policy.getThresholds().size(), card.classNames().size());
+    if (policy.getThresholds().size() != card.policySize()) {
+      if (card.detects()) {
+        LOG.warn("ignoring a policy with {} thresholds for the detection model {} {}, which routes on one frame "
+            + "score (thresholds[0])", policy.getThresholds().size(), card.name(), card.version());
+      } else {
+        LOG.warn("ignoring a policy with {} thresholds for a model of {} classes", policy.getThresholds().size(),
+            card.classNames().size());
+      }
       return;
     }
     RoutingPolicy next = RoutingPolicy.published(policy.getThresholds());

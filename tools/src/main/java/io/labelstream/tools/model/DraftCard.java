@@ -14,7 +14,9 @@ import java.util.Optional;
  * The model card {@code ./labelstream model inspect} drafts from a graph's inputs and outputs: every field the graph
  * decides (names, layout, channels, size, element type, class count) filled in, every field only the model's
  * training knows (normalisation, colour order, resize, class names) filled with the most common choice and a note
- * saying it is a guess. A field nothing can be guessed for holds a {@link #TODO} text the worker refuses.
+ * saying it is a guess. A field nothing can be guessed for holds a {@link #TODO} text the worker refuses. A graph whose
+ * single output looks like a detector's ({@code [N, 4+C, A]} as Ultralytics exports, or {@code [N, K, 6]}) gets a
+ * detection card: format yolo or yolo-nms, letterbox with padValue 114, scale 1/255.
  *
  * @param card the card's JSON, in the field names of card version 2
  * @param notes what was guessed or left to do, one sentence each, for the person who edits the card
@@ -45,10 +47,56 @@ record DraftCard(ObjectNode card, List<String> notes) {
       card.put("version", "1.0.0");
       notes.add("version is 1.0.0: set it to your release's version (it is stamped on every label).");
       card.put("description", "Drafted by ./labelstream model inspect; check every field before use.");
-      card.put("task", "classification");
+      Optional<Detector> detector = Detector.of(graph);
+      card.put("task", detector.isPresent() ? "detection" : "classification");
       input(graph);
-      Optional<Long> classes = output(graph);
+      Optional<Long> classes;
+      if (detector.isPresent()) {
+        detectionInput();
+        classes = detectionOutput(detector.get());
+      } else {
+        classes = output(graph);
+      }
       classNames(classes, classNames);
+    }
+
+    /**
+     * A detector's input as Ultralytics feeds it: letterboxed with grey 114, RGB scaled to 0-1, no mean or std
+     * (the same guess for any single-output YOLO-style graph; other exporters are edited by hand).
+     */
+    private void detectionInput() {
+      ObjectNode input = (ObjectNode) card.get("input");
+      if (!input.path("width").isNumber()) {
+        return; // not an image input: the notes already say to fill it in
+      }
+      input.put("resize", "letterbox");
+      input.put("padValue", 114);
+      if (input.path("dtype").asText().equals("float32")) {
+        input.put("scale", 1.0 / 255);
+        input.remove(List.of("mean", "std"));
+      }
+      notes.removeIf(n -> n.startsWith("resize stretch is a guess") || n.startsWith("scale 1/255 with ImageNet"));
+      notes.add("resize letterbox with padValue 114 and scale 1/255 (no mean or std) is how Ultralytics feeds its "
+          + "detectors; use stretch if the model was trained on whole frames resized to its input.");
+    }
+
+    private Optional<Long> detectionOutput(Detector detector) {
+      ObjectNode output = card.putObject("output");
+      output.put("format", detector.format());
+      output.put("name", detector.port().name());
+      output.put("scoreThreshold", 0.25);
+      output.put("iouThreshold", 0.45);
+      output.put("maxDetections", 100);
+      if (detector.format().equals("yolo")) {
+        notes.add("output " + detector.port().name() + " " + detector.port().shapeText() + " read as Ultralytics' "
+            + "raw yolo layout [N, 4+C, A] (cx, cy, w, h, then C class scores): " + detector.classes().orElseThrow()
+            + " classes; the worker runs NMS with scoreThreshold and iouThreshold (docs/detection.md).");
+      } else {
+        notes.add("output " + detector.port().name() + " " + detector.port().shapeText() + " read as yolo-nms "
+            + "[N, K, 6] (x1, y1, x2, y2, score, class; NMS inside the graph): the graph does not say how many "
+            + "classes, so list classNames by hand.");
+      }
+      return detector.classes();
     }
 
     private void input(Graph graph) {
@@ -194,6 +242,32 @@ record DraftCard(ObjectNode card, List<String> notes) {
       } else {
         names.add(TODO + ": one name per class, in output order");
         notes.add("the graph does not fix the number of classes: list classNames by hand (or --labels FILE).");
+      }
+    }
+
+    /**
+     * A graph that answers in a detection layout: one float output of rank 3 shaped {@code [N, 4+C, A]} (more
+     * anchors than rows, as Ultralytics exports) or {@code [N, K, 6]}.
+     */
+    private record Detector(String format, GraphPort port, Optional<Long> classes) {
+
+      static Optional<Detector> of(Graph graph) {
+        if (graph.outputs().size() != 1) {
+          return Optional.empty();
+        }
+        GraphPort out = graph.outputs().get(0);
+        if (out.rank() != 3 || !isFloat(out)) {
+          return Optional.empty();
+        }
+        Optional<Long> rows = out.fixed(1);
+        Optional<Long> anchors = out.fixed(2);
+        if (rows.isPresent() && anchors.isPresent() && rows.get() > 4 && anchors.get() > rows.get()) {
+          return Optional.of(new Detector("yolo", out, Optional.of(rows.get() - 4)));
+        }
+        if (anchors.isPresent() && anchors.get() == 6) {
+          return Optional.of(new Detector("yolo-nms", out, Optional.empty()));
+        }
+        return Optional.empty();
       }
     }
 

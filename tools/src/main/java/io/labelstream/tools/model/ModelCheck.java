@@ -56,6 +56,13 @@ final class ModelCheck {
     }
     try (InferenceToolkit model = InferenceToolkit.model(ModelFolder.of(options.onnx()), env)) {
       List<String> classes = model.classNames();
+      if (model.detects()) {
+        // Loading checked the card against the graph; measuring boxes on labelled images is not built yet.
+        out.println("model " + model.modelName() + ": a detection model (" + classes.size() + " classes, input "
+            + model.inputDescription() + "); its card fits its graph. model check measures classifiers only: "
+            + "run the detector with ./labelstream up (docs/detection.md)");
+        return new Result(files.size(), 0, 0, 0, Optional.empty());
+      }
       Optional<ImageLabels> labels = options.labels().isPresent()
           ? Optional.of(ImageLabels.read(options.labels().get(), classes)) : Optional.empty();
       out.println("model " + model.modelName() + ": " + classes.size() + " classes, input " + model.inputDescription());

@@ -122,6 +122,22 @@ class ModelCheckTest {
     return String.join(",", List.of(line.split(",")).subList(0, n));
   }
 
+  @Test
+  void shouldLoadADetectorAndSayItMeasuresClassifiersOnly() throws Exception {
+    Path source = Path.of("../inference-service/src/test/resources/detection/yolo11n");
+    Path folder = Files.createDirectories(dir.resolve("yolo"));
+    for (String file : List.of("yolo11n.onnx", "yolo11n.card.json")) {
+      Files.copy(source.resolve(file), folder.resolve(file));
+    }
+    Path images = Files.createDirectories(dir.resolve("scenes"));
+    Files.copy(source.resolve("scene-640x480.png"), images.resolve("scene.png"));
+
+    assertThat(model("check", folder.resolve("yolo11n.onnx").toString(), "--images", images.toString())).isZero();
+
+    assertThat(printed()).contains("a detection model (80 classes", "its card fits its graph",
+        "model check measures classifiers only");
+  }
+
   private int model(String... args) {
     printed.reset();
     PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);

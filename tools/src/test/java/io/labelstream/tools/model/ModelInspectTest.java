@@ -131,6 +131,42 @@ class ModelInspectTest {
     assertThat(card.at("/classNames").size()).isEqualTo(1000);
   }
 
+  @Test
+  void shouldDraftADetectionCardTheWorkerLoadsForAYolo11nAsUltralyticsExportsIt() throws Exception {
+    Path onnx = Files.copy(Path.of("../inference-service/src/test/resources/detection/yolo11n/yolo11n.onnx"),
+        dir.resolve("yolo11n.onnx"));
+
+    assertThat(model("inspect", onnx.toString())).isZero();
+
+    JsonNode card = new ObjectMapper().readTree(dir.resolve("yolo11n.card.json").toFile());
+    assertThat(card.at("/task").asText()).isEqualTo("detection");
+    assertThat(card.at("/input/name").asText()).isEqualTo("images");
+    assertThat(card.at("/input/resize").asText()).isEqualTo("letterbox");
+    assertThat(card.at("/input/padValue").asInt()).isEqualTo(114);
+    assertThat(card.at("/input/scale").asDouble()).isEqualTo(1.0 / 255);
+    assertThat(card.at("/input/mean").isMissingNode()).isTrue();
+    assertThat(card.at("/output/format").asText()).isEqualTo("yolo");
+    assertThat(card.at("/output/name").asText()).isEqualTo("output0");
+    assertThat(card.at("/classNames").size()).isEqualTo(80);
+    assertThat(printed()).contains("Ultralytics' raw yolo layout").doesNotContain("resize stretch is a guess");
+    try (InferenceToolkit loaded = InferenceToolkit.model(ModelFolder.of(onnx), new Env(Map.of()))) {
+      assertThat(loaded.detects()).isTrue();
+    }
+  }
+
+  @Test
+  void shouldDraftAYoloNmsCardLeavingTheClassesToDo() {
+    Graph graph = new Graph(
+        List.of(new GraphPort("images", "float", new long[] {1, 3, 640, 640}, List.of("", "", "", ""))),
+        List.of(new GraphPort("output0", "float", new long[] {1, 300, 6}, List.of("", "", ""))));
+
+    DraftCard draft = DraftCard.from("yolo26n", graph, Optional.empty());
+
+    assertThat(draft.card().at("/task").asText()).isEqualTo("detection");
+    assertThat(draft.card().at("/output/format").asText()).isEqualTo("yolo-nms");
+    assertThat(draft.card().at("/classNames/0").asText()).startsWith(DraftCard.TODO);
+  }
+
   private int model(String... args) {
     printed.reset();
     return ModelCommand.run(new Env(Map.of()), args, new PrintStream(printed, true, StandardCharsets.UTF_8),

@@ -1,0 +1,160 @@
+package io.labelstream.inference.detection;
+
+import io.labelstream.inference.image.FramePlacement;
+import io.labelstream.inference.model.DetectionOutput;
+import io.labelstream.inference.model.DetectorOutput;
+import io.labelstream.inference.model.DetectorOutput.Tensor;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Turns a detection graph's raw answer into boxes on the frame, for each of the card's output layouts
+ * (docs/detection.md):
+ *
+ * <ol>
+ *   <li>proposals scoring at least the lower of scoreThreshold and {@link FrameScore#CANDIDATE_FLOOR} are read
+ *       ({@code yolo}: per anchor the best class, the first on a tie; {@code yolo-nms} and {@code boxes}: each row,
+ *       up to {@code count}); a class index outside classNames is dropped;
+ *   <li>{@code yolo} only: class-aware NMS at iouThreshold, in input pixels, as Ultralytics does it;
+ *   <li>by descending score, each is put back on the frame ({@link FramePlacement}), clipped, and dropped if nothing of
+ *       it is left;
+ *   <li>the boxes are those scoring at least scoreThreshold, at most maxDetections; the candidates those scoring at
+ *       least {@link FrameScore#CANDIDATE_FLOOR}.
+ * </ol>
+ * Suppressing among the lower-scoring proposals as well changes nothing above the threshold: a box is only ever
+ * suppressed by a more confident one.
+ */
+public final class BoxDecoder {
+
+  private static final Comparator<Proposal> BY_SCORE = Comparator.comparingDouble(Proposal::score).reversed();
+
+  private final DetectionOutput spec;
+  private final int classes;
+  private final int inputWidth;
+  private final int inputHeight;
+  private final double floor;
+
+  /**
+   * @param classes the number of classNames
+   * @param inputWidth the model input's width in pixels ({@code boxes} are normalised to it)
+   */
+  public BoxDecoder(DetectionOutput spec, int classes, int inputWidth, int inputHeight) {
+    this.spec = spec;
+    this.classes = classes;
+    this.inputWidth = inputWidth;
+    this.inputHeight = inputHeight;
+    this.floor = Math.min(spec.limits().scoreThreshold(), FrameScore.CANDIDATE_FLOOR);
+  }
+
+  public Detections decode(DetectorOutput output, FramePlacement placement) {
+    List<Proposal> proposals;
+    if (spec instanceof DetectionOutput.Yolo yolo) {
+      proposals = ClassAwareNms.suppress(sorted(yolo(output.get(yolo.name()))), spec.limits().iouThreshold());
+    } else if (spec instanceof DetectionOutput.YoloNms nms) {
+      proposals = sorted(yoloNms(output.get(nms.name())));
+    } else {
+      proposals = sorted(boxes((DetectionOutput.Boxes) spec, output));
+    }
+    return onFrame(proposals, placement);
+  }
+
+  /** {@code [4+C, A]}: per anchor cx, cy, w, h, then the class scores. */
+  private List<Proposal> yolo(Tensor t) {
+    int rows = t.shape()[0];
+    int anchors = t.shape()[1];
+    if (rows != 4 + classes) {
+      throw new IllegalStateException("the yolo output has " + rows + " rows per anchor; the card's " + classes
+          + " classNames make " + (4 + classes));
+    }
+    float[] v = t.values();
+    float[] best = new float[anchors];
+    int[] bestClass = new int[anchors];
+    System.arraycopy(v, 4 * anchors, best, 0, anchors);
+    // Class by class over all anchors: the tensor is read in memory order.
+    for (int c = 1; c < classes; c++) {
+      int row = (4 + c) * anchors;
+      for (int a = 0; a < anchors; a++) {
+        if (v[row + a] > best[a]) {
+          best[a] = v[row + a];
+          bestClass[a] = c;
+        }
+      }
+    }
+    List<Proposal> out = new ArrayList<>();
+    for (int a = 0; a < anchors; a++) {
+      if (best[a] >= floor) {
+        double cx = v[a];
+        double cy = v[anchors + a];
+        double w = v[2 * anchors + a];
+        double h = v[3 * anchors + a];
+        out.add(new Proposal(bestClass[a], best[a], cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2));
+      }
+    }
+    return out;
+  }
+
+  /** {@code [K, 6]}: x1, y1, x2, y2, score, class. */
+  private List<Proposal> yoloNms(Tensor t) {
+    float[] v = t.values();
+    List<Proposal> out = new ArrayList<>();
+    for (int k = 0; k < t.shape()[0]; k++) {
+      int at = k * 6;
+      int c = (int) Math.round((double) v[at + 5]);
+      if (v[at + 4] >= floor && c >= 0 && c < classes) {
+        out.add(new Proposal(c, v[at + 4], v[at], v[at + 1], v[at + 2], v[at + 3]));
+      }
+    }
+    return out;
+  }
+
+  /** {@code boxes [K, 4]} normalised, {@code scores [K]}, {@code classes [K]}, optional {@code count []}. */
+  private List<Proposal> boxes(DetectionOutput.Boxes names, DetectorOutput output) {
+    float[] box = output.get(names.boxes()).values();
+    float[] score = output.get(names.scores()).values();
+    float[] cls = output.get(names.classes()).values();
+    int rows = Math.min(score.length, Math.min(cls.length, box.length / 4));
+    if (names.count() != null) {
+      rows = (int) Math.max(0, Math.min(rows, Math.round((double) output.get(names.count()).values()[0])));
+    }
+    boolean yxyx = names.boxOrder() == DetectionOutput.Boxes.BoxOrder.YXYX;
+    List<Proposal> out = new ArrayList<>();
+    for (int k = 0; k < rows; k++) {
+      int c = (int) Math.round((double) cls[k]) - names.classOffset();
+      if (score[k] >= floor && c >= 0 && c < classes) {
+        double a = box[4 * k];
+        double b = box[4 * k + 1];
+        double cc = box[4 * k + 2];
+        double d = box[4 * k + 3];
+        out.add(yxyx
+            ? new Proposal(c, score[k], b * inputWidth, a * inputHeight, d * inputWidth, cc * inputHeight)
+            : new Proposal(c, score[k], a * inputWidth, b * inputHeight, cc * inputWidth, d * inputHeight));
+      }
+    }
+    return out;
+  }
+
+  private static List<Proposal> sorted(List<Proposal> proposals) {
+    proposals.sort(BY_SCORE);
+    return proposals;
+  }
+
+  private Detections onFrame(List<Proposal> byScore, FramePlacement placement) {
+    List<FrameBox> boxes = new ArrayList<>();
+    List<FrameBox> candidates = new ArrayList<>();
+    for (Proposal p : byScore) {
+      double[] xywh = placement.toFrame(p.x1(), p.y1(), p.x2(), p.y2());
+      if (xywh == null) {
+        continue;
+      }
+      FrameBox box = new FrameBox(p.classIndex(), p.score(), xywh[0], xywh[1], xywh[2], xywh[3]);
+      if (p.score() >= spec.limits().scoreThreshold() && boxes.size() < spec.limits().maxDetections()) {
+        boxes.add(box);
+      }
+      if (p.score() >= FrameScore.CANDIDATE_FLOOR) {
+        candidates.add(box);
+      }
+    }
+    return new Detections(boxes, candidates);
+  }
+}
