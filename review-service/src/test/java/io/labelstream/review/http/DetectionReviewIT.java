@@ -8,12 +8,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
 import io.labelstream.kafka.embedded.TopicRecords;
 import io.labelstream.platform.config.Env;
+import io.labelstream.platform.kafka.TopicRoutedSerializer;
 import io.labelstream.review.ReviewFixtures;
 import io.labelstream.review.ReviewFixtures.Client;
 import io.labelstream.review.ReviewService;
 import io.labelstream.review.config.ReviewConfig;
+import io.labelstream.schemas.FleetFrameProducer;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.Box;
+import io.labelstream.schemas.avro.Label;
+import io.labelstream.schemas.avro.LabelSource;
 import io.labelstream.schemas.avro.Policy;
 import io.labelstream.schemas.avro.Prediction;
 import io.labelstream.schemas.avro.ReviewDecision;
@@ -26,12 +30,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -245,6 +252,67 @@ class DetectionReviewIT {
   }
 
   @Test
+  void shouldSuggestAFlaggedDetectionLabelsBoxesAndReplaceThemWithTheAgreedAnswer() throws Exception {
+    String frameId = ReviewFixtures.newFrameId();
+    byte[] scene = ReviewFixtures.sceneJpeg(640, 480, 5);
+    RecordMetadata frameAt = send(Topics.FRAMES.name(), frameId,
+        FleetFrameProducer.frame("flag-cam", null, frameId, "image/jpeg", scene, 640, 480, null));
+    Prediction prediction = ReviewFixtures.detectionRequest(frameId, MODEL, ReviewReason.LOW_CONFIDENCE,
+        List.of(box("Bag", 10, 10, 100, 80, 0.99f)), 0.99, scene, 640, 480).getPrediction();
+    prediction.setSourcePartition(frameAt.partition());
+    prediction.setSourceOffset(frameAt.offset());
+    send(Topics.PREDICTIONS.name(), frameId, prediction);
+    send(Topics.LABELS.name(), frameId, Label.newBuilder().setFrameId(frameId).setLabel("").setClassIndex(-1)
+        .setBoxes(List.of(box("Sandal", 50, 60, 80, 40, 0.99f))).setWidth(640).setHeight(480)
+        .setSource(LabelSource.MODEL).setConfidence(0.99).setModelName(MODEL).setModelVersion("1.0.0")
+        .setLabelledAt(Instant.now()).build());
+    await().atMost(Duration.ofSeconds(10)).until(() -> root.get("/v1/labels/" + frameId).statusCode() == 200);
+
+    HttpResponse<String> flagged = bob.post("/v1/labels/" + frameId + "/flag", "{\"reason\":\"there is nothing\"}");
+    assertThat(flagged.statusCode()).as(flagged.body()).isEqualTo(202);
+
+    JsonNode task = ada.json(awaitClaim(ada));
+    assertThat(task.get("frameId").asText()).isEqualTo(frameId);
+    assertThat(task.get("task").asText()).isEqualTo("detection");
+    JsonNode suggested = task.get("suggestion").get("boxes");
+    assertThat(suggested).as("the flagged label's boxes, not the model's").hasSize(1);
+    assertThat(suggested.get(0).get("label").asText()).isEqualTo("Sandal");
+    assertThat(ada.getBytes(task.get("imageUrl").asText()).body()).isEqualTo(scene);
+    assertThat(submit(ada, task.get("taskId").asText(), "{\"boxes\": []}").statusCode()).isEqualTo(200);
+    assertThat(bob.claim().statusCode()).as("never to the one who flagged it").isEqualTo(204);
+    awaitClaim(carol);
+    assertThat(carol.json(submit(carol, task.get("taskId").asText(), "{\"boxes\": []}")).get("settled").asBoolean())
+        .isTrue();
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      JsonNode label = root.json(root.get("/v1/labels/" + frameId));
+      assertThat(label.get("source").asText()).isEqualTo("HUMAN");
+      assertThat(label.get("boxes")).as("nothing to label").isEmpty();
+      assertThat(label.get("reviewer").asText()).isEqualTo("ada,carol");
+    });
+  }
+
+  @Test
+  void shouldReadTheFrameSizeFromTheImageWhenThePredictionDidNotSayIt() throws Exception {
+    String frameId = ReviewFixtures.newFrameId();
+    ReviewRequest request = ReviewFixtures.detectionRequest(frameId, MODEL, ReviewReason.LOW_CONFIDENCE,
+        List.of(box("Bag", 12, 40, 96, 80, 0.6f)), 0.4, ReviewFixtures.sceneJpeg(320, 240, 6), 320, 240);
+    request.getPrediction().setWidth(null);
+    request.getPrediction().setHeight(null);
+    ReviewFixtures.produce(KAFKA.bootstrapServers(), request);
+
+    JsonNode task = ada.json(awaitClaim(ada));
+    assertThat(task.get("width").asInt()).isEqualTo(320);
+    assertThat(task.get("height").asInt()).isEqualTo(240);
+    assertRefused(submit(ada, request.getTaskId(), "{\"boxes\": [{\"label\": \"Bag\", \"x\": 300, \"y\": 1, "
+        + "\"w\": 30, \"h\": 20}]}"), "box_outside_frame");
+    assertThat(submit(ada, request.getTaskId(), "{\"boxes\": [{\"label\": \"Bag\", \"x\": 290, \"y\": 1, "
+        + "\"w\": 30, \"h\": 20}]}").statusCode()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(root.json(root.get("/v1/labels/" + frameId)).get("width").asInt()).isEqualTo(320));
+  }
+
+  @Test
   void shouldRouteADetectorOnOneFrameThresholdStartingClosed() throws Exception {
     JsonNode accuracy = root.json(root.get("/v1/stats/accuracy"));
     assertThat(accuracy.get("classes")).hasSize(1);
@@ -334,6 +402,13 @@ class DetectionReviewIT {
       }
     }
     throw new AssertionError("no row for " + reviewer + " in " + rows);
+  }
+
+  private static RecordMetadata send(String topic, String key, Object value) throws Exception {
+    try (KafkaProducer<String, Object> producer = new KafkaProducer<>(
+        ReviewFixtures.producerConfig(KAFKA.bootstrapServers()), new StringSerializer(), new TopicRoutedSerializer())) {
+      return producer.send(new ProducerRecord<>(topic, key, value)).get();
+    }
   }
 
   private static void predicted(Prediction prediction) throws Exception {
