@@ -140,8 +140,9 @@ public final class ReviewApi {
     Answer answer = requestedAnswer(ctx, open);
     TaskQueue.Submitted submitted = queue.submit(taskId, reviewer.name(), answer, reviewer.role() == Role.ADMIN,
         (task, lease, verdict) -> {
-          // Read before the task was known (it opened a moment later): what the checks above could not see.
-          ReviewTask sized = withFrameSize(task);
+          // An answer read before its task was open here (it opened a moment later) is checked now for what the
+          // checks above could not see. The size is not read again under the queue's lock when it was read above.
+          ReviewTask sized = open.isPresent() ? open.get() : withFrameSize(task);
           requireFits(sized, answer);
           Instant now = clock.instant();
           ReviewResult result = (answer.detection() ? boxesResult(task, answer) : labelResult(task, answer.label()))
