@@ -206,6 +206,9 @@ public final class AdminApi {
       task.put("priority", row.task().priority());
       task.put("suggestion", row.task().suggestion());
       task.put("confidence", row.task().confidence());
+      if (row.task().detection()) {
+        task.put("boxes", BoxesJson.of(row.task().boxes().predicted())); // null on a gold task
+      }
       task.put("requestedAt", row.task().requestedAt());
       task.put("leasedTo", row.lease() == null ? null : row.lease().reviewer());
       task.put("leaseExpiresAt", row.lease() == null ? null : row.lease().expiresAt());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.labelstream.platform.http.ApiException;
+import io.labelstream.review.boxes.BoxesJson;
 import io.labelstream.review.auth.Role;
 import io.labelstream.review.cluster.QueueWriter;
 import io.labelstream.review.images.FrameImages;
@@ -121,6 +122,9 @@ public final class FrameApi {
     // Final labels are for admins (GET /v1/labels): a flag must not be a way round that for reviewers.
     if (BearerAuth.reviewer(ctx).role() == Role.ADMIN) {
       body.put("flaggedLabel", current.getLabel());
+      if (current.getBoxes() != null) {
+        body.put("flaggedBoxes", BoxesJson.of(current.getBoxes()));
+      }
     }
     ctx.status(202).json(body);
   }

@@ -270,6 +270,10 @@ class DetectionReviewIT {
 
     HttpResponse<String> flagged = bob.post("/v1/labels/" + frameId + "/flag", "{\"reason\":\"there is nothing\"}");
     assertThat(flagged.statusCode()).as(flagged.body()).isEqualTo(202);
+    assertThat(bob.json(flagged).has("flaggedBoxes")).as("final labels are for admins").isFalse();
+    JsonNode queued = root.json(root.get("/v1/admin/queue")).get("tasks").get(0);
+    assertThat(queued.get("frameId").asText()).isEqualTo(frameId);
+    assertThat(queued.get("boxes").get(0).get("label").asText()).isEqualTo("Sandal");
 
     JsonNode task = ada.json(awaitClaim(ada));
     assertThat(task.get("frameId").asText()).isEqualTo(frameId);
