@@ -165,10 +165,19 @@
   }
 
   // 1. Final labels per class, stacked by source.
+  // For a detection model: the boxes of the final labels per class, stacked by source.
   function drawClasses(data) {
     const H = 320;
     const m = { top: 22, right: 16, bottom: 46, left: 56 };
-    const chart = newChart('classes-chart', H, 'Final labels per class, by source');
+    const boxes = data.task === 'detection';
+    const unit = boxes ? 'boxes' : 'frames';
+    $('classes-title').textContent = boxes ? 'Boxes per class' : 'Final labels per class';
+    if (boxes) {
+      $('classes-note').textContent = `Boxes of each frame's latest label; a person's boxes replace the model's. `
+        + `${count(data.total)} frames: ${count(data.model)} labelled by the model, ${count(data.human)} by people; `
+        + `${count(data.boxes.total)} boxes.`;
+    }
+    const chart = newChart('classes-chart', H, boxes ? 'Boxes per class, by source' : 'Final labels per class, by source');
     if (data.total === 0) {
       emptyState(chart, 'No final labels yet.');
       return;
@@ -177,7 +186,7 @@
     const { top, ticks } = countTicks(Math.max(...rows.map(r => r.total)));
     const y = v => H - m.bottom - (v / top) * (H - m.top - m.bottom);
     grid(chart, m, ticks, y, count, H);
-    axisTitle(chart, m, H, 'frames');
+    axisTitle(chart, m, H, unit);
     const band = (W - m.left - m.right) / rows.length;
     const barWidth = Math.min(46, band * 0.68);
     rows.forEach((r, i) => {
@@ -187,7 +196,7 @@
         return;
       }
       const g = svg('g', { class: 'bar', 'data-class': r.class }, chart);
-      svg('title', {}, g, `${r.class}: ${count(r.total)} frames — ${count(r.model)} by the model, ${count(r.human)} by people`);
+      svg('title', {}, g, `${r.class}: ${count(r.total)} ${unit} — ${count(r.model)} by the model, ${count(r.human)} by people`);
       if (r.model > 0) {
         svg('rect', { x: cx - barWidth / 2, y: y(r.model), width: barWidth, height: y(0) - y(r.model), class: 'model' }, g);
       }
@@ -242,13 +251,20 @@
     timeAxis(chart, m, H, series, x);
   }
 
-  // 3. Estimated model-label accuracy per class with its lower bound, against the targets.
+  // 3. Estimated model-label accuracy per class with its lower bound, against the targets. A detection model has one
+  // row, frame exactness (a model-labelled frame a reviewer would not change), and one target.
   function drawAccuracy(data) {
     const H = 340;
     const m = { top: 16, right: 120, bottom: 66, left: 56 };
-    const chart = newChart('accuracy-chart', H, 'Model-label accuracy per class');
-    const rows = [{ class: 'all classes', overall: true, closed: false, ...data.overall }, ...data.classes];
-    const values = rows.flatMap(r => [r.estimatedAccuracy, r.lowerBound]).concat([data.target, data.classTarget]);
+    const frames = data.task === 'detection';
+    $('accuracy-title').textContent = frames ? 'Frame exactness of model labels' : 'Model-label accuracy per class';
+    $('class-target-legend').hidden = frames;
+    const chart = newChart('accuracy-chart', H, frames ? 'Frame exactness of model labels' : 'Model-label accuracy per class');
+    const rows = frames ? data.classes
+      : [{ class: 'all classes', overall: true, closed: false, ...data.overall }, ...data.classes];
+    const targets = frames ? [[data.target, 'target', 'target']]
+      : [[data.target, 'target', 'target'], [data.classTarget, 'class-target', 'class target']];
+    const values = rows.flatMap(r => [r.estimatedAccuracy, r.lowerBound]).concat(targets.map(t => t[0]));
     // Accuracy lives near 100%: the axis starts at a round value below everything shown (never below 0).
     const lo = Math.max(0, Math.min(0.98, Math.floor((Math.min(...values) - 0.004) * 50) / 50));
     const step = niceStep((1 - lo) / 5);
@@ -259,8 +275,11 @@
     const digits = step < 0.01 ? 1 : 0;
     const y = v => H - m.bottom - ((Math.max(lo, v) - lo) / (1 - lo)) * (H - m.top - m.bottom);
     grid(chart, m, ticks, y, v => pct(v, digits), H);
-    axisTitle(chart, m, H, 'model-label accuracy');
-    $('accuracy-note').textContent = 'Estimated from blind audits (and the model\'s validation set while the stream agrees '
+    axisTitle(chart, m, H, frames ? 'exact frames' : 'model-label accuracy');
+    $('accuracy-note').textContent = (frames ? 'The share of model-labelled frames a reviewer would not change (every '
+      + 'box matched at IoU ≥ 0.5 with its class, none missing, none extra), estimated from blind audits where the '
+      + 'reviewer draws every box' : 'Estimated from blind audits')
+      + ' (and the model\'s validation set while the stream agrees '
       + `with it); the bar is the estimate, the black mark its ${pct(data.confidence)} lower bound.`
       + (lo > 0 ? ` The axis starts at ${pct(lo)}.` : '');
     const band = (W - m.left - m.right) / rows.length;
@@ -279,12 +298,12 @@
         { text: r.class },
         { text: r.closed ? 'closed' : r.overall ? `${count(r.audits)} audits` : `≥ ${r.threshold.toFixed(2)}`, cls: 'value' },
       ], cx, H - m.bottom + 16, Math.floor(band / 6.5));
-      if (i === 0) {
+      if (i === 0 && !frames) {
         const sep = m.left + band;
         svg('line', { x1: sep, x2: sep, y1: m.top, y2: H - m.bottom, class: 'grid' }, chart);
       }
     });
-    for (const [value, cls, label] of [[data.target, 'target', 'target'], [data.classTarget, 'class-target', 'class target']]) {
+    for (const [value, cls, label] of targets) {
       svg('line', { x1: m.left, x2: W - m.right, y1: y(value), y2: y(value), class: cls }, chart);
       svg('text', { x: W - m.right + 6, y: y(value) + 4, class: cls + '-label' }, chart, `${label} ${pct(value, 1)}`);
     }

@@ -12,7 +12,6 @@ import io.labelstream.platform.kafka.TopicProvisioner;
 import io.labelstream.platform.lifecycle.GracefulShutdown;
 import io.labelstream.platform.lifecycle.StartUp;
 import io.labelstream.platform.metrics.Metrics;
-import io.labelstream.platform.model.ModelIdentity;
 import io.labelstream.review.cluster.ClusterView;
 import io.labelstream.review.cluster.LeaderElection;
 import io.labelstream.review.cluster.QueueLeadership;
@@ -167,8 +166,8 @@ public final class ReviewService implements AutoCloseable {
     ReviewApi api = new ReviewApi(queue, writer, forwarding, labels, counts, reviewers, config.classes(),
         tailer::caughtUp, metrics, clock, policy, gold, imageApi::bytes);
     BearerAuth auth = new BearerAuth(config.tokens());
-    Datasets datasets = Datasets.start(config.kafka(), config.classes(), config.instanceId(), clock, datasetCatalog,
-        tailer::caughtUp, store);
+    Datasets datasets = Datasets.start(config.kafka(), config.classes(), config.detection(), config.instanceId(), clock,
+        datasetCatalog, tailer::caughtUp, store);
     Optional<FrameStoreCollection> collection = FrameStoreCollection.start(config.frameStore(), frameStore,
         config.kafka(), config.instanceId(), () -> tailer.caughtUp() && election.isLeader(), registry, clock);
     HttpService http = HttpService.start("review", config.http(), 1024 * 1024, registry,
@@ -180,12 +179,12 @@ public final class ReviewService implements AutoCloseable {
           api.register(app, auth);
           imageApi.register(app);
           new AdminApi(queue, reviewers, metrics.activeReviewers(), stats, history, gold, writer, store, forwarding,
-              config.classes(), config.modelIdentity().task().equals(ModelIdentity.DETECTION), clock).register(app);
+              config.classes(), config.detection(), clock).register(app);
           new FrameApi(queue, writer, forwarding, labels, history, new RecordFetcher(config.kafka(), config.instanceId()),
               store, tailer::caughtUp, clock).register(app);
           new DatasetApi(datasets).register(app);
           new FrameStoreApi(collection).register(app);
-          new StatsApi(stats, policy, config.classes(), reviewers).register(app);
+          new StatsApi(stats, policy, config.classes(), config.detection(), reviewers).register(app);
         },
         javalin -> javalin.staticFiles.add(files -> {
           files.hostedPath = "/";

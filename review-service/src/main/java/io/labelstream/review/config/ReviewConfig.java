@@ -113,6 +113,11 @@ public record ReviewConfig(
     return modelIdentity.classNames();
   }
 
+  /** Whether the model is a detector ({@code "task": "detection"} in its card). */
+  public boolean detection() {
+    return ModelIdentity.DETECTION.equals(modelIdentity.task());
+  }
+
   /** True when no REVIEW_TOKENS were given and an admin token was made up for this run. */
   public boolean tokensGenerated() {
     return tokens.generatedToken().isPresent();

@@ -34,6 +34,16 @@ final class CocoWriter {
 
   /** Everything up to the first image. */
   void begin(DatasetSnapshot snapshot) throws IOException {
+    infoAndCategories(json, snapshot, categoryIds);
+    json.writeArrayFieldStart("images");
+  }
+
+  /**
+   * Opens the root object and writes {@code info} and {@code categories} (id = position in the snapshot's classes),
+   * filling {@code categoryIds}; the same for classification and detection.
+   */
+  static void infoAndCategories(JsonGenerator json, DatasetSnapshot snapshot, Map<String, Integer> categoryIds)
+      throws IOException {
     json.writeStartObject();
     json.writeObjectFieldStart("info");
     json.writeStringField("description", "LabelStream dataset " + snapshot.getDatasetId());
@@ -63,7 +73,6 @@ final class CocoWriter {
       json.writeEndObject();
     }
     json.writeEndArray();
-    json.writeArrayFieldStart("images");
   }
 
   void image(long id, Label label) throws IOException {

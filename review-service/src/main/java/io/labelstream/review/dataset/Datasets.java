@@ -46,13 +46,14 @@ public final class Datasets implements AutoCloseable {
   }
 
   /**
+   * @param detection whether the model is a detector: snapshots made now hold its detection labels
    * @param catalog the snapshots, fed by the state reader
    * @param catalogReady true once the state reader has read datasets.v1 up to start-up; the endpoints answer 503
    *     until then
    */
-  public static Datasets start(KafkaSettings kafka, List<String> classes, String instanceId, Clock clock,
-      DatasetCatalog catalog, BooleanSupplier catalogReady, FrameImages images) {
-    SnapshotMaker maker = new SnapshotMaker(kafka, classes, instanceId, clock);
+  public static Datasets start(KafkaSettings kafka, List<String> classes, boolean detection, String instanceId,
+      Clock clock, DatasetCatalog catalog, BooleanSupplier catalogReady, FrameImages images) {
+    SnapshotMaker maker = new SnapshotMaker(kafka, classes, detection, instanceId, clock);
     SnapshotReader reader = new SnapshotReader(kafka, instanceId);
     Exporter exporter = new Exporter(reader, new FrameScanner(kafka, instanceId), images);
     return new Datasets(maker, exporter, reader, catalog, catalogReady);
@@ -79,6 +80,11 @@ public final class Datasets implements AutoCloseable {
   public void delete(String datasetId) {
     maker.delete(datasetId);
     catalog.remove(datasetId);
+  }
+
+  /** Whether a snapshot holds detection labels (boxes) rather than classification labels. */
+  public static boolean detection(DatasetSnapshot snapshot) {
+    return snapshot.getFormatVersion() == SnapshotMaker.DETECTION_FORMAT_VERSION;
   }
 
   public List<DatasetSnapshot> list() {

@@ -6,10 +6,21 @@ import java.util.Optional;
 public enum ExportFormat {
   /** One JSON object per frame and line, in snapshot order; its SHA-256 is the snapshot's content hash. */
   JSONL("application/x-ndjson", "jsonl"),
-  /** COCO-style JSON for classification: categories, images and one annotation per image. */
+  /**
+   * COCO JSON: for classification categories, images and one annotation per image; for detection images with their
+   * sizes and one annotation per box ({@link CocoDetectionWriter}).
+   */
   COCO("application/json", "coco.json"),
-  /** A ZIP of {@code <class>/<frameId>.<png|jpg>} with the images from frames.v1, and missing.txt for the rest. */
-  FOLDERS("application/zip", "zip");
+  /**
+   * Classification only: a ZIP of {@code <class>/<frameId>.<png|jpg>} with the images from the frame store (or
+   * frames.v1), and missing.txt / refused.txt for the rest.
+   */
+  FOLDERS("application/zip", "zip"),
+  /**
+   * Detection only: a ZIP in Ultralytics' YOLO layout, {@code images/}, {@code labels/<frameId>.txt} and
+   * {@code data.yaml} ({@link YoloLabels}), with missing.txt / refused.txt as in {@link #FOLDERS}.
+   */
+  YOLO("application/zip", "yolo.zip");
 
   private final String contentType;
   private final String extension;
@@ -30,6 +41,15 @@ public enum ExportFormat {
       }
     }
     return Optional.empty();
+  }
+
+  /** Whether a snapshot of this kind can be exported in this format; JSONL and COCO suit both. */
+  public boolean suits(boolean detection) {
+    return switch (this) {
+      case JSONL, COCO -> true;
+      case FOLDERS -> !detection;
+      case YOLO -> detection;
+    };
   }
 
   public String contentType() {

@@ -13,6 +13,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,9 +39,13 @@ final class Exporter {
 
   /** Opens what the export reads from; failing here means nothing has been written yet. */
   Run open(DatasetSnapshot snapshot, ExportFormat format) {
+    if (!format.suits(Datasets.detection(snapshot))) {
+      throw new IllegalArgumentException(format + " does not suit snapshot " + snapshot.getDatasetId());
+    }
     SnapshotReader.Session session = snapshots.open();
     try {
-      KafkaConsumer<String, byte[]> frameConsumer = format == ExportFormat.FOLDERS ? frames.open() : null;
+      boolean images = format == ExportFormat.FOLDERS || format == ExportFormat.YOLO;
+      KafkaConsumer<String, byte[]> frameConsumer = images ? frames.open() : null;
       return new Run(snapshot, format, session, frameConsumer);
     } catch (RuntimeException e) {
       session.close();
@@ -67,8 +72,15 @@ final class Exporter {
     void writeTo(OutputStream out) throws IOException {
       switch (format) {
         case JSONL -> jsonl(out);
-        case COCO -> coco(out);
+        case COCO -> {
+          if (Datasets.detection(snapshot)) {
+            cocoDetection(out);
+          } else {
+            coco(out);
+          }
+        }
         case FOLDERS -> folders(out);
+        case YOLO -> yolo(out);
         default -> throw new IllegalArgumentException("unknown format " + format);
       }
     }
@@ -88,13 +100,80 @@ final class Exporter {
       writer.end();
     }
 
+    private void cocoDetection(OutputStream out) throws IOException {
+      CocoDetectionWriter writer = new CocoDetectionWriter(out);
+      writer.begin(snapshot);
+      session.forEach(snapshot, (ordinal, label) -> writer.image(ordinal + 1L, label));
+      writer.beginAnnotations();
+      session.forEach(snapshot, (ordinal, label) -> writer.annotations(ordinal + 1L, label));
+      writer.end();
+    }
+
+    /** The classes' folders, each frame's image in its class's folder; see {@link #images} for where images come from. */
+    private void folders(OutputStream out) throws IOException {
+      Map<String, Integer> classIds = classIds();
+      List<String> folders = ExportNames.classFolders(snapshot.getClasses());
+      // Not try-with-resources: closing writes the ZIP's central directory, which must not follow a failure (a
+      // store that stopped answering) and make a ZIP of what came before look whole, nor count as bytes sent.
+      FoldersZip zip = new FoldersZip(out, snapshot.getCreatedAt());
+      List<String> prefixes = folders.stream().map(f -> f + "/").toList(); // one string per class, not per frame
+      images(zip, label -> prefixes.get(checkedClass(classIds, label)));
+      zip.close();
+    }
+
     /**
-     * Images come from the frame store, by the reference each label carries (inference and review copy the frame's
+     * Ultralytics' YOLO layout: {@code data.yaml}, then {@code labels/<frame>.txt} for every frame in snapshot order
+     * (its boxes, normalised by the label's frame size), then {@code images/<frame>.<jpg|png>} as {@link #images}
+     * finds them. A label without its frame's size cannot be normalised: refused.txt says so and it has no txt.
+     */
+    private void yolo(OutputStream out) throws IOException {
+      Map<String, Integer> classIds = classIds();
+      FoldersZip zip = new FoldersZip(out, snapshot.getCreatedAt());
+      zip.text(YoloLabels.DATA_YAML, YoloLabels.dataYaml(snapshot));
+      BitSet unsized = new BitSet(Math.toIntExact(snapshot.getTotal()));
+      session.forEach(snapshot, (ordinal, label) -> {
+        if (label.getWidth() == null || label.getHeight() == null || label.getWidth() <= 0 || label.getHeight() <= 0) {
+          unsized.set(ordinal);
+          return;
+        }
+        zip.text("labels/" + ExportNames.frameFile(label.getFrameId()) + ".txt",
+            YoloLabels.lines(label.getBoxes(), label.getWidth(), label.getHeight(), box -> {
+              Integer id = classIds.get(box.getLabel());
+              if (id == null) {
+                throw new IllegalStateException("box class '" + box.getLabel() + "' of frame " + label.getFrameId()
+                    + " is not among the snapshot's classes");
+              }
+              return id;
+            }));
+      });
+      images(zip, label -> "images/", unsized, "the label has no frame width and height, so its boxes cannot be "
+          + "normalised");
+      zip.close();
+    }
+
+    private Map<String, Integer> classIds() {
+      Map<String, Integer> classIds = new HashMap<>();
+      List<String> classes = snapshot.getClasses();
+      for (int i = 0; i < classes.size(); i++) {
+        classIds.put(classes.get(i), i);
+      }
+      return classIds;
+    }
+
+    private void images(FoldersZip zip, Function<Label, String> folder) throws IOException {
+      images(zip, folder, new BitSet(), null);
+    }
+
+    /**
+     * Writes the image of every frame to {@code <folder(label)><frame>.<png|jpg>}, except those in
+     * {@code refusedBefore}, which refused.txt lists with {@code refusedReason}.
+     *
+     * <p>Images come from the frame store, by the reference each label carries (inference and review copy the frame's
      * onto its labels, and the snapshot copied the labels), in snapshot order: whatever frames.v1 still holds. Labels
      * without a reference (written before the store, or with no store configured) are looked up while frames.v1
      * streams past: a table from frameId hash to the frame's position in the snapshot (16 bytes a slot, at most 60%
-     * full), its class (4 bytes) and whether its image was written (1 bit), about 36 bytes a frame, with the ZIP's own
-     * 270 on top ({@link FoldersZip}); those entries follow frames.v1's order (partition, offset), the first record of
+     * full), its folder (a reference to one shared string per class: 4 bytes with compressed pointers) and whether its
+     * image was written (1 bit), about 36 bytes a frame, with the ZIP's own 270 on top ({@link FoldersZip}); those entries follow frames.v1's order (partition, offset), the first record of
      * a frame wins. The export is the same bytes for as long as the store and frames.v1 keep the same images.
      *
      * <p>What cannot be exported is said, never guessed: missing.txt lists frames whose image is in neither place;
@@ -102,33 +181,25 @@ final class Exporter {
      * than written wrong. A store that does not answer fails the export ({@link FrameImages.StoreUnavailableException}: a 503 when
      * nothing was sent yet).
      */
-    private void folders(OutputStream out) throws IOException {
+    private void images(FoldersZip zip, Function<Label, String> folder, BitSet refusedBefore, String refusedReason)
+        throws IOException {
       int total = Math.toIntExact(snapshot.getTotal());
       LongLongMap ordinals = new LongLongMap(total);
-      int[] classOf = new int[total];
-      Map<String, Integer> classIds = new HashMap<>();
-      List<String> classes = snapshot.getClasses();
-      for (int i = 0; i < classes.size(); i++) {
-        classIds.put(classes.get(i), i);
-      }
+      String[] folderOf = new String[total];
       int[] byReference = {0};
       session.forEach(snapshot, (ordinal, label) -> {
-        classOf[ordinal] = classIds.getOrDefault(label.getLabel(), -1);
+        folderOf[ordinal] = folder.apply(label);
         if (fromStore(label)) {
           byReference[0]++;
         } else {
           ordinals.put(KeyHash.of(label.getFrameId()), ordinal);
         }
       });
-      List<String> folders = ExportNames.classFolders(classes);
       BitSet written = new BitSet(total);
       BitSet refused = new BitSet(total);
-      // Not try-with-resources: closing writes the ZIP's central directory, which must not follow a failure (a
-      // store that stopped answering) and make a ZIP of what came before look whole, nor count as bytes sent.
-      FoldersZip zip = new FoldersZip(out, snapshot.getCreatedAt());
       if (byReference[0] > 0) {
         session.forEach(snapshot, (ordinal, label) -> {
-          if (!fromStore(label)) {
+          if (!fromStore(label) || refusedBefore.get(ordinal)) {
             return;
           }
           StoredImage image = StoredImage.of(label.getImageRef());
@@ -143,8 +214,8 @@ final class Exporter {
             }
             return;
           }
-          zip.image(folders.get(checkedClass(classOf, ordinal, label.getFrameId())),
-              ExportNames.frameFile(label.getFrameId()) + "." + ExportNames.extension(image.contentType()), bytes);
+          zip.image(folderOf[ordinal]
+              + ExportNames.frameFile(label.getFrameId()) + "." + ExportNames.extension(image.contentType()), bytes);
           written.set(ordinal);
         });
       }
@@ -153,7 +224,8 @@ final class Exporter {
           @Override
           public boolean wants(String frameId) {
             long ordinal = ordinals.get(KeyHash.of(frameId));
-            return ordinal != LongLongMap.ABSENT && !written.get((int) ordinal) && !refused.get((int) ordinal);
+            return ordinal != LongLongMap.ABSENT && !written.get((int) ordinal) && !refused.get((int) ordinal)
+                && !refusedBefore.get((int) ordinal);
           }
 
           @Override
@@ -176,46 +248,50 @@ final class Exporter {
                 return;
               }
             }
-            zip.image(folders.get(checkedClass(classOf, ordinal, frameId)),
-                ExportNames.frameFile(frameId) + "." + ExportNames.extension(frame.getContentType()), bytes);
+            zip.image(folderOf[ordinal]
+                + ExportNames.frameFile(frameId) + "." + ExportNames.extension(frame.getContentType()), bytes);
             written.set(ordinal);
           }
         });
       }
-      if (written.cardinality() + refused.cardinality() < total) {
+      if (written.cardinality() + refused.cardinality() + refusedBefore.cardinality() < total) {
         zip.beginMissing();
         session.forEach(snapshot, (ordinal, label) -> {
-          if (!written.get(ordinal) && !refused.get(ordinal)) {
+          if (!written.get(ordinal) && !refused.get(ordinal) && !refusedBefore.get(ordinal)) {
             zip.missingLine(label.getFrameId());
           }
         });
         zip.endList();
       }
-      if (!refused.isEmpty()) {
+      if (!refused.isEmpty() || !refusedBefore.isEmpty()) {
         zip.beginRefused();
         session.forEach(snapshot, (ordinal, label) -> {
-          if (refused.get(ordinal)) {
+          if (refusedBefore.get(ordinal)) {
+            zip.refusedLine(label.getFrameId(), refusedReason);
+          } else if (refused.get(ordinal)) {
             String sha256 = label.getImageRef().getSha256();
             zip.refusedLine(label.getFrameId(), "the stored object does not match the size or SHA-256 ("
                 + (sha256.matches("[0-9a-f]{64}") ? sha256 : "not a SHA-256") + ") of its reference");
           }
         });
         zip.endList();
-        LOG.error("export of dataset {} left out {} images whose stored objects do not match their references "
-            + "(listed in {})", snapshot.getDatasetId(), refused.cardinality(), FoldersZip.REFUSED);
+        if (!refused.isEmpty()) {
+          LOG.error("export of dataset {} left out {} images whose stored objects do not match their references "
+              + "(listed in {})", snapshot.getDatasetId(), refused.cardinality(), FoldersZip.REFUSED);
+        }
       }
-      zip.close();
     }
 
     private boolean fromStore(Label label) {
       return label.getImageRef() != null && store.enabled();
     }
 
-    private static int checkedClass(int[] classOf, int ordinal, String frameId) {
-      if (classOf[ordinal] < 0) {
-        throw new IllegalStateException("frame " + frameId + " has a label outside the snapshot's classes");
+    private static int checkedClass(Map<String, Integer> classIds, Label label) {
+      Integer id = classIds.get(label.getLabel());
+      if (id == null) {
+        throw new IllegalStateException("frame " + label.getFrameId() + " has a label outside the snapshot's classes");
       }
-      return classOf[ordinal];
+      return id;
     }
 
     @Override

@@ -12,8 +12,8 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * The {@code folders} export as it goes out: a ZIP written straight to the response, one entry per image, stored
- * as they are (PNG and JPEG are compressed already), then {@code missing.txt} (frames whose image is nowhere to be
+ * The {@code folders} and {@code yolo} exports as they go out: a ZIP written straight to the response, one entry per
+ * image, stored as they are (PNG and JPEG are compressed already; YOLO's text files are compressed), then {@code missing.txt} (frames whose image is nowhere to be
  * found) and {@code refused.txt} (frames whose stored image no longer matches its reference, so it was left out).
  *
  * <p>Every entry carries the snapshot's creation time (as a UTC wall-clock time, so the server's time zone does
@@ -36,11 +36,11 @@ final class FoldersZip implements AutoCloseable {
     this.entryTime = LocalDateTime.ofInstant(snapshotCreatedAt, ZoneOffset.UTC).withNano(0);
   }
 
-  /** One image, stored under {@code <folder>/<file>}. */
-  void image(String folder, String file, byte[] image) throws IOException {
+  /** One image, stored as it is under {@code name} ({@code <folder>/<file>}). */
+  void image(String name, byte[] image) throws IOException {
     CRC32 crc = new CRC32();
     crc.update(image);
-    ZipEntry entry = new ZipEntry(folder + "/" + file);
+    ZipEntry entry = new ZipEntry(name);
     entry.setMethod(ZipEntry.STORED);
     entry.setSize(image.length);
     entry.setCompressedSize(image.length);
@@ -48,6 +48,13 @@ final class FoldersZip implements AutoCloseable {
     entry.setTimeLocal(entryTime);
     zip.putNextEntry(entry);
     zip.write(image);
+    zip.closeEntry();
+  }
+
+  /** A small text file (a YOLO label file, data.yaml), compressed, under {@code name}. */
+  void text(String name, String text) throws IOException {
+    beginList(name);
+    zip.write(text.getBytes(StandardCharsets.UTF_8));
     zip.closeEntry();
   }
 

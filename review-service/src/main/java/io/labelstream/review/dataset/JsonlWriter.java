@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import io.labelstream.schemas.avro.Box;
 import io.labelstream.schemas.avro.Label;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,7 +14,9 @@ import java.io.OutputStream;
  * order (nulls written out), {@code labelledAt} as an ISO-8601 instant, {@code \n} after every line.
  *
  * <p>These bytes are what the content hash covers ({@link SnapshotMaker#FORMAT_VERSION}): a new field in the Label
- * schema does not appear here unless the format version changes, so an old snapshot's export keeps its hash.
+ * schema does not appear here unless the format version changes, so an old snapshot's export keeps its hash. A
+ * detection label (one with {@code boxes}) adds {@code width}, {@code height} and {@code boxes} after
+ * {@code labelledAt} ({@link SnapshotMaker#DETECTION_FORMAT_VERSION}); a classification line is unchanged.
  */
 final class JsonlWriter {
 
@@ -46,8 +49,37 @@ final class JsonlWriter {
     json.writeEndArray();
     json.writeStringField("taskId", label.getTaskId());
     json.writeStringField("labelledAt", label.getLabelledAt().toString());
+    if (label.getBoxes() != null) {
+      writeNullableInt(json, "width", label.getWidth());
+      writeNullableInt(json, "height", label.getHeight());
+      json.writeArrayFieldStart("boxes");
+      for (Box box : label.getBoxes()) {
+        json.writeStartObject();
+        json.writeStringField("label", box.getLabel());
+        json.writeNumberField("classIndex", box.getClassIndex());
+        json.writeNumberField("x", box.getX());
+        json.writeNumberField("y", box.getY());
+        json.writeNumberField("w", box.getW());
+        json.writeNumberField("h", box.getH());
+        if (box.getConfidence() == null) {
+          json.writeNullField("confidence");
+        } else {
+          json.writeNumberField("confidence", box.getConfidence());
+        }
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+    }
     json.writeEndObject();
     json.writeRaw('\n');
+  }
+
+  static void writeNullableInt(JsonGenerator json, String field, Integer value) throws IOException {
+    if (value == null) {
+      json.writeNullField(field);
+    } else {
+      json.writeNumberField(field, value);
+    }
   }
 
   /** Hands everything written so far to the stream (without flushing the stream itself). */

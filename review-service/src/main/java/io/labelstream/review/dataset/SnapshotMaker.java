@@ -3,6 +3,7 @@ package io.labelstream.review.dataset;
 import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.schemas.Topics;
+import io.labelstream.schemas.avro.Box;
 import io.labelstream.schemas.avro.DatasetSnapshot;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.LabelSource;
@@ -68,11 +69,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Counts per class and source and the SHA-256 of the canonical JSONL ({@link JsonlWriter}) are computed in pass
  * 2, from the same labels in the same order an export reads back.
+ *
+ * <p><b>Detection.</b> The snapshot holds the labels of the model's task: for a detection model the frames whose final
+ * label has boxes, for a classifier those whose final label has none (a stream that changed models keeps both kinds
+ * in labels.v1; the other kind is left out and its count logged). A detection snapshot has format version
+ * {@value #DETECTION_FORMAT_VERSION} (its JSONL lines carry the boxes), which is also how exports tell it apart;
+ * {@code total} and {@code countsBySource} count frames, {@code countsByClass} counts boxes per class.
  */
 public final class SnapshotMaker implements AutoCloseable {
 
   /** The canonical JSONL layout the content hash covers; a change to {@link JsonlWriter} needs a new one. */
   static final int FORMAT_VERSION = 1;
+  /** The format version of a detection snapshot: JSONL lines with {@code width}, {@code height} and {@code boxes}. */
+  static final int DETECTION_FORMAT_VERSION = 2;
   static final int ATTEMPTS = 3;
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotMaker.class);
   private static final int FETCH_BYTES = 4 * 1024 * 1024;
@@ -81,13 +90,19 @@ public final class SnapshotMaker implements AutoCloseable {
 
   private final KafkaClients clients;
   private final List<String> classes;
+  private final boolean detection;
   private final Clock clock;
   private final KafkaProducer<String, byte[]> producer;
   private final SecureRandom random = new SecureRandom();
 
-  public SnapshotMaker(KafkaSettings kafka, List<String> classes, String instanceId, Clock clock) {
+  /**
+   * @param classes the model's classes, in output order
+   * @param detection whether the model is a detector ({@code ModelIdentity.task()}): which labels a snapshot holds
+   */
+  public SnapshotMaker(KafkaSettings kafka, List<String> classes, boolean detection, String instanceId, Clock clock) {
     this.clients = new KafkaClients(kafka, "review", instanceId);
     this.classes = List.copyOf(classes);
+    this.detection = detection;
     this.clock = clock;
     // One request in flight: datasets.v1 may have been created a moment ago (KAFKA-15591). Large batches keep the
     // copy fast all the same.
@@ -135,9 +150,10 @@ public final class SnapshotMaker implements AutoCloseable {
     Instant createdAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     String datasetId = "ds-" + ID_TIME.format(createdAt) + "-" + HexFormat.of().formatHex(randomBytes(4));
     ContentCopy copy = new ContentCopy(datasetId);
-    Tally tally = new Tally();
+    Tally tally = new Tally(detection);
     List<PartitionOffset> offsets = new ArrayList<>();
     long[] read = {0, 0};
+    long[] otherKind = {0};
     try (KafkaConsumer<String, byte[]> consumer = PartitionReads.consumer(clients, "dataset", FETCH_BYTES)) {
       for (TopicPartition partition : PartitionReads.partitions(consumer, Topics.LABELS.name())) {
         FinalLabelIndex index = new FinalLabelIndex(1024);
@@ -158,16 +174,23 @@ public final class SnapshotMaker implements AutoCloseable {
           index.offer(record.key(), record.offset(), source);
         });
         long[] copied = {0};
+        long[] skipped = {0};
         long start = consumer.beginningOffsets(List.of(partition)).get(partition);
         PartitionReads.read(consumer, partition, start, end, record -> {
           if (record.key() != null && record.value() != null && index.isFinal(record.key(), record.offset())) {
-            tally.add(Topics.LABELS.valueSerde().deserializer().deserialize(record.topic(), record.value()));
+            Label label = Topics.LABELS.valueSerde().deserializer().deserialize(record.topic(), record.value());
+            if ((label.getBoxes() != null) != detection) {
+              skipped[0]++; // the final label is of the other task: found, but not part of this dataset
+              return;
+            }
+            tally.add(label);
             copy.send(record.key(), record.value());
             copied[0]++;
           }
         });
-        if (copied[0] != index.frames()) {
-          throw new LabelsChangedException(partition + " lost " + (index.frames() - copied[0]) + " of "
+        otherKind[0] += skipped[0];
+        if (copied[0] + skipped[0] != index.frames()) {
+          throw new LabelsChangedException(partition + " lost " + (index.frames() - copied[0] - skipped[0]) + " of "
               + index.frames() + " final labels to compaction between the two passes");
         }
         offsets.add(new PartitionOffset(partition.partition(), end));
@@ -176,7 +199,7 @@ public final class SnapshotMaker implements AutoCloseable {
     ContentCopy.Range range = copy.finish();
     DatasetSnapshot snapshot = DatasetSnapshot.newBuilder()
         .setDatasetId(datasetId)
-        .setFormatVersion(FORMAT_VERSION)
+        .setFormatVersion(detection ? DETECTION_FORMAT_VERSION : FORMAT_VERSION)
         .setCreatedAt(createdAt)
         .setCreatedBy(createdBy)
         .setLabelOffsets(offsets)
@@ -203,6 +226,10 @@ public final class SnapshotMaker implements AutoCloseable {
     LOG.info("dataset snapshot {} made by {}: {} frames ({}) from {} label records ({} unreadable) in {} ms",
         datasetId, createdBy, tally.total, tally.bySource, read[0], read[1],
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    if (otherKind[0] > 0) {
+      LOG.warn("dataset snapshot {} leaves out {} frames whose final label is a {} label: the model is a {}",
+          datasetId, otherKind[0], detection ? "classification" : "detection", detection ? "detector" : "classifier");
+    }
     // As datasets.v1 holds it (instants in milliseconds): an export now and one after a restart agree.
     return Topics.DATASETS.valueSerde().deserializer().deserialize(Topics.DATASETS.name(), value);
   }
@@ -263,9 +290,11 @@ public final class SnapshotMaker implements AutoCloseable {
     private final Map<String, Long> bySource = new TreeMap<>();
     private final MessageDigest sha256;
     private final JsonlWriter canonical;
+    private final boolean detection;
     private long total;
 
-    Tally() throws IOException {
+    Tally(boolean detection) throws IOException {
+      this.detection = detection;
       try {
         sha256 = MessageDigest.getInstance("SHA-256");
       } catch (NoSuchAlgorithmException e) {
@@ -278,7 +307,13 @@ public final class SnapshotMaker implements AutoCloseable {
     }
 
     void add(Label label) throws IOException {
-      byClass.merge(label.getLabel(), 1L, Long::sum);
+      if (detection) {
+        for (Box box : label.getBoxes()) {
+          byClass.merge(box.getLabel(), 1L, Long::sum);
+        }
+      } else {
+        byClass.merge(label.getLabel(), 1L, Long::sum);
+      }
       bySource.merge(label.getSource().name(), 1L, Long::sum);
       total++;
       canonical.write(label);

@@ -101,8 +101,14 @@ public final class DatasetApi {
   private void export(Context ctx) throws IOException {
     requireReady();
     ExportFormat format = ExportFormat.parse(ctx.queryParam("format")).orElseThrow(() -> new ApiException(400,
-        "unknown_format", "format must be jsonl, coco or folders"));
+        "unknown_format", "format must be jsonl, coco, folders (classification) or yolo (detection)"));
     DatasetSnapshot snapshot = snapshot(ctx);
+    if (!format.suits(Datasets.detection(snapshot))) {
+      throw new ApiException(400, "format_unsuited", Datasets.detection(snapshot)
+          ? "folders sorts frames into one folder per class, and a detection frame holds boxes of many classes: "
+              + "export this detection snapshot as yolo, coco or jsonl"
+          : "yolo exports boxes, and this is a classification snapshot: export it as folders, coco or jsonl");
+    }
     if (!exporting.tryAcquire()) {
       throw ApiException.unavailable("export_busy", EXPORTS_AT_ONCE + " exports are running; try again shortly", 10);
     }
@@ -177,12 +183,17 @@ public final class DatasetApi {
     body.put("createdAt", snapshot.getCreatedAt());
     body.put("createdBy", snapshot.getCreatedBy());
     body.put("formatVersion", snapshot.getFormatVersion());
+    // countsByClass counts frames for classification, boxes for detection; total and countsBySource count frames.
+    body.put("task", Datasets.detection(snapshot) ? "detection" : "classification");
     body.put("total", snapshot.getTotal());
     Map<String, Long> byClass = new LinkedHashMap<>();
     for (String name : snapshot.getClasses()) {
       byClass.put(name, snapshot.getCountsByClass().getOrDefault(name, 0L));
     }
     body.put("countsByClass", byClass);
+    if (Datasets.detection(snapshot)) {
+      body.put("boxes", byClass.values().stream().mapToLong(Long::longValue).sum());
+    }
     body.put("countsBySource", new TreeMap<>(snapshot.getCountsBySource()));
     body.put("classes", snapshot.getClasses());
     List<Map<String, Object>> offsets = snapshot.getLabelOffsets().stream()
@@ -191,6 +202,9 @@ public final class DatasetApi {
     body.put("contentSha256", snapshot.getContentSha256());
     Map<String, String> exports = new LinkedHashMap<>();
     for (ExportFormat format : ExportFormat.values()) {
+      if (!format.suits(Datasets.detection(snapshot))) {
+        continue;
+      }
       String name = format.name().toLowerCase(Locale.ROOT);
       exports.put(name, "/v1/datasets/" + id + "/export?format=" + name);
     }

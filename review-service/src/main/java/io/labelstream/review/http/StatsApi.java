@@ -28,12 +28,16 @@ public final class StatsApi {
   private final StatsRecorder stats;
   private final PolicyService policy;
   private final List<String> classes;
+  private final boolean detection;
   private final ReviewerLedger reviewers;
 
   /**
-   * @param classes the label classes in model output order (REVIEW_LABEL_CLASSES), for names and order
+   * @param classes the label classes in model output order (from the model card), for names and order
+   * @param detection whether the model is a detector: classes then counts boxes, and accuracy is frame exactness
    */
-  public StatsApi(StatsRecorder stats, PolicyService policy, List<String> classes, ReviewerLedger reviewers) {
+  public StatsApi(StatsRecorder stats, PolicyService policy, List<String> classes, boolean detection,
+      ReviewerLedger reviewers) {
+    this.detection = detection;
     this.reviewers = reviewers;
     this.stats = stats;
     this.policy = policy;
@@ -51,16 +55,11 @@ public final class StatsApi {
   }
 
   private void classes(Context ctx) {
-    Map<Integer, StatsRecorder.ClassCount> counted = new TreeMap<>();
-    stats.classes().forEach(c -> counted.put(c.classIndex(), c));
-    List<StatsRecorder.ClassCount> all = new ArrayList<>();
-    // Every configured class, labelled or not, then any other class index the labels carry.
-    for (int c = 0; c < classes.size(); c++) {
-      StatsRecorder.ClassCount count = counted.remove(c);
-      all.add(new StatsRecorder.ClassCount(c, classes.get(c), count == null ? 0 : count.model(),
-          count == null ? 0 : count.human()));
+    if (detection) {
+      ctx.json(boxesPerClass());
+      return;
     }
-    all.addAll(counted.values());
+    List<StatsRecorder.ClassCount> all = withEveryClass(stats.classes());
     List<Map<String, Object>> rows = new ArrayList<>();
     long model = 0;
     long human = 0;
@@ -75,6 +74,50 @@ public final class StatsApi {
     body.put("human", human);
     body.put("classes", rows);
     ctx.json(body);
+  }
+
+  /**
+   * A detector's figures: frames (each once, with its final label) by source at the top, as for classification, and
+   * per class the boxes of those labels by source ({@code boxes} sums them).
+   */
+  private Map<String, Object> boxesPerClass() {
+    List<StatsRecorder.ClassCount> all = withEveryClass(stats.boxClasses());
+    List<Map<String, Object>> rows = new ArrayList<>();
+    long model = 0;
+    long human = 0;
+    for (StatsRecorder.ClassCount count : all) {
+      rows.add(classRow(count));
+      model += count.model();
+      human += count.human();
+    }
+    StatsRecorder.ClassCount frames = stats.detectionFrames();
+    Map<String, Object> boxes = new LinkedHashMap<>();
+    boxes.put("total", model + human);
+    boxes.put("model", model);
+    boxes.put("human", human);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("task", "detection");
+    body.put("unit", "boxes");
+    body.put("total", frames.model() + frames.human());
+    body.put("model", frames.model());
+    body.put("human", frames.human());
+    body.put("boxes", boxes);
+    body.put("classes", rows);
+    return body;
+  }
+
+  /** Every configured class, counted or not, then any other class index the counts carry. */
+  private List<StatsRecorder.ClassCount> withEveryClass(List<StatsRecorder.ClassCount> counts) {
+    Map<Integer, StatsRecorder.ClassCount> counted = new TreeMap<>();
+    counts.forEach(c -> counted.put(c.classIndex(), c));
+    List<StatsRecorder.ClassCount> all = new ArrayList<>();
+    for (int c = 0; c < classes.size(); c++) {
+      StatsRecorder.ClassCount count = counted.remove(c);
+      all.add(new StatsRecorder.ClassCount(c, classes.get(c), count == null ? 0 : count.model(),
+          count == null ? 0 : count.human()));
+    }
+    all.addAll(counted.values());
+    return all;
   }
 
   private static Map<String, Object> classRow(StatsRecorder.ClassCount count) {
@@ -145,6 +188,12 @@ public final class StatsApi {
     body.put("validationTrusted", decision.validationTrusted());
     body.put("auditsAnswered", decision.auditsAnswered());
     body.put("overall", accuracyRow(decision.overall()));
+    if (detection) {
+      body.put("task", "detection");
+      body.put("classes", List.of(frameExactness(decision)));
+      ctx.json(body);
+      return;
+    }
     List<Map<String, Object>> rows = new ArrayList<>();
     for (int c = 0; c < decision.perClass().size(); c++) {
       double threshold = decision.thresholds().get(c);
@@ -159,6 +208,22 @@ public final class StatsApi {
     }
     body.put("classes", rows);
     ctx.json(body);
+  }
+
+  /**
+   * A detector's one row: the share of model-labelled frames that are exact (a reviewer would change nothing), from
+   * the policy's overall figures, and the single threshold its one routing class ("frame") publishes.
+   */
+  private static Map<String, Object> frameExactness(PolicyDecision decision) {
+    double threshold = decision.thresholds().isEmpty() ? PolicyThresholds.CLOSED : decision.thresholds().get(0);
+    boolean closed = PolicyThresholds.isClosed(threshold);
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("classIndex", 0);
+    row.put("class", "frame exactness");
+    row.put("threshold", closed ? null : threshold);
+    row.put("closed", closed);
+    row.putAll(accuracyRow(decision.overall()));
+    return row;
   }
 
   private static Map<String, Object> accuracyRow(PolicyDecision.Accuracy a) {

@@ -37,12 +37,16 @@ import org.slf4j.LoggerFactory;
  *       request): a task that needs several answers stays after the first ones ({@code decides} false), so queue
  *       length = tasks requested − tasks settled, each counted once.
  *   <li>Each reviewer's first answer to a task counts; a repeat of it does not.
+ *   <li>Detection labels (with boxes) count their frame once, like a classification label, and their boxes per class
+ *       ({@link #boxClasses()}); two reviewers' detection answers agree when their boxes match exactly
+ *       ({@code BoxMatching}), as consensus decides.
  * </ul>
  *
  * <p>Memory: the time series are bounded ({@link Resolution}); per frame a packed long in a {@link FrameTable} (30 bytes
  * measured over a million frames, the frameId string being {@code LabelStore}'s); per review task a small record of its
  * request, settling answer and who answered what (100 bytes measured, plus the task id string: less than the queue keeps
- * per answered task); per reviewer and per pair of reviewers two counts.
+ * per answered task); per reviewer and per pair of reviewers two counts. A detection frame adds a map entry with the
+ * class indexes of its boxes (about 100 bytes with a few boxes), and a detection task keeps its answers' boxes.
  *
  * <p>Thread-safe: the state reader writes, HTTP threads read copies.
  */
@@ -61,6 +65,8 @@ public final class StatsRecorder {
 
   private static final long NONE = Long.MIN_VALUE;
   private static final int MAX_CLASSES = 1 << 20;
+  /** The class field of a frame whose final label is a detection label; its boxes are in {@link #frameBoxes}. */
+  private static final int DETECTION = MAX_CLASSES - 1;
   private static final int[] NO_ANSWERS = new int[0];
 
   private final Map<Resolution, TimeSeries> labelSeries = new EnumMap<>(Resolution.class);
@@ -68,6 +74,11 @@ public final class StatsRecorder {
   private final FrameTable finalLabels = new FrameTable();
   private final Map<Integer, long[]> byClass = new TreeMap<>();
   private final Map<Integer, String> classNames = new HashMap<>();
+  /** Detection: boxes of the final labels per class index, split by source, and the class indexes of each frame's. */
+  private final Map<Integer, long[]> boxesByClass = new TreeMap<>();
+  private final Map<Integer, String> boxClassNames = new HashMap<>();
+  private final Map<String, int[]> frameBoxes = new HashMap<>();
+  private final long[] detectionFrames = new long[2];
   private final Map<String, TaskTrack> tasks = new HashMap<>();
   private final List<String> reviewerNames = new ArrayList<>();
   private final Map<String, Integer> reviewerIndex = new HashMap<>();
@@ -85,12 +96,8 @@ public final class StatsRecorder {
     long settledMinute = NONE;
     /** Reviewer index and class index of every distinct reviewer's first answer, in turn. */
     int[] answers = NO_ANSWERS;
-    /**
-     * For a detection task not settled yet, each answer's boxes, in the order of {@code answers}: two detection answers
-     * agree when their boxes are exact against each other (BoxMatching), which their class index (-1) cannot say.
-     * Dropped when the task is settled, so only tasks awaiting more answers keep boxes.
-     */
-    List<List<Box>> boxes;
+    /** Detection tasks: the boxes of each of those answers, in the same order; null for classification. */
+    List<List<Box>> boxAnswers;
 
     boolean answeredBy(int reviewer) {
       for (int i = 0; i < answers.length; i += 2) {
@@ -166,8 +173,12 @@ public final class StatsRecorder {
   }
 
   private void applyLabel(Label label) {
+    if (label.getBoxes() != null) {
+      applyDetectionLabel(label);
+      return;
+    }
     int classIndex = label.getClassIndex();
-    if (classIndex < 0 || classIndex >= MAX_CLASSES) {
+    if (classIndex < 0 || classIndex >= DETECTION) {
       LOG.warn("statistics skip the label of frame {}: class index {} out of range", label.getFrameId(), classIndex);
       return;
     }
@@ -177,12 +188,60 @@ public final class StatsRecorder {
       if (packedHuman(previous) && !human) {
         return;
       }
-      countLabel(packedMinute(previous), packedClass(previous), packedHuman(previous), -1);
+      uncount(label.getFrameId(), previous);
     }
     long minute = Math.max(0, minute(label.getLabelledAt()));
     finalLabels.put(label.getFrameId(), (minute << 21) | ((long) classIndex << 1) | (human ? 1 : 0));
     classNames.putIfAbsent(classIndex, label.getLabel());
     countLabel(minute, classIndex, human, +1);
+  }
+
+  /**
+   * A detection label: the frame counts once (in the series too, as a classification label does), its boxes per class.
+   * The class indexes of its boxes are kept (a small array a frame) so a later label can take them back.
+   */
+  private void applyDetectionLabel(Label label) {
+    boolean human = label.getSource() == LabelSource.HUMAN;
+    int[] classes = new int[label.getBoxes().size()];
+    int n = 0;
+    for (Box box : label.getBoxes()) {
+      if (box.getClassIndex() < 0 || box.getClassIndex() >= DETECTION) {
+        LOG.warn("statistics skip a box of frame {}: class index {} out of range", label.getFrameId(),
+            box.getClassIndex());
+        continue;
+      }
+      boxClassNames.putIfAbsent(box.getClassIndex(), box.getLabel());
+      classes[n++] = box.getClassIndex();
+    }
+    long previous = finalLabels.get(label.getFrameId());
+    if (previous != FrameTable.ABSENT) {
+      if (packedHuman(previous) && !human) {
+        return;
+      }
+      uncount(label.getFrameId(), previous);
+    }
+    long minute = Math.max(0, minute(label.getLabelledAt()));
+    finalLabels.put(label.getFrameId(), (minute << 21) | ((long) DETECTION << 1) | (human ? 1 : 0));
+    int[] kept = Arrays.copyOf(classes, n);
+    frameBoxes.put(label.getFrameId(), kept);
+    countBoxes(minute, kept, human, +1);
+  }
+
+  /** Takes back what a frame's previous final label counted, of either kind. */
+  private void uncount(String frameId, long previous) {
+    if (packedClass(previous) == DETECTION) {
+      countBoxes(packedMinute(previous), frameBoxes.remove(frameId), packedHuman(previous), -1);
+    } else {
+      countLabel(packedMinute(previous), packedClass(previous), packedHuman(previous), -1);
+    }
+  }
+
+  private void countBoxes(long minute, int[] classes, boolean human, int delta) {
+    detectionFrames[human ? HUMAN : MODEL] += delta;
+    for (int c : classes) {
+      boxesByClass.computeIfAbsent(c, k -> new long[2])[human ? HUMAN : MODEL] += delta;
+    }
+    add(labelSeries, minute, human ? HUMAN : MODEL, delta);
   }
 
   private void countLabel(long minute, int classIndex, boolean human, int delta) {
@@ -215,20 +274,6 @@ public final class StatsRecorder {
     }
   }
 
-  /**
-   * Whether {@code result} agrees with the task's {@code earlier}-th answer: the same class, or for boxes exact against
-   * each other; null when the earlier answer's boxes are no longer kept (an answer after the task was settled).
-   */
-  private static Boolean agree(TaskTrack task, int earlier, ReviewResult result) {
-    if (result.getBoxes() == null) {
-      return task.answers[2 * earlier + 1] == result.getClassIndex();
-    }
-    if (task.boxes == null || task.boxes.size() <= earlier || task.boxes.get(earlier) == null) {
-      return null;
-    }
-    return BoxMatching.match(task.boxes.get(earlier), result.getBoxes()).exact();
-  }
-
   private void applyResult(ReviewResult result) {
     TaskTrack task = tasks.computeIfAbsent(result.getTaskId(), id -> new TaskTrack());
     int reviewer = reviewerIndex.computeIfAbsent(result.getReviewerId(), name -> {
@@ -248,12 +293,14 @@ public final class StatsRecorder {
       }
     }
     String name = result.getReviewerId();
+    List<Box> boxes = result.getBoxes();
     for (int i = 0; i < task.answers.length; i += 2) {
       String other = reviewerNames.get(task.answers[i]);
-      Boolean agree = agree(task, i / 2, result);
-      if (agree == null) {
-        continue;
-      }
+      List<Box> otherBoxes = task.boxAnswers == null ? null : task.boxAnswers.get(i / 2);
+      // Detection answers agree when their boxes match exactly, by the one rule consensus and audits use.
+      boolean agree = boxes != null || otherBoxes != null
+          ? boxes != null && otherBoxes != null && BoxMatching.match(otherBoxes, boxes).exact()
+          : task.answers[i + 1] == result.getClassIndex();
       List<String> pair = name.compareTo(other) < 0 ? List.of(name, other) : List.of(other, name);
       pairs.computeIfAbsent(pair, p -> new Tally()).add(agree);
       pairsByReviewer.computeIfAbsent(name, r -> new Tally()).add(agree);
@@ -266,16 +313,16 @@ public final class StatsRecorder {
     int[] answers = Arrays.copyOf(task.answers, task.answers.length + 2);
     answers[answers.length - 2] = reviewer;
     answers[answers.length - 1] = result.getClassIndex();
-    task.answers = answers;
-    if (result.getBoxes() != null) {
-      if (task.boxes == null) {
-        task.boxes = new ArrayList<>();
+    if (boxes != null && task.boxAnswers == null) {
+      task.boxAnswers = new ArrayList<>();
+      for (int i = 0; i < task.answers.length; i += 2) {
+        task.boxAnswers.add(null); // earlier classification answers to the same task
       }
-      task.boxes.add(result.getBoxes());
     }
-    if (!Boolean.FALSE.equals(result.getDecides())) {
-      task.boxes = null;
+    if (task.boxAnswers != null) {
+      task.boxAnswers.add(boxes == null ? null : List.copyOf(boxes));
     }
+    task.answers = answers;
     if (result.getReason() == ReviewReason.AUDIT && result.getAgreedWithModel() != null) {
       audits.add(result.getAgreedWithModel());
       auditsByReviewer.computeIfAbsent(name, r -> new Tally()).add(result.getAgreedWithModel());
@@ -303,6 +350,22 @@ public final class StatsRecorder {
       }
     });
     return out;
+  }
+
+  /** Boxes of the final detection labels per class index, split by source; classes without a box are left out. */
+  public synchronized List<ClassCount> boxClasses() {
+    List<ClassCount> out = new ArrayList<>();
+    boxesByClass.forEach((c, counts) -> {
+      if (counts[MODEL] != 0 || counts[HUMAN] != 0) {
+        out.add(new ClassCount(c, boxClassNames.get(c), counts[MODEL], counts[HUMAN]));
+      }
+    });
+    return out;
+  }
+
+  /** Frames whose final label is a detection label, by source ({@link ClassCount#classIndex()} -1, no name). */
+  public synchronized ClassCount detectionFrames() {
+    return new ClassCount(-1, null, detectionFrames[MODEL], detectionFrames[HUMAN]);
   }
 
   /** Final labels by the bucket of their labelledAt, and predictions by predictedAt; empty resolution: automatic. */

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labelstream.schemas.avro.DatasetSnapshot;
+import io.labelstream.schemas.avro.Label;
+import io.labelstream.schemas.avro.LabelSource;
 import io.labelstream.schemas.avro.PartitionOffset;
 import java.io.ByteArrayOutputStream;
 import java.time.Instant;
@@ -53,6 +55,41 @@ class CocoWriterTest {
     assertThat(second.get("category_id").asInt()).isZero();
     assertThat(second.get("reviewer_ids").toString()).isEqualTo("[\"ada\",\"bob\"]");
     assertThat(second.get("labelled_at").asText()).isEqualTo("2026-11-26T08:16:00Z");
+  }
+
+  /**
+   * A classification export's bytes, pinned: the hash was taken from the writers as they were before detection
+   * exports shared their code (commit b87eab1), so a change to the classification COCO or JSONL bytes fails here.
+   */
+  @Test
+  void shouldWriteClassificationBytesExactlyAsBeforeDetectionExports() throws Exception {
+    DatasetSnapshot snapshot = DatasetSnapshot.newBuilder().setDatasetId("ds-x").setFormatVersion(1)
+        .setCreatedAt(Instant.parse("2026-11-26T08:15:30.123Z")).setCreatedBy("root")
+        .setLabelOffsets(List.of(new PartitionOffset(0, 10L))).setTotal(2).setCountsByClass(Map.of())
+        .setCountsBySource(Map.of()).setClasses(List.of("T-shirt/top", "Bag")).setContentSha256("ab")
+        .setContentPartition(0).setContentStartOffset(0).setContentEndOffset(2).build();
+    Label a = Label.newBuilder().setFrameId("f-1").setLabel("Bag").setClassIndex(1).setSource(LabelSource.MODEL)
+        .setConfidence(0.9875).setModelName("m").setModelVersion("1")
+        .setLabelledAt(Instant.parse("2026-11-26T08:15:30.120Z")).build();
+    Label b = Label.newBuilder().setFrameId("f/2").setLabel("T-shirt/top").setClassIndex(0).setSource(LabelSource.HUMAN)
+        .setReviewerIds(List.of("ada")).setTaskId("t").setLabelledAt(Instant.parse("2026-11-26T08:16:00Z")).build();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    CocoWriter coco = new CocoWriter(out);
+    coco.begin(snapshot);
+    coco.image(1, a);
+    coco.image(2, b);
+    coco.beginAnnotations();
+    coco.annotation(1, a);
+    coco.annotation(2, b);
+    coco.end();
+    JsonlWriter jsonl = new JsonlWriter(out);
+    jsonl.write(a);
+    jsonl.write(b);
+    jsonl.flush();
+
+    assertThat(out.size()).isEqualTo(1260);
+    assertThat(DatasetFixtures.sha256(out.toByteArray()))
+        .isEqualTo("97ee952cf63a13fe17d491f4da07a3e7624366f0c8dde70eb4bb8e6055440545");
   }
 
   @Test

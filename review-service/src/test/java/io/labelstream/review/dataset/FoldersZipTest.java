@@ -20,8 +20,8 @@ class FoldersZipTest {
   private static byte[] zip() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (FoldersZip zip = new FoldersZip(out, Instant.parse("2026-11-26T08:15:31.999Z"))) {
-      zip.image("Bag", "f-1.png", PNG);
-      zip.image("T-shirt_top", "f-2.jpg", JPEG);
+      zip.image("Bag/f-1.png", PNG);
+      zip.image("T-shirt_top/f-2.jpg", JPEG);
       zip.beginMissing();
       zip.missingLine("f-3");
       zip.missingLine("evil\nid");

@@ -38,6 +38,26 @@ class JsonlWriterTest {
   }
 
   @Test
+  void shouldAddTheFrameSizeAndBoxesToADetectionLabelOnly() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    JsonlWriter writer = new JsonlWriter(out);
+
+    writer.write(YoloLabelsTest.DETECTION);
+    writer.write(Label.newBuilder(YoloLabelsTest.DETECTION).setBoxes(List.of()).build());
+    writer.flush();
+
+    assertThat(out.toString(StandardCharsets.UTF_8).lines()).containsExactly(
+        "{\"frameId\":\"scene-1\",\"label\":\"\",\"classIndex\":-1,\"source\":\"MODEL\",\"confidence\":0.96,"
+            + "\"modelName\":\"fashion-detector\",\"modelVersion\":\"1.0.0\",\"reviewerIds\":[],\"taskId\":null,"
+            + "\"labelledAt\":\"2026-12-02T10:00:00Z\",\"width\":640,\"height\":480,\"boxes\":["
+            + "{\"label\":\"Bag\",\"classIndex\":8,\"x\":12.0,\"y\":40.5,\"w\":96.0,\"h\":80.0,\"confidence\":0.91},"
+            + "{\"label\":\"Coat\",\"classIndex\":4,\"x\":600.0,\"y\":-1.0,\"w\":50.0,\"h\":200.0,\"confidence\":null}]}",
+        "{\"frameId\":\"scene-1\",\"label\":\"\",\"classIndex\":-1,\"source\":\"MODEL\",\"confidence\":0.96,"
+            + "\"modelName\":\"fashion-detector\",\"modelVersion\":\"1.0.0\",\"reviewerIds\":[],\"taskId\":null,"
+            + "\"labelledAt\":\"2026-12-02T10:00:00Z\",\"width\":640,\"height\":480,\"boxes\":[]}");
+  }
+
+  @Test
   void shouldEscapeWhatAFleetPutsInAFrameId() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     JsonlWriter writer = new JsonlWriter(out);

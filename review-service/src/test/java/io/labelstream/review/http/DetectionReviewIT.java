@@ -320,7 +320,7 @@ class DetectionReviewIT {
   void shouldRouteADetectorOnOneFrameThresholdStartingClosed() throws Exception {
     JsonNode accuracy = root.json(root.get("/v1/stats/accuracy"));
     assertThat(accuracy.get("classes")).hasSize(1);
-    assertThat(accuracy.get("classes").get(0).get("class").asText()).isEqualTo("frame");
+    assertThat(accuracy.get("classes").get(0).get("class").asText()).isEqualTo("frame exactness");
     Policy published = await().atMost(Duration.ofSeconds(20)).until(DetectionReviewIT::publishedPolicy,
         p -> p != null);
     assertThat(published.getModelName()).isEqualTo(MODEL);

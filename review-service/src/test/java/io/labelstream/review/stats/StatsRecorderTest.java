@@ -157,32 +157,58 @@ class StatsRecorderTest {
   }
 
   @Test
-  void shouldCountTwoDetectionAnswersAsAgreeingWhenTheirBoxesAreExactAgainstEachOther() {
-    Box bag = Box.newBuilder().setLabel("Bag").setClassIndex(8).setX(10).setY(10).setW(100).setH(80).build();
-    Box nearBag = Box.newBuilder(bag).setX(13).setY(8).build();
-    Box coat = Box.newBuilder(bag).setLabel("Coat").setClassIndex(4).build();
-    stats.answered(boxes("t1", "ada", List.of(bag), false));
-    stats.answered(boxes("t1", "bob", List.of(coat), false));
-    stats.answered(boxes("t1", "cy", List.of(nearBag), true));
-
-    StatsRecorder.Agreement agreement = stats.agreement();
-
-    // ada–bob disagree (a class), ada–cy agree (IoU 0.9), bob–cy disagree; all three have class index -1.
-    assertThat(agreement.betweenReviewers()).isEqualTo(new StatsRecorder.Rate(3, 1));
-    assertThat(agreement.byPair()).containsEntry(List.of("ada", "cy"), new StatsRecorder.Rate(1, 1));
-  }
-
-  private static ReviewResult boxes(String taskId, String reviewer, List<Box> boxes, boolean decides) {
-    return ReviewResult.newBuilder(result(taskId, reviewer, 0, ReviewReason.AUDIT, false, 1)).setLabel("")
-        .setClassIndex(-1).setBoxes(boxes).setDecides(decides).build();
-  }
-
-  @Test
   void shouldSkipALabelWithAnImpossibleClassAndKeepCounting() {
     stats.labelled(label("f1", -1, LabelSource.MODEL, 0));
     stats.labelled(label("f2", 1, LabelSource.MODEL, 0));
 
     assertThat(stats.classes()).containsExactly(new StatsRecorder.ClassCount(1, "Trouser", 1, 0));
+  }
+
+  @Test
+  void shouldCountBoxesPerClassBySourceAndEachDetectionFrameOnce() {
+    stats.labelled(boxes("s1", LabelSource.MODEL, 0, box(4), box(4), box(1)));
+    stats.labelled(boxes("s2", LabelSource.MODEL, 0)); // a frame with nothing in it
+    stats.labelled(boxes("s3", LabelSource.MODEL, 1, box(2)));
+    stats.labelled(boxes("s1", LabelSource.HUMAN, 2, box(4), box(0))); // a reviewer's boxes replace the model's
+    stats.labelled(boxes("s1", LabelSource.MODEL, 3, box(3))); // a late model label does not replace them
+    stats.labelled(label("f1", 1, LabelSource.MODEL, 3)); // a classification label stays apart
+
+    assertThat(stats.boxClasses()).containsExactly(
+        new StatsRecorder.ClassCount(0, "T-shirt/top", 0, 1),
+        new StatsRecorder.ClassCount(2, "Pullover", 1, 0),
+        new StatsRecorder.ClassCount(4, "Coat", 0, 1));
+    assertThat(stats.detectionFrames()).isEqualTo(new StatsRecorder.ClassCount(-1, null, 2, 1));
+    assertThat(stats.classes()).containsExactly(new StatsRecorder.ClassCount(1, "Trouser", 1, 0));
+    // The share over time counts frames: s1 moved from the model's column (minute 0) to people's (minute 2).
+    assertThat(stats.labelsOverTime(Optional.empty()).buckets()).extracting(b -> b.model() + "/" + b.human())
+        .containsExactly("1/0", "1/0", "0/1", "1/0");
+  }
+
+  @Test
+  void shouldLetTwoReviewersAgreeOnADetectionTaskOnlyWhenTheirBoxesMatch() {
+    stats.answered(withBoxes(result("d1", "ada", 0, ReviewReason.LOW_CONFIDENCE, null, 0), box(4), box(1)));
+    stats.answered(withBoxes(result("d1", "bob", 0, ReviewReason.LOW_CONFIDENCE, null, 0), box(1), box(4)));
+    stats.answered(withBoxes(result("d2", "ada", 0, ReviewReason.LOW_CONFIDENCE, null, 0), box(4)));
+    stats.answered(withBoxes(result("d2", "bob", 0, ReviewReason.LOW_CONFIDENCE, null, 0), box(2)));
+    stats.answered(withBoxes(result("d3", "ada", 0, ReviewReason.LOW_CONFIDENCE, null, 0)));
+    stats.answered(withBoxes(result("d3", "bob", 0, ReviewReason.LOW_CONFIDENCE, null, 0), box(2)));
+
+    // Same class index -1 everywhere: only the boxes tell d2 and d3 apart from d1.
+    assertThat(stats.agreement().betweenReviewers()).isEqualTo(new StatsRecorder.Rate(3, 1));
+  }
+
+  /** Boxes of one class sit in their own place (class c at x = 100 c), so equal classes match and others do not. */
+  private static Box box(int classIndex) {
+    return new Box(CLASSES.get(classIndex), classIndex, 100f * classIndex, 10f, 50f, 50f, null);
+  }
+
+  private static Label boxes(String frameId, LabelSource source, int minute, Box... boxes) {
+    return Label.newBuilder().setFrameId(frameId).setLabel("").setClassIndex(-1).setSource(source)
+        .setLabelledAt(T0.plusSeconds(60L * minute + 30)).setWidth(640).setHeight(480).setBoxes(List.of(boxes)).build();
+  }
+
+  private static ReviewResult withBoxes(ReviewResult result, Box... boxes) {
+    return ReviewResult.newBuilder(result).setLabel("").setClassIndex(-1).setBoxes(List.of(boxes)).build();
   }
 
   static Label label(String frameId, int classIndex, LabelSource source, int minute) {
