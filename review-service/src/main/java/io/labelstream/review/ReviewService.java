@@ -161,10 +161,11 @@ public final class ReviewService implements AutoCloseable {
     policy.start(() -> tailer.caughtUp() && election.isLeader());
     KafkaHealth kafkaHealth = new KafkaHealth(new KafkaClients(config.kafka(), "review", config.instanceId()));
     LeaderForwarding forwarding = new LeaderForwarding(election, cluster, config.instanceId());
-    ReviewApi api = new ReviewApi(queue, writer, forwarding, labels, counts, reviewers, config.classes(),
-        tailer::caughtUp, metrics, clock, policy, gold);
-    BearerAuth auth = new BearerAuth(config.tokens());
     ImageReader images = new ImageReader(config.kafka(), config.instanceId());
+    ImageApi imageApi = new ImageApi(queue, gold, images, store, forwarding);
+    ReviewApi api = new ReviewApi(queue, writer, forwarding, labels, counts, reviewers, config.classes(),
+        tailer::caughtUp, metrics, clock, policy, gold, imageApi::bytes);
+    BearerAuth auth = new BearerAuth(config.tokens());
     Datasets datasets = Datasets.start(config.kafka(), config.classes(), config.instanceId(), clock, datasetCatalog,
         tailer::caughtUp, store);
     Optional<FrameStoreCollection> collection = FrameStoreCollection.start(config.frameStore(), frameStore,
@@ -176,7 +177,7 @@ public final class ReviewService implements AutoCloseable {
         List.of(LivenessCheck.thread("state", tailerThread)),
         app -> {
           api.register(app, auth);
-          new ImageApi(queue, gold, images, store, forwarding).register(app);
+          imageApi.register(app);
           new AdminApi(queue, reviewers, metrics.activeReviewers(), stats, history, gold, writer, store, forwarding,
               config.classes(), clock).register(app);
           new FrameApi(queue, writer, forwarding, labels, history, new RecordFetcher(config.kafka(), config.instanceId()),

@@ -90,9 +90,9 @@ public final class FrameApi {
     }
     Optional<FrameHistory.Position> framePosition = history.framePosition(frameId);
     FlaggedImage image = image(frameId, framePosition);
-    Prediction prediction = history.predictionPosition(frameId)
+    Prediction prediction = flaggedBoxes(history.predictionPosition(frameId)
         .flatMap(p -> fetcher.fetch(Topics.PREDICTIONS, p.partition(), p.offset()))
-        .orElseGet(() -> standIn(current));
+        .orElseGet(() -> standIn(current)), current);
     Instant now = clock.instant();
     String taskId = TaskIds.flagged(frameId, history.flagsOf(frameId) + 1);
     ReviewRequest request = ReviewRequest.newBuilder()
@@ -142,6 +142,22 @@ public final class FrameApi {
         .setMaxProbability(score).setMargin(0).setEntropy(0).setScore(score).setThreshold(0)
         .setRoute(current.getSource() == LabelSource.MODEL ? Route.MODEL_LABEL : Route.REVIEW)
         .setPredictedAt(current.getLabelledAt())
+        .build();
+  }
+
+  /**
+   * A detection label's boxes are what its FLAGGED task suggests and what the answer is ACCEPTED against, as a flagged
+   * class is: the request's prediction carries them (with the frame's size) in place of the model's, since the flag
+   * record has room for a class name only.
+   */
+  private static Prediction flaggedBoxes(Prediction prediction, Label current) {
+    if (current.getBoxes() == null) {
+      return prediction;
+    }
+    return Prediction.newBuilder(prediction)
+        .setBoxes(current.getBoxes())
+        .setWidth(current.getWidth() != null ? current.getWidth() : prediction.getWidth())
+        .setHeight(current.getHeight() != null ? current.getHeight() : prediction.getHeight())
         .build();
   }
 

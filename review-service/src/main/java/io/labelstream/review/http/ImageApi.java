@@ -60,7 +60,7 @@ public final class ImageApi {
    * A Kafka failure on the way is HttpService's 503 kafka_unavailable; the store's refusals are {@link
    * StoreErrors}: 410 image_gone, 500 image_corrupt (never a wrong image), 503 frame_store_unavailable.
    */
-  private byte[] bytes(ReviewTask task) {
+  public byte[] bytes(ReviewTask task) {
     return bytes(task, task.image());
   }
 

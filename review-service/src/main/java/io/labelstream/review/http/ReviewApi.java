@@ -11,19 +11,24 @@ import io.labelstream.review.cluster.QueueWriter;
 import io.labelstream.review.metrics.ReviewMetrics;
 import io.labelstream.review.policy.PolicyDecision;
 import io.labelstream.review.policy.PolicyService;
+import io.labelstream.platform.model.ModelIdentity;
+import io.labelstream.review.queue.Answer;
 import io.labelstream.review.queue.Claim;
 import io.labelstream.review.queue.GoldTasks;
 import io.labelstream.review.queue.Lease;
 import io.labelstream.review.queue.ReviewTask;
+import io.labelstream.review.queue.TaskBoxes;
 import io.labelstream.review.queue.TaskQueue;
 import io.labelstream.review.state.LabelStore;
 import io.labelstream.review.state.PipelineCounts;
 import io.labelstream.review.state.ReviewerLedger;
+import io.labelstream.schemas.avro.Box;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.LabelSource;
 import io.labelstream.schemas.avro.ReviewDecision;
 import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewResult;
+import io.labelstream.schemas.boxes.BoxMatching;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /** The reviewer API under {@code /v1}; every call needs a bearer token. */
 public final class ReviewApi {
@@ -48,10 +54,15 @@ public final class ReviewApi {
   private final Clock clock;
   private final PolicyService policy;
   private final GoldTasks gold;
+  private final Function<ReviewTask, byte[]> images;
 
+  /**
+   * @param images a task's image bytes: the size of a detection frame whose prediction did not say it is read from
+   *     its image
+   */
   public ReviewApi(TaskQueue queue, QueueWriter writer, LeaderForwarding forwarding, LabelStore labels,
       PipelineCounts counts, ReviewerLedger reviewers, List<String> classes, BooleanSupplier stateReady, ReviewMetrics metrics, Clock clock,
-      PolicyService policy, GoldTasks gold) {
+      PolicyService policy, GoldTasks gold, Function<ReviewTask, byte[]> images) {
     this.queue = queue;
     this.writer = writer;
     this.forwarding = forwarding;
@@ -64,6 +75,7 @@ public final class ReviewApi {
     this.clock = clock;
     this.policy = policy;
     this.gold = gold;
+    this.images = images;
   }
 
   /** Every signed-in reviewer or admin. */
@@ -103,9 +115,17 @@ public final class ReviewApi {
     body.put("taskId", task.taskId());
     body.put("frameId", task.frameId());
     body.put("imageUrl", "/v1/frames/" + task.frameId() + "/image");
+    body.put("task", task.detection() ? ModelIdentity.DETECTION : ModelIdentity.CLASSIFICATION);
     // A blind audit (and a gold task, which looks like one) shows no suggestion, so the answer is not anchored on it.
-    body.put("suggestion", task.reason() == ReviewReason.AUDIT || task.reason() == ReviewReason.GOLD ? null
-        : Map.of("label", task.suggestion(), "confidence", task.confidence()));
+    boolean blind = task.reason() == ReviewReason.AUDIT || task.reason() == ReviewReason.GOLD;
+    if (task.detection()) {
+      TaskBoxes frame = frame(task);
+      body.put("width", frame.width());
+      body.put("height", frame.height());
+      body.put("suggestion", blind ? null : Map.of("boxes", BoxesJson.of(task.boxes().predicted())));
+    } else {
+      body.put("suggestion", blind ? null : Map.of("label", task.suggestion(), "confidence", task.confidence()));
+    }
     body.put("classes", classes);
     body.put("leaseExpiresAt", claim.get().lease().expiresAt());
     ctx.json(body);
@@ -115,34 +135,32 @@ public final class ReviewApi {
     requireStateReady();
     Reviewer reviewer = BearerAuth.reviewer(ctx);
     String taskId = ctx.pathParam("taskId");
-    String label = requestedLabel(ctx);
-    int classIndex = classes.indexOf(label);
-    if (classIndex < 0) {
-      throw new ApiException(400, "unknown_class", "'" + label + "' is not one of " + classes);
-    }
-    TaskQueue.Submitted submitted = queue.submit(taskId, reviewer.name(), label, reviewer.role() == Role.ADMIN,
+    Optional<ReviewTask> open = queue.task(taskId).map(this::withFrameSize);
+    Answer answer = requestedAnswer(ctx, open);
+    TaskQueue.Submitted submitted = queue.submit(taskId, reviewer.name(), answer, reviewer.role() == Role.ADMIN,
         (task, lease, verdict) -> {
+          // Read before the task was known (it opened a moment later): what the checks above could not see.
+          ReviewTask sized = withFrameSize(task);
+          requireFits(sized, answer);
           Instant now = clock.instant();
-          boolean gold = task.reason() == ReviewReason.GOLD;
-          ReviewResult result = ReviewResult.newBuilder()
+          ReviewResult result = (answer.detection() ? boxesResult(task, answer) : labelResult(task, answer.label()))
               .setTaskId(task.taskId())
               .setFrameId(task.frameId())
               .setReviewerId(reviewer.name())
-              .setLabel(label)
-              .setClassIndex(classIndex)
-              .setDecision(label.equals(task.suggestion()) ? ReviewDecision.ACCEPTED : ReviewDecision.CORRECTED)
               .setReason(task.reason())
-              .setAgreedWithModel(gold ? null : label.equals(task.suggestion()))
               .setTimeSpentMs(Duration.between(lease.claimedAt(), now).toMillis())
               .setSubmittedAt(now)
               .setDecides(verdict.decides())
-              .setCorrect(gold ? this.gold.labelFor(task.taskId()).map(label::equals).orElse(null) : null)
               .build();
+          boolean gold = task.reason() == ReviewReason.GOLD;
           // A gold answer measures the reviewer and makes no label; an answer that awaits others makes none yet.
           Label human = gold || !verdict.decides() ? null : Label.newBuilder()
               .setFrameId(task.frameId())
               .setLabel(verdict.label())
-              .setClassIndex(classes.indexOf(verdict.label()))
+              .setClassIndex(verdict.boxes() == null ? classes.indexOf(verdict.label()) : -1)
+              .setBoxes(verdict.boxes())
+              .setWidth(sized.detection() ? sized.boxes().width() : null)
+              .setHeight(sized.detection() ? sized.boxes().height() : null)
               .setSource(LabelSource.HUMAN)
               .setReviewerIds(verdict.agreeing())
               .setTaskId(task.taskId())
@@ -161,7 +179,11 @@ public final class ReviewApi {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("taskId", result.getTaskId());
     body.put("frameId", result.getFrameId());
-    body.put("label", result.getLabel());
+    if (result.getBoxes() != null) {
+      body.put("boxes", BoxesJson.of(result.getBoxes()));
+    } else {
+      body.put("label", result.getLabel());
+    }
     // Whether the answer matched the model is an audit's outcome against its hidden label: only admins are told.
     if (reviewer.role() == Role.ADMIN) {
       body.put("decision", result.getDecision().name());
@@ -169,6 +191,116 @@ public final class ReviewApi {
     body.put("settled", settled(result));
     body.put("repeated", submitted.repeated());
     ctx.json(body);
+  }
+
+  /** A class answer: ACCEPTED when it is the suggestion; a gold answer is correct when it is the known label. */
+  private ReviewResult.Builder labelResult(ReviewTask task, String label) {
+    boolean gold = task.reason() == ReviewReason.GOLD;
+    return ReviewResult.newBuilder()
+        .setLabel(label)
+        .setClassIndex(classes.indexOf(label))
+        .setDecision(label.equals(task.suggestion()) ? ReviewDecision.ACCEPTED : ReviewDecision.CORRECTED)
+        .setAgreedWithModel(gold ? null : label.equals(task.suggestion()))
+        .setCorrect(gold ? this.gold.labelFor(task.taskId()).map(label::equals).orElse(null) : null);
+  }
+
+  /**
+   * A boxes answer, judged by {@link BoxMatching}: ACCEPTED when exact against the boxes the task is judged against
+   * (the model's; a flagged label's), which for an audit is its outcome; a gold answer is correct when exact against
+   * the known boxes, with its box F1.
+   */
+  private ReviewResult.Builder boxesResult(ReviewTask task, Answer answer) {
+    boolean gold = task.reason() == ReviewReason.GOLD;
+    List<Box> predicted = task.boxes().predicted();
+    boolean exact = predicted != null && BoxMatching.match(predicted, answer.boxes()).exact();
+    Optional<BoxMatching.Result> againstGold = gold
+        ? this.gold.boxesFor(task.taskId()).map(known -> BoxMatching.match(known, answer.boxes()))
+        : Optional.empty();
+    return ReviewResult.newBuilder()
+        .setLabel("")
+        .setClassIndex(-1)
+        .setBoxes(answer.boxes())
+        .setDecision(exact ? ReviewDecision.ACCEPTED : ReviewDecision.CORRECTED)
+        .setAgreedWithModel(gold ? null : exact)
+        .setCorrect(againstGold.map(BoxMatching.Result::exact).orElse(null))
+        .setBoxF1(againstGold.map(BoxMatching.Result::f1).orElse(null));
+  }
+
+  /**
+   * What the reviewer answered, checked against the task when it is open here (its kind, its frame): a class for a
+   * classification task, boxes for a detection task. An answer to a task that is not open can only be a repeat of one
+   * already given (the queue says so, or refuses it); its boxes are checked for everything but the frame.
+   */
+  private Answer requestedAnswer(Context ctx, Optional<ReviewTask> task) {
+    JsonNode body;
+    try {
+      body = ctx.bodyAsClass(JsonNode.class);
+    } catch (Exception e) {
+      // Javalin rethrows Jackson's checked parse errors undeclared; a body over the limit keeps its 413.
+      throw ApiException.refusalIn(e).orElseGet(() -> new ApiException(400, "invalid_body",
+          "the body must be one JSON object like {\"label\": \"Bag\"} or {\"boxes\": [...]}, each key once and "
+              + "nothing after it"));
+    }
+    boolean boxes = body != null && body.has("boxes");
+    boolean label = body != null && body.has("label");
+    if (boxes == label) {
+      throw new ApiException(400, "invalid_body", "the body must be JSON like {\"label\": \"Bag\"} (a classification "
+          + "task) or {\"boxes\": [{\"label\": \"Bag\", \"x\": 12, \"y\": 40.5, \"w\": 96, \"h\": 80}]} (a "
+          + "detection task)");
+    }
+    if (task.isPresent() && task.get().detection() != boxes) {
+      throw wrongTask(task.get());
+    }
+    if (boxes) {
+      TaskBoxes frame = task.map(ReviewTask::boxes).orElse(null);
+      return Answer.ofBoxes(SubmittedBoxes.read(body.get("boxes"), classes, frame == null ? null : frame.width(),
+          frame == null ? null : frame.height()));
+    }
+    if (!body.get("label").isTextual()) {
+      throw new ApiException(400, "invalid_body", "the body must be JSON like {\"label\": \"Bag\"}");
+    }
+    String name = body.get("label").asText();
+    if (!classes.contains(name)) {
+      throw new ApiException(400, "unknown_class", "'" + name + "' is not one of " + classes);
+    }
+    return Answer.ofLabel(name);
+  }
+
+  /** A detection task's frame size, from its prediction or, when that did not say (before v5), from its image. */
+  private TaskBoxes frame(ReviewTask task) {
+    TaskBoxes boxes = task.boxes();
+    if (boxes.width() != null && boxes.height() != null) {
+      return boxes;
+    }
+    int[] size = ImageSize.of(images.apply(task)).orElseThrow(() -> new ApiException(500, "image_unreadable",
+        "the size of frame " + task.frameId() + " is in neither its prediction nor its image"));
+    return new TaskBoxes(size[0], size[1], boxes.predicted());
+  }
+
+  private ReviewTask withFrameSize(ReviewTask task) {
+    if (!task.detection() || task.boxes().width() != null && task.boxes().height() != null) {
+      return task;
+    }
+    return new ReviewTask(task.taskId(), task.frameId(), task.reason(), task.priority(), task.suggestion(),
+        task.confidence(), task.contentType(), task.image(), task.requestedAt(), task.flaggedBy(), frame(task));
+  }
+
+  private static void requireFits(ReviewTask task, Answer answer) {
+    if (task.detection() != answer.detection()) {
+      throw wrongTask(task);
+    }
+    if (answer.detection() && !SubmittedBoxes.fit(answer.boxes(), task.boxes().width(), task.boxes().height())) {
+      throw new ApiException(400, "box_outside_frame", "a box reaches past the " + task.boxes().width() + " x "
+          + task.boxes().height() + " frame by more than " + SubmittedBoxes.FRAME_TOLERANCE + " px");
+    }
+  }
+
+  private static ApiException wrongTask(ReviewTask task) {
+    return task.detection()
+        ? new ApiException(400, "wrong_task", "task " + task.taskId() + " is a detection task: answer with "
+            + "{\"boxes\": [...]}, not a label")
+        : new ApiException(400, "wrong_task", "task " + task.taskId() + " is a classification task: answer with "
+            + "{\"label\": \"...\"}, not boxes");
   }
 
   /**
@@ -228,6 +360,11 @@ public final class ReviewApi {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("frameId", label.getFrameId());
     body.put("label", label.getLabel());
+    if (label.getBoxes() != null) {
+      body.put("boxes", BoxesJson.of(label.getBoxes()));
+      body.put("width", label.getWidth());
+      body.put("height", label.getHeight());
+    }
     body.put("source", label.getSource().name());
     body.put("confidence", label.getConfidence());
     body.put("modelVersion", label.getModelVersion());
@@ -298,20 +435,5 @@ public final class ReviewApi {
     if (!stateReady.getAsBoolean()) {
       throw ApiException.unavailable("not_ready", "the review queue is still being rebuilt from Kafka", 2);
     }
-  }
-
-  private static String requestedLabel(Context ctx) {
-    JsonNode body;
-    try {
-      body = ctx.bodyAsClass(JsonNode.class);
-    } catch (Exception e) {
-      // Javalin rethrows Jackson's checked parse errors undeclared; a body over the limit keeps its 413.
-      throw ApiException.refusalIn(e).orElseGet(() -> new ApiException(400, "invalid_body",
-          "the body must be one JSON object like {\"label\": \"Bag\"}, each key once and nothing after it"));
-    }
-    if (body == null || !body.hasNonNull("label") || !body.get("label").isTextual()) {
-      throw new ApiException(400, "invalid_body", "the body must be JSON like {\"label\": \"Bag\"}");
-    }
-    return body.get("label").asText();
   }
 }

@@ -3,6 +3,7 @@ package io.labelstream.review.queue;
 import io.labelstream.platform.kafka.AvroBytes;
 import io.labelstream.review.images.StoredImage;
 import io.labelstream.schemas.TaskIds;
+import io.labelstream.schemas.avro.Box;
 import io.labelstream.schemas.avro.GoldFrame;
 import io.labelstream.schemas.avro.ReviewReason;
 import java.nio.ByteBuffer;
@@ -160,13 +161,20 @@ public final class GoldTasks {
     TaskImage image = frame.getImageRef() != null
         ? new TaskImage.Stored(StoredImage.of(frame.getImageRef()), null)
         : new TaskImage.Held(AvroBytes.copy(frame.getImage()));
+    // A detection gold task shows no boxes, as a blind audit does; its known boxes stay here (boxesFor).
+    TaskBoxes boxes = frame.getBoxes() == null ? null : new TaskBoxes(frame.getWidth(), frame.getHeight(), null);
     return new ReviewTask(ids.taskId(), ids.frameId(), ReviewReason.GOLD, 0, null, 0, frame.getContentType(),
-        image, createdAt);
+        image, createdAt, null, boxes);
   }
 
   /** The known label behind a gold task id, if it is one. */
   public synchronized Optional<String> labelFor(String taskId) {
     return Optional.ofNullable(issued.get(taskId)).map(items::get).map(GoldFrame::getLabel);
+  }
+
+  /** The known boxes behind a gold task id, if it is a detection gold frame's. */
+  public synchronized Optional<List<Box>> boxesFor(String taskId) {
+    return Optional.ofNullable(issued.get(taskId)).map(items::get).map(GoldFrame::getBoxes);
   }
 
   private static ShownAs shownAs(GoldFrame frame, String reviewer) {

@@ -13,9 +13,17 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * @param image where its image is: in Kafka for every task made from a review request (see {@link TaskImage})
  * @param flaggedBy for a FLAGGED task, who flagged it: they never get it (a flag must not let one reviewer rewrite a
  *     label alone); null otherwise
+ * @param boxes for a detection task (its prediction carries boxes, or its gold frame does), the frame's size and the
+ *     boxes it is judged against; null for a classification task
  */
 public record ReviewTask(String taskId, String frameId, ReviewReason reason, double priority, String suggestion,
-    double confidence, String contentType, TaskImage image, Instant requestedAt, String flaggedBy) {
+    double confidence, String contentType, TaskImage image, Instant requestedAt, String flaggedBy, TaskBoxes boxes) {
+
+  /** A classification task. */
+  public ReviewTask(String taskId, String frameId, ReviewReason reason, double priority, String suggestion,
+      double confidence, String contentType, TaskImage image, Instant requestedAt, String flaggedBy) {
+    this(taskId, frameId, reason, priority, suggestion, confidence, contentType, image, requestedAt, flaggedBy, null);
+  }
 
   /** A task nobody flagged. */
   public ReviewTask(String taskId, String frameId, ReviewReason reason, double priority, String suggestion,
@@ -29,6 +37,11 @@ public record ReviewTask(String taskId, String frameId, ReviewReason reason, dou
     this(taskId, frameId, reason, priority, suggestion, confidence, contentType, new TaskImage.Held(image), requestedAt);
   }
 
+  /** Whether the reviewer draws boxes (detection) rather than picks a class. */
+  public boolean detection() {
+    return boxes != null;
+  }
+
   /** The task a review request read from Kafka asks for; its image stays in that record. */
   public static ReviewTask read(ConsumerRecord<String, byte[]> record, ReviewRequest request) {
     return of(request, TaskImage.of(record, request));
@@ -36,7 +49,8 @@ public record ReviewTask(String taskId, String frameId, ReviewReason reason, dou
 
   /**
    * The task a review request asks for, with its image at {@code image}. A flagged label is its suggestion: the
-   * reviewer confirms or corrects it.
+   * reviewer confirms or corrects it. A prediction with boxes (v5) makes a detection task; a FLAGGED detection
+   * request's prediction carries the flagged label's boxes (the flag's {@code previousLabel} is {@code ""}).
    */
   public static ReviewTask of(ReviewRequest request, TaskImage image) {
     if (request == null) {
@@ -45,6 +59,11 @@ public record ReviewTask(String taskId, String frameId, ReviewReason reason, dou
     String suggestion = request.getFlag() != null ? request.getFlag().getPreviousLabel() : request.getPrediction().getLabel();
     return new ReviewTask(request.getTaskId(), request.getFrameId(), request.getReason(), request.getPriority(),
         suggestion, request.getPrediction().getScore(), request.getContentType(), image, request.getRequestedAt(),
-        request.getFlag() == null ? null : request.getFlag().getFlaggedBy());
+        request.getFlag() == null ? null : request.getFlag().getFlaggedBy(), boxes(request.getPrediction()));
+  }
+
+  private static TaskBoxes boxes(io.labelstream.schemas.avro.Prediction prediction) {
+    return prediction.getBoxes() == null ? null
+        : new TaskBoxes(prediction.getWidth(), prediction.getHeight(), prediction.getBoxes());
   }
 }

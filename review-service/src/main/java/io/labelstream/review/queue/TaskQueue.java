@@ -290,20 +290,28 @@ public final class TaskQueue {
    *     answered differently
    */
   public synchronized Submitted submit(String taskId, String reviewer, String label, boolean admin, AnswerWrite write) {
+    return submit(taskId, reviewer, Answer.ofLabel(label), admin, write);
+  }
+
+  /**
+   * Answers a task with a class or with boxes; "the same answer" (a repeat, and agreement between reviewers) is
+   * {@link Answer#sameAs}: the same class, or boxes exact against each other.
+   */
+  public synchronized Submitted submit(String taskId, String reviewer, Answer answer, boolean admin, AnswerWrite write) {
     ReviewResult earlier = answers.get(taskId);
     if (earlier == null) {
       earlier = partial.getOrDefault(taskId, List.of()).stream().filter(r -> r.getReviewerId().equals(reviewer))
           .findFirst().orElse(null);
     }
     if (earlier != null) {
-      if (earlier.getReviewerId().equals(reviewer) && earlier.getLabel().equals(label)) {
+      if (earlier.getReviewerId().equals(reviewer) && answer.sameAs(earlier)) {
         return new Submitted(earlier, true);
       }
       throw new TaskRefused(TaskRefused.Reason.ALREADY_ANSWERED, "task " + taskId + " was already answered");
     }
     OpenTask entry = requireOpen(taskId);
     Lease lease = requireLease(entry, reviewer);
-    Verdict verdict = verdict(entry.task, partial.getOrDefault(taskId, List.of()), reviewer, label, admin);
+    Verdict verdict = verdict(entry.task, partial.getOrDefault(taskId, List.of()), reviewer, answer, admin);
     ReviewResult result = write.write(entry.task, lease, verdict);
     answered(result);
     if (!verdict.decides()) {
@@ -322,13 +330,13 @@ public final class TaskQueue {
     return reason == ReviewReason.AUDIT || reason == ReviewReason.FLAGGED ? answersRequired : 1;
   }
 
-  private Verdict verdict(ReviewTask task, List<ReviewResult> given, String reviewer, String label, boolean admin) {
+  private Verdict verdict(ReviewTask task, List<ReviewResult> given, String reviewer, Answer answer, boolean admin) {
     List<String> agreeing = new ArrayList<>();
-    given.stream().filter(r -> r.getLabel().equals(label)).forEach(r -> agreeing.add(r.getReviewerId()));
+    given.stream().filter(answer::sameAs).forEach(r -> agreeing.add(r.getReviewerId()));
     agreeing.add(reviewer);
-    boolean tieBreak = admin && given.stream().anyMatch(r -> !r.getLabel().equals(label));
+    boolean tieBreak = admin && given.stream().anyMatch(r -> !answer.sameAs(r));
     boolean decides = agreeing.size() >= answersRequired(task) || tieBreak;
-    return new Verdict(decides, label, List.copyOf(agreeing));
+    return new Verdict(decides, answer.label(), List.copyOf(agreeing), answer.boxes());
   }
 
   private boolean answeredBy(String taskId, String reviewer) {

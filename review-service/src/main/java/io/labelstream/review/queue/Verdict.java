@@ -1,5 +1,6 @@
 package io.labelstream.review.queue;
 
+import io.labelstream.schemas.avro.Box;
 import java.util.List;
 
 /**
@@ -8,6 +9,15 @@ import java.util.List;
  *
  * @param decides true when this answer settles the task: its HUMAN label is written with it
  * @param label the label of this answer, which is the settled one when {@code decides}
- * @param agreeing the reviewers whose answers carry that label, in answer order
+ * @param agreeing the reviewers whose answers carry that label (for boxes: are exact against this answer's), in answer
+ *     order
+ * @param boxes for a detection task, this answer's boxes: the settled ones when {@code decides} (every other agreeing
+ *     answer is exact against them); null for a classification task
  */
-public record Verdict(boolean decides, String label, List<String> agreeing) {}
+public record Verdict(boolean decides, String label, List<String> agreeing, List<Box> boxes) {
+
+  /** A classification verdict. */
+  public Verdict(boolean decides, String label, List<String> agreeing) {
+    this(decides, label, agreeing, null);
+  }
+}
