@@ -245,11 +245,15 @@ function showBoxes(task) {
   renderClasses(task.classes, null);
   $('accept').hidden = false;
   editor.show({ width: task.width, height: task.height, classes: task.classes, boxes: suggested });
+  for (const button of $('classes').children) {
+    button.style.setProperty('--class-colour', editor.colour(button.dataset.label));
+  }
 }
 
 /** Shows the editor, its card and its keys for a detection task, the class page's for a classification task. */
 function setMode(detection) {
   $('stage').classList.toggle('detection', detection);
+  $('classes').classList.toggle('detection', detection);
   $('boxes').hidden = !detection;
   $('boxes-card').hidden = !detection;
   $('keys').hidden = !state.signedIn || detection;

@@ -21,8 +21,8 @@ const PAN_STEP = 60;
 const ZOOM_STEP = 1.25;
 
 /** One colour per class index (cycled past ten), chosen to stay apart from each other on photos. */
-const PALETTE = ['#ff6b6b', '#4dabf7', '#51cf66', '#fcc419', '#cc5de8', '#ff922b', '#22b8cf', '#f06595', '#94d82d',
-  '#9775fa'];
+const PALETTE = ['#ff6b6b', '#4dabf7', '#51cf66', '#fcc419', '#cc5de8', '#ff922b', '#22b8cf', '#f06595', '#adb5bd',
+  '#c0915e'];
 
 /** Which edges a handle moves: l(eft), t(op), r(ight), b(ottom). */
 const HANDLES = [
@@ -69,6 +69,10 @@ export class BoxEditor {
       if (e.key === ' ') {
         this.spaceHeld = false;
       }
+    });
+    // The space bar let go in another window never sends its keyup here.
+    window.addEventListener('blur', () => {
+      this.spaceHeld = false;
     });
     new ResizeObserver(() => this.resize()).observe(canvas);
   }
@@ -556,6 +560,7 @@ export class BoxEditor {
     }
   }
 
+  /** The colour of a class's boxes (the class buttons wear it too). */
   colour(label) {
     const index = this.classes.indexOf(label);
     return PALETTE[(index < 0 ? 0 : index) % PALETTE.length];

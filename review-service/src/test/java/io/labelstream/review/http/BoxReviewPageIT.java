@@ -222,7 +222,8 @@ class BoxReviewPageIT {
     System.out.println("Box editor screenshot: " + shot.toAbsolutePath());
     assertThat(text("accept-text")).isEqualTo("Submit boxes");
     keys(Keys.ENTER);
-    wait.until(d -> text("status").equals("Saved: 4 boxes."));
+    // Saved, and the page went on to ask for the next frame (none waits, so its status says that at once).
+    wait.until(d -> text("done").equals("1"));
 
     JsonNode label = await().atMost(Duration.ofSeconds(20)).until(() -> {
       HttpResponse<String> res = root.get("/v1/labels/" + frameId);
@@ -266,7 +267,7 @@ class BoxReviewPageIT {
     keys("5");
     assertThat(text("boxes-count")).isEqualTo("2 boxes.");
     keys(Keys.ENTER);
-    wait.until(d -> text("status").equals("Saved: 2 boxes."));
+    wait.until(d -> text("done").equals("1"));
 
     ReviewResult result = await().atMost(Duration.ofSeconds(20)).until(() -> TopicRecords.readAll(
             KAFKA.bootstrapServers(), Topics.REVIEW_RESULTS.name()).stream()
@@ -342,7 +343,12 @@ class BoxReviewPageIT {
     browser.get("http://127.0.0.1:" + proxy.port() + "/");
     wait.until(d -> "token".equals(js("return document.activeElement && document.activeElement.id")));
     keys("ada-secret-token", Keys.ENTER);
-    wait.until(d -> frameId.equals(text("frame-id")) && Boolean.TRUE.equals(js("""
+    new WebDriverWait(browser, Duration.ofSeconds(20)).withMessage(() -> "the frame in the box editor; the page shows " + js("""
+        return {frame: document.getElementById('frame-id').textContent, status: document.getElementById('status').textContent,
+          canvas: !document.getElementById('boxes').hidden, focus: document.activeElement.id,
+          loaded: document.getElementById('frame').complete};""") + ", the log: " + browser.manage().logs().get(LogType.BROWSER)
+        .getAll().stream().map(LogEntry::getMessage).toList())
+        .until(d -> frameId.equals(text("frame-id")) && Boolean.TRUE.equals(js("""
         const img = document.getElementById('frame');
         return img.complete && img.naturalWidth > 0 && !document.getElementById('boxes').hidden
           && document.activeElement.id === 'boxes';""")));
