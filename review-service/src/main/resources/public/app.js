@@ -272,8 +272,10 @@ function boxesChanged() {
   const count = editor.boxes.length;
   const box = editor.boxes[editor.selected];
   const boxes = count === 1 ? '1 box' : count + ' boxes';
-  $('boxes-count').textContent = task.suggestion && !editor.edited ? boxes + ' — Enter accepts them as they are.'
-    : count === 0 ? 'No boxes. Drag on the frame to draw one.' : boxes + '.';
+  const untouched = task.suggestion && !editor.edited;
+  $('boxes-count').textContent = untouched && count === 0 ? 'No boxes found. Enter accepts that; drag to draw one.'
+    : untouched ? boxes + ' — Enter accepts them as they are.'
+      : count === 0 ? 'No boxes. Drag on the frame to draw one.' : boxes + '.';
   $('box-status').textContent = box
     ? 'Box ' + (editor.selected + 1) + ' of ' + count + ': ' + box.label + ' at ' + px(box.x) + ', ' + px(box.y)
       + ', ' + px(box.w) + ' × ' + px(box.h) + ' px.'

@@ -266,6 +266,19 @@ class BoxReviewPageIT {
     drag(440, 60, 560, 200);
     keys("5");
     assertThat(text("boxes-count")).isEqualTo("2 boxes.");
+    assertThat(text("box-status")).startsWith("Box 2 of 2: Coat");
+
+    // Tab past the last box leaves the frame for the buttons; Shift+Tab comes back, and walks the boxes backwards.
+    keys(Keys.TAB);
+    assertThat(activeElement()).isEqualTo("BUTTON " + CLASSES.get(0));
+    assertThat(text("box-status")).startsWith("No box selected");
+    shiftTab();
+    assertThat(activeElement()).isEqualTo("CANVAS boxes");
+    shiftTab();
+    assertThat(text("box-status")).startsWith("Box 2 of 2: Coat");
+    shiftTab();
+    assertThat(text("box-status")).startsWith("Box 1 of 2: Bag");
+    assertThat(activeElement()).isEqualTo("CANVAS boxes");
     keys(Keys.ENTER);
     wait.until(d -> text("done").equals("1"));
 
@@ -408,6 +421,17 @@ class BoxReviewPageIT {
 
   private double scale() {
     return Double.parseDouble(view().split(" ")[0]);
+  }
+
+  private void shiftTab() {
+    new Actions(browser).keyDown(Keys.SHIFT).sendKeys(Keys.TAB).keyUp(Keys.SHIFT).perform();
+  }
+
+  /** The focused element: its tag and its id, or for a class button its class. */
+  private String activeElement() {
+    return String.valueOf(js("""
+        const e = document.activeElement;
+        return e.tagName + ' ' + (e.dataset.label || e.id);"""));
   }
 
   private void keys(CharSequence... keys) {
