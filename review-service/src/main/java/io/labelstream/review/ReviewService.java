@@ -12,6 +12,7 @@ import io.labelstream.platform.kafka.TopicProvisioner;
 import io.labelstream.platform.lifecycle.GracefulShutdown;
 import io.labelstream.platform.lifecycle.StartUp;
 import io.labelstream.platform.metrics.Metrics;
+import io.labelstream.platform.model.ModelIdentity;
 import io.labelstream.review.cluster.ClusterView;
 import io.labelstream.review.cluster.LeaderElection;
 import io.labelstream.review.cluster.QueueLeadership;
@@ -179,7 +180,7 @@ public final class ReviewService implements AutoCloseable {
           api.register(app, auth);
           imageApi.register(app);
           new AdminApi(queue, reviewers, metrics.activeReviewers(), stats, history, gold, writer, store, forwarding,
-              config.classes(), clock).register(app);
+              config.classes(), config.modelIdentity().task().equals(ModelIdentity.DETECTION), clock).register(app);
           new FrameApi(queue, writer, forwarding, labels, history, new RecordFetcher(config.kafka(), config.instanceId()),
               store, tailer::caughtUp, clock).register(app);
           new DatasetApi(datasets).register(app);
@@ -226,7 +227,7 @@ public final class ReviewService implements AutoCloseable {
         .on(Topics.REVIEW_RESULTS, result -> {
           // Only an answer that settled its frame's label is evidence for the policy; gold frames are not the stream's.
           if (!Boolean.FALSE.equals(result.getDecides()) && result.getReason() != ReviewReason.GOLD) {
-            policy.answered(result.getFrameId(), result.getClassIndex());
+            policy.answered(result.getFrameId(), PolicyService.outcomeClass(result));
           }
         })
         .on(Topics.REVIEW_RESULTS, result -> {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.schemas.TaskIds;
 import io.labelstream.schemas.Topics;
+import io.labelstream.schemas.avro.Box;
 import io.labelstream.schemas.avro.ClassProbability;
 import io.labelstream.schemas.avro.Prediction;
 import io.labelstream.schemas.avro.ReviewReason;
@@ -154,5 +155,70 @@ public final class ReviewFixtures {
       Files.writeString(folder.resolve(name + ".validation.csv"), csv);
     }
     return folder;
+  }
+
+  /**
+   * Writes a detection model's folder as a review service sees it: a placeholder {@code <name>.onnx} and a card v2
+   * with {@code "task": "detection"} naming {@code classes} (review reads only the card's identity).
+   */
+  public static Path detectionModel(Path folder, String name, List<String> classes) throws IOException {
+    Files.write(folder.resolve(name + ".onnx"), new byte[] {0x08, 0x07});
+    String names = classes.stream().map(c -> "\"" + c + "\"").collect(java.util.stream.Collectors.joining(", "));
+    Files.writeString(folder.resolve(name + ".card.json"), "{\"cardVersion\": 2, \"name\": \"" + name + "\", "
+        + "\"version\": \"1.0.0\", \"task\": \"detection\", \"input\": {\"name\": \"images\", \"layout\": "
+        + "\"NCHW\", \"channels\": 3, \"colorOrder\": \"RGB\", \"width\": 640, \"height\": 640, \"resize\": "
+        + "\"letterbox\", \"dtype\": \"float32\"}, \"output\": {\"format\": \"yolo\", \"name\": \"output0\"}, "
+        + "\"classNames\": [" + names + "]}\n");
+    return folder;
+  }
+
+  /** A JPEG scene of {@code width} x {@code height} with a few coloured shapes: a real frame for a detection task. */
+  public static byte[] sceneJpeg(int width, int height, int seed) {
+    java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(width, height,
+        java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = image.createGraphics();
+    java.util.Random random = new java.util.Random(seed);
+    g.setColor(new java.awt.Color(random.nextInt(0xffffff)));
+    g.fillRect(0, 0, width, height);
+    for (int i = 0; i < 4; i++) {
+      g.setColor(new java.awt.Color(random.nextInt(0xffffff)));
+      g.fillRect(random.nextInt(width / 2), random.nextInt(height / 2), 40 + random.nextInt(150), 40 + random.nextInt(150));
+    }
+    g.dispose();
+    try {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      javax.imageio.ImageIO.write(image, "jpg", out);
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A box as a detection model or a person gives it. */
+  public static Box box(String label, float x, float y, float w, float h, Float confidence) {
+    return Box.newBuilder().setLabel(label).setClassIndex(BUNDLED_CLASSES.indexOf(label)).setX(x).setY(y).setW(w)
+        .setH(h).setConfidence(confidence).build();
+  }
+
+  /**
+   * A review request for a detection model's prediction of {@code boxes} in a {@code width} x {@code height} JPEG, as
+   * the worker writes it: one routing class ("frame", index 0), the frame score as its score.
+   */
+  public static ReviewRequest detectionRequest(String frameId, String modelName, ReviewReason reason, List<Box> boxes,
+      double score, byte[] jpeg, int width, int height) {
+    Prediction prediction = Prediction.newBuilder()
+        .setFrameId(frameId).setModelName(modelName).setModelVersion("1.0.0")
+        .setClassIndex(0).setLabel("frame").setTopK(List.of())
+        .setMaxProbability(score).setMargin(0).setEntropy(0)
+        .setScore(score).setThreshold(0.9).setRoute(reason == ReviewReason.AUDIT ? Route.MODEL_LABEL : Route.REVIEW)
+        .setAudited(reason == ReviewReason.AUDIT).setPredictedAt(Instant.now())
+        .setBoxes(boxes).setWidth(width).setHeight(height)
+        .build();
+    return ReviewRequest.newBuilder()
+        .setTaskId(TaskIds.of(frameId, reason))
+        .setFrameId(frameId).setReason(reason).setPriority(1 - score)
+        .setPrediction(prediction).setContentType("image/jpeg").setImage(ByteBuffer.wrap(jpeg))
+        .setRequestedAt(Instant.now())
+        .build();
   }
 }

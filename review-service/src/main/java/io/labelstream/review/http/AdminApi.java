@@ -1,15 +1,20 @@
 package io.labelstream.review.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.labelstream.platform.hash.Sha256;
 import io.labelstream.platform.http.ApiException;
+import io.labelstream.review.boxes.BoxesJson;
 import io.labelstream.review.auth.Role;
 import io.labelstream.review.cluster.QueueWriter;
 import io.labelstream.review.images.FrameImages;
 import io.labelstream.platform.store.FrameStoreException;
 import io.labelstream.review.queue.GoldTasks;
 import io.labelstream.review.state.FrameHistory;
+import io.labelstream.schemas.avro.Box;
 import io.labelstream.schemas.avro.GoldFrame;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -34,6 +39,7 @@ public final class AdminApi {
 
   private static final int QUEUE_ROWS = 200;
   private static final StatsRecorder.Rate NONE = new StatsRecorder.Rate(0, 0);
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
   private final TaskQueue queue;
@@ -46,11 +52,12 @@ public final class AdminApi {
   private final FrameImages store;
   private final LeaderForwarding forwarding;
   private final List<String> classes;
+  private final boolean detection;
   private final Clock clock;
 
   public AdminApi(TaskQueue queue, ReviewerLedger reviewers, ActiveReviewers active, StatsRecorder stats,
       FrameHistory history, GoldTasks gold, QueueWriter writer, FrameImages store, LeaderForwarding forwarding,
-      List<String> classes, Clock clock) {
+      List<String> classes, boolean detection, Clock clock) {
     this.queue = queue;
     this.reviewers = reviewers;
     this.active = active;
@@ -61,6 +68,7 @@ public final class AdminApi {
     this.store = store;
     this.forwarding = forwarding;
     this.classes = List.copyOf(classes);
+    this.detection = detection;
     this.clock = clock;
   }
 
@@ -92,22 +100,27 @@ public final class AdminApi {
   private void listGold(Context ctx) {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (GoldFrame frame : gold.items()) {
-      rows.add(Map.of("goldId", frame.getGoldId(), "label", frame.getLabel(), "addedBy", frame.getAddedBy(),
-          "addedAt", frame.getAddedAt()));
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("goldId", frame.getGoldId());
+      row.put("label", frame.getLabel());
+      if (frame.getBoxes() != null) {
+        row.put("boxes", BoxesJson.of(frame.getBoxes()));
+      }
+      row.put("addedBy", frame.getAddedBy());
+      row.put("addedAt", frame.getAddedAt());
+      rows.add(row);
     }
     ctx.json(rows);
   }
 
   /**
    * A frame with a known label: the raw image as the body ({@code Content-Type: image/png} or {@code image/jpeg},
-   * checked against its first bytes), the label in {@code X-Label}. The same image added twice is one gold frame.
-   * With a frame store the image is put there first and the record carries its reference, not its bytes.
+   * checked against its first bytes), the label in {@code X-Label}, or, for a detection model, its boxes in
+   * {@code X-Boxes} (a JSON list as a submit takes it, checked the same way against the image's size). The same image
+   * added twice is one gold frame. With a frame store the image is put there first and the record carries its
+   * reference, not its bytes.
    */
   private void addGold(Context ctx) {
-    String label = ctx.header("X-Label");
-    if (label == null || !classes.contains(label.strip())) {
-      throw new ApiException(400, "unknown_class", "X-Label must be one of " + classes);
-    }
     byte[] image = ctx.bodyAsBytes();
     String contentType = ctx.contentType() == null ? "" : ctx.contentType().split(";")[0].strip();
     boolean png = image.length > 8 && (image[0] & 0xff) == 0x89 && image[1] == 'P' && image[2] == 'N' && image[3] == 'G';
@@ -115,12 +128,38 @@ public final class AdminApi {
     if (!(png && contentType.equals("image/png")) && !(jpeg && contentType.equals("image/jpeg"))) {
       throw new ApiException(415, "not_an_image", "the body must be a PNG or JPEG image matching its Content-Type");
     }
+    String label = "";
+    int classIndex = -1;
+    List<Box> boxes = null;
+    int[] size = null;
+    if (detection) {
+      String listed = ctx.header("X-Boxes");
+      if (listed == null || ctx.header("X-Label") != null) {
+        throw new ApiException(400, "wrong_task", "the model is a detector: give the gold frame's boxes in X-Boxes "
+            + "(a JSON list like [{\"label\": \"Bag\", \"x\": 12, \"y\": 40.5, \"w\": 96, \"h\": 80}], [] for "
+            + "nothing to label), not X-Label");
+      }
+      size = ImageSize.of(image).orElseThrow(() -> new ApiException(415, "not_an_image",
+          "the image's size cannot be read"));
+      boxes = SubmittedBoxes.read(boxesJson(listed), classes, size[0], size[1]);
+    } else {
+      if (ctx.header("X-Boxes") != null) {
+        throw new ApiException(400, "wrong_task", "the model is a classifier: give the gold frame's class in X-Label, "
+            + "not boxes");
+      }
+      label = ctx.header("X-Label") == null ? "" : ctx.header("X-Label").strip();
+      if (!classes.contains(label)) {
+        throw new ApiException(400, "unknown_class", "X-Label must be one of " + classes);
+      }
+      classIndex = classes.indexOf(label);
+    }
     String goldId = HexFormat.of().formatHex(Sha256.of(image)).substring(0, 16);
     // The key its task ids derive from: kept when the image is added again, so nobody is shown it twice.
     ByteBuffer frameIdKey = gold.item(goldId).map(GoldFrame::getFrameIdKey).orElseGet(AdminApi::newFrameIdKey);
-    GoldFrame.Builder frame = GoldFrame.newBuilder().setGoldId(goldId).setLabel(label.strip())
-        .setClassIndex(classes.indexOf(label.strip())).setContentType(contentType).setImage(ByteBuffer.wrap(image))
-        .setAddedBy(BearerAuth.reviewer(ctx).name()).setAddedAt(clock.instant()).setFrameIdKey(frameIdKey);
+    GoldFrame.Builder frame = GoldFrame.newBuilder().setGoldId(goldId).setLabel(label)
+        .setClassIndex(classIndex).setContentType(contentType).setImage(ByteBuffer.wrap(image))
+        .setAddedBy(BearerAuth.reviewer(ctx).name()).setAddedAt(clock.instant()).setFrameIdKey(frameIdKey)
+        .setBoxes(boxes).setWidth(size == null ? null : size[0]).setHeight(size == null ? null : size[1]);
     if (store.enabled()) {
       try {
         frame.setImageRef(store.put(image, contentType).ref()).setImage(ByteBuffer.allocate(0));
@@ -131,7 +170,24 @@ public final class AdminApi {
     GoldFrame added = frame.build();
     writer.gold(added); // a KafkaException is HttpService's 503 kafka_unavailable
     gold.add(added);
-    ctx.status(201).json(Map.of("goldId", goldId, "label", added.getLabel()));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("goldId", goldId);
+    if (added.getBoxes() != null) {
+      body.put("boxes", BoxesJson.of(added.getBoxes()));
+      body.put("width", added.getWidth());
+      body.put("height", added.getHeight());
+    } else {
+      body.put("label", added.getLabel());
+    }
+    ctx.status(201).json(body);
+  }
+
+  private static JsonNode boxesJson(String header) {
+    try {
+      return JSON.readTree(header);
+    } catch (JsonProcessingException e) {
+      throw new ApiException(400, "invalid_box", "X-Boxes must be a JSON list of boxes: " + e.getOriginalMessage());
+    }
   }
 
   private static ByteBuffer newFrameIdKey() {
@@ -184,7 +240,13 @@ public final class AdminApi {
     row.put("answered", c.answered());
     row.put("accepted", c.accepted());
     row.put("corrected", c.corrected());
-    row.put("gold", Map.of("answered", c.gold(), "correct", c.goldCorrect()));
+    Map<String, Object> gold = new LinkedHashMap<>();
+    gold.put("answered", c.gold());
+    gold.put("correct", c.goldCorrect());
+    if (c.goldBoxes() > 0) {
+      gold.put("f1", c.goldF1()); // mean box F1 over the detection gold answers
+    }
+    row.put("gold", gold);
     row.put("audits", Map.of("answered", audits.total(), "agreedWithModel", audits.agreed()));
     row.put("agreement", Map.of("compared", others.total(), "agreed", others.agreed()));
     row.put("active", active);

@@ -5,6 +5,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
 import io.labelstream.platform.http.ApiException;
+import io.labelstream.review.boxes.BoxesJson;
 import io.labelstream.review.auth.Reviewer;
 import io.labelstream.review.auth.Role;
 import io.labelstream.review.cluster.QueueWriter;

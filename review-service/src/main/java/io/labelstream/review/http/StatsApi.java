@@ -201,6 +201,8 @@ public final class StatsApi {
   private static Map<String, Object> goldAccuracy(ReviewerLedger reviewers) {
     long answered = 0;
     long correct = 0;
+    long boxAnswers = 0;
+    double f1Sum = 0;
     List<Map<String, Object>> rows = new java.util.ArrayList<>();
     for (ReviewerLedger.Counts c : reviewers.all()) {
       if (c.gold() == 0) {
@@ -213,6 +215,12 @@ public final class StatsApi {
       row.put("gold", c.gold());
       row.put("correct", c.goldCorrect());
       row.put("rate", (double) c.goldCorrect() / c.gold());
+      if (c.goldBoxes() > 0) {
+        // Detection gold: correct counts exact answers; f1 is the mean box F1, which credits a nearly right answer.
+        row.put("f1", c.goldF1());
+        boxAnswers += c.goldBoxes();
+        f1Sum += c.goldF1Sum();
+      }
       rows.add(row);
     }
     if (answered == 0) {
@@ -222,6 +230,9 @@ public final class StatsApi {
     body.put("gold", answered);
     body.put("correct", correct);
     body.put("rate", (double) correct / answered);
+    if (boxAnswers > 0) {
+      body.put("f1", f1Sum / boxAnswers);
+    }
     body.put("reviewers", rows);
     return body;
   }

@@ -8,6 +8,7 @@ import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.AccuracyBound;
 import io.labelstream.schemas.avro.Policy;
 import io.labelstream.schemas.avro.Prediction;
+import io.labelstream.schemas.avro.ReviewResult;
 import io.labelstream.schemas.avro.Route;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -39,6 +40,9 @@ public final class PolicyService implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PolicyService.class);
 
+  /** The one routing class of a detection model. */
+  public static final String FRAME = "frame";
+
   private final PolicySettings settings;
   private final String modelName;
   private final String modelVersion;
@@ -62,13 +66,46 @@ public final class PolicyService implements AutoCloseable {
     this.settings = settings;
     this.modelName = identity.name();
     this.modelVersion = identity.version();
-    this.classes = identity.classNames();
-    BandCounts validation = validationEvidence(model, classes.size());
+    this.classes = routingClasses(identity);
+    BandCounts validation = identity.task().equals(ModelIdentity.DETECTION) ? noDetectionValidation(model)
+        : validationEvidence(model, classes.size());
     this.ledger = new OutcomeLedger(classes.size(), ScoreGrid.standard());
     this.controller = new ThresholdController(settings.controllerSettings(), ScoreGrid.standard(), validation, classes.size());
     this.producer = new KafkaProducer<>(new KafkaClients(kafka, "review", instanceId).producer("policy"), new StringSerializer(), Topics.POLICY.valueSerde().serializer());
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "review-policy"));
     this.latest = controller.decide(ledger.snapshot(), 0, 0);
+  }
+
+  /**
+   * What the policy has a threshold for: each class of a classifier; for a detector the one routing class {@value
+   * #FRAME}, since a detection prediction routes on one frame-level score (classIndex 0, label "frame";
+   * docs/detection.md).
+   */
+  public static List<String> routingClasses(ModelIdentity identity) {
+    return identity.task().equals(ModelIdentity.DETECTION) ? List.of(FRAME) : identity.classNames();
+  }
+
+  /**
+   * The class an answer gives its frame, as the controller counts outcomes: for a class answer its class; for a boxes
+   * answer the routing class (0) when the model's boxes were exact against it ({@code agreedWithModel}), else -1,
+   * an error whatever the boxes.
+   */
+  public static int outcomeClass(ReviewResult result) {
+    if (result.getBoxes() == null) {
+      return result.getClassIndex();
+    }
+    return Boolean.TRUE.equals(result.getAgreedWithModel()) ? 0 : -1;
+  }
+
+  /**
+   * A detector starts closed: its validation predictions ({@code <model>.validation.jsonl}, scenes with their true and
+   * candidate boxes) are not read by the policy yet, and a classifier's {@code .validation.csv} would not fit it.
+   */
+  private static BandCounts noDetectionValidation(ModelFolder model) {
+    LOG.info("the detection model {} starts closed (every frame goes to people; its validation predictions are not "
+        + "read by the policy yet): the policy opens its one routing class once reviewed frames and audits show whole "
+        + "frames are exact often enough", model.baseName());
+    return null;
   }
 
   /**

@@ -4,11 +4,14 @@ import io.labelstream.review.images.StoredImage;
 import io.labelstream.review.state.FrameHistory.Event;
 import io.labelstream.review.state.FrameHistory.Position;
 import io.labelstream.schemas.Topics;
+import io.labelstream.review.boxes.BoxesJson;
+import io.labelstream.schemas.avro.Box;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.Prediction;
 import io.labelstream.schemas.avro.ReviewRequest;
 import io.labelstream.schemas.avro.ReviewResult;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -28,6 +31,7 @@ public final class HistoryRecorder {
     details.put("route", p.getRoute().name());
     details.put("audited", p.getAudited());
     details.put("modelVersion", p.getModelVersion());
+    putBoxes(details, p.getBoxes());
     history.record(p.getFrameId(), new Event("prediction", p.getPredictedAt(), p.getModelName(), p.getLabel(), details,
         record.topic(), record.partition(), record.offset()));
     Position frame = p.getSourcePartition() == null || p.getSourceOffset() == null ? null
@@ -61,6 +65,7 @@ public final class HistoryRecorder {
     details.put("decision", r.getDecision().name());
     details.put("settled", !Boolean.FALSE.equals(r.getDecides()));
     details.put("timeSpentMs", r.getTimeSpentMs());
+    putBoxes(details, r.getBoxes());
     history.record(r.getFrameId(), new Event("answer", r.getSubmittedAt(), r.getReviewerId(), r.getLabel(), details,
         record.topic(), record.partition(), record.offset()));
   }
@@ -72,8 +77,16 @@ public final class HistoryRecorder {
     details.put("confidence", l.getConfidence());
     details.put("modelVersion", l.getModelVersion());
     details.put("taskId", l.getTaskId());
+    putBoxes(details, l.getBoxes());
     String by = l.getReviewerIds().isEmpty() ? l.getModelName() : String.join(",", l.getReviewerIds());
     history.record(l.getFrameId(), new Event("label", l.getLabelledAt(), by, l.getLabel(), details, record.topic(),
         record.partition(), record.offset()));
+  }
+
+  /** A detection record's boxes, as the API shows them; a classification record has none. */
+  private static void putBoxes(Map<String, Object> details, List<Box> boxes) {
+    if (boxes != null) {
+      details.put("boxes", BoxesJson.of(boxes));
+    }
   }
 }

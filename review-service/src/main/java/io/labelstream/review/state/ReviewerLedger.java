@@ -15,8 +15,21 @@ import java.util.TreeMap;
  */
 public final class ReviewerLedger {
 
-  /** One reviewer's record. */
-  public record Counts(String reviewer, long answered, long accepted, long corrected, long gold, long goldCorrect) {}
+  /**
+   * One reviewer's record.
+   *
+   * @param goldCorrect gold answers that were right: the known class, or boxes exact against the known boxes
+   * @param goldBoxes gold answers with boxes (a detection model's gold frames)
+   * @param goldF1Sum the sum of their box F1s (see {@link #goldF1})
+   */
+  public record Counts(String reviewer, long answered, long accepted, long corrected, long gold, long goldCorrect,
+      long goldBoxes, double goldF1Sum) {
+
+    /** Mean box F1 against gold boxes; null without a detection gold answer. */
+    public Double goldF1() {
+      return goldBoxes == 0 ? null : goldF1Sum / goldBoxes;
+    }
+  }
 
   private static final class Tally {
     long answered;
@@ -24,6 +37,8 @@ public final class ReviewerLedger {
     long corrected;
     long gold;
     long goldCorrect;
+    long goldBoxes;
+    double goldF1Sum;
   }
 
   private final Map<String, Tally> byReviewer = new TreeMap<>();
@@ -35,6 +50,10 @@ public final class ReviewerLedger {
       tally.gold++;
       if (Boolean.TRUE.equals(result.getCorrect())) {
         tally.goldCorrect++;
+      }
+      if (result.getBoxF1() != null) {
+        tally.goldBoxes++;
+        tally.goldF1Sum += result.getBoxF1();
       }
       return;
     }
@@ -60,6 +79,6 @@ public final class ReviewerLedger {
   }
 
   private static Counts counts(String reviewer, Tally t) {
-    return new Counts(reviewer, t.answered, t.accepted, t.corrected, t.gold, t.goldCorrect);
+    return new Counts(reviewer, t.answered, t.accepted, t.corrected, t.gold, t.goldCorrect, t.goldBoxes, t.goldF1Sum);
   }
 }

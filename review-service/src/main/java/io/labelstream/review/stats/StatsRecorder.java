@@ -1,11 +1,13 @@
 package io.labelstream.review.stats;
 
+import io.labelstream.schemas.avro.Box;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.LabelSource;
 import io.labelstream.schemas.avro.Prediction;
 import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewRequest;
 import io.labelstream.schemas.avro.ReviewResult;
+import io.labelstream.schemas.boxes.BoxMatching;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -83,6 +85,12 @@ public final class StatsRecorder {
     long settledMinute = NONE;
     /** Reviewer index and class index of every distinct reviewer's first answer, in turn. */
     int[] answers = NO_ANSWERS;
+    /**
+     * For a detection task not settled yet, each answer's boxes, in the order of {@code answers}: two detection answers
+     * agree when their boxes are exact against each other (BoxMatching), which their class index (-1) cannot say.
+     * Dropped when the task is settled, so only tasks awaiting more answers keep boxes.
+     */
+    List<List<Box>> boxes;
 
     boolean answeredBy(int reviewer) {
       for (int i = 0; i < answers.length; i += 2) {
@@ -207,6 +215,20 @@ public final class StatsRecorder {
     }
   }
 
+  /**
+   * Whether {@code result} agrees with the task's {@code earlier}-th answer: the same class, or for boxes exact against
+   * each other; null when the earlier answer's boxes are no longer kept (an answer after the task was settled).
+   */
+  private static Boolean agree(TaskTrack task, int earlier, ReviewResult result) {
+    if (result.getBoxes() == null) {
+      return task.answers[2 * earlier + 1] == result.getClassIndex();
+    }
+    if (task.boxes == null || task.boxes.size() <= earlier || task.boxes.get(earlier) == null) {
+      return null;
+    }
+    return BoxMatching.match(task.boxes.get(earlier), result.getBoxes()).exact();
+  }
+
   private void applyResult(ReviewResult result) {
     TaskTrack task = tasks.computeIfAbsent(result.getTaskId(), id -> new TaskTrack());
     int reviewer = reviewerIndex.computeIfAbsent(result.getReviewerId(), name -> {
@@ -228,7 +250,10 @@ public final class StatsRecorder {
     String name = result.getReviewerId();
     for (int i = 0; i < task.answers.length; i += 2) {
       String other = reviewerNames.get(task.answers[i]);
-      boolean agree = task.answers[i + 1] == result.getClassIndex();
+      Boolean agree = agree(task, i / 2, result);
+      if (agree == null) {
+        continue;
+      }
       List<String> pair = name.compareTo(other) < 0 ? List.of(name, other) : List.of(other, name);
       pairs.computeIfAbsent(pair, p -> new Tally()).add(agree);
       pairsByReviewer.computeIfAbsent(name, r -> new Tally()).add(agree);
@@ -242,6 +267,15 @@ public final class StatsRecorder {
     answers[answers.length - 2] = reviewer;
     answers[answers.length - 1] = result.getClassIndex();
     task.answers = answers;
+    if (result.getBoxes() != null) {
+      if (task.boxes == null) {
+        task.boxes = new ArrayList<>();
+      }
+      task.boxes.add(result.getBoxes());
+    }
+    if (!Boolean.FALSE.equals(result.getDecides())) {
+      task.boxes = null;
+    }
     if (result.getReason() == ReviewReason.AUDIT && result.getAgreedWithModel() != null) {
       audits.add(result.getAgreedWithModel());
       auditsByReviewer.computeIfAbsent(name, r -> new Tally()).add(result.getAgreedWithModel());

@@ -2,6 +2,7 @@ package io.labelstream.review.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labelstream.schemas.avro.Box;
 import io.labelstream.schemas.avro.ClassProbability;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.LabelSource;
@@ -153,6 +154,27 @@ class StatsRecorderTest {
         Map.entry("ada", new StatsRecorder.Rate(3, 2)),
         Map.entry("bob", new StatsRecorder.Rate(3, 1)),
         Map.entry("cy", new StatsRecorder.Rate(2, 1)));
+  }
+
+  @Test
+  void shouldCountTwoDetectionAnswersAsAgreeingWhenTheirBoxesAreExactAgainstEachOther() {
+    Box bag = Box.newBuilder().setLabel("Bag").setClassIndex(8).setX(10).setY(10).setW(100).setH(80).build();
+    Box nearBag = Box.newBuilder(bag).setX(13).setY(8).build();
+    Box coat = Box.newBuilder(bag).setLabel("Coat").setClassIndex(4).build();
+    stats.answered(boxes("t1", "ada", List.of(bag), false));
+    stats.answered(boxes("t1", "bob", List.of(coat), false));
+    stats.answered(boxes("t1", "cy", List.of(nearBag), true));
+
+    StatsRecorder.Agreement agreement = stats.agreement();
+
+    // ada–bob disagree (a class), ada–cy agree (IoU 0.9), bob–cy disagree; all three have class index -1.
+    assertThat(agreement.betweenReviewers()).isEqualTo(new StatsRecorder.Rate(3, 1));
+    assertThat(agreement.byPair()).containsEntry(List.of("ada", "cy"), new StatsRecorder.Rate(1, 1));
+  }
+
+  private static ReviewResult boxes(String taskId, String reviewer, List<Box> boxes, boolean decides) {
+    return ReviewResult.newBuilder(result(taskId, reviewer, 0, ReviewReason.AUDIT, false, 1)).setLabel("")
+        .setClassIndex(-1).setBoxes(boxes).setDecides(decides).build();
   }
 
   @Test

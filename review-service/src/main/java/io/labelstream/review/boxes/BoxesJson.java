@@ -1,4 +1,4 @@
-package io.labelstream.review.http;
+package io.labelstream.review.boxes;
 
 import io.labelstream.schemas.avro.Box;
 import java.util.ArrayList;
