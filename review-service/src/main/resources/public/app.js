@@ -4,9 +4,13 @@
 // (GET /v1/tasks/peek) and loads that image, so the next frame appears the moment the answer is saved. It never
 // reloads. The lease on the frame on screen is kept alive with heartbeats, but only while someone is at the keyboard,
 // so an abandoned tab gives its frame back when the lease runs out.
+//
+// A detection task ("task": "detection") shows the frame in the box editor (boxes.js) instead: the reviewer edits the
+// suggested boxes (or, on a blind audit, draws them all) and Enter submits them.
 import {
   ApiError, call, callRetrying, hideWho, isAdmin, loadImage, session, showWho, signInForm, whenUnauthorized, whoAmI,
 } from './api.js';
+import { BoxEditor } from './boxes.js';
 
 const $ = id => document.getElementById(id);
 
@@ -39,7 +43,16 @@ const state = {
   pollTimer: null,
   countsTimer: null,
   lastActivity: Date.now(),
+  /** On a detection frame without a suggestion, Enter with no box drawn was pressed once: the next one saves []. */
+  confirmEmpty: false,
 };
+
+const editor = new BoxEditor({
+  canvas: $('boxes'),
+  image: $('frame'),
+  onChange: () => boxesChanged(),
+  enabled: () => !!state.task && !state.busy,
+});
 
 const taskPath = (task, action) => '/v1/tasks/' + encodeURIComponent(task.taskId) + '/' + action;
 const away = () => Date.now() - state.lastActivity > IDLE_LIMIT_MS;
@@ -195,13 +208,17 @@ function show(task, image, serverTime) {
 
   // A blind audit comes without a suggestion: nothing on the page may hint at the model's answer.
   const suggestion = task.suggestion;
-  $('suggestion-card').hidden = !suggestion;
-  $('no-suggestion').hidden = !!suggestion;
-  $('suggestion').textContent = suggestion ? suggestion.label : '';
-  $('confidence').textContent = suggestion ? Math.round(suggestion.confidence * 100) + '% confidence' : '';
-  $('confidence-bar').style.width = suggestion ? Math.round(suggestion.confidence * 100) + '%' : '0';
-  renderClasses(task.classes, suggestion ? suggestion.label : null);
-  $('accept').hidden = !suggestion;
+  if (isDetection(task)) {
+    showBoxes(task);
+  } else {
+    $('suggestion-card').hidden = !suggestion;
+    $('no-suggestion').hidden = !!suggestion;
+    $('suggestion').textContent = suggestion ? suggestion.label : '';
+    $('confidence').textContent = suggestion ? Math.round(suggestion.confidence * 100) + '% confidence' : '';
+    $('confidence-bar').style.width = suggestion ? Math.round(suggestion.confidence * 100) + '%' : '0';
+    renderClasses(task.classes, suggestion ? suggestion.label : null);
+    $('accept').hidden = !suggestion;
+  }
   $('skip').disabled = false;
   $('release').disabled = false;
   $('next').hidden = true;
@@ -210,7 +227,68 @@ function show(task, image, serverTime) {
   $('frame-caption').hidden = false;
   startLease(task.leaseExpiresAt, serverTime);
   // Shortcuts work the same for every frame: focus goes back to the frame, not to the button last used.
-  $('stage').focus({ preventScroll: true });
+  (isDetection(task) ? $('boxes') : $('stage')).focus({ preventScroll: true });
+}
+
+const isDetection = task => !!task && task.task === 'detection';
+
+/** A detection task: the frame in the box editor, with the model's boxes unless this is a blind audit. */
+function showBoxes(task) {
+  const suggested = task.suggestion ? task.suggestion.boxes : null;
+  state.confirmEmpty = false;
+  setMode(true);
+  $('suggestion-card').hidden = true;
+  $('no-suggestion').hidden = true;
+  $('boxes-card').hidden = false;
+  $('boxes-card').classList.toggle('blind', !suggested);
+  $('boxes-title').textContent = suggested ? 'Model suggests' : 'No suggestion';
+  renderClasses(task.classes, null);
+  $('accept').hidden = false;
+  editor.show({ width: task.width, height: task.height, classes: task.classes, boxes: suggested });
+  for (const button of $('classes').children) {
+    button.style.setProperty('--class-colour', editor.colour(button.dataset.label));
+  }
+}
+
+/** Shows the editor, its card and its keys for a detection task, the class page's for a classification task. */
+function setMode(detection) {
+  $('stage').classList.toggle('detection', detection);
+  $('classes').classList.toggle('detection', detection);
+  $('boxes').hidden = !detection;
+  $('boxes-card').hidden = !detection;
+  $('keys').hidden = !state.signedIn || detection;
+  $('box-keys').hidden = !state.signedIn || !detection;
+}
+
+/** Frame pixels as submitted: to 0.1 px. */
+const px = v => String(Math.round(v * 10) / 10);
+
+/** After every change in the editor: the counts, the selected box in words, the current class, the Enter button. */
+function boxesChanged() {
+  const task = state.task;
+  if (!isDetection(task)) {
+    return;
+  }
+  const count = editor.boxes.length;
+  const box = editor.boxes[editor.selected];
+  const boxes = count === 1 ? '1 box' : count + ' boxes';
+  const untouched = task.suggestion && !editor.edited;
+  $('boxes-count').textContent = untouched && count === 0 ? 'No boxes found. Enter accepts that; drag to draw one.'
+    : untouched ? boxes + ' — Enter accepts them as they are.'
+      : count === 0 ? 'No boxes. Drag on the frame to draw one.' : boxes + '.';
+  $('box-status').textContent = box
+    ? 'Box ' + (editor.selected + 1) + ' of ' + count + ': ' + box.label + ' at ' + px(box.x) + ', ' + px(box.y)
+      + ', ' + px(box.w) + ' × ' + px(box.h) + ' px.'
+    : 'No box selected. New boxes: ' + editor.currentClass() + '.';
+  $('accept-text').textContent = task.suggestion && !editor.edited ? 'Accept boxes' : 'Submit boxes';
+  const current = editor.currentClass();
+  for (const button of $('classes').children) {
+    button.classList.toggle('current', button.dataset.label === current);
+    button.setAttribute('aria-pressed', String(button.dataset.label === current));
+  }
+  if (editor.edited || count > 0) {
+    state.confirmEmpty = false;
+  }
 }
 
 /** Digit keys choose a class: 1–9 and 0 for the first ten in the model's order; further classes are clicked. */
@@ -244,7 +322,7 @@ function renderClasses(classes, suggested) {
       label.className = 'name';
       label.textContent = name;
       button.append(kbd, label);
-      button.addEventListener('click', () => answer(name));
+      button.addEventListener('click', () => chooseClass(name));
       return button;
     }));
     showClassKeys(classes.length);
@@ -252,7 +330,8 @@ function renderClasses(classes, suggested) {
   for (const button of box.children) {
     const isSuggested = button.dataset.label === suggested;
     button.classList.toggle('suggested', isSuggested);
-    button.classList.remove('chosen');
+    button.classList.remove('chosen', 'current');
+    button.removeAttribute('aria-pressed');
     button.disabled = false;
     if (isSuggested) {
       button.setAttribute('aria-description', 'suggested by the model');
@@ -291,6 +370,9 @@ function clearTask() {
   }
   $('suggestion-card').hidden = true;
   $('no-suggestion').hidden = true;
+  editor.close();
+  setMode(false);
+  $('accept-text').textContent = 'Accept suggestion';
   $('accept').hidden = true;
   $('skip').disabled = true;
   $('release').disabled = true;
@@ -407,21 +489,55 @@ function pollForWork() {
 
 // ---- Answering ----------------------------------------------------------------------------------------------
 
+/** A class button: the answer on a classification task, the class of the selected (or next) box on a detection one. */
+function chooseClass(label) {
+  if (isDetection(state.task)) {
+    editor.setClass(state.task.classes.indexOf(label));
+    $('boxes').focus({ preventScroll: true });
+  } else {
+    answer(label);
+  }
+}
+
 async function answer(label) {
+  if (!state.task || state.busy) {
+    return;
+  }
+  for (const button of $('classes').children) {
+    button.classList.toggle('chosen', button.dataset.label === label);
+  }
+  // Only the class chosen: whether it matched the model is not said, so a blind audit stays blind.
+  await submit({ label }, 'Saved: ' + label + '.');
+}
+
+/**
+ * Enter on a detection task: the boxes as they are now. With no box on a frame that came without any, Enter asks
+ * once more first, so a stray key does not save "nothing to label" for a frame not looked at.
+ */
+async function submitBoxes() {
+  if (!state.task || state.busy) {
+    return;
+  }
+  const boxes = editor.answer();
+  if (boxes.length === 0 && !state.task.suggestion && !state.confirmEmpty) {
+    state.confirmEmpty = true;
+    setStatus('No boxes drawn. Press Enter again to save this frame as having nothing to label.');
+    return;
+  }
+  await submit({ boxes }, 'Saved: ' + (boxes.length === 1 ? '1 box' : boxes.length + ' boxes') + '.');
+}
+
+async function submit(body, saved) {
   const task = state.task;
   if (!task || state.busy) {
     return;
   }
   state.busy = true;
-  for (const button of $('classes').children) {
-    button.classList.toggle('chosen', button.dataset.label === label);
-  }
   try {
-    await callRetrying('POST', taskPath(task, 'submit'), { body: { label } }, waitingNote);
+    await callRetrying('POST', taskPath(task, 'submit'), { body }, waitingNote);
     state.done++;
     $('done').textContent = String(state.done);
-    // Only the class chosen: whether it matched the model is not said, so a blind audit stays blind.
-    setStatus('Saved: ' + label + '.');
+    setStatus(saved);
     refreshCountsSoon();
   } catch (e) {
     if (e.status === 401) {
@@ -442,7 +558,9 @@ async function answer(label) {
 }
 
 function acceptSuggestion() {
-  if (state.task && state.task.suggestion) {
+  if (isDetection(state.task)) {
+    submitBoxes();
+  } else if (state.task && state.task.suggestion) {
     answer(state.task.suggestion.label);
   }
 }
@@ -627,11 +745,20 @@ function refreshCountsSoon() {
 
 function onKey(event) {
   state.lastActivity = Date.now();
-  if (!state.signedIn || event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.repeat) {
+  if (!state.signedIn || event.defaultPrevented) {
     return;
   }
   const target = event.target instanceof Element ? event.target : document.body;
   if (target.closest('input, textarea, select')) {
+    return;
+  }
+  // The box editor's keys first (arrows repeat, Alt+arrows resize); Enter, S, R and N stay the page's.
+  if (isDetection(state.task) && !state.busy && event.key !== 'Enter'
+      && !(event.key === ' ' && target.closest('button, a')) && editor.key(event, target === $('boxes'))) {
+    event.preventDefault();
+    return;
+  }
+  if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) {
     return;
   }
   const key = event.key;
@@ -683,7 +810,10 @@ $('accept').addEventListener('click', acceptSuggestion);
 $('skip').addEventListener('click', skip);
 $('release').addEventListener('click', release);
 $('next').addEventListener('click', nextTask);
-$('frame').addEventListener('load', fit);
+$('frame').addEventListener('load', () => {
+  fit();
+  editor.paint();
+});
 window.addEventListener('resize', fit);
 document.addEventListener('keydown', onKey);
 document.addEventListener('pointerdown', () => {
