@@ -45,8 +45,8 @@ class Detector(nn.Module):
         f8 = self.s8(self.s4(self.s2(x)))
         f16 = self.s16(f8)
         f32 = self.s32(f16)
-        p16 = self.lat16(f16) + F.interpolate(self.lat32(f32), size=f16.shape[-2:], mode="nearest")
-        p8 = self.neck(self.lat8(f8) + F.interpolate(p16, size=f8.shape[-2:], mode="nearest"))
+        p16 = self.lat16(f16) + F.interpolate(self.lat32(f32), scale_factor=2.0, mode="nearest")
+        p8 = self.neck(self.lat8(f8) + F.interpolate(p16, scale_factor=2.0, mode="nearest"))
         logits = self.cls_out(self.cls_tower(p8))
         ltrb = F.softplus(self.reg_out(self.reg_tower(p8))) * (2 * STRIDE)
         return logits, ltrb
@@ -77,12 +77,13 @@ class ExportWrapper(nn.Module):
         c = anchor_centres(height // STRIDE, width // STRIDE)
         self.register_buffer("cx", c[:, 0].reshape(1, 1, -1))
         self.register_buffer("cy", c[:, 1].reshape(1, 1, -1))
+        self.classes = det.cls_out.out_channels
+        self.anchors = c.shape[0]  # constants, so the exported output shape is static but for N
 
     def forward(self, images):
         logits, ltrb = self.det(images)
-        n, c = logits.shape[0], logits.shape[1]
-        scores = torch.sigmoid(logits).reshape(n, c, -1)
-        d = ltrb.reshape(n, 4, -1)
+        scores = torch.sigmoid(logits).reshape(-1, self.classes, self.anchors)
+        d = ltrb.reshape(-1, 4, self.anchors)
         l, t, r, b = d[:, 0:1], d[:, 1:2], d[:, 2:3], d[:, 3:4]
         cx = self.cx + (r - l) * 0.5
         cy = self.cy + (b - t) * 0.5
