@@ -125,14 +125,23 @@ def make_batch(imgs, targets, idx, gen):
     return xt.contiguous(memory_format=torch.channels_last), tg
 
 
-def lr_at(step, total, peak, warmup):
+def lr_at(step, progress, peak, warmup):
+    """Linear warm-up over `warmup` steps, then cosine from peak down to 2 % as progress goes 0 -> 1."""
     if step < warmup:
         return peak * (step + 1) / warmup
-    p = (step - warmup) / max(1, total - warmup)
-    return peak * (0.02 + 0.98 * 0.5 * (1 + np.cos(np.pi * p)))
+    return peak * (0.02 + 0.98 * 0.5 * (1 + np.cos(np.pi * min(1.0, progress))))
+
+
+def save_checkpoint(path, model, opt, state):
+    tmp = path + ".tmp"
+    torch.save(dict(state, model=model.state_dict(), opt=opt.state_dict()), tmp)
+    os.replace(tmp, path)
 
 
 def train(args, ckpt_path):
+    """Trains for --epochs, or, with --budget-minutes, for as many steps as fit in that much
+    training time (the cosine schedule then follows the elapsed share of the budget: on a shared
+    machine the number of steps depends on the load; the card records it)."""
     imgs, targets = render_cache("train", args.train_scenes, args.seed, args.render_workers)
     torch.manual_seed(args.seed)
     model = Detector(args.width).to(memory_format=torch.channels_last)
@@ -140,25 +149,37 @@ def train(args, ckpt_path):
     n = len(imgs)
     steps_per_epoch = n // args.batch_size
     total = steps_per_epoch * args.epochs
-    start_epoch, elapsed, history = 0, 0.0, []
+    budget = args.budget_minutes * 60 if args.budget_minutes else None
+    state = {"epoch": 0, "stepInEpoch": 0, "step": 0, "trainSeconds": 0.0, "history": [], "done": False,
+             "args": vars(args)}
     if args.resume and os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path)
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["opt"])
-        start_epoch, elapsed, history = ck["epoch"], ck["trainSeconds"], ck["history"]
-        log("resumed after epoch %d (%.0f s of training so far)" % (start_epoch, elapsed))
+        state = {k: ck[k] for k in state if k in ck}
+        state["args"] = vars(args)
+        log("resumed at epoch %d step %d (%.0f s of training so far)"
+            % (state["epoch"] + 1, state["stepInEpoch"], state["trainSeconds"]))
     centres = anchor_centres(TRAIN_H // 8, INPUT // 8)
-    for epoch in range(start_epoch, args.epochs):
-        model.train()
-        gen = np.random.default_rng([args.seed, epoch])  # epoch e is the same after a resume
+    model.train()
+    while not state["done"] and state["epoch"] < (10 ** 6 if budget else args.epochs):
+        epoch = state["epoch"]
+        gen = np.random.default_rng([args.seed, epoch])  # the epoch's order is the same after a resume
         perm = gen.permutation(n)
-        t0 = time.time()
-        sums = np.zeros(3)
-        for s in range(steps_per_epoch):
-            step = epoch * steps_per_epoch + s
+        gen = np.random.default_rng([args.seed, epoch, state["stepInEpoch"]])
+        t_mark = time.time()
+        base = state["trainSeconds"]
+        sums, count = np.zeros(3), 0
+        for s in range(state["stepInEpoch"], steps_per_epoch):
+            elapsed = base + time.time() - t_mark
+            progress = elapsed / budget if budget else state["step"] / total
+            if budget and progress >= 1.0:
+                state["done"] = True
+                break
             for g in opt.param_groups:
-                g["lr"] = lr_at(step, total, args.lr, args.warmup)
-            x, tg = make_batch(imgs, targets, np.sort(perm[s * args.batch_size:(s + 1) * args.batch_size]), gen)
+                g["lr"] = lr_at(state["step"], progress, args.lr, args.warmup)
+            idx = np.sort(perm[s * args.batch_size:(s + 1) * args.batch_size])
+            x, tg = make_batch(imgs, targets, idx, gen)
             logits, ltrb = model(x)
             loss, lc, lb = detection_loss(logits, ltrb, tg, centres)
             opt.zero_grad(set_to_none=True)
@@ -166,34 +187,43 @@ def train(args, ckpt_path):
             torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
             opt.step()
             sums += [loss.item(), lc.item(), lb.item()]
-            if (s + 1) % 100 == 0:
-                log("  epoch %d step %d/%d loss %.4f (cls %.4f box %.4f) %.1f img/s"
-                    % (epoch + 1, s + 1, steps_per_epoch, sums[0] / (s + 1), sums[1] / (s + 1),
-                       sums[2] / (s + 1), (s + 1) * args.batch_size / (time.time() - t0)))
-        dt = time.time() - t0
-        elapsed += dt
-        history.append({"epoch": epoch + 1, "loss": round(sums[0] / steps_per_epoch, 4),
-                        "clsLoss": round(sums[1] / steps_per_epoch, 4),
-                        "boxLoss": round(sums[2] / steps_per_epoch, 4), "seconds": round(dt, 1)})
-        log("epoch %d/%d loss %.4f (%.0f s; %.0f s of training so far)"
-            % (epoch + 1, args.epochs, sums[0] / steps_per_epoch, dt, elapsed))
-        tmp = ckpt_path + ".tmp"
-        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "epoch": epoch + 1,
-                    "trainSeconds": elapsed, "history": history, "args": vars(args)}, tmp)
-        os.replace(tmp, ckpt_path)
+            count += 1
+            state["step"] += 1
+            state["stepInEpoch"] = s + 1
+            if state["step"] % 50 == 0:
+                state["trainSeconds"] = base + time.time() - t_mark
+                log("  epoch %d step %d/%d (total %d) loss %.4f (cls %.4f box %.4f) lr %.2e, %.1f img/s, %.0f s"
+                    % (epoch + 1, s + 1, steps_per_epoch, state["step"], sums[0] / count, sums[1] / count,
+                       sums[2] / count, opt.param_groups[0]["lr"],
+                       count * args.batch_size / (time.time() - t_mark), state["trainSeconds"]))
+                save_checkpoint(ckpt_path, model, opt, state)
+        state["trainSeconds"] = base + time.time() - t_mark
+        if count:
+            state["history"].append({"epoch": epoch + 1, "steps": count, "loss": round(sums[0] / count, 4),
+                                     "clsLoss": round(sums[1] / count, 4), "boxLoss": round(sums[2] / count, 4),
+                                     "seconds": round(time.time() - t_mark, 1)})
+        if not state["done"]:
+            state["epoch"] += 1
+            state["stepInEpoch"] = 0
+            log("epoch %d done (%.0f s of training so far)" % (epoch + 1, state["trainSeconds"]))
+        save_checkpoint(ckpt_path, model, opt, state)
+    state["done"] = True
+    save_checkpoint(ckpt_path, model, opt, state)
     model.eval()
-    return model.to(memory_format=torch.contiguous_format), elapsed, history
+    return model.to(memory_format=torch.contiguous_format), state["trainSeconds"], state
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seed", type=int, default=15, help="scene seed and training seed")
     ap.add_argument("--epochs", type=int, default=4)
+    ap.add_argument("--budget-minutes", type=float, default=None,
+                    help="train for this much time instead of --epochs (cosine over the budget)")
     ap.add_argument("--train-scenes", type=int, default=10000)
     ap.add_argument("--width", type=int, default=16)
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--lr", type=float, default=2e-3, help="AdamW peak learning rate (cosine)")
-    ap.add_argument("--warmup", type=int, default=300, help="warm-up steps")
+    ap.add_argument("--warmup", type=int, default=100, help="warm-up steps")
     ap.add_argument("--weight-decay", type=float, default=0.05)
     ap.add_argument("--threads", type=int, default=1,
                     help="torch threads; 1 trains 3-4x faster than 2 when other jobs share the 2 cores")
@@ -207,6 +237,7 @@ def main():
     torch.set_num_threads(args.threads)
     log("machine %s, %d cores, torch %s" % (platform.machine(), os.cpu_count(), torch.__version__))
     model, train_seconds, history = train(args, args.checkpoint)
+    log("steps %d, epochs %d + %d steps" % (history["step"], history["epoch"], history["stepInEpoch"]))
     log("training done: %.1f s" % train_seconds)
     if args.train_only:
         return
