@@ -531,7 +531,6 @@ def finish(model, args, train_seconds, history):
 
     import onnx
     card = {
-        "cardVersion": 2,
         "name": MODEL_NAME,
         "version": MODEL_VERSION,
         "task": "detection",
@@ -569,7 +568,10 @@ def finish(model, args, train_seconds, history):
             "testScenes": n, "testScenesFrom": "the 10,000 test images",
         },
         "training": {
-            "seed": args.seed, "epochs": args.epochs, "batchSize": args.batch_size,
+            "seed": args.seed, "budgetMinutes": args.budget_minutes,
+            "steps": history["step"], "epochsCompleted": history["epoch"],
+            "stepsInLastEpoch": history["stepInEpoch"], "stepsPerEpoch": args.train_scenes // args.batch_size,
+            "imagesSeen": history["step"] * args.batch_size, "batchSize": args.batch_size,
             "optimizer": "AdamW (weight decay %g), peak learning rate %g, %d warm-up steps, cosine to 2 %%"
                          % (args.weight_decay, args.lr, args.warmup),
             "loss": "quality focal loss (target = IoU of the predicted box at the truth class) + 2 x GIoU; "
@@ -577,9 +579,11 @@ def finish(model, args, train_seconds, history):
             "augmentation": "scenes pre-rendered through JPEG and letterboxed to input scale; random vertical "
                             "placement in a 320x256 crop of padding 114, random horizontal flip",
             "threads": args.threads,
-            "command": "/usr/bin/python3 model/train_detector.py --seed %d --epochs %d" % (args.seed, args.epochs),
+            "command": "/usr/bin/python3 model/train_detector.py --seed %d --budget-minutes %g"
+                       % (args.seed, args.budget_minutes) if args.budget_minutes else
+                       "/usr/bin/python3 model/train_detector.py --seed %d --epochs %d" % (args.seed, args.epochs),
             "wallTimeSeconds": round(train_seconds, 1),
-            "epochHistory": history,
+            "epochHistory": history["history"],
             "machine": "%s, %d CPU cores shared with other builds, torch %s" % (platform.machine(), os.cpu_count(),
                                                                               torch.__version__),
         },

@@ -4,12 +4,15 @@
 Run from the repository root with the Debian python (python3-torch, python3-onnx, python3-pil,
 dataset-fashion-mnist):
 
-    /usr/bin/python3 model/train_detector.py --seed 15 --epochs 4
+    /usr/bin/python3 model/train_detector.py --seed 15 --budget-minutes 48
 
-Steps (each resumable: a killed run continues with --resume from the last epoch's checkpoint):
+(--budget-minutes trains for that much time, a cosine schedule over the budget; --epochs N
+trains a fixed number of epochs instead, the reproducible choice on a quiet machine.)
+
+Steps (a killed run continues with --resume from the last checkpoint):
   1. pre-render the training scenes (model/scenes.py, the train split) once, through JPEG at
      their scene quality, letterboxed to the input scale, into model/.cache/ (git-ignored);
-  2. train the detector (model/detector_net.py) on them, a checkpoint after every epoch;
+  2. train the detector (model/detector_net.py) on them, a checkpoint every 50 steps and after every epoch;
   3. export model/fashion-detector.onnx, check it (onnx.checker, torch vs a NumPy interpreter);
   4. evaluate on validation and test scenes, write the card, the replay predictions
      (fashion-detector.validation.jsonl / .test.jsonl) and samples/scenes/ (see detector_eval.py).
