@@ -37,6 +37,7 @@ IOU_THRESHOLD = 0.45
 MAX_DETECTIONS = 100
 CANDIDATE_FLOOR = 0.01        # replay files keep candidates down to this score
 FRAME_SCORE_FLOOR = 0.05      # docs/detection.md: the frame score uses candidates >= 0.05
+REPLAY_FLOOR = 0.01           # the replay files' candidates go down to this score
 N_SAMPLES = 64
 PAD_Y = (INPUT - int(scenes.HEIGHT * SCALE)) // 2   # 40
 PAD_X = (INPUT - int(scenes.WIDTH * SCALE)) // 2    # 0
@@ -44,9 +45,21 @@ COVERAGE_THRESHOLDS = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0
 
 
 # ------------------------------------------------------------------------ inference
-def letterbox(rgb):
-    """640x480 RGB uint8 -> [3,320,320] float32 0..1, as the card tells the worker."""
-    small = letterbox_rgb(rgb)
+def decode_scaled(jpg):
+    """The JPEG decoded straight to 320x240 by libjpeg's DCT scaling (1/2), as the Java worker does
+    (TurboJpeg: the smallest M/8 scale still detailed enough for a letterbox input)."""
+    from PIL import Image
+    im = Image.open(io.BytesIO(jpg))
+    im.draft("RGB", (int(scenes.WIDTH * SCALE), int(scenes.HEIGHT * SCALE)))
+    im = im.convert("RGB")
+    assert im.size == (int(scenes.WIDTH * SCALE), int(scenes.HEIGHT * SCALE)), im.size
+    return np.asarray(im)
+
+
+def letterbox(jpg, resize="dct"):
+    """Scene JPEG -> [3,320,320] float32 0..1, as the card tells the worker: 'dct' decodes at half
+    size (the worker's path), 'bilinear' decodes in full and resizes as the training cache did."""
+    small = decode_scaled(jpg) if resize == "dct" else letterbox_rgb(decode_jpeg(jpg))
     x = np.full((INPUT, INPUT, 3), PAD_VALUE, dtype=np.uint8)
     x[PAD_Y:PAD_Y + small.shape[0], PAD_X:PAD_X + small.shape[1]] = small
     return x.transpose(2, 0, 1).astype(np.float32) / 255.0
@@ -101,7 +114,7 @@ def decode(out, floor):
     return res
 
 
-def run_split(wrapper, split, count, seed, batch=32, flip=False):
+def run_split(wrapper, split, count, seed, batch=32, flip=False, resize="dct"):
     """(truth, candidates, flipped candidates or None) for scenes 0..count-1 of a split."""
     data = scenes.load_split(split)
     truth, cands, fcands = [], [], []
@@ -110,7 +123,7 @@ def run_split(wrapper, split, count, seed, batch=32, flip=False):
         xs = []
         for i in range(s, min(count, s + batch)):
             jpg, boxes = scenes.scene_jpeg(split, i, seed, data)
-            xs.append(letterbox(decode_jpeg(jpg)))
+            xs.append(letterbox(jpg, resize))
             truth.append([{"classIndex": b["classIndex"],
                            "box": np.array([b["x"], b["y"], b["x"] + b["w"], b["y"] + b["h"]], float)}
                           for b in boxes])
@@ -424,9 +437,10 @@ def box_json(b):
     return {"x": r1(x1), "y": r1(y1), "w": r1(x2 - x1), "h": r1(y2 - y1)}
 
 
-def write_jsonl(path, truth, cands):
+def write_jsonl(path, truth, cands, floor):
     with open(path, "w") as f:
         for i, (t, c) in enumerate(zip(truth, cands)):
+            c = [d for d in c if d["score"] >= floor]
             row = {"scene": i, "width": scenes.WIDTH, "height": scenes.HEIGHT,
                    "truth": [dict(classIndex=b["classIndex"], **box_json(b["box"])) for b in t],
                    "candidates": [dict(classIndex=d["classIndex"], **box_json(d["box"]),
@@ -470,7 +484,7 @@ def finish(model, args, train_seconds, history):
     wrapper = ExportWrapper(model.eval(), INPUT, INPUT).eval()
     n_params = sum(p.numel() for p in model.parameters())
     data = scenes.load_split("test")
-    sample_x = np.stack([letterbox(decode_jpeg(scenes.scene_jpeg("test", i, args.seed, data)[0]))
+    sample_x = np.stack([letterbox(scenes.scene_jpeg("test", i, args.seed, data)[0])
                          for i in range(5)])
     onnx_path = os.path.join(out, MODEL_NAME + ".onnx")
     check = export_onnx(wrapper, onnx_path, sample_x)
@@ -525,8 +539,8 @@ def finish(model, args, train_seconds, history):
 
     v_path = os.path.join(out, MODEL_NAME + ".validation.jsonl")
     t_path = os.path.join(out, MODEL_NAME + ".test.jsonl")
-    write_jsonl(v_path, vt, vc)
-    write_jsonl(t_path, tt, tc)
+    write_jsonl(v_path, vt, vc, REPLAY_FLOOR)
+    write_jsonl(t_path, tt, tc, REPLAY_FLOOR)
     samples = write_samples(out, args.seed)
 
     import onnx
@@ -613,6 +627,10 @@ def finish(model, args, train_seconds, history):
                 "table": table},
         },
         "replayFiles": {"validation": os.path.basename(v_path), "test": os.path.basename(t_path),
+                        "candidatesDownTo": REPLAY_FLOOR,
+                        "line": "{scene, width, height, truth: [{classIndex, x, y, w, h}], candidates: "
+                                "[{classIndex, x, y, w, h, score, scores (10 class scores)}]}; frame pixels, "
+                                "x/y top-left; candidates after NMS, most confident first",
                         "validationBytes": os.path.getsize(v_path), "testBytes": os.path.getsize(t_path)},
         "samples": dict(samples, dir="samples/scenes", annotations="samples/scenes/scenes.json (COCO)"),
         "onnxVerification": check,
