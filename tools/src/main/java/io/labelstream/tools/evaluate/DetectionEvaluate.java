@@ -153,6 +153,7 @@ final class DetectionEvaluate {
   /** The targets of issue "Boxes" over the seeds. */
   static List<Check> checks(List<Seed> seeds, double target, int warmup) {
     long exactMet = seeds.stream().filter(s -> s.exactness() >= target).count();
+    long nothingLabelled = seeds.stream().filter(s -> s.modelLabelled() == 0).count();
     double lowest = seeds.stream().mapToDouble(Seed::exactness).min().orElse(0);
     long honest = seeds.stream().filter(s -> s.exactness() >= s.bound()).count();
     long honestNeeded = seeds.size() - seeds.size() / 20;
@@ -163,7 +164,8 @@ final class DetectionEvaluate {
     double mostAudits = seeds.stream().mapToDouble(Seed::auditShare).max().orElse(0);
     return List.of(
         new Check(String.format(Locale.ROOT, "realised frame exactness of model labels >= %.3f in every seed "
-            + "(%d of %d, lowest %.4f)", target, exactMet, seeds.size(), lowest), exactMet == seeds.size()),
+            + "(%d of %d, lowest %.4f%s)", target, exactMet, seeds.size(), lowest, nothingLabelled == 0 ? ""
+                : "; " + nothingLabelled + " seed(s) labelled no frame, counted as exact"), exactMet == seeds.size()),
         new Check(String.format(Locale.ROOT, "realised exactness >= published lower bound in >= %d of %d seeds (%d)",
             honestNeeded, seeds.size(), honest), honest >= honestNeeded),
         new Check(String.format(Locale.ROOT, "after %d frames model-labelled share >= %.1f x oracle in every seed "

@@ -115,6 +115,27 @@ class DetectionEvaluateTest {
     assertThat(bad.printed()).contains("[MISSED]").contains("TARGET(S) MISSED");
   }
 
+  /**
+   * The bundled detector's real test scenes (or the detector {@code -Dlabelstream.detector} names), when they are in
+   * model/: prints the figures docs/label-quality.md quotes. Whatever the detector reaches, the published bound must
+   * be honest.
+   */
+  @Test
+  void shouldKeepTheBoundHonestOnTheBundledDetector(@TempDir Path dir) throws Exception {
+    Path onnx = Path.of(System.getProperty("labelstream.detector", Path.of(System.getProperty("labelstream.root", ".."))
+        .resolve(DetectionEvaluate.BUNDLED).toString()));
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(onnx.resolveSibling("fashion-detector.test.jsonl")),
+        "the bundled detector's replay files are not in model/ yet");
+    Path json = dir.resolve("figures.json");
+    Map<String, String> env = new java.util.HashMap<>(Map.of("LABELSTREAM_MODEL_DIR", onnx.toString()));
+    Optional.ofNullable(System.getProperty("labelstream.detector.target"))
+        .ifPresent(t -> env.put("REVIEW_POLICY_TARGET_ACCURACY", t));
+    DetectionEvaluate.run(env, new DetectionEvaluate.Options(OptionalDouble.empty(), Optional.of(json)), System.out);
+
+    JsonNode seeds = new ObjectMapper().readTree(json.toFile()).get("seeds");
+    assertThat(count(seeds, s -> s.get("exactness").asDouble() >= s.get("bound").asDouble())).isGreaterThanOrEqualTo(19);
+  }
+
   @Test
   void shouldRefuseAClassifier() {
     Path classifier = Path.of(System.getProperty("labelstream.root", "..")).resolve("model")
