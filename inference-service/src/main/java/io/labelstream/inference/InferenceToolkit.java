@@ -4,7 +4,7 @@ import ai.onnxruntime.OrtException;
 import io.labelstream.inference.detection.BoxDecoder;
 import io.labelstream.inference.detection.Detections;
 import io.labelstream.inference.detection.FrameBox;
-import io.labelstream.inference.detection.FrameScore;
+import io.labelstream.schemas.boxes.FrameScore;
 import io.labelstream.inference.image.FrameDecoder;
 import io.labelstream.inference.image.FramePlacement;
 import io.labelstream.inference.model.DetectorOutput;
@@ -286,7 +286,7 @@ public final class InferenceToolkit implements AutoCloseable {
       FramePlacement placement = frames.get(i).fitted.placement();
       Detections found = decoder.decode(outputs[i], placement);
       out.add(new FrameDetections(placement.frameWidth(), placement.frameHeight(), named(found.boxes()),
-          named(found.candidates()), FrameScore.of(found.candidates()).score()));
+          named(found.candidates()), FrameScore.of(found.candidates(), FrameBox::score).score()));
     }
     return out;
   }

@@ -24,7 +24,8 @@ public final class Launcher {
         demo        the same, then post the bundled sample frames as a fleet would and print a summary
                     (--exit: stop after the summary instead of staying up for reviewers)
         evaluate    replay the model's 10,000 test predictions through the threshold controller (20 seeds)
-                    (--e2e: also run seed 1 through the real services; needs the Debian dataset-fashion-mnist)
+                    (--e2e: also run seed 1 through the real services; needs the Debian dataset-fashion-mnist;
+                    --task detection [--target T] [--json FILE]: the detector's test scenes instead)
         bench       throughput and latency benchmark on an embedded broker (--json FILE, --frames N;
                     --quick: model and workers only; --ingest: HTTP ingest against the Kafka producer only;
                     --720p: only the 1280x720 colour-frame figures, on a MobileNet exported at bench time)

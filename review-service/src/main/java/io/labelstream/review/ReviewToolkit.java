@@ -2,9 +2,11 @@ package io.labelstream.review;
 
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.model.ModelFolder;
+import io.labelstream.platform.model.ModelIdentity;
 import io.labelstream.review.policy.BandCounts;
 import io.labelstream.review.policy.OutcomeLedger;
 import io.labelstream.review.policy.PolicyDecision;
+import io.labelstream.review.policy.PolicyService;
 import io.labelstream.review.policy.PolicySettings;
 import io.labelstream.review.policy.ScoreGrid;
 import io.labelstream.review.policy.ThresholdController;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * What tools outside the service (the evaluation) may use of review: the threshold controller and the outcome
@@ -54,6 +57,21 @@ public final class ReviewToolkit {
    */
   public static ReviewToolkit fromEnvironment(Env env, ModelFolder model, int classes) throws IOException {
     return new ReviewToolkit(PolicySettings.from(env).controllerSettings(), read(model, classes), classes);
+  }
+
+  /**
+   * The controller as the review service sets it up from {@code env} for this model, classifier or detector: its
+   * routing classes (a detector's one, "frame"), its validation evidence ({@code <model>.validation.csv} or
+   * {@code <model>.validation.jsonl}) and its target ({@code target} when given, else as the service chooses it).
+   */
+  public static ReviewToolkit forModel(Env env, ModelFolder model, ModelIdentity identity, OptionalDouble target)
+      throws IOException {
+    PolicySettings settings = PolicySettings.forModel(env, model, identity);
+    if (target.isPresent()) {
+      settings = settings.withTarget(target.getAsDouble());
+    }
+    return new ReviewToolkit(settings.controllerSettings(), PolicyService.validationEvidence(model, identity),
+        PolicyService.routingClasses(identity).size());
   }
 
   /** The controller with the default settings for {@code target} at {@code confidence}. */

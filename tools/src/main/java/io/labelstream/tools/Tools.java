@@ -16,7 +16,7 @@ import java.util.Locale;
 public final class Tools {
 
   private static final String USAGE = """
-      usage: ./labelstream evaluate [--e2e] | bench [--json FILE] [--frames N] [--quick | --ingest | --store [--rounds N] | --720p [--camera-model FILE.onnx]]
+      usage: ./labelstream evaluate [--e2e] | evaluate --task detection [--target T] [--json FILE] | bench [--json FILE] [--frames N] [--quick | --ingest | --store [--rounds N] | --720p [--camera-model FILE.onnx]]
              | model inspect FILE.onnx | model check FILE.onnx --images DIR [--labels CSV]
       (./labelstream help lists every command)""";
 
@@ -31,7 +31,7 @@ public final class Tools {
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     StartUp.run(() -> {
       switch (command) {
-        case "evaluate" -> System.exit(Evaluate.run(System.getenv(), Arrays.asList(rest).contains("--e2e")));
+        case "evaluate" -> System.exit(Evaluate.main(System.getenv(), rest));
         case "model" -> System.exit(ModelCommand.run(new Env(System.getenv()), rest, System.out, System.err));
         case "bench" -> {
           Bench.run(System.getenv(), rest);

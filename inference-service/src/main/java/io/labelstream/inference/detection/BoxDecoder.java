@@ -1,5 +1,6 @@
 package io.labelstream.inference.detection;
 
+import io.labelstream.schemas.boxes.FrameScore;
 import io.labelstream.inference.image.FramePlacement;
 import io.labelstream.inference.model.DetectionOutput;
 import io.labelstream.inference.model.DetectorOutput;

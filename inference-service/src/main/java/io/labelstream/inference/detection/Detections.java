@@ -1,5 +1,6 @@
 package io.labelstream.inference.detection;
 
+import io.labelstream.schemas.boxes.FrameScore;
 import java.util.List;
 
 /**

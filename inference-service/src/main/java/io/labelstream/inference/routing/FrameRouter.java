@@ -2,7 +2,7 @@ package io.labelstream.inference.routing;
 
 import io.labelstream.inference.detection.Detections;
 import io.labelstream.inference.detection.FrameBox;
-import io.labelstream.inference.detection.FrameScore;
+import io.labelstream.schemas.boxes.FrameScore;
 import io.labelstream.inference.image.FramePlacement;
 import io.labelstream.inference.model.ModelCard;
 import io.labelstream.inference.model.ModelOutput;
@@ -113,7 +113,7 @@ public final class FrameRouter {
    */
   public Routed routeDetection(Frame frame, int sourcePartition, long sourceOffset, Detections detections,
       FramePlacement placement, Instant now) {
-    FrameScore score = FrameScore.of(detections.candidates());
+    FrameScore score = FrameScore.of(detections.candidates(), FrameBox::score);
     List<Box> boxes = new ArrayList<>(detections.boxes().size());
     for (FrameBox b : detections.boxes()) {
       boxes.add(new Box(card.classNames().get(b.classIndex()), b.classIndex(), (float) b.x(), (float) b.y(),

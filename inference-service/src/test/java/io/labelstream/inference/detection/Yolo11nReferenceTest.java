@@ -1,5 +1,6 @@
 package io.labelstream.inference.detection;
 
+import io.labelstream.schemas.boxes.FrameScore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -42,7 +43,7 @@ class Yolo11nReferenceTest {
       assertThat(found.boxes()).isNotEmpty();
       ReferenceFixtures.assertSameBoxes("boxes", found.boxes(), expected.get("boxes"));
       ReferenceFixtures.assertSameBoxes("candidates", found.candidates(), expected.get("candidates"));
-      assertThat(FrameScore.of(found.candidates()).score() / expected.get("frameScore").asDouble())
+      assertThat(FrameScore.of(found.candidates(), FrameBox::score).score() / expected.get("frameScore").asDouble())
           .isCloseTo(1.0, within(1e-4));
     }
   }

@@ -12,7 +12,7 @@ import io.labelstream.inference.config.InferenceConfig;
 import io.labelstream.inference.detection.BoxDecoder;
 import io.labelstream.inference.detection.Detections;
 import io.labelstream.inference.detection.FrameBox;
-import io.labelstream.inference.detection.FrameScore;
+import io.labelstream.schemas.boxes.FrameScore;
 import io.labelstream.inference.image.FrameDecoder;
 import io.labelstream.inference.model.ModelCard;
 import io.labelstream.inference.model.OnnxModel;
@@ -211,7 +211,7 @@ class DetectionWorkerIT {
    * routes are taken and no score sits on it.
    */
   private static double thresholdBetweenScores() {
-    double[] scores = EXPECTED.values().stream().mapToDouble(d -> FrameScore.of(d.candidates()).score()).distinct()
+    double[] scores = EXPECTED.values().stream().mapToDouble(d -> FrameScore.of(d.candidates(), FrameBox::score).score()).distinct()
         .sorted().toArray();
     assertThat(scores.length).as("the scenes' distinct frame scores").isGreaterThan(1);
     int upper = Math.max(1, scores.length / 2);
@@ -226,7 +226,7 @@ class DetectionWorkerIT {
     assertThat(p.getWidth()).isEqualTo(640);
     assertThat(p.getHeight()).isEqualTo(480);
     // The same frames in this process: equal up to a batched run's rounding (the worker may batch frames together).
-    FrameScore score = FrameScore.of(expected.candidates());
+    FrameScore score = FrameScore.of(expected.candidates(), FrameBox::score);
     assertThat(p.getScore()).isCloseTo(score.score(), within(1e-5 * score.score()));
     assertThat(p.getMaxProbability()).isEqualTo(p.getScore());
     assertThat(p.getMargin()).isCloseTo(score.margin(), within(1e-5));

@@ -85,7 +85,8 @@ public final class ReviewVariables {
           decimal(0.5, 0.99999))
       .byDefault(0.99)
       .formerly("POLICY_TARGET_ACCURACY")
-      .doc("Model-label accuracy the routing policy guarantees.");
+      .doc("Model-label accuracy the routing policy guarantees. For a detection model it is the frame exactness of "
+          + "model labels, and unset means the card's `frameExactnessTarget` when the card states one.");
 
   public static final Setting<Double> REVIEW_POLICY_CONFIDENCE = D.variable("REVIEW_POLICY_CONFIDENCE",
           decimal(0.5, 0.99999))

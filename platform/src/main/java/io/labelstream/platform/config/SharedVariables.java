@@ -32,12 +32,14 @@ public final class SharedVariables {
   public static final Setting<Path> LABELSTREAM_MODEL_DIR = D.variable("LABELSTREAM_MODEL_DIR", ValueType.existingPath(
           "an existing folder with one model's .onnx and .card.json, and optionally its .validation.csv (or the .onnx "
               + "file in it)"))
-      .defaultDescribed("unset: the model bundled in the services (`evaluate` reads ./model)")
+      .defaultDescribed("unset: the model bundled in the services (`evaluate` reads ./model/fashion-mnist-ensemble.onnx, "
+          + "`evaluate --task detection` ./model/fashion-detector.onnx)")
       .formerly("MODEL_PATH", "POLICY_MODEL_DIR")
       .doc("The model the inference worker runs and the review service computes its policy for; both must see "
           + "the same one. Its card's `classNames` (or `labelsFile`) are the classes everywhere: the review page, "
-          + "submit validation, statistics, exports and gold frames. Without `<model>.validation.csv` the policy "
-          + "starts closed (every frame to people) and opens classes as answered frames earn it.");
+          + "submit validation, statistics, exports and gold frames. Without `<model>.validation.csv` (a detector: "
+          + "`<model>.validation.jsonl`, its validation scenes) the policy starts closed (every frame to people) and "
+          + "opens classes as answered frames earn it.");
 
   public static final Setting<Long> IMAGE_MAX_PIXELS = D.variable("IMAGE_MAX_PIXELS",
           longInteger(64, 1L << 32))

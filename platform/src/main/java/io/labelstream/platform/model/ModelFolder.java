@@ -15,7 +15,8 @@ import java.util.stream.Stream;
  *
  * <p>The files share a base name: {@code <model>.onnx}, {@code <model>.card.json}, and optionally
  * {@code <model>.validation.csv} (labelled validation predictions: without it the policy starts closed) and
- * {@code <model>.test.csv}.
+ * {@code <model>.test.csv}; a detector's are {@code <model>.validation.jsonl} and {@code <model>.test.jsonl}
+ * (scenes with their true and candidate boxes, read by {@link DetectionReplay}).
  */
 public final class ModelFolder {
 
@@ -108,6 +109,11 @@ public final class ModelFolder {
   /** The labelled validation predictions, when the model has them. */
   public Optional<byte[]> validationPredictions() throws IOException {
     return optional(baseName + ".validation.csv");
+  }
+
+  /** A detector's validation scenes with their true and candidate boxes, when the model has them. */
+  public Optional<byte[]> validationReplay() throws IOException {
+    return optional(baseName + ".validation.jsonl");
   }
 
   /** A file the card names (a labels file), looked up beside the card. */

@@ -79,9 +79,11 @@ public record ReviewConfig(
     Optional<Path> modelSetting = env.find(SharedVariables.LABELSTREAM_MODEL_DIR);
     ModelFolder model;
     ModelIdentity identity;
+    PolicySettings policy;
     try {
       model = ModelFolder.of(modelSetting);
       identity = ModelIdentity.read(model);
+      policy = PolicySettings.forModel(env, model, identity);
     } catch (IOException e) {
       throw Env.invalid(SharedVariables.LABELSTREAM_MODEL_DIR, modelSetting.map(Path::toString).orElse("(bundled)"),
           "a model whose card names its classes (" + e.getMessage() + ")");
@@ -95,7 +97,7 @@ public record ReviewConfig(
         model,
         identity,
         env.find(REVIEW_INSTANCE_ID).orElseGet(() -> "review-" + UUID.randomUUID().toString().substring(0, 8)),
-        PolicySettings.from(env),
+        policy,
         QueueOrder.from(env),
         env.get(REVIEW_ANSWERS_REQUIRED),
         env.get(REVIEW_GOLD_RATE),

@@ -2,6 +2,7 @@ package io.labelstream.review.policy;
 
 import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.KafkaSettings;
+import io.labelstream.platform.model.DetectionReplay;
 import io.labelstream.platform.model.ModelFolder;
 import io.labelstream.platform.model.ModelIdentity;
 import io.labelstream.schemas.Topics;
@@ -67,8 +68,9 @@ public final class PolicyService implements AutoCloseable {
     this.modelName = identity.name();
     this.modelVersion = identity.version();
     this.classes = routingClasses(identity);
-    BandCounts validation = identity.task().equals(ModelIdentity.DETECTION) ? noDetectionValidation(model)
-        : validationEvidence(model, classes.size());
+    BandCounts validation = validationEvidence(model, identity);
+    LOG.info("the policy guarantees {} >= {} at {} confidence", identity.task().equals(ModelIdentity.DETECTION)
+        ? "the frame exactness of model labels" : "model-label accuracy", settings.target(), settings.confidence());
     this.ledger = new OutcomeLedger(classes.size(), ScoreGrid.standard());
     this.controller = new ThresholdController(settings.controllerSettings(), ScoreGrid.standard(), validation, classes.size());
     this.producer = new KafkaProducer<>(new KafkaClients(kafka, "review", instanceId).producer("policy"), new StringSerializer(), Topics.POLICY.valueSerde().serializer());
@@ -98,35 +100,48 @@ public final class PolicyService implements AutoCloseable {
   }
 
   /**
-   * A detector starts closed: its validation predictions ({@code <model>.validation.jsonl}, scenes with their true and
-   * candidate boxes) are not read by the policy yet, and a classifier's {@code .validation.csv} would not fit it.
+   * The model's validation evidence, or null when it has none: a classifier's {@code <model>.validation.csv}, a
+   * detector's {@code <model>.validation.jsonl} (its validation scenes, for the one routing class {@value #FRAME}).
+   * Which case applies, and what was read, is logged once: it decides whether model labels can start with the first
+   * frame or only after people have answered enough frames.
    */
-  private static BandCounts noDetectionValidation(ModelFolder model) {
-    LOG.info("the detection model {} starts closed (every frame goes to people; its validation predictions are not "
-        + "read by the policy yet): the policy opens its one routing class once reviewed frames and audits show whole "
-        + "frames are exact often enough", model.baseName());
-    return null;
-  }
-
-  /**
-   * The model's labelled validation predictions, or null when it has none. Which case applies is logged once: it
-   * decides whether model labels can start with the first frame or only after people have answered enough frames.
-   */
-  private static BandCounts validationEvidence(ModelFolder model, int classes) {
+  public static BandCounts validationEvidence(ModelFolder model, ModelIdentity identity) {
     try {
-      Optional<byte[]> csv = model.validationPredictions();
-      if (csv.isEmpty()) {
-        LOG.info("the model {} has no {}.validation.csv: the policy starts closed (every frame goes to people) and "
-            + "opens a class once reviewed frames and audits show it meets the target", model.baseName(), model.baseName());
-        return null;
-      }
-      BandCounts validation = ValidationEvidence.read(new ByteArrayInputStream(csv.get()), classes, ScoreGrid.standard());
-      LOG.info("the policy starts from the {} validation predictions of {}.validation.csv", validation.total(),
-          model.baseName());
-      return validation;
+      return identity.task().equals(ModelIdentity.DETECTION) ? detectionEvidence(model)
+          : classificationEvidence(model, identity.classNames().size());
     } catch (IOException e) {
       throw new IllegalStateException("cannot read the model's validation predictions for the policy: " + e.getMessage(), e);
     }
+  }
+
+  private static BandCounts classificationEvidence(ModelFolder model, int classes) throws IOException {
+    Optional<byte[]> csv = model.validationPredictions();
+    if (csv.isEmpty()) {
+      LOG.info("the model {} has no {}.validation.csv: the policy starts closed (every frame goes to people) and "
+          + "opens a class once reviewed frames and audits show it meets the target", model.baseName(), model.baseName());
+      return null;
+    }
+    BandCounts validation = ValidationEvidence.read(new ByteArrayInputStream(csv.get()), classes, ScoreGrid.standard());
+    LOG.info("the policy starts from the {} validation predictions of {}.validation.csv", validation.total(),
+        model.baseName());
+    return validation;
+  }
+
+  private static BandCounts detectionEvidence(ModelFolder model) throws IOException {
+    Optional<byte[]> jsonl = model.validationReplay();
+    if (jsonl.isEmpty()) {
+      LOG.info("the detection model {} has no {}.validation.jsonl: the policy starts closed (every frame goes to "
+          + "people) and opens its one routing class once reviewed frames and audits show whole frames are exact "
+          + "often enough", model.baseName(), model.baseName());
+      return null;
+    }
+    DetectionReplay replay = DetectionReplay.of(model);
+    List<DetectionReplay.Frame> scenes = replay.read(jsonl.get());
+    long exact = scenes.stream().filter(DetectionReplay.Frame::exact).count();
+    LOG.info("the policy starts from the {} validation scenes of {}.validation.jsonl ({} exact: the boxes at or above "
+        + "the card's scoreThreshold {} match the truth by BoxMatching; routed on the frame score)", scenes.size(),
+        model.baseName(), exact, replay.scoreThreshold());
+    return ValidationEvidence.fromScenes(scenes, ScoreGrid.standard());
   }
 
   /** Starts recomputing; nothing is published until {@code stateReady} says the evidence has been replayed. */

@@ -7,6 +7,10 @@ import static io.labelstream.platform.config.ReviewVariables.REVIEW_POLICY_TARGE
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_POLICY_VALIDATION_WEIGHT;
 
 import io.labelstream.platform.config.Env;
+import io.labelstream.platform.model.DetectionReplay;
+import io.labelstream.platform.model.ModelFolder;
+import io.labelstream.platform.model.ModelIdentity;
+import java.io.IOException;
 import java.time.Duration;
 
 /**
@@ -29,6 +33,30 @@ public record PolicySettings(double target, double confidence, double classTarge
         env.get(REVIEW_POLICY_CLASS_TARGET),
         env.get(REVIEW_POLICY_VALIDATION_WEIGHT),
         Duration.ofMillis(env.get(REVIEW_POLICY_INTERVAL_MS)));
+  }
+
+  /**
+   * The settings for this model. A detector's target, unless REVIEW_POLICY_TARGET_ACCURACY is set, is the frame
+   * exactness its card states it can honestly reach ({@code frameExactnessTarget}; the classifiers' 0.99 is out of
+   * reach of whole frames of boxes); its class floor is never above its target, since its one routing class
+   * ("frame") is all its model labels, so a floor above the target would only hold the model below what the target
+   * allows.
+   */
+  public static PolicySettings forModel(Env env, ModelFolder model, ModelIdentity identity) throws IOException {
+    PolicySettings settings = from(env);
+    if (!identity.task().equals(ModelIdentity.DETECTION)) {
+      return settings;
+    }
+    double target = settings.target();
+    if (!env.isSet(REVIEW_POLICY_TARGET_ACCURACY)) {
+      target = DetectionReplay.of(model).frameExactnessTarget().orElse(target);
+    }
+    return settings.withTarget(target);
+  }
+
+  /** These settings at another target (the class floor kept at or below it, for a detector's one class). */
+  public PolicySettings withTarget(double newTarget) {
+    return new PolicySettings(newTarget, confidence, Math.min(classTarget, newTarget), validationWeight, interval);
   }
 
   public ThresholdController.Settings controllerSettings() {

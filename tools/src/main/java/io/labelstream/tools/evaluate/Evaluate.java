@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * {@code ./labelstream evaluate}: replays the bundled model's real predictions for the 10,000 test images in 20
@@ -24,8 +26,42 @@ public final class Evaluate {
 
   static final int SEEDS = 20;
   static final int WARMUP = 2_000;
+  static final Path CLASSIFIER = Path.of("model", "fashion-mnist-ensemble.onnx");
 
   private Evaluate() {}
+
+  /**
+   * {@code ./labelstream evaluate [--e2e]} for the classifier, {@code --task detection [--target T] [--json FILE]}
+   * for the detector ({@link DetectionEvaluate}).
+   */
+  public static int main(Map<String, String> environment, String[] args) throws IOException {
+    List<String> given = List.of(args);
+    String task = option(given, "--task").orElse(ModelIdentity.CLASSIFICATION);
+    if (task.equals(ModelIdentity.DETECTION)) {
+      if (given.contains("--e2e")) {
+        System.err.println("evaluate --task detection --e2e is not built yet: the replay runs without the services");
+        return 2;
+      }
+      OptionalDouble target = option(given, "--target").map(t -> OptionalDouble.of(Double.parseDouble(t)))
+          .orElse(OptionalDouble.empty());
+      if (target.isPresent() && !(target.getAsDouble() > 0 && target.getAsDouble() < 1)) {
+        System.err.println("--target must be a frame exactness in (0, 1), got " + target.getAsDouble());
+        return 2;
+      }
+      return DetectionEvaluate.run(environment, new DetectionEvaluate.Options(target,
+          option(given, "--json").map(Path::of)), System.out);
+    }
+    if (!task.equals(ModelIdentity.CLASSIFICATION)) {
+      System.err.println("--task is classification or detection, not " + task);
+      return 2;
+    }
+    return run(environment, given.contains("--e2e"));
+  }
+
+  private static Optional<String> option(List<String> args, String name) {
+    int at = args.indexOf(name);
+    return at >= 0 && at + 1 < args.size() ? Optional.of(args.get(at + 1)) : Optional.empty();
+  }
 
   public static int run(Map<String, String> environment) throws IOException {
     return run(environment, false);
@@ -37,8 +73,9 @@ public final class Evaluate {
    */
   public static int run(Map<String, String> environment, boolean endToEnd) throws IOException {
     Env env = new Env(environment);
-    // The test predictions are not bundled in the jar: unset means the repository's model/ folder.
-    ModelFolder model = ModelFolder.of(env.find(SharedVariables.LABELSTREAM_MODEL_DIR).orElse(Path.of("model")));
+    // The test predictions are not bundled in the jar: unset means the classifier in the repository's model/ folder
+    // (the folder also holds the bundled detector).
+    ModelFolder model = ModelFolder.of(env.find(SharedVariables.LABELSTREAM_MODEL_DIR).orElse(CLASSIFIER));
     ModelIdentity identity = ModelIdentity.read(model);
     List<String> classes = identity.classNames();
     double auditRate = env.get(InferenceVariables.INFERENCE_AUDIT_RATE);

@@ -1,0 +1,44 @@
+package io.labelstream.tools.evaluate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code ./labelstream evaluate} (classification) prints what it printed before the detector's replay was added:
+ * the same figures, line for line, on the bundled classifier's test predictions. The expected output (written with
+ * {@code -Dlabelstream.regenerate.evaluate=true}) holds the figures docs/label-quality.md quotes from before: mean
+ * share 78.67% (78.55% after 2,000 frames, oracle 80.25%), lowest accuracy 0.9906, worst class 0.9791.
+ */
+class ClassificationOutputTest {
+
+  private static final Path ROOT = Path.of(System.getProperty("labelstream.root", ".."));
+  private static final Path EXPECTED = Path.of("src/test/resources/evaluate/classification-output.txt");
+
+  @Test
+  void shouldPrintTheSameClassificationFiguresAsBefore() throws Exception {
+    Path onnx = ROOT.resolve("model").resolve("fashion-mnist-ensemble.onnx");
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    int exit;
+    try {
+      System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      exit = Evaluate.main(Map.of("LABELSTREAM_MODEL_DIR", onnx.toString()), new String[0]);
+    } finally {
+      System.setOut(original);
+    }
+    String printed = captured.toString(StandardCharsets.UTF_8)
+        .replace(ROOT.resolve("model").toString(), "<model>");
+    if (Boolean.getBoolean("labelstream.regenerate.evaluate")) {
+      Files.writeString(EXPECTED, printed);
+    }
+    assertThat(exit).isZero();
+    assertThat(printed).isEqualTo(Files.readString(EXPECTED));
+  }
+}
