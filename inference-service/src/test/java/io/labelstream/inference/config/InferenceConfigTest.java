@@ -7,6 +7,8 @@ import io.labelstream.inference.model.SessionSettings;
 import io.labelstream.platform.config.ConfigException;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.config.InferenceVariables;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -42,13 +44,15 @@ class InferenceConfigTest {
   }
 
   @Test
-  void shouldFindTheModelInTheModelFolderOrTakeTheOnnxFileTheOldNameGave() {
+  void shouldFindTheModelInTheModelFolderOrTakeTheOnnxFileTheOldNameGave(@TempDir Path folder) throws IOException {
     Path onnx = MODEL.resolve("fashion-mnist-ensemble.onnx");
-
     Path absolute = onnx.toAbsolutePath();
+    // model/ holds two bundled models (the classifier and the detector), so a folder of one is made here.
+    Path alone = Files.createSymbolicLink(folder.resolve("fashion-mnist-ensemble.onnx"), absolute);
+    Files.copy(MODEL.resolve("fashion-mnist-ensemble.card.json"), folder.resolve("fashion-mnist-ensemble.card.json"));
 
-    assertThat(InferenceConfig.from(new Env(Map.of("LABELSTREAM_MODEL_DIR", MODEL.toString()))).model().path(".onnx"))
-        .contains(absolute);
+    assertThat(InferenceConfig.from(new Env(Map.of("LABELSTREAM_MODEL_DIR", folder.toString()))).model().path(".onnx"))
+        .contains(alone.toAbsolutePath());
     assertThat(InferenceConfig.from(new Env(Map.of("MODEL_PATH", onnx.toString()))).model().path(".onnx"))
         .contains(absolute);
   }
