@@ -103,6 +103,10 @@ record DetectionSummary(String model, int frames, int trueBoxes, double postSeco
   }
 
   void print(PrintStream out, AllInOne all) {
+    print(out, all.reviewUrl(), all.anyToken());
+  }
+
+  void print(PrintStream out, String reviewUrl, String token) {
     out.println();
     out.println("Demo summary (detection: " + model + ")");
     out.printf(Locale.ROOT, "  frames accepted:        %d scenes with %d true boxes (posted in %.1f s, all routed after "
@@ -118,7 +122,7 @@ record DetectionSummary(String model, int frames, int trueBoxes, double postSeco
     out.printf(Locale.ROOT, "    box precision:        %s (%d/%d), recall %s (%d/%d), mean IoU of matched boxes %.3f%n",
         ratio(matchedBoxes, proposedBoxes), matchedBoxes, proposedBoxes, ratio(matchedBoxes, trueBoxes), matchedBoxes,
         trueBoxes, meanMatchedIou);
-    out.printf("  review page:            %s/  (sign in with token %s)%n", all.reviewUrl(), all.anyToken());
+    out.printf("  review page:            %s/  (sign in with token %s)%n", reviewUrl, token);
     out.println();
   }
 
