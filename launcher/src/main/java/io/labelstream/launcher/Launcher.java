@@ -26,7 +26,7 @@ public final class Launcher {
                     (--task detection: with the bundled detector, labelling boxes; classification is the default)
         demo        the same, then post the bundled sample frames as a fleet would and print a summary
                     (--exit: stop after the summary instead of staying up for reviewers; --task detection: the
-                    bundled detector on the 64 sample scenes, scored against their true boxes)
+                    bundled detector on the sample scenes, scored against their true boxes)
         evaluate    replay the model's 10,000 test predictions through the threshold controller (20 seeds)
                     (--e2e: also run seed 1 through the real services; needs the Debian dataset-fashion-mnist)
         bench       throughput and latency benchmark on an embedded broker (--json FILE, --frames N;
