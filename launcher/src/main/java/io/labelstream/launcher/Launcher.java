@@ -7,13 +7,15 @@ import io.labelstream.platform.config.Env;
 import io.labelstream.platform.config.KafkaVariables;
 import io.labelstream.platform.lifecycle.StartUp;
 import io.labelstream.review.ReviewService;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * The {@code ./labelstream} command: {@code up} runs everything in one JVM (with an embedded broker unless
- * KAFKA_BOOTSTRAP_SERVERS is set), {@code demo} also posts the bundled sample frames, and {@code ingest},
+ * KAFKA_BOOTSTRAP_SERVERS is set), {@code demo} also posts the bundled sample frames (both with the bundled
+ * classifier, or with {@code --task detection} the bundled detector: {@link LaunchTask}), and {@code ingest},
  * {@code inference} and {@code review} run one service alone against an existing Kafka, as it is deployed.
  */
 public final class Launcher {
@@ -21,8 +23,10 @@ public final class Launcher {
   private static final String USAGE = """
       usage: ./labelstream <command>
         up          embedded Kafka (unless KAFKA_BOOTSTRAP_SERVERS is set) and all three services, in the foreground
+                    (--task detection: with the bundled detector, labelling boxes; classification is the default)
         demo        the same, then post the bundled sample frames as a fleet would and print a summary
-                    (--exit: stop after the summary instead of staying up for reviewers)
+                    (--exit: stop after the summary instead of staying up for reviewers; --task detection: the
+                    bundled detector on the sample scenes, scored against their true boxes)
         evaluate    replay the model's 10,000 test predictions through the threshold controller (20 seeds)
                     (--e2e: also run seed 1 through the real services; needs the Debian dataset-fashion-mnist;
                     --task detection [--target T] [--json FILE]: the detector's test scenes instead)
@@ -47,8 +51,11 @@ public final class Launcher {
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     StartUp.run(() -> {
       switch (command) {
-        case "up" -> runUntilStopped(AllInOne.start(System.getenv()));
-        case "demo" -> Demo.run(System.getenv(), Arrays.asList(rest).contains("--exit"));
+        case "up" -> {
+          LaunchOptions options = LaunchOptions.parse(command, Arrays.asList(rest));
+          runUntilStopped(AllInOne.start(LaunchTask.resolve(System.getenv(), options.task(), Path.of("")).environment()));
+        }
+        case "demo" -> Demo.run(System.getenv(), LaunchOptions.parse(command, Arrays.asList(rest)));
         case "ingest" -> {
           requireExternalKafka(command);
           IngestService.main(rest);
