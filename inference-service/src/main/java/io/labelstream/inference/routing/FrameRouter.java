@@ -2,7 +2,6 @@ package io.labelstream.inference.routing;
 
 import io.labelstream.inference.detection.Detections;
 import io.labelstream.inference.detection.FrameBox;
-import io.labelstream.schemas.boxes.FrameScore;
 import io.labelstream.inference.image.FramePlacement;
 import io.labelstream.inference.model.ModelCard;
 import io.labelstream.inference.model.ModelOutput;
@@ -17,6 +16,7 @@ import io.labelstream.schemas.avro.Prediction;
 import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewRequest;
 import io.labelstream.schemas.avro.Route;
+import io.labelstream.schemas.boxes.FrameScore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,13 +65,7 @@ public final class FrameRouter {
       topK.add(new ClassProbability(c, card.classNames().get(c), (double) output.meanProbs()[c]));
     }
     int predicted = u.predictedClass();
-    double threshold = policy.get().thresholdFor(predicted);
-    boolean confident = u.score() >= threshold;
-    boolean audited = confident && audits.audits(frame.getFrameId());
-    Prediction prediction = Prediction.newBuilder()
-        .setFrameId(frame.getFrameId())
-        .setModelName(card.name())
-        .setModelVersion(card.version())
+    Prediction.Builder prediction = Prediction.newBuilder()
         .setClassIndex(predicted)
         .setLabel(card.classNames().get(predicted))
         .setTopK(topK)
@@ -79,28 +73,11 @@ public final class FrameRouter {
         .setMargin(u.margin())
         .setEntropy(u.entropy())
         .setMutualInformation(u.mutualInformation().isPresent() ? u.mutualInformation().getAsDouble() : null)
-        .setScore(u.score())
-        .setThreshold(threshold)
-        .setRoute(confident ? Route.MODEL_LABEL : Route.REVIEW)
-        .setAudited(audited)
-        .setPredictedAt(now)
-        .setSourcePartition(sourcePartition)
-        .setSourceOffset(sourceOffset)
-        .build();
-    Label label = confident ? Label.newBuilder()
-        .setFrameId(frame.getFrameId())
-        .setLabel(prediction.getLabel())
-        .setClassIndex(predicted)
-        .setSource(LabelSource.MODEL)
-        .setConfidence(u.score())
-        .setModelName(card.name())
-        .setModelVersion(card.version())
-        .setLabelledAt(now)
-        .setImageRef(frame.getImageRef())
-        .build() : null;
-    ReviewRequest request = confident && !audited ? null : reviewRequest(frame, sourcePartition, sourceOffset, prediction,
-        audited ? ReviewReason.AUDIT : ReviewReason.LOW_CONFIDENCE, audited ? audits.priority(frame.getFrameId()) : 1.0 - u.score(), now);
-    return new Routed(prediction, label, request);
+        .setScore(u.score());
+    Label.Builder label = Label.newBuilder()
+        .setLabel(card.classNames().get(predicted))
+        .setClassIndex(predicted);
+    return decide(frame, sourcePartition, sourceOffset, prediction, label, policy.get().thresholdFor(predicted), now);
   }
 
   /**
@@ -119,13 +96,7 @@ public final class FrameRouter {
       boxes.add(new Box(card.classNames().get(b.classIndex()), b.classIndex(), (float) b.x(), (float) b.y(),
           (float) b.w(), (float) b.h(), b.score()));
     }
-    double threshold = policy.get().thresholdFor(0);
-    boolean confident = score.score() >= threshold;
-    boolean audited = confident && audits.audits(frame.getFrameId());
-    Prediction prediction = Prediction.newBuilder()
-        .setFrameId(frame.getFrameId())
-        .setModelName(card.name())
-        .setModelVersion(card.version())
+    Prediction.Builder prediction = Prediction.newBuilder()
         .setClassIndex(0)
         .setLabel(FRAME)
         .setTopK(List.of())
@@ -134,33 +105,51 @@ public final class FrameRouter {
         .setEntropy(score.entropy())
         .setMutualInformation(null)
         .setScore(score.score())
+        .setBoxes(boxes)
+        .setWidth(placement.frameWidth())
+        .setHeight(placement.frameHeight());
+    Label.Builder label = Label.newBuilder()
+        .setLabel("")
+        .setClassIndex(-1)
+        .setBoxes(boxes)
+        .setWidth(placement.frameWidth())
+        .setHeight(placement.frameHeight());
+    return decide(frame, sourcePartition, sourceOffset, prediction, label, policy.get().thresholdFor(0), now);
+  }
+
+  /**
+   * The routing decision both tasks share, given what the model said ({@code said}, with its score) and what its
+   * label would say ({@code wouldLabel}): compares the score with {@code threshold}, draws the audit, and completes the records with
+   * the model's identity, the frame's place and image, and the time.
+   */
+  private Routed decide(Frame frame, int sourcePartition, long sourceOffset, Prediction.Builder said,
+      Label.Builder wouldLabel, double threshold, Instant now) {
+    double score = said.getScore();
+    boolean confident = score >= threshold;
+    boolean audited = confident && audits.audits(frame.getFrameId());
+    Prediction prediction = said
+        .setFrameId(frame.getFrameId())
+        .setModelName(card.name())
+        .setModelVersion(card.version())
         .setThreshold(threshold)
         .setRoute(confident ? Route.MODEL_LABEL : Route.REVIEW)
         .setAudited(audited)
         .setPredictedAt(now)
         .setSourcePartition(sourcePartition)
         .setSourceOffset(sourceOffset)
-        .setBoxes(boxes)
-        .setWidth(placement.frameWidth())
-        .setHeight(placement.frameHeight())
         .build();
-    Label label = confident ? Label.newBuilder()
+    Label label = confident ? wouldLabel
         .setFrameId(frame.getFrameId())
-        .setLabel("")
-        .setClassIndex(-1)
         .setSource(LabelSource.MODEL)
-        .setConfidence(score.score())
+        .setConfidence(score)
         .setModelName(card.name())
         .setModelVersion(card.version())
         .setLabelledAt(now)
         .setImageRef(frame.getImageRef())
-        .setBoxes(boxes)
-        .setWidth(placement.frameWidth())
-        .setHeight(placement.frameHeight())
         .build() : null;
     ReviewRequest request = confident && !audited ? null : reviewRequest(frame, sourcePartition, sourceOffset,
         prediction, audited ? ReviewReason.AUDIT : ReviewReason.LOW_CONFIDENCE,
-        audited ? audits.priority(frame.getFrameId()) : 1.0 - score.score(), now);
+        audited ? audits.priority(frame.getFrameId()) : 1.0 - score, now);
     return new Routed(prediction, label, request);
   }
 
