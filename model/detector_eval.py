@@ -1,0 +1,641 @@
+"""Export, verification and evaluation of the bundled detector (called by train_detector.py).
+
+Everything a frame goes through here is what the Java worker does with the card:
+JPEG decode -> letterbox to 320x320 (scale 0.5, padValue 114, centred) -> RGB / 255 ->
+output0 -> per anchor the best class and its score -> class-aware NMS -> boxes mapped back to
+frame pixels, clipped, boxes without area dropped.
+
+Metrics:
+- mAP: COCO-style, per class, 101-point interpolated precision, IoU 0.50 and 0.50:0.05:0.95,
+  at most 100 detections per frame (the card's maxDetections), every truth box counts
+  (no crowd or area ranges).
+- A frame is exact when the boxes >= scoreThreshold match the truth one-to-one at IoU >= 0.5
+  with the same class, none missing and none extra (the rule of
+  io.labelstream.schemas.boxes.BoxMatching: highest-IoU same-class pairs first, each box once).
+- Frame-score candidates are compared on the validation scenes only (AUROC of exact vs not
+  exact, share of frames accepted at 0.95 and 0.99 frame exactness).
+"""
+import io
+import json
+import os
+import platform
+import time
+
+import numpy as np
+import torch
+
+import scenes
+from detector_net import ExportWrapper, STRIDE
+from train_detector import INPUT, SCALE, PAD_VALUE, decode_jpeg, letterbox_rgb, log
+
+MODEL_NAME = "fashion-detector"
+MODEL_VERSION = "1.0.0"
+OPSET = 17
+NUM_CLASSES = 10
+SCORE_THRESHOLD = 0.25        # replaced by the best cut on validation (frame exactness)
+IOU_THRESHOLD = 0.45
+MAX_DETECTIONS = 100
+CANDIDATE_FLOOR = 0.01        # replay files keep candidates down to this score
+FRAME_SCORE_FLOOR = 0.05      # docs/detection.md: the frame score uses candidates >= 0.05
+REPLAY_FLOOR = 0.05           # the replay files keep the candidates the frame score uses (>= 0.05): ~30 a frame
+N_SAMPLES = 64
+PAD_Y = (INPUT - int(scenes.HEIGHT * SCALE)) // 2   # 40
+PAD_X = (INPUT - int(scenes.WIDTH * SCALE)) // 2    # 0
+COVERAGE_THRESHOLDS = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.97, 0.98, 0.99]
+
+
+# ------------------------------------------------------------------------ inference
+def decode_scaled(jpg):
+    """The JPEG decoded straight to 320x240 by libjpeg's DCT scaling (1/2), as the Java worker does
+    (TurboJpeg: the smallest M/8 scale still detailed enough for a letterbox input)."""
+    from PIL import Image
+    im = Image.open(io.BytesIO(jpg))
+    im.draft("RGB", (int(scenes.WIDTH * SCALE), int(scenes.HEIGHT * SCALE)))
+    im = im.convert("RGB")
+    assert im.size == (int(scenes.WIDTH * SCALE), int(scenes.HEIGHT * SCALE)), im.size
+    return np.asarray(im)
+
+
+def letterbox(jpg, resize="dct"):
+    """Scene JPEG -> [3,320,320] float32 0..1, as the card tells the worker: 'dct' decodes at half
+    size (the worker's path), 'bilinear' decodes in full and resizes as the training cache did."""
+    small = decode_scaled(jpg) if resize == "dct" else letterbox_rgb(decode_jpeg(jpg))
+    x = np.full((INPUT, INPUT, 3), PAD_VALUE, dtype=np.uint8)
+    x[PAD_Y:PAD_Y + small.shape[0], PAD_X:PAD_X + small.shape[1]] = small
+    return x.transpose(2, 0, 1).astype(np.float32) / 255.0
+
+
+def iou_matrix(a, b):
+    """a [n,4], b [m,4] xyxy -> IoU [n,m]."""
+    if len(a) == 0 or len(b) == 0:
+        return np.zeros((len(a), len(b)))
+    ix = np.clip(np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(a[:, None, 0], b[None, :, 0]), 0, None)
+    iy = np.clip(np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1]), 0, None)
+    inter = ix * iy
+    aa = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
+    ab = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+    return inter / np.maximum(aa[:, None] + ab[None, :] - inter, 1e-9)
+
+
+def decode(out, floor):
+    """One frame's output0 [14, A] -> candidates (the worker's decoding, down to `floor`):
+    list of dicts with xyxy in frame pixels, classIndex, score, scores (all class scores)."""
+    box, sc = out[:4].T, out[4:].T                       # [A,4], [A,C]
+    cls = sc.argmax(1)
+    score = sc[np.arange(len(cls)), cls]
+    keep = np.where(score >= floor)[0]
+    keep = keep[np.argsort(-score[keep], kind="stable")]
+    cx, cy, w, h = box[keep].T
+    xyxy = np.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], 1)
+    # class-aware NMS, most confident first
+    chosen = []
+    suppressed = np.zeros(len(keep), dtype=bool)
+    ious = iou_matrix(xyxy, xyxy)
+    for i in range(len(keep)):
+        if suppressed[i]:
+            continue
+        chosen.append(i)
+        if len(chosen) == MAX_DETECTIONS:
+            break
+        same = cls[keep] == cls[keep[i]]
+        suppressed |= same & (ious[i] > IOU_THRESHOLD)
+    res = []
+    for i in chosen:
+        x1, y1, x2, y2 = xyxy[i]
+        fx1 = np.clip((x1 - PAD_X) / SCALE, 0, scenes.WIDTH)
+        fy1 = np.clip((y1 - PAD_Y) / SCALE, 0, scenes.HEIGHT)
+        fx2 = np.clip((x2 - PAD_X) / SCALE, 0, scenes.WIDTH)
+        fy2 = np.clip((y2 - PAD_Y) / SCALE, 0, scenes.HEIGHT)
+        if fx2 <= fx1 or fy2 <= fy1:
+            continue
+        a = keep[i]
+        res.append({"classIndex": int(cls[a]), "box": np.array([fx1, fy1, fx2, fy2]),
+                    "score": float(score[a]), "scores": sc[a].astype(np.float64)})
+    return res
+
+
+def run_split(wrapper, split, count, seed, batch=32, flip=False, resize="dct"):
+    """(truth, candidates, flipped candidates or None) for scenes 0..count-1 of a split."""
+    data = scenes.load_split(split)
+    truth, cands, fcands = [], [], []
+    t0 = time.time()
+    for s in range(0, count, batch):
+        xs = []
+        for i in range(s, min(count, s + batch)):
+            jpg, boxes = scenes.scene_jpeg(split, i, seed, data)
+            xs.append(letterbox(jpg, resize))
+            truth.append([{"classIndex": b["classIndex"],
+                           "box": np.array([b["x"], b["y"], b["x"] + b["w"], b["y"] + b["h"]], float)}
+                          for b in boxes])
+        x = torch.from_numpy(np.stack(xs))
+        with torch.no_grad():
+            out = wrapper(x).numpy()
+            fout = wrapper(torch.flip(x, [3])).numpy() if flip else None
+        for k in range(len(xs)):
+            cands.append(decode(out[k], CANDIDATE_FLOOR))
+            if flip:
+                fc = decode(fout[k], CANDIDATE_FLOOR)
+                for c in fc:  # mirror back into the frame
+                    x1, y1, x2, y2 = c["box"]
+                    c["box"] = np.array([scenes.WIDTH - x2, y1, scenes.WIDTH - x1, y2])
+                fcands.append(fc)
+    log("ran %d %s scenes in %.0f s" % (count, split, time.time() - t0))
+    return truth, cands, (fcands if flip else None)
+
+
+# -------------------------------------------------------------------------- metrics
+def match(expected, actual):
+    """BoxMatching's rule: same-class pairs at IoU >= 0.5, highest IoU first, each box once.
+    Returns (pairs [(i, j, iou)], missing count, extra count)."""
+    pairs = []
+    for i, e in enumerate(expected):
+        for j, a in enumerate(actual):
+            if e["classIndex"] == a["classIndex"]:
+                v = iou_matrix(e["box"][None], a["box"][None])[0, 0]
+                if v >= 0.5:
+                    pairs.append((v, i, j))
+    pairs.sort(key=lambda p: -p[0])
+    used_e, used_a, out = set(), set(), []
+    for v, i, j in pairs:
+        if i not in used_e and j not in used_a:
+            used_e.add(i)
+            used_a.add(j)
+            out.append((i, j, v))
+    return out, len(expected) - len(out), len(actual) - len(out)
+
+
+def is_exact(truth, cands, cut):
+    kept = [c for c in cands if c["score"] >= cut]
+    _, missing, extra = match(truth, kept)
+    return missing == 0 and extra == 0
+
+
+def average_precision(truth, cands, cls, thr):
+    """COCO AP of one class at one IoU threshold (101-point interpolation)."""
+    dets, n_gt = [], 0
+    for f, (t, c) in enumerate(zip(truth, cands)):
+        n_gt += sum(1 for b in t if b["classIndex"] == cls)
+        dets += [(d["score"], f, d["box"]) for d in c if d["classIndex"] == cls]
+    if n_gt == 0:
+        return None
+    dets.sort(key=lambda d: -d[0])
+    used = {}
+    tp = np.zeros(len(dets))
+    for k, (s, f, box) in enumerate(dets):
+        gts = [b["box"] for b in truth[f] if b["classIndex"] == cls]
+        if not gts:
+            continue
+        ious = iou_matrix(box[None], np.stack(gts))[0]
+        u = used.setdefault(f, np.zeros(len(gts), dtype=bool))
+        ious = np.where(u, -1, ious)
+        j = int(np.argmax(ious))
+        if ious[j] >= thr:
+            u[j] = True
+            tp[k] = 1
+    ctp = np.cumsum(tp)
+    recall = ctp / n_gt
+    precision = ctp / np.arange(1, len(dets) + 1)
+    precision = np.maximum.accumulate(precision[::-1])[::-1] if len(precision) else precision
+    ap = 0.0
+    for r in np.linspace(0, 1, 101):
+        k = np.searchsorted(recall, r, side="left")
+        ap += precision[k] if k < len(precision) else 0.0
+    return ap / 101
+
+
+def map_table(truth, cands):
+    thrs = np.linspace(0.5, 0.95, 10)
+    per = {}
+    for c in range(NUM_CLASSES):
+        aps = [average_precision(truth, cands, c, t) for t in thrs]
+        per[scenes.CLASS_NAMES[c]] = {"ap50": round(aps[0], 4), "ap50_95": round(float(np.mean(aps)), 4),
+                                      "truthBoxes": sum(1 for t in truth for b in t if b["classIndex"] == c)}
+    return {"mAP50": round(float(np.mean([v["ap50"] for v in per.values()])), 4),
+            "mAP50_95": round(float(np.mean([v["ap50_95"] for v in per.values()])), 4),
+            "perClass": per}
+
+
+def auroc(score, positive):
+    order = np.argsort(score, kind="mergesort")
+    s = score[order]
+    ranks = np.empty(len(s))
+    i = 0
+    while i < len(s):
+        j = i
+        while j + 1 < len(s) and s[j + 1] == s[i]:
+            j += 1
+        ranks[i:j + 1] = (i + j) / 2 + 1
+        i = j + 1
+    r = np.empty(len(s))
+    r[order] = ranks
+    n1 = int(positive.sum())
+    n0 = len(positive) - n1
+    return float((r[positive].sum() - n1 * (n1 + 1) / 2) / max(1, n1 * n0))
+
+
+def best_share(score, exact, target):
+    """Largest share of frames accepted (score >= cut) whose exactness is >= target."""
+    order = np.argsort(-score, kind="stable")
+    s, e = score[order], exact[order].astype(float)
+    cum = np.cumsum(e) / np.arange(1, len(e) + 1)
+    valid = np.append(s[1:] < s[:-1], True)
+    ok = np.where(valid & (cum >= target))[0]
+    if len(ok) == 0:
+        return {"target": target, "share": 0.0, "threshold": None, "exactness": None}
+    k = int(ok[-1]) + 1
+    return {"target": target, "share": round(k / len(s), 4), "threshold": float(s[k - 1]),
+            "exactness": round(float(cum[k - 1]), 4), "frames": k}
+
+
+def frame_score_product(cands):
+    return float(np.prod([max(c["score"], 1 - c["score"]) for c in cands if c["score"] >= FRAME_SCORE_FLOOR]))
+
+
+def frame_score_min(cands):
+    v = [max(c["score"], 1 - c["score"]) for c in cands if c["score"] >= FRAME_SCORE_FLOOR]
+    return float(min(v)) if v else 1.0
+
+
+def frame_score_margin(cands, cut):
+    """Class margin (best minus second class score) of the most ambiguous kept box."""
+    kept = [c for c in cands if c["score"] >= cut]
+    if not kept:
+        return 1.0
+    worst = min(kept, key=lambda c: max(c["score"], 1 - c["score"]))
+    s = np.sort(worst["scores"])[::-1]
+    return float(s[0] - s[1])
+
+
+def frame_score_min_margin(cands, cut):
+    kept = [c for c in cands if c["score"] >= cut]
+    if not kept:
+        return 1.0
+    return float(min(np.sort(c["scores"])[::-1][0] - np.sort(c["scores"])[::-1][1] for c in kept))
+
+
+def frame_score_band(cands, cut, half=0.15):
+    """Minus the number of candidates within +-half of the cut-off (fewer is surer)."""
+    return -float(sum(1 for c in cands if abs(c["score"] - cut) < half))
+
+
+def frame_score_tta(cands, fcands, cut):
+    """Agreement of the kept boxes with those of the horizontally flipped frame: 0 unless they
+    match one-to-one (IoU >= 0.5, same class), then the smallest IoU of the pairs."""
+    a = [c for c in cands if c["score"] >= cut]
+    b = [c for c in fcands if c["score"] >= cut]
+    pairs, missing, extra = match(a, b)
+    if missing or extra:
+        return 0.0
+    return float(min([p[2] for p in pairs], default=1.0))
+
+
+def coverage_curve(score, exact):
+    rows = []
+    for t in COVERAGE_THRESHOLDS:
+        sel = score >= t
+        k = int(sel.sum())
+        rows.append({"threshold": t, "accepted": round(k / len(score), 4),
+                     "exact": round(float(exact[sel].mean()), 4) if k else None, "frames": k})
+    return rows
+
+
+# --------------------------------------------------------------------- ONNX export
+def _conv2d(x, w, b, pads, strides):
+    n, c, h, wd = x.shape
+    m, _, kh, kw = w.shape
+    x = np.pad(x, ((0, 0), (0, 0), (pads[0], pads[2]), (pads[1], pads[3])))
+    oh = (x.shape[2] - kh) // strides[0] + 1
+    ow = (x.shape[3] - kw) // strides[1] + 1
+    out = np.zeros((n, m, oh, ow))
+    for i in range(kh):
+        for j in range(kw):
+            patch = x[:, :, i:i + strides[0] * oh:strides[0], j:j + strides[1] * ow:strides[1]]
+            out += np.einsum("nchw,mc->nmhw", patch, w[:, :, i, j], optimize=True)
+    if b is not None:
+        out += b.reshape(1, -1, 1, 1)
+    return out
+
+
+def numpy_reference_run(model, feeds):
+    """Small independent float64 interpreter for the ops this graph uses (Debian's onnx 1.12
+    has no ReferenceEvaluator and onnxruntime is not packaged); unknown ops raise."""
+    from onnx import numpy_helper, helper
+    env = {k: np.asarray(v, dtype=np.float64) for k, v in feeds.items()}
+    for init in model.graph.initializer:
+        arr = numpy_helper.to_array(init)
+        env[init.name] = arr.astype(np.float64) if arr.dtype.kind == "f" else arr
+    for node in model.graph.node:
+        a = {at.name: helper.get_attribute_value(at) for at in node.attribute}
+        ins = [env[i] if i else None for i in node.input]
+        op = node.op_type
+        if op == "Constant":
+            arr = numpy_helper.to_array(a["value"])
+            out = arr.astype(np.float64) if arr.dtype.kind == "f" else arr
+        elif op == "Conv":
+            assert a.get("group", 1) == 1 and list(a.get("dilations", [1, 1])) == [1, 1]
+            out = _conv2d(ins[0], ins[1], ins[2] if len(ins) > 2 else None,
+                          list(a.get("pads", [0, 0, 0, 0])), list(a.get("strides", [1, 1])))
+        elif op == "Relu":
+            out = np.maximum(ins[0], 0)
+        elif op == "Add":
+            out = ins[0] + ins[1]
+        elif op == "Sub":
+            out = ins[0] - ins[1]
+        elif op == "Mul":
+            out = ins[0] * ins[1]
+        elif op == "Div":
+            out = ins[0] / ins[1]
+        elif op == "Sigmoid":
+            out = 1 / (1 + np.exp(-ins[0]))
+        elif op == "Softplus":
+            out = np.logaddexp(0, ins[0])
+        elif op == "Resize":
+            assert a.get("mode", b"nearest") in (b"nearest", "nearest")
+            scales = ins[2]
+            assert scales is not None and len(scales) == 4 and scales[0] == 1 and scales[1] == 1
+            out = np.repeat(np.repeat(ins[0], int(scales[2]), 2), int(scales[3]), 3)
+        elif op == "Shape":
+            out = np.array(ins[0].shape, dtype=np.int64)
+        elif op == "Gather":
+            out = np.take(ins[0], ins[1].astype(np.int64), axis=a.get("axis", 0))
+        elif op == "Unsqueeze":
+            out = ins[0]
+            for ax in sorted(int(v) for v in ins[1]):
+                out = np.expand_dims(out, ax)
+        elif op == "Concat":
+            out = np.concatenate([np.asarray(v) for v in ins], axis=a["axis"])
+        elif op == "Reshape":
+            shape = [int(s) for s in ins[1]]
+            shape = [ins[0].shape[i] if s == 0 else s for i, s in enumerate(shape)]
+            out = ins[0].reshape(shape)
+        elif op == "Slice":
+            starts, ends = ins[1].astype(int), ins[2].astype(int)
+            axes = ins[3].astype(int) if len(ins) > 3 and ins[3] is not None else range(len(starts))
+            steps = ins[4].astype(int) if len(ins) > 4 and ins[4] is not None else [1] * len(starts)
+            sl = [slice(None)] * ins[0].ndim
+            for s, e, ax, st in zip(starts, ends, axes, steps):
+                sl[ax] = slice(s, min(e, ins[0].shape[ax]), st)
+            out = ins[0][tuple(sl)]
+        else:
+            raise NotImplementedError("numpy reference: op %s not implemented" % op)
+        for name, val in zip(node.output, [out]):
+            env[name] = val
+    return [env[o.name] for o in model.graph.output]
+
+
+def export_onnx(wrapper, path, sample_x):
+    import onnx
+    wrapper.eval()
+    dummy = torch.from_numpy(sample_x[:2])
+    torch.onnx.export(wrapper, (dummy,), path, opset_version=OPSET, input_names=["images"],
+                      output_names=["output0"], dynamic_axes={"images": {0: "N"}, "output0": {0: "N"}},
+                      do_constant_folding=True)
+    model = onnx.load(path)
+    model.doc_string = ("LabelStream fashion-detector: images float32 [N,3,%d,%d] RGB 0..1 (letterbox, pad 114); "
+                        "output0 [N,14,A]: cx, cy, w, h in input pixels, 10 sigmoid class scores" % (INPUT, INPUT))
+    model.producer_name = "labelstream-model-train-detector"
+    # the exporter names output0's static dims symbolically; ONNX shape inference knows them
+    inferred = onnx.shape_inference.infer_shapes(model).graph.output[0]
+    model.graph.output[0].type.CopyFrom(inferred.type)
+    for key, val in (("name", MODEL_NAME), ("version", MODEL_VERSION),
+                     ("classNames", json.dumps(scenes.CLASS_NAMES)), ("task", "detection"),
+                     ("format", "yolo")):
+        p = model.metadata_props.add()
+        p.key, p.value = key, val
+    onnx.save(model, path)
+    model = onnx.load(path)
+    onnx.checker.check_model(model, full_check=True)
+    g = model.graph
+    dims = lambda vi: [d.dim_param or d.dim_value for d in vi.type.tensor_type.shape.dim]
+    a = (INPUT // STRIDE) ** 2
+    assert [i.name for i in g.input] == ["images"] and dims(g.input[0]) == ["N", 3, INPUT, INPUT], dims(g.input[0])
+    assert [o.name for o in g.output] == ["output0"] and dims(g.output[0]) == ["N", 4 + NUM_CLASSES, a], \
+        dims(g.output[0])
+    assert model.opset_import[0].version == OPSET
+    ops = sorted({n.op_type for n in g.node})
+    diffs = {}
+    for name, x in (("batch4", sample_x[:4]), ("batch1", sample_x[4:5])):
+        ref = numpy_reference_run(model, {"images": x})[0]
+        with torch.no_grad():
+            t = wrapper(torch.from_numpy(x)).numpy()
+        assert ref.shape == t.shape == (len(x), 4 + NUM_CLASSES, a)
+        diffs[name] = (float(np.abs(ref[:, :4] - t[:, :4]).max()), float(np.abs(ref[:, 4:] - t[:, 4:]).max()))
+        assert diffs[name][0] < 1e-2 and diffs[name][1] < 1e-4, "ONNX graph disagrees with torch: %s" % diffs
+    log("ONNX check: ops=%s max|diff| boxes/scores %s" % (ops, diffs))
+    return {"ops": ops, "verifiedWith": "NumPy float64 interpreter (onnxruntime is not packaged for Debian's python)",
+            "maxAbsDiffBoxesPixels": max(d[0] for d in diffs.values()),
+            "maxAbsDiffScores": max(d[1] for d in diffs.values()), "batchSizes": [4, 1]}
+
+
+# ------------------------------------------------------------------ files for Java
+def r1(v):
+    return round(float(v), 1)
+
+
+def box_json(b):
+    x1, y1, x2, y2 = b
+    return {"x": r1(x1), "y": r1(y1), "w": r1(x2 - x1), "h": r1(y2 - y1)}
+
+
+def write_jsonl(path, truth, cands, floor):
+    with open(path, "w") as f:
+        for i, (t, c) in enumerate(zip(truth, cands)):
+            c = [d for d in c if d["score"] >= floor]
+            row = {"scene": i, "width": scenes.WIDTH, "height": scenes.HEIGHT,
+                   "truth": [dict(classIndex=b["classIndex"], **box_json(b["box"])) for b in t],
+                   "candidates": [dict(classIndex=d["classIndex"], **box_json(d["box"]),
+                                       score=round(d["score"], 5),
+                                       scores=[round(float(s), 3) for s in d["scores"]]) for d in c]}
+            f.write(json.dumps(row, separators=(",", ":")) + "\n")
+
+
+def write_samples(out_dir, seed):
+    sdir = os.path.join(out_dir, "samples", "scenes")
+    os.makedirs(sdir, exist_ok=True)
+    data = scenes.load_split("test")
+    images, anns = [], []
+    for i in range(N_SAMPLES):
+        jpg, boxes = scenes.scene_jpeg("test", i, seed, data)
+        name = "test-scene-%04d.jpg" % i
+        with open(os.path.join(sdir, name), "wb") as f:
+            f.write(jpg)
+        images.append({"id": i, "file_name": name, "width": scenes.WIDTH, "height": scenes.HEIGHT})
+        for b in boxes:
+            anns.append({"id": len(anns) + 1, "image_id": i, "category_id": b["classIndex"],
+                         "bbox": [b["x"], b["y"], b["w"], b["h"]], "area": b["w"] * b["h"], "iscrowd": 0})
+    coco = {"info": {"description": "LabelStream fashion-detector sample scenes: test scenes 0-%d of "
+                                    "model/scenes.py (seed %d), Fashion-MNIST test images" % (N_SAMPLES - 1, seed),
+                     "version": MODEL_VERSION},
+            "licenses": [{"id": 1, "name": "MIT (Fashion-MNIST, Zalando SE)"}],
+            "images": images, "annotations": anns,
+            "categories": [{"id": k, "name": n, "supercategory": "garment"}
+                           for k, n in enumerate(scenes.CLASS_NAMES)]}
+    with open(os.path.join(sdir, "scenes.json"), "w") as f:
+        json.dump(coco, f, indent=1)
+    total = sum(os.path.getsize(os.path.join(sdir, f)) for f in os.listdir(sdir))
+    log("wrote %d sample scenes (%d boxes, %d bytes) to %s" % (N_SAMPLES, len(anns), total, sdir))
+    return {"scenes": N_SAMPLES, "boxes": len(anns), "bytes": total}
+
+
+# ---------------------------------------------------------------------------- main
+def finish(model, args, train_seconds, history):
+    t_start = time.time()
+    out = args.out
+    wrapper = ExportWrapper(model.eval(), INPUT, INPUT).eval()
+    n_params = sum(p.numel() for p in model.parameters())
+    data = scenes.load_split("test")
+    sample_x = np.stack([letterbox(scenes.scene_jpeg("test", i, args.seed, data)[0])
+                         for i in range(5)])
+    onnx_path = os.path.join(out, MODEL_NAME + ".onnx")
+    check = export_onnx(wrapper, onnx_path, sample_x)
+
+    n = args.eval_scenes
+    vt, vc, vf = run_split(wrapper, "validation", n, args.seed, flip=True)
+    tt, tc, _ = run_split(wrapper, "test", n, args.seed)
+
+    # the score cut-off: the one that makes the most validation frames exact
+    cuts = [round(c, 2) for c in np.arange(0.10, 0.71, 0.05)]
+    exact_at = {c: float(np.mean([is_exact(t, c_, c) for t, c_ in zip(vt, vc)])) for c in cuts}
+    cut = max(cuts, key=lambda c: (exact_at[c], -abs(c - 0.25)))
+    log("validation exact share by cut-off: %s; chosen %.2f" % (exact_at, cut))
+
+    v_exact = np.array([is_exact(t, c, cut) for t, c in zip(vt, vc)])
+    t_exact = np.array([is_exact(t, c, cut) for t, c in zip(tt, tc)])
+    v_prod = np.array([frame_score_product(c) for c in vc])
+    t_prod = np.array([frame_score_product(c) for c in tc])
+    candidates = {
+        "product of max(s,1-s) over candidates >= 0.05 (current)": v_prod,
+        "min over candidates >= 0.05 of max(s,1-s)": np.array([frame_score_min(c) for c in vc]),
+        "class margin of the most ambiguous kept box": np.array([frame_score_margin(c, cut) for c in vc]),
+        "smallest class margin of the kept boxes": np.array([frame_score_min_margin(c, cut) for c in vc]),
+        "minus the count of candidates within 0.15 of the cut-off":
+            np.array([frame_score_band(c, cut) for c in vc]),
+        "horizontal-flip TTA: kept boxes match one-to-one, smallest pair IoU":
+            np.array([frame_score_tta(c, f, cut) for c, f in zip(vc, vf)]),
+        "product (current) x flip-TTA agreement":
+            v_prod * np.array([frame_score_tta(c, f, cut) for c, f in zip(vc, vf)]),
+    }
+    table = []
+    for name, s in candidates.items():
+        row = {"score": name, "auroc": round(auroc(s, v_exact), 4),
+               "at95": best_share(s, v_exact, 0.95), "at99": best_share(s, v_exact, 0.99)}
+        table.append(row)
+        log("  %-75s AUROC %.4f share@0.95 %.4f share@0.99 %.4f"
+            % (name, row["auroc"], row["at95"]["share"], row["at99"]["share"]))
+
+    vmap = map_table(vt, vc)
+    tmap = map_table(tt, tc)
+    log("validation mAP50 %.4f mAP50-95 %.4f; test mAP50 %.4f mAP50-95 %.4f"
+        % (vmap["mAP50"], vmap["mAP50_95"], tmap["mAP50"], tmap["mAP50_95"]))
+    val_cut95 = best_share(v_prod, v_exact, 0.95)
+    val_cut99 = best_share(v_prod, v_exact, 0.99)
+
+    def at_cut(score, exact, c):
+        if c is None:
+            return None
+        sel = score >= c
+        return {"threshold": c, "accepted": round(float(sel.mean()), 4),
+                "exact": round(float(exact[sel].mean()), 4) if sel.any() else None}
+
+    v_path = os.path.join(out, MODEL_NAME + ".validation.jsonl")
+    t_path = os.path.join(out, MODEL_NAME + ".test.jsonl")
+    write_jsonl(v_path, vt, vc, REPLAY_FLOOR)
+    write_jsonl(t_path, tt, tc, REPLAY_FLOOR)
+    samples = write_samples(out, args.seed)
+
+    import onnx
+    card = {
+        "name": MODEL_NAME,
+        "version": MODEL_VERSION,
+        "task": "detection",
+        "description": "Small single-stage anchor-free detector (YOLO-like, one stride of 8, no objectness, "
+                       "sigmoid class scores) for Fashion-MNIST garments composed into 640x480 scenes by "
+                       "model/scenes.py; exported in Ultralytics' raw yolo layout.",
+        "file": MODEL_NAME + ".onnx",
+        "fileBytes": os.path.getsize(onnx_path),
+        "framework": {"format": "onnx", "opset": OPSET, "irVersion": onnx.load(onnx_path).ir_version,
+                      "exportedWith": "torch %s (TorchScript exporter), onnx %s" % (torch.__version__,
+                                                                                   onnx.__version__)},
+        "input": {"name": "images", "layout": "NCHW", "channels": 3, "colorOrder": "RGB",
+                  "width": INPUT, "height": INPUT, "resize": "letterbox", "padValue": PAD_VALUE,
+                  "dtype": "float32", "scale": 1 / 255, "mean": [0.0, 0.0, 0.0], "std": [1.0, 1.0, 1.0]},
+        "output": {"format": "yolo", "name": "output0", "scoreThreshold": cut, "iouThreshold": IOU_THRESHOLD,
+                   "maxDetections": MAX_DETECTIONS,
+                   "shape": [-1, 4 + NUM_CLASSES, (INPUT // STRIDE) ** 2],
+                   "description": "per anchor cx, cy, w, h in input pixels, then 10 class scores "
+                                  "(sigmoid inside the graph); anchors = the 40x40 cells of stride 8, row-major"},
+        "classNames": scenes.CLASS_NAMES,
+        "parameters": n_params,
+        "architecture": "conv-BN-ReLU backbone 3-16/2-32/2-32-64/2-64-64-128/2-128-128-128/2-128 "
+                        "(BatchNorm folded on export), top-down addition of strides 32 and 16 into stride 8, "
+                        "class tower 2x conv64 + 1x1 conv to 10 logits, box tower conv64 + 1x1 conv to 4 "
+                        "softplus distances (left, top, right, bottom) x 16 px",
+        "trainingData": {
+            "generator": "model/scenes.py (seed %d): 640x480 JPEG scenes (quality 75-95), 0-8 tinted "
+                         "Fashion-MNIST garments of 40-200 px, box IoU <= 0.4, some cut by the border "
+                         "(objects < 50 %% visible dropped), backgrounds of gradients, stripes/checks, noise, "
+                         "plain colour, clutter of shapes and lines" % args.seed,
+            "dataset": "Fashion-MNIST (Zalando Research), Debian package dataset-fashion-mnist", "licence": "MIT",
+            "trainScenes": args.train_scenes,
+            "trainScenesFrom": "first 55,000 training images",
+            "validationScenes": n, "validationScenesFrom": "last 5,000 training images (never trained on)",
+            "testScenes": n, "testScenesFrom": "the 10,000 test images",
+        },
+        "training": {
+            "seed": args.seed, "budgetMinutes": args.budget_minutes,
+            "steps": history["step"], "epochsCompleted": history["epoch"],
+            "stepsInLastEpoch": history["stepInEpoch"], "stepsPerEpoch": args.train_scenes // args.batch_size,
+            "imagesSeen": history["step"] * args.batch_size, "batchSize": args.batch_size,
+            "optimizer": "AdamW (weight decay %g), peak learning rate %g, %d warm-up steps, cosine to 2 %%"
+                         % (args.weight_decay, args.lr, args.warmup),
+            "loss": "quality focal loss (target = IoU of the predicted box at the truth class) + 2 x GIoU; "
+                    "positives = cells inside a truth box within 2.5 cells of its centre (smallest box wins)",
+            "augmentation": "scenes pre-rendered through JPEG and letterboxed to input scale; random vertical "
+                            "placement in a 320x256 crop of padding 114, random horizontal flip",
+            "threads": args.threads,
+            "command": "/usr/bin/python3 model/train_detector.py --seed %d --budget-minutes %g"
+                       % (args.seed, args.budget_minutes) if args.budget_minutes else
+                       "/usr/bin/python3 model/train_detector.py --seed %d --epochs %d" % (args.seed, args.epochs),
+            "wallTimeSeconds": round(train_seconds, 1),
+            "epochHistory": history["history"],
+            "machine": "%s, %d CPU cores shared with other builds, torch %s" % (platform.machine(), os.cpu_count(),
+                                                                              torch.__version__),
+        },
+        "evaluation": {
+            "pipeline": "scene JPEG decoded, letterboxed to 320x320 (bilinear, pad 114), best class per anchor, "
+                        "class-aware NMS at iouThreshold, boxes mapped back to frame pixels and clipped",
+            "map": "COCO-style: 101-point interpolated AP per class, IoU 0.50 and mean over 0.50:0.05:0.95, "
+                   "at most maxDetections per frame, candidates down to score %g" % CANDIDATE_FLOOR,
+            "validation": vmap, "test": tmap,
+        },
+        "frameExactness": {
+            "exact": "the boxes >= scoreThreshold match the truth one-to-one at IoU >= 0.5 with the same class, "
+                     "none missing, none extra (BoxMatching)",
+            "scoreThresholdChoice": "the cut-off that makes the most validation frames exact, among %s" % cuts,
+            "validationExactShareByScoreThreshold": {str(k): round(v, 4) for k, v in exact_at.items()},
+            "validationExactShare": round(float(v_exact.mean()), 4),
+            "testExactShare": round(float(t_exact.mean()), 4),
+            "frameScore": "product over the candidates (after NMS, score >= %g) of max(s, 1 - s)" % FRAME_SCORE_FLOOR,
+            "coverage": {"validation": coverage_curve(v_prod, v_exact), "test": coverage_curve(t_prod, t_exact)},
+            "validationCutAt95": val_cut95, "validationCutAt99": val_cut99,
+            "testAtValidationCut95": at_cut(t_prod, t_exact, val_cut95["threshold"]),
+            "testAtValidationCut99": at_cut(t_prod, t_exact, val_cut99["threshold"]),
+            "testBestCutAt95": best_share(t_prod, t_exact, 0.95),
+            "testBestCutAt99": best_share(t_prod, t_exact, 0.99),
+            "frameScoreCandidatesValidation": {
+                "measuredOn": "the %d validation scenes only (the test scenes were not used to choose)" % n,
+                "table": table},
+        },
+        "replayFiles": {"validation": os.path.basename(v_path), "test": os.path.basename(t_path),
+                        "candidatesDownTo": REPLAY_FLOOR,
+                        "line": "{scene, width, height, truth: [{classIndex, x, y, w, h}], candidates: "
+                                "[{classIndex, x, y, w, h, score, scores (10 class scores)}]}; frame pixels, "
+                                "x/y top-left; candidates after NMS, most confident first",
+                        "validationBytes": os.path.getsize(v_path), "testBytes": os.path.getsize(t_path)},
+        "samples": dict(samples, dir="samples/scenes", annotations="samples/scenes/scenes.json (COCO)"),
+        "onnxVerification": check,
+    }
+    with open(os.path.join(out, MODEL_NAME + ".card.json"), "w") as f:
+        json.dump(card, f, indent=2)
+        f.write("\n")
+    log("wrote card; evaluation and export took %.0f s" % (time.time() - t_start))
