@@ -50,6 +50,21 @@ class DetectorBenchTest {
   }
 
   @Test
+  void shouldFindTheBundledDetectorAndItsSampleScenesWhereTheBenchLooks() throws Exception {
+    Path root = Path.of("..");
+
+    BenchFrames scenes = DetectorBench.scenes(root.resolve("model/samples").resolve(DetectorBench.SCENES));
+
+    assertThat(scenes.distinct()).isEqualTo(64);
+    assertThat(scenes.frame("run", 0).getWidth()).isEqualTo(640);
+    assertThat(scenes.frame("run", 0).getHeight()).isEqualTo(480);
+    try (InferenceToolkit model = InferenceToolkit.model(ModelFolder.of(root.resolve(DetectorBench.BUNDLED_MODEL)),
+        new Env(Map.of()))) {
+      assertThat(model.detects()).isTrue();
+    }
+  }
+
+  @Test
   void shouldRefuseScenesOfMixedSizesOrNoneAtAll() throws Exception {
     assertThatThrownBy(() -> DetectorBench.scenes(dir)).hasMessageContaining("no .jpg scenes in");
     scene(dir.resolve("a.jpg"), 640, 480);
