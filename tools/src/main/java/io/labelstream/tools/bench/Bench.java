@@ -23,7 +23,8 @@ import org.apache.kafka.clients.admin.NewTopic;
  * {@code ./labelstream bench}: every throughput and latency figure of the inference path, measured in one run on
  * this machine against baselines measured in the same run, on the bundled model and sample images and an embedded
  * broker, and then the same for 1280x720 colour camera frames on a MobileNet exported at bench time
- * ({@link CameraBench}). Prints a table; {@code --json FILE} also writes the figures as JSON.
+ * ({@link CameraBench}) and for 640x480 JPEG scenes on the bundled detector ({@link DetectorBench}). Prints a table;
+ * {@code --json FILE} also writes the figures as JSON.
  */
 public final class Bench {
 
@@ -67,11 +68,24 @@ public final class Bench {
     // instead of the MobileNet exported now)
     boolean only720p = java.util.Arrays.asList(args).contains("--720p");
     Optional<Path> cameraModel = option(args, "--camera-model").map(Path::of);
+    // --detector: only the detection figures, on 640x480 JPEG scenes (--detector-model FILE.onnx: on that model,
+    // with its card, instead of the bundled detector; --scenes DIR: on that folder's .jpg files instead of the
+    // bundled detector's sample scenes)
+    boolean detectorOnly = java.util.Arrays.asList(args).contains("--detector");
+    Path detectorModel = option(args, "--detector-model").map(Path::of).orElse(DetectorBench.BUNDLED_MODEL);
+    Path scenes = option(args, "--scenes").map(Path::of)
+        .orElseGet(() -> env.get(LauncherVariables.LABELSTREAM_SAMPLES).resolve(DetectorBench.SCENES));
     BenchReport report = new BenchReport(frames, batch, batch1Frames);
     BenchFrames samples = BenchFrames.load(env.get(LauncherVariables.LABELSTREAM_SAMPLES));
 
     System.out.printf("LabelStream benchmark: %d frames, batch %d, %s%n", frames, batch, report.machine());
     CameraBench camera = new CameraBench(environment, batch, decodeThreads);
+    DetectorBench detector = new DetectorBench(environment, batch, decodeThreads);
+    if (detectorOnly) {
+      detector.measure(report, detectorModel, scenes, DetectorBench.frames(frames));
+      finish(report, json);
+      return;
+    }
     // --store: only HTTP ingest with the frame store against ingest with inline images, 300 KB frames and a size sweep
     if (java.util.Arrays.asList(args).contains("--store")) {
       StoreBench.measure(report, option(args, "--rounds").map(Integer::parseInt).orElse(6));
@@ -105,7 +119,7 @@ public final class Bench {
       return;
     }
     try (InferenceToolkit model = InferenceToolkit.bundledModel(env)) {
-      ModelBench models = new ModelBench(model, samples, batch);
+      ModelBench<float[]> models = ModelBench.classifier(model, samples, batch);
       report.put("bare_ort_fps", step("ONNX Runtime alone", () -> models.bareOrtFps(frames)));
       report.put("inprocess_fps", step("decode + ONNX Runtime in process", () -> models.inProcessFps(frames, decodeThreads)));
       report.put("decode_fps_per_core", step("decode on one core", () -> models.decodeFpsPerCore(frames)));
@@ -182,6 +196,12 @@ public final class Bench {
       // Last in the run: a model or decoder that cannot take colour frames must not cost the figures above.
       System.out.println("  the 720p figures failed: " + e);
       report.putInfo("camera_720p_failed", e.toString());
+    }
+    try {
+      detector.measure(report, detectorModel, scenes, DetectorBench.frames(frames));
+    } catch (Exception e) {
+      System.out.println("  the detection figures failed: " + e);
+      report.putInfo("detector_failed", e.toString());
     }
     finish(report, json);
   }

@@ -22,6 +22,8 @@ final class BenchReport {
           "worker_720p_fps / inprocess_720p_fps"),
       new Ratio("worker_720p_threshold0_over_inprocess_720p", "worker_720p_threshold0_fps", "inprocess_720p_fps",
           Double.NaN, true, "worker_720p_threshold0_fps / inprocess_720p_fps"),
+      new Ratio("detector_worker_vs_inprocess", "detector_worker_fps", "detector_inprocess_fps", 0.90, true,
+          "detector_worker_fps / detector_inprocess_fps"),
       new Ratio("worker_over_batch1", "worker_fps", "worker_batch1_fps", 4.0, true, "worker_fps / worker_batch1_fps"),
       new Ratio("e2e_p99_over_batch1_p99", "e2e_p99_ms", "e2e_batch1_p99_ms", 2.0, false, "e2e_p99_ms / batch-1 worker's p99"),
       new Ratio("exactly_once_over_at_least_once", "worker_fps", "worker_at_least_once_fps", 0.90, true, "worker_fps / worker_at_least_once_fps"),

@@ -1,13 +1,9 @@
 package io.labelstream.tools.bench;
 
 import io.labelstream.inference.InferenceToolkit;
-import io.labelstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.labelstream.platform.config.Env;
-import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.platform.model.ModelFolder;
-import io.labelstream.platform.kafka.TopicProvisioner;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -89,27 +85,19 @@ final class CameraBench {
     }
     try (InferenceToolkit toolkit = loaded) {
       System.out.println("  720p model " + onnx + ": input " + toolkit.inputDescription());
-      ModelBench inProcess = new ModelBench(toolkit, camera, batch);
+      ModelBench<float[]> inProcess = ModelBench.classifier(toolkit, camera, batch);
       // Not a target: tells whether the in-process figure is bound by decoding or by the model.
       report.put("bare_ort_720p_fps", Bench.step("720p: the model alone", () -> inProcess.bareOrtFps(frames)));
       report.put("inprocess_720p_fps", Bench.step("720p: decode + model in process, overlapped",
           () -> inProcess.pipelinedFps(frames, decodeThreads)));
     }
 
-    Path dataDir = Files.createTempDirectory("labelstream-bench-720p-");
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir);
-        WorkerBench workers = new WorkerBench(broker.bootstrapServers(), environment)) {
-      String bootstrap = broker.bootstrapServers();
-      TopicProvisioner.ensureTopics(KafkaSettings.from(new Env(Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap))));
-      Bench.step("720p: pre-filling frames.v1", () -> {
-        camera.prefill(bootstrap, "bench-720p-prefill", frames);
-        return Double.NaN;
-      });
-      // At the defaults: a model without validation predictions (a fresh user model, and any random-weight one) starts
-      // with the policy closed, so every frame goes to people and the worker writes a review request for each.
-      Map<String, String> settings = Map.of("INFERENCE_MAX_BATCH", Integer.toString(batch),
-          "LABELSTREAM_MODEL_DIR", onnx.toAbsolutePath().toString());
-      report.putInfo("camera_720p_routing", "defaults: policy closed, every frame sent to people");
+    // At the defaults: a model without validation predictions (a fresh user model, and any random-weight one) starts
+    // with the policy closed, so every frame goes to people and the worker writes a review request for each.
+    Map<String, String> settings = Map.of("INFERENCE_MAX_BATCH", Integer.toString(batch),
+        "LABELSTREAM_MODEL_DIR", onnx.toAbsolutePath().toString());
+    report.putInfo("camera_720p_routing", "defaults: policy closed, every frame sent to people");
+    WorkerBench.onPrefilledBroker(environment, "720p", camera, frames, workers -> {
       report.put("worker_720p_fps", Bench.step("720p: worker, exactly once, every frame to people",
           () -> workers.drain("bench-worker-720p", settings, frames, Duration.ofMinutes(10))));
       // Threshold 0, for comparison: the model labels every frame (2% audited), so hardly any review requests.
@@ -117,8 +105,6 @@ final class CameraBench {
       open.put("INFERENCE_ROUTING_THRESHOLD", "0");
       report.put("worker_720p_threshold0_fps", Bench.step("720p: worker, exactly once, threshold 0",
           () -> workers.drain("bench-worker-720p-threshold0", open, frames, Duration.ofMinutes(10))));
-    } finally {
-      Bench.deleteRecursively(dataDir);
-    }
+    });
   }
 }

@@ -1,6 +1,11 @@
 package io.labelstream.tools.bench;
 
 import io.labelstream.inference.InferenceService;
+import io.labelstream.kafka.embedded.EmbeddedKafkaBroker;
+import io.labelstream.platform.kafka.KafkaSettings;
+import io.labelstream.platform.kafka.TopicProvisioner;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import io.labelstream.inference.config.InferenceConfig;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.kafka.KafkaClients;
@@ -38,6 +43,33 @@ final class WorkerBench implements AutoCloseable {
       }
     });
     this.admin = Admin.create(KafkaClients.at(bootstrapServers, "bench", null).admin("offsets", Duration.ofSeconds(60)));
+  }
+
+  /** What a bench does with workers on a broker whose frames.v1 is pre-filled. */
+  interface Runs {
+    void run(WorkerBench workers) throws Exception;
+  }
+
+  /**
+   * Starts an embedded broker of its own, pre-fills frames.v1 with {@code n} of {@code frames} (run {@code name}),
+   * lets {@code runs} drain it with workers that take {@code environment}'s INFERENCE_* settings, then removes the
+   * broker and its data.
+   */
+  static void onPrefilledBroker(Map<String, String> environment, String name, BenchFrames frames, int n, Runs runs)
+      throws Exception {
+    Path dataDir = Files.createTempDirectory("labelstream-" + name + "-");
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir);
+        WorkerBench workers = new WorkerBench(broker.bootstrapServers(), environment)) {
+      String bootstrap = broker.bootstrapServers();
+      TopicProvisioner.ensureTopics(KafkaSettings.from(new Env(Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap))));
+      Bench.step(name + ": pre-filling frames.v1", () -> {
+        frames.prefill(bootstrap, name + "-prefill", n);
+        return Double.NaN;
+      });
+      runs.run(workers);
+    } finally {
+      Bench.deleteRecursively(dataDir);
+    }
   }
 
   /**
