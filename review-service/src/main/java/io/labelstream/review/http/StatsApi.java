@@ -59,20 +59,10 @@ public final class StatsApi {
       ctx.json(boxesPerClass());
       return;
     }
-    List<StatsRecorder.ClassCount> all = withEveryClass(stats.classes());
-    List<Map<String, Object>> rows = new ArrayList<>();
-    long model = 0;
-    long human = 0;
-    for (StatsRecorder.ClassCount count : all) {
-      rows.add(classRow(count));
-      model += count.model();
-      human += count.human();
-    }
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("total", model + human);
-    body.put("model", model);
-    body.put("human", human);
-    body.put("classes", rows);
+    ClassRows labels = ClassRows.of(withEveryClass(stats.classes()));
+    body.putAll(labels.totals());
+    body.put("classes", labels.rows());
     ctx.json(body);
   }
 
@@ -81,28 +71,16 @@ public final class StatsApi {
    * per class the boxes of those labels by source ({@code boxes} sums them).
    */
   private Map<String, Object> boxesPerClass() {
-    List<StatsRecorder.ClassCount> all = withEveryClass(stats.boxClasses());
-    List<Map<String, Object>> rows = new ArrayList<>();
-    long model = 0;
-    long human = 0;
-    for (StatsRecorder.ClassCount count : all) {
-      rows.add(classRow(count));
-      model += count.model();
-      human += count.human();
-    }
+    ClassRows boxes = ClassRows.of(withEveryClass(stats.boxClasses()));
     StatsRecorder.ClassCount frames = stats.detectionFrames();
-    Map<String, Object> boxes = new LinkedHashMap<>();
-    boxes.put("total", model + human);
-    boxes.put("model", model);
-    boxes.put("human", human);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("task", "detection");
     body.put("unit", "boxes");
     body.put("total", frames.model() + frames.human());
     body.put("model", frames.model());
     body.put("human", frames.human());
-    body.put("boxes", boxes);
-    body.put("classes", rows);
+    body.put("boxes", boxes.totals());
+    body.put("classes", boxes.rows());
     return body;
   }
 
@@ -118,6 +96,30 @@ public final class StatsApi {
     }
     all.addAll(counted.values());
     return all;
+  }
+
+  /** One row per class and the sums of their model and human counts. */
+  private record ClassRows(List<Map<String, Object>> rows, long model, long human) {
+
+    static ClassRows of(List<StatsRecorder.ClassCount> counts) {
+      List<Map<String, Object>> rows = new ArrayList<>();
+      long model = 0;
+      long human = 0;
+      for (StatsRecorder.ClassCount count : counts) {
+        rows.add(classRow(count));
+        model += count.model();
+        human += count.human();
+      }
+      return new ClassRows(rows, model, human);
+    }
+
+    Map<String, Object> totals() {
+      Map<String, Object> totals = new LinkedHashMap<>();
+      totals.put("total", model + human);
+      totals.put("model", model);
+      totals.put("human", human);
+      return totals;
+    }
   }
 
   private static Map<String, Object> classRow(StatsRecorder.ClassCount count) {

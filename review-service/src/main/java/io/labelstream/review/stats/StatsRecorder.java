@@ -183,17 +183,28 @@ public final class StatsRecorder {
       return;
     }
     boolean human = label.getSource() == LabelSource.HUMAN;
-    long previous = finalLabels.get(label.getFrameId());
-    if (previous != FrameTable.ABSENT) {
-      if (packedHuman(previous) && !human) {
-        return;
-      }
-      uncount(label.getFrameId(), previous);
+    if (!supersede(label.getFrameId(), human)) {
+      return;
     }
     long minute = Math.max(0, minute(label.getLabelledAt()));
     finalLabels.put(label.getFrameId(), (minute << 21) | ((long) classIndex << 1) | (human ? 1 : 0));
     classNames.putIfAbsent(classIndex, label.getLabel());
     countLabel(minute, classIndex, human, +1);
+  }
+
+  /**
+   * Takes back what the frame's previous final label counted, unless that label was a person's and the new one is the
+   * model's (a HUMAN label is never superseded by a MODEL one); false then, and the new label counts for nothing.
+   */
+  private boolean supersede(String frameId, boolean human) {
+    long previous = finalLabels.get(frameId);
+    if (previous != FrameTable.ABSENT) {
+      if (packedHuman(previous) && !human) {
+        return false;
+      }
+      uncount(frameId, previous);
+    }
+    return true;
   }
 
   /**
@@ -213,12 +224,8 @@ public final class StatsRecorder {
       boxClassNames.putIfAbsent(box.getClassIndex(), box.getLabel());
       classes[n++] = box.getClassIndex();
     }
-    long previous = finalLabels.get(label.getFrameId());
-    if (previous != FrameTable.ABSENT) {
-      if (packedHuman(previous) && !human) {
-        return;
-      }
-      uncount(label.getFrameId(), previous);
+    if (!supersede(label.getFrameId(), human)) {
+      return;
     }
     long minute = Math.max(0, minute(label.getLabelledAt()));
     finalLabels.put(label.getFrameId(), (minute << 21) | ((long) DETECTION << 1) | (human ? 1 : 0));
