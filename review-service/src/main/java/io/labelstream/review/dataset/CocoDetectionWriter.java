@@ -54,17 +54,7 @@ final class CocoDetectionWriter {
     JsonlWriter.writeNullableInt(json, "height", label.getHeight());
     json.writeObjectFieldStart("labelstream");
     json.writeStringField("frameId", label.getFrameId());
-    json.writeStringField("source", label.getSource().name());
-    JsonlWriter.writeNullableNumber(json, "confidence", label.getConfidence());
-    json.writeStringField("modelName", label.getModelName());
-    json.writeStringField("modelVersion", label.getModelVersion());
-    json.writeArrayFieldStart("reviewerIds");
-    for (String reviewer : label.getReviewerIds()) {
-      json.writeString(reviewer);
-    }
-    json.writeEndArray();
-    json.writeStringField("taskId", label.getTaskId());
-    json.writeStringField("labelledAt", label.getLabelledAt().toString());
+    JsonlWriter.writeProvenance(json, label);
     json.writeEndObject();
     json.writeEndObject();
   }

@@ -38,17 +38,7 @@ final class JsonlWriter {
     json.writeStringField("frameId", label.getFrameId());
     json.writeStringField("label", label.getLabel());
     json.writeNumberField("classIndex", label.getClassIndex());
-    json.writeStringField("source", label.getSource().name());
-    writeNullableNumber(json, "confidence", label.getConfidence());
-    json.writeStringField("modelName", label.getModelName());
-    json.writeStringField("modelVersion", label.getModelVersion());
-    json.writeArrayFieldStart("reviewerIds");
-    for (String reviewer : label.getReviewerIds()) {
-      json.writeString(reviewer);
-    }
-    json.writeEndArray();
-    json.writeStringField("taskId", label.getTaskId());
-    json.writeStringField("labelledAt", label.getLabelledAt().toString());
+    writeProvenance(json, label);
     if (label.getBoxes() != null) {
       writeNullableInt(json, "width", label.getWidth());
       writeNullableInt(json, "height", label.getHeight());
@@ -72,6 +62,21 @@ final class JsonlWriter {
     }
     json.writeEndObject();
     json.writeRaw('\n');
+  }
+
+  /** Where a label came from, in the order every export writes it: source, confidence, model, reviewers, task, time. */
+  static void writeProvenance(JsonGenerator json, Label label) throws IOException {
+    json.writeStringField("source", label.getSource().name());
+    writeNullableNumber(json, "confidence", label.getConfidence());
+    json.writeStringField("modelName", label.getModelName());
+    json.writeStringField("modelVersion", label.getModelVersion());
+    json.writeArrayFieldStart("reviewerIds");
+    for (String reviewer : label.getReviewerIds()) {
+      json.writeString(reviewer);
+    }
+    json.writeEndArray();
+    json.writeStringField("taskId", label.getTaskId());
+    json.writeStringField("labelledAt", label.getLabelledAt().toString());
   }
 
   static void writeNullableInt(JsonGenerator json, String field, Integer value) throws IOException {
