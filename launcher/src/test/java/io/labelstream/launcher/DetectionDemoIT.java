@@ -3,8 +3,6 @@ package io.labelstream.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labelstream.kafka.embedded.TopicRecords;
 import io.labelstream.schemas.PolicyThresholds;
 import io.labelstream.schemas.Topics;
@@ -20,8 +18,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,9 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DetectionDemoIT {
 
-  private static final Path ROOT = Path.of(System.getProperty("labelstream.root"));
-  private static final Path SAMPLES = ROOT.resolve("model/samples");
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path SAMPLES = DetectionLaunch.SAMPLES;
   private static final double PINNED = 0.5;
 
   @TempDir
@@ -51,19 +45,12 @@ class DetectionDemoIT {
 
   @Test
   void shouldSumUpTheDetectorsBoxesAsTheRecordsShowThem() throws Exception {
-    Map<String, String> env = Map.of(
-        "LABELSTREAM_DATA_DIR", dataDir.resolve("data").toString(),
-        "LABELSTREAM_SAMPLES", SAMPLES.toString(),
-        "INGEST_PORT", "0", "INFERENCE_PORT", "0", "REVIEW_PORT", "0",
-        "REVIEW_TOKENS", "root:root-secret-token:admin",
-        "INFERENCE_ROUTING_THRESHOLD", Double.toString(PINNED));
-    LaunchTask.Launch launch = LaunchTask.resolve(env, Optional.of(LaunchTask.DETECTION), ROOT);
-    assertThat(launch.environment().get("LABELSTREAM_MODEL_DIR"))
-        .isEqualTo(ROOT.resolve("model/fashion-detector.onnx").toAbsolutePath().normalize().toString());
+    Map<String, String> environment = DetectionLaunch.environment(dataDir,
+        Map.of("INFERENCE_ROUTING_THRESHOLD", Double.toString(PINNED)));
     List<SampleScenes.Scene> scenes = SampleScenes.load(SAMPLES);
     DetectionSummary summary;
     String printed;
-    try (AllInOne all = AllInOne.start(launch.environment())) {
+    try (AllInOne all = AllInOne.start(environment)) {
       summary = DetectionDemo.run(new DemoClient(all), scenes, Optional.of(PINNED));
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       summary.print(new PrintStream(out, true, StandardCharsets.UTF_8), all);
@@ -79,7 +66,7 @@ class DetectionDemoIT {
           .filter(r -> r.getReason() == ReviewReason.LOW_CONFIDENCE).map(ReviewRequest::getFrameId)
           .collect(Collectors.toSet());
       List<String> classes = all.reviewConfig().modelIdentity().classNames();
-      List<List<Box>> truth = truthFromScenesJson(classes);
+      List<List<Box>> truth = DetectionLaunch.truthFromScenesJson(classes);
       List<String> frameIds = summary.frameIds();
 
       assertThat(summary.frames()).isEqualTo(truth.size()).isEqualTo(frameIds.size()).isEqualTo(predictions.size());
@@ -153,23 +140,6 @@ class DetectionDemoIT {
         }
       });
     }
-  }
-
-  /** The true boxes of each image in scenes.json, in its order, their classes by name in the card's (else -1). */
-  private static List<List<Box>> truthFromScenesJson(List<String> classes) throws Exception {
-    JsonNode coco = JSON.readTree(SAMPLES.resolve("scenes/scenes.json").toFile());
-    Map<Integer, Integer> classOf = new HashMap<>();
-    coco.get("categories").forEach(c -> classOf.put(c.get("id").asInt(), classes.indexOf(c.get("name").asText())));
-    Map<Integer, List<Box>> byImage = new HashMap<>();
-    for (JsonNode a : coco.get("annotations")) {
-      JsonNode b = a.get("bbox");
-      byImage.computeIfAbsent(a.get("image_id").asInt(), i -> new ArrayList<>()).add(Box.newBuilder()
-          .setLabel("").setClassIndex(classOf.get(a.get("category_id").asInt())).setX(b.get(0).floatValue())
-          .setY(b.get(1).floatValue()).setW(b.get(2).floatValue()).setH(b.get(3).floatValue()).build());
-    }
-    List<List<Box>> truth = new ArrayList<>();
-    coco.get("images").forEach(image -> truth.add(byImage.getOrDefault(image.get("id").asInt(), List.of())));
-    return truth;
   }
 
   private static <V> Map<String, V> latest(AllInOne all, String topic, Function<V, String> key,
