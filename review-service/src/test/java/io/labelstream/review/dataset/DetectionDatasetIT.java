@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
 import io.labelstream.platform.store.FileFrameStore;
+import io.labelstream.review.HeadlessChrome;
 import io.labelstream.review.ReviewFixtures;
 import io.labelstream.review.ReviewFixtures.Client;
 import io.labelstream.review.ReviewService;
@@ -38,12 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -224,16 +221,7 @@ class DetectionDatasetIT {
   private static void showsBoxesOnTheStatsPage(int port) {
     Path chromium = RequiredTool.CHROMIUM.path();
     Path chromedriver = RequiredTool.CHROMEDRIVER.path();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(chromium.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--window-size=1100,2600", "--force-device-scale-factor=1");
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.BROWSER, Level.ALL);
-    options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile()).build();
-    WebDriver browser = new ChromeDriver(service, options);
+    WebDriver browser = HeadlessChrome.open(chromium, chromedriver, 1100, 2600);
     try {
       WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
       browser.get("http://127.0.0.1:" + port + "/stats");

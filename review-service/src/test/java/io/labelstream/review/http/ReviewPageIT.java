@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
 import io.labelstream.kafka.embedded.TopicRecords;
 import io.labelstream.platform.config.Env;
+import io.labelstream.review.HeadlessChrome;
 import io.labelstream.review.ReviewFixtures;
 import io.labelstream.review.ReviewFixtures.Client;
 import io.labelstream.review.ReviewService;
@@ -29,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.logging.Level;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -47,13 +47,9 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -115,16 +111,7 @@ class ReviewPageIT {
   /** A fresh browser per test: its own sessionStorage, so each test signs in from scratch. */
   @BeforeEach
   void openBrowser() {
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(chromium.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--window-size=1280,900", "--force-device-scale-factor=1");
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.BROWSER, Level.ALL);
-    options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile()).build();
-    browser = new ChromeDriver(service, options);
+    browser = HeadlessChrome.open(chromium, chromedriver, 1280, 900);
     wait = new WebDriverWait(browser, Duration.ofSeconds(20));
   }
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
 import io.labelstream.kafka.embedded.TopicRecords;
 import io.labelstream.platform.config.Env;
+import io.labelstream.review.HeadlessChrome;
 import io.labelstream.review.ReviewFixtures;
 import io.labelstream.review.ReviewFixtures.Client;
 import io.labelstream.review.ReviewService;
@@ -33,9 +34,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -139,13 +137,7 @@ class UserModelPageIT {
   }
 
   private void openBrowser() {
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(chromium.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--window-size=1280,900", "--force-device-scale-factor=1");
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile()).build();
-    browser = new ChromeDriver(service, options);
+    browser = HeadlessChrome.open(chromium, chromedriver, 1280, 900);
     wait = new WebDriverWait(browser, Duration.ofSeconds(20));
   }
 
