@@ -30,7 +30,7 @@ import java.util.Map;
  * </ul>
  * Nothing here comes from outside the snapshot, so the bytes are the same for as long as the snapshot exists.
  */
-final class CocoDetectionWriter {
+final class CocoDetectionWriter implements CocoSections {
 
   private final JsonGenerator json;
   private final Map<String, Integer> categoryIds = new HashMap<>();
@@ -41,12 +41,14 @@ final class CocoDetectionWriter {
   }
 
   /** Everything up to the first image. */
-  void begin(DatasetSnapshot snapshot) throws IOException {
+  @Override
+  public void begin(DatasetSnapshot snapshot) throws IOException {
     CocoWriter.infoAndCategories(json, snapshot, categoryIds);
     json.writeArrayFieldStart("images");
   }
 
-  void image(long id, Label label) throws IOException {
+  @Override
+  public void image(long id, Label label) throws IOException {
     json.writeStartObject();
     json.writeNumberField("id", id);
     json.writeStringField("file_name", fileName(label));
@@ -67,13 +69,15 @@ final class CocoDetectionWriter {
   }
 
   /** Closes the images and opens the annotations. */
-  void beginAnnotations() throws IOException {
+  @Override
+  public void beginAnnotations() throws IOException {
     json.writeEndArray();
     json.writeArrayFieldStart("annotations");
   }
 
   /** One annotation per box of the frame whose image has {@code imageId}; none for a frame with nothing in it. */
-  void annotations(long imageId, Label label) throws IOException {
+  @Override
+  public void annotations(long imageId, Label label) throws IOException {
     boolean model = label.getSource() == LabelSource.MODEL;
     for (Box raw : label.getBoxes()) {
       Box box = label.getWidth() == null || label.getHeight() == null ? raw
@@ -106,7 +110,8 @@ final class CocoDetectionWriter {
     }
   }
 
-  void end() throws IOException {
+  @Override
+  public void end() throws IOException {
     json.writeEndArray();
     json.writeEndObject();
     json.flush();

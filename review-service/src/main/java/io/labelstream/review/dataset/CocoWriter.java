@@ -23,7 +23,7 @@ import java.util.Map;
  * export is therefore byte-for-byte the same for as long as the snapshot exists. {@code file_name} is the frame's
  * file name without folder or extension, as in the {@code folders} export; {@code frame_id} is the raw frameId.
  */
-final class CocoWriter {
+final class CocoWriter implements CocoSections {
 
   private final JsonGenerator json;
   private final Map<String, Integer> categoryIds = new HashMap<>();
@@ -33,7 +33,8 @@ final class CocoWriter {
   }
 
   /** Everything up to the first image. */
-  void begin(DatasetSnapshot snapshot) throws IOException {
+  @Override
+  public void begin(DatasetSnapshot snapshot) throws IOException {
     infoAndCategories(json, snapshot, categoryIds);
     json.writeArrayFieldStart("images");
   }
@@ -75,7 +76,8 @@ final class CocoWriter {
     json.writeEndArray();
   }
 
-  void image(long id, Label label) throws IOException {
+  @Override
+  public void image(long id, Label label) throws IOException {
     json.writeStartObject();
     json.writeNumberField("id", id);
     json.writeStringField("file_name", ExportNames.frameFile(label.getFrameId()));
@@ -86,12 +88,15 @@ final class CocoWriter {
   }
 
   /** Closes the images and opens the annotations. */
-  void beginAnnotations() throws IOException {
+  @Override
+  public void beginAnnotations() throws IOException {
     json.writeEndArray();
     json.writeArrayFieldStart("annotations");
   }
 
-  void annotation(long id, Label label) throws IOException {
+  /** A classification label is one annotation of its image: its class. */
+  @Override
+  public void annotations(long id, Label label) throws IOException {
     Integer category = categoryIds.get(label.getLabel());
     if (category == null) {
       // The snapshot's classes list every label name it holds; a miss means the content does not match it.
@@ -116,7 +121,8 @@ final class CocoWriter {
     json.writeEndObject();
   }
 
-  void end() throws IOException {
+  @Override
+  public void end() throws IOException {
     json.writeEndArray();
     json.writeEndObject();
     json.flush();

@@ -72,13 +72,7 @@ final class Exporter {
     void writeTo(OutputStream out) throws IOException {
       switch (format) {
         case JSONL -> jsonl(out);
-        case COCO -> {
-          if (Datasets.detection(snapshot)) {
-            cocoDetection(out);
-          } else {
-            coco(out);
-          }
-        }
+        case COCO -> coco(Datasets.detection(snapshot) ? new CocoDetectionWriter(out) : new CocoWriter(out));
         case FOLDERS -> folders(out);
         case YOLO -> yolo(out);
         default -> throw new IllegalArgumentException("unknown format " + format);
@@ -91,17 +85,8 @@ final class Exporter {
       writer.flush();
     }
 
-    private void coco(OutputStream out) throws IOException {
-      CocoWriter writer = new CocoWriter(out);
-      writer.begin(snapshot);
-      session.forEach(snapshot, (ordinal, label) -> writer.image(ordinal + 1L, label));
-      writer.beginAnnotations();
-      session.forEach(snapshot, (ordinal, label) -> writer.annotation(ordinal + 1L, label));
-      writer.end();
-    }
-
-    private void cocoDetection(OutputStream out) throws IOException {
-      CocoDetectionWriter writer = new CocoDetectionWriter(out);
+    /** Two passes over the snapshot: images first, then annotations, each numbered by its label's place (1-based). */
+    private void coco(CocoSections writer) throws IOException {
       writer.begin(snapshot);
       session.forEach(snapshot, (ordinal, label) -> writer.image(ordinal + 1L, label));
       writer.beginAnnotations();

@@ -34,8 +34,8 @@ class CocoWriterTest {
     coco.image(1, JsonlWriterTest.MODEL);
     coco.image(2, JsonlWriterTest.HUMAN);
     coco.beginAnnotations();
-    coco.annotation(1, JsonlWriterTest.MODEL);
-    coco.annotation(2, JsonlWriterTest.HUMAN);
+    coco.annotations(1, JsonlWriterTest.MODEL);
+    coco.annotations(2, JsonlWriterTest.HUMAN);
     coco.end();
 
     JsonNode json = new ObjectMapper().readTree(out.toByteArray());
@@ -79,8 +79,8 @@ class CocoWriterTest {
     coco.image(1, a);
     coco.image(2, b);
     coco.beginAnnotations();
-    coco.annotation(1, a);
-    coco.annotation(2, b);
+    coco.annotations(1, a);
+    coco.annotations(2, b);
     coco.end();
     JsonlWriter jsonl = new JsonlWriter(out);
     jsonl.write(a);
@@ -98,7 +98,7 @@ class CocoWriterTest {
     coco.begin(snapshot(List.of("Coat", "Bag"), 1));
     coco.beginAnnotations();
 
-    assertThatThrownBy(() -> coco.annotation(1, JsonlWriterTest.HUMAN)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> coco.annotations(1, JsonlWriterTest.HUMAN)).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("T-shirt/top");
   }
 }
