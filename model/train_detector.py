@@ -104,16 +104,22 @@ def render_cache(split, count, seed, workers):
 
 
 # -------------------------------------------------------------------------- training
-def make_batch(imgs, targets, idx, gen):
-    """Random vertical placement of each image in a TRAIN_H x INPUT crop of padding, random flip."""
+def make_batch(imgs, targets, idx, gen, permute=False):
+    """Random vertical placement of each image in a TRAIN_H x INPUT crop of padding, random flip,
+    and with permute a random channel order per image."""
     b = len(idx)
     ih, iw = imgs.shape[1], imgs.shape[2]
     x = np.full((b, TRAIN_H, INPUT, 3), PAD_VALUE, dtype=np.uint8)
     tg = []
     offs = gen.integers(0, TRAIN_H - ih + 1, size=b)
     flips = gen.random(b) < 0.5
+    # Tints are random, so a garment's class never depends on its colour: permuting the
+    # channels shows the same scene in other colours at no rendering cost.
+    orders = [gen.permutation(3) for _ in range(b)] if permute else None
     for k, j in enumerate(idx):
         im = imgs[j]
+        if orders is not None:
+            im = im[:, :, orders[k]]
         t = targets[j].copy()
         if flips[k]:
             im = im[:, ::-1]
@@ -182,7 +188,7 @@ def train(args, ckpt_path):
             for g in opt.param_groups:
                 g["lr"] = lr_at(state["step"], progress, args.lr, args.warmup)
             idx = np.sort(perm[s * args.batch_size:(s + 1) * args.batch_size])
-            x, tg = make_batch(imgs, targets, idx, gen)
+            x, tg = make_batch(imgs, targets, idx, gen, args.permute_channels)
             logits, ltrb = model(x)
             loss, lc, lb = detection_loss(logits, ltrb, tg, centres)
             opt.zero_grad(set_to_none=True)
@@ -230,6 +236,8 @@ def main():
     ap.add_argument("--weight-decay", type=float, default=0.05)
     ap.add_argument("--threads", type=int, default=1,
                     help="torch threads; 1 trains 3-4x faster than 2 when other jobs share the 2 cores")
+    ap.add_argument("--permute-channels", action="store_true",
+                    help="augment with a random RGB channel order per training image")
     ap.add_argument("--render-workers", type=int, default=2)
     ap.add_argument("--checkpoint", default=os.path.join(CACHE_DIR, "detector.pt"))
     ap.add_argument("--resume", action="store_true", help="continue from --checkpoint")
