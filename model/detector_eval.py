@@ -24,12 +24,13 @@ import time
 import numpy as np
 import torch
 
+import crop_classifier
 import scenes
 from detector_net import ExportWrapper, STRIDE
 from train_detector import INPUT, SCALE, PAD_VALUE, decode_jpeg, letterbox_rgb, log
 
 MODEL_NAME = "fashion-detector"
-MODEL_VERSION = "1.0.0"
+MODEL_VERSION = "1.1.0"
 OPSET = 17
 NUM_CLASSES = 10
 SCORE_THRESHOLD = 0.25        # replaced by the best cut on validation (frame exactness)
@@ -376,11 +377,123 @@ def numpy_reference_run(model, feeds):
             for s, e, ax, st in zip(starts, ends, axes, steps):
                 sl[ax] = slice(s, min(e, ins[0].shape[ax]), st)
             out = ins[0][tuple(sl)]
+        elif op in _SECOND_STAGE_OPS:
+            out = _SECOND_STAGE_OPS[op](ins, a)
         else:
             raise NotImplementedError("numpy reference: op %s not implemented" % op)
-        for name, val in zip(node.output, [out]):
+        for name, val in zip(node.output, out if isinstance(out, tuple) else (out,)):
             env[name] = val
     return [env[o.name] for o in model.graph.output]
+
+
+def _maxpool(ins, a):
+    x = ins[0]
+    kh, kw = a["kernel_shape"]
+    pt, pl, pb, pr = a.get("pads", [0, 0, 0, 0])
+    assert list(a.get("strides", [1, 1])) == [1, 1]
+    xp = np.pad(x, ((0, 0), (0, 0), (pt, pb), (pl, pr)), constant_values=-np.inf)
+    oh, ow = xp.shape[2] - kh + 1, xp.shape[3] - kw + 1
+    return np.max([xp[:, :, i:i + oh, j:j + ow] for i in range(kh) for j in range(kw)], axis=0)
+
+
+def _cast(ins, a):
+    to = {1: np.float64, 6: np.int32, 7: np.int64, 9: np.bool_, 11: np.float64}[a["to"]]
+    return ins[0].astype(to)
+
+
+def _topk(ins, a):
+    axis, k = a.get("axis", -1), int(ins[1].reshape(-1)[0])
+    assert a.get("largest", 1) == 1
+    idx = np.take(np.argsort(-ins[0], axis=axis, kind="stable"), np.arange(k), axis=axis)
+    return np.take_along_axis(ins[0], idx, axis), idx.astype(np.int64)
+
+
+def _scatter_elements(ins, a):
+    out = ins[0].copy()
+    np.put_along_axis(out, ins[1].astype(np.int64), ins[2], a.get("axis", 0))
+    return out
+
+
+def _sampling_weights(start, bin_size, bins, grid, size):
+    """RoiAlign's bilinear sample points along one axis as a [bins * grid, size] weight matrix
+    (ONNX / torchvision rules: points beyond -1 or size give 0, others clamp to the edge)."""
+    pts = start + (np.arange(bins * grid) + 0.5) * bin_size / grid
+    w = np.zeros((len(pts), size))
+    for i, p in enumerate(pts):
+        if p < -1.0 or p > size:
+            continue
+        p = max(p, 0.0)
+        lo = int(p)
+        if lo >= size - 1:
+            w[i, size - 1] = 1.0
+            continue
+        w[i, lo] += 1 - (p - lo)
+        w[i, lo + 1] += p - lo
+    return w
+
+
+def _roi_align(ins, a):
+    """RoiAlign, mode avg, coordinate_transformation_mode output_half_pixel (torchvision aligned=False)."""
+    x, rois, batch = ins[0], ins[1], ins[2].astype(np.int64)
+    assert a.get("mode", b"avg") in (b"avg", "avg")
+    assert a.get("coordinate_transformation_mode", b"half_pixel") in (b"output_half_pixel", "output_half_pixel")
+    oh, ow, scale, ratio = a["output_height"], a["output_width"], a["spatial_scale"], a["sampling_ratio"]
+    assert ratio > 0
+    out = np.zeros((len(rois), x.shape[1], oh, ow))
+    for r, (x1, y1, x2, y2) in enumerate(rois * scale):
+        rw, rh = max(x2 - x1, 1.0), max(y2 - y1, 1.0)
+        wy = _sampling_weights(y1, rh / oh, oh, ratio, x.shape[2])
+        wx = _sampling_weights(x1, rw / ow, ow, ratio, x.shape[3])
+        s = np.einsum("yh,chw,xw->cyx", wy, x[batch[r]], wx)
+        out[r] = s.reshape(x.shape[1], oh, ratio, ow, ratio).mean((2, 4))
+    return out
+
+
+def _reduce(fn):
+    return lambda ins, a: fn(ins[0], axis=tuple(a["axes"]), keepdims=bool(a.get("keepdims", 1)))
+
+
+def _softmax(ins, a):
+    e = np.exp(ins[0] - ins[0].max(axis=a.get("axis", -1), keepdims=True))
+    return e / e.sum(axis=a.get("axis", -1), keepdims=True)
+
+
+def _gemm(ins, a):
+    x = ins[0].T if a.get("transA", 0) else ins[0]
+    w = ins[1].T if a.get("transB", 0) else ins[1]
+    return a.get("alpha", 1.0) * x @ w + (a.get("beta", 1.0) * ins[2] if len(ins) > 2 else 0)
+
+
+def _constant_of_shape(ins, a):
+    from onnx import numpy_helper
+    value = numpy_helper.to_array(a["value"]) if "value" in a else np.zeros(1)
+    return np.full([int(d) for d in ins[0]], value.reshape(-1)[0],
+                   dtype=np.float64 if value.dtype.kind == "f" else value.dtype)
+
+
+# The ops of the second stage (crop_classifier.TwoStageExport): proposals, RoiAlign, crop classifier.
+_SECOND_STAGE_OPS = {
+    "MaxPool": _maxpool,
+    "Equal": lambda ins, a: ins[0] == ins[1],
+    "Cast": _cast,
+    "ReduceMax": _reduce(np.max),
+    "ReduceMean": _reduce(np.mean),
+    "TopK": _topk,
+    "GatherElements": lambda ins, a: np.take_along_axis(ins[0], ins[1].astype(np.int64), a.get("axis", 0)),
+    "Expand": lambda ins, a: ins[0] * np.ones([int(d) for d in ins[1]], dtype=ins[0].dtype),
+    "Range": lambda ins, a: np.arange(ins[0], ins[1], ins[2]),
+    "RoiAlign": _roi_align,
+    "Softmax": _softmax,
+    "Gemm": _gemm,
+    "ScatterElements": _scatter_elements,
+    "ConstantOfShape": _constant_of_shape,
+    "Where": lambda ins, a: np.where(ins[0], ins[1], ins[2]),
+    "Neg": lambda ins, a: -ins[0],
+    "Squeeze": lambda ins, a: np.squeeze(ins[0], axis=tuple(int(v) for v in ins[1])) if len(ins) > 1
+    else np.squeeze(ins[0]),
+    "Transpose": lambda ins, a: np.transpose(ins[0], a.get("perm")),
+    "Identity": lambda ins, a: ins[0],
+}
 
 
 def export_onnx(wrapper, path, sample_x):
@@ -394,9 +507,19 @@ def export_onnx(wrapper, path, sample_x):
     model.doc_string = ("LabelStream fashion-detector: images float32 [N,3,%d,%d] RGB 0..1 (letterbox, pad 114); "
                         "output0 [N,14,A]: cx, cy, w, h in input pixels, 10 sigmoid class scores" % (INPUT, INPUT))
     model.producer_name = "labelstream-model-train-detector"
-    # the exporter names output0's static dims symbolically; ONNX shape inference knows them
-    inferred = onnx.shape_inference.infer_shapes(model).graph.output[0]
-    model.graph.output[0].type.CopyFrom(inferred.type)
+    # the exporter names output0's static dims symbolically (ONNX shape inference cannot follow
+    # TopK/ScatterElements): they are the contract's constants
+    out_dims = model.graph.output[0].type.tensor_type.shape.dim
+    out_dims[1].Clear()
+    out_dims[1].dim_value = 4 + NUM_CLASSES
+    out_dims[2].Clear()
+    out_dims[2].dim_value = (INPUT // STRIDE) ** 2
+    for node in model.graph.node:
+        if node.op_type == "RoiAlign":
+            # torchvision's exporter writes opset-10 RoiAlign; from opset 16 the default is
+            # half_pixel (aligned=True): the crops were trained with aligned=False
+            node.attribute.append(onnx.helper.make_attribute("coordinate_transformation_mode",
+                                                             "output_half_pixel"))
     for key, val in (("name", MODEL_NAME), ("version", MODEL_VERSION),
                      ("classNames", json.dumps(scenes.CLASS_NAMES)), ("task", "detection"),
                      ("format", "yolo")):
@@ -419,12 +542,22 @@ def export_onnx(wrapper, path, sample_x):
         with torch.no_grad():
             t = wrapper(torch.from_numpy(x)).numpy()
         assert ref.shape == t.shape == (len(x), 4 + NUM_CLASSES, a)
-        diffs[name] = (float(np.abs(ref[:, :4] - t[:, :4]).max()), float(np.abs(ref[:, 4:] - t[:, 4:]).max()))
-        assert diffs[name][0] < 1e-2 and diffs[name][1] < 1e-4, "ONNX graph disagrees with torch: %s" % diffs
+        # With a second stage only the proposals score: float64 may pick another of two nearly
+        # tied last proposals, which must then score below the frame score's floor.
+        ref_p, t_p = ref[:, 4:].max(1) > 0, t[:, 4:].max(1) > 0
+        both = np.broadcast_to((ref_p & t_p)[:, None, :], ref[:, 4:].shape)
+        other = np.maximum(ref[:, 4:].max(1), t[:, 4:].max(1))[ref_p ^ t_p]
+        diffs[name] = (float(np.abs(ref[:, :4] - t[:, :4]).max()),
+                       float(np.abs(ref[:, 4:] - t[:, 4:])[both].max()),
+                       int(len(other)), float(other.max()) if len(other) else 0.0)
+        assert diffs[name][0] < 1e-2 and diffs[name][1] < 1e-4 and diffs[name][3] < FRAME_SCORE_FLOOR, \
+            "ONNX graph disagrees with torch: %s" % diffs
     log("ONNX check: ops=%s max|diff| boxes/scores %s" % (ops, diffs))
     return {"ops": ops, "verifiedWith": "NumPy float64 interpreter (onnxruntime is not packaged for Debian's python)",
             "maxAbsDiffBoxesPixels": max(d[0] for d in diffs.values()),
-            "maxAbsDiffScores": max(d[1] for d in diffs.values()), "batchSizes": [4, 1]}
+            "maxAbsDiffScores": max(d[1] for d in diffs.values()),
+            "proposalsDiffering": sum(d[2] for d in diffs.values()),
+            "maxScoreOfDifferingProposals": max(d[3] for d in diffs.values()), "batchSizes": [4, 1]}
 
 
 # ------------------------------------------------------------------ files for Java
@@ -478,11 +611,14 @@ def write_samples(out_dir, seed):
 
 
 # ---------------------------------------------------------------------------- main
-def finish(model, args, train_seconds, history):
+def finish(model, args, train_seconds, history, cropnet=None, crop_history=None):
     t_start = time.time()
     out = args.out
-    wrapper = ExportWrapper(model.eval(), INPUT, INPUT).eval()
-    n_params = sum(p.numel() for p in model.parameters())
+    if cropnet is None:
+        wrapper = ExportWrapper(model.eval(), INPUT, INPUT).eval()
+    else:
+        wrapper = crop_classifier.TwoStageExport(model.eval(), cropnet.eval(), INPUT, INPUT).eval()
+    n_params = sum(p.numel() for p in wrapper.parameters())
     data = scenes.load_split("test")
     sample_x = np.stack([letterbox(scenes.scene_jpeg("test", i, args.seed, data)[0])
                          for i in range(5)])
@@ -548,9 +684,11 @@ def finish(model, args, train_seconds, history):
         "name": MODEL_NAME,
         "version": MODEL_VERSION,
         "task": "detection",
-        "description": "Small single-stage anchor-free detector (YOLO-like, one stride of 8, no objectness, "
-                       "sigmoid class scores) for Fashion-MNIST garments composed into 640x480 scenes by "
-                       "model/scenes.py; exported in Ultralytics' raw yolo layout.",
+        "description": ("Small anchor-free detector (YOLO-like, one stride of 8, no objectness, sigmoid class "
+                        "scores)" + ("" if cropnet is None else
+                                     " whose proposals are named by a second stage, a classifier of each box's "
+                                     "crop,") + " for Fashion-MNIST garments composed into 640x480 scenes by "
+                       "model/scenes.py; exported in Ultralytics' raw yolo layout."),
         "file": MODEL_NAME + ".onnx",
         "fileBytes": os.path.getsize(onnx_path),
         "framework": {"format": "onnx", "opset": OPSET, "irVersion": onnx.load(onnx_path).ir_version,
@@ -569,7 +707,13 @@ def finish(model, args, train_seconds, history):
         "architecture": "conv-BN-ReLU backbone 3-16/2-32/2-32-64/2-64-64-128/2-128-128-128/2-128 "
                         "(BatchNorm folded on export), top-down addition of strides 32 and 16 into stride 8, "
                         "class tower 2x conv64 + 1x1 conv to 10 logits, box tower conv64 + 1x1 conv to 4 "
-                        "softplus distances (left, top, right, bottom) x 16 px",
+                        "softplus distances (left, top, right, bottom) x 16 px" + ("" if cropnet is None else
+                        "; second stage in the graph: objectness = best class score per cell, its 3x3 local "
+                        "peaks, the top %d proposals cropped from the input with %d %% margin (RoiAlign %dx%d) "
+                        "and classified by a conv-BN-ReLU net 3-24-24-48/2-48-96/2-96-96 + mean pool + linear; "
+                        "a proposal's class scores = objectness x softmax, other cells 0"
+                        % (crop_classifier.PROPOSALS, round(crop_classifier.MARGIN * 100), crop_classifier.CROP,
+                           crop_classifier.CROP)),
         "trainingData": {
             "generator": "model/scenes.py (seed %d): 640x480 JPEG scenes (quality 75-95), 0-8 tinted "
                          "Fashion-MNIST garments of 40-200 px, box IoU <= 0.4, some cut by the border "
@@ -591,11 +735,23 @@ def finish(model, args, train_seconds, history):
             "loss": "quality focal loss (target = IoU of the predicted box at the truth class) + 2 x GIoU; "
                     "positives = cells inside a truth box within 2.5 cells of its centre (smallest box wins)",
             "augmentation": "scenes pre-rendered through JPEG and letterboxed to input scale; random vertical "
-                            "placement in a 320x256 crop of padding 114, random horizontal flip",
+                            "placement in a 320x256 crop of padding 114, random horizontal flip"
+                            + (", random RGB channel order" if args.permute_channels else ""),
             "threads": args.threads,
-            "command": "/usr/bin/python3 model/train_detector.py --seed %d --budget-minutes %g"
-                       % (args.seed, args.budget_minutes) if args.budget_minutes else
-                       "/usr/bin/python3 model/train_detector.py --seed %d --epochs %d" % (args.seed, args.epochs),
+            "command": ("/usr/bin/python3 model/train_detector.py --seed %d " % args.seed)
+                       + ("--budget-minutes %g" % args.budget_minutes if args.budget_minutes else
+                          "--epochs %d" % args.epochs)
+                       + " --threads %d" % args.threads
+                       + (" --permute-channels" if args.permute_channels else "")
+                       + " --crop-epochs %d" % args.crop_epochs,
+            "cropClassifier": None if cropnet is None else {
+                "epochs": args.crop_epochs, "crop": crop_classifier.CROP, "margin": crop_classifier.MARGIN,
+                "trainedOn": "crops of the truth boxes of the first %d training scenes, each box moved and "
+                             "resized by up to 10 %% of its size, random channel order and flip"
+                             % (args.train_scenes - args.crop_held_out),
+                "heldOut": "the last %d training scenes" % args.crop_held_out,
+                "loss": "cross-entropy with label smoothing 0.05; AdamW, cosine",
+                "epochHistory": crop_history},
             "wallTimeSeconds": round(train_seconds, 1),
             "epochHistory": history["history"],
             "machine": "%s, %d CPU cores shared with other builds, torch %s" % (platform.machine(), os.cpu_count(),

@@ -12,7 +12,8 @@ trains a fixed number of epochs instead, the reproducible choice on a quiet mach
 Steps (a killed run continues with --resume from the last checkpoint):
   1. pre-render the training scenes (model/scenes.py, the train split) once, through JPEG at
      their scene quality, letterboxed to the input scale, into model/.cache/ (git-ignored);
-  2. train the detector (model/detector_net.py) on them, a checkpoint every 50 steps and after every epoch;
+  2. train the detector (model/detector_net.py) on them, a checkpoint every 50 steps and after every epoch,
+     then the second stage, a classifier of each proposal's crop (model/crop_classifier.py);
   3. export model/fashion-detector.onnx, check it (onnx.checker, torch vs a NumPy interpreter);
   4. evaluate on validation and test scenes, write the card, the replay predictions
      (fashion-detector.validation.jsonl / .test.jsonl) and samples/scenes/ (see detector_eval.py).
@@ -241,6 +242,11 @@ def main():
     ap.add_argument("--render-workers", type=int, default=2)
     ap.add_argument("--checkpoint", default=os.path.join(CACHE_DIR, "detector.pt"))
     ap.add_argument("--resume", action="store_true", help="continue from --checkpoint")
+    ap.add_argument("--crop-epochs", type=int, default=8,
+                    help="epochs of the second stage, the crop classifier (model/crop_classifier.py); 0 = none")
+    ap.add_argument("--crop-held-out", type=int, default=500,
+                    help="last N training scenes kept out of the crop classifier's training (its accuracy check)")
+    ap.add_argument("--crop-checkpoint", default=os.path.join(CACHE_DIR, "cropnet.pt"))
     ap.add_argument("--train-only", action="store_true", help="stop after training")
     ap.add_argument("--eval-scenes", type=int, default=2000, help="validation and test scenes evaluated")
     ap.add_argument("--out", default=MODEL_DIR)
@@ -250,10 +256,17 @@ def main():
     model, train_seconds, history = train(args, args.checkpoint)
     log("steps %d, epochs %d + %d steps" % (history["step"], history["epoch"], history["stepInEpoch"]))
     log("training done: %.1f s" % train_seconds)
+    cropnet, crop_history = None, None
+    if args.crop_epochs:
+        import crop_classifier
+        imgs, targets = render_cache("train", args.train_scenes, args.seed, args.render_workers)
+        cropnet, crop_history = crop_classifier.train_or_load(imgs, targets, args.crop_epochs, args.seed,
+                                                              args.crop_held_out, args.crop_checkpoint,
+                                                              args.threads, log)
     if args.train_only:
         return
     import detector_eval
-    detector_eval.finish(model, args, train_seconds, history)
+    detector_eval.finish(model, args, train_seconds, history, cropnet, crop_history)
 
 
 if __name__ == "__main__":
