@@ -96,18 +96,12 @@ public final class Evaluate {
       return 1;
     } finally {
       if (generated != null) {
-        deleteQuietly(generated);
+        try {
+          EvaluationServices.deleteRecursively(generated);
+        } catch (IOException e) {
+          System.err.println("could not delete the generated scenes in " + generated + ": " + e.getMessage());
+        }
       }
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try (var paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      System.err.println("could not delete " + dir + ": " + e.getMessage());
     }
   }
 
