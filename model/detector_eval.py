@@ -584,30 +584,13 @@ def write_jsonl(path, truth, cands, floor):
 
 def write_samples(out_dir, seed):
     sdir = os.path.join(out_dir, "samples", "scenes")
-    os.makedirs(sdir, exist_ok=True)
-    data = scenes.load_split("test")
-    images, anns = [], []
-    for i in range(N_SAMPLES):
-        jpg, boxes = scenes.scene_jpeg("test", i, seed, data)
-        name = "test-scene-%04d.jpg" % i
-        with open(os.path.join(sdir, name), "wb") as f:
-            f.write(jpg)
-        images.append({"id": i, "file_name": name, "width": scenes.WIDTH, "height": scenes.HEIGHT})
-        for b in boxes:
-            anns.append({"id": len(anns) + 1, "image_id": i, "category_id": b["classIndex"],
-                         "bbox": [b["x"], b["y"], b["w"], b["h"]], "area": b["w"] * b["h"], "iscrowd": 0})
-    coco = {"info": {"description": "LabelStream fashion-detector sample scenes: test scenes 0-%d of "
-                                    "model/scenes.py (seed %d), Fashion-MNIST test images" % (N_SAMPLES - 1, seed),
-                     "version": MODEL_VERSION},
-            "licenses": [{"id": 1, "name": "MIT (Fashion-MNIST, Zalando SE)"}],
-            "images": images, "annotations": anns,
-            "categories": [{"id": k, "name": n, "supercategory": "garment"}
-                           for k, n in enumerate(scenes.CLASS_NAMES)]}
-    with open(os.path.join(sdir, "scenes.json"), "w") as f:
-        json.dump(coco, f, indent=1)
+    info = {"description": "LabelStream fashion-detector sample scenes: test scenes 0-%d of "
+                           "model/scenes.py (seed %d), Fashion-MNIST test images" % (N_SAMPLES - 1, seed),
+            "version": MODEL_VERSION}
+    boxes = scenes.write_coco(sdir, "test", 0, N_SAMPLES, seed, info=info)
     total = sum(os.path.getsize(os.path.join(sdir, f)) for f in os.listdir(sdir))
-    log("wrote %d sample scenes (%d boxes, %d bytes) to %s" % (N_SAMPLES, len(anns), total, sdir))
-    return {"scenes": N_SAMPLES, "boxes": len(anns), "bytes": total}
+    log("wrote %d sample scenes (%d boxes, %d bytes) to %s" % (N_SAMPLES, boxes, total, sdir))
+    return {"scenes": N_SAMPLES, "boxes": boxes, "bytes": total}
 
 
 # ---------------------------------------------------------------------------- main

@@ -255,6 +255,35 @@ def scene_jpeg(split, index, seed=DEFAULT_SEED, data=None):
     return jpeg_bytes(rgb, q), boxes
 
 
+def write_coco(out_dir, split, start, count, seed=DEFAULT_SEED, data=None, info=None):
+    """Writes scenes start..start+count-1 of `split` to out_dir as JPEGs, with their true boxes in scenes.json
+    (COCO object detection: images, annotations with bbox [x, y, w, h] in frame pixels, the ten classes as
+    categories); what the sample scenes, ./labelstream evaluate --task detection --e2e and the demo read.
+    Returns the number of boxes written."""
+    os.makedirs(out_dir, exist_ok=True)
+    data = data if data is not None else load_split(split)
+    images, anns = [], []
+    for i in range(start, start + count):
+        jpg, boxes = scene_jpeg(split, i, seed, data)
+        name = "%s-scene-%04d.jpg" % (split, i)
+        with open(os.path.join(out_dir, name), "wb") as f:
+            f.write(jpg)
+        images.append({"id": i, "file_name": name, "width": WIDTH, "height": HEIGHT})
+        for b in boxes:
+            anns.append({"id": len(anns) + 1, "image_id": i, "category_id": b["classIndex"],
+                         "bbox": [b["x"], b["y"], b["w"], b["h"]], "area": b["w"] * b["h"], "iscrowd": 0})
+    if info is None:
+        info = {"description": "LabelStream %s scenes %d-%d of model/scenes.py (seed %d), Fashion-MNIST %s images"
+                               % (split, start, start + count - 1, seed, "test" if split == "test" else "training")}
+    coco = {"info": info,
+            "licenses": [{"id": 1, "name": "MIT (Fashion-MNIST, Zalando SE)"}],
+            "images": images, "annotations": anns,
+            "categories": [{"id": k, "name": n, "supercategory": "garment"} for k, n in enumerate(CLASS_NAMES)]}
+    with open(os.path.join(out_dir, "scenes.json"), "w") as f:
+        json.dump(coco, f, indent=1)
+    return len(anns)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--split", choices=list(SPLITS), default="test")
@@ -263,17 +292,7 @@ def main():
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
-    os.makedirs(args.out, exist_ok=True)
-    data = load_split(args.split)
-    truth = {}
-    for i in range(args.start, args.start + args.count):
-        jpg, boxes = scene_jpeg(args.split, i, args.seed, data)
-        name = "%s-scene-%04d.jpg" % (args.split, i)
-        with open(os.path.join(args.out, name), "wb") as f:
-            f.write(jpg)
-        truth[name] = boxes
-    with open(os.path.join(args.out, "truth.json"), "w") as f:
-        json.dump(truth, f, indent=1)
+    write_coco(args.out, args.split, args.start, args.count, args.seed)
 
 
 if __name__ == "__main__":

@@ -66,7 +66,7 @@ record DetectionSummary(String model, int frames, int trueBoxes, double postSeco
     int matched = 0;
     double iouSum = 0;
     for (DetectionDemo.FrameOutcome frame : outcomes) {
-      List<Box> truth = truth(frame.scene(), classes);
+      List<Box> truth = frame.scene().truth(classes);
       trueBoxes += truth.size();
       for (Box box : frame.predicted()) {
         perClass.merge(box.getLabel(), 1, Integer::sum);
@@ -90,16 +90,6 @@ record DetectionSummary(String model, int frames, int trueBoxes, double postSeco
         routedSeconds, modelLabelled, modelLabelledExact, waiting, perClass, proposed, framesExact, matched,
         matched == 0 ? 0 : iouSum / matched, policy,
         outcomes.stream().map(DetectionDemo.FrameOutcome::frameId).toList());
-  }
-
-  /** A scene's true boxes in the card's classes; a class the card lacks gets index -1 and so never matches. */
-  static List<Box> truth(SampleScenes.Scene scene, List<String> classes) {
-    List<Box> boxes = new ArrayList<>();
-    for (SampleScenes.TrueBox t : scene.boxes()) {
-      boxes.add(Box.newBuilder().setLabel(t.className()).setClassIndex(classes.indexOf(t.className()))
-          .setX((float) t.x()).setY((float) t.y()).setW((float) t.w()).setH((float) t.h()).setConfidence(null).build());
-    }
-    return boxes;
   }
 
   void print(PrintStream out, AllInOne all) {

@@ -2,6 +2,7 @@ package io.labelstream.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labelstream.schemas.avro.Box;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The bundled sample scenes for the detector ({@code model/samples/scenes}: JPEG frames and their true boxes in
- * {@code scenes.json}, COCO object detection), in the order the file lists them.
+ * Scenes with their true boxes: a folder of JPEG frames and {@code scenes.json} (COCO object detection), as
+ * {@code model/scenes.py} writes them: the bundled sample scenes for the detector ({@code model/samples/scenes}) and
+ * the scenes {@code evaluate --task detection --e2e} posts. In the order the file lists them.
  */
 public final class SampleScenes {
 
@@ -32,6 +34,17 @@ public final class SampleScenes {
 
     public byte[] bytes() throws IOException {
       return Files.readAllBytes(file);
+    }
+
+    /** The true boxes in the card's classes; a class the card lacks gets index -1 and so never matches. */
+    public List<Box> truth(List<String> classes) {
+      List<Box> truth = new ArrayList<>();
+      for (TrueBox t : boxes) {
+        truth.add(Box.newBuilder().setLabel(t.className()).setClassIndex(classes.indexOf(t.className()))
+            .setX((float) t.x()).setY((float) t.y()).setW((float) t.w()).setH((float) t.h()).setConfidence(null)
+            .build());
+      }
+      return truth;
     }
 
     public String contentType() {

@@ -93,23 +93,17 @@ final class DetectionEvaluate {
         + "%.2f%n", target, targetSource(env, options, replay), settings.confidence(), auditRate,
         settings.validationWeight());
     out.printf(Locale.ROOT, "initial threshold %.6f (2 = closed)%n%n", policy.newStream().initial().thresholds().get(0));
-    out.printf(Locale.ROOT, " seed  exact   bound   model%%  after%d%%  oracle%%  ratio  audits%%%n", warmup);
+    printHeader(out, warmup);
     List<Seed> seeds = new ArrayList<>();
     for (long seed = 1; seed <= Evaluate.SEEDS; seed++) {
       StreamSimulation.Result r = simulation.run(rows, seed, (i, row) -> row);
       Seed s = new Seed(seed, r.frames(), r.modelLabelled(), r.realisedAccuracy(), r.finalBound(), r.finalEstimate(),
           warmup, r.shareAfterWarmup(), r.oracleShareAfterWarmup(), r.auditShare(), r.modelShare());
       seeds.add(s);
-      out.printf(Locale.ROOT, "%5d  %.4f  %.4f  %6.2f  %8.2f  %7.2f  %5.3f  %6.2f%n", seed, s.exactness(), s.bound(),
-          100 * s.modelShare(), 100 * s.shareAfterWarmup(), 100 * s.oracleShareAfterWarmup(), ratio(s),
-          100 * s.auditShare());
+      printRow(out, s);
     }
     List<Check> checks = checks(seeds, target, warmup);
-    out.println();
-    out.println("targets:");
-    checks.forEach(c -> out.println("  [" + (c.met() ? "met" : "MISSED") + "] " + c.target()));
-    long missed = checks.stream().filter(c -> !c.met()).count();
-    out.println(missed == 0 ? "ALL TARGETS MET" : missed + " TARGET(S) MISSED");
+    long missed = printChecks(out, checks);
     if (options.json().isPresent()) {
       Map<String, Object> report = new LinkedHashMap<>();
       report.put("task", ModelIdentity.DETECTION);
@@ -131,6 +125,26 @@ final class DetectionEvaluate {
       out.println("figures written to " + options.json().get());
     }
     return missed == 0 ? 0 : 1;
+  }
+
+  static void printHeader(PrintStream out, int warmup) {
+    out.printf(Locale.ROOT, " seed  exact   bound   model%%  after%d%%  oracle%%  ratio  audits%%%n", warmup);
+  }
+
+  static void printRow(PrintStream out, Seed s) {
+    out.printf(Locale.ROOT, "%5d  %.4f  %.4f  %6.2f  %8.2f  %7.2f  %5.3f  %6.2f%n", s.seed(), s.exactness(), s.bound(),
+        100 * s.modelShare(), 100 * s.shareAfterWarmup(), 100 * s.oracleShareAfterWarmup(), ratio(s),
+        100 * s.auditShare());
+  }
+
+  /** Prints the targets and whether each was met; returns how many were missed. */
+  static long printChecks(PrintStream out, List<Check> checks) {
+    out.println();
+    out.println("targets:");
+    checks.forEach(c -> out.println("  [" + (c.met() ? "met" : "MISSED") + "] " + c.target()));
+    long missed = checks.stream().filter(c -> !c.met()).count();
+    out.println(missed == 0 ? "ALL TARGETS MET" : missed + " TARGET(S) MISSED");
+    return missed;
   }
 
   private static double ratio(Seed s) {

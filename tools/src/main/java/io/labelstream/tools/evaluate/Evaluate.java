@@ -1,5 +1,6 @@
 package io.labelstream.tools.evaluate;
 
+import io.labelstream.launcher.SampleScenes;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.config.InferenceVariables;
 import io.labelstream.platform.config.SharedVariables;
@@ -26,36 +27,82 @@ public final class Evaluate {
 
   static final int SEEDS = 20;
   static final int WARMUP = 2_000;
+  /** Test scenes the detection e2e generates without --scenes. */
+  static final int DETECTION_E2E_SCENES = 2_000;
   static final Path CLASSIFIER = Path.of("model", "fashion-mnist-ensemble.onnx");
 
   private Evaluate() {}
 
   /**
-   * {@code ./labelstream evaluate [--e2e]} for the classifier, {@code --task detection [--target T] [--json FILE]}
-   * for the detector ({@link DetectionEvaluate}).
+   * {@code ./labelstream evaluate [--e2e]} for the classifier, {@code --task detection [--target T] [--json FILE]
+   * [--e2e [--scenes DIR | --count N]]} for the detector ({@link DetectionEvaluate}, {@link DetectionEndToEnd}).
    */
   public static int main(Map<String, String> environment, String[] args) throws IOException {
     List<String> given = List.of(args);
     String task = option(given, "--task").orElse(ModelIdentity.CLASSIFICATION);
     if (task.equals(ModelIdentity.DETECTION)) {
-      if (given.contains("--e2e")) {
-        System.err.println("evaluate --task detection --e2e is not built yet: the replay runs without the services");
-        return 2;
-      }
       OptionalDouble target = option(given, "--target").map(t -> OptionalDouble.of(Double.parseDouble(t)))
           .orElse(OptionalDouble.empty());
       if (target.isPresent() && !(target.getAsDouble() > 0 && target.getAsDouble() < 1)) {
         System.err.println("--target must be a frame exactness in (0, 1), got " + target.getAsDouble());
         return 2;
       }
-      return DetectionEvaluate.run(environment, new DetectionEvaluate.Options(target,
+      boolean endToEnd = given.contains("--e2e");
+      Optional<Path> scenes = option(given, "--scenes").map(Path::of);
+      int count = option(given, "--count").map(Integer::parseInt).orElse(DETECTION_E2E_SCENES);
+      if (!endToEnd && (scenes.isPresent() || given.contains("--count"))) {
+        System.err.println("--scenes and --count choose the scenes of --e2e; the replay uses the model's test scenes");
+        return 2;
+      }
+      if (count < 2) {
+        System.err.println("--count must be at least 2 scenes, got " + count);
+        return 2;
+      }
+      int replay = DetectionEvaluate.run(environment, new DetectionEvaluate.Options(target,
           option(given, "--json").map(Path::of)), System.out);
+      if (!endToEnd) {
+        return replay;
+      }
+      return detectionEndToEnd(environment, target, scenes, count) == 0 && replay == 0 ? 0 : 1;
     }
     if (!task.equals(ModelIdentity.CLASSIFICATION)) {
       System.err.println("--task is classification or detection, not " + task);
       return 2;
     }
     return run(environment, given.contains("--e2e"));
+  }
+
+  /**
+   * The detection e2e on {@code --scenes DIR}, else on {@code count} test scenes generated now.
+   *
+   * @return 0 when every target was met
+   */
+  private static int detectionEndToEnd(Map<String, String> environment, OptionalDouble target, Optional<Path> scenes,
+      int count) {
+    Path generated = null;
+    try {
+      List<SampleScenes.Scene> loaded;
+      if (scenes.isPresent()) {
+        loaded = SampleScenes.load(scenes.get());
+      } else {
+        generated = Files.createTempDirectory("labelstream-scenes-");
+        System.out.printf(Locale.ROOT, "%ngenerating %d test scenes with %s %s…%n", count, GeneratedScenes.PYTHON,
+            GeneratedScenes.SCRIPT);
+        loaded = GeneratedScenes.write(count, generated);
+      }
+      return DetectionEndToEnd.run(environment, target, loaded, System.out) == 0 ? 0 : 1;
+    } catch (Exception e) {
+      System.err.println("the end-to-end run failed: " + e.getMessage());
+      return 1;
+    } finally {
+      if (generated != null) {
+        try {
+          EvaluationServices.deleteRecursively(generated);
+        } catch (IOException e) {
+          System.err.println("could not delete the generated scenes in " + generated + ": " + e.getMessage());
+        }
+      }
+    }
   }
 
   private static Optional<String> option(List<String> args, String name) {
