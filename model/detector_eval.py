@@ -95,9 +95,7 @@ def decode(out, floor):
     for i in range(len(keep)):
         if suppressed[i]:
             continue
-        chosen.append(i)
-        if len(chosen) == MAX_DETECTIONS:
-            break
+        chosen.append(i)  # every candidate, as the worker keeps them for the frame score
         same = cls[keep] == cls[keep[i]]
         suppressed |= same & (ious[i] > IOU_THRESHOLD)
     res = []
@@ -248,8 +246,39 @@ def best_share(score, exact, target):
             "exactness": round(float(cum[k - 1]), 4), "frames": k}
 
 
+def reachable_target(score, exact, min_evidence=300, validation_weight=0.7, z=1.645):
+    """The highest frame exactness a threshold controller can guarantee from these validation frames
+    alone (review-service ThresholdController: a threshold is tested once its region holds
+    min_evidence items; a validation frame counts validation_weight of a stream frame): the best
+    one-sided 95 % Wilson lower bound over the top-scored prefixes holding enough evidence,
+    rounded down to 0.01. This is the card's frameExactnessTarget, chosen on validation only."""
+    order = np.argsort(-score, kind="stable")
+    s, e = score[order], exact[order].astype(float)
+    valid = np.append(s[1:] < s[:-1], True)
+    k = np.arange(1, len(e) + 1)
+    n = k * validation_weight
+    p = np.cumsum(e) / k
+    bound = (p + z * z / (2 * n) - z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))) / (1 + z * z / n)
+    ok = valid & (n >= min_evidence)
+    if not ok.any():
+        return None, None
+    best = int(np.argmax(np.where(ok, bound, -1)))
+    return float(np.floor(bound[best] * 100) / 100), {"frames": best + 1, "share": round((best + 1) / len(s), 4),
+                                                      "exactness": round(float(p[best]), 4),
+                                                      "lowerBound": round(float(bound[best]), 4)}
+
+
 def frame_score_product(cands):
     return float(np.prod([max(c["score"], 1 - c["score"]) for c in cands if c["score"] >= FRAME_SCORE_FLOOR]))
+
+
+def cut_certainty(s, cut):
+    """How sure the keep-or-drop decision at `cut` is: 0.5 at the cut, 1 at score 0 or 1, linear in between."""
+    return 0.5 + 0.5 * ((s - cut) / (1 - cut) if s >= cut else (cut - s) / cut)
+
+
+def frame_score_cut_product(cands, cut):
+    return float(np.prod([cut_certainty(c["score"], cut) for c in cands if c["score"] >= FRAME_SCORE_FLOOR]))
 
 
 def frame_score_min(cands):
@@ -625,6 +654,8 @@ def finish(model, args, train_seconds, history, cropnet=None, crop_history=None)
     candidates = {
         "product of max(s,1-s) over candidates >= 0.05 (current)": v_prod,
         "min over candidates >= 0.05 of max(s,1-s)": np.array([frame_score_min(c) for c in vc]),
+        "product over candidates >= 0.05 of the certainty about the cut-off (0.5 at it, 1 at 0 or 1)":
+            np.array([frame_score_cut_product(c, cut) for c in vc]),
         "class margin of the most ambiguous kept box": np.array([frame_score_margin(c, cut) for c in vc]),
         "smallest class margin of the kept boxes": np.array([frame_score_min_margin(c, cut) for c in vc]),
         "minus the count of candidates within 0.15 of the cut-off":
@@ -646,6 +677,8 @@ def finish(model, args, train_seconds, history, cropnet=None, crop_history=None)
     tmap = map_table(tt, tc)
     log("validation mAP50 %.4f mAP50-95 %.4f; test mAP50 %.4f mAP50-95 %.4f"
         % (vmap["mAP50"], vmap["mAP50_95"], tmap["mAP50"], tmap["mAP50_95"]))
+    target, reachable = reachable_target(v_prod, v_exact)
+    log("frame exactness reachable on validation evidence: %s %s" % (target, reachable))
     val_cut95 = best_share(v_prod, v_exact, 0.95)
     val_cut99 = best_share(v_prod, v_exact, 0.99)
 
@@ -686,6 +719,7 @@ def finish(model, args, train_seconds, history, cropnet=None, crop_history=None)
                    "description": "per anchor cx, cy, w, h in input pixels, then 10 class scores "
                                   "(sigmoid inside the graph); anchors = the 40x40 cells of stride 8, row-major"},
         "classNames": scenes.CLASS_NAMES,
+        "frameExactnessTarget": target,
         "parameters": n_params,
         "architecture": "conv-BN-ReLU backbone 3-16/2-32/2-32-64/2-64-64-128/2-128-128-128/2-128 "
                         "(BatchNorm folded on export), top-down addition of strides 32 and 16 into stride 8, "
@@ -741,7 +775,8 @@ def finish(model, args, train_seconds, history, cropnet=None, crop_history=None)
                                                                               torch.__version__),
         },
         "evaluation": {
-            "pipeline": "scene JPEG decoded, letterboxed to 320x320 (bilinear, pad 114), best class per anchor, "
+            "pipeline": "scene JPEG decoded at half size by libjpeg-turbo's DCT scaling (PIL draft mode, as the "
+                        "worker's TurboJpeg decode), letterboxed to 320x320 (pad 114), best class per anchor, "
                         "class-aware NMS at iouThreshold, boxes mapped back to frame pixels and clipped",
             "map": "COCO-style: 101-point interpolated AP per class, IoU 0.50 and mean over 0.50:0.05:0.95, "
                    "at most maxDetections per frame, candidates down to score %g" % CANDIDATE_FLOOR,
@@ -757,6 +792,7 @@ def finish(model, args, train_seconds, history, cropnet=None, crop_history=None)
             "frameScore": "product over the candidates (after NMS, score >= %g) of max(s, 1 - s)" % FRAME_SCORE_FLOOR,
             "coverage": {"validation": coverage_curve(v_prod, v_exact), "test": coverage_curve(t_prod, t_exact)},
             "validationCutAt95": val_cut95, "validationCutAt99": val_cut99,
+            "reachableTarget": reachable,
             "testAtValidationCut95": at_cut(t_prod, t_exact, val_cut95["threshold"]),
             "testAtValidationCut99": at_cut(t_prod, t_exact, val_cut99["threshold"]),
             "testBestCutAt95": best_share(t_prod, t_exact, 0.95),
@@ -774,6 +810,8 @@ def finish(model, args, train_seconds, history, cropnet=None, crop_history=None)
         "samples": dict(samples, dir="samples/scenes", annotations="samples/scenes/scenes.json (COCO)"),
         "onnxVerification": check,
     }
+    if target is None:
+        del card["frameExactnessTarget"]  # no prefix holds enough evidence: the review default applies
     with open(os.path.join(out, MODEL_NAME + ".card.json"), "w") as f:
         json.dump(card, f, indent=2)
         f.write("\n")

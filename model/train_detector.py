@@ -239,6 +239,8 @@ def main():
                     help="torch threads; 1 trains 3-4x faster than 2 when other jobs share the 2 cores")
     ap.add_argument("--permute-channels", action="store_true",
                     help="augment with a random RGB channel order per training image")
+    ap.add_argument("--eval-threads", type=int, default=None,
+                    help="torch threads for the export and evaluation (default: --threads)")
     ap.add_argument("--render-workers", type=int, default=2)
     ap.add_argument("--checkpoint", default=os.path.join(CACHE_DIR, "detector.pt"))
     ap.add_argument("--resume", action="store_true", help="continue from --checkpoint")
@@ -266,6 +268,7 @@ def main():
     if args.train_only:
         return
     import detector_eval
+    torch.set_num_threads(args.eval_threads or args.threads)
     detector_eval.finish(model, args, train_seconds, history, cropnet, crop_history)
 
 
