@@ -121,8 +121,8 @@ final class Resampler {
     float[] row = scratch.row((picture.width() + taps) * channels);
     if (picture instanceof InterleavedPicture plane && channels == 1 && plane.channels() == 1
         && plane.width() >= plan.planeTaps()) {
-      // A plane of bytes (a grey JPEG, or a colour JPEG's luma for a grey model): read straight from the bytes, each output pixel
-      // with exactly as many taps as the widest one needs.
+      // A plane of bytes (a grey JPEG, or a colour JPEG's luma for a grey model): read straight from the bytes, each
+      // output pixel with exactly as many taps as the widest one needs.
       byte[] samples = plane.samples();
       int width = plane.width();
       float[] second = scratch.second(width);

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * ({@link Fit.Need#detailedEnough}) is used, so the resize after it only ever averages. The picture is libjpeg-turbo's
  * own RGB output at that scale (its luma alone for a grey model), the pixels PIL and OpenCV give at the same scale,
  * which is what models are trained and evaluated on: decoding a YCbCr JPEG to its planes and upsampling the chroma
- * here instead was faster but moved colours by 15-30 levels at the 99th percentile at sharp edges, enough to move the
- * bundled detector's boxes by up to 16 px (docs/preprocessing.md).
+ * here instead was faster but moved colours by 15-30 levels at the 99th percentile, enough to move the bundled
+ * detector's boxes by up to 16 px (docs/preprocessing.md).
  *
  * <p>Hostile frames: any warning (libjpeg reports corrupt or missing data as a warning and fills the picture with
  * grey) stops the decode and refuses the frame ({@code TJFLAG_STOPONWARNING}); a progressive JPEG of more than 500
