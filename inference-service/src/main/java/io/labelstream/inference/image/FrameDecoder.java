@@ -135,9 +135,6 @@ public final class FrameDecoder {
     int w = input.width();
     int h = input.height();
     int c = input.channels();
-    if (picture instanceof YuvPicture yuv && c == 3) {
-      return fromPlanes(yuv, fit);
-    }
     float[] pixels = Resampler.resample(picture, c, fit, w, h, input.padValue());
     float[] out = new float[w * h * c];
     boolean bgr = c == 3 && input.colorOrder() == InputSpec.ColorOrder.BGR;
@@ -165,63 +162,6 @@ public final class FrameDecoder {
       }
     }
     return out;
-  }
-
-  /**
-   * The tensor from a colour JPEG's planes, resized and converted to RGB a row at a time ({@link YuvResizer}), then
-   * normalised and laid out: the same values {@link #tensor} gives any other picture. For the usual float NCHW model
-   * the normalisation is done in the conversion's own loops and each row copied into place: C2 (Java 17) vectorises
-   * a loop only when it stores from index 0.
-   */
-  private float[] fromPlanes(YuvPicture yuv, Fit fit) {
-    int w = input.width();
-    int plane = w * input.height();
-    float[] out = new float[plane * 3];
-    boolean bgr = input.colorOrder() == InputSpec.ColorOrder.BGR;
-    boolean nchw = input.layout() == InputSpec.Layout.NCHW;
-    boolean uint8 = input.dtype() == InputSpec.DType.UINT8;
-    float[] gain = new float[3]; // by picture channel: R, G, B
-    float[] offset = new float[3];
-    for (int c = 0; c < 3; c++) {
-      int from = bgr ? 2 - c : c; // output channel c holds picture channel from
-      gain[from] = uint8 ? 1f : (float) (input.scale() / input.std()[c]);
-      offset[from] = uint8 ? 0f : (float) (-input.mean()[c] / (double) input.std()[c]);
-    }
-    int[] to = {bgr ? 2 : 0, 1, bgr ? 0 : 2}; // the output channel of R, G, B
-    int strideC = nchw ? plane : 1;
-    int strideI = nchw ? 1 : 3;
-    if (fit.padded(w, input.height())) { // grey padding: R = G = B = the pad value
-      float pad = clamp(input.padValue());
-      for (int c = 0; c < 3; c++) {
-        float value = uint8 ? (float) Math.floor(pad + 0.5) : pad * gain[c] + offset[c];
-        for (int i = 0; i < plane; i++) {
-          out[to[c] * strideC + i * strideI] = value;
-        }
-      }
-    }
-    YuvResizer resized = YuvResizer.of(yuv, fit);
-    float[][] rgb = resized.rgbRows();
-    int tw = fit.targetWidth();
-    for (int y = 0; y < fit.targetHeight(); y++) {
-      resized.row(y, gain, offset, rgb[0], rgb[1], rgb[2]);
-      int at = (fit.targetY() + y) * w + fit.targetX();
-      for (int c = 0; c < 3; c++) {
-        float[] values = rgb[c];
-        if (nchw && !uint8) {
-          System.arraycopy(values, 0, out, to[c] * plane + at, tw);
-          continue;
-        }
-        int base = to[c] * strideC + at * strideI;
-        for (int x = 0; x < tw; x++) {
-          out[base + x * strideI] = uint8 ? (float) Math.floor(values[x] + 0.5) : values[x];
-        }
-      }
-    }
-    return out;
-  }
-
-  private static float clamp(float v) {
-    return Math.min(255f, Math.max(0f, v));
   }
 
   /** For the existing callers of the subsampling rule; see {@link ImageIoReader#subsamplingPeriod}. */

@@ -19,8 +19,7 @@ package io.labelstream.inference.image;
  * model is turned into ITU-R BT.601 luma {@code 0.299 R + 0.587 G + 0.114 B} before resampling, a grey picture fed
  * to a colour model gives the same value to all three channels; the result is 0-255 values, unrounded, with the
  * padding of a letterbox set to its pad value. Weights, sums and the rows resampled across are floats: an
- * independent implementation in double precision agrees to a few 1e-5 on the 0-255 scale. A colour JPEG's planes,
- * the worker's usual frame, are resized by {@link YuvResizer} with the same weights, in loops shaped for the JIT.
+ * independent implementation in double precision agrees to a few 1e-5 on the 0-255 scale.
  */
 final class Resampler {
 
@@ -99,24 +98,6 @@ final class Resampler {
    * colour channels in R, G, B order.
    */
   static float[] resample(Picture picture, int channels, Fit fit, int inputWidth, int inputHeight, float pad) {
-    if (picture instanceof YuvPicture yuv && channels == 3) {
-      float[] out = new float[inputWidth * inputHeight * 3];
-      java.util.Arrays.fill(out, Math.min(255f, Math.max(0f, pad))); // grey: Y = pad, neutral chroma
-      YuvResizer resized = YuvResizer.of(yuv, fit);
-      float[][] rgb = resized.rgbRows();
-      float[] one = {1f, 1f, 1f};
-      float[] zero = new float[3];
-      for (int y = 0; y < fit.targetHeight(); y++) {
-        resized.row(y, one, zero, rgb[0], rgb[1], rgb[2]);
-        int at = ((fit.targetY() + y) * inputWidth + fit.targetX()) * 3;
-        for (int x = 0; x < fit.targetWidth(); x++) {
-          out[at + 3 * x] = rgb[0][x];
-          out[at + 3 * x + 1] = rgb[1][x];
-          out[at + 3 * x + 2] = rgb[2][x];
-        }
-      }
-      return out;
-    }
     return resample(picture, channels, fit, inputWidth, inputHeight, pad,
         new float[inputWidth * inputHeight * channels]);
   }
@@ -140,8 +121,8 @@ final class Resampler {
     float[] row = scratch.row((picture.width() + taps) * channels);
     if (picture instanceof InterleavedPicture plane && channels == 1 && plane.channels() == 1
         && plane.width() >= plan.planeTaps()) {
-      // A plane of bytes (a JPEG's Y, Cb or Cr, or a grey JPEG): read straight from the bytes, each output pixel
-      // with exactly as many taps as the widest one needs.
+      // A plane of bytes (a grey JPEG, or a colour JPEG's luma for a grey model): read straight from the bytes, each
+      // output pixel with exactly as many taps as the widest one needs.
       byte[] samples = plane.samples();
       int width = plane.width();
       float[] second = scratch.second(width);

@@ -17,9 +17,11 @@ import org.slf4j.LoggerFactory;
  * can run the inverse DCT at M/8 of the size (M = 1 to 8), so a 1280x720 frame for a 224x224 model is decoded
  * straight to 480x270 (M = 3): far fewer pixels are reconstructed and stored than by a decoder that produces the
  * full frame and shrinks it afterwards. The smallest M whose picture still has a pixel for each input pixel
- * ({@link Fit.Need#detailedEnough}) is used, so the resize after it only ever averages. Colour (YCbCr) JPEGs for a
- * colour model are decoded to their planes ({@link YuvPicture}), leaving chroma upsampling and colour conversion to
- * the input's pixels; for a grey model, to the luma plane alone.
+ * ({@link Fit.Need#detailedEnough}) is used, so the resize after it only ever averages. The picture is libjpeg-turbo's
+ * own RGB output at that scale (its luma alone for a grey model), the pixels PIL and OpenCV give at the same scale,
+ * which is what models are trained and evaluated on: decoding a YCbCr JPEG to its planes and upsampling the chroma
+ * here instead was faster but moved colours by 15-30 levels at the 99th percentile, enough to move the bundled
+ * detector's boxes by up to 16 px (docs/preprocessing.md).
  *
  * <p>Hostile frames: any warning (libjpeg reports corrupt or missing data as a warning and fills the picture with
  * grey) stops the decode and refuses the frame ({@code TJFLAG_STOPONWARNING}); a progressive JPEG of more than 500
@@ -37,11 +39,6 @@ final class TurboJpeg {
   private static final int TJPF_RGB = 0;
   private static final int TJPF_GRAY = 6;
   private static final int TJFLAG_STOPONWARNING = 8192;
-  private static final int TJCS_YCBCR = 1;
-  private static final int TJSAMP_GRAY = 3;
-  /** Luma pixels per chroma pixel across and down, by TurboJPEG's subsampling code (444, 422, 420, grey, 440, 411). */
-  private static final int[] CHROMA_STEP_X = {1, 2, 2, 1, 1, 4};
-  private static final int[] CHROMA_STEP_Y = {1, 1, 2, 1, 2, 1};
   private static final int TJFLAG_LIMITSCANS = 16384;
 
   private static final Optional<TurboJpeg> LOADED = load();
@@ -79,8 +76,7 @@ final class TurboJpeg {
   /**
    * Decodes at the smallest M/8 scale whose picture is still {@link Fit.Need#detailedEnough} for the input.
    *
-   * @param channels 1 for grey (the JPEG's luma, which is BT.601 luma by definition of JFIF), 3 for colour
-   *     (planes for a YCbCr JPEG, otherwise R, G, B; a grey JPEG stays grey)
+   * @param channels 1 for grey (the JPEG's luma, which is BT.601 luma by definition of JFIF), 3 for R, G, B
    * @throws RefusedImageException {@code corrupt_image} for anything libjpeg-turbo reports, warnings included
    */
   Picture decode(byte[] jpeg, int width, int height, int channels, Fit.Need need) throws RefusedImageException {
@@ -98,18 +94,18 @@ final class TurboJpeg {
   }
 
   /**
-   * The arrays a thread's decoded pictures are copied into from native memory, reused from frame to frame by
-   * {@link #decode} (a new set per frame cost a tenth of the Java side's time): a picture it returns is valid until
+   * The array a thread's decoded pictures are copied into from native memory, reused from frame to frame by
+   * {@link #decode} (a new one per frame cost a tenth of the Java side's time): a picture it returns is valid until
    * the same thread's next call. Grown to the largest picture decoded, bounded by the decode budget.
    */
   private static final class Samples {
-    private final byte[][] arrays = {new byte[0], new byte[0], new byte[0]};
+    private byte[] array = new byte[0];
 
-    byte[] get(int which, int size) {
-      if (arrays[which].length < size) {
-        arrays[which] = new byte[size];
+    byte[] get(int size) {
+      if (array.length < size) {
+        array = new byte[size];
       }
-      return arrays[which];
+      return array;
     }
   }
 
@@ -130,7 +126,7 @@ final class TurboJpeg {
       NativeLong size = new NativeLong(jpeg.length);
       int[] declaredWidth = new int[1];
       int[] declaredHeight = new int[1];
-      int[] subsampling = new int[1];
+      int[] subsampling = new int[1]; // these two are the call's, unused: libjpeg-turbo converts any kind to RGB
       int[] colourspace = new int[1];
       if (Api.tjDecompressHeader3(d.handle, in, size, declaredWidth, declaredHeight, subsampling, colourspace) != 0) {
         throw refused(d.handle);
@@ -140,18 +136,12 @@ final class TurboJpeg {
             + " in its first frame header but decodes as " + declaredWidth[0] + "x" + declaredHeight[0]);
       }
       int flags = TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS | extraFlags;
-      if (channels == 3 && colourspace[0] == TJCS_YCBCR && subsampling[0] >= 0 && subsampling[0] < CHROMA_STEP_X.length
-          && subsampling[0] != TJSAMP_GRAY) {
-        YuvPicture planes = planes(d, in, size, w, h, subsampling[0], flags, samples);
-        reusable = true;
-        return planes;
-      }
       Memory out = d.output(w * h * channels);
       if (Api.tjDecompress2(d.handle, in, size, out, w, w * channels, h, channels == 1 ? TJPF_GRAY : TJPF_RGB,
           flags) != 0) {
         throw refused(d.handle);
       }
-      byte[] pixels = samples.get(0, w * h * channels);
+      byte[] pixels = samples.get(w * h * channels);
       out.read(0, pixels, 0, w * h * channels);
       reusable = true;
       return new InterleavedPicture(w, h, channels, pixels);
@@ -164,30 +154,6 @@ final class TurboJpeg {
     }
   }
 
-  /** Decodes the luma and chroma planes at the scale {@code w x h} picks (see {@link YuvPicture}). */
-  private static YuvPicture planes(Decompressor d, Memory in, NativeLong size, int w, int h, int subsampling,
-      int flags, Samples samples) throws RefusedImageException {
-    int stepX = CHROMA_STEP_X[subsampling];
-    int stepY = CHROMA_STEP_Y[subsampling];
-    int cw = (w + stepX - 1) / stepX; // TurboJPEG's tjPlaneWidth
-    int ch = (h + stepY - 1) / stepY;
-    Memory out = d.output((long) w * h + 2L * cw * ch);
-    Memory planes = d.planes();
-    planes.setPointer(0, out);
-    planes.setPointer(Native.POINTER_SIZE, out.share((long) w * h));
-    planes.setPointer(2L * Native.POINTER_SIZE, out.share((long) w * h + (long) cw * ch));
-    if (Api.tjDecompressToYUVPlanes(d.handle, in, size, planes, w, new int[] {w, cw, cw}, h, flags) != 0) {
-      throw refused(d.handle);
-    }
-    byte[] luma = samples.get(0, w * h);
-    byte[] blue = samples.get(1, cw * ch);
-    byte[] red = samples.get(2, cw * ch);
-    out.read(0, luma, 0, w * h);
-    out.read((long) w * h, blue, 0, cw * ch);
-    out.read((long) w * h + (long) cw * ch, red, 0, cw * ch);
-    return new YuvPicture(w, h, luma, blue, red, cw, ch, stepX, stepY);
-  }
-
   /**
    * A TurboJPEG decompressor with its native input and output buffers, reused by the next decode on any thread:
    * creating one per frame, and letting JNA copy Java arrays in and out of every call, cost a tenth of the decode.
@@ -198,7 +164,6 @@ final class TurboJpeg {
     final Pointer handle;
     private Memory input;
     private Memory output;
-    private Memory planes;
 
     Decompressor() {
       handle = Api.tjInitDecompress();
@@ -212,14 +177,6 @@ final class TurboJpeg {
         input = new Memory(Math.max(bytes, 64 * 1024));
       }
       return input;
-    }
-
-    /** Room for the three plane pointers of a YUV decode. */
-    Memory planes() {
-      if (planes == null) {
-        planes = new Memory(3L * Native.POINTER_SIZE);
-      }
-      return planes;
     }
 
     Memory output(long bytes) {
@@ -236,9 +193,6 @@ final class TurboJpeg {
       }
       if (output != null) {
         output.close();
-      }
-      if (planes != null) {
-        planes.close();
       }
     }
   }
@@ -271,9 +225,6 @@ final class TurboJpeg {
 
     static native int tjDecompress2(Pointer handle, Pointer jpeg, NativeLong size, Pointer out, int width, int pitch,
         int height, int pixelFormat, int flags);
-
-    static native int tjDecompressToYUVPlanes(Pointer handle, Pointer jpeg, NativeLong size, Pointer planes, int width,
-        int[] strides, int height, int flags);
 
     static native String tjGetErrorStr2(Pointer handle);
 

@@ -7,11 +7,17 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * libturbojpeg, which the fast JPEG tests need, handled like {@code io.labelstream.testsupport.RequiredTool}:
  * {@code .ci/run} installs it (Debian package libturbojpeg0), so on CI ({@code CI=true}) a missing library fails the
- * test; elsewhere the test is skipped with the same message.
+ * test; elsewhere the test is skipped with the same message. Public for the tests of other packages that hold the
+ * worker's decoding to libjpeg-turbo's pixels ({@link #present}).
  */
-final class TurboJpegRequired {
+public final class TurboJpegRequired {
 
   private TurboJpegRequired() {}
+
+  /** Returns when the library is there; otherwise fails on CI and skips elsewhere, as {@link #library}. */
+  public static void present() {
+    library();
+  }
 
   static TurboJpeg library() {
     if (TurboJpeg.available().isPresent()) {
