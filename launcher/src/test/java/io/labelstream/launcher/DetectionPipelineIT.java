@@ -41,14 +41,15 @@ import org.junit.jupiter.api.io.TempDir;
  * with the scene's true boxes; a reviewed model-labelled frame's HUMAN label supersedes the MODEL one; and the COCO
  * export of a snapshot holds every frame's final boxes and keeps COCO's rules.
  *
- * <p>The threshold is pinned low (the bundled detector's policy starts closed) so that about a third of the frames
- * are model-labelled, and half of those are audited. The audit draw hashes the frame ids, which are new each run: the
+ * <p>The threshold is pinned (frame score 0.2: 26 of the 64 scenes score at least that with fashion-detector 1.1.0,
+ * by its test replay) so that the test does not depend on the policy, about 40% of the frames are model-labelled,
+ * and half of those are audited. The audit draw hashes the frame ids, which are new each run: the
  * test needs at least one audit and two unaudited model labels (one to flag, one left MODEL), which with 20 or more
  * model-labelled frames fails to happen about once in 50,000 runs.
  */
 class DetectionPipelineIT {
 
-  private static final double PINNED = 0.01;
+  private static final double PINNED = 0.2;
   private static final String ADMIN = "root-secret-token";
   private static final String REVIEWER = "ada-secret-token";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -223,8 +224,12 @@ class DetectionPipelineIT {
       assertThat(h).as("height of %s", a).isPositive();
       assertThat(x).isGreaterThanOrEqualTo(0);
       assertThat(y).isGreaterThanOrEqualTo(0);
-      assertThat(x + w).as("right edge of %s", a).isLessThanOrEqualTo(image.get("width").asDouble());
-      assertThat(y + h).as("bottom edge of %s", a).isLessThanOrEqualTo(image.get("height").asDouble());
+      // Edges at float precision too: a box clipped to the frame's edge has x + w == width as floats, and the two
+      // floats read back as doubles may add up to a few 1e-6 more.
+      double width = image.get("width").asDouble();
+      double height = image.get("height").asDouble();
+      assertThat(x + w).as("right edge of %s", a).isLessThanOrEqualTo(width + width * 1e-6);
+      assertThat(y + h).as("bottom edge of %s", a).isLessThanOrEqualTo(height + height * 1e-6);
       // The bbox is written at float precision, so w * h read back agrees with area to float precision (1e-6).
       assertThat(a.get("area").asDouble()).as("area of %s", a).isCloseTo(w * h, within(Math.max(1e-3, w * h * 1e-6)));
       assertThat(a.get("iscrowd").isIntegralNumber() && a.get("iscrowd").asInt() == 0).as("iscrowd of %s", a).isTrue();
