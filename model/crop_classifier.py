@@ -29,7 +29,7 @@ import torch.nn.functional as F
 from torchvision.ops import roi_align
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from detector_net import STRIDE, anchor_centres  # noqa: E402
+from detector_net import ExportWrapper  # noqa: E402
 
 CROP = 32            # crop side in pixels
 MARGIN = 0.1         # context added on each side of a box, as a share of its size
@@ -69,18 +69,12 @@ def crops(images, boxes_per_image):
                      spatial_scale=1.0, sampling_ratio=2, aligned=False)
 
 
-class TwoStageExport(nn.Module):
+class TwoStageExport(ExportWrapper):
     """images [N,3,H,W] RGB 0..1 -> output0 [N, 4+C, A] in Ultralytics' raw yolo layout."""
 
     def __init__(self, det, cropnet, height, width, proposals=PROPOSALS):
-        super().__init__()
-        self.det, self.cropnet, self.k = det, cropnet, proposals
-        c = anchor_centres(height // STRIDE, width // STRIDE)
-        self.register_buffer("cx", c[:, 0].reshape(1, 1, -1))
-        self.register_buffer("cy", c[:, 1].reshape(1, 1, -1))
-        self.gh, self.gw = height // STRIDE, width // STRIDE
-        self.classes = det.cls_out.out_channels
-        self.anchors = c.shape[0]
+        super().__init__(det, height, width)
+        self.cropnet, self.k = cropnet, proposals
 
     def forward(self, images):
         logits, ltrb = self.det(images)
@@ -100,9 +94,7 @@ class TwoStageExport(nn.Module):
         scored = (top.unsqueeze(2) * probs).permute(0, 2, 1)                    # [N,C,K]
         scores = torch.zeros(n, self.classes, self.anchors, dtype=scored.dtype)
         scores = scores.scatter(2, idx.unsqueeze(1).expand(n, self.classes, self.k), scored)
-        cx = self.cx + (r - l) * 0.5
-        cy = self.cy + (b - t) * 0.5
-        return torch.cat([cx, cy, l + r, t + b, scores], 1)
+        return self.yolo_layout(d, scores)
 
 
 # -------------------------------------------------------------------------- training

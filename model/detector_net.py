@@ -83,7 +83,10 @@ class ExportWrapper(nn.Module):
     def forward(self, images):
         logits, ltrb = self.det(images)
         scores = torch.sigmoid(logits).reshape(-1, self.classes, self.anchors)
-        d = ltrb.reshape(-1, 4, self.anchors)
+        return self.yolo_layout(ltrb.reshape(-1, 4, self.anchors), scores)
+
+    def yolo_layout(self, d, scores):
+        """Distances [N,4,A] (left, top, right, bottom) and scores [N,C,A] -> [N,4+C,A]: cx, cy, w, h, scores."""
         l, t, r, b = d[:, 0:1], d[:, 1:2], d[:, 2:3], d[:, 3:4]
         cx = self.cx + (r - l) * 0.5
         cy = self.cy + (b - t) * 0.5
