@@ -144,9 +144,7 @@ final class EvaluationServices implements AutoCloseable {
   void awaitPolicy(int frames, long audits) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     while (true) {
-      List<Policy> policies = TopicRecords.readAll(all.bootstrapServers(), Topics.POLICY.name()).stream()
-          .map(r -> Topics.POLICY.valueSerde().deserializer().deserialize(r.topic(), r.value())).toList();
-      Policy last = policies.isEmpty() ? null : policies.get(policies.size() - 1);
+      Policy last = lastPolicy();
       if (last != null && last.getFramesSeen() >= frames && last.getAuditsAnswered() >= audits) {
         return;
       }
@@ -174,10 +172,14 @@ final class EvaluationServices implements AutoCloseable {
         humanLabels.put(r.key(), label);
       }
     });
-    List<Policy> policies = TopicRecords.readAll(bootstrap, Topics.POLICY.name()).stream()
+    return new Records(predictions, modelLabels, humanLabels, reviewRequests(), lastPolicy());
+  }
+
+  /** The last policy on its topic, or null before the first. */
+  private Policy lastPolicy() {
+    List<Policy> policies = TopicRecords.readAll(all.bootstrapServers(), Topics.POLICY.name()).stream()
         .map(r -> Topics.POLICY.valueSerde().deserializer().deserialize(r.topic(), r.value())).toList();
-    return new Records(predictions, modelLabels, humanLabels, reviewRequests(),
-        policies.isEmpty() ? null : policies.get(policies.size() - 1));
+    return policies.isEmpty() ? null : policies.get(policies.size() - 1);
   }
 
   /** The review requests on their topic, one per task. */
