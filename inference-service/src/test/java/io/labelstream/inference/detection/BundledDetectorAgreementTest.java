@@ -73,7 +73,6 @@ class BundledDetectorAgreementTest {
     ModelFolder folder = ModelFolder.of(MODEL);
     JsonNode card = new ObjectMapper().readTree(folder.card());
     double cut = DetectionReplay.of(card).scoreThreshold();
-    int maxDetections = card.path("output").path("maxDetections").asInt();
     Map<Integer, JsonNode> replay = replayLines(folder, card.path("replayFiles").path("test").asText());
     List<Scene> scenes = scenes(MODEL.resolveSibling(card.path("samples").path("dir").asText()).resolve(ANNOTATIONS));
     TurboJpegRequired.present();
@@ -94,7 +93,7 @@ class BundledDetectorAgreementTest {
           assertThat(line).as("the replay file's line of scene %d", scene.index()).isNotNull();
           assertThat(boxes(line.get("truth"))).as("scene %d: scenes.json's true boxes are the replay line's",
               scene.index()).usingElementComparator(Box::compareNear).isEqualTo(scene.truth());
-          compare(scene.index(), found.get(i), line, cut, maxDetections, measured, disagreements);
+          compare(scene.index(), found.get(i), line, cut, measured, disagreements);
         }
       }
     }
@@ -107,14 +106,12 @@ class BundledDetectorAgreementTest {
   }
 
   /** One scene's Java answer against its replay line, each difference recorded in {@code measured}. */
-  private static void compare(int scene, FrameDetections java, JsonNode line, double cut, int maxDetections,
-      Differences measured, List<String> disagreements) {
+  private static void compare(int scene, FrameDetections java, JsonNode line, double cut, Differences measured,
+      List<String> disagreements) {
     List<Box> python = boxes(line.get("candidates")).stream().filter(b -> b.score() >= FrameScore.CANDIDATE_FLOOR)
         .toList();
-    // detector_eval.py's NMS stops at maxDetections boxes, candidates included, where the worker keeps every
-    // candidate: a replay line of a crowded scene holds only the first maxDetections (44 of the 2,000 test lines of
-    // 1.0.0, scenes 48 and 53 here). Compared as the replay holds them.
-    List<Box> worker = java.candidates().stream().limit(maxDetections).map(Box::of).toList();
+    // The replay keeps every candidate, as the worker does (detector_eval.py capped them at maxDetections until 1.1.0).
+    List<Box> worker = java.candidates().stream().map(Box::of).toList();
     boolean[] pythonPaired = new boolean[python.size()];
     boolean[] workerPaired = new boolean[worker.size()];
     for (int[] pair : pairs(python, worker)) {
@@ -133,8 +130,7 @@ class BundledDetectorAgreementTest {
     oneSided(scene, "training script", python, pythonPaired, measured, disagreements);
     oneSided(scene, "worker", worker, workerPaired, measured, disagreements);
     double expectedScore = FrameScore.of(python, Box::score).score();
-    // The worker's own frame score, unless the replay line was cut at maxDetections.
-    double workerScore = python.size() < maxDetections ? java.frameScore() : FrameScore.of(worker, Box::score).score();
+    double workerScore = java.frameScore();
     double ratio = Math.abs(Math.log(workerScore / expectedScore));
     measured.frameScore(ratio);
     if (ratio > FRAME_SCORE_LOG_RATIO) {
