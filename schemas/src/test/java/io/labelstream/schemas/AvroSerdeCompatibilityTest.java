@@ -162,6 +162,43 @@ class AvroSerdeCompatibilityTest {
   }
 
   @Test
+  void shouldReadAPolicyWrittenBeforeRegimesAsOneRegimeForEveryCamera() throws Exception {
+    Schema v1;
+    try (var in = KnownSchemas.class.getResourceAsStream("/schema-history/Policy-v1.avsc")) {
+      v1 = new Schema.Parser().parse(in);
+    }
+    GenericRecord bound = new GenericData.Record(v1.getField("overall").schema());
+    bound.put("estimate", 0.995);
+    bound.put("lowerBound", 0.991);
+    bound.put("audits", 12L);
+    bound.put("modelLabelledShare", 0.8);
+    GenericRecord old = new GenericData.Record(v1);
+    old.put("modelName", "m");
+    old.put("modelVersion", "1");
+    old.put("thresholds", List.of(0.97, 0.98));
+    old.put("overall", bound);
+    old.put("perClass", List.of(bound, bound));
+    for (String f : List.of("target", "confidence", "classTarget")) {
+      old.put(f, 0.99);
+    }
+    old.put("validationTrusted", true);
+    for (String f : List.of("framesSeen", "audits", "auditsAnswered")) {
+      old.put(f, 5L);
+    }
+    old.put("computedAt", 1_700_000_000_000L);
+    byte[] bytes = AvroSerde.generic(v1, new KnownSchemas().register(v1)).serialize("policy.v1", old);
+
+    io.labelstream.schemas.avro.Policy read = Topics.POLICY.valueSerde().deserializer().deserialize("policy.v1", bytes);
+
+    assertThat(read.getThresholds()).containsExactly(0.97, 0.98);
+    assertThat(read.getCameras()).isEmpty();
+    assertThat(read.getDriftEvents()).isEmpty();
+    assertThat(read.getAuditRate()).isZero();
+    assertThat(read.getRegime()).isZero();
+    assertThat(read.getCumulativeLowerBound()).isNull();
+  }
+
+  @Test
   void shouldRoundTripAPredictionOfASingleNetworkWithoutMutualInformation() {
     io.labelstream.schemas.avro.Prediction single = io.labelstream.schemas.avro.Prediction.newBuilder()
         .setFrameId("f-7").setModelName("m").setModelVersion("1").setClassIndex(0).setLabel("red").setTopK(List.of())
