@@ -22,6 +22,19 @@ import java.util.Optional;
  * {@link DriftSettings#threshold}); with the defaults and four statistics K = 10 and h = 15.4. Why CUSUM and not a
  * betting martingale: see {@link Cusum}. After an alarm the caller decides; {@link #restart()} learns a new
  * baseline for the new regime. Not thread-safe: one monitor per scope, fed by one caller.
+ *
+ * <h2>Measured (ChangeMonitorTest, defaults, 200 seeded streams, change after frame 1,000)</h2>
+ * <ul>
+ *   <li>No change, 10,000 frames: a score false alarm in 1 of 200 streams, an input-statistic one in 4 of 200
+ *       (budget with exact likelihood ratios: 0.4 and 3.2); errors at the expected rate over 10,000 answers: 0 of
+ *       200. The learnt baselines put the tail signals at their budget, not below it.
+ *   <li>Score low tail 0.1 → 0.4: delay mean 95, p95 184 frames, change point within 4 (median) and 23 (p90)
+ *       frames; → 0.3: mean 228, p95 514; → 0.2: found within 2,000 frames in 68% of streams and not within
+ *       10,000 in 20%: a 300-frame baseline is too uncertain for a 2x tail change (a 1,000-frame baseline, measured
+ *       once: 94% within 2,000, no false alarm in 1,000 streams).
+ *   <li>Brightness ±1 sd, a third of frames unmeasured: mean 128–133, p95 198–222 frames.
+ *   <li>Answered errors at 3x the expected rate (0.5–5%): mean 501, p95 895 answers.
+ * </ul>
  */
 public final class ChangeMonitor {
 
