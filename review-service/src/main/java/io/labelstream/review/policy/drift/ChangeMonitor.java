@@ -1,0 +1,120 @@
+package io.labelstream.review.policy.drift;
+
+import io.labelstream.review.policy.drift.ChangeAlarm.Direction;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Watches one scope (a camera, or the whole stream) for a change, from two sides.
+ *
+ * <ul>
+ *   <li>Unsupervised, per frame: the routing score's low tail (scores falling means the model is less sure; a score
+ *       tail rising is good news and not watched), and both tails of each input statistic (brightness, contrast,
+ *       sharpness, colourfulness: a darker and a brighter camera are both another camera). Each signal learns its
+ *       own baseline from its first frames ({@link TailBaseline}) and a {@link BernoulliCusum} watches how often it
+ *       falls beyond a baseline cut.
+ *   <li>Supervised, per answered frame in a confident score band: whether the model was wrong, against the error
+ *       rate the evidence expects for that band, with a {@link BernoulliCusum} per-observation null rate.
+ * </ul>
+ *
+ * All K one-sided CUSUMs share the false-alarm budget equally (h = ln(K·horizon / budget), see
+ * {@link DriftSettings#threshold}); with the defaults and four statistics K = 10 and h = 15.4. Why CUSUM and not a
+ * betting martingale: see {@link Cusum}. After an alarm the caller decides; {@link #restart()} learns a new
+ * baseline for the new regime. Not thread-safe: one monitor per scope, fed by one caller.
+ *
+ * <h2>Measured (ChangeMonitorTest, defaults, 200 seeded streams, change after frame 1,000)</h2>
+ * <ul>
+ *   <li>No change, 10,000 frames: a score false alarm in 1 of 200 streams, an input-statistic one in 4 of 200
+ *       (budget with exact likelihood ratios: 0.4 and 3.2); errors at the expected rate over 10,000 answers: 0 of
+ *       200. The learnt baselines put the tail signals at their budget, not below it.
+ *   <li>Score low tail 0.1 → 0.4: delay mean 95, p95 184 frames, change point within 4 (median) and 23 (p90)
+ *       frames; → 0.3: mean 228, p95 514; → 0.2: found within 2,000 frames in 68% of streams and not within
+ *       10,000 in 20%: a 300-frame baseline is too uncertain for a 2x tail change (a 1,000-frame baseline, measured
+ *       once: 94% within 2,000, no false alarm in 1,000 streams).
+ *   <li>Brightness ±1 sd, a third of frames unmeasured: mean 128–133, p95 198–222 frames.
+ *   <li>Answered errors at 3x the expected rate (0.5–5%): mean 501, p95 895 answers.
+ * </ul>
+ */
+public final class ChangeMonitor {
+
+  /** The input statistics a frame carries, in the order of {@link #observeFrame}'s array. */
+  public static final List<String> IMAGE_STATISTICS = List.of("brightness", "contrast", "sharpness", "colourfulness");
+
+  public static final String SCORE = "score";
+  public static final String ANSWERED = "answered";
+
+  private final TailSignal score;
+  private final List<TailSignal> statistics = new ArrayList<>();
+  private final BernoulliCusum answered;
+  private long frames;
+  private long answers;
+
+  /** A monitor for the standard {@link #IMAGE_STATISTICS}. */
+  public ChangeMonitor(DriftSettings settings) {
+    this(settings, IMAGE_STATISTICS);
+  }
+
+  public ChangeMonitor(DriftSettings settings, List<String> statisticNames) {
+    int cusums = 1 + 2 * statisticNames.size() + 1;
+    double threshold = settings.threshold(cusums);
+    this.score = new TailSignal(SCORE, settings, threshold, true, false);
+    for (String name : statisticNames) {
+      statistics.add(new TailSignal(name, settings, threshold, true, true));
+    }
+    this.answered = new BernoulliCusum(threshold, settings.errorRatio(), BernoulliCusum.DEFAULT_CAP);
+  }
+
+  /**
+   * One routed frame.
+   *
+   * @param score the routing score (NaN if none)
+   * @param statistics the input statistics in the order of the monitor's names, NaN where not measured
+   * @return the alarms this frame raised, usually none; a list because a camera change often moves several
+   *     statistics at once, and which ones moved is what the caller reports
+   */
+  public List<ChangeAlarm> observeFrame(double score, double[] statistics) {
+    if (statistics.length != this.statistics.size()) {
+      throw new IllegalArgumentException(
+          "expected " + this.statistics.size() + " statistics, got " + statistics.length);
+    }
+    long frame = frames++;
+    List<ChangeAlarm> alarms = new ArrayList<>(0);
+    this.score.observe(score, frame, alarms);
+    for (int i = 0; i < statistics.length; i++) {
+      this.statistics.get(i).observe(statistics[i], frame, alarms);
+    }
+    return alarms;
+  }
+
+  /**
+   * A person's answer for a frame in a confident score band.
+   *
+   * @param error the model's label was wrong
+   * @param expectedRate the error rate the evidence expects in that frame's band, in (0, 1)
+   */
+  public Optional<ChangeAlarm> observeAnswer(boolean error, double expectedRate) {
+    long index = answers++;
+    if (!answered.observe(error, expectedRate, index)) {
+      return Optional.empty();
+    }
+    ChangeAlarm alarm = new ChangeAlarm(ANSWERED, Direction.UP, index, answered.changePoint(), answered.statistic());
+    answered.reset();
+    return Optional.of(alarm);
+  }
+
+  /** Forgets every baseline and CUSUM (e.g. after a change was acted on); frame and answer indices go on. */
+  public void restart() {
+    score.restart();
+    statistics.forEach(TailSignal::restart);
+    answered.reset();
+  }
+
+  public long frames() {
+    return frames;
+  }
+
+  public long answers() {
+    return answers;
+  }
+}

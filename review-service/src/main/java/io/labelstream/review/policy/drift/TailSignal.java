@@ -1,0 +1,53 @@
+package io.labelstream.review.policy.drift;
+
+import io.labelstream.review.policy.drift.ChangeAlarm.Direction;
+import java.util.List;
+
+/** One named signal of a frame, its baseline, and a one-sided CUSUM for each tail that is watched. */
+final class TailSignal {
+
+  private final String name;
+  private final TailBaseline baseline;
+  private final BernoulliCusum lower;
+  private final BernoulliCusum upper;
+
+  TailSignal(String name, DriftSettings settings, double threshold, boolean watchLower, boolean watchUpper) {
+    this.name = name;
+    this.baseline = new TailBaseline(settings.baselineFrames(), settings.tailQuantile(),
+        settings.baselineConfidence());
+    this.lower = watchLower ? new BernoulliCusum(threshold, settings.tailRatio(), BernoulliCusum.DEFAULT_CAP) : null;
+    this.upper = watchUpper ? new BernoulliCusum(threshold, settings.tailRatio(), BernoulliCusum.DEFAULT_CAP) : null;
+  }
+
+  /** Learns the baseline first, then watches, adding any alarm to {@code alarms}; NaN (not measured) is skipped. */
+  void observe(double value, long frame, List<ChangeAlarm> alarms) {
+    if (Double.isNaN(value)) {
+      return;
+    }
+    if (!baseline.complete()) {
+      baseline.add(value);
+      return;
+    }
+    watch(lower, baseline.below(value), frame, Direction.DOWN, alarms);
+    watch(upper, baseline.above(value), frame, Direction.UP, alarms);
+  }
+
+  private void watch(BernoulliCusum cusum, boolean hit, long frame, Direction direction, List<ChangeAlarm> alarms) {
+    if (cusum == null || !cusum.observe(hit, baseline.tailRate(), frame)) {
+      return;
+    }
+    alarms.add(new ChangeAlarm(name, direction, frame, cusum.changePoint(), cusum.statistic()));
+    // Reset so that one change raises one alarm, not one per frame; a lasting change alarms again later.
+    cusum.reset();
+  }
+
+  void restart() {
+    baseline.clear();
+    if (lower != null) {
+      lower.reset();
+    }
+    if (upper != null) {
+      upper.reset();
+    }
+  }
+}
