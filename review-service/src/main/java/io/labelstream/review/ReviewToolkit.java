@@ -11,10 +11,15 @@ import io.labelstream.review.policy.PolicySettings;
 import io.labelstream.review.policy.ScoreGrid;
 import io.labelstream.review.policy.ThresholdController;
 import io.labelstream.review.policy.ValidationEvidence;
+import io.labelstream.review.policy.regime.CameraKey;
+import io.labelstream.review.policy.regime.DriftEvent;
+import io.labelstream.review.policy.regime.RegimePolicy;
+import io.labelstream.review.policy.regime.RegimeSettings;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -104,6 +109,86 @@ public final class ReviewToolkit {
   /** A fresh controller and ledger, as a review service starting on an empty stream has. */
   public PolicyStream newStream() {
     return new PolicyStream();
+  }
+
+  /** A drift-aware stream with the review service's regime settings ({@link RegimeSettings#defaults()}). */
+  public DriftStream newDriftStream() {
+    return newDriftStream(RegimeSettings.defaults());
+  }
+
+  DriftStream newDriftStream(RegimeSettings regimes) {
+    return new DriftStream(new RegimePolicy(settings, regimes, ScoreGrid.standard(), validation, classes));
+  }
+
+  /**
+   * What a camera's next frame is routed with.
+   *
+   * @param auditRate the least share of model labels to audit (0: the worker's own rate)
+   */
+  public record CameraRoute(List<Double> thresholds, double auditRate, int regime) {}
+
+  /**
+   * A change the policy detected.
+   *
+   * @param scope "all" or the camera ({@code device/camera})
+   */
+  public record Change(int regime, String scope, String signal, String direction, long detectedAtFrame,
+      long changePointFrame) {
+
+    static Change of(DriftEvent event) {
+      return new Change(event.regime(), event.scope(), event.signal(), event.direction(), event.detectedAtFrame(),
+          event.changePointFrame());
+    }
+  }
+
+  /**
+   * The drift-aware policy's decision: the common regime's policy and the bound of every camera on a regime of its
+   * own, the cumulative bound over every model label so far, and the changes detected.
+   */
+  public record DriftPolicy(Policy common, Map<String, Policy> cameras, double cumulativeLowerBound,
+      List<Change> changes) {}
+
+  /**
+   * One stream through the drift-aware policy, as the review service runs it: each camera watched for change, a
+   * regime of its own for a camera that changed alone, a new common regime when every camera did.
+   */
+  public static final class DriftStream {
+
+    private final RegimePolicy policy;
+
+    private DriftStream(RegimePolicy policy) {
+      this.policy = policy;
+    }
+
+    public CameraRoute route(String deviceId, String cameraId) {
+      RegimePolicy.Route route = policy.route(new CameraKey(deviceId, cameraId));
+      return new CameraRoute(route.thresholds(), route.auditRate(), route.regime());
+    }
+
+    /**
+     * A frame was routed.
+     *
+     * @param statistics brightness, contrast, sharpness, colourfulness of the decoded frame (NaN where unknown)
+     * @return the change it revealed, if any (the service then decides and publishes at once)
+     */
+    public Optional<Change> routed(String frameId, String deviceId, String cameraId, double score,
+        double[] statistics, int predictedClass, boolean toModel, boolean audited) {
+      return policy.routed(frameId, new CameraKey(deviceId, cameraId), score, statistics, predictedClass, toModel,
+          audited).map(Change::of);
+    }
+
+    /** A person answered a review or audit task of the frame. */
+    public Optional<Change> answered(String frameId, int humanClass) {
+      return policy.answered(frameId, humanClass).map(Change::of);
+    }
+
+    public DriftPolicy decide() {
+      RegimePolicy.Decision decision = policy.decide();
+      Map<String, Policy> cameras = new java.util.LinkedHashMap<>();
+      decision.cameras().forEach((key, regime) -> cameras.put(key.text(), Policy.of(regime.decision())));
+      return new DriftPolicy(Policy.of(decision.common().decision()), cameras, decision.cumulativeLowerBound(),
+          decision.events().stream().map(Change::of).toList());
+    }
   }
 
   /** One stream: what was routed and answered, and the policies the controller decides from it. */

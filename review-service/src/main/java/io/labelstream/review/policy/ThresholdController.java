@@ -93,13 +93,14 @@ public final class ThresholdController {
   /** See "Validation counts for less than its size" above. */
   public static final double DEFAULT_VALIDATION_WEIGHT = 0.7;
 
-  private static final double CONFIDENT_BAND_ERROR_RATE = 0.05;
+  /** Score bands where validation saw at most this share of errors are where model labels live. */
+  public static final double CONFIDENT_BAND_ERROR_RATE = 0.05;
 
   /** A stream this many times worse than validation in the confident bands is judged on its own answers alone. */
   static final double MAX_SHIFT = 3.0;
 
   /** Validation rates are pooled over neighbouring score bands until a pool holds this many images. */
-  private static final int RATE_POOL_ITEMS = 200;
+  public static final int RATE_POOL_ITEMS = 200;
 
   private final Settings settings;
   private final ScoreGrid grid;
@@ -256,7 +257,7 @@ public final class ThresholdController {
    * The validation error rate of each score band, pooled over neighbouring bands (from the top down) until each
    * pool holds at least {@code minItems} images: narrow bands hold too few for a rate of their own.
    */
-  static double[] pooledBandRates(BandCounts validation, int classes, ScoreGrid grid, int minItems) {
+  public static double[] pooledBandRates(BandCounts validation, int classes, ScoreGrid grid, int minItems) {
     double[] rates = new double[grid.bands()];
     int start = 0;
     long n = 0;

@@ -1,0 +1,94 @@
+package io.labelstream.review.policy.regime;
+
+import io.labelstream.review.policy.OutcomeLedger;
+import io.labelstream.review.policy.PolicyDecision;
+import io.labelstream.review.policy.ThresholdController;
+
+/**
+ * One stretch of a scope's stream under one distribution: the evidence gathered since it began and the controller
+ * that sets its thresholds from that evidence alone. The stream's first regime starts from the model's validation
+ * predictions; a regime started by a detected change does not (they describe the camera as it was), so it starts
+ * closed — every frame to people — and opens as its own answers support the target.
+ */
+final class Regime {
+
+  private final int number;
+  private final String scope;
+  private final long startFrame;
+  private final boolean afterChange;
+  private final ThresholdController controller;
+  private final OutcomeLedger ledger;
+  private final long auditsToEstablish;
+  private PolicyDecision latest;
+  private long modelLabelled;
+  private boolean established;
+
+  /**
+   * @param afterChange true for a regime a detected change started: it audits more until its bound is re-established
+   * @param auditsToEstablish answered audits of its own model labels such a regime needs before it audits normally
+   */
+  Regime(int number, String scope, long startFrame, boolean afterChange, long auditsToEstablish,
+      ThresholdController controller, OutcomeLedger ledger) {
+    this.number = number;
+    this.scope = scope;
+    this.startFrame = startFrame;
+    this.afterChange = afterChange;
+    this.auditsToEstablish = auditsToEstablish;
+    this.controller = controller;
+    this.ledger = ledger;
+    this.established = !afterChange;
+    this.latest = controller.decide(ledger.snapshot(), 0, 0);
+  }
+
+  int number() {
+    return number;
+  }
+
+  String scope() {
+    return scope;
+  }
+
+  long startFrame() {
+    return startFrame;
+  }
+
+  OutcomeLedger ledger() {
+    return ledger;
+  }
+
+  void routed(String frameId, double score, int predictedClass, boolean toModel, boolean audited) {
+    ledger.routed(frameId, score, predictedClass, toModel, audited);
+    if (toModel) {
+      modelLabelled++;
+    }
+  }
+
+  long modelLabelled() {
+    return modelLabelled;
+  }
+
+  PolicyDecision decide() {
+    latest = controller.decide(ledger.snapshot(), ledger.audits(), ledger.auditsAnswered(), ledger.frames());
+    if (!established && latest.overall().lowerBound() >= controller.settings().target()
+        && latest.overall().modelLabelledShare() > 0) {
+      established = latest.overall().audits() >= auditsToEstablish;
+    }
+    return latest;
+  }
+
+  PolicyDecision latest() {
+    return latest;
+  }
+
+  /**
+   * True once a regime a change started has its bound back: open, at or above the target, and backed by enough
+   * answered audits of its own model labels. A regime without a change behind it is established from the start.
+   */
+  boolean established() {
+    return established;
+  }
+
+  boolean afterChange() {
+    return afterChange;
+  }
+}

@@ -1,0 +1,279 @@
+package io.labelstream.review.policy.regime;
+
+import io.labelstream.review.policy.BandCounts;
+import io.labelstream.review.policy.OutcomeLedger;
+import io.labelstream.review.policy.PolicyDecision;
+import io.labelstream.review.policy.ScoreGrid;
+import io.labelstream.review.policy.ThresholdController;
+import io.labelstream.review.policy.drift.ChangeAlarm;
+import io.labelstream.review.policy.drift.ChangeMonitor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The routing policy of a stream whose cameras may change: one {@link ThresholdController} per regime instead of one
+ * for the whole stream's history.
+ *
+ * <h2>Detect</h2>
+ * Every camera has a {@link ChangeMonitor} on its routing scores and input statistics (is the model less sure, do
+ * the frames look different?) and on the errors people find in the confident score bands against what the
+ * validation predictions expect there. The cameras that share the common regime are also watched pooled, since a
+ * fleet-wide change (a new route, a class mix) may be too faint per camera.
+ *
+ * <h2>React</h2>
+ * A camera's own alarm gives that camera a regime of its own: the change is local, the other cameras keep theirs.
+ * A pooled alarm starts a new common regime for every camera in it. A new regime's evidence starts at the change:
+ * neither the stream before it nor the validation predictions (which describe the cameras as they were) back it, so
+ * it starts closed (every frame of its cameras to people), opens as its own answers clear the target, and audits
+ * at the raised rate until its bound is re-established, then at the base rate.
+ *
+ * <h2>Publish</h2>
+ * Each regime's decision bounds the labels written now in its scope; the cumulative bound is the model-label
+ * weighted mean of every regime's bound, which holds for all model labels of the stream whenever each regime's does.
+ *
+ * <p>Not thread-safe: one caller at a time.
+ */
+public final class RegimePolicy {
+
+  /** The scope of the common regime: every camera without a regime of its own. */
+  public static final String ALL_CAMERAS = "all";
+
+  /**
+   * What one camera's frames are routed with now.
+   *
+   * @param auditRate the least share of model labels to audit (0 while nothing changed: the worker's own rate)
+   */
+  public record Route(List<Double> thresholds, double auditRate, int regime) {}
+
+  /**
+   * The policy for the whole stream.
+   *
+   * @param common the common regime's decision, for every camera without its own
+   * @param commonAuditRate its audit rate
+   * @param cameras the cameras on a regime of their own and theirs
+   * @param cumulativeLowerBound the bound for every model label written so far, over all regimes
+   */
+  public record Decision(RegimeDecision common, Map<CameraKey, RegimeDecision> cameras, double cumulativeLowerBound,
+      List<DriftEvent> events) {}
+
+  /** One regime's state: its decision, audit rate, start and whether its bound is re-established. */
+  public record RegimeDecision(int regime, long startFrame, PolicyDecision decision, double auditRate,
+      boolean established) {}
+
+  /** A prediction written before frames carried statistics: only its score is watched. */
+  private static final double[] UNKNOWN_STATISTICS = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+
+  private record Pending(Regime regime, CameraKey camera, int band, int predictedClass) {}
+
+  private static final class Camera {
+    final ChangeMonitor monitor;
+    Regime own;
+
+    Camera(ChangeMonitor monitor) {
+      this.monitor = monitor;
+    }
+  }
+
+  private final ThresholdController.Settings controllerSettings;
+  private final RegimeSettings settings;
+  private final ScoreGrid grid;
+  private final BandCounts validation;
+  private final int classes;
+  /** Validation error rate per score band, null without validation: what the error signal compares with. */
+  private final double[] expectedErrorRate;
+  private final Map<CameraKey, Camera> cameras = new LinkedHashMap<>();
+  private final ChangeMonitor pooled;
+  private final List<Regime> regimes = new ArrayList<>();
+  private final List<DriftEvent> events = new ArrayList<>();
+  private final Map<String, Pending> awaitingAnswer = new HashMap<>();
+  private final Map<String, Integer> earlyAnswers = new HashMap<>();
+  private Regime common;
+  private long frames;
+
+  /**
+   * @param validation the model's validation predictions, or null: they back the stream's first common regime only
+   */
+  public RegimePolicy(ThresholdController.Settings controllerSettings, RegimeSettings settings, ScoreGrid grid,
+      BandCounts validation, int classes) {
+    this.controllerSettings = controllerSettings;
+    this.settings = settings;
+    this.grid = grid;
+    this.validation = validation;
+    this.classes = classes;
+    this.expectedErrorRate = validation == null ? null
+        : ThresholdController.pooledBandRates(validation, classes, grid, ThresholdController.RATE_POOL_ITEMS);
+    this.pooled = new ChangeMonitor(settings.drift());
+    this.common = newRegime(ALL_CAMERAS, false);
+  }
+
+  private Regime newRegime(String scope, boolean afterChange) {
+    BandCounts evidence = afterChange ? null : validation;
+    Regime regime = new Regime(regimes.size(), scope, frames, afterChange, settings.auditsToEstablish(),
+        new ThresholdController(controllerSettings, grid, evidence, classes), new OutcomeLedger(classes, grid));
+    regimes.add(regime);
+    return regime;
+  }
+
+  /** What a frame of {@code camera} is routed with now. */
+  public Route route(CameraKey camera) {
+    Camera known = cameras.get(camera);
+    Regime regime = known == null || known.own == null ? common : known.own;
+    return new Route(regime.latest().thresholds(), auditRate(regime), regime.number());
+  }
+
+  private double auditRate(Regime regime) {
+    return regime.established() ? 0.0 : settings.raisedAuditRate();
+  }
+
+  /**
+   * A prediction as routed.
+   *
+   * @param statistics the frame's input statistics (brightness, contrast, sharpness, colourfulness; NaN where
+   *     unknown), or an empty array when the prediction carries none
+   * @return the change this frame revealed, if any: the caller should decide and publish at once
+   */
+  public Optional<DriftEvent> routed(String frameId, CameraKey camera, double score, double[] statistics,
+      int predictedClass, boolean toModel, boolean audited) {
+    frames++;
+    if (statistics.length == 0) {
+      statistics = UNKNOWN_STATISTICS;
+    }
+    Camera state = cameras.computeIfAbsent(camera, c -> new Camera(new ChangeMonitor(settings.drift())));
+    Regime regime = state.own == null ? common : state.own;
+    regime.routed(frameId, score, predictedClass, toModel, audited);
+    if (!toModel || audited) {
+      Pending pending = new Pending(regime, camera, grid.band(score), predictedClass);
+      Integer early = earlyAnswers.remove(frameId);
+      if (early != null) {
+        record(frameId, pending, early);
+      } else {
+        awaitingAnswer.put(frameId, pending);
+      }
+    }
+    // several signals may alarm on the same frame (a darker camera is also less contrasted): the first one names it
+    List<ChangeAlarm> own = state.monitor.observeFrame(score, statistics);
+    if (!own.isEmpty()) {
+      return Optional.of(cameraChanged(camera, state, own.get(0)));
+    }
+    if (state.own == null && pooledWatch()) {
+      List<ChangeAlarm> all = pooled.observeFrame(score, statistics);
+      if (!all.isEmpty()) {
+        return Optional.of(everyCameraChanged(all.get(0)));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A person's answer for a reviewed or audited frame.
+   *
+   * @return the change the answer revealed, if any
+   */
+  public Optional<DriftEvent> answered(String frameId, int humanClass) {
+    Pending pending = awaitingAnswer.remove(frameId);
+    if (pending == null) {
+      earlyAnswers.putIfAbsent(frameId, humanClass);
+      return Optional.empty();
+    }
+    return record(frameId, pending, humanClass);
+  }
+
+  private Optional<DriftEvent> record(String frameId, Pending pending, int humanClass) {
+    pending.regime().ledger().answered(frameId, humanClass);
+    if (expectedErrorRate == null || pending.regime().afterChange()) {
+      return Optional.empty();
+    }
+    // a band where validation saw no error still errs sometimes: half an error in a pool (as the drift test counts)
+    double expected = Math.max(expectedErrorRate[pending.band()], 0.5 / ThresholdController.RATE_POOL_ITEMS);
+    if (expected > ThresholdController.CONFIDENT_BAND_ERROR_RATE) {
+      return Optional.empty();
+    }
+    boolean error = humanClass != pending.predictedClass();
+    Camera state = cameras.get(pending.camera());
+    if (state.own == null) {
+      Optional<ChangeAlarm> own = state.monitor.observeAnswer(error, expected);
+      if (own.isPresent()) {
+        return Optional.of(cameraChanged(pending.camera(), state, own.get()));
+      }
+      Optional<ChangeAlarm> all = pooled.observeAnswer(error, expected);
+      if (all.isPresent()) {
+        return Optional.of(everyCameraChanged(all.get()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The pooled watch adds something only once the common regime holds more than one camera. */
+  private boolean pooledWatch() {
+    return cameras.values().stream().filter(c -> c.own == null).limit(2).count() > 1;
+  }
+
+  private DriftEvent cameraChanged(CameraKey camera, Camera state, ChangeAlarm alarm) {
+    state.own = newRegime(camera.text(), true);
+    state.own.decide();
+    state.monitor.restart();
+    // the pooled statistics held this camera's changed frames too
+    pooled.restart();
+    return event(state.own, camera.text(), alarm);
+  }
+
+  private DriftEvent everyCameraChanged(ChangeAlarm alarm) {
+    common = newRegime(ALL_CAMERAS, true);
+    common.decide();
+    pooled.restart();
+    cameras.values().stream().filter(c -> c.own == null).forEach(c -> c.monitor.restart());
+    return event(common, ALL_CAMERAS, alarm);
+  }
+
+  /**
+   * The event of an alarm. A frame signal's change point is counted in the monitor's frames, which map back onto the
+   * stream's; an answer signal's is counted in answers, which arrive late and sparse, so its change point is left at
+   * the alarm.
+   */
+  private DriftEvent event(Regime regime, String scope, ChangeAlarm alarm) {
+    long back = alarm.signal().equals(ChangeMonitor.ANSWERED) ? 0 : Math.max(0, alarm.alarmIndex() - alarm.changePoint());
+    DriftEvent event = new DriftEvent(regime.number(), scope, alarm.signal(),
+        alarm.direction().name().toLowerCase(java.util.Locale.ROOT), frames, Math.max(1, frames - back));
+    events.add(event);
+    return event;
+  }
+
+  /** Decides every current regime's thresholds on its own evidence. */
+  public Decision decide() {
+    RegimeDecision commonDecision = describe(common, common.decide());
+    Map<CameraKey, RegimeDecision> own = new LinkedHashMap<>();
+    cameras.forEach((key, camera) -> {
+      if (camera.own != null) {
+        own.put(key, describe(camera.own, camera.own.decide()));
+      }
+    });
+    return new Decision(commonDecision, own, cumulativeLowerBound(), List.copyOf(events));
+  }
+
+  private RegimeDecision describe(Regime regime, PolicyDecision decision) {
+    return new RegimeDecision(regime.number(), regime.startFrame(), decision, auditRate(regime), regime.established());
+  }
+
+  /** The model-label weighted mean of the regimes' latest bounds; 1 before the model labelled anything. */
+  private double cumulativeLowerBound() {
+    long labelled = 0;
+    double weighted = 0;
+    for (Regime regime : regimes) {
+      labelled += regime.modelLabelled();
+      weighted += regime.modelLabelled() * regime.latest().overall().lowerBound();
+    }
+    return labelled == 0 ? 1.0 : weighted / labelled;
+  }
+
+  public List<DriftEvent> events() {
+    return List.copyOf(events);
+  }
+
+  public long frames() {
+    return frames;
+  }
+}

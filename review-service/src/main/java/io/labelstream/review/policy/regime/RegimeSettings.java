@@ -1,0 +1,29 @@
+package io.labelstream.review.policy.regime;
+
+import io.labelstream.review.policy.drift.DriftSettings;
+
+/**
+ * How the policy reacts to a detected change.
+ *
+ * @param raisedAuditRate the share of model labels also sent to people as blind audits while a regime a change
+ *     started re-establishes its bound (10–20%: each audit is evidence about exactly the labels being written now);
+ *     a floor over the worker's own rate (INFERENCE_AUDIT_RATE), which applies otherwise
+ * @param auditsToEstablish answered audits of the new regime's own model labels, inside its region, before it
+ *     audits at the worker's rate again
+ * @param drift the sequential tests that detect a change
+ */
+public record RegimeSettings(double raisedAuditRate, long auditsToEstablish, DriftSettings drift) {
+
+  public RegimeSettings {
+    if (!(raisedAuditRate >= 0 && raisedAuditRate <= 1)) {
+      throw new IllegalArgumentException("the raised audit rate must be within [0, 1], got " + raisedAuditRate);
+    }
+    if (auditsToEstablish < 0) {
+      throw new IllegalArgumentException("auditsToEstablish must not be negative, got " + auditsToEstablish);
+    }
+  }
+
+  public static RegimeSettings defaults() {
+    return new RegimeSettings(0.15, 30, DriftSettings.defaults());
+  }
+}

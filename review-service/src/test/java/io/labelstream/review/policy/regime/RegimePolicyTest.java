@@ -1,0 +1,158 @@
+package io.labelstream.review.policy.regime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labelstream.review.policy.BandCounts;
+import io.labelstream.review.policy.ScoreGrid;
+import io.labelstream.review.policy.ThresholdController;
+import io.labelstream.schemas.PolicyThresholds;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The drift-aware policy on synthetic cameras whose truth is known: an ordinary camera's scores crowd near 1 and it
+ * is right with probability score^3; a changed camera's scores spread down and it errs more.
+ */
+class RegimePolicyTest {
+
+  private static final int CLASSES = 4;
+  private static final double[] NO_STATISTICS = {};
+  private final ScoreGrid grid = ScoreGrid.standard();
+  private final ThresholdController.Settings settings = ThresholdController.Settings.defaults(0.99, 0.95);
+
+  private record Frame(double score, int predicted, boolean correct) {}
+
+  private static Frame ordinary(Random random) {
+    double score = 1.0 - 0.5 * Math.pow(random.nextDouble(), 6);
+    return new Frame(score, random.nextInt(CLASSES), random.nextDouble() < Math.pow(score, 3));
+  }
+
+  private static Frame changed(Random random) {
+    double score = 1.0 - 0.5 * Math.pow(random.nextDouble(), 1.5);
+    return new Frame(score, random.nextInt(CLASSES), random.nextDouble() < Math.pow(score, 12));
+  }
+
+  private BandCounts validation(Random random, int n) {
+    BandCounts counts = new BandCounts(CLASSES, grid.bands());
+    for (int i = 0; i < n; i++) {
+      Frame f = ordinary(random);
+      counts.add(f.predicted(), grid.band(f.score()), !f.correct());
+    }
+    return counts;
+  }
+
+  private RegimePolicy policy(Random random) {
+    return new RegimePolicy(settings, RegimeSettings.defaults(), grid, validation(random, 20_000), CLASSES);
+  }
+
+  /** Routes one frame as a worker would with the policy's current route, and answers it as a reviewer would. */
+  private Optional<DriftEvent> send(RegimePolicy policy, String frameId, CameraKey camera, Frame f, Random random) {
+    RegimePolicy.Route route = policy.route(camera);
+    boolean toModel = f.score() >= route.thresholds().get(f.predicted());
+    boolean audited = toModel && random.nextDouble() < Math.max(0.02, route.auditRate());
+    List<DriftEvent> events = new ArrayList<>();
+    policy.routed(frameId, camera, f.score(), NO_STATISTICS, f.predicted(), toModel, audited).ifPresent(events::add);
+    if (!toModel || audited) {
+      int truth = f.correct() ? f.predicted() : (f.predicted() + 1) % CLASSES;
+      policy.answered(frameId, truth).ifPresent(events::add);
+    }
+    return events.stream().findFirst();
+  }
+
+  @Test
+  void shouldGiveACameraThatChangesAloneAClosedRegimeOfItsOwnAndLeaveTheOtherOnTheCommonOne() {
+    Random random = new Random(7);
+    RegimePolicy policy = policy(random);
+    CameraKey steady = new CameraKey("truck-1", "front");
+    CameraKey dirty = new CameraKey("truck-2", "front");
+    List<Double> commonBefore = policy.decide().common().decision().thresholds();
+    List<DriftEvent> events = new ArrayList<>();
+    for (int i = 0; i < 3_000; i++) {
+      int before = events.size();
+      send(policy, "s-" + i, steady, ordinary(random), random).ifPresent(events::add);
+      Frame f = i < 1_000 ? ordinary(random) : changed(random);
+      send(policy, "d-" + i, dirty, f, random).ifPresent(events::add);
+      if (i % 100 == 0 || events.size() > before) {
+        policy.decide();
+      }
+    }
+
+    assertThat(events).isNotEmpty();
+    assertThat(events).allSatisfy(e -> assertThat(e.scope()).isEqualTo("truck-2/front"));
+    assertThat(events.get(0).detectedAtFrame()).isGreaterThan(2_000);
+    RegimePolicy.Decision decision = policy.decide();
+    assertThat(decision.cameras()).containsOnlyKeys(dirty);
+    assertThat(decision.common().decision().thresholds()).isEqualTo(commonBefore);
+    assertThat(policy.route(steady).regime()).isZero();
+    assertThat(policy.route(dirty).regime()).isPositive();
+  }
+
+  @Test
+  void shouldCloseAChangedCameraAtOnceAndAuditItMoreUntilItsBoundIsBack() {
+    Random random = new Random(11);
+    RegimePolicy policy = policy(random);
+    CameraKey camera = new CameraKey("truck-2", null);
+    DriftEvent first = null;
+    int i = 0;
+    for (; first == null && i < 5_000; i++) {
+      Frame f = i < 1_000 ? ordinary(random) : changed(random);
+      first = send(policy, "f-" + i, camera, f, random).orElse(null);
+    }
+
+    assertThat(first).isNotNull();
+    assertThat(first.changePointFrame()).isBetween(900L, first.detectedAtFrame());
+    RegimePolicy.Route after = policy.route(camera);
+    assertThat(after.thresholds()).containsOnly(PolicyThresholds.CLOSED);
+    assertThat(after.auditRate()).isEqualTo(RegimeSettings.defaults().raisedAuditRate());
+  }
+
+  @Test
+  void shouldRaiseNoAlarmOnAStreamThatDoesNotChange() {
+    Random random = new Random(3);
+    RegimePolicy policy = policy(random);
+    List<DriftEvent> events = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      send(policy, "f-" + i, new CameraKey("truck-" + (i % 3), null), ordinary(random), random).ifPresent(events::add);
+      if (i % 200 == 0) {
+        policy.decide();
+      }
+    }
+
+    assertThat(events).isEmpty();
+    assertThat(policy.decide().cameras()).isEmpty();
+  }
+
+  @Test
+  void shouldReopenARegimeOnItsOwnAnswersWhenTheChangedCameraIsStillGoodEnough() {
+    Random random = new Random(5);
+    RegimePolicy policy = policy(random);
+    CameraKey camera = new CameraKey("truck-9", null);
+    // a change in what the camera shows, not in how right the model is: scores lower, accuracy as before
+    boolean changed = false;
+    for (int i = 0; i < 12_000; i++) {
+      Frame f;
+      if (i < 1_000) {
+        f = ordinary(random);
+      } else {
+        double score = 1.0 - 0.5 * Math.pow(random.nextDouble(), 3);
+        f = new Frame(score, random.nextInt(CLASSES), random.nextDouble() < Math.pow(score, 3));
+      }
+      changed |= send(policy, "f-" + i, camera, f, random).isPresent();
+      if (i % 200 == 0) {
+        policy.decide();
+      }
+    }
+    RegimePolicy.Decision decision = policy.decide();
+
+    assertThat(changed).isTrue();
+    RegimePolicy.RegimeDecision own = decision.cameras().get(camera);
+    assertThat(own.decision().thresholds()).anySatisfy(t -> assertThat(t).isLessThan(PolicyThresholds.CLOSED));
+    assertThat(own.decision().overall().lowerBound()).isGreaterThanOrEqualTo(0.99);
+    assertThat(own.established()).isTrue();
+    assertThat(policy.route(camera).auditRate()).isZero();
+    assertThat(decision.cumulativeLowerBound()).isBetween(0.9, 1.0);
+  }
+}
