@@ -33,8 +33,11 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class DriftPredictions {
 
-  /** Bump when the file layout or a kind's transform changes: older caches are then recomputed. */
-  static final int FORMAT = 1;
+  /**
+   * Bump when the file layout or a kind's transform or parameters change: older caches are then recomputed. (2: NOISE's
+   * severe sigma went from 60 to 40.)
+   */
+  static final int FORMAT = 2;
   private static final int MAGIC = 0x4C534446; // "LSDF"
   private static final int BATCH = 512;
   private static final String CLEAN = "CLEAN";
