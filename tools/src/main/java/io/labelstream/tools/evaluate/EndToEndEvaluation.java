@@ -7,8 +7,7 @@ import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewRequest;
 import io.labelstream.schemas.avro.Route;
 import io.labelstream.tools.fashionmnist.FashionMnistIdx;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
+import io.labelstream.tools.fashionmnist.GreyImages;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import javax.imageio.ImageIO;
 
 /**
  * {@code ./labelstream evaluate --e2e}: the same scenario as the simulation for one seed, through the real services:
@@ -113,11 +111,7 @@ final class EndToEndEvaluation {
     byte[][] raw = FashionMnistIdx.images(idx);
     byte[][] out = new byte[raw.length][];
     for (int i = 0; i < raw.length; i++) {
-      BufferedImage image = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-      image.getRaster().setDataElements(0, 0, 28, 28, raw[i]);
-      ByteArrayOutputStream png = new ByteArrayOutputStream();
-      ImageIO.write(image, "png", png);
-      out[i] = png.toByteArray();
+      out[i] = GreyImages.png(raw[i], 28);
     }
     return out;
   }
