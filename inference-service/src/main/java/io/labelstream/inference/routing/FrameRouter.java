@@ -24,7 +24,8 @@ import java.util.function.Supplier;
 
 /**
  * Decides where a predicted frame goes: a score at or above its class's threshold makes a MODEL label, anything
- * below becomes a review request, most uncertain first. A random share of the MODEL labels also becomes a blind
+ * below becomes a review request, most uncertain first. The thresholds are the frame's camera's when the policy gives
+ * that camera its own ({@link RoutingPolicy#scopeOf}), else the common ones. A random share of the MODEL labels also becomes a blind
  * AUDIT task. Every prediction is also kept for audit and statistics. The label and the review request carry the
  * frame's image reference, so whoever reads them later finds the image in the frame store.
  */
@@ -77,7 +78,8 @@ public final class FrameRouter {
     Label.Builder label = Label.newBuilder()
         .setLabel(card.classNames().get(predicted))
         .setClassIndex(predicted);
-    return decide(frame, sourcePartition, sourceOffset, prediction, label, policy.get().thresholdFor(predicted), now);
+    RoutingPolicy.Scope scope = policy.get().scopeOf(frame);
+    return decide(frame, sourcePartition, sourceOffset, prediction, label, scope, scope.thresholdFor(predicted), now);
   }
 
   /**
@@ -114,21 +116,25 @@ public final class FrameRouter {
         .setBoxes(boxes)
         .setWidth(placement.frameWidth())
         .setHeight(placement.frameHeight());
-    return decide(frame, sourcePartition, sourceOffset, prediction, label, policy.get().thresholdFor(0), now);
+    RoutingPolicy.Scope scope = policy.get().scopeOf(frame);
+    return decide(frame, sourcePartition, sourceOffset, prediction, label, scope, scope.thresholdFor(0), now);
   }
 
   /**
    * The routing decision both tasks share, given what the model said ({@code said}, with its score) and what its
-   * label would say ({@code wouldLabel}): compares the score with {@code threshold}, draws the audit, and completes the records with
-   * the model's identity, the frame's place and image, and the time.
+   * label would say ({@code wouldLabel}): compares the score with {@code threshold} (from {@code scope}, the frame's
+   * camera's or the common one), draws the audit at the scope's audit-rate floor or the worker's own rate, whichever
+   * is higher, and completes the records with the model's identity, the frame's place, camera and image, and the time.
    */
   private Routed decide(Frame frame, int sourcePartition, long sourceOffset, Prediction.Builder said,
-      Label.Builder wouldLabel, double threshold, Instant now) {
+      Label.Builder wouldLabel, RoutingPolicy.Scope scope, double threshold, Instant now) {
     double score = said.getScore();
     boolean confident = score >= threshold;
-    boolean audited = confident && audits.audits(frame.getFrameId());
+    boolean audited = confident && audits.audits(frame.getFrameId(), scope.auditRate());
     Prediction prediction = said
         .setFrameId(frame.getFrameId())
+        .setDeviceId(frame.getDeviceId())
+        .setCameraId(frame.getCameraId())
         .setModelName(card.name())
         .setModelVersion(card.version())
         .setThreshold(threshold)
