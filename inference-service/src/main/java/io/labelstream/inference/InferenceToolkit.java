@@ -7,6 +7,7 @@ import io.labelstream.inference.detection.FrameBox;
 import io.labelstream.schemas.boxes.FrameScore;
 import io.labelstream.inference.image.FrameDecoder;
 import io.labelstream.inference.image.FramePlacement;
+import io.labelstream.inference.image.InputStatistics;
 import io.labelstream.inference.model.DetectorOutput;
 import io.labelstream.inference.model.GraphSignature;
 import io.labelstream.inference.model.InputSpec;
@@ -47,6 +48,27 @@ public final class InferenceToolkit implements AutoCloseable {
    * @param mutualInformation the members' disagreement; NaN for a single network (no members, no test-time views)
    */
   public record Scores(int predictedClass, double score, double margin, double entropy, double mutualInformation) {}
+
+  /**
+   * What a drift detector watches in a decoded frame, in [0,1] pixel units: mean luma, its standard deviation, the mean
+   * absolute Laplacian of the luma and Hasler and Süsstrunk's colourfulness (0 for grey), as the worker computes them.
+   */
+  public record FrameStatistics(double brightness, double contrast, double sharpness, double colourfulness) {
+
+    private static FrameStatistics of(InputStatistics s) {
+      return new FrameStatistics(s.brightness(), s.contrast(), s.sharpness(), s.colourfulness());
+    }
+  }
+
+  /** The statistics of a {@code width x height} grey frame, one byte per pixel, row by row. */
+  public static FrameStatistics greyStatistics(byte[] grey, int width, int height) {
+    return FrameStatistics.of(InputStatistics.ofGrey(grey, width, height));
+  }
+
+  /** The statistics of a {@code width x height} colour frame, three bytes (R, G, B) per pixel, row by row. */
+  public static FrameStatistics rgbStatistics(byte[] rgb, int width, int height) {
+    return FrameStatistics.of(InputStatistics.ofRgb(rgb, width, height));
+  }
 
   private final OnnxModel model;
   /** Made on first use: a classifier never needs it. Racy but harmless: decoders are stateless and thread-safe. */
@@ -156,6 +178,11 @@ public final class InferenceToolkit implements AutoCloseable {
   /** The model card's name (the prefix of the model's files). */
   public String modelName() {
     return model.card().name();
+  }
+
+  /** The model card's version: with the name, what a cache of the model's answers is keyed by. */
+  public String modelVersion() {
+    return model.card().version();
   }
 
   /** The model's classes, in output order (from its card). */
