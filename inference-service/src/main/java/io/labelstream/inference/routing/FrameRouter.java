@@ -3,6 +3,7 @@ package io.labelstream.inference.routing;
 import io.labelstream.inference.detection.Detections;
 import io.labelstream.inference.detection.FrameBox;
 import io.labelstream.inference.image.FramePlacement;
+import io.labelstream.inference.image.InputStatistics;
 import io.labelstream.inference.model.ModelCard;
 import io.labelstream.inference.model.ModelOutput;
 import io.labelstream.schemas.TaskIds;
@@ -10,6 +11,7 @@ import io.labelstream.schemas.avro.Box;
 import io.labelstream.schemas.avro.ClassProbability;
 import io.labelstream.schemas.avro.Frame;
 import io.labelstream.schemas.avro.FrameRecord;
+import io.labelstream.schemas.avro.InputStats;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.LabelSource;
 import io.labelstream.schemas.avro.Prediction;
@@ -57,8 +59,11 @@ public final class FrameRouter {
   /**
    * @param sourcePartition where the frame was read in frames.v1, recorded in the prediction for the frame's history
    * @param sourceOffset and its offset there
+   * @param seen the statistics of what the model saw, recorded in the prediction for the policy's drift detection;
+   *     null when not measured
    */
-  public Routed route(Frame frame, int sourcePartition, long sourceOffset, ModelOutput output, Instant now) {
+  public Routed route(Frame frame, int sourcePartition, long sourceOffset, InputStatistics seen, ModelOutput output,
+      Instant now) {
     Uncertainty u = Uncertainty.of(output);
     List<ClassProbability> topK = new ArrayList<>();
     for (int i = 0; i < Math.min(TOP_K, u.ranked().length); i++) {
@@ -74,7 +79,8 @@ public final class FrameRouter {
         .setMargin(u.margin())
         .setEntropy(u.entropy())
         .setMutualInformation(u.mutualInformation().isPresent() ? u.mutualInformation().getAsDouble() : null)
-        .setScore(u.score());
+        .setScore(u.score())
+        .setInputStats(inputStats(seen));
     Label.Builder label = Label.newBuilder()
         .setLabel(card.classNames().get(predicted))
         .setClassIndex(predicted);
@@ -90,8 +96,8 @@ public final class FrameRouter {
    * and the audited share of the confident ones, become review requests whose prediction carries the boxes (the
    * review side hides them on an AUDIT task, which is blind).
    */
-  public Routed routeDetection(Frame frame, int sourcePartition, long sourceOffset, Detections detections,
-      FramePlacement placement, Instant now) {
+  public Routed routeDetection(Frame frame, int sourcePartition, long sourceOffset, InputStatistics seen,
+      Detections detections, FramePlacement placement, Instant now) {
     FrameScore score = FrameScore.of(detections.candidates(), FrameBox::score);
     List<Box> boxes = new ArrayList<>(detections.boxes().size());
     for (FrameBox b : detections.boxes()) {
@@ -107,6 +113,7 @@ public final class FrameRouter {
         .setEntropy(score.entropy())
         .setMutualInformation(null)
         .setScore(score.score())
+        .setInputStats(inputStats(seen))
         .setBoxes(boxes)
         .setWidth(placement.frameWidth())
         .setHeight(placement.frameHeight());
@@ -157,6 +164,11 @@ public final class FrameRouter {
         prediction, audited ? ReviewReason.AUDIT : ReviewReason.LOW_CONFIDENCE,
         audited ? audits.priority(frame.getFrameId()) : 1.0 - score, now);
     return new Routed(prediction, label, request);
+  }
+
+  private static InputStats inputStats(InputStatistics seen) {
+    return seen == null ? null
+        : new InputStats(seen.brightness(), seen.contrast(), seen.sharpness(), seen.colourfulness());
   }
 
   /**

@@ -2,12 +2,14 @@ package io.labelstream.inference.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labelstream.inference.image.InputStatistics;
 import io.labelstream.inference.model.InputSpec;
 import io.labelstream.inference.model.ModelCard;
 import io.labelstream.inference.model.ModelOutput;
 import io.labelstream.inference.model.OutputSpec;
 import io.labelstream.schemas.PolicyThresholds;
 import io.labelstream.schemas.avro.Frame;
+import io.labelstream.schemas.avro.InputStats;
 import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.Route;
 import java.nio.ByteBuffer;
@@ -45,9 +47,9 @@ class CameraRoutingTest {
         Map.of(NIGHT, new RoutingPolicy.Scope(new double[] {CLOSED, CLOSED}, 0.0)));
     FrameRouter router = router(policy, 0.0);
 
-    FrameRouter.Routed night = router.route(frame("n1", "car-1", "rear"), 0, 1, SHOE, Instant.EPOCH);
-    FrameRouter.Routed front = router.route(frame("f1", "car-1", "front"), 0, 2, SHOE, Instant.EPOCH);
-    FrameRouter.Routed unnamed = router.route(frame("u1", "car-1", null), 0, 3, SHOE, Instant.EPOCH);
+    FrameRouter.Routed night = router.route(frame("n1", "car-1", "rear"), 0, 1, null, SHOE, Instant.EPOCH);
+    FrameRouter.Routed front = router.route(frame("f1", "car-1", "front"), 0, 2, null, SHOE, Instant.EPOCH);
+    FrameRouter.Routed unnamed = router.route(frame("u1", "car-1", null), 0, 3, null, SHOE, Instant.EPOCH);
 
     assertThat(night.prediction().getRoute()).isEqualTo(Route.REVIEW);
     assertThat(night.prediction().getThreshold()).isEqualTo(CLOSED);
@@ -69,16 +71,21 @@ class CameraRoutingTest {
   }
 
   @Test
-  void shouldCarryTheFramesDeviceAndCameraOnItsPrediction() {
-    FrameRouter.Routed routed = router(RoutingPolicy.fixed(0.5, 2), 0.0)
-        .route(frame("f2", "car-1", "rear"), 0, 4, SHOE, Instant.EPOCH);
+  void shouldCarryTheFramesDeviceCameraAndInputStatisticsOnItsPrediction() {
+    InputStatistics seen = new InputStatistics(0.4, 0.2, 0.05, 0.1);
+    FrameRouter.Routed routed = router(RoutingPolicy.fixed(0.9, 2), 0.0)
+        .route(frame("f2", "car-1", "rear"), 0, 4, seen, SHOE, Instant.EPOCH);
     FrameRouter.Routed noCamera = router(RoutingPolicy.fixed(0.5, 2), 0.0)
-        .route(frame("f3", "car-3", null), 0, 5, SHOE, Instant.EPOCH);
+        .route(frame("f3", "car-3", null), 0, 5, null, SHOE, Instant.EPOCH);
 
     assertThat(routed.prediction().getDeviceId()).isEqualTo("car-1");
     assertThat(routed.prediction().getCameraId()).isEqualTo("rear");
+    assertThat(routed.prediction().getInputStats()).isEqualTo(new InputStats(0.4, 0.2, 0.05, 0.1));
+    // The review request's copy of the prediction is the same record.
+    assertThat(routed.reviewRequest().getPrediction().getCameraId()).isEqualTo("rear");
     assertThat(noCamera.prediction().getDeviceId()).isEqualTo("car-3");
     assertThat(noCamera.prediction().getCameraId()).isNull();
+    assertThat(noCamera.prediction().getInputStats()).isNull();
   }
 
   @Test
@@ -107,9 +114,9 @@ class CameraRoutingTest {
         Map.of(NIGHT, new RoutingPolicy.Scope(new double[] {0.5, 0.5}, 1.0)));
     FrameRouter router = router(policy, 0.0);
     List<FrameRouter.Routed> night = IntStream.range(0, 50)
-        .mapToObj(i -> router.route(frame("n" + i, "car-1", "rear"), 0, i, SHOE, Instant.EPOCH)).toList();
+        .mapToObj(i -> router.route(frame("n" + i, "car-1", "rear"), 0, i, null, SHOE, Instant.EPOCH)).toList();
     List<FrameRouter.Routed> front = IntStream.range(0, 50)
-        .mapToObj(i -> router.route(frame("f" + i, "car-1", "front"), 0, i, SHOE, Instant.EPOCH)).toList();
+        .mapToObj(i -> router.route(frame("f" + i, "car-1", "front"), 0, i, null, SHOE, Instant.EPOCH)).toList();
 
     assertThat(night).allMatch(r -> r.prediction().getAudited() && r.label() != null
         && r.reviewRequest().getReason() == ReviewReason.AUDIT);
@@ -117,7 +124,7 @@ class CameraRoutingTest {
   }
 
   private static List<String> audited(FrameRouter router, List<String> ids) {
-    return ids.stream().filter(id -> router.route(frame(id, "car-1", null), 0, 0, SHOE, Instant.EPOCH)
+    return ids.stream().filter(id -> router.route(frame(id, "car-1", null), 0, 0, null, SHOE, Instant.EPOCH)
         .prediction().getAudited()).toList();
   }
 }
