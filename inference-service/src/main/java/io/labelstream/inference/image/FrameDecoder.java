@@ -116,13 +116,14 @@ public final class FrameDecoder {
    * A frame's input tensor with the statistics of what the model sees.
    *
    * @param statistics of the resampled picture at the model's input size and channels (a grey model sees luma, so
-   *     its colourfulness is 0), letterbox padding left out
+   *     its colourfulness is 0), letterbox padding left out, a big input point-sampled
    */
   public record Measured(Fitted fitted, InputStatistics statistics) {}
 
   /**
    * As {@link #decodeFitted}, measuring the pixels the model is fed ({@link InputStatistics}): on the resampled
-   * picture, so the cost is the input's size whatever the frame's, and it falls on the calling (decode) thread.
+   * picture, point-sampled when it is big ({@link ContentStatistics}), so the cost is small and bounded whatever the
+   * frame's size, and it falls on the calling (decode) thread.
    */
   public Measured decodeMeasured(byte[] encoded) throws IOException {
     Resampled resampled = resample(encoded);
