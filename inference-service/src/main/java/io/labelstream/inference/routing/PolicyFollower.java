@@ -123,7 +123,8 @@ public final class PolicyFollower implements Runnable, AutoCloseable {
     Map<RoutingPolicy.Camera, RoutingPolicy.Scope> cameras = new HashMap<>();
     for (CameraPolicy camera : policy.getCameras()) {
       RoutingPolicy.Camera key = new RoutingPolicy.Camera(camera.getDeviceId(), camera.getCameraId());
-      if (fits(camera.getThresholds(), card, "the policy of camera " + key + " (its frames keep the common thresholds)")) {
+      String whose = "the policy of camera " + key + " (its frames keep the common thresholds)";
+      if (fits(camera.getThresholds(), card, whose)) {
         cameras.put(key, RoutingPolicy.Scope.of(camera.getThresholds(), camera.getAuditRate()));
       }
     }

@@ -61,7 +61,8 @@ public record RoutingPolicy(Scope common, Map<Camera, Scope> cameras, String sou
 
     @Override
     public String toString() {
-      return Arrays.toString(thresholds) + (auditRate > 0 ? String.format(Locale.ROOT, " audits>=%.3f", auditRate) : "");
+      String floor = auditRate > 0 ? String.format(Locale.ROOT, " audits>=%.3f", auditRate) : "";
+      return Arrays.toString(thresholds) + floor;
     }
   }
 

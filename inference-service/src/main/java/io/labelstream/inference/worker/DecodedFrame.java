@@ -52,8 +52,8 @@ record DecodedFrame(ConsumerRecord<String, byte[]> source, Frame frame, float[] 
     try {
       image = images.of(frame);
     } catch (FrameStoreException e) {
-      return new DecodedFrame(record, null, null, null, null, "the frame store is unavailable: " + e.getMessage(), e, true,
-          System.nanoTime() - start);
+      return new DecodedFrame(record, null, null, null, null, "the frame store is unavailable: " + e.getMessage(), e,
+          true, System.nanoTime() - start);
     } catch (UnusableImageException e) {
       return failed(record, "cannot read frame image: " + e.getMessage(), e, start);
     }

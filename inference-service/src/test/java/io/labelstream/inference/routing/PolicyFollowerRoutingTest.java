@@ -34,7 +34,8 @@ class PolicyFollowerRoutingTest {
   @Test
   void shouldKeepTheCommonThresholdsAuditFloorAndEachCamerasOwn() {
     RoutingPolicy routing = PolicyFollower.routing(policy(List.of(0.9, 0.8, 0.7), 0.05,
-        List.of(camera("car-1", "rear", List.of(2.0, 0.95, 2.0), 0.2), camera("car-2", null, List.of(0.6, 0.6, 0.6), 0))),
+        List.of(camera("car-1", "rear", List.of(2.0, 0.95, 2.0), 0.2),
+            camera("car-2", null, List.of(0.6, 0.6, 0.6), 0))),
         CARD).orElseThrow();
 
     assertThat(routing.source()).isEqualTo("policy");

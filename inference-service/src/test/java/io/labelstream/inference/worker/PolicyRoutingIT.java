@@ -109,7 +109,8 @@ class PolicyRoutingIT {
   void shouldRouteACameraThePolicyNamesByItsOwnThresholdsAndAuditFloorAndEveryOtherCameraByTheCommonOnes()
       throws Exception {
     // car-1/rear changed: closed, all to people; car-1/front re-establishes its bound: every model label audited.
-    publishPolicy(0.0, List.of(camera("car-1", "rear", PolicyThresholds.CLOSED, 0.0), camera("car-1", "front", 0.0, 1.0)));
+    publishPolicy(0.0, List.of(camera("car-1", "rear", PolicyThresholds.CLOSED, 0.0),
+        camera("car-1", "front", 0.0, 1.0)));
     WorkerOutputs outputs = new WorkerOutputs(KAFKA.bootstrapServers(), inference::port);
     await().atMost(Duration.ofSeconds(30)).until(() -> new ObjectMapper().readTree(outputs.get("/v1/policy").body())
         .get("cameras").size() == 2);
