@@ -106,10 +106,24 @@ public final class InferenceService implements AutoCloseable {
         app -> {
           // The card as its author wrote it, in the card's own field names and spellings.
           app.get("/v1/model", ctx -> ctx.contentType("application/json").result(cardJson));
-          app.get("/v1/policy", ctx -> ctx.json(java.util.Map.of("source", policy.get().source(),
-              "thresholds", policy.get().thresholds())));
+          app.get("/v1/policy", ctx -> ctx.json(PolicyView.of(policy.get())));
         }, javalin -> { });
     return new InferenceService(model, worker, thread, follower, kafkaHealth, clientMetrics, http, store);
+  }
+
+  /**
+   * What {@code GET /v1/policy} shows: where the thresholds come from, the common thresholds and audit-rate floor, and
+   * the cameras routed on thresholds of their own.
+   */
+  record PolicyView(String source, double[] thresholds, double auditRate, List<CameraView> cameras) {
+
+    record CameraView(String deviceId, String cameraId, double[] thresholds, double auditRate) {}
+
+    static PolicyView of(RoutingPolicy policy) {
+      return new PolicyView(policy.source(), policy.thresholds(), policy.common().auditRate(),
+          policy.cameras().entrySet().stream().map(e -> new CameraView(e.getKey().deviceId(), e.getKey().cameraId(),
+              e.getValue().thresholds(), e.getValue().auditRate())).toList());
+    }
   }
 
   private static Optional<FrameStore> openStore(InferenceConfig config, OnnxModel model) {

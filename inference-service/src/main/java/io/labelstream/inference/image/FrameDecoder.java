@@ -108,6 +108,33 @@ public final class FrameDecoder {
 
   /** As {@link #decode}, keeping where the frame went in the input (what a detector's boxes are mapped back with). */
   public Fitted decodeFitted(byte[] encoded) throws IOException {
+    Resampled resampled = resample(encoded);
+    return new Fitted(values(resampled.pixels()), resampled.placement());
+  }
+
+  /**
+   * A frame's input tensor with the statistics of what the model sees.
+   *
+   * @param statistics of the resampled picture at the model's input size and channels (a grey model sees luma, so
+   *     its colourfulness is 0), letterbox padding left out, a big input point-sampled
+   */
+  public record Measured(Fitted fitted, InputStatistics statistics) {}
+
+  /**
+   * As {@link #decodeFitted}, measuring the pixels the model is fed ({@link InputStatistics}): on the resampled
+   * picture, point-sampled when it is big ({@link ContentStatistics}), so the cost is small and bounded whatever the
+   * frame's size, and it falls on the calling (decode) thread.
+   */
+  public Measured decodeMeasured(byte[] encoded) throws IOException {
+    Resampled resampled = resample(encoded);
+    return new Measured(new Fitted(values(resampled.pixels()), resampled.placement()),
+        ContentStatistics.of(resampled.pixels(), input.channels(), input.width(), resampled.fit()));
+  }
+
+  /** The picture resampled to the input (0-255, R, G, B interleaved), with the fit that put it there. */
+  private record Resampled(float[] pixels, Fit fit, FramePlacement placement) {}
+
+  private Resampled resample(byte[] encoded) throws IOException {
     long deadline = System.nanoTime() + timeoutNanos;
     ImageHeader header = ImageHeader.read(encoded);
     budget.check(header);
@@ -122,20 +149,25 @@ public final class FrameDecoder {
       picture = ImageIoReader.read(encoded, header, input.width(), input.height(), deadline);
     }
     Fit fit = Fit.of(input.resize(), picture.width(), picture.height(), input.width(), input.height());
-    return new Fitted(tensor(picture, fit),
+    return new Resampled(resampled(picture, fit), fit,
         FramePlacement.of(fit, header.width(), header.height(), picture.width(), picture.height()));
   }
 
   /** The picture fitted, resized and normalised into the card's layout; package-private for tests. */
   float[] tensor(Picture picture) {
-    return tensor(picture, Fit.of(input.resize(), picture.width(), picture.height(), input.width(), input.height()));
+    return values(resampled(picture,
+        Fit.of(input.resize(), picture.width(), picture.height(), input.width(), input.height())));
   }
 
-  private float[] tensor(Picture picture, Fit fit) {
+  private float[] resampled(Picture picture, Fit fit) {
+    return Resampler.resample(picture, input.channels(), fit, input.width(), input.height(), input.padValue());
+  }
+
+  /** The resampled pixels normalised into the card's layout, channel order and element type. */
+  private float[] values(float[] pixels) {
     int w = input.width();
     int h = input.height();
     int c = input.channels();
-    float[] pixels = Resampler.resample(picture, c, fit, w, h, input.padValue());
     float[] out = new float[w * h * c];
     boolean bgr = c == 3 && input.colorOrder() == InputSpec.ColorOrder.BGR;
     boolean nchw = input.layout() == InputSpec.Layout.NCHW;

@@ -26,7 +26,17 @@ public final class AuditSampler {
   }
 
   public boolean audits(String frameId) {
-    return rate > 0 && uniform(frameId) < rate;
+    return audits(frameId, 0.0);
+  }
+
+  /**
+   * The draw at the greater of this sampler's rate and {@code floor} (the policy's audit rate for the frame's scope).
+   * A frame's draw is the same number whatever the rate, so raising it only adds audits: every frame audited at the
+   * lower rate is still audited. A floor that is not a number leaves this sampler's rate.
+   */
+  public boolean audits(String frameId, double floor) {
+    double effective = floor > rate ? floor : rate;
+    return effective > 0 && uniform(frameId) < effective;
   }
 
   /**

@@ -3,6 +3,7 @@ package io.labelstream.inference.routing;
 import io.labelstream.inference.detection.Detections;
 import io.labelstream.inference.detection.FrameBox;
 import io.labelstream.inference.image.FramePlacement;
+import io.labelstream.inference.image.InputStatistics;
 import io.labelstream.inference.model.ModelCard;
 import io.labelstream.inference.model.ModelOutput;
 import io.labelstream.schemas.TaskIds;
@@ -10,6 +11,7 @@ import io.labelstream.schemas.avro.Box;
 import io.labelstream.schemas.avro.ClassProbability;
 import io.labelstream.schemas.avro.Frame;
 import io.labelstream.schemas.avro.FrameRecord;
+import io.labelstream.schemas.avro.InputStats;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.LabelSource;
 import io.labelstream.schemas.avro.Prediction;
@@ -24,7 +26,8 @@ import java.util.function.Supplier;
 
 /**
  * Decides where a predicted frame goes: a score at or above its class's threshold makes a MODEL label, anything
- * below becomes a review request, most uncertain first. A random share of the MODEL labels also becomes a blind
+ * below becomes a review request, most uncertain first. The thresholds are the frame's camera's when the policy gives
+ * that camera its own ({@link RoutingPolicy#scopeOf}), else the common ones. A random share of the MODEL labels also becomes a blind
  * AUDIT task. Every prediction is also kept for audit and statistics. The label and the review request carry the
  * frame's image reference, so whoever reads them later finds the image in the frame store.
  */
@@ -56,8 +59,11 @@ public final class FrameRouter {
   /**
    * @param sourcePartition where the frame was read in frames.v1, recorded in the prediction for the frame's history
    * @param sourceOffset and its offset there
+   * @param seen the statistics of what the model saw, recorded in the prediction for the policy's drift detection;
+   *     null when not measured
    */
-  public Routed route(Frame frame, int sourcePartition, long sourceOffset, ModelOutput output, Instant now) {
+  public Routed route(Frame frame, int sourcePartition, long sourceOffset, InputStatistics seen, ModelOutput output,
+      Instant now) {
     Uncertainty u = Uncertainty.of(output);
     List<ClassProbability> topK = new ArrayList<>();
     for (int i = 0; i < Math.min(TOP_K, u.ranked().length); i++) {
@@ -73,11 +79,13 @@ public final class FrameRouter {
         .setMargin(u.margin())
         .setEntropy(u.entropy())
         .setMutualInformation(u.mutualInformation().isPresent() ? u.mutualInformation().getAsDouble() : null)
-        .setScore(u.score());
+        .setScore(u.score())
+        .setInputStats(inputStats(seen));
     Label.Builder label = Label.newBuilder()
         .setLabel(card.classNames().get(predicted))
         .setClassIndex(predicted);
-    return decide(frame, sourcePartition, sourceOffset, prediction, label, policy.get().thresholdFor(predicted), now);
+    RoutingPolicy.Scope scope = policy.get().scopeOf(frame);
+    return decide(frame, sourcePartition, sourceOffset, prediction, label, scope, scope.thresholdFor(predicted), now);
   }
 
   /**
@@ -88,8 +96,8 @@ public final class FrameRouter {
    * and the audited share of the confident ones, become review requests whose prediction carries the boxes (the
    * review side hides them on an AUDIT task, which is blind).
    */
-  public Routed routeDetection(Frame frame, int sourcePartition, long sourceOffset, Detections detections,
-      FramePlacement placement, Instant now) {
+  public Routed routeDetection(Frame frame, int sourcePartition, long sourceOffset, InputStatistics seen,
+      Detections detections, FramePlacement placement, Instant now) {
     FrameScore score = FrameScore.of(detections.candidates(), FrameBox::score);
     List<Box> boxes = new ArrayList<>(detections.boxes().size());
     for (FrameBox b : detections.boxes()) {
@@ -105,6 +113,7 @@ public final class FrameRouter {
         .setEntropy(score.entropy())
         .setMutualInformation(null)
         .setScore(score.score())
+        .setInputStats(inputStats(seen))
         .setBoxes(boxes)
         .setWidth(placement.frameWidth())
         .setHeight(placement.frameHeight());
@@ -114,21 +123,25 @@ public final class FrameRouter {
         .setBoxes(boxes)
         .setWidth(placement.frameWidth())
         .setHeight(placement.frameHeight());
-    return decide(frame, sourcePartition, sourceOffset, prediction, label, policy.get().thresholdFor(0), now);
+    RoutingPolicy.Scope scope = policy.get().scopeOf(frame);
+    return decide(frame, sourcePartition, sourceOffset, prediction, label, scope, scope.thresholdFor(0), now);
   }
 
   /**
    * The routing decision both tasks share, given what the model said ({@code said}, with its score) and what its
-   * label would say ({@code wouldLabel}): compares the score with {@code threshold}, draws the audit, and completes the records with
-   * the model's identity, the frame's place and image, and the time.
+   * label would say ({@code wouldLabel}): compares the score with {@code threshold} (from {@code scope}, the frame's
+   * camera's or the common one), draws the audit at the scope's audit-rate floor or the worker's own rate, whichever
+   * is higher, and completes the records with the model's identity, the frame's place, camera and image, and the time.
    */
   private Routed decide(Frame frame, int sourcePartition, long sourceOffset, Prediction.Builder said,
-      Label.Builder wouldLabel, double threshold, Instant now) {
+      Label.Builder wouldLabel, RoutingPolicy.Scope scope, double threshold, Instant now) {
     double score = said.getScore();
     boolean confident = score >= threshold;
-    boolean audited = confident && audits.audits(frame.getFrameId());
+    boolean audited = confident && audits.audits(frame.getFrameId(), scope.auditRate());
     Prediction prediction = said
         .setFrameId(frame.getFrameId())
+        .setDeviceId(frame.getDeviceId())
+        .setCameraId(frame.getCameraId())
         .setModelName(card.name())
         .setModelVersion(card.version())
         .setThreshold(threshold)
@@ -151,6 +164,11 @@ public final class FrameRouter {
         prediction, audited ? ReviewReason.AUDIT : ReviewReason.LOW_CONFIDENCE,
         audited ? audits.priority(frame.getFrameId()) : 1.0 - score, now);
     return new Routed(prediction, label, request);
+  }
+
+  private static InputStats inputStats(InputStatistics seen) {
+    return seen == null ? null
+        : new InputStats(seen.brightness(), seen.contrast(), seen.sharpness(), seen.colourfulness());
   }
 
   /**

@@ -4,9 +4,13 @@ import io.labelstream.inference.model.ModelCard;
 import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.schemas.Topics;
+import io.labelstream.schemas.avro.CameraPolicy;
 import io.labelstream.schemas.avro.Policy;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * it, applying only policies made for this worker's model name and version. Until one arrives every class is
  * closed, so no frame is labelled by the model without a guarantee behind it. A classifier's policy has one threshold
  * per class; a detection model's has one, for the frame score ({@link ModelCard#policySize()}); a policy of another
- * length is ignored with a warning.
+ * length is ignored with a warning, and so is a camera's policy of another length (that camera keeps the common
+ * thresholds).
  */
 public final class PolicyFollower implements Runnable, AutoCloseable {
 
@@ -92,24 +97,52 @@ public final class PolicyFollower implements Runnable, AutoCloseable {
     if (policy == null || !policy.getModelName().equals(card.name()) || !policy.getModelVersion().equals(card.version())) {
       return;
     }
-    if (policy.getThresholds().size() != card.policySize()) {
-      if (card.detects()) {
-        LOG.warn("ignoring a policy with {} thresholds for the detection model {} {}, which routes on one frame "
-            + "score (thresholds[0])", policy.getThresholds().size(), card.name(), card.version());
-      } else {
-        LOG.warn("ignoring a policy with {} thresholds for a model of {} classes", policy.getThresholds().size(),
-            card.classNames().size());
-      }
+    Optional<RoutingPolicy> routing = routing(policy, card);
+    if (routing.isEmpty()) {
       return;
     }
-    RoutingPolicy next = RoutingPolicy.published(policy.getThresholds());
+    RoutingPolicy next = routing.get();
     RoutingPolicy previous = current.getAndSet(next);
     if (!next.toString().equals(previous.toString())) {
-      LOG.info("routing policy now {} (model-label accuracy >= {} at {} confidence, {} audits)", next,
-          String.format(java.util.Locale.ROOT, "%.4f", policy.getOverall().getLowerBound()), policy.getConfidence(),
-          policy.getOverall().getAudits());
+      LOG.info("routing policy now {} (regime {}: model-label accuracy >= {} at {} confidence, {} audits)", next,
+          policy.getRegime(), String.format(java.util.Locale.ROOT, "%.4f", policy.getOverall().getLowerBound()),
+          policy.getConfidence(), policy.getOverall().getAudits());
     }
     first.countDown();
+  }
+
+  /**
+   * The routing a policy for this worker's model asks for, or empty when its common thresholds do not fit the model.
+   * A camera whose thresholds do not fit is left out, so its frames keep the common thresholds: a policy the worker
+   * cannot apply to one camera must not stop it applying the rest.
+   */
+  static Optional<RoutingPolicy> routing(Policy policy, ModelCard card) {
+    if (!fits(policy.getThresholds(), card, "a policy")) {
+      return Optional.empty();
+    }
+    Map<RoutingPolicy.Camera, RoutingPolicy.Scope> cameras = new HashMap<>();
+    for (CameraPolicy camera : policy.getCameras()) {
+      RoutingPolicy.Camera key = new RoutingPolicy.Camera(camera.getDeviceId(), camera.getCameraId());
+      String whose = "the policy of camera " + key + " (its frames keep the common thresholds)";
+      if (fits(camera.getThresholds(), card, whose)) {
+        cameras.put(key, RoutingPolicy.Scope.of(camera.getThresholds(), camera.getAuditRate()));
+      }
+    }
+    return Optional.of(RoutingPolicy.published(policy.getThresholds(), policy.getAuditRate(), cameras));
+  }
+
+  private static boolean fits(List<Double> thresholds, ModelCard card, String whose) {
+    if (thresholds.size() == card.policySize()) {
+      return true;
+    }
+    if (card.detects()) {
+      LOG.warn("ignoring {} with {} thresholds for the detection model {} {}, which routes on one frame score "
+          + "(thresholds[0])", whose, thresholds.size(), card.name(), card.version());
+    } else {
+      LOG.warn("ignoring {} with {} thresholds for a model of {} classes", whose, thresholds.size(),
+          card.classNames().size());
+    }
+    return false;
   }
 
   @Override

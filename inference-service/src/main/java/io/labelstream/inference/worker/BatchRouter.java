@@ -98,7 +98,8 @@ final class BatchRouter {
     for (int i = 0; i < usable.size(); i++) {
       if (outputs[i] != null) {
         DecodedFrame frame = usable.get(i);
-        routed[i] = router.route(frame.frame(), frame.source().partition(), frame.source().offset(), outputs[i], now);
+        routed[i] = router.route(frame.frame(), frame.source().partition(), frame.source().offset(), frame.statistics(),
+            outputs[i], now);
       }
     }
     return routed;
@@ -125,7 +126,7 @@ final class BatchRouter {
         continue;
       }
       routed[i] = router.routeDetection(frame.frame(), frame.source().partition(), frame.source().offset(),
-          detections, frame.placement(), now);
+          frame.statistics(), detections, frame.placement(), now);
     }
     return routed;
   }

@@ -2,6 +2,7 @@ package io.labelstream.inference.worker;
 
 import io.labelstream.inference.image.FrameDecoder;
 import io.labelstream.inference.image.FramePlacement;
+import io.labelstream.inference.image.InputStatistics;
 import io.labelstream.inference.store.FrameImages;
 import io.labelstream.inference.store.UnusableImageException;
 import io.labelstream.platform.store.FrameStoreException;
@@ -17,6 +18,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * @param pixels the model input, null when decoding failed
  * @param placement where the frame went in the model input (what a detector's boxes are mapped back with), null
  *     when decoding failed
+ * @param statistics what the model sees, measured here on the decode pool rather than on the model thread; null
+ *     when decoding failed
  * @param failure why the record goes to the dead-letter topic, or (when {@code storeDown}) why it cannot be read now;
  *     null when it decoded
  * @param storeDown true when the frame store did not answer: the frame is neither used nor given up, its batch is
@@ -24,7 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * @param decodeNanos time spent getting the image, deserialising and decoding
  */
 record DecodedFrame(ConsumerRecord<String, byte[]> source, Frame frame, float[] pixels, FramePlacement placement,
-    String failure, Exception cause, boolean storeDown, long decodeNanos) {
+    InputStatistics statistics, String failure, Exception cause, boolean storeDown, long decodeNanos) {
 
   boolean ok() {
     return failure == null;
@@ -49,23 +52,23 @@ record DecodedFrame(ConsumerRecord<String, byte[]> source, Frame frame, float[] 
     try {
       image = images.of(frame);
     } catch (FrameStoreException e) {
-      return new DecodedFrame(record, null, null, null, "the frame store is unavailable: " + e.getMessage(), e, true,
-          System.nanoTime() - start);
+      return new DecodedFrame(record, null, null, null, null, "the frame store is unavailable: " + e.getMessage(), e,
+          true, System.nanoTime() - start);
     } catch (UnusableImageException e) {
       return failed(record, "cannot read frame image: " + e.getMessage(), e, start);
     }
     // The reference travels on with the frame: its label and review request say where the image is kept.
     frame.setImageRef(image.ref());
     try {
-      FrameDecoder.Fitted fitted = decoder.decodeFitted(image.bytes());
-      return new DecodedFrame(record, frame, fitted.tensor(), fitted.placement(), null, null, false,
-          System.nanoTime() - start);
+      FrameDecoder.Measured measured = decoder.decodeMeasured(image.bytes());
+      return new DecodedFrame(record, frame, measured.fitted().tensor(), measured.fitted().placement(),
+          measured.statistics(), null, null, false, System.nanoTime() - start);
     } catch (Exception e) {
       return failed(record, "cannot decode frame: " + e.getMessage(), e, start);
     }
   }
 
   private static DecodedFrame failed(ConsumerRecord<String, byte[]> record, String reason, Exception e, long start) {
-    return new DecodedFrame(record, null, null, null, reason, e, false, System.nanoTime() - start);
+    return new DecodedFrame(record, null, null, null, null, reason, e, false, System.nanoTime() - start);
   }
 }

@@ -54,6 +54,38 @@ class FrameDecoderTest {
   }
 
   @Test
+  void shouldMeasureTheFrameTheModelSeesWithoutTheLetterboxPadding() throws IOException {
+    InputSpec letterbox = new InputSpec("images", InputSpec.Layout.NCHW, 3, InputSpec.ColorOrder.RGB, 64, 64,
+        InputSpec.Resize.LETTERBOX, 114, InputSpec.DType.FLOAT32, 1 / 255f, new float[] {0, 0, 0},
+        new float[] {1, 1, 1});
+    byte[] wide = solidPng(64, 32, 200, 100, 50);
+    FrameDecoder colour = new FrameDecoder(letterbox);
+
+    FrameDecoder.Measured measured = colour.decodeMeasured(wide);
+
+    assertThat(measured.fitted().tensor()).containsExactly(colour.decodeFitted(wide).tensor());
+    // Luma 0.299 * 200 + 0.587 * 100 + 0.114 * 50 = 124.2 over the content only: padding (114) would give contrast.
+    assertThat(measured.statistics().brightness()).isCloseTo(124.2 / 255, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(measured.statistics().contrast()).isZero();
+    assertThat(measured.statistics().sharpness()).isZero();
+    assertThat(measured.statistics().colourfulness()).isGreaterThan(0.1);
+    // A grey model sees the luma only: no colour.
+    assertThat(decoder.decodeMeasured(wide).statistics().colourfulness()).isZero();
+  }
+
+  private static byte[] solidPng(int width, int height, int red, int green, int blue) throws IOException {
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        image.setRGB(x, y, (red << 16) | (green << 8) | blue);
+      }
+    }
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    ImageIO.write(image, "png", png);
+    return png.toByteArray();
+  }
+
+  @Test
   void shouldRefuseADecompressionBombWithoutDecodingIt() throws IOException {
     // A valid 1x1 PNG whose header is rewritten to claim 100,000 x 100,000 pixels (CRC fixed up).
     ByteArrayOutputStream png = new ByteArrayOutputStream();

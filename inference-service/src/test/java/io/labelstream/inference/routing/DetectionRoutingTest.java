@@ -42,7 +42,7 @@ class DetectionRoutingTest {
 
   @Test
   void shouldLabelAConfidentFrameWithItsBoxesInFramePixels() {
-    FrameRouter.Routed routed = router(0.6, 0).routeDetection(frame("f1"), 0, 7, FOUND, PLACEMENT, Instant.EPOCH);
+    FrameRouter.Routed routed = router(0.6, 0).routeDetection(frame("f1"), 0, 7, null, FOUND, PLACEMENT, Instant.EPOCH);
 
     List<Box> boxes = List.of(new Box("shoe", 1, 10f, 20f, 30f, 40f, 0.9f), new Box("bag", 0, 100f, 120f, 50f, 60f, 0.8f));
     assertThat(routed.prediction().getBoxes()).isEqualTo(boxes);
@@ -64,7 +64,7 @@ class DetectionRoutingTest {
 
   @Test
   void shouldSendAnUnsureFrameToPeopleWithTheModelsBoxes() {
-    FrameRouter.Routed routed = router(0.7, 0).routeDetection(frame("f2"), 0, 8, FOUND, PLACEMENT, Instant.EPOCH);
+    FrameRouter.Routed routed = router(0.7, 0).routeDetection(frame("f2"), 0, 8, null, FOUND, PLACEMENT, Instant.EPOCH);
 
     assertThat(routed.prediction().getRoute()).isEqualTo(Route.REVIEW);
     assertThat(routed.label()).isNull();
@@ -74,7 +74,7 @@ class DetectionRoutingTest {
 
   @Test
   void shouldAuditAConfidentFrameBlindlyAndStillLabelIt() {
-    FrameRouter.Routed routed = router(0.6, 1.0).routeDetection(frame("f3"), 0, 9, FOUND, PLACEMENT, Instant.EPOCH);
+    FrameRouter.Routed routed = router(0.6, 1.0).routeDetection(frame("f3"), 0, 9, null, FOUND, PLACEMENT, Instant.EPOCH);
 
     assertThat(routed.label()).isNotNull();
     assertThat(routed.prediction().getAudited()).isTrue();
@@ -83,7 +83,7 @@ class DetectionRoutingTest {
 
   @Test
   void shouldWriteAnEmptyBoxListForAFrameWithNothingFound() {
-    FrameRouter.Routed routed = router(0.5, 0).routeDetection(frame("f4"), 0, 10,
+    FrameRouter.Routed routed = router(0.5, 0).routeDetection(frame("f4"), 0, 10, null,
         new Detections(List.of(), List.of()), PLACEMENT, Instant.EPOCH);
 
     assertThat(routed.prediction().getBoxes()).isEmpty();
