@@ -8,6 +8,7 @@ import io.labelstream.platform.config.ToolVariables;
 import io.labelstream.platform.model.ModelFolder;
 import io.labelstream.platform.model.ModelIdentity;
 import io.labelstream.review.ReviewToolkit;
+import io.labelstream.tools.evaluate.drift.DriftEvaluate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,11 +35,15 @@ public final class Evaluate {
   private Evaluate() {}
 
   /**
-   * {@code ./labelstream evaluate [--e2e]} for the classifier, {@code --task detection [--target T] [--json FILE]
+   * {@code ./labelstream evaluate [--e2e]} for the classifier, {@code --drift [--set tuning|held-out]} for the drift
+   * suite ({@link DriftEvaluate}), {@code --task detection [--target T] [--json FILE]
    * [--e2e [--scenes DIR | --count N]]} for the detector ({@link DetectionEvaluate}, {@link DetectionEndToEnd}).
    */
   public static int main(Map<String, String> environment, String[] args) throws IOException {
     List<String> given = List.of(args);
+    if (given.contains("--drift")) {
+      return DriftEvaluate.run(environment, ModelFolder.of(CLASSIFIER), given);
+    }
     String task = option(given, "--task").orElse(ModelIdentity.CLASSIFICATION);
     if (task.equals(ModelIdentity.DETECTION)) {
       OptionalDouble target = option(given, "--target").map(t -> OptionalDouble.of(Double.parseDouble(t)))
