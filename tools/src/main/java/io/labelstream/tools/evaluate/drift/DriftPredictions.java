@@ -57,7 +57,7 @@ public final class DriftPredictions {
 
   /** The rows of {@code kind} at {@code step} (0 to STEPS), in index order: the clean rows at step 0 or for CLASS_MIX. */
   public List<DriftRow> rows(DriftKind kind, int step) {
-    DriftKind.severity(step);
+    DriftKind.severity(step); // throws for a step outside 0..STEPS
     if (step == 0 || !kind.changesPixels()) {
       return clean;
     }
