@@ -74,11 +74,21 @@ final class EvaluationServices implements AutoCloseable {
 
   /** Posts one frame to ingest and returns its frame id; anything but 202 ends the evaluation with ingest's answer. */
   String post(byte[] image, String contentType, String idempotencyKey) throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(all.ingestUrl() + "/v1/frames"))
-        .header("Content-Type", contentType).header("X-Device-Id", "evaluate")
+    return post(image, contentType, idempotencyKey, "evaluate", null);
+  }
+
+  /** Posts one frame of a device's camera ({@code cameraId} null: the device names none). */
+  String post(byte[] image, String contentType, String idempotencyKey, String deviceId, String cameraId)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(all.ingestUrl() + "/v1/frames"))
+        .header("Content-Type", contentType).header("X-Device-Id", deviceId)
         .header("Authorization", "Bearer " + all.ingestToken())
-        .header("Idempotency-Key", idempotencyKey)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(), HttpResponse.BodyHandlers.ofString());
+        .header("Idempotency-Key", idempotencyKey);
+    if (cameraId != null) {
+      request.header("X-Camera-Id", cameraId);
+    }
+    HttpResponse<String> response = http.send(request.POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(),
+        HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 202) {
       throw new IOException("ingest refused frame " + idempotencyKey + ": " + response.statusCode() + " "
           + response.body());

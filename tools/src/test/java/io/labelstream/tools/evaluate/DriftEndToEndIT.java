@@ -1,0 +1,119 @@
+package io.labelstream.tools.evaluate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labelstream.launcher.SampleFrames;
+import io.labelstream.schemas.PolicyThresholds;
+import io.labelstream.schemas.avro.CameraPolicy;
+import io.labelstream.schemas.avro.DriftEventRecord;
+import io.labelstream.schemas.avro.Policy;
+import io.labelstream.schemas.avro.Prediction;
+import io.labelstream.schemas.avro.ReviewReason;
+import io.labelstream.schemas.avro.Route;
+import io.labelstream.tools.evaluate.drift.DriftKind;
+import io.labelstream.tools.fashionmnist.GreyImages;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 16's end-to-end test on the real services (embedded broker, ingest, the worker with the bundled classifier,
+ * review): the 1,000 sample frames posted over HTTP by two cameras, interleaved; from its 400th frame on, one camera
+ * sends them under severe noise (a dirty lens at night). A simulated reviewer answers every task with the true class.
+ * The changed camera gets a regime of its own and its model labels stay accurate; the other camera keeps the common
+ * thresholds and its share.
+ */
+class DriftEndToEndIT {
+
+  private static final Path ROOT = Path.of(System.getProperty("labelstream.root"));
+  private static final int CHANGE_AT = 400;
+  private static final String CHANGED_DEVICE = "truck-a";
+  private static final String CHANGED_CAMERA = "front";
+  private static final String STEADY_DEVICE = "truck-b";
+
+  private record Sent(String device, int sample, int truth) {}
+
+  @Test
+  void shouldGiveTheChangedCameraItsOwnRegime_keepItsLabelsAccurate_andLeaveTheOtherCameraItsShare() throws Exception {
+    List<SampleFrames.Sample> samples = SampleFrames.load(ROOT.resolve("model/samples"));
+    Map<String, Sent> sent = new HashMap<>();
+    EvaluationServices.Records records;
+    try (EvaluationServices services = EvaluationServices.start(Map.of())) {
+      SimulatedReviewer reviewer = new SimulatedReviewer(services);
+      reviewer.start();
+      for (int i = 0; i < samples.size(); i++) {
+        SampleFrames.Sample sample = samples.get(i);
+        byte[] png = Files.readAllBytes(sample.file());
+        byte[] changed = i < CHANGE_AT ? png
+            : DriftKind.NOISE.frame(GreyImages.pixels(png, 28), i, DriftKind.STEPS).encoded();
+        String a = services.post(changed, "image/png", "a-" + i, CHANGED_DEVICE, CHANGED_CAMERA);
+        String b = services.post(png, "image/png", "b-" + i, STEADY_DEVICE, null);
+        String answer = "{\"label\":\"" + sample.className() + "\"}";
+        reviewer.answer(a, answer);
+        reviewer.answer(b, answer);
+        sent.put(a, new Sent(CHANGED_DEVICE, i, sample.classIndex()));
+        sent.put(b, new Sent(STEADY_DEVICE, i, sample.classIndex()));
+      }
+      services.awaitRouted(sent.size());
+      List<io.labelstream.schemas.avro.ReviewRequest> requests = services.reviewRequests();
+      reviewer.finish(requests.size());
+      services.awaitPolicy(sent.size(), requests.stream().filter(r -> r.getReason() == ReviewReason.AUDIT).count());
+      records = services.records();
+    }
+
+    // Every prediction says which camera its frame came from.
+    assertThat(records.predictions()).hasSize(sent.size());
+    records.predictions().forEach((frameId, p) -> {
+      assertThat(p.getDeviceId()).isEqualTo(sent.get(frameId).device());
+      assertThat(p.getCameraId()).isEqualTo(sent.get(frameId).device().equals(CHANGED_DEVICE) ? CHANGED_CAMERA : null);
+    });
+
+    // The change was detected on the changed camera, after it began, and that camera alone got a regime of its own.
+    Policy policy = records.lastPolicy();
+    assertThat(policy.getDriftEvents()).isNotEmpty();
+    DriftEventRecord first = policy.getDriftEvents().get(0);
+    assertThat(first.getScope()).isEqualTo(CHANGED_DEVICE + "/" + CHANGED_CAMERA);
+    assertThat(first.getDetectedAtFrame()).isGreaterThan(2L * CHANGE_AT);
+    assertThat(policy.getDriftEvents()).allSatisfy(e -> assertThat(e.getScope()).doesNotStartWith(STEADY_DEVICE));
+    assertThat(policy.getCameras()).extracting(CameraPolicy::getDeviceId).containsExactly(CHANGED_DEVICE);
+    assertThat(policy.getThresholds()).allSatisfy(t -> assertThat(t).isLessThan(PolicyThresholds.CLOSED));
+
+    // The changed camera's model labels stay accurate (all of them, and those written after the change).
+    int labelled = 0;
+    int right = 0;
+    int labelledAfter = 0;
+    int rightAfter = 0;
+    int[] steadyFrames = new int[2];
+    int[] steadyLabelled = new int[2];
+    for (Map.Entry<String, Prediction> entry : records.predictions().entrySet()) {
+      Sent frame = sent.get(entry.getKey());
+      Prediction p = entry.getValue();
+      boolean model = p.getRoute() == Route.MODEL_LABEL;
+      boolean after = frame.sample() >= CHANGE_AT;
+      if (frame.device().equals(CHANGED_DEVICE) && model) {
+        labelled++;
+        right += p.getClassIndex() == frame.truth() ? 1 : 0;
+        labelledAfter += after ? 1 : 0;
+        rightAfter += after && p.getClassIndex() == frame.truth() ? 1 : 0;
+      }
+      if (frame.device().equals(STEADY_DEVICE)) {
+        steadyFrames[after ? 1 : 0]++;
+        steadyLabelled[after ? 1 : 0] += model ? 1 : 0;
+      }
+    }
+    System.out.printf("changed camera: %d model labels, %d right; after the change %d, %d right; steady camera share "
+        + "%d/%d before, %d/%d after%n", labelled, right, labelledAfter, rightAfter, steadyLabelled[0], steadyFrames[0],
+        steadyLabelled[1], steadyFrames[1]);
+    assertThat(labelled).isPositive();
+    assertThat((double) right / labelled).isGreaterThanOrEqualTo(0.985);
+
+    // The steady camera kept its share: the changed camera's frames did not close the stream for it.
+    double before = (double) steadyLabelled[0] / steadyFrames[0];
+    double afterShare = (double) steadyLabelled[1] / steadyFrames[1];
+    assertThat(before).isGreaterThan(0.5);
+    assertThat(afterShare).isGreaterThanOrEqualTo(0.9 * before);
+  }
+}
