@@ -4,7 +4,9 @@ import io.labelstream.review.policy.BandCounts.Count;
 import io.labelstream.schemas.PolicyThresholds;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Chooses the routing thresholds so that the accuracy of model labels stays at or above the target with the stated
@@ -106,6 +108,7 @@ public final class ThresholdController {
   private final BandCounts validation;
   private final int classes;
   private final double[] validationRate;
+  private final int[] lowering;
   private boolean validationTrusted;
   private boolean drifted;
   private double shift = 1.0;
@@ -120,6 +123,7 @@ public final class ThresholdController {
     this.classes = classes;
     this.validationTrusted = validation != null;
     this.validationRate = validation == null ? null : pooledBandRates(validation, classes, grid, RATE_POOL_ITEMS);
+    this.lowering = loweringOrder(validation, classes, grid);
   }
 
   public Settings settings() {
@@ -140,31 +144,64 @@ public final class ThresholdController {
       shift = measuredShift(stream);
       validationTrusted = shift <= MAX_SHIFT;
     }
-    int[] common = new int[classes];
-    int chosen = -1;
-    for (int j = 0; j < grid.size(); j++) {
-      Arrays.fill(common, j);
-      Region region = region(stream, common);
-      if (region.evidenceItems() < settings.minEvidence()) {
-        continue;
-      }
-      if (region.lowerBound() >= settings.target()) {
-        chosen = j;
-      } else {
-        break;
-      }
-    }
+    int[] accepted = walkFixedSequence(stream);
     int[] bands = new int[classes];
-    Arrays.fill(bands, chosen);
-    if (chosen >= 0) {
-      for (int c = 0; c < classes; c++) {
-        bands[c] = raiseUntilClassTarget(stream, c, chosen);
-      }
-      if (region(stream, bands).lowerBound() < settings.target()) {
-        Arrays.fill(bands, chosen);
-      }
+    for (int c = 0; c < classes; c++) {
+      bands[c] = raiseUntilClassTarget(stream, c, accepted[c]);
+    }
+    if (region(stream, bands).lowerBound() < settings.target()) {
+      bands = accepted;
     }
     return describe(stream, bands, audits, auditsAnswered, framesSeen);
+  }
+
+  /**
+   * The last region of the fixed sequence whose bound clears the target (band index per class, -1 closed). The
+   * sequence starts at the first common threshold whose region holds {@code minEvidence} items; from there each
+   * row j lowers the classes one at a time, in {@link #lowering} order, from band j - 1 to band j, so every row ends
+   * at the common threshold j. The first failure ends the walk.
+   */
+  private int[] walkFixedSequence(StreamEvidence stream) {
+    int[] walk = new int[classes];
+    int[] accepted = new int[classes];
+    Arrays.fill(accepted, -1);
+    int start = 0;
+    Arrays.fill(walk, start);
+    while (region(stream, walk).evidenceItems() < settings.minEvidence()) {
+      if (++start == grid.size()) {
+        return accepted;
+      }
+      Arrays.fill(walk, start);
+    }
+    if (region(stream, walk).lowerBound() < settings.target()) {
+      return accepted;
+    }
+    accepted = walk.clone();
+    for (int j = start + 1; j < grid.size(); j++) {
+      for (int c : lowering) {
+        walk[c] = j;
+        if (region(stream, walk).lowerBound() < settings.target()) {
+          return accepted;
+        }
+        accepted = walk.clone();
+      }
+    }
+    return accepted;
+  }
+
+  /**
+   * The order in which each row of the fixed sequence lowers the classes, fixed before the stream: most accurate on
+   * the validation predictions first (ties and no validation: by class index), so the row's last, partly walked
+   * step lowers the classes least likely to cost the bound.
+   */
+  private static int[] loweringOrder(BandCounts validation, int classes, ScoreGrid grid) {
+    return IntStream.range(0, classes).boxed()
+        .sorted(Comparator.comparingDouble(c -> validation == null ? 0.0 : errorRate(validation.atOrAbove(c, grid.size()))))
+        .mapToInt(Integer::intValue).toArray();
+  }
+
+  private static double errorRate(Count count) {
+    return count.n() == 0 ? 0.0 : (double) count.errors() / count.n();
   }
 
   /** The highest band index (lowest threshold) at or above {@code from} where the class keeps its target. */
