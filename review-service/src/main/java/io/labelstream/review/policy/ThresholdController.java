@@ -32,15 +32,33 @@ import java.util.stream.IntStream;
  * 20, for both models, while the share of model labels stays within 5% of the best single cut.
  *
  * <h2>Many thresholds, one guarantee</h2>
- * Candidate thresholds are tested in a fixed order from the highest down (Learn-then-Test fixed-sequence testing):
- * each is accepted while its lower bound is at or above the target, and the walk stops at the first failure, so
- * the family-wise error stays at 1 − confidence without a multiplicity correction. The walk starts at the first
- * threshold whose region holds at least {@code minEvidence} items (a rule that looks at counts, never at labels).
+ * Candidate regions are tested along one sequence fixed before the stream's labels are seen (Learn-then-Test
+ * fixed-sequence testing). It starts at the first common threshold whose region holds at least {@code minEvidence}
+ * items (a rule that looks at counts, never at labels) and goes on row by row: row j lowers the classes one at a
+ * time by one grid step, from band j − 1 to band j, in an order fixed when the controller is built (most accurate on
+ * the validation predictions first; by class index without them), so every row ends at the common threshold j.
+ * Each region is accepted while its lower bound is at or above the target, and the walk stops at the first
+ * failure. Since the sequence does not depend on the stream and nothing after the first failure is tested, a wrong
+ * acceptance needs the first region of the sequence whose true accuracy is below the target to pass its own test,
+ * which happens with probability at most 1 − confidence: the family-wise error stays at 1 − confidence without a
+ * multiplicity correction. The walk usually ends inside a row, so the classes early in the order (the easy ones)
+ * sit one grid step below the last common threshold that passed, the others at it.
+ *
+ * <p>Why not first choose the common threshold and then lower classes from there, skipping a class that misses its
+ * class target? The common walk ends with a failure, and tests after a failure are not covered: each place it
+ * could stop would start another continuation, each with its own chance of a wrong acceptance, so the error would
+ * add up over the stopping points. Skipping on a class's estimate would make the path depend on the labels in the
+ * same way. So the class target is no part of the walk; it is kept by raising afterwards (below). The price: an
+ * inner step of an earlier row that fails stops the walk before the common threshold a walk over common thresholds
+ * alone would reach; with the easy classes first an inner region is usually at least as accurate as its row's end,
+ * and the measured figures did not fall (docs/label-quality.md). The order reads only each class's error rate over all its validation predictions, which
+ * also enter the bound at reduced weight (a weak dependence on data the bound uses, noted here rather than hidden).
  *
  * <h2>Per class</h2>
- * After the common threshold is chosen, every class whose estimated accuracy there is below the class target gets
- * its own, higher threshold (or is closed), so no class is sacrificed to the average; the overall bound is then
- * recomputed for the final thresholds.
+ * After the walk, every class whose estimated accuracy at its threshold is below the class target gets its own,
+ * higher threshold (or is closed), lowered classes included, so no class is sacrificed to the average; the overall
+ * bound is then recomputed for the final thresholds, and if it misses the target the walk's last accepted region
+ * stands.
  *
  * <h2>Drift and shift</h2>
  * If the audited or reviewed frames show significantly more errors than the validation predictions in the same
