@@ -215,13 +215,14 @@ public final class ThresholdController {
    * step lowers the classes least likely to cost the bound.
    */
   private static int[] loweringOrder(BandCounts validation, int classes, ScoreGrid grid) {
-    return IntStream.range(0, classes).boxed()
-        .sorted(Comparator.comparingDouble(c -> validation == null ? 0.0 : errorRate(validation.atOrAbove(c, grid.size()))))
-        .mapToInt(Integer::intValue).toArray();
+    Comparator<Integer> mostAccurateFirst = Comparator.comparingDouble(
+        c -> validation == null ? 0.0 : errorRate(validation.atOrAbove(c, grid.size())));
+    return IntStream.range(0, classes).boxed().sorted(mostAccurateFirst).mapToInt(Integer::intValue).toArray();
   }
 
+  /** A class validation never predicted counts as the least accurate: nothing speaks for lowering it early. */
   private static double errorRate(Count count) {
-    return count.n() == 0 ? 0.0 : (double) count.errors() / count.n();
+    return count.n() == 0 ? 1.0 : (double) count.errors() / count.n();
   }
 
   /** The highest band index (lowest threshold) at or above {@code from} where the class keeps its target. */
