@@ -264,4 +264,60 @@ class ThresholdControllerTest {
     assertThat(decision.perClass().get(6).estimate()).isGreaterThanOrEqualTo(0.97);
     assertThat(decision.overall().lowerBound()).isGreaterThanOrEqualTo(0.99);
   }
+
+  /** Validation of a few classes, each with its own hardness (0: always right). */
+  private BandCounts validationOf(Random random, int n, double... hardness) {
+    BandCounts counts = new BandCounts(hardness.length, grid.bands());
+    for (int i = 0; i < n; i++) {
+      int predicted = random.nextInt(hardness.length);
+      Frame f = frame(random, hardness[predicted], predicted);
+      counts.add(predicted, grid.band(f.score()), !f.correct());
+    }
+    return counts;
+  }
+
+  @Test
+  void shouldGiveAnEasyClassAThresholdBelowTheCommonOne() {
+    // Class 0 is always right; class 1 errs near its threshold but keeps its class target there, so it stays at
+    // the common threshold and class 0 earns the next step below it.
+    BandCounts validation = validationOf(new Random(6), 10_000, 0, 3);
+    ThresholdController controller = new ThresholdController(settings, grid, validation, 2);
+    OutcomeLedger ledger = new OutcomeLedger(2, grid);
+    Random random = new Random(7);
+    PolicyDecision policy = controller.decide(ledger.snapshot(), 0, 0);
+    for (int i = 0; i < 4_000; i++) {
+      Frame f = frame(random, 0, 0); // the stream agrees: class 0 is always right
+      boolean toModel = f.score() >= policy.thresholds().get(0);
+      boolean audited = toModel && random.nextDouble() < 0.02;
+      ledger.routed("f" + i, f.score(), 0, toModel, audited);
+      if (!toModel || audited) {
+        ledger.answered("f" + i, 0);
+      }
+    }
+    policy = controller.decide(ledger.snapshot(), ledger.audits(), ledger.frames());
+
+    assertThat(policy.perClass().get(1).estimate()).isGreaterThanOrEqualTo(0.97);
+    assertThat(grid.indexAtOrAbove(policy.thresholds().get(0)))
+        .as("one grid step below class 1's, the common threshold")
+        .isEqualTo(grid.indexAtOrAbove(policy.thresholds().get(1)) + 1);
+    assertThat(policy.overall().lowerBound()).isGreaterThanOrEqualTo(0.99);
+  }
+
+  @Test
+  void shouldNeverLowerAHardClassBelowItsClassTarget() {
+    // Five classes always right, four ordinary, and class 9 far harder: the last row of the walk lowers every class
+    // but class 9 below the common threshold, class 9 must end above it with its class target kept, and the whole
+    // region keeps the target.
+    BandCounts validation = validationOf(new Random(8), 30_000, 0, 0, 0, 0, 0, 2, 2, 2, 2, 25);
+    ThresholdController controller = new ThresholdController(settings, grid, validation, CLASSES);
+
+    PolicyDecision decision = controller.decide(StreamEvidence.empty(CLASSES, grid), 0, 0);
+
+    assertThat(decision.thresholds().get(9)).isGreaterThan(decision.thresholds().get(0));
+    for (int c = 0; c < CLASSES; c++) {
+      assertThat(decision.thresholds().get(c)).isLessThan(PolicyThresholds.CLOSED);
+      assertThat(decision.perClass().get(c).estimate()).as("class " + c).isGreaterThanOrEqualTo(0.97);
+    }
+    assertThat(decision.overall().lowerBound()).isGreaterThanOrEqualTo(0.99);
+  }
 }
