@@ -7,18 +7,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
 import io.labelstream.kafka.embedded.TopicRecords;
 import io.labelstream.platform.config.Env;
+import io.labelstream.review.HeadlessChrome;
 import io.labelstream.review.ReviewFixtures;
 import io.labelstream.review.ReviewFixtures.Client;
 import io.labelstream.review.ReviewService;
 import io.labelstream.review.config.ReviewConfig;
 import io.labelstream.schemas.PolicyThresholds;
+import io.labelstream.schemas.Topic;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.CameraPolicy;
 import io.labelstream.schemas.avro.ClassProbability;
 import io.labelstream.schemas.avro.DriftEventRecord;
+import io.labelstream.schemas.avro.Label;
+import io.labelstream.schemas.avro.LabelSource;
 import io.labelstream.schemas.avro.Policy;
 import io.labelstream.schemas.avro.Prediction;
 import io.labelstream.schemas.avro.Route;
+import io.labelstream.testsupport.RequiredTool;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,14 +39,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Two cameras on a real broker, one sure of its frames (scores 0.9–1) and one less so (0.5–0.6); after 400 frames
  * each, the sure camera's scores fall to 0.7–0.8. That is far into its own low tail but above the pooled stream's
  * low tail (the other camera's scores), so only the camera's own watch can see it: the change is local. The review
  * service must give that camera a closed regime of its own and publish it with the drift event on {@code policy.v1},
- * leaving the common thresholds (the other camera's) as they were; {@code /v1/stats/accuracy} and {@code /metrics}
- * say the same.
+ * leaving the common thresholds (the other camera's) as they were; {@code /v1/stats/accuracy}, {@code /metrics} and
+ * the stats page (its events list, and a marker on its timeline) say the same.
  */
 class CameraDriftIT {
 
@@ -88,7 +98,9 @@ class CameraDriftIT {
       ordinary.add(prediction("a-" + i, "dock", "cam-1", 0.5 + 0.1 * random.nextDouble(), i));
       ordinary.add(prediction("b-" + i, "dock", "cam-2", 0.9 + 0.1 * random.nextDouble(), i));
     }
-    send(ordinary);
+    send(Topics.PREDICTIONS, ordinary, Prediction::getFrameId);
+    // a label now, before the change, and one after it: the page's timeline then spans the event
+    send(Topics.LABELS, List.of(label("a-0")), Label::getFrameId);
     Policy before = await().atMost(Duration.ofSeconds(30))
         .until(CameraDriftIT::publishedPolicy, p -> p != null && p.getFramesSeen() == 2 * BEFORE);
     assertThat(before.getThresholds()).as("open on the validation predictions").noneMatch(PolicyThresholds::isClosed);
@@ -100,9 +112,10 @@ class CameraDriftIT {
       collapsed.add(prediction("a-" + i, "dock", "cam-1", 0.5 + 0.1 * random.nextDouble(), i));
       collapsed.add(prediction("b-" + i, "dock", "cam-2", 0.7 + 0.1 * random.nextDouble(), i));
     }
-    send(collapsed);
+    send(Topics.PREDICTIONS, collapsed, Prediction::getFrameId);
     Policy after = await().atMost(Duration.ofSeconds(30))
         .until(CameraDriftIT::publishedPolicy, p -> p != null && p.getFramesSeen() == 2 * (BEFORE + AFTER));
+    send(Topics.LABELS, List.of(label("a-1")), Label::getFrameId);
 
     assertThat(after.getCameras()).hasSize(1);
     CameraPolicy camera = after.getCameras().get(0);
@@ -138,6 +151,36 @@ class CameraDriftIT {
         .contains("labelstream_review_policy_cameras_own_regime{service=\"review\"} 1.0")
         .contains("labelstream_review_policy_regime{service=\"review\"} 0.0")
         .doesNotContain("cam-2");
+    shouldListTheEventAndMarkItOnTheStatsPage();
+  }
+
+  private void shouldListTheEventAndMarkItOnTheStatsPage() {
+    // On a developer machine without Chromium this part is skipped; on CI (which installs it) it must run.
+    Path chromium = RequiredTool.CHROMIUM.path();
+    Path chromedriver = RequiredTool.CHROMEDRIVER.path();
+    await().atMost(Duration.ofSeconds(20)).until(() -> root.json(root.get("/v1/stats/classes")).get("total").asLong() == 2);
+    WebDriver browser = HeadlessChrome.open(chromium, chromedriver, 1100, 2600);
+    try {
+      WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+      browser.get("http://127.0.0.1:" + review.port() + "/stats");
+      browser.findElement(By.id("token")).sendKeys("root-secret-token", Keys.ENTER);
+      wait.until(ExpectedConditions.attributeToBe(By.id("charts"), "data-state", "ready"));
+
+      assertThat(browser.findElements(By.cssSelector("#drift-events tr.drift-event"))).hasSize(1);
+      assertThat(browser.findElement(By.cssSelector("#drift-events tr.drift-event")).getText())
+          .contains("dock/cam-2", "score down");
+      assertThat(browser.findElement(By.id("drift-note")).getText()).contains("Regime 0", "1 camera(s)");
+      assertThat(browser.findElements(By.cssSelector("#share-chart g.drift-marker line.drift-line"))).hasSize(1);
+      assertThat(browser.findElement(By.cssSelector("#share-chart g.drift-marker text")).getText())
+          .isEqualTo("dock/cam-2 score");
+    } finally {
+      browser.quit();
+    }
+  }
+
+  private static Label label(String frameId) {
+    return Label.newBuilder().setFrameId(frameId).setLabel(CLASSES.get(0)).setClassIndex(0)
+        .setSource(LabelSource.HUMAN).setReviewerIds(List.of("ada")).setLabelledAt(Instant.now()).build();
   }
 
   private static Prediction prediction(String frameId, String device, String camera, double score, int second) {
@@ -150,12 +193,13 @@ class CameraDriftIT {
         .setDeviceId(device).setCameraId(camera).build();
   }
 
-  private static void send(List<Prediction> predictions) throws Exception {
-    try (KafkaProducer<String, Prediction> producer = new KafkaProducer<>(
+  private static <V> void send(Topic<String, V> topic, List<V> values, java.util.function.Function<V, String> key)
+      throws Exception {
+    try (KafkaProducer<String, V> producer = new KafkaProducer<>(
         ReviewFixtures.producerConfig(KAFKA.bootstrapServers()),
-        Topics.PREDICTIONS.keySerde().serializer(), Topics.PREDICTIONS.valueSerde().serializer())) {
-      for (Prediction p : predictions) {
-        producer.send(new ProducerRecord<>(Topics.PREDICTIONS.name(), p.getFrameId(), p));
+        topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+      for (V value : values) {
+        producer.send(new ProducerRecord<>(topic.name(), key.apply(value), value));
       }
       producer.flush();
     }
