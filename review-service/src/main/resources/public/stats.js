@@ -208,7 +208,7 @@
   }
 
   // 2. Share of final labels given by people and by the model, per time bucket (100% stacked step area).
-  function drawShare(series) {
+  function drawShare(series, events) {
     const H = 250;
     const m = { top: 14, right: 16, bottom: 42, left: 56 };
     const chart = newChart('share-chart', H, 'Share of labels by the model and by people over time');
@@ -248,7 +248,62 @@
         : `${when}: ${count(b.model)} by the model, ${count(b.human)} by people (${pct(b.humanShare)} people); `
           + `${count(b.predictions)} predictions`);
     });
+    driftMarkers(chart, m, H, series, x, events);
     timeAxis(chart, m, H, series, x);
+  }
+
+  function driftText(e) {
+    return `${e.scope === 'all' ? 'every camera' : 'camera ' + e.scope}: ${e.signal} ${e.direction}, frame `
+      + `${count(e.detectedAtFrame)} (began about frame ${count(e.changePointFrame)})`;
+  }
+
+  // A vertical marker where each drift event falls on the timeline (by when the review service received it).
+  function driftMarkers(chart, m, height, series, x, events) {
+    if (!series.from || !events.length) {
+      return;
+    }
+    const from = new Date(series.from).getTime();
+    const bucketMs = series.bucketMinutes * 60000;
+    const g = svg('g', { class: 'drift-markers' }, chart);
+    for (const e of events) {
+      const at = (new Date(e.detectedAt).getTime() - from) / bucketMs;
+      if (at < 0 || at > series.buckets.length) {
+        continue;
+      }
+      const marker = svg('g', { class: 'drift-marker', 'data-regime': e.regime }, g);
+      svg('title', {}, marker, `Drift, regime ${e.regime} — ${driftText(e)}`);
+      svg('line', { x1: x(at), x2: x(at), y1: m.top, y2: height - m.bottom, class: 'drift-line' }, marker);
+      svg('text', { x: x(at) + 3, y: m.top + 10, class: 'drift-label' }, marker,
+        `${e.scope === 'all' ? 'all' : e.scope} ${e.signal}`);
+    }
+  }
+
+  // The regimes and every drift event: what the current bound and the cumulative one describe, and since when.
+  function drawDrift(data) {
+    const note = $('drift-note');
+    note.textContent = data.regime === undefined ? '' : `Regime ${data.regime.regime} since stream frame `
+      + `${count(data.regime.startFrame)}: lower bound ${pct(data.regime.lowerBound, 2)} for the labels written now; `
+      + `${pct(data.cumulativeLowerBound, 2)} for every model label so far. `
+      + `${data.cameras.length} camera(s) on a regime of their own.`;
+    const list = $('drift-events');
+    list.textContent = '';
+    const events = data.driftEvents || [];
+    if (!events.length) {
+      html('p', { class: 'empty' }, list, 'No change detected.');
+      return;
+    }
+    const t = html('table', {}, list);
+    const head = html('tr', {}, html('thead', {}, t));
+    ['Received (UTC)', 'Where', 'Signal', 'Frame', 'Regime'].forEach(h => html('th', {}, head, h));
+    const body = html('tbody', {}, t);
+    for (const e of events) {
+      const tr = html('tr', { class: 'drift-event' }, body);
+      html('td', {}, tr, new Date(e.detectedAt).toISOString().slice(0, 19).replace('T', ' '));
+      html('td', {}, tr, e.scope === 'all' ? 'every camera' : e.scope);
+      html('td', {}, tr, `${e.signal} ${e.direction}`);
+      html('td', {}, tr, `${count(e.detectedAtFrame)} (began about ${count(e.changePointFrame)})`);
+      html('td', {}, tr, String(e.regime));
+    }
   }
 
   // 3. Estimated model-label accuracy per class with its lower bound, against the targets. A detection model has one
@@ -438,8 +493,9 @@
         api('/v1/stats/classes'), api('/v1/stats/labels-over-time' + q), api('/v1/stats/accuracy'),
         api('/v1/stats/review-throughput' + q), api('/v1/stats/agreement')]);
       drawClasses(classes);
-      drawShare(labels);
+      drawShare(labels, accuracy.driftEvents || []);
       drawAccuracy(accuracy);
+      drawDrift(accuracy);
       drawThroughput(throughput);
       drawAgreement(agreement);
       $('charts').dataset.state = 'ready';

@@ -112,6 +112,19 @@ public final class ReviewVariables {
       .formerly("POLICY_INTERVAL_MS")
       .doc("How often the policy is recomputed and, when it changed, published.");
 
+  public static final Setting<Double> REVIEW_POLICY_RAISED_AUDIT_RATE = D.variable("REVIEW_POLICY_RAISED_AUDIT_RATE",
+          decimal(0.0, 1.0))
+      .byDefault(0.15)
+      .doc("Share of model labels also sent to people as blind audits while a regime that a detected change started "
+          + "(one camera's or all of them) re-establishes its accuracy bound; the worker's INFERENCE_AUDIT_RATE "
+          + "applies otherwise. Each such audit is evidence about exactly the labels being written now.");
+
+  public static final Setting<Long> REVIEW_POLICY_AUDITS_TO_ESTABLISH = D.variable("REVIEW_POLICY_AUDITS_TO_ESTABLISH",
+          longInteger(0, 1_000_000))
+      .byDefault(30L)
+      .doc("Answered audits of its own model labels a regime started by a detected change needs, with its bound at "
+          + "the target, before it audits at the worker's rate again.");
+
   private ReviewVariables() {}
 
   static List<Setting<?>> all() {

@@ -401,7 +401,8 @@ public final class ReviewApi {
   }
 
   private Map<String, Object> policyStats() {
-    PolicyDecision decision = policy.latest();
+    PolicyService.Snapshot snapshot = policy.regimes();
+    PolicyDecision decision = snapshot.common();
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("target", policy.settings().target());
     out.put("confidence", policy.settings().confidence());
@@ -418,6 +419,7 @@ public final class ReviewApi {
       perClass.add(row);
     }
     out.put("perClass", perClass);
+    out.putAll(RegimeStats.of(snapshot));
     return out;
   }
 

@@ -182,7 +182,8 @@ public final class StatsApi {
   }
 
   private void accuracy(Context ctx) {
-    PolicyDecision decision = policy.latest();
+    PolicyService.Snapshot snapshot = policy.regimes();
+    PolicyDecision decision = snapshot.common();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("target", policy.settings().target());
     body.put("confidence", policy.settings().confidence());
@@ -190,6 +191,7 @@ public final class StatsApi {
     body.put("validationTrusted", decision.validationTrusted());
     body.put("auditsAnswered", decision.auditsAnswered());
     body.put("overall", accuracyRow(decision.overall()));
+    body.putAll(RegimeStats.of(snapshot));
     if (detection) {
       body.put("task", "detection");
       body.put("classes", List.of(frameExactness(decision)));

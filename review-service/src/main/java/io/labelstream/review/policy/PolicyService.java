@@ -6,7 +6,10 @@ import io.labelstream.platform.model.DetectionReplay;
 import io.labelstream.platform.model.ModelFolder;
 import io.labelstream.platform.model.ModelIdentity;
 import io.labelstream.schemas.Topics;
-import io.labelstream.schemas.avro.AccuracyBound;
+import io.labelstream.review.policy.regime.CameraKey;
+import io.labelstream.review.policy.regime.DriftEvent;
+import io.labelstream.review.policy.regime.RegimePolicy;
+import io.labelstream.schemas.avro.InputStats;
 import io.labelstream.schemas.avro.Policy;
 import io.labelstream.schemas.avro.Prediction;
 import io.labelstream.schemas.avro.ReviewResult;
@@ -17,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,6 +40,12 @@ import org.slf4j.LoggerFactory;
  * <p>It lives in the review service because that is where the evidence arrives: the service already reads every
  * prediction and every answer to rebuild its queue. One review instance computes the policy; the controller is a
  * plain class, so it can move to a dedicated component without change if the review service is ever scaled out.
+ *
+ * <p>The evidence goes to a {@link RegimePolicy}, which watches every camera for change and keeps one controller per
+ * regime, so what is published holds for the labels written now rather than for the stream left behind. A detected
+ * change is published at once, not at the next interval: the raised thresholds and audit rate should reach the
+ * workers before many more frames are labelled under the old ones. RegimePolicy is not thread-safe, and the Kafka
+ * consumer threads and the scheduler all reach it: every access holds this service's lock.
  */
 public final class PolicyService implements AutoCloseable {
 
@@ -48,12 +58,14 @@ public final class PolicyService implements AutoCloseable {
   private final String modelName;
   private final String modelVersion;
   private final List<String> classes;
-  private final OutcomeLedger ledger;
-  private final ThresholdController controller;
+  private final RegimePolicy regimes;
+  /** When this instance received each event, in the order of {@link RegimePolicy#events()}. */
+  private final List<Instant> eventsReceived = new ArrayList<>();
   private final KafkaProducer<String, Policy> producer;
   private final ScheduledExecutorService scheduler;
   private final AtomicLong changes = new AtomicLong();
-  private volatile PolicyDecision latest;
+  private volatile Snapshot latest;
+  private volatile BooleanSupplier stateReady = () -> false;
   private long publishedChanges = -1;
   private String publishedThresholds = "";
 
@@ -71,11 +83,47 @@ public final class PolicyService implements AutoCloseable {
     BandCounts validation = validationEvidence(model, identity);
     LOG.info("the policy guarantees {} >= {} at {} confidence", identity.task().equals(ModelIdentity.DETECTION)
         ? "the frame exactness of model labels" : "model-label accuracy", settings.target(), settings.confidence());
-    this.ledger = new OutcomeLedger(classes.size(), ScoreGrid.standard());
-    this.controller = new ThresholdController(settings.controllerSettings(), ScoreGrid.standard(), validation, classes.size());
+    this.regimes = new RegimePolicy(settings.controllerSettings(), settings.regime(), ScoreGrid.standard(), validation,
+        classes.size());
     this.producer = new KafkaProducer<>(new KafkaClients(kafka, "review", instanceId).producer("policy"), new StringSerializer(), Topics.POLICY.valueSerde().serializer());
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "review-policy"));
-    this.latest = controller.decide(ledger.snapshot(), 0, 0);
+    this.latest = snapshot();
+  }
+
+  /**
+   * A drift event as published: the event and the wall-clock time this instance received the frame or answer that
+   * revealed it (an instance rebuilding its state from Kafka receives it again, later).
+   */
+  public record ReceivedEvent(DriftEvent event, Instant detectedAt) {}
+
+  /**
+   * What the policy holds now.
+   *
+   * @param decision the common regime's, the cameras' own regimes and the cumulative bound
+   * @param events every drift event so far, oldest first
+   * @param framesSeen every frame of the stream, over all regimes
+   */
+  public record Snapshot(RegimePolicy.Decision decision, List<ReceivedEvent> events, long framesSeen) {
+
+    /**
+     * The common regime's decision, what every camera without a regime of its own is routed with; its frames seen
+     * are the whole stream's, its audits the regime's own (those back its bound).
+     */
+    public PolicyDecision common() {
+      PolicyDecision d = decision.common().decision();
+      return new PolicyDecision(d.thresholds(), d.overall(), d.perClass(), d.validationTrusted(), d.audits(),
+          d.auditsAnswered(), framesSeen);
+    }
+  }
+
+  /** Decides on the evidence so far; the caller holds the lock. */
+  private Snapshot snapshot() {
+    RegimePolicy.Decision decision = regimes.decide();
+    List<ReceivedEvent> events = new ArrayList<>();
+    for (int i = 0; i < decision.events().size(); i++) {
+      events.add(new ReceivedEvent(decision.events().get(i), eventsReceived.get(i)));
+    }
+    return new Snapshot(decision, List.copyOf(events), regimes.frames());
   }
 
   /**
@@ -146,6 +194,7 @@ public final class PolicyService implements AutoCloseable {
 
   /** Starts recomputing; nothing is published until {@code stateReady} says the evidence has been replayed. */
   public void start(BooleanSupplier stateReady) {
+    this.stateReady = stateReady;
     scheduler.scheduleWithFixedDelay(() -> {
       try {
         if (stateReady.getAsBoolean()) {
@@ -158,22 +207,52 @@ public final class PolicyService implements AutoCloseable {
   }
 
   /** A prediction as the inference worker routed it. Predictions of other models are not evidence for this one. */
-  public void predicted(Prediction prediction) {
+  public synchronized void predicted(Prediction prediction) {
     if (!prediction.getModelName().equals(modelName) || !prediction.getModelVersion().equals(modelVersion)) {
       return;
     }
-    ledger.routed(prediction.getFrameId(), prediction.getScore(), prediction.getClassIndex(),
-        prediction.getRoute() == Route.MODEL_LABEL, prediction.getAudited());
+    CameraKey camera = new CameraKey(prediction.getDeviceId(), prediction.getCameraId());
     changes.incrementAndGet();
+    regimes.routed(prediction.getFrameId(), camera, prediction.getScore(), statistics(prediction.getInputStats()),
+        prediction.getClassIndex(), prediction.getRoute() == Route.MODEL_LABEL, prediction.getAudited())
+        .ifPresent(this::changed);
   }
 
   /** A person's answer for a frame. */
-  public void answered(String frameId, int classIndex) {
-    ledger.answered(frameId, classIndex);
+  public synchronized void answered(String frameId, int classIndex) {
     changes.incrementAndGet();
+    regimes.answered(frameId, classIndex).ifPresent(this::changed);
   }
 
+  /** The frame's statistics in {@link io.labelstream.review.policy.drift.ChangeMonitor#IMAGE_STATISTICS} order. */
+  private static double[] statistics(InputStats stats) {
+    return stats == null ? new double[0]
+        : new double[] {stats.getBrightness(), stats.getContrast(), stats.getSharpness(), stats.getColourfulness()};
+  }
+
+  /** A detected change: said loudly, and published now rather than at the next interval. */
+  private void changed(DriftEvent event) {
+    eventsReceived.add(Instant.now());
+    LOG.warn("drift: {} of {} moved {} (detected at stream frame {}, estimated to have begun at frame {}); regime {} "
+        + "starts closed (every frame of {} to people) and audits {} of model labels until its bound is back",
+        event.signal(), RegimePolicy.ALL_CAMERAS.equals(event.scope()) ? "every camera without a regime of its own"
+            : "camera " + event.scope(), event.direction(), event.detectedAtFrame(), event.changePointFrame(),
+        event.regime(), RegimePolicy.ALL_CAMERAS.equals(event.scope()) ? "those cameras" : "it",
+        format(settings.regime().raisedAuditRate()));
+    if (stateReady.getAsBoolean()) {
+      recomputeAndPublish();
+    } else {
+      latest = snapshot();
+    }
+  }
+
+  /** The common regime's decision (see {@link Snapshot#common()}). */
   public PolicyDecision latest() {
+    return latest.common();
+  }
+
+  /** Every regime, the cumulative bound and the drift events, as last decided. */
+  public Snapshot regimes() {
     return latest;
   }
 
@@ -190,15 +269,17 @@ public final class PolicyService implements AutoCloseable {
     if (seen == publishedChanges) {
       return;
     }
-    PolicyDecision decision = controller.decide(ledger.snapshot(), ledger.audits(), ledger.auditsAnswered(), ledger.frames());
-    latest = decision;
-    String thresholds = decision.thresholds().toString();
+    Snapshot snapshot = snapshot();
+    latest = snapshot;
+    PolicyDecision decision = snapshot.common();
+    String thresholds = thresholds(snapshot);
     if (!thresholds.equals(publishedThresholds)) {
       LOG.info("routing policy {} (model-label accuracy >= {} at {} confidence, estimate {}, {} audits answered{})",
           thresholds, format(decision.overall().lowerBound()), settings.confidence(), format(decision.overall().estimate()),
           decision.auditsAnswered(), decision.validationTrusted() ? "" : ", validation evidence dropped after drift");
     }
-    producer.send(new ProducerRecord<>(Topics.POLICY.name(), modelName, toRecord(decision)), (metadata, error) -> {
+    Policy record = PolicyRecords.of(modelName, modelVersion, settings, snapshot, Instant.now());
+    producer.send(new ProducerRecord<>(Topics.POLICY.name(), modelName, record), (metadata, error) -> {
       if (error != null) {
         LOG.warn("could not publish the routing policy: {}", error.toString());
       }
@@ -208,28 +289,14 @@ public final class PolicyService implements AutoCloseable {
     publishedThresholds = thresholds;
   }
 
-  private Policy toRecord(PolicyDecision decision) {
-    List<AccuracyBound> perClass = new ArrayList<>();
-    decision.perClass().forEach(a -> perClass.add(bound(a)));
-    return Policy.newBuilder()
-        .setModelName(modelName)
-        .setModelVersion(modelVersion)
-        .setThresholds(decision.thresholds())
-        .setOverall(bound(decision.overall()))
-        .setPerClass(perClass)
-        .setTarget(settings.target())
-        .setConfidence(settings.confidence())
-        .setClassTarget(settings.classTarget())
-        .setValidationTrusted(decision.validationTrusted())
-        .setFramesSeen(decision.framesSeen())
-        .setAudits(decision.audits())
-        .setAuditsAnswered(decision.auditsAnswered())
-        .setComputedAt(Instant.now())
-        .build();
-  }
-
-  private static AccuracyBound bound(PolicyDecision.Accuracy a) {
-    return new AccuracyBound(a.estimate(), a.lowerBound(), a.audits(), a.modelLabelledShare());
+  /** The common thresholds and every camera's own, to log only what changed. */
+  private static String thresholds(Snapshot snapshot) {
+    StringBuilder text = new StringBuilder(snapshot.decision().common().decision().thresholds().toString());
+    for (Map.Entry<CameraKey, RegimePolicy.RegimeDecision> camera : snapshot.decision().cameras().entrySet()) {
+      text.append(", camera ").append(camera.getKey().text()).append(' ')
+          .append(camera.getValue().decision().thresholds());
+    }
+    return text.toString();
   }
 
   private static String format(double value) {

@@ -10,6 +10,7 @@ import io.labelstream.platform.config.Env;
 import io.labelstream.platform.model.DetectionReplay;
 import io.labelstream.platform.model.ModelFolder;
 import io.labelstream.platform.model.ModelIdentity;
+import io.labelstream.review.policy.regime.RegimeSettings;
 import java.io.IOException;
 import java.time.Duration;
 
@@ -22,9 +23,11 @@ import java.time.Duration;
  * @param interval how often the policy is recomputed and, when it changed, published (REVIEW_POLICY_INTERVAL_MS)
  * @param validationWeight how much of a stream frame one validation prediction counts for in the bound
  *     (REVIEW_POLICY_VALIDATION_WEIGHT; see {@link ThresholdController})
+ * @param regime how a detected change is met: the raised audit rate and the audits that re-establish a regime
+ *     (REVIEW_POLICY_RAISED_AUDIT_RATE, REVIEW_POLICY_AUDITS_TO_ESTABLISH)
  */
 public record PolicySettings(double target, double confidence, double classTarget, double validationWeight,
-    Duration interval) {
+    Duration interval, RegimeSettings regime) {
 
   public static PolicySettings from(Env env) {
     return new PolicySettings(
@@ -32,7 +35,8 @@ public record PolicySettings(double target, double confidence, double classTarge
         env.get(REVIEW_POLICY_CONFIDENCE),
         env.get(REVIEW_POLICY_CLASS_TARGET),
         env.get(REVIEW_POLICY_VALIDATION_WEIGHT),
-        Duration.ofMillis(env.get(REVIEW_POLICY_INTERVAL_MS)));
+        Duration.ofMillis(env.get(REVIEW_POLICY_INTERVAL_MS)),
+        RegimeSettings.from(env));
   }
 
   /**
@@ -56,7 +60,8 @@ public record PolicySettings(double target, double confidence, double classTarge
 
   /** These settings at another target (the class floor kept at or below it, for a detector's one class). */
   public PolicySettings withTarget(double newTarget) {
-    return new PolicySettings(newTarget, confidence, Math.min(classTarget, newTarget), validationWeight, interval);
+    return new PolicySettings(newTarget, confidence, Math.min(classTarget, newTarget), validationWeight, interval,
+        regime);
   }
 
   public ThresholdController.Settings controllerSettings() {

@@ -314,6 +314,10 @@ class StatsIT {
       assertThat(browser.findElements(By.cssSelector("#agreement-model tbody tr"))).hasSize(3);
       assertThat(browser.findElement(By.cssSelector("#agreement-model tr.total")).getText()).contains("2", "1", "50.0%");
       assertThat(browser.findElement(By.cssSelector("#agreement-reviewers tr.total")).getText()).contains("50.0%");
+      // No change detected in this stream: the events list says so, and the timeline has no marker.
+      assertThat(browser.findElement(By.id("drift-events")).getText()).isEqualTo("No change detected.");
+      assertThat(browser.findElement(By.id("drift-note")).getText()).contains("Regime 0 since stream frame 0");
+      assertThat(browser.findElements(By.cssSelector("#share-chart g.drift-marker"))).isEmpty();
 
       // Nothing the page's CSP would block, nothing it did block, no script errors. (The reviewer's 403s are logged
       // as failed loads: expected.)

@@ -1,5 +1,9 @@
 package io.labelstream.review.policy.regime;
 
+import static io.labelstream.platform.config.ReviewVariables.REVIEW_POLICY_AUDITS_TO_ESTABLISH;
+import static io.labelstream.platform.config.ReviewVariables.REVIEW_POLICY_RAISED_AUDIT_RATE;
+
+import io.labelstream.platform.config.Env;
 import io.labelstream.review.policy.drift.DriftSettings;
 
 /**
@@ -23,7 +27,15 @@ public record RegimeSettings(double raisedAuditRate, long auditsToEstablish, Dri
     }
   }
 
+  /** The variables' defaults (declared once, in ReviewVariables) and the default drift tests. */
   public static RegimeSettings defaults() {
-    return new RegimeSettings(0.15, 30, DriftSettings.defaults());
+    return new RegimeSettings(REVIEW_POLICY_RAISED_AUDIT_RATE.defaultValue().orElseThrow(),
+        REVIEW_POLICY_AUDITS_TO_ESTABLISH.defaultValue().orElseThrow(), DriftSettings.defaults());
+  }
+
+  /** REVIEW_POLICY_RAISED_AUDIT_RATE and REVIEW_POLICY_AUDITS_TO_ESTABLISH, with the default drift tests. */
+  public static RegimeSettings from(Env env) {
+    return new RegimeSettings(env.get(REVIEW_POLICY_RAISED_AUDIT_RATE), env.get(REVIEW_POLICY_AUDITS_TO_ESTABLISH),
+        DriftSettings.defaults());
   }
 }
