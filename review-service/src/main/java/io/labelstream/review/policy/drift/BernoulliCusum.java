@@ -78,6 +78,11 @@ public final class BernoulliCusum {
     return cusum.alarmed();
   }
 
+  /** How far the statistic is towards an alarm: 0 at rest, 1 at the threshold. */
+  public double level() {
+    return cusum.statistic() / cusum.threshold();
+  }
+
   public double statistic() {
     return cusum.statistic();
   }

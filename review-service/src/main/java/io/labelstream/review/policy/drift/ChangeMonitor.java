@@ -103,6 +103,21 @@ public final class ChangeMonitor {
     return Optional.of(alarm);
   }
 
+  /**
+   * How far this monitor's test of one signal's tail is towards an alarm: 0 at rest, 1 at its threshold. What tells a
+   * pooled alarm's cause: the cameras whose own test of the same signal has climbed too.
+   */
+  public double level(String signal, Direction direction) {
+    if (signal.equals(SCORE)) {
+      return score.level(direction);
+    }
+    if (signal.equals(ANSWERED)) {
+      return direction == Direction.UP ? answered.level() : 0.0;
+    }
+    return statistics.stream().filter(s -> s.name().equals(signal)).findFirst().map(s -> s.level(direction))
+        .orElse(0.0);
+  }
+
   /** Forgets every baseline and CUSUM (e.g. after a change was acted on); frame and answer indices go on. */
   public void restart() {
     score.restart();

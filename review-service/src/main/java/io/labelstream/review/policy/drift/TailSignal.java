@@ -41,6 +41,16 @@ final class TailSignal {
     cusum.reset();
   }
 
+  String name() {
+    return name;
+  }
+
+  /** How far the tail's CUSUM is towards an alarm (0 to 1); 0 for a tail not watched. */
+  double level(Direction direction) {
+    BernoulliCusum cusum = direction == Direction.DOWN ? lower : upper;
+    return cusum == null ? 0.0 : cusum.level();
+  }
+
   void restart() {
     baseline.clear();
     if (lower != null) {
