@@ -165,6 +165,11 @@ public final class ReviewToolkit {
       return new CameraRoute(route.thresholds(), route.auditRate(), route.regime());
     }
 
+    /** True when the frame is too unlike its camera's baseline for the model to label it, whatever its score. */
+    public boolean unusual(String deviceId, String cameraId, double[] statistics) {
+      return policy.unusual(new CameraKey(deviceId, cameraId), statistics);
+    }
+
     /**
      * A frame was routed.
      *

@@ -104,6 +104,21 @@ public final class ChangeMonitor {
   }
 
   /**
+   * True when one of a frame's input statistics lies far outside this scope's baseline (see
+   * {@link TailBaseline#lowestUsual}): such a frame is unlike anything the camera showed while its evidence was
+   * gathered, so the model's score on it is no evidence of being right. The sequential tests need a few frames to be
+   * sure of a change; this needs one, for the frames a sharp change makes plainly different.
+   */
+  public boolean unusual(double[] statistics, double widen) {
+    for (int i = 0; i < statistics.length && i < this.statistics.size(); i++) {
+      if (this.statistics.get(i).unusual(statistics[i], widen)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * How far this monitor's test of one signal's tail is towards an alarm: 0 at rest, 1 at its threshold. What tells a
    * pooled alarm's cause: the cameras whose own test of the same signal has climbed too.
    */

@@ -11,9 +11,11 @@ package io.labelstream.review.policy.drift;
  * @param errorRatio alternative error rate of answered frames as a multiple of the expected one
  * @param falseAlarmBudget false alarms tolerated per {@code horizonFrames} frames, over all signals of the scope
  * @param horizonFrames the horizon of the budget
+ * @param unusualWiden how far beyond its baseline cuts a frame's input statistic must lie, in inter-quantile ranges,
+ *     for the frame to go to people whatever its score ({@link ChangeMonitor#unusual})
  */
 public record DriftSettings(int baselineFrames, double tailQuantile, double baselineConfidence, double tailRatio,
-    double errorRatio, double falseAlarmBudget, long horizonFrames) {
+    double errorRatio, double falseAlarmBudget, long horizonFrames, double unusualWiden) {
 
   public DriftSettings {
     if (!(tailRatio > 1 && errorRatio > 1)) {
@@ -34,7 +36,7 @@ public record DriftSettings(int baselineFrames, double tailQuantile, double base
    * change within 2,000 frames in 56% of streams instead of 68%.
    */
   public static DriftSettings defaults() {
-    return new DriftSettings(300, 0.1, 0.9, 2.0, 3.0, 0.02, 10_000);
+    return new DriftSettings(300, 0.1, 0.9, 2.0, 3.0, 0.02, 10_000, 1.0);
   }
 
   /**

@@ -94,6 +94,21 @@ public final class TailBaseline {
     return upperCut;
   }
 
+  /**
+   * The values this signal may take and still look like its baseline: the cuts widened by {@code widen} times the
+   * distance between them (the inter-quantile range, a robust scale). With widen 1 and q 0.1, a Gaussian signal
+   * leaves it once in about 4,000 frames per side; a camera that changed sharply (noise, a lost contrast) leaves it
+   * from its first frame.
+   */
+  public double lowestUsual(double widen) {
+    return lowerCut() - widen * (upperCut() - lowerCut());
+  }
+
+  /** See {@link #lowestUsual}. */
+  public double highestUsual(double widen) {
+    return upperCut() + widen * (upperCut() - lowerCut());
+  }
+
   /** The null rate of each tail event, set slightly high (see the class comment). */
   public double tailRate() {
     requireComplete();

@@ -41,6 +41,17 @@ final class TailSignal {
     cusum.reset();
   }
 
+  /**
+   * True when a value lies outside what the baseline makes usual ({@link TailBaseline#lowestUsual}), on a tail this
+   * signal watches; false while the baseline is being learnt and for NaN.
+   */
+  boolean unusual(double value, double widen) {
+    if (Double.isNaN(value) || !baseline.complete()) {
+      return false;
+    }
+    return lower != null && value < baseline.lowestUsual(widen) || upper != null && value > baseline.highestUsual(widen);
+  }
+
   String name() {
     return name;
   }

@@ -132,6 +132,17 @@ public final class RegimePolicy {
     return new Route(regime.latest().thresholds(), auditRate(regime), regime.number());
   }
 
+  /**
+   * True when a frame of {@code camera} looks unlike anything the camera showed while its baseline was learnt (an input
+   * statistic far outside it: {@link ChangeMonitor#unusual}): it goes to people whatever its score. A sharp change
+   * makes the model confidently wrong from its first frame, before any sequential test can be sure; this catches
+   * those frames one by one.
+   */
+  public boolean unusual(CameraKey camera, double[] statistics) {
+    Camera known = cameras.get(camera);
+    return known != null && statistics.length > 0 && known.monitor.unusual(statistics, settings.drift().unusualWiden());
+  }
+
   private double auditRate(Regime regime) {
     return regime.established() ? 0.0 : settings.raisedAuditRate();
   }

@@ -60,8 +60,8 @@ class ChangeMonitorTest {
   void shouldKeepFalseAlarmsControlledOnlyWithTheConservativeTailRate() {
     // A budget 100 times the default makes false alarms frequent enough to count: h = ln(10 * 10,000 / 2) = 10.8,
     // at most 0.2 false alarms per 10,000 frames for the score's CUSUM with exact likelihood ratios.
-    DriftSettings loose = new DriftSettings(300, 0.1, 0.9, 2.0, 3.0, 2.0, 10_000);
-    DriftSettings naive = new DriftSettings(300, 0.1, 0.5, 2.0, 3.0, 2.0, 10_000);
+    DriftSettings loose = new DriftSettings(300, 0.1, 0.9, 2.0, 3.0, 2.0, 10_000, 1.0);
+    DriftSettings naive = new DriftSettings(300, 0.1, 0.5, 2.0, 3.0, 2.0, 10_000, 1.0);
     int conservative = scoreFalseAlarmStreams(loose);
     int nominal = scoreFalseAlarmStreams(naive);
     System.out.printf("h = 10.8: streams with a score false alarm: %d of %d with the 0.9 tail rate, %d with the"

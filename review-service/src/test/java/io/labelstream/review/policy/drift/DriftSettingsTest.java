@@ -18,7 +18,7 @@ class DriftSettingsTest {
 
   @Test
   void shouldRefuseAnAlternativeThatIsNotAnIncrease() {
-    assertThatThrownBy(() -> new DriftSettings(300, 0.1, 0.9, 1.0, 3.0, 0.02, 10_000))
+    assertThatThrownBy(() -> new DriftSettings(300, 0.1, 0.9, 1.0, 3.0, 0.02, 10_000, 1.0))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

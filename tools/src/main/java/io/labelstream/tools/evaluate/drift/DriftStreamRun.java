@@ -95,7 +95,8 @@ final class DriftStreamRun {
       String device = "device-" + f.camera();
       String frameId = "drift-" + seed + "-" + i;
       ReviewToolkit.CameraRoute route = stream.route(device, null);
-      boolean toModel = f.row().score() >= route.thresholds().get(f.row().predicted());
+      boolean toModel = f.row().score() >= route.thresholds().get(f.row().predicted())
+          && !stream.unusual(device, null, statistics(f.row()));
       boolean audited = toModel && auditDraw(Math.max(baseAuditRate, route.auditRate())).test(frameId);
       regimeOf[i] = route.regime();
       toModelAt[i] = toModel;
@@ -139,7 +140,7 @@ final class DriftStreamRun {
     int afterLabelled = 0;
     for (int i = 0; i < frames.size(); i++) {
       Frame f = frames.get(i);
-      if (toModelAt[i] && f.camera() == 0 && regimeOf[i] == finalRegime) {
+      if (toModelAt[i] && regimeOf[i] == finalRegime) {
         inRegime++;
         rightInRegime += f.row().predicted() == f.label() ? 1 : 0;
       }
