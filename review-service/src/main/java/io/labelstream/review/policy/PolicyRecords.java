@@ -1,5 +1,6 @@
 package io.labelstream.review.policy;
 
+import io.labelstream.review.policy.drift.UsualRange;
 import io.labelstream.review.policy.regime.CameraKey;
 import io.labelstream.review.policy.regime.DriftEvent;
 import io.labelstream.review.policy.regime.RegimePolicy;
@@ -7,10 +8,12 @@ import io.labelstream.schemas.avro.AccuracyBound;
 import io.labelstream.schemas.avro.CameraPolicy;
 import io.labelstream.schemas.avro.DriftEventRecord;
 import io.labelstream.schemas.avro.Policy;
+import io.labelstream.schemas.avro.UsualInputs;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.DoubleStream;
 
 /**
  * The {@code policy.v1} record (Policy v2) of a {@link PolicyService.Snapshot}: the common regime's thresholds and
@@ -48,6 +51,7 @@ public final class PolicyRecords {
         .setCumulativeLowerBound(snapshot.decision().cumulativeLowerBound())
         .setCameras(cameras(snapshot.decision().cameras()))
         .setDriftEvents(snapshot.events().stream().map(PolicyRecords::event).toList())
+        .setUsualInputs(usualInputs(snapshot.decision().usualInputs()))
         .build();
   }
 
@@ -63,6 +67,13 @@ public final class PolicyRecords {
         .setRegime(regime.regime())
         .setRegimeStartFrame(regime.startFrame())
         .build()));
+    return out;
+  }
+
+  private static List<UsualInputs> usualInputs(Map<CameraKey, UsualRange> ranges) {
+    List<UsualInputs> out = new ArrayList<>();
+    ranges.forEach((key, range) -> out.add(new UsualInputs(key.deviceId(), key.cameraId().isEmpty() ? null
+        : key.cameraId(), DoubleStream.of(range.low()).boxed().toList(), DoubleStream.of(range.high()).boxed().toList())));
     return out;
   }
 

@@ -3,6 +3,7 @@ package io.labelstream.review.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labelstream.platform.config.Env;
+import io.labelstream.review.policy.drift.UsualRange;
 import io.labelstream.review.policy.regime.CameraKey;
 import io.labelstream.review.policy.regime.DriftEvent;
 import io.labelstream.review.policy.regime.RegimePolicy;
@@ -33,7 +34,8 @@ class PolicyRecordsTest {
     DriftEvent event = new DriftEvent(1, "dock/cam-2", "brightness", "down", 1_200, 1_110);
     PolicyService.Snapshot snapshot = new PolicyService.Snapshot(
         new RegimePolicy.Decision(new RegimePolicy.RegimeDecision(0, 0, common, 0.0, true), cameras, 0.991,
-            List.of(event)),
+            List.of(event), Map.of(new CameraKey("gate", null), new UsualRange(
+                new double[] {0.1, 0.05, Double.NEGATIVE_INFINITY, 0.0}, new double[] {0.7, 0.4, 0.2, 0.0}))),
         List.of(new PolicyService.ReceivedEvent(event, DETECTED)), 2_000);
 
     Policy record = PolicyRecords.of("fashion", "1.0.0", SETTINGS, snapshot, COMPUTED);
@@ -59,6 +61,12 @@ class PolicyRecordsTest {
     assertThat(dock.getRegimeStartFrame()).isEqualTo(1_200);
     assertThat(dock.getOverall().getLowerBound()).isZero();
     assertThat(record.getCameras().get(1).getCameraId()).as("a device without camera ids").isNull();
+
+    assertThat(record.getUsualInputs()).hasSize(1);
+    assertThat(record.getUsualInputs().get(0).getDeviceId()).isEqualTo("gate");
+    assertThat(record.getUsualInputs().get(0).getCameraId()).isNull();
+    assertThat(record.getUsualInputs().get(0).getLow()).containsExactly(0.1, 0.05, Double.NEGATIVE_INFINITY, 0.0);
+    assertThat(record.getUsualInputs().get(0).getHigh()).containsExactly(0.7, 0.4, 0.2, 0.0);
 
     DriftEventRecord written = record.getDriftEvents().get(0);
     assertThat(record.getDriftEvents()).hasSize(1);

@@ -118,6 +118,19 @@ public final class ChangeMonitor {
     return false;
   }
 
+  /** The bounds {@link #unusual} applies, for a worker to apply them to each frame; empty before any is learnt. */
+  public java.util.Optional<UsualRange> usualRange(double widen) {
+    double[] low = new double[statistics.size()];
+    double[] high = new double[statistics.size()];
+    boolean bounded = false;
+    for (int i = 0; i < statistics.size(); i++) {
+      low[i] = statistics.get(i).lowestUsual(widen);
+      high[i] = statistics.get(i).highestUsual(widen);
+      bounded |= Double.isFinite(low[i]) || Double.isFinite(high[i]);
+    }
+    return bounded ? java.util.Optional.of(new UsualRange(low, high)) : java.util.Optional.empty();
+  }
+
   /**
    * How far this monitor's test of one signal's tail is towards an alarm: 0 at rest, 1 at its threshold. What tells a
    * pooled alarm's cause: the cameras whose own test of the same signal has climbed too.

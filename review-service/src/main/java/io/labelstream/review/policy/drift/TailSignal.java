@@ -43,13 +43,20 @@ final class TailSignal {
 
   /**
    * True when a value lies outside what the baseline makes usual ({@link TailBaseline#lowestUsual}), on a tail this
-   * signal watches; false while the baseline is being learnt and for NaN.
+   * signal watches; false while the baseline is being learnt and for NaN (every comparison with NaN is false).
    */
   boolean unusual(double value, double widen) {
-    if (Double.isNaN(value) || !baseline.complete()) {
-      return false;
-    }
-    return lower != null && value < baseline.lowestUsual(widen) || upper != null && value > baseline.highestUsual(widen);
+    return value < lowestUsual(widen) || value > highestUsual(widen);
+  }
+
+  /** The lowest usual value ({@link TailBaseline#lowestUsual}); -Infinity while learning or when not watched below. */
+  double lowestUsual(double widen) {
+    return lower != null && baseline.complete() ? baseline.lowestUsual(widen) : Double.NEGATIVE_INFINITY;
+  }
+
+  /** The highest usual value; Infinity while learning or when not watched above. */
+  double highestUsual(double widen) {
+    return upper != null && baseline.complete() ? baseline.highestUsual(widen) : Double.POSITIVE_INFINITY;
   }
 
   String name() {

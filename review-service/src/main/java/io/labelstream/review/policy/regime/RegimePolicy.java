@@ -7,6 +7,7 @@ import io.labelstream.review.policy.ScoreGrid;
 import io.labelstream.review.policy.ThresholdController;
 import io.labelstream.review.policy.drift.ChangeAlarm;
 import io.labelstream.review.policy.drift.ChangeMonitor;
+import io.labelstream.review.policy.drift.UsualRange;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -60,9 +61,10 @@ public final class RegimePolicy {
    * @param commonAuditRate its audit rate
    * @param cameras the cameras on a regime of their own and theirs
    * @param cumulativeLowerBound the bound for every model label written so far, over all regimes
+   * @param usualInputs per camera whose baseline is learnt, the input bounds outside which a frame goes to people
    */
   public record Decision(RegimeDecision common, Map<CameraKey, RegimeDecision> cameras, double cumulativeLowerBound,
-      List<DriftEvent> events) {}
+      List<DriftEvent> events, Map<CameraKey, UsualRange> usualInputs) {}
 
   /** One regime's state: its decision, audit rate, start and whether its bound is re-established. */
   public record RegimeDecision(int regime, long startFrame, PolicyDecision decision, double auditRate,
@@ -140,7 +142,7 @@ public final class RegimePolicy {
    */
   public boolean unusual(CameraKey camera, double[] statistics) {
     Camera known = cameras.get(camera);
-    return known != null && statistics.length > 0 && known.monitor.unusual(statistics, settings.drift().unusualWiden());
+    return known != null && known.monitor.unusual(statistics, settings.drift().unusualWiden());
   }
 
   private double auditRate(Regime regime) {
@@ -286,7 +288,10 @@ public final class RegimePolicy {
         own.put(key, describe(camera.own, camera.own.decide()));
       }
     });
-    return new Decision(commonDecision, own, cumulativeLowerBound(), List.copyOf(events));
+    Map<CameraKey, UsualRange> usual = new LinkedHashMap<>();
+    cameras.forEach((key, camera) -> camera.monitor.usualRange(settings.drift().unusualWiden())
+        .ifPresent(range -> usual.put(key, range)));
+    return new Decision(commonDecision, own, cumulativeLowerBound(), List.copyOf(events), usual);
   }
 
   private RegimeDecision describe(Regime regime, PolicyDecision decision) {
