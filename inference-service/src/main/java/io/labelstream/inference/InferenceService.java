@@ -113,16 +113,22 @@ public final class InferenceService implements AutoCloseable {
 
   /**
    * What {@code GET /v1/policy} shows: where the thresholds come from, the common thresholds and audit-rate floor, and
-   * the cameras routed on thresholds of their own.
+   * the cameras routed on thresholds of their own, and the cameras whose frames outside their usual inputs go to
+   * people.
    */
-  record PolicyView(String source, double[] thresholds, double auditRate, List<CameraView> cameras) {
+  record PolicyView(String source, double[] thresholds, double auditRate, List<CameraView> cameras,
+      List<UsualView> usualInputs) {
 
     record CameraView(String deviceId, String cameraId, double[] thresholds, double auditRate) {}
+
+    record UsualView(String deviceId, String cameraId, double[] low, double[] high) {}
 
     static PolicyView of(RoutingPolicy policy) {
       return new PolicyView(policy.source(), policy.thresholds(), policy.common().auditRate(),
           policy.cameras().entrySet().stream().map(e -> new CameraView(e.getKey().deviceId(), e.getKey().cameraId(),
-              e.getValue().thresholds(), e.getValue().auditRate())).toList());
+              e.getValue().thresholds(), e.getValue().auditRate())).toList(),
+          policy.usual().entrySet().stream().map(e -> new UsualView(e.getKey().deviceId(), e.getKey().cameraId(),
+              e.getValue().low(), e.getValue().high())).toList());
     }
   }
 

@@ -27,9 +27,10 @@ import java.util.function.Supplier;
 /**
  * Decides where a predicted frame goes: a score at or above its class's threshold makes a MODEL label, anything
  * below becomes a review request, most uncertain first. The thresholds are the frame's camera's when the policy gives
- * that camera its own ({@link RoutingPolicy#scopeOf}), else the common ones. A random share of the MODEL labels also becomes a blind
- * AUDIT task. Every prediction is also kept for audit and statistics. The label and the review request carry the
- * frame's image reference, so whoever reads them later finds the image in the frame store.
+ * that camera its own ({@link RoutingPolicy#scopeOf}), else the common ones; a frame unlike its camera's usual inputs
+ * goes to people whatever its score ({@link RoutingPolicy#unusual}). A random share of the MODEL labels also becomes
+ * a blind AUDIT task. Every prediction is also kept for audit and statistics. The label and the review request carry
+ * the frame's image reference, so whoever reads them later finds the image in the frame store.
  */
 public final class FrameRouter {
 
@@ -84,8 +85,10 @@ public final class FrameRouter {
     Label.Builder label = Label.newBuilder()
         .setLabel(card.classNames().get(predicted))
         .setClassIndex(predicted);
-    RoutingPolicy.Scope scope = policy.get().scopeOf(frame);
-    return decide(frame, sourcePartition, sourceOffset, prediction, label, scope, scope.thresholdFor(predicted), now);
+    RoutingPolicy routing = policy.get();
+    RoutingPolicy.Scope scope = routing.scopeOf(frame);
+    return decide(frame, sourcePartition, sourceOffset, prediction, label, scope, scope.thresholdFor(predicted),
+        routing.unusual(frame, seen), now);
   }
 
   /**
@@ -123,8 +126,10 @@ public final class FrameRouter {
         .setBoxes(boxes)
         .setWidth(placement.frameWidth())
         .setHeight(placement.frameHeight());
-    RoutingPolicy.Scope scope = policy.get().scopeOf(frame);
-    return decide(frame, sourcePartition, sourceOffset, prediction, label, scope, scope.thresholdFor(0), now);
+    RoutingPolicy routing = policy.get();
+    RoutingPolicy.Scope scope = routing.scopeOf(frame);
+    return decide(frame, sourcePartition, sourceOffset, prediction, label, scope, scope.thresholdFor(0),
+        routing.unusual(frame, seen), now);
   }
 
   /**
@@ -132,11 +137,15 @@ public final class FrameRouter {
    * label would say ({@code wouldLabel}): compares the score with {@code threshold} (from {@code scope}, the frame's
    * camera's or the common one), draws the audit at the scope's audit-rate floor or the worker's own rate, whichever
    * is higher, and completes the records with the model's identity, the frame's place, camera and image, and the time.
+   *
+   * @param unusual the frame's input statistics lie outside its camera's usual inputs ({@link RoutingPolicy#unusual}):
+   *     it goes to people as LOW_CONFIDENCE whatever its score, since the bound behind the threshold was earned on
+   *     frames unlike it; not a model label, so never audited
    */
   private Routed decide(Frame frame, int sourcePartition, long sourceOffset, Prediction.Builder said,
-      Label.Builder wouldLabel, RoutingPolicy.Scope scope, double threshold, Instant now) {
+      Label.Builder wouldLabel, RoutingPolicy.Scope scope, double threshold, boolean unusual, Instant now) {
     double score = said.getScore();
-    boolean confident = score >= threshold;
+    boolean confident = !unusual && score >= threshold;
     boolean audited = confident && audits.audits(frame.getFrameId(), scope.auditRate());
     Prediction prediction = said
         .setFrameId(frame.getFrameId())

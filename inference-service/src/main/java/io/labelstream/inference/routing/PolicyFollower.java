@@ -6,11 +6,14 @@ import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.CameraPolicy;
 import io.labelstream.schemas.avro.Policy;
+import io.labelstream.schemas.avro.UsualInputs;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * closed, so no frame is labelled by the model without a guarantee behind it. A classifier's policy has one threshold
  * per class; a detection model's has one, for the frame score ({@link ModelCard#policySize()}); a policy of another
  * length is ignored with a warning, and so is a camera's policy of another length (that camera keeps the common
- * thresholds).
+ * thresholds), and a camera's usual inputs with other than one bound per input statistic (that camera is not gated).
  */
 public final class PolicyFollower implements Runnable, AutoCloseable {
 
@@ -40,6 +43,8 @@ public final class PolicyFollower implements Runnable, AutoCloseable {
   private final AtomicReference<RoutingPolicy> current;
   private final CountDownLatch first = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
+  /** The cameras whose usual inputs have been logged: once each, as a policy is republished with every change. */
+  private final Set<RoutingPolicy.Camera> announced = new HashSet<>();
   private volatile boolean running = true;
 
   public PolicyFollower(KafkaSettings kafka, String instanceId, ModelCard card) {
@@ -108,6 +113,12 @@ public final class PolicyFollower implements Runnable, AutoCloseable {
           policy.getRegime(), String.format(java.util.Locale.ROOT, "%.4f", policy.getOverall().getLowerBound()),
           policy.getConfidence(), policy.getOverall().getAudits());
     }
+    next.usual().forEach((camera, usual) -> {
+      if (announced.add(camera)) {
+        LOG.info("camera {} has usual inputs {}: its frames outside them go to people whatever their score", camera,
+            usual);
+      }
+    });
     first.countDown();
   }
 
@@ -128,7 +139,28 @@ public final class PolicyFollower implements Runnable, AutoCloseable {
         cameras.put(key, RoutingPolicy.Scope.of(camera.getThresholds(), camera.getAuditRate()));
       }
     }
-    return Optional.of(RoutingPolicy.published(policy.getThresholds(), policy.getAuditRate(), cameras));
+    return Optional.of(RoutingPolicy.published(policy.getThresholds(), policy.getAuditRate(), cameras,
+        usual(policy)));
+  }
+
+  /**
+   * The cameras' usual inputs. Bounds of another length are left out with a warning, so that camera is not gated:
+   * the worker cannot tell which statistic a bound is of, and must not stop applying the rest of the policy.
+   */
+  private static Map<RoutingPolicy.Camera, RoutingPolicy.Usual> usual(Policy policy) {
+    Map<RoutingPolicy.Camera, RoutingPolicy.Usual> usual = new HashMap<>();
+    for (UsualInputs inputs : policy.getUsualInputs()) {
+      RoutingPolicy.Camera key = new RoutingPolicy.Camera(inputs.getDeviceId(), inputs.getCameraId());
+      if (inputs.getLow().size() == RoutingPolicy.Usual.STATISTICS
+          && inputs.getHigh().size() == RoutingPolicy.Usual.STATISTICS) {
+        usual.put(key, RoutingPolicy.Usual.of(inputs.getLow(), inputs.getHigh()));
+      } else {
+        LOG.warn("ignoring the usual inputs of camera {} with {} low and {} high bounds, not one per input statistic "
+            + "({}): its frames are not gated", key, inputs.getLow().size(), inputs.getHigh().size(),
+            RoutingPolicy.Usual.STATISTICS);
+      }
+    }
+    return usual;
   }
 
   private static boolean fits(List<Double> thresholds, ModelCard card, String whose) {

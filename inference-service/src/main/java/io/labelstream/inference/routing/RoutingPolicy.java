@@ -1,29 +1,37 @@
 package io.labelstream.inference.routing;
 
+import io.labelstream.inference.image.InputStatistics;
 import io.labelstream.schemas.PolicyThresholds;
 import io.labelstream.schemas.avro.Frame;
+import io.labelstream.schemas.avro.InputStats;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * What a worker routes with: the common {@link Scope} (one threshold per predicted class, and the least audit rate),
  * and the scopes of cameras the policy put on a regime of their own after a change local to them. A frame is routed
  * by its camera's scope when the policy names that camera, else by the common one. A frame whose score reaches its
- * class's threshold is labelled by the model.
+ * class's threshold is labelled by the model, unless its camera has {@link Usual} inputs and the frame's input
+ * statistics lie outside them: then it goes to people whatever its score.
  *
  * @param cameras the cameras with a scope of their own, by device and camera; empty for {@code fixed} and
  *     {@code closed}
+ * @param usual the cameras whose usual inputs the policy has learnt, by device and camera; empty for {@code fixed}
+ *     (a pinned threshold is the operator's explicit choice, and a fixed worker does not read policy.v1, where the
+ *     bounds come from) and {@code closed} (every frame goes to people anyway)
  * @param source where the thresholds come from: {@code fixed} (INFERENCE_ROUTING_THRESHOLD), {@code policy} (the
  *     latest record on policy.v1) or {@code closed} (no policy yet: every frame goes to people, the safe default)
  */
-public record RoutingPolicy(Scope common, Map<Camera, Scope> cameras, String source) {
+public record RoutingPolicy(Scope common, Map<Camera, Scope> cameras, Map<Camera, Usual> usual, String source) {
 
   public RoutingPolicy {
     cameras = Map.copyOf(cameras);
+    usual = Map.copyOf(usual);
   }
 
   /**
@@ -66,6 +74,52 @@ public record RoutingPolicy(Scope common, Map<Camera, Scope> cameras, String sou
     }
   }
 
+  /**
+   * What one camera's frames looked like while the evidence behind its accuracy bound was gathered: a frame with an
+   * input statistic outside [low, high] is unlike all of them, so the model's score on it is no evidence of being
+   * right (Policy.usualInputs).
+   *
+   * @param low the lowest usual value of each statistic, in {@link InputStats}'s order; -Infinity where unbounded
+   * @param high the highest, same order; Infinity where unbounded
+   */
+  public record Usual(double[] low, double[] high) {
+
+    /** How many statistics a bound has: as many as a prediction's {@link InputStats} carries. */
+    public static final int STATISTICS = InputStats.getClassSchema().getFields().size();
+
+    public Usual {
+      if (low.length != STATISTICS || high.length != STATISTICS) {
+        throw new IllegalArgumentException("usual inputs need " + STATISTICS + " low and high bounds, got "
+            + low.length + " and " + high.length);
+      }
+    }
+
+    static Usual of(List<Double> low, List<Double> high) {
+      return new Usual(low.stream().mapToDouble(Double::doubleValue).toArray(),
+          high.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /**
+     * True when one of the statistics lies outside its bounds. NaN is not outside, as on the review side
+     * (TailSignal.unusual), so the worker gates exactly the frames the policy's own evaluation gated.
+     */
+    public boolean excludes(InputStatistics seen) {
+      double[] values = {seen.brightness(), seen.contrast(), seen.sharpness(), seen.colourfulness()};
+      for (int i = 0; i < STATISTICS; i++) {
+        if (values[i] < low[i] || values[i] > high[i]) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    public String toString() {
+      return IntStream.range(0, STATISTICS).mapToObj(i -> String.format(Locale.ROOT, "%s [%.4g, %.4g]",
+          InputStats.getClassSchema().getFields().get(i).name(), low[i], high[i])).collect(Collectors.joining(", "));
+    }
+  }
+
   public static RoutingPolicy fixed(double threshold, int classes) {
     return uniform(threshold, classes, "fixed");
   }
@@ -77,17 +131,38 @@ public record RoutingPolicy(Scope common, Map<Camera, Scope> cameras, String sou
   private static RoutingPolicy uniform(double threshold, int classes, String source) {
     double[] all = new double[classes];
     Arrays.fill(all, threshold);
-    return new RoutingPolicy(new Scope(all, 0.0), Map.of(), source);
+    return new RoutingPolicy(new Scope(all, 0.0), Map.of(), Map.of(), source);
   }
 
-  /** A policy from policy.v1: its common thresholds and audit-rate floor, and its cameras' (already checked). */
+  /** A policy from policy.v1 without usual inputs: see {@link #published(List, double, Map, Map)}. */
   public static RoutingPolicy published(List<Double> thresholds, double auditRate, Map<Camera, Scope> cameras) {
-    return new RoutingPolicy(Scope.of(thresholds, auditRate), cameras, "policy");
+    return published(thresholds, auditRate, cameras, Map.of());
+  }
+
+  /**
+   * A policy from policy.v1: its common thresholds and audit-rate floor, its cameras' scopes and its cameras' usual
+   * inputs (already checked).
+   */
+  public static RoutingPolicy published(List<Double> thresholds, double auditRate, Map<Camera, Scope> cameras,
+      Map<Camera, Usual> usual) {
+    return new RoutingPolicy(Scope.of(thresholds, auditRate), cameras, usual, "policy");
   }
 
   /** The scope that routes this frame: its camera's when the policy names it, else the common one. */
   public Scope scopeOf(Frame frame) {
     return cameras.isEmpty() ? common : cameras.getOrDefault(Camera.of(frame), common);
+  }
+
+  /**
+   * True when the frame's camera has usual inputs and what the model saw lies outside them; false for a camera
+   * without, and for a frame whose statistics were not measured ({@code seen} null): nothing to compare.
+   */
+  public boolean unusual(Frame frame, InputStatistics seen) {
+    if (seen == null || usual.isEmpty()) {
+      return false;
+    }
+    Usual bounds = usual.get(Camera.of(frame));
+    return bounds != null && bounds.excludes(seen);
   }
 
   /** The common thresholds, which every camera without a scope of its own routes by. */
@@ -99,6 +174,10 @@ public record RoutingPolicy(Scope common, Map<Camera, Scope> cameras, String sou
     return common.thresholdFor(predictedClass);
   }
 
+  /**
+   * The thresholds, without the usual inputs: those are logged once per camera when they first arrive
+   * (PolicyFollower), and would lengthen every policy line by four bounds per camera.
+   */
   @Override
   public String toString() {
     return source + common + (cameras.isEmpty() ? "" : cameras.entrySet().stream()

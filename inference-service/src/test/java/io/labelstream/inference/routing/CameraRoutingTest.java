@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Routing per camera (issue 16): a camera the policy names is routed by its own thresholds and audit-rate floor,
- * every other camera by the common ones; the audit draw takes the higher of the worker's rate and the floor.
+ * every other camera by the common ones; the audit draw takes the higher of the worker's rate and the floor; a frame
+ * outside its camera's usual inputs goes to people.
  */
 class CameraRoutingTest {
 
@@ -121,6 +122,50 @@ class CameraRoutingTest {
     assertThat(night).allMatch(r -> r.prediction().getAudited() && r.label() != null
         && r.reviewRequest().getReason() == ReviewReason.AUDIT);
     assertThat(front).noneMatch(r -> r.prediction().getAudited() || r.reviewRequest() != null);
+  }
+
+  @Test
+  void shouldRouteAUsualFrameOnItsScoreAndSendAnUnusualOneOfTheSameCameraToPeopleWhateverItsScore() {
+    // Thresholds of 0 label every frame; the worker audits every model label.
+    RoutingPolicy policy = RoutingPolicy.published(List.of(0.0, 0.0), 0.0, Map.of(), Map.of(NIGHT, SHARP_AT_MOST_0_1));
+    FrameRouter router = router(policy, 1.0);
+    ModelOutput certain = ModelOutput.single(new float[] {0.0f, 1.0f});
+
+    FrameRouter.Routed usual = router.route(frame("u", "car-1", "rear"), 0, 1, stats(0.5, 0.1), SHOE, Instant.EPOCH);
+    FrameRouter.Routed blurred = router.route(frame("s", "car-1", "rear"), 0, 2, stats(0.5, 0.2), certain,
+        Instant.EPOCH);
+    FrameRouter.Routed dark = router.route(frame("d", "car-1", "rear"), 0, 3, stats(0.05, 0.05), SHOE, Instant.EPOCH);
+
+    assertThat(usual.prediction().getRoute()).isEqualTo(Route.MODEL_LABEL);
+    assertThat(usual.label()).isNotNull();
+    assertThat(List.of(blurred, dark)).allSatisfy(r -> {
+      assertThat(r.prediction().getRoute()).isEqualTo(Route.REVIEW);
+      assertThat(r.prediction().getAudited()).isFalse();
+      assertThat(r.label()).isNull();
+      assertThat(r.reviewRequest().getReason()).isEqualTo(ReviewReason.LOW_CONFIDENCE);
+    });
+    assertThat(blurred.prediction().getScore()).isEqualTo(1.0);
+  }
+
+  @Test
+  void shouldNotGateACameraWithoutUsualInputsNorAFrameWithoutStatistics() {
+    FrameRouter router = router(RoutingPolicy.published(List.of(0.5, 0.5), 0.0, Map.of(), Map.of(NIGHT,
+        SHARP_AT_MOST_0_1)), 0.0);
+
+    FrameRouter.Routed front = router.route(frame("f", "car-1", "front"), 0, 1, stats(0.5, 0.9), SHOE, Instant.EPOCH);
+    FrameRouter.Routed unmeasured = router.route(frame("n", "car-1", "rear"), 0, 2, null, SHOE, Instant.EPOCH);
+
+    assertThat(front.prediction().getRoute()).isEqualTo(Route.MODEL_LABEL);
+    assertThat(unmeasured.prediction().getRoute()).isEqualTo(Route.MODEL_LABEL);
+  }
+
+  /** Usual inputs: brightness at least 0.1, sharpness at most 0.1, contrast and colourfulness unbounded. */
+  private static final RoutingPolicy.Usual SHARP_AT_MOST_0_1 = new RoutingPolicy.Usual(
+      new double[] {0.1, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY},
+      new double[] {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 0.1, Double.POSITIVE_INFINITY});
+
+  private static InputStatistics stats(double brightness, double sharpness) {
+    return new InputStatistics(brightness, 0.3, sharpness, 0.0);
   }
 
   private static List<String> audited(FrameRouter router, List<String> ids) {

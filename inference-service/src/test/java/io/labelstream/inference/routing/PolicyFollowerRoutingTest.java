@@ -8,6 +8,7 @@ import io.labelstream.inference.model.OutputSpec;
 import io.labelstream.schemas.avro.AccuracyBound;
 import io.labelstream.schemas.avro.CameraPolicy;
 import io.labelstream.schemas.avro.Policy;
+import io.labelstream.schemas.avro.UsualInputs;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,10 +26,15 @@ class PolicyFollowerRoutingTest {
   }
 
   private static Policy policy(List<Double> thresholds, double auditRate, List<CameraPolicy> cameras) {
+    return policy(thresholds, auditRate, cameras, List.of());
+  }
+
+  private static Policy policy(List<Double> thresholds, double auditRate, List<CameraPolicy> cameras,
+      List<UsualInputs> usual) {
     return Policy.newBuilder().setModelName("clf").setModelVersion("1").setThresholds(thresholds).setOverall(BOUND)
         .setPerClass(List.of(BOUND, BOUND, BOUND)).setTarget(0.99).setConfidence(0.95).setClassTarget(0.97)
         .setValidationTrusted(true).setFramesSeen(2000).setAudits(40).setAuditsAnswered(40)
-        .setComputedAt(Instant.EPOCH).setAuditRate(auditRate).setCameras(cameras).build();
+        .setComputedAt(Instant.EPOCH).setAuditRate(auditRate).setCameras(cameras).setUsualInputs(usual).build();
   }
 
   @Test
@@ -56,6 +62,27 @@ class PolicyFollowerRoutingTest {
 
     assertThat(routing.cameras()).containsOnlyKeys(new RoutingPolicy.Camera("car-1", "front"));
     assertThat(routing.thresholds()).containsExactly(0.9, 0.8, 0.7);
+  }
+
+  @Test
+  void shouldKeepEachCamerasUsualInputsAndIgnoreBoundsOfAnotherLength() {
+    double inf = Double.POSITIVE_INFINITY;
+    RoutingPolicy routing = PolicyFollower.routing(policy(List.of(0.9, 0.8, 0.7), 0.0, List.of(), List.of(
+        usual("car-1", "rear", List.of(0.1, -inf, -inf, -inf), List.of(0.9, inf, 0.2, inf)),
+        usual("car-2", null, List.of(0.0, 0.0, 0.0), List.of(1.0, 1.0, 1.0)),
+        usual("car-3", null, List.of(0.0, 0.0, 0.0, 0.0), List.of(1.0, 1.0, 1.0, 1.0, 1.0)))),
+        CARD).orElseThrow();
+
+    assertThat(routing.usual()).containsOnlyKeys(new RoutingPolicy.Camera("car-1", "rear"));
+    RoutingPolicy.Usual rear = routing.usual().get(new RoutingPolicy.Camera("car-1", "rear"));
+    assertThat(rear.low()).containsExactly(0.1, -inf, -inf, -inf);
+    assertThat(rear.high()).containsExactly(0.9, inf, 0.2, inf);
+    // Usual inputs alone give a camera no thresholds of its own.
+    assertThat(routing.cameras()).isEmpty();
+  }
+
+  private static UsualInputs usual(String deviceId, String cameraId, List<Double> low, List<Double> high) {
+    return UsualInputs.newBuilder().setDeviceId(deviceId).setCameraId(cameraId).setLow(low).setHigh(high).build();
   }
 
   @Test

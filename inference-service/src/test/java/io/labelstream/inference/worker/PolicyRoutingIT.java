@@ -30,6 +30,7 @@ import io.labelstream.schemas.avro.Prediction;
 import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewRequest;
 import io.labelstream.schemas.avro.Route;
+import io.labelstream.schemas.avro.UsualInputs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,8 +51,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A worker without a pinned threshold follows the published policy, and audits a share of its model labels; a camera
- * the policy names is routed by its own thresholds and audit-rate floor. The tests run in order: the first needs a
- * worker that has no policy yet.
+ * the policy names is routed by its own thresholds and audit-rate floor, and a camera's frames outside its usual inputs
+ * go to people. The tests run in order: the first needs a worker that has no policy yet.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PolicyRoutingIT {
@@ -162,6 +163,49 @@ class PolicyRoutingIT {
     }
   }
 
+  @Test
+  @Order(3)
+  void shouldSendEveryFrameOutsideItsCamerasUsualInputsToPeopleAndLeaveOtherCamerasAlone() throws Exception {
+    double inf = Double.POSITIVE_INFINITY;
+    // car-5's usual frames were all but flat: every real frame is sharper, so none of its frames is usual.
+    UsualInputs flat = UsualInputs.newBuilder().setDeviceId("car-5").setCameraId("dash")
+        .setLow(List.of(-inf, -inf, -inf, -inf)).setHigh(List.of(inf, inf, 0.0001, inf)).build();
+    UsualInputs wrongLength = UsualInputs.newBuilder().setDeviceId("car-6").setCameraId(null)
+        .setLow(List.of(-inf)).setHigh(List.of(0.0)).build();
+    publishPolicy(0.0, List.of(), List.of(flat, wrongLength));
+    WorkerOutputs outputs = new WorkerOutputs(KAFKA.bootstrapServers(), inference::port);
+    await().atMost(Duration.ofSeconds(30)).until(() -> new ObjectMapper().readTree(outputs.get("/v1/policy").body())
+        .get("usualInputs").size() == 1);
+    assertThat(new ObjectMapper().readTree(outputs.get("/v1/policy").body()).get("usualInputs").get(0).get("high")
+        .get(0).asText()).isEqualTo("Infinity");
+    List<String> flatCamera = send("car-5", "dash", "dash", 400, 20);
+    List<String> wrongCamera = send("car-6", null, "wrong", 420, 20);
+    List<String> sameDevice = send("car-5", null, "same-device", 440, 20);
+    List<String> all = new ArrayList<>(flatCamera);
+    all.addAll(wrongCamera);
+    all.addAll(sameDevice);
+    await().atMost(Duration.ofSeconds(60)).until(() -> predicted(all) == all.size());
+
+    Map<String, Prediction> predictions = outputs.predictions(all);
+    Map<String, ReviewRequest> requests = outputs.reviewRequests(all).stream()
+        .collect(Collectors.toMap(ReviewRequest::getFrameId, r -> r));
+    List<String> labelled = outputs.labels(all).stream().map(Label::getFrameId).toList();
+    // Thresholds of 0 would label them all; their sharpness is what sends them to people.
+    assertThat(flatCamera).allSatisfy(id -> {
+      Prediction p = predictions.get(id);
+      assertThat(p.getInputStats().getSharpness()).isGreaterThan(0.0001);
+      assertThat(p.getThreshold()).isEqualTo(0.0);
+      assertThat(p.getRoute()).isEqualTo(Route.REVIEW);
+      assertThat(p.getAudited()).isFalse();
+      assertThat(requests.get(id).getReason()).isEqualTo(ReviewReason.LOW_CONFIDENCE);
+    });
+    assertThat(labelled).doesNotContainAnyElementsOf(flatCamera);
+    List<String> ungated = new ArrayList<>(wrongCamera);
+    ungated.addAll(sameDevice);
+    assertThat(ungated).allMatch(id -> predictions.get(id).getRoute() == Route.MODEL_LABEL);
+    assertThat(labelled).containsAll(ungated);
+  }
+
   private static List<String> send(String prefix, int from, int count) throws InterruptedException {
     return send("cam", null, prefix, from, count);
   }
@@ -187,6 +231,11 @@ class PolicyRoutingIT {
   }
 
   private static void publishPolicy(double threshold, List<CameraPolicy> cameras) throws Exception {
+    publishPolicy(threshold, cameras, List.of());
+  }
+
+  private static void publishPolicy(double threshold, List<CameraPolicy> cameras, List<UsualInputs> usual)
+      throws Exception {
     AccuracyBound bound = new AccuracyBound(0.995, 0.99, 0L, 1.0);
     Policy policy = Policy.newBuilder()
         .setModelName("fashion-mnist-ensemble")
@@ -197,6 +246,7 @@ class PolicyRoutingIT {
         .setTarget(0.99).setConfidence(0.95).setClassTarget(0.97).setValidationTrusted(true)
         .setFramesSeen(0).setAudits(0).setAuditsAnswered(0).setComputedAt(Instant.now())
         .setCameras(cameras)
+        .setUsualInputs(usual)
         .build();
     try (KafkaProducer<String, Policy> producer = new KafkaProducer<>(KafkaClients.at(KAFKA.bootstrapServers(), "test", null).producer("policy"),
         Topics.POLICY.keySerde().serializer(), Topics.POLICY.valueSerde().serializer())) {
