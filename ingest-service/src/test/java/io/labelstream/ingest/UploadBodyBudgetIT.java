@@ -64,15 +64,18 @@ class UploadBodyBudgetIT {
 
   /**
    * The slow request's handler takes its room once Jetty has its headers, shortly after they were sent: the first
-   * answers may still find the room free, so ask until one does not (bounded; each answer is a real 202).
+   * answers may still find the room free, so ask until one does not (bounded, up to about 10 s; each answer is a real
+   * 202).
    */
   private static HttpResponse<String> sendWhenSlowBodyIsBeingRead(HttpClient http, HttpRequest small) throws Exception {
     HttpResponse<String> response = null;
-    for (int attempt = 0; attempt < 50; attempt++) {
+    for (int attempt = 0; attempt < 100; attempt++) {
       response = http.send(small, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 202) {
         return response;
       }
+      // 50 answers back to back once came before the handler took its room (a fresh-clone CI run): pace the asks
+      Thread.sleep(100);
     }
     return response;
   }
