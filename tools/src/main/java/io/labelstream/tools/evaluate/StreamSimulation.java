@@ -114,18 +114,7 @@ final class StreamSimulation {
 
   /** The largest share one single threshold could have labelled on these frames at the target, with hindsight. */
   static double oracleShare(List<TestPredictions.Row> rows, double target) {
-    List<TestPredictions.Row> sorted = new ArrayList<>(rows);
-    sorted.sort((a, b) -> Double.compare(b.score(), a.score()));
-    int correct = 0;
-    int best = 0;
-    for (int i = 0; i < sorted.size(); i++) {
-      correct += sorted.get(i).correct() ? 1 : 0;
-      boolean cutHere = i + 1 == sorted.size() || sorted.get(i + 1).score() < sorted.get(i).score();
-      if (cutHere && (double) correct / (i + 1) >= target) {
-        best = i + 1;
-      }
-    }
-    return rows.isEmpty() ? 0.0 : (double) best / rows.size();
+    return HindsightOracle.share(rows, TestPredictions.Row::score, TestPredictions.Row::correct, target);
   }
 
   static UnaryOperator<TestPredictions.Row> none() {

@@ -2,6 +2,7 @@ package io.labelstream.tools.evaluate.drift;
 
 import io.labelstream.inference.InferenceToolkit;
 import io.labelstream.review.ReviewToolkit;
+import io.labelstream.tools.evaluate.HindsightOracle;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -202,18 +203,7 @@ final class DriftStreamRun {
 
   /** The largest share one single threshold could have labelled on these frames at the target, with hindsight. */
   private double oracleShare(List<Frame> frames) {
-    List<Frame> sorted = new ArrayList<>(frames);
-    sorted.sort((a, b) -> Double.compare(b.row().score(), a.row().score()));
-    int correct = 0;
-    int best = 0;
-    for (int i = 0; i < sorted.size(); i++) {
-      correct += sorted.get(i).row().predicted() == sorted.get(i).label() ? 1 : 0;
-      boolean cutHere = i + 1 == sorted.size() || sorted.get(i + 1).row().score() < sorted.get(i).row().score();
-      if (cutHere && (double) correct / (i + 1) >= target) {
-        best = i + 1;
-      }
-    }
-    return frames.isEmpty() ? 0.0 : (double) best / frames.size();
+    return HindsightOracle.share(frames, f -> f.row().score(), f -> f.row().correct(), target);
   }
 
   /**

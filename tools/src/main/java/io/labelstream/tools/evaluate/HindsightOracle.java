@@ -1,0 +1,32 @@
+package io.labelstream.tools.evaluate;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * What the threshold controller is compared with: the largest share of frames one single threshold could have
+ * labelled at the target, chosen with hindsight on the frames' true outcomes.
+ */
+public final class HindsightOracle {
+
+  private HindsightOracle() {}
+
+  /** The share of {@code frames} the best single cut labels with realised accuracy at or above {@code target}. */
+  public static <T> double share(List<T> frames, ToDoubleFunction<T> score, Predicate<T> correct, double target) {
+    List<T> sorted = new ArrayList<>(frames);
+    sorted.sort((a, b) -> Double.compare(score.applyAsDouble(b), score.applyAsDouble(a)));
+    int right = 0;
+    int best = 0;
+    for (int i = 0; i < sorted.size(); i++) {
+      right += correct.test(sorted.get(i)) ? 1 : 0;
+      boolean cutHere = i + 1 == sorted.size()
+          || score.applyAsDouble(sorted.get(i + 1)) < score.applyAsDouble(sorted.get(i));
+      if (cutHere && (double) right / (i + 1) >= target) {
+        best = i + 1;
+      }
+    }
+    return frames.isEmpty() ? 0.0 : (double) best / frames.size();
+  }
+}
