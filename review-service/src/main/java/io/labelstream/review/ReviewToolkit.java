@@ -131,13 +131,14 @@ public final class ReviewToolkit {
    * A change the policy detected.
    *
    * @param scope "all" or the camera ({@code device/camera})
+   * @param recalledLabels model labels written since the change point that went back to people
    */
   public record Change(int regime, String scope, String signal, String direction, long detectedAtFrame,
-      long changePointFrame) {
+      long changePointFrame, int recalledLabels) {
 
     static Change of(DriftEvent event) {
       return new Change(event.regime(), event.scope(), event.signal(), event.direction(), event.detectedAtFrame(),
-          event.changePointFrame());
+          event.changePointFrame(), event.recalledLabels());
     }
   }
 
@@ -185,6 +186,11 @@ public final class ReviewToolkit {
     /** A person answered a review or audit task of the frame. */
     public Optional<Change> answered(String frameId, int humanClass) {
       return policy.answered(frameId, humanClass).map(Change::of);
+    }
+
+    /** The frames whose model labels detected changes sent back to people since the last call, each once. */
+    public List<String> takeRecalled() {
+      return policy.takeRecalled();
     }
 
     public DriftPolicy decide() {

@@ -31,7 +31,7 @@ class PolicyRecordsTest {
     Map<CameraKey, RegimePolicy.RegimeDecision> cameras = new LinkedHashMap<>();
     cameras.put(new CameraKey("dock", "cam-2"), new RegimePolicy.RegimeDecision(1, 1_200, closedCamera, 0.15, false));
     cameras.put(new CameraKey("gate", null), new RegimePolicy.RegimeDecision(2, 1_500, closedCamera, 0.15, false));
-    DriftEvent event = new DriftEvent(1, "dock/cam-2", "brightness", "down", 1_200, 1_110);
+    DriftEvent event = new DriftEvent(1, "dock/cam-2", "brightness", "down", 1_200, 1_110, 12);
     PolicyService.Snapshot snapshot = new PolicyService.Snapshot(
         new RegimePolicy.Decision(new RegimePolicy.RegimeDecision(0, 0, common, 0.0, true), cameras, 0.991,
             List.of(event), Map.of(new CameraKey("gate", null), new UsualRange(

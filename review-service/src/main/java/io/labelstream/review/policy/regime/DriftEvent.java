@@ -11,6 +11,7 @@ package io.labelstream.review.policy.regime;
  * @param direction {@code down} or {@code up}: which way the signal moved
  * @param detectedAtFrame the stream frame (counted from 1) at which the sequential test alarmed
  * @param changePointFrame the stream frame at which the test estimates the change began
+ * @param recalledLabels the model labels written since the change point that went back to people
  */
 public record DriftEvent(int regime, String scope, String signal, String direction, long detectedAtFrame,
-    long changePointFrame) {}
+    long changePointFrame, int recalledLabels) {}

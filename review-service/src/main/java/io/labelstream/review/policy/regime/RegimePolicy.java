@@ -36,6 +36,13 @@ import java.util.Optional;
  * it starts closed (every frame of its cameras to people), opens as its own answers clear the target, and audits
  * at the raised rate until its bound is re-established, then at the base rate.
  *
+ * <h2>Recall</h2>
+ * The model labels a camera wrote between the estimated change point and the alarm were written under thresholds that
+ * no longer held: a sharp change makes the model confidently wrong from its first frame, and the test needs a few
+ * frames to be sure. They go back to people ({@link #takeRecalled()}), whose answers supersede them. A false alarm
+ * costs that many reviews, counted in {@link DriftEvent#recalledLabels()}. An alarm on people's answers has no change
+ * point on the frames' clock (answers arrive late and sparse), so it recalls nothing.
+ *
  * <h2>Publish</h2>
  * Each regime's decision bounds the labels written now in its scope; the cumulative bound is the model-label
  * weighted mean of every regime's bound, which holds for all model labels of the stream whenever each regime's does.
@@ -80,6 +87,7 @@ public final class RegimePolicy {
 
   private static final class Camera {
     final ChangeMonitor monitor;
+    final RecentModelLabels recent = new RecentModelLabels();
     Regime own;
 
     Camera(ChangeMonitor monitor) {
@@ -100,6 +108,7 @@ public final class RegimePolicy {
   private final List<DriftEvent> events = new ArrayList<>();
   private final Map<String, Pending> awaitingAnswer = new HashMap<>();
   private final Map<String, Integer> earlyAnswers = new HashMap<>();
+  private final List<String> recalled = new ArrayList<>();
   private Regime common;
   private long frames;
 
@@ -165,6 +174,11 @@ public final class RegimePolicy {
     Camera state = cameras.computeIfAbsent(camera, c -> new Camera(new ChangeMonitor(settings.drift())));
     Regime regime = state.own == null ? common : state.own;
     regime.routed(frameId, score, predictedClass, toModel, audited);
+    boolean pooledWatches = state.own == null && pooledWatch();
+    if (toModel && !audited) {
+      // an audited label is answered anyway: recalling it would ask twice
+      state.recent.add(frameId, state.monitor.frames(), pooledWatches ? pooled.frames() : -1);
+    }
     if (!toModel || audited) {
       Pending pending = new Pending(regime, camera, grid.band(score), predictedClass);
       Integer early = earlyAnswers.remove(frameId);
@@ -177,9 +191,9 @@ public final class RegimePolicy {
     // several signals may alarm on the same frame (a darker camera is also less contrasted): the first one names it
     List<ChangeAlarm> own = state.monitor.observeFrame(score, statistics);
     if (!own.isEmpty()) {
-      return Optional.of(cameraChanged(camera, state, own.get(0)));
+      return Optional.of(cameraChanged(camera, state, own.get(0), false));
     }
-    if (state.own == null && pooledWatch()) {
+    if (pooledWatches) {
       List<ChangeAlarm> all = pooled.observeFrame(score, statistics);
       if (!all.isEmpty()) {
         return Optional.of(pooledAlarm(all.get(0)));
@@ -217,7 +231,7 @@ public final class RegimePolicy {
     if (state.own == null) {
       Optional<ChangeAlarm> own = state.monitor.observeAnswer(error, expected);
       if (own.isPresent()) {
-        return Optional.of(cameraChanged(pending.camera(), state, own.get()));
+        return Optional.of(cameraChanged(pending.camera(), state, own.get(), false));
       }
       Optional<ChangeAlarm> all = pooled.observeAnswer(error, expected);
       if (all.isPresent()) {
@@ -232,13 +246,25 @@ public final class RegimePolicy {
     return cameras.values().stream().filter(c -> c.own == null).limit(2).count() > 1;
   }
 
-  private DriftEvent cameraChanged(CameraKey camera, Camera state, ChangeAlarm alarm) {
+  /** @param pooledClock the alarm is the pooled test's: its change point is on that test's clock */
+  private DriftEvent cameraChanged(CameraKey camera, Camera state, ChangeAlarm alarm, boolean pooledClock) {
+    int recalledNow = recall(state, alarm, pooledClock);
     state.own = newRegime(camera.text(), true);
     state.own.decide();
     state.monitor.restart();
     // the pooled statistics held this camera's changed frames too
     pooled.restart();
-    return event(state.own, camera.text(), alarm);
+    return event(state.own, camera.text(), alarm, recalledNow);
+  }
+
+  /** Takes the camera's model labels since the alarm's change point into {@link #recalled}; returns how many. */
+  private int recall(Camera state, ChangeAlarm alarm, boolean pooledClock) {
+    List<String> since = alarm.signal().equals(ChangeMonitor.ANSWERED) ? List.of()
+        : pooledClock ? state.recent.takeSincePooledIndex(alarm.changePoint())
+        : state.recent.takeSinceCameraIndex(alarm.changePoint());
+    state.recent.clear();
+    recalled.addAll(since);
+    return since.size();
   }
 
   /** A pooled alarm: local to the cameras whose own test agrees, when only some do; else the whole fleet's. */
@@ -252,18 +278,24 @@ public final class RegimePolicy {
     }
     DriftEvent first = null;
     for (Map.Entry<CameraKey, Camera> camera : implicated) {
-      DriftEvent event = cameraChanged(camera.getKey(), camera.getValue(), alarm);
+      DriftEvent event = cameraChanged(camera.getKey(), camera.getValue(), alarm, true);
       first = first == null ? event : first;
     }
     return first;
   }
 
   private DriftEvent everyCameraChanged(ChangeAlarm alarm) {
+    int recalledNow = 0;
+    for (Camera camera : cameras.values()) {
+      if (camera.own == null) {
+        recalledNow += recall(camera, alarm, true);
+      }
+    }
     common = newRegime(ALL_CAMERAS, true);
     common.decide();
     pooled.restart();
     cameras.values().stream().filter(c -> c.own == null).forEach(c -> c.monitor.restart());
-    return event(common, ALL_CAMERAS, alarm);
+    return event(common, ALL_CAMERAS, alarm, recalledNow);
   }
 
   /**
@@ -271,10 +303,11 @@ public final class RegimePolicy {
    * stream's; an answer signal's is counted in answers, which arrive late and sparse, so its change point is left at
    * the alarm.
    */
-  private DriftEvent event(Regime regime, String scope, ChangeAlarm alarm) {
+  private DriftEvent event(Regime regime, String scope, ChangeAlarm alarm, int recalledLabels) {
     long back = alarm.signal().equals(ChangeMonitor.ANSWERED) ? 0 : Math.max(0, alarm.alarmIndex() - alarm.changePoint());
     DriftEvent event = new DriftEvent(regime.number(), scope, alarm.signal(),
-        alarm.direction().name().toLowerCase(java.util.Locale.ROOT), frames, Math.max(1, frames - back));
+        alarm.direction().name().toLowerCase(java.util.Locale.ROOT), frames, Math.max(1, frames - back),
+        recalledLabels);
     events.add(event);
     return event;
   }
@@ -307,6 +340,16 @@ public final class RegimePolicy {
       weighted += regime.modelLabelled() * regime.latest().overall().lowerBound();
     }
     return labelled == 0 ? 1.0 : weighted / labelled;
+  }
+
+  /**
+   * The model labels detected changes have recalled since the last call, oldest first: each should go back to people
+   * (their answers supersede it). Every label is returned once.
+   */
+  public List<String> takeRecalled() {
+    List<String> taken = List.copyOf(recalled);
+    recalled.clear();
+    return taken;
   }
 
   public List<DriftEvent> events() {

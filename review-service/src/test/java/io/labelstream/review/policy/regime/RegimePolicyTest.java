@@ -117,6 +117,57 @@ class RegimePolicyTest {
     assertThat(pooledFirst).isZero();
   }
 
+  /**
+   * The model labels the changed camera wrote between the change and the alarm go back to people; the steady camera's
+   * stay. A tested property over seeds, since the estimated change point is a random variable.
+   */
+  @Test
+  void shouldRecallTheChangedCamerasModelLabelsWrittenSinceTheChangePoint() {
+    int labelledBeforeAlarm = 0;
+    int recalledOfThose = 0;
+    int recalledEarly = 0;
+    for (int seed = 0; seed < 20; seed++) {
+      Random random = new Random(100 + seed);
+      RegimePolicy policy = policy(random);
+      CameraKey steady = new CameraKey("truck-1", null);
+      CameraKey dirty = new CameraKey("truck-2", null);
+      List<String> dirtyAfterChange = new ArrayList<>();
+      DriftEvent event = null;
+      for (int i = 0; i < 3_000 && event == null; i++) {
+        for (CameraKey camera : List.of(steady, dirty)) {
+          boolean changes = camera.equals(dirty) && i >= 1_000;
+          Frame f = changes ? changed(random) : ordinary(random);
+          String frameId = camera.text() + "-" + i;
+          RegimePolicy.Route route = policy.route(camera);
+          boolean toModel = f.score() >= route.thresholds().get(f.predicted());
+          boolean audited = toModel && random.nextDouble() < 0.02;
+          if (changes && toModel && !audited) {
+            dirtyAfterChange.add(frameId);
+          }
+          event = policy.routed(frameId, camera, f.score(), NO_STATISTICS, f.predicted(), toModel, audited)
+              .orElse(event);
+          if (event != null) {
+            break;
+          }
+        }
+      }
+
+      assertThat(event).as("seed %d", seed).isNotNull();
+      List<String> recalled = policy.takeRecalled();
+      assertThat(recalled).as("seed %d", seed).hasSize(event.recalledLabels())
+          .allSatisfy(id -> assertThat(id).startsWith("truck-2-"));
+      assertThat(policy.takeRecalled()).as("each label is recalled once").isEmpty();
+      int right = (int) recalled.stream().filter(dirtyAfterChange::contains).count();
+      labelledBeforeAlarm += dirtyAfterChange.size();
+      recalledOfThose += right;
+      // the estimate may fall a few frames early: then labels from just before the change come back too
+      recalledEarly += recalled.size() - right;
+    }
+    assertThat(labelledBeforeAlarm).isPositive();
+    assertThat((double) recalledOfThose / labelledBeforeAlarm).isGreaterThan(0.8);
+    assertThat(recalledEarly).isLessThan(recalledOfThose / 4);
+  }
+
   @Test
   void shouldCallAFrameFarOutsideItsCamerasBaselineUnusualAndPublishTheBounds() {
     Random random = new Random(13);

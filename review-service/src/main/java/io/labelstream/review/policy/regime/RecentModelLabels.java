@@ -1,0 +1,55 @@
+package io.labelstream.review.policy.regime;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * A camera's latest model labels, each with where it sits on the clocks of the change tests that watch the camera:
+ * its own monitor's frame index and the pooled monitor's (-1 when the pooled test was not watching). A detected
+ * change names its estimated change point on one of those clocks; the labels written since then were written under a
+ * regime that no longer held, so they go back to people ({@link RegimePolicy#takeRecalled()}).
+ *
+ * <p>Bounded: a change point further back than {@link #LIMIT} model labels would mean a test that took thousands of
+ * labels to be sure, and the labels beyond that are left to the cumulative bound (which counts them).
+ */
+final class RecentModelLabels {
+
+  /** The most model labels of one camera kept for recall. */
+  static final int LIMIT = 2_000;
+
+  private record Entry(String frameId, long cameraIndex, long pooledIndex) {}
+
+  private final Deque<Entry> entries = new ArrayDeque<>();
+
+  void add(String frameId, long cameraIndex, long pooledIndex) {
+    if (entries.size() == LIMIT) {
+      entries.removeFirst();
+    }
+    entries.addLast(new Entry(frameId, cameraIndex, pooledIndex));
+  }
+
+  /** Removes and returns the labels at or after {@code changePoint} on the camera's own clock. */
+  List<String> takeSinceCameraIndex(long changePoint) {
+    return takeWhile(e -> e.cameraIndex() >= changePoint);
+  }
+
+  /** Removes and returns the labels at or after {@code changePoint} on the pooled test's clock. */
+  List<String> takeSincePooledIndex(long changePoint) {
+    return takeWhile(e -> e.pooledIndex() >= changePoint);
+  }
+
+  /** Everything kept is older than a change: the labels after it belong to a new regime and are taken on its own. */
+  void clear() {
+    entries.clear();
+  }
+
+  private List<String> takeWhile(java.util.function.Predicate<Entry> since) {
+    List<String> taken = new ArrayList<>();
+    while (!entries.isEmpty() && since.test(entries.peekLast())) {
+      taken.add(0, entries.removeLast().frameId());
+    }
+    return taken;
+  }
+}
