@@ -294,7 +294,7 @@
     }
     const t = html('table', {}, list);
     const head = html('tr', {}, html('thead', {}, t));
-    ['Received (UTC)', 'Where', 'Signal', 'Frame', 'Regime'].forEach(h => html('th', {}, head, h));
+    ['Received (UTC)', 'Where', 'Signal', 'Frame', 'Regime', 'Recalled'].forEach(h => html('th', {}, head, h));
     const body = html('tbody', {}, t);
     for (const e of events) {
       const tr = html('tr', { class: 'drift-event' }, body);
@@ -303,6 +303,8 @@
       html('td', {}, tr, `${e.signal} ${e.direction}`);
       html('td', {}, tr, `${count(e.detectedAtFrame)} (began about ${count(e.changePointFrame)})`);
       html('td', {}, tr, String(e.regime));
+      // the model labels written between the change and its detection, sent back to people as flagged tasks
+      html('td', {}, tr, `${count(e.recalledLabels || 0)} model label(s) back to people`);
     }
   }
 

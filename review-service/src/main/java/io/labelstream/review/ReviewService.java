@@ -26,6 +26,7 @@ import io.labelstream.platform.store.MeteredFrameStore;
 import io.labelstream.review.http.AdminApi;
 import io.labelstream.review.http.BearerAuth;
 import io.labelstream.review.http.DatasetApi;
+import io.labelstream.review.http.FlagRequests;
 import io.labelstream.review.http.FrameApi;
 import io.labelstream.review.http.ImageApi;
 import io.labelstream.review.http.LeaderForwarding;
@@ -34,6 +35,7 @@ import io.labelstream.review.http.StatsApi;
 import io.labelstream.review.images.FrameImages;
 import io.labelstream.review.metrics.PolicyMetrics;
 import io.labelstream.review.metrics.ReviewMetrics;
+import io.labelstream.review.policy.LabelRecall;
 import io.labelstream.review.policy.PolicyService;
 import io.labelstream.review.metrics.IntakeMetrics;
 import io.labelstream.review.queue.GoldTasks;
@@ -80,6 +82,7 @@ public final class ReviewService implements AutoCloseable {
   private final ClusterView cluster;
   private final QueueWriter writer;
   private final PolicyService policy;
+  private final LabelRecall recall;
   private final KafkaHealth kafkaHealth;
   private final List<ClientMeters> clientMetrics;
   private final HttpService http;
@@ -90,8 +93,8 @@ public final class ReviewService implements AutoCloseable {
   private final Optional<FrameStore> frameStore;
 
   private ReviewService(TaskQueue queue, StateTailer tailer, Thread tailerThread, LeaderElection election, ClusterView cluster,
-      QueueWriter writer, PolicyService policy, KafkaHealth kafkaHealth, List<ClientMeters> clientMetrics,
-      HttpService http, Datasets datasets, ImageReader images, FrameImages store,
+      QueueWriter writer, PolicyService policy, LabelRecall recall, KafkaHealth kafkaHealth,
+      List<ClientMeters> clientMetrics, HttpService http, Datasets datasets, ImageReader images, FrameImages store,
       Optional<FrameStoreCollection> collection, Optional<FrameStore> frameStore) {
     this.queue = queue;
     this.tailer = tailer;
@@ -100,6 +103,7 @@ public final class ReviewService implements AutoCloseable {
     this.cluster = cluster;
     this.writer = writer;
     this.policy = policy;
+    this.recall = recall;
     this.kafkaHealth = kafkaHealth;
     this.clientMetrics = clientMetrics;
     this.http = http;
@@ -138,11 +142,14 @@ public final class ReviewService implements AutoCloseable {
     LabelStore labels = new LabelStore();
     PipelineCounts counts = new PipelineCounts();
     ClusterView cluster = new ClusterView();
-    PolicyService policy = new PolicyService(config.policy(), config.model(), config.modelIdentity(), config.kafka(),
-        config.instanceId());
-    new PolicyMetrics(policy).bindTo(registry);
-    ReviewerLedger reviewers = new ReviewerLedger();
     FrameHistory history = new FrameHistory();
+    FlagRequests flags = new FlagRequests(queue, writer::request, history,
+        new RecordFetcher(config.kafka(), config.instanceId()), store, clock);
+    LabelRecall recall = new LabelRecall(flags, labels, clock);
+    PolicyService policy = new PolicyService(config.policy(), config.model(), config.modelIdentity(), config.kafka(),
+        config.instanceId(), recall);
+    new PolicyMetrics(policy, recall).bindTo(registry);
+    ReviewerLedger reviewers = new ReviewerLedger();
     DatasetCatalog datasetCatalog = new DatasetCatalog();
     StatsRecorder stats = new StatsRecorder();
     OpenTaskLimit limit = new OpenTaskLimit(queue, config.maxOpenTasks());
@@ -159,6 +166,8 @@ public final class ReviewService implements AutoCloseable {
     tailerThread.start();
     // Every instance computes the policy from the same evidence; only the queue leader publishes it.
     policy.start(() -> tailer.caughtUp() && election.isLeader());
+    // Recalled model labels go back to people as queue changes: the leader makes them, once its queue is rebuilt.
+    recall.start(() -> tailer.caughtUp() && election.isLeader());
     KafkaHealth kafkaHealth = new KafkaHealth(new KafkaClients(config.kafka(), "review", config.instanceId()));
     LeaderForwarding forwarding = new LeaderForwarding(election, cluster, config.instanceId());
     ImageReader images = new ImageReader(config.kafka(), config.instanceId());
@@ -180,8 +189,7 @@ public final class ReviewService implements AutoCloseable {
           imageApi.register(app);
           new AdminApi(queue, reviewers, metrics.activeReviewers(), stats, history, gold, writer, store, forwarding,
               config.classes(), config.detection(), clock).register(app);
-          new FrameApi(queue, writer, forwarding, labels, history, new RecordFetcher(config.kafka(), config.instanceId()),
-              store, tailer::caughtUp, clock).register(app);
+          new FrameApi(flags, forwarding, labels, history, tailer::caughtUp).register(app);
           new DatasetApi(datasets).register(app);
           new FrameStoreApi(collection).register(app);
           new StatsApi(stats, policy, config.classes(), config.detection(), reviewers).register(app);
@@ -193,8 +201,8 @@ public final class ReviewService implements AutoCloseable {
         }));
     String url = config.advertisedUrl().orElseGet(() -> advertisedUrl(config.http().host(), http.port()));
     election.start(new QueueLeadership(tailer, writer, config.instanceId(), () -> url, clock));
-    return new ReviewService(queue, tailer, tailerThread, election, cluster, writer, policy, kafkaHealth, clientMetrics, http,
-        datasets, images, store, collection, frameStore);
+    return new ReviewService(queue, tailer, tailerThread, election, cluster, writer, policy, recall, kafkaHealth,
+        clientMetrics, http, datasets, images, store, collection, frameStore);
   }
 
   /**
@@ -308,6 +316,7 @@ public final class ReviewService implements AutoCloseable {
     datasets.close();
     collection.ifPresent(FrameStoreCollection::close);
     frameStore.ifPresent(FrameStore::close);
+    recall.close();
     policy.close();
     tailer.close();
     try {

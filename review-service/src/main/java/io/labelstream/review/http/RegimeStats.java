@@ -70,6 +70,8 @@ final class RegimeStats {
     row.put("direction", e.direction());
     row.put("detectedAtFrame", e.detectedAtFrame());
     row.put("changePointFrame", e.changePointFrame());
+    // the model labels written since the change point, sent back to people (LabelRecall)
+    row.put("recalledLabels", e.recalledLabels());
     row.put("detectedAt", received.detectedAt());
     return row;
   }

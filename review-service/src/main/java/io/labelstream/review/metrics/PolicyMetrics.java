@@ -1,5 +1,6 @@
 package io.labelstream.review.metrics;
 
+import io.labelstream.review.policy.LabelRecall;
 import io.labelstream.review.policy.PolicyDecision;
 import io.labelstream.review.policy.PolicyService;
 import io.labelstream.review.policy.drift.ChangeMonitor;
@@ -25,6 +26,8 @@ import java.util.function.ToDoubleFunction;
  * <p>Drift (issue 16): the drift events by scope kind ({@code all}, or {@code camera} for a camera that changed alone;
  * never the camera's id, which would make a series per camera) and signal, the cameras on a regime of their own, the
  * common regime's number and the cumulative bound over every regime. The bound meters above are the common regime's.
+ * The model labels drift events recalled, by what became of them ({@link LabelRecall.Outcome}): counted by the queue
+ * leader, which sends them back to people.
  */
 public final class PolicyMetrics implements MeterBinder {
 
@@ -33,9 +36,11 @@ public final class PolicyMetrics implements MeterBinder {
   private static final String SCOPE_CAMERA = "camera";
 
   private final PolicyService policy;
+  private final LabelRecall recall;
 
-  public PolicyMetrics(PolicyService policy) {
+  public PolicyMetrics(PolicyService policy, LabelRecall recall) {
     this.policy = policy;
+    this.recall = recall;
   }
 
   @Override
@@ -86,6 +91,13 @@ public final class PolicyMetrics implements MeterBinder {
             p -> p.regimes().decision().cumulativeLowerBound())
         .description("Lower bound on the accuracy of every model label written so far, over all regimes and cameras")
         .register(registry);
+    for (LabelRecall.Outcome outcome : LabelRecall.Outcome.values()) {
+      FunctionCounter.builder("labelstream.review.recalled.labels", recall, r -> r.count(outcome))
+          .description("Model labels a drift event recalled, by outcome: sent (back to people as a FLAGGED task), "
+              + "skipped (answered by people or already waiting for a reviewer), dropped (its label did not arrive in "
+              + "time), failed (its image is gone)")
+          .tags(Tags.of("outcome", outcome.tag())).register(registry);
+    }
   }
 
   private static String scopeKind(String scope) {

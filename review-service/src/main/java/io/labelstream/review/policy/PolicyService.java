@@ -59,6 +59,7 @@ public final class PolicyService implements AutoCloseable {
   private final String modelVersion;
   private final List<String> classes;
   private final RegimePolicy regimes;
+  private final LabelRecall recall;
   /** When this instance received each event, in the order of {@link RegimePolicy#events()}. */
   private final List<Instant> eventsReceived = new ArrayList<>();
   private final KafkaProducer<String, Policy> producer;
@@ -73,10 +74,12 @@ public final class PolicyService implements AutoCloseable {
    * @param model the model's files: its validation predictions, when it has them, back the policy from the first
    *     frame; without them the policy starts closed
    * @param identity the model's name, version and classes, from its card
+   * @param recall where the model labels a detected change recalls go, to be sent back to people
    */
   public PolicyService(PolicySettings settings, ModelFolder model, ModelIdentity identity, KafkaSettings kafka,
-      String instanceId) {
+      String instanceId, LabelRecall recall) {
     this.settings = settings;
+    this.recall = recall;
     this.modelName = identity.name();
     this.modelVersion = identity.version();
     this.classes = routingClasses(identity);
@@ -230,15 +233,23 @@ public final class PolicyService implements AutoCloseable {
         : new double[] {stats.getBrightness(), stats.getContrast(), stats.getSharpness(), stats.getColourfulness()};
   }
 
-  /** A detected change: said loudly, and published now rather than at the next interval. */
+  /**
+   * A detected change: said loudly, and published now rather than at the next interval. The model labels it recalls
+   * are only handed to {@link LabelRecall} here, under the lock; it sends them back to people on its own thread.
+   */
   private void changed(DriftEvent event) {
     eventsReceived.add(Instant.now());
+    List<String> recalled = regimes.takeRecalled();
+    if (!recalled.isEmpty()) {
+      recall.recall(event, recalled);
+    }
     LOG.warn("drift: {} of {} moved {} (detected at stream frame {}, estimated to have begun at frame {}); regime {} "
-        + "starts closed (every frame of {} to people) and audits {} of model labels until its bound is back",
+        + "starts closed (every frame of {} to people) and audits {} of model labels until its bound is back; the {} "
+        + "model label(s) written since the change began go back to people",
         event.signal(), RegimePolicy.ALL_CAMERAS.equals(event.scope()) ? "every camera without a regime of its own"
             : "camera " + event.scope(), event.direction(), event.detectedAtFrame(), event.changePointFrame(),
         event.regime(), RegimePolicy.ALL_CAMERAS.equals(event.scope()) ? "those cameras" : "it",
-        format(settings.regime().raisedAuditRate()));
+        format(settings.regime().raisedAuditRate()), recalled.size());
     if (stateReady.getAsBoolean()) {
       recomputeAndPublish();
     } else {

@@ -3,6 +3,7 @@ package io.labelstream.review.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.labelstream.review.MutableClock;
 import io.labelstream.schemas.avro.Box;
 import io.labelstream.schemas.avro.ReviewDecision;
 import io.labelstream.schemas.avro.ReviewReason;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** Consensus and repeats of detection answers: two answers are the same when their boxes are exact against each other. */
 class BoxConsensusTest {
 
-  private final TaskQueueTest.MutableClock clock = new TaskQueueTest.MutableClock(Instant.parse("2026-12-02T10:00:00Z"));
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-12-02T10:00:00Z"));
   private final TaskQueue queue = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test",
       lease -> { }, lease -> { }, 2, GoldTasks.none());
   private final List<Verdict> verdicts = new ArrayList<>();
