@@ -12,18 +12,21 @@ import io.labelstream.review.ReviewFixtures;
 import io.labelstream.review.ReviewFixtures.Client;
 import io.labelstream.review.ReviewService;
 import io.labelstream.review.config.ReviewConfig;
+import io.labelstream.schemas.FleetFrameProducer;
 import io.labelstream.schemas.PolicyThresholds;
 import io.labelstream.schemas.Topic;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.CameraPolicy;
 import io.labelstream.schemas.avro.ClassProbability;
 import io.labelstream.schemas.avro.DriftEventRecord;
+import io.labelstream.schemas.avro.Frame;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.LabelSource;
 import io.labelstream.schemas.avro.Policy;
 import io.labelstream.schemas.avro.Prediction;
 import io.labelstream.schemas.avro.Route;
 import io.labelstream.testsupport.RequiredTool;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,9 +34,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,6 +57,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * service must give that camera a closed regime of its own and publish it with the drift event on {@code policy.v1},
  * leaving the common thresholds (the other camera's) as they were; {@code /v1/stats/accuracy}, {@code /metrics} and
  * the stats page (its events list, and a marker on its timeline) say the same.
+ *
+ * <p>The worker labelled every frame of both cameras (MODEL labels on labels.v1, each frame in frames.v1): the labels
+ * the changed camera wrote between the change and its detection must come back to people as FLAGGED tasks flagged by
+ * {@value LabelRecall#FLAGGED_BY}, whose answers replace them; no frame of the steady camera may come back.
  */
 class CameraDriftIT {
 
@@ -67,6 +76,7 @@ class CameraDriftIT {
 
   private static ReviewService review;
   private static Client root;
+  private static Client ada;
 
   @BeforeAll
   static void start() throws Exception {
@@ -78,9 +88,10 @@ class CameraDriftIT {
         "REVIEW_PORT", "0",
         "REVIEW_POLICY_INTERVAL_MS", "200",
         "LABELSTREAM_MODEL_DIR", folder.toString(),
-        "REVIEW_TOKENS", "root:root-secret-token:admin"))));
+        "REVIEW_TOKENS", "root:root-secret-token:admin,ada:ada-secret-token:reviewer"))));
     await().atMost(Duration.ofSeconds(30)).until(review::ready);
     root = new Client(review.port(), "root-secret-token");
+    ada = new Client(review.port(), "ada-secret-token");
   }
 
   @AfterAll
@@ -98,8 +109,10 @@ class CameraDriftIT {
       ordinary.add(prediction("a-" + i, "dock", "cam-1", 0.5 + 0.1 * random.nextDouble(), i));
       ordinary.add(prediction("b-" + i, "dock", "cam-2", 0.9 + 0.1 * random.nextDouble(), i));
     }
+    framed(ordinary);
     send(Topics.PREDICTIONS, ordinary, Prediction::getFrameId);
-    // a label now, before the change, and one after it: the page's timeline then spans the event
+    send(Topics.LABELS, ordinary.stream().map(CameraDriftIT::modelLabel).toList(), Label::getFrameId);
+    // a person's label now, before the change, and one after it: the page's timeline then spans the event
     send(Topics.LABELS, List.of(label("a-0")), Label::getFrameId);
     Policy before = await().atMost(Duration.ofSeconds(30))
         .until(CameraDriftIT::publishedPolicy, p -> p != null && p.getFramesSeen() == 2 * BEFORE);
@@ -112,9 +125,13 @@ class CameraDriftIT {
       collapsed.add(prediction("a-" + i, "dock", "cam-1", 0.5 + 0.1 * random.nextDouble(), i));
       collapsed.add(prediction("b-" + i, "dock", "cam-2", 0.7 + 0.1 * random.nextDouble(), i));
     }
+    framed(collapsed);
     send(Topics.PREDICTIONS, collapsed, Prediction::getFrameId);
     Policy after = await().atMost(Duration.ofSeconds(30))
         .until(CameraDriftIT::publishedPolicy, p -> p != null && p.getFramesSeen() == 2 * (BEFORE + AFTER));
+    // labels.v1 is read apart from predictions.v1: these labels arrive after the change was detected, so its recall
+    // must wait for them
+    send(Topics.LABELS, collapsed.stream().map(CameraDriftIT::modelLabel).toList(), Label::getFrameId);
     send(Topics.LABELS, List.of(label("a-1")), Label::getFrameId);
 
     assertThat(after.getCameras()).hasSize(1);
@@ -151,14 +168,59 @@ class CameraDriftIT {
         .contains("labelstream_review_policy_cameras_own_regime{service=\"review\"} 1.0")
         .contains("labelstream_review_policy_regime{service=\"review\"} 0.0")
         .doesNotContain("cam-2");
-    shouldListTheEventAndMarkItOnTheStatsPage();
+    int recalled = accuracy.get("driftEvents").get(0).get("recalledLabels").asInt();
+    assertThat(recalled).as("the sure camera's labels since the change began").isPositive();
+    shouldSendTheRecalledLabelsBackToPeople(recalled);
+    shouldListTheEventAndMarkItOnTheStatsPage(recalled);
   }
 
-  private void shouldListTheEventAndMarkItOnTheStatsPage() {
+  /**
+   * Every recalled label comes back as a FLAGGED task a reviewer can claim (with its image, read again from
+   * frames.v1) and answer; the answer replaces the model's label. Nothing else is in the queue: no frame of the steady
+   * camera came back.
+   */
+  private void shouldSendTheRecalledLabelsBackToPeople(int recalled) throws Exception {
+    List<String> answered = new ArrayList<>();
+    for (int i = 0; i < recalled; i++) {
+      HttpResponse<String> claim = await().atMost(Duration.ofSeconds(30)).until(ada::claim, r -> r.statusCode() == 200);
+      JsonNode task = ada.json(claim);
+      String frameId = task.get("frameId").asText();
+      assertThat(frameId).as("a frame of the camera that changed").startsWith("b-");
+      assertThat(task.get("suggestion").get("label").asText()).as("the recalled model label")
+          .isEqualTo(CLASSES.get(classOf(frameId)));
+      assertThat(ada.getBytes(task.get("imageUrl").asText()).body()).isEqualTo(image(frameId));
+      String answer = CLASSES.get((classOf(frameId) + 1) % CLASSES.size());
+      assertThat(ada.submit(task.get("taskId").asText(), answer).statusCode()).isEqualTo(200);
+      answered.add(frameId);
+    }
+    assertThat(answered).doesNotHaveDuplicates();
+    assertThat(ada.claim().statusCode()).as("nothing else came back").isEqualTo(204);
+
+    JsonNode flags = root.json(root.get("/v1/admin/flags"));
+    assertThat(flags).hasSize(recalled).allSatisfy(flag -> {
+      assertThat(flag.get("flaggedBy").asText()).isEqualTo(LabelRecall.FLAGGED_BY);
+      assertThat(flag.get("reason").asText()).startsWith("drift: score down on dock/cam-2 since frame ");
+    });
+    assertThat(flags.findValuesAsText("frameId")).containsExactlyInAnyOrderElementsOf(answered);
+    for (String frameId : answered) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> root.json(root.get("/v1/labels/" + frameId)).get("source")
+          .asText().equals("HUMAN"));
+    }
+    String metrics = new Client(review.port(), null).get("/metrics").body();
+    String counted = "labelstream_review_recalled_labels_total";
+    assertThat(metrics)
+        .contains(counted + "{outcome=\"sent\",service=\"review\"} " + recalled + ".0")
+        .contains(counted + "{outcome=\"skipped\",service=\"review\"} 0.0")
+        .contains(counted + "{outcome=\"dropped\",service=\"review\"} 0.0")
+        .contains(counted + "{outcome=\"failed\",service=\"review\"} 0.0");
+  }
+
+  private void shouldListTheEventAndMarkItOnTheStatsPage(int recalled) {
     // On a developer machine without Chromium this part is skipped; on CI (which installs it) it must run.
     Path chromium = RequiredTool.CHROMIUM.path();
     Path chromedriver = RequiredTool.CHROMEDRIVER.path();
-    await().atMost(Duration.ofSeconds(20)).until(() -> root.json(root.get("/v1/stats/classes")).get("total").asLong() == 2);
+    await().atMost(Duration.ofSeconds(20)).until(() -> root.json(root.get("/v1/stats/classes")).get("total").asLong()
+        == 2 * (BEFORE + AFTER));
     WebDriver browser = HeadlessChrome.open(chromium, chromedriver, 1100, 2600);
     try {
       WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
@@ -168,7 +230,7 @@ class CameraDriftIT {
 
       assertThat(browser.findElements(By.cssSelector("#drift-events tr.drift-event"))).hasSize(1);
       assertThat(browser.findElement(By.cssSelector("#drift-events tr.drift-event")).getText())
-          .contains("dock/cam-2", "score down");
+          .contains("dock/cam-2", "score down", recalled + " model label(s) back to people");
       assertThat(browser.findElement(By.id("drift-note")).getText()).contains("Regime 0", "1 camera(s)");
       assertThat(browser.findElements(By.cssSelector("#share-chart g.drift-marker line.drift-line"))).hasSize(1);
       assertThat(browser.findElement(By.cssSelector("#share-chart g.drift-marker text")).getText())
@@ -183,12 +245,47 @@ class CameraDriftIT {
         .setSource(LabelSource.HUMAN).setReviewerIds(List.of("ada")).setLabelledAt(Instant.now()).build();
   }
 
+  /** The worker's MODEL label of a frame it labelled. */
+  private static Label modelLabel(Prediction p) {
+    return Label.newBuilder().setFrameId(p.getFrameId()).setLabel(p.getLabel()).setClassIndex(p.getClassIndex())
+        .setSource(LabelSource.MODEL).setConfidence(p.getScore()).setModelName(p.getModelName())
+        .setModelVersion(p.getModelVersion()).setLabelledAt(Instant.now()).build();
+  }
+
+  /** Writes each frame's image to frames.v1, as the fleet did, and points its prediction at it. */
+  private static void framed(List<Prediction> predictions) throws Exception {
+    try (KafkaProducer<String, Frame> producer = new KafkaProducer<>(
+        ReviewFixtures.producerConfig(KAFKA.bootstrapServers()),
+        Topics.FRAMES.keySerde().serializer(), Topics.FRAMES.valueSerde().serializer())) {
+      List<Future<RecordMetadata>> sent = new ArrayList<>();
+      for (Prediction p : predictions) {
+        Frame frame = Frame.newBuilder(FleetFrameProducer.frame(p.getDeviceId(), p.getCameraId(), null, "image/png",
+            image(p.getFrameId()), 28, 28, null)).setFrameId(p.getFrameId()).build();
+        sent.add(producer.send(new ProducerRecord<>(Topics.FRAMES.name(), frame.getFrameId(), frame)));
+      }
+      for (int i = 0; i < predictions.size(); i++) {
+        RecordMetadata at = sent.get(i).get();
+        predictions.get(i).setSourcePartition(at.partition());
+        predictions.get(i).setSourceOffset(at.offset());
+      }
+    }
+  }
+
+  private static byte[] image(String frameId) {
+    return ReviewFixtures.samplePng(Math.floorMod(frameId.hashCode(), 50));
+  }
+
+  private static int classOf(String frameId) {
+    return Math.floorMod(frameId.hashCode(), CLASSES.size());
+  }
+
+  /** The worker labelled every frame (MODEL_LABEL, not audited): the policy's thresholds were open. */
   private static Prediction prediction(String frameId, String device, String camera, double score, int second) {
-    int classIndex = Math.floorMod(frameId.hashCode(), CLASSES.size());
+    int classIndex = classOf(frameId);
     return Prediction.newBuilder().setFrameId(frameId).setModelName("colours").setModelVersion("1.0.0")
         .setClassIndex(classIndex).setLabel(CLASSES.get(classIndex))
         .setTopK(List.of(new ClassProbability(classIndex, CLASSES.get(classIndex), score))).setMaxProbability(score)
-        .setMargin(score / 2).setEntropy(0.5).setScore(score).setThreshold(2.0).setRoute(Route.REVIEW)
+        .setMargin(score / 2).setEntropy(0.5).setScore(score).setThreshold(0.5).setRoute(Route.MODEL_LABEL)
         .setAudited(false).setPredictedAt(Instant.parse("2026-03-02T10:00:00Z").plusSeconds(second))
         .setDeviceId(device).setCameraId(camera).build();
   }
