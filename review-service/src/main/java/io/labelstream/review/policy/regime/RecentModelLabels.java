@@ -11,13 +11,12 @@ import java.util.List;
  * change names its estimated change point on one of those clocks; the labels written since then were written under a
  * regime that no longer held, so they go back to people ({@link RegimePolicy#takeRecalled()}).
  *
- * <p>Bounded: a change point further back than {@link #LIMIT} model labels would mean a test that took thousands of
- * labels to be sure, and the labels beyond that are left to the cumulative bound (which counts them).
+ * <p>Bounded: a change recalls at most {@link RegimePolicy#RECALL_DEPTH} frames' labels.
  */
 final class RecentModelLabels {
 
   /** The most model labels of one camera kept for recall. */
-  static final int LIMIT = 2_000;
+  static final int LIMIT = (int) RegimePolicy.RECALL_DEPTH;
 
   private record Entry(String frameId, long cameraIndex, long pooledIndex) {}
 

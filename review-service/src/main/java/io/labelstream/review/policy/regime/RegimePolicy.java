@@ -41,7 +41,9 @@ import java.util.Optional;
  * no longer held: a sharp change makes the model confidently wrong from its first frame, and the test needs a few
  * frames to be sure. They go back to people ({@link #takeRecalled()}), whose answers supersede them. A false alarm
  * costs that many reviews, counted in {@link DriftEvent#recalledLabels()}. An alarm on people's answers has no change
- * point on the frames' clock (answers arrive late and sparse), so it recalls nothing.
+ * point on the frames' clock (answers arrive late and sparse), so it recalls nothing. Workers pick a new policy up a
+ * moment after it is published: a model label a regime started by a change would not have allowed (its score below
+ * the regime's threshold) was written under the old thresholds, and is recalled as it arrives.
  *
  * <h2>Publish</h2>
  * Each regime's decision bounds the labels written now in its scope; the cumulative bound is the model-label
@@ -76,6 +78,11 @@ public final class RegimePolicy {
   /** One regime's state: its decision, audit rate, start and whether its bound is re-established. */
   public record RegimeDecision(int regime, long startFrame, PolicyDecision decision, double auditRate,
       boolean established) {}
+
+  /** Frames before the estimated change point whose model labels a change recalls too. */
+  static final long RECALL_MARGIN = 25;
+  /** The most frames before an alarm whose model labels it recalls. */
+  static final long RECALL_DEPTH = 300;
 
   /** How far a camera's own test must have climbed towards an alarm to share the blame for a pooled one. */
   static final double IMPLICATED_LEVEL = 0.5;
@@ -178,6 +185,10 @@ public final class RegimePolicy {
     if (toModel && !audited) {
       // an audited label is answered anyway: recalling it would ask twice
       state.recent.add(frameId, state.monitor.frames(), pooledWatches ? pooled.frames() : -1);
+      if (regime.afterChange() && score < regime.latest().thresholds().get(predictedClass)) {
+        // a worker labelled it before the change's thresholds reached it: the label is as suspect as those before
+        recalled.add(frameId);
+      }
     }
     if (!toModel || audited) {
       Pending pending = new Pending(regime, camera, grid.band(score), predictedClass);
@@ -257,11 +268,18 @@ public final class RegimePolicy {
     return event(state.own, camera.text(), alarm, recalledNow);
   }
 
-  /** Takes the camera's model labels since the alarm's change point into {@link #recalled}; returns how many. */
+  /**
+   * Takes the camera's model labels since the alarm's change point into {@link #recalled}; returns how many. The
+   * estimate is uncertain by a few frames either way (ChangeMonitorTest: within 4 frames at the median, 23 at p90),
+   * and the first changed frames are not always in the tail the test counts, so it reaches {@link #RECALL_MARGIN}
+   * frames further back; but never more than {@link #RECALL_DEPTH} frames before the alarm: a test that took longer
+   * found a change too slight to say which labels it spoiled (and a false alarm must cost little).
+   */
   private int recall(Camera state, ChangeAlarm alarm, boolean pooledClock) {
+    long from = Math.max(alarm.changePoint() - RECALL_MARGIN, alarm.alarmIndex() - RECALL_DEPTH);
     List<String> since = alarm.signal().equals(ChangeMonitor.ANSWERED) ? List.of()
-        : pooledClock ? state.recent.takeSincePooledIndex(alarm.changePoint())
-        : state.recent.takeSinceCameraIndex(alarm.changePoint());
+        : pooledClock ? state.recent.takeSincePooledIndex(from)
+        : state.recent.takeSinceCameraIndex(from);
     state.recent.clear();
     recalled.addAll(since);
     return since.size();

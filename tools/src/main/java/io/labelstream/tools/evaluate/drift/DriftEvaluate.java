@@ -107,7 +107,10 @@ public final class DriftEvaluate {
         split.seeds(SEEDS).get(0), split.seeds(SEEDS).get(SEEDS - 1),
         checked ? " (the targets are checked on these)" : " (settings were chosen on these; not checked)");
     out.println("scenario                                    min-acc  >=tgt  honest  react-max  alarms  false  "
-        + "share%  extra-aud%");
+        + "share%  extra-aud%  recalled  written-min");
+    out.println("  (min-acc: the least accuracy over seeds of the model labels standing after the change, recalled ones "
+        + "having gone back to people; written-min: the same over every model label as written; recalled: labels "
+        + "sent back per stream)");
     Map<DriftScenario, List<DriftStreamRun.Result>> all = new LinkedHashMap<>();
     for (DriftScenario scenario : scenarios) {
       List<DriftStreamRun.Result> results = new ArrayList<>();
@@ -121,12 +124,14 @@ public final class DriftEvaluate {
   }
 
   private void printRow(DriftScenario scenario, List<DriftStreamRun.Result> results, double target) {
-    out.printf(Locale.ROOT, "%-42s  %7.4f  %5d  %6d  %9d  %6.1f  %5d  %6.2f  %10.2f%n", scenario.name(),
+    out.printf(Locale.ROOT, "%-42s  %7.4f  %5d  %6d  %9d  %6.1f  %5d  %6.2f  %10.2f  %8.1f  %11.4f%n",
+        scenario.name(),
         min(results, DriftStreamRun.Result::realisedAfterChange),
         count(results, r -> r.realisedAfterChange() >= target), count(results, DriftEvaluate::honest),
         (int) max(results, DriftStreamRun.Result::labelledBeforeReaction),
         mean(results, DriftStreamRun.Result::changesDetected), (int) sum(results, DriftStreamRun.Result::falseAlarms),
-        100 * mean(results, DriftStreamRun.Result::share), 100 * max(results, DriftStreamRun.Result::extraAuditShare));
+        100 * mean(results, DriftStreamRun.Result::share), 100 * max(results, DriftStreamRun.Result::extraAuditShare),
+        mean(results, DriftStreamRun.Result::recalled), min(results, DriftStreamRun.Result::writtenAccuracyAfterChange));
   }
 
   private static boolean honest(DriftStreamRun.Result r) {

@@ -24,8 +24,12 @@ final class DriftStreamRun {
   /**
    * What one stream produced.
    *
-   * @param labelledAfterChange model labels written on changed cameras after the change began
+   * @param labelledAfterChange model labels on changed cameras after the change began that stand at the end: written,
+   *     not recalled by a detected change and not audited (an audit's answer becomes the frame's final label)
    * @param correctAfterChange how many of them were right
+   * @param writtenAfterChange model labels written on changed cameras after the change began, recalled or not
+   * @param correctWrittenAfterChange how many of them were right
+   * @param recalled model labels detected changes sent back to people (the simulated reviewer answers them)
    * @param labelledBeforeReaction of those, the ones written before the first change detected on a changed camera
    *     (all of them when none was)
    * @param falseAlarms changes detected where there was none: before the change, or on a camera that did not change
@@ -40,12 +44,19 @@ final class DriftStreamRun {
    * @param audits audit tasks over all frames
    * @param extraAuditShare audits in regimes a change started beyond the base rate, over those regimes' frames
    */
-  record Result(long seed, int frames, int labelledAfterChange, int correctAfterChange, int labelledBeforeReaction,
+  record Result(long seed, int frames, int labelledAfterChange, int correctAfterChange, int writtenAfterChange,
+      int correctWrittenAfterChange, int recalled, int labelledBeforeReaction,
       int changesDetected, int falseAlarms, double currentBound, double currentRealised, double share,
       double plainShare, double oracleShare, double secondCameraShare, int audits, double extraAuditShare) {
 
+    /** The accuracy of the model labels that stand after the change (1 when none does). */
     double realisedAfterChange() {
       return labelledAfterChange == 0 ? 1.0 : (double) correctAfterChange / labelledAfterChange;
+    }
+
+    /** The same counting every model label as written, before any recall. */
+    double writtenAccuracyAfterChange() {
+      return writtenAfterChange == 0 ? 1.0 : (double) correctWrittenAfterChange / writtenAfterChange;
     }
 
     double auditShare() {
@@ -79,6 +90,9 @@ final class DriftStreamRun {
     int cameras = scenario.cameras().count();
     int[] regimeOf = new int[frames.size()];
     boolean[] toModelAt = new boolean[frames.size()];
+    boolean[] changedAt = new boolean[frames.size()];
+    boolean[] auditedAt = new boolean[frames.size()];
+    int recalled = 0;
     int labelledAfter = 0;
     int correctAfter = 0;
     int beforeReaction = 0;
@@ -101,12 +115,14 @@ final class DriftStreamRun {
       boolean audited = toModel && auditDraw(Math.max(baseAuditRate, route.auditRate())).test(frameId);
       regimeOf[i] = route.regime();
       toModelAt[i] = toModel;
+      auditedAt[i] = audited;
       int slot = Math.min(route.regime(), regimeFrames.length - 1);
       regimeFrames[slot]++;
       regimeAudits[slot] += audited ? 1 : 0;
       regimeLabels[slot] += toModel ? 1 : 0;
       audits += audited ? 1 : 0;
       boolean changed = scenario.drifts() && i >= DriftScenario.ORDINARY_FRAMES && scenario.cameras().changes(f.camera());
+      changedAt[i] = changed;
       if (changed && toModel) {
         labelledAfter++;
         correctAfter += f.row().predicted() == f.label() ? 1 : 0;
@@ -122,6 +138,12 @@ final class DriftStreamRun {
       if (!toModel || audited) {
         stream.answered(frameId, f.label()).ifPresent(changes::add);
       }
+      // a recalled label goes back to people: the simulated reviewer's answer (the truth) supersedes it
+      for (String id : stream.takeRecalled()) {
+        int at = Integer.parseInt(id.substring(id.lastIndexOf('-') + 1));
+        toModelAt[at] = false;
+        recalled++;
+      }
       for (ReviewToolkit.Change change : changes) {
         detected++;
         boolean real = scenario.drifts() && i >= DriftScenario.ORDINARY_FRAMES
@@ -131,6 +153,14 @@ final class DriftStreamRun {
       }
       if (!changes.isEmpty() || (i + 1) % RECOMPUTE_EVERY == 0) {
         policy = stream.decide();
+      }
+    }
+    int standing = 0;
+    int rightStanding = 0;
+    for (int i = 0; i < frames.size(); i++) {
+      if (changedAt[i] && toModelAt[i] && !auditedAt[i]) {
+        standing++;
+        rightStanding += frames.get(i).row().predicted() == frames.get(i).label() ? 1 : 0;
       }
     }
     int finalRegime = stream.route("device-0", null).regime();
@@ -157,7 +187,8 @@ final class DriftStreamRun {
       extraAudits += regimeAudits[r] - baseAuditRate * regimeLabels[r];
     }
     List<Frame> tail = frames.subList(WARMUP, frames.size());
-    return new Result(seed, frames.size(), labelledAfter, correctAfter, beforeReaction, detected, falseAlarms,
+    return new Result(seed, frames.size(), standing, rightStanding, labelledAfter, correctAfter, recalled,
+        beforeReaction, detected, falseAlarms,
         current.lowerBound(), inRegime == 0 ? 1.0 : (double) rightInRegime / inRegime, (double) afterLabelled / after,
         scenario.drifts() ? Double.NaN : plainShare(frames), oracleShare(tail), steadyFrames == 0 ? Double.NaN : (double) steadyLabelled / steadyFrames,
         audits, changedFrames == 0 ? 0.0 : Math.max(0, extraAudits) / changedFrames);
