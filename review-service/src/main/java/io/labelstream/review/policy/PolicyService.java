@@ -219,6 +219,17 @@ public final class PolicyService implements AutoCloseable {
     regimes.routed(prediction.getFrameId(), camera, prediction.getScore(), statistics(prediction.getInputStats()),
         prediction.getClassIndex(), prediction.getRoute() == Route.MODEL_LABEL, prediction.getAudited())
         .ifPresent(this::changed);
+    // a label a worker wrote under the old thresholds after a change is recalled as it arrives, without an event
+    handOverRecalled();
+  }
+
+  /** Hands what the regimes recalled to {@link LabelRecall}, with the latest change as the reason. */
+  private void handOverRecalled() {
+    List<String> recalled = regimes.takeRecalled();
+    List<DriftEvent> events = regimes.events();
+    if (!recalled.isEmpty() && !events.isEmpty()) {
+      recall.recall(events.get(events.size() - 1), recalled);
+    }
   }
 
   /** A person's answer for a frame. */
@@ -238,7 +249,11 @@ public final class PolicyService implements AutoCloseable {
    * are only handed to {@link LabelRecall} here, under the lock; it sends them back to people on its own thread.
    */
   private void changed(DriftEvent event) {
-    eventsReceived.add(Instant.now());
+    // one frame may start several regimes (a pooled alarm blamed on some of the cameras): every event gets its time
+    Instant now = Instant.now();
+    while (eventsReceived.size() < regimes.events().size()) {
+      eventsReceived.add(now);
+    }
     List<String> recalled = regimes.takeRecalled();
     if (!recalled.isEmpty()) {
       recall.recall(event, recalled);
