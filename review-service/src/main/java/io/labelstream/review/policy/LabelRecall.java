@@ -1,6 +1,7 @@
 package io.labelstream.review.policy;
 
 import io.labelstream.platform.http.ApiException;
+import io.labelstream.platform.lifecycle.ExecutorStop;
 import io.labelstream.review.cluster.NotQueueLeaderException;
 import io.labelstream.review.http.FlagRequests;
 import io.labelstream.review.policy.regime.DriftEvent;
@@ -263,11 +264,6 @@ public final class LabelRecall implements AutoCloseable {
 
   @Override
   public void close() {
-    scheduler.shutdownNow();
-    try {
-      scheduler.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    ExecutorStop.now(scheduler);
   }
 }
