@@ -188,12 +188,13 @@ public final class RegimePolicy {
     Regime regime = state.own == null ? common : state.own;
     regime.routed(frameId, score, predictedClass, toModel, audited);
     boolean pooledWatches = state.own == null && pooledWatch();
+    // an audited label is answered anyway: recalling it would ask twice
     if (toModel && !audited) {
-      // an audited label is answered anyway: recalling it would ask twice
-      state.recent.add(frameId, state.monitor.frames(), pooledWatches ? pooled.frames() : -1);
       if (regime.afterChange() && score < regime.latest().thresholds().get(predictedClass)) {
         // a worker labelled it before the change's thresholds reached it: the label is as suspect as those before
         recalled.add(frameId);
+      } else {
+        state.recent.add(frameId, state.monitor.frames(), pooledWatches ? pooled.frames() : -1);
       }
     }
     if (!toModel || audited) {
