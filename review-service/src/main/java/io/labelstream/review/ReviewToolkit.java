@@ -31,7 +31,8 @@ import java.util.OptionalDouble;
 public final class ReviewToolkit {
 
   /** The accuracy targets the controller works to. */
-  public record Targets(double target, double confidence, double classTarget, double validationWeight) {}
+  public record Targets(double target, double confidence, double classTarget, double validationWeight,
+      long recentShiftAnswers) {}
 
   /**
    * One decision of the controller: the per-class thresholds, and the overall model-label accuracy it estimates
@@ -97,13 +98,24 @@ public final class ReviewToolkit {
         : ValidationEvidence.read(new ByteArrayInputStream(csv.get()), classes, ScoreGrid.standard());
   }
 
+  /**
+   * The same controller with another validation weight and shift estimator (0: the shift on the whole stream only;
+   * else also on at least that many of the latest confident-band answers): what {@code evaluate --drift --recheck}
+   * compares.
+   */
+  public ReviewToolkit withValidationEvidence(double validationWeight, long recentShiftAnswers) {
+    return new ReviewToolkit(settings.withValidationEvidence(validationWeight, recentShiftAnswers), validation,
+        classes);
+  }
+
   /** True when the controller starts from validation predictions, false when it starts closed. */
   public boolean hasValidation() {
     return validation != null;
   }
 
   public Targets targets() {
-    return new Targets(settings.target(), settings.confidence(), settings.classTarget(), settings.validationWeight());
+    return new Targets(settings.target(), settings.confidence(), settings.classTarget(), settings.validationWeight(),
+        settings.recentShiftAnswers());
   }
 
   /** A fresh controller and ledger, as a review service starting on an empty stream has. */

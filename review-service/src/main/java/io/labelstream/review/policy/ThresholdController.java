@@ -71,6 +71,13 @@ import java.util.stream.IntStream;
  * bound; the thresholds rise until enough audits support lower ones. The controller never lowers a threshold
  * without evidence: a lower threshold is chosen only when its lower bound clears the target.
  *
+ * <p>Measured over the whole stream, a change that came late is diluted by everything answered before it: a slight
+ * change the drift detectors never flag (so no new regime starts afresh) raises the shift only as far as its share
+ * of the answers. With {@code recentShiftAnswers} above 0 the shift is also measured on the most recent answered
+ * frames of the confident bands alone (the answers of the latest decisions, at least that many), and the larger of
+ * the two counts. Off by default: see docs/evaluation.md ("Validation weight and shift estimator, re-checked") for
+ * the drift suite's tuning figures it was judged on.
+ *
  * <h2>Without validation predictions</h2>
  * A model that comes without them starts closed: every frame goes to people, so every frame is a known outcome.
  * Then the reviewed frames in R also stand, with the audits, for the error rate of the model-labelled part (u_B):
@@ -97,23 +104,38 @@ public final class ThresholdController {
    *     trusting the validation evidence
    * @param driftSlack tolerated ratio of stream to validation error rate before drift is tested for
    * @param validationWeight how much of a stream frame one validation prediction counts for, in (0, 1]
+   * @param recentShiftAnswers the shift is also measured on at least this many of the latest answered frames in the
+   *     confident bands, and the larger estimate counts; 0: on the whole stream only (see "Drift and shift")
    */
   public record Settings(double target, double confidence, double classTarget, long minEvidence, long minStreamFrames,
-      double driftPValue, double driftSlack, double validationWeight) {
+      double driftPValue, double driftSlack, double validationWeight, long recentShiftAnswers) {
 
     public Settings {
       if (!(validationWeight > 0 && validationWeight <= 1)) {
         throw new IllegalArgumentException("validationWeight must be in (0, 1], got " + validationWeight);
       }
+      if (recentShiftAnswers < 0) {
+        throw new IllegalArgumentException("recentShiftAnswers must be 0 or more, got " + recentShiftAnswers);
+      }
     }
 
     public static Settings defaults(double target, double confidence) {
-      return new Settings(target, confidence, 0.97, 300, 500, 1e-3, 1.5, DEFAULT_VALIDATION_WEIGHT);
+      return new Settings(target, confidence, 0.97, 300, 500, 1e-3, 1.5, DEFAULT_VALIDATION_WEIGHT,
+          DEFAULT_RECENT_SHIFT_ANSWERS);
+    }
+
+    /** These settings with another validation weight and shift estimator (what the drift recheck compares). */
+    public Settings withValidationEvidence(double newValidationWeight, long newRecentShiftAnswers) {
+      return new Settings(target, confidence, classTarget, minEvidence, minStreamFrames, driftPValue, driftSlack,
+          newValidationWeight, newRecentShiftAnswers);
     }
   }
 
   /** See "Validation counts for less than its size" above. */
   public static final double DEFAULT_VALIDATION_WEIGHT = 0.7;
+
+  /** See "Drift and shift" above: the whole-stream estimate alone. */
+  public static final long DEFAULT_RECENT_SHIFT_ANSWERS = 0;
 
   /** Score bands where validation saw at most this share of errors are where model labels live. */
   public static final double CONFIDENT_BAND_ERROR_RATE = 0.05;
@@ -130,6 +152,8 @@ public final class ThresholdController {
   private final int classes;
   private final double[] validationRate;
   private final int[] lowering;
+  /** Null when the shift is measured on the whole stream only. */
+  private final RecentAnswers recentAnswers;
   private boolean validationTrusted;
   private boolean drifted;
   private double shift = 1.0;
@@ -145,6 +169,7 @@ public final class ThresholdController {
     this.validationTrusted = validation != null;
     this.validationRate = validation == null ? null : pooledBandRates(validation, classes, grid, RATE_POOL_ITEMS);
     this.lowering = loweringOrder(validation, classes, grid);
+    this.recentAnswers = settings.recentShiftAnswers() > 0 ? new RecentAnswers(settings.recentShiftAnswers()) : null;
   }
 
   public Settings settings() {
@@ -161,8 +186,11 @@ public final class ThresholdController {
     if (validation != null && !drifted && streamContradictsValidation(stream)) {
       drifted = true;
     }
+    // the recent window follows every decision, so it holds the latest answers when drift is found
+    ConfidentAnswers answered = validation == null ? ConfidentAnswers.NONE : confidentAnswers(stream);
+    ConfidentAnswers recent = recentAnswers == null ? answered : recentAnswers.update(answered);
     if (drifted) {
-      shift = measuredShift(stream);
+      shift = Math.max(answered.shift(), recent.shift());
       validationTrusted = shift <= MAX_SHIFT;
     }
     int[] accepted = walkFixedSequence(stream);
@@ -282,13 +310,11 @@ public final class ThresholdController {
   }
 
   /**
-   * How many times more errors the stream's answered frames (reviewed and audited alike: within a score band they
-   * are exchangeable with the model-labelled ones) hold than the validation error rates of their score bands
-   * predict, in the confident bands; never below 1. The ratio is shrunk toward 1 by one pseudo-error on each side
-   * ((errors + 1) / (expected + 1)): where validation expects a fraction of an error, a median-unbiased estimate
-   * read 0 errors in 120 audits as a five-fold shift and closed the model for nothing.
+   * The stream's answered frames in the confident bands (reviewed and audited alike: within a score band they are
+   * exchangeable with the model-labelled ones) and the errors validation's rates predict for them; their {@link
+   * ConfidentAnswers#shift()} is the measured shift.
    */
-  private double measuredShift(StreamEvidence stream) {
+  private ConfidentAnswers confidentAnswers(StreamEvidence stream) {
     long n = 0;
     long errors = 0;
     double expected = 0;
@@ -305,10 +331,7 @@ public final class ThresholdController {
         }
       }
     }
-    if (n == 0) {
-      return 1.0;
-    }
-    return Math.max(1.0, (errors + 1.0) / (expected + 1.0));
+    return new ConfidentAnswers(n, errors, expected);
   }
 
   /**
