@@ -86,9 +86,13 @@ public final class DriftEvaluate {
       data = DriftPredictions.load(model, dataset, CACHE);
     }
     double auditRate = env.get(InferenceVariables.INFERENCE_AUDIT_RATE);
+    // --only TEXT keeps the scenarios whose name holds TEXT (and the unchanged ones the checks compare with); in the
+    // recheck, the candidates whose name holds it
+    String only = args.contains("--only") && args.indexOf("--only") + 1 < args.size()
+        ? args.get(args.indexOf("--only") + 1) : "";
     if (recheck) {
       new DriftRecheck(policies, data, auditRate, data.clean().size(), System.out)
-          .run(set.equals("tuning") ? DriftSplit.TUNING : DriftSplit.HELD_OUT);
+          .run(set.equals("tuning") ? DriftSplit.TUNING : DriftSplit.HELD_OUT, only);
       return 0;
     }
     DriftEvaluate suite = new DriftEvaluate(policies, data, auditRate, data.clean().size(), System.out);
@@ -96,9 +100,6 @@ public final class DriftEvaluate {
         + "the change (gradual: over %d frames); target %.3f, audit rate %.3f%n", identity.name(),
         DriftScenario.suite().size(), SEEDS, DriftScenario.ORDINARY_FRAMES, DriftScenario.RAMP_FRAMES,
         policies.targets().target(), auditRate);
-    // --only TEXT keeps the scenarios whose name holds TEXT (and the unchanged ones the checks compare with)
-    String only = args.contains("--only") && args.indexOf("--only") + 1 < args.size()
-        ? args.get(args.indexOf("--only") + 1) : "";
     List<DriftScenario> scenarios = DriftScenario.suite().stream()
         .filter(s -> !s.drifts() || s.name().contains(only)).toList();
     int failed = 0;

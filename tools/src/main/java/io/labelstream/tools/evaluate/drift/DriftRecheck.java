@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code ./labelstream evaluate --drift --recheck [--set tuning|held-out]}: the validation weight and the shift
+ * {@code ./labelstream evaluate --drift --recheck [--set tuning|held-out] [--only TEXT]}: the validation weight and the shift
  * estimator re-checked on the drift suite's streams instead of the test predictions {@code evaluate} reports on
  * (issue 16). A few candidate controller settings, each through the same {@link DriftStreamRun}: the unchanged
  * streams (what a candidate costs or gains in share, and whether its bound is honest) and the changes the detectors
@@ -34,7 +34,7 @@ final class DriftRecheck {
     }
   }
 
-  /** Today's weight against neighbours and the two extremes; at today's weight the windowed shift at two sizes. */
+  /** The former default weight 0.7 against its neighbours and 1.0; at 0.7 the windowed shift at two window sizes. */
   static final List<Candidate> CANDIDATES = List.of(new Candidate(0.5, 0), new Candidate(0.6, 0),
       new Candidate(0.7, 0), new Candidate(0.8, 0), new Candidate(1.0, 0), new Candidate(0.7, 200),
       new Candidate(0.7, 500));
@@ -68,8 +68,11 @@ final class DriftRecheck {
     this.out = out;
   }
 
-  /** Runs every candidate on one half and prints its rows, then one summary line per candidate. */
-  void run(DriftSplit split) {
+  /**
+   * Runs the candidates whose name holds {@code only} ("" for all) on one half and prints their rows, then one
+   * summary line per candidate.
+   */
+  void run(DriftSplit split, String only) {
     double target = policies.targets().target();
     List<Integer> images = split.images(totalImages);
     List<Long> seeds = split.seeds(DriftEvaluate.SEEDS);
@@ -81,7 +84,7 @@ final class DriftRecheck {
     out.println("  changed (mild, moderate; abrupt): min-acc = least realised accuracy after the change, >=tgt = "
         + "seeds at or above " + target + ", honest as above");
     List<String> summary = new ArrayList<>();
-    for (Candidate candidate : CANDIDATES) {
+    for (Candidate candidate : CANDIDATES.stream().filter(c -> c.name().contains(only)).toList()) {
       DriftStreamRun runner = new DriftStreamRun(
           policies.withValidationEvidence(candidate.validationWeight(), candidate.recentShiftAnswers()), data,
           baseAuditRate);

@@ -1,0 +1,34 @@
+package io.labelstream.tools.evaluate.drift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** What the recheck compares: today's setting among the candidates, and the changes the detectors miss. */
+class DriftRecheckTest {
+
+  @Test
+  void shouldRunTheMildAndModerateAbruptPixelChangesOnOneCamera() {
+    assertThat(DriftRecheck.undetected()).hasSize(10).allSatisfy(s -> {
+      assertThat(s.severity()).isIn(DriftSeverity.MILD, DriftSeverity.MODERATE);
+      assertThat(s.kind()).isIn(DriftKind.JPEG, DriftKind.TRANSLATION, DriftKind.BRIGHTNESS, DriftKind.BLUR,
+          DriftKind.NOISE);
+      assertThat(s.gradual()).isFalse();
+      assertThat(s.cameras()).isEqualTo(DriftScenario.Cameras.ONE);
+    });
+    assertThat(DriftRecheck.unchanged()).allSatisfy(s -> assertThat(s.drifts()).isFalse());
+  }
+
+  @Test
+  void shouldCompareTheFormerDefaultWithTheOthers() {
+    assertThat(DriftRecheck.CANDIDATES).contains(new DriftRecheck.Candidate(0.7, 0));
+    assertThat(DriftRecheck.CANDIDATES).extracting(DriftRecheck.Candidate::validationWeight)
+        .contains(0.5, 0.6, 0.8, 1.0);
+    assertThat(DriftRecheck.CANDIDATES).anySatisfy(c -> assertThat(c.recentShiftAnswers()).isPositive());
+  }
+
+  @Test
+  void shouldAskHonestyInAllButOneInTwentySeeds() {
+    assertThat(DriftFigures.honestNeeded(20)).isEqualTo(19);
+  }
+}
