@@ -117,14 +117,14 @@ final class DriftRecheck {
         aboveTarget += above;
         honestScenarios += honest >= honestNeeded(seeds.size()) ? 1 : 0;
       }
-      summary.add(String.format(Locale.ROOT, "%-36s %6.2f  %7.4f  %6d  %11.4f  %7d/%d  %8d/%d", candidate.name(),
+      summary.add(String.format(Locale.ROOT, "%-40s %6.2f  %7.4f  %6d  %11.4f  %7d/%d  %8d/%d", candidate.name(),
           100 * share, oracle, honestUnchanged, worst, aboveTarget, seeds.size() * undetected().size(),
           honestScenarios, undetected().size()));
     }
     out.printf(Locale.ROOT, "%nsummary (%s): unchanged share%% (mean of both), least /oracle, least honest count; "
         + "changed: least min-acc, seeds >= target, scenarios honest in >= %d of %d%n", split.label(),
         honestNeeded(seeds.size()), seeds.size());
-    out.println("candidate                            share%  /oracle  honest  min-acc(chg)  >=tgt(chg)  honest(chg)");
+    out.println("candidate                                share%  /oracle  honest  min-acc(chg)  >=tgt(chg)  honest(chg)");
     summary.forEach(out::println);
   }
 
