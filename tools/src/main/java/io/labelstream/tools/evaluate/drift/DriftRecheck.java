@@ -34,7 +34,7 @@ final class DriftRecheck {
     }
   }
 
-  /** The former default weight 0.7 against its neighbours and 1.0; at 0.7 the windowed shift at two window sizes. */
+  /** The default weight 0.7 against its neighbours and 1.0; at 0.7 the windowed shift at two window sizes. */
   static final List<Candidate> CANDIDATES = List.of(new Candidate(0.5, 0), new Candidate(0.6, 0),
       new Candidate(0.7, 0), new Candidate(0.8, 0), new Candidate(1.0, 0), new Candidate(0.7, 200),
       new Candidate(0.7, 500));

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** What the recheck compares: today's setting among the candidates, and the changes the detectors miss. */
+/** What the recheck compares: the default setting among the candidates, and the changes the detectors miss. */
 class DriftRecheckTest {
 
   @Test
@@ -20,7 +20,7 @@ class DriftRecheckTest {
   }
 
   @Test
-  void shouldCompareTheFormerDefaultWithTheOthers() {
+  void shouldCompareTheDefaultWithTheOthers() {
     assertThat(DriftRecheck.CANDIDATES).contains(new DriftRecheck.Candidate(0.7, 0));
     assertThat(DriftRecheck.CANDIDATES).extracting(DriftRecheck.Candidate::validationWeight)
         .contains(0.5, 0.6, 0.8, 1.0);
