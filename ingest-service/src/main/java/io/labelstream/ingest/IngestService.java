@@ -11,6 +11,7 @@ import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.KafkaHealth;
 import io.labelstream.platform.kafka.TopicProvisioner;
 import io.labelstream.platform.lifecycle.DaemonThreads;
+import io.labelstream.platform.lifecycle.ExecutorStop;
 import io.labelstream.platform.lifecycle.GracefulShutdown;
 import io.labelstream.platform.lifecycle.StartUp;
 import io.labelstream.platform.metrics.Metrics;
@@ -21,7 +22,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,22 +95,13 @@ public final class IngestService implements AutoCloseable {
   public void close() {
     http.close();
     // Puts already started end before the producer closes, so their records can still go out.
-    awaitQuietly(storeThreads);
+    ExecutorStop.afterTasks(storeThreads);
     producerMetrics.close();
     writer.close();
     // Closing the producer ran the last callbacks; let their answers go out.
-    awaitQuietly(answerThreads);
+    ExecutorStop.afterTasks(answerThreads);
     kafkaHealth.close();
     store.ifPresent(FrameStore::close);
-  }
-
-  private static void awaitQuietly(ExecutorService threads) {
-    threads.shutdown();
-    try {
-      threads.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   public static void main(String[] args) throws Exception {

@@ -125,6 +125,13 @@ public final class ReviewVariables {
       .doc("Answered audits of its own model labels a regime started by a detected change needs, with its bound at "
           + "the target, before it audits at the worker's rate again.");
 
+  public static final Setting<Double> REVIEW_POLICY_AFTER_CHANGE_CONFIDENCE = D.variable(
+          "REVIEW_POLICY_AFTER_CHANGE_CONFIDENCE", decimal(0.5, 0.99999))
+      .byDefault(0.99)
+      .doc("Confidence of the accuracy bound of a regime that a detected change started (REVIEW_POLICY_CONFIDENCE "
+          + "when that is higher). Such a regime starts closed and is tested again at every decision while its answers "
+          + "accumulate: at the ordinary confidence one of those many looks opens it on a lucky stretch too often.");
+
   private ReviewVariables() {}
 
   static List<Setting<?>> all() {

@@ -25,6 +25,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends a final label back to people as a FLAGGED task: the request (the prediction, where the image is, who flagged
@@ -39,6 +41,8 @@ import java.util.function.Consumer;
  * open task and the task it opens must not interleave with another flag of the same frame.
  */
 public final class FlagRequests {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FlagRequests.class);
 
   /** The code of the refusal to flag a frame that already waits for a reviewer. */
   public static final String ALREADY_IN_REVIEW = "already_in_review";
@@ -64,6 +68,38 @@ public final class FlagRequests {
     this.fetcher = fetcher;
     this.store = store;
     this.clock = clock;
+  }
+
+  /** What became of a flag made by the service itself rather than over HTTP ({@link #flagFromService}). */
+  public enum ServiceFlag {
+    /** The task is open. */
+    SENT,
+    /** The frame was already waiting for a reviewer. */
+    ALREADY_IN_REVIEW,
+    /** The frame store did not answer: not the frame's fault, worth trying again. */
+    STORE_UNAVAILABLE,
+    /** The frame's image cannot be shown again (gone, corrupt or never located): the frame cannot go back. */
+    IMAGE_UNAVAILABLE
+  }
+
+  /**
+   * {@link #flag} for a caller outside the HTTP layer (the drift recall): the refusals as a result, since only http/
+   * speaks in HTTP errors. A Kafka failure still throws.
+   */
+  public ServiceFlag flagFromService(Label current, String flaggedBy, String reason) {
+    try {
+      flag(current, flaggedBy, reason);
+      return ServiceFlag.SENT;
+    } catch (ApiException e) {
+      if (ALREADY_IN_REVIEW.equals(e.code())) {
+        return ServiceFlag.ALREADY_IN_REVIEW;
+      }
+      if (e.status() == 503) {
+        return ServiceFlag.STORE_UNAVAILABLE;
+      }
+      LOG.warn("frame {} cannot go back to people: {} {}", current.getFrameId(), e.code(), e.getMessage());
+      return ServiceFlag.IMAGE_UNAVAILABLE;
+    }
   }
 
   /**

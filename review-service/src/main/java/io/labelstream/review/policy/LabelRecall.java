@@ -1,6 +1,6 @@
 package io.labelstream.review.policy;
 
-import io.labelstream.platform.http.ApiException;
+import io.labelstream.platform.lifecycle.ExecutorStop;
 import io.labelstream.review.cluster.NotQueueLeaderException;
 import io.labelstream.review.http.FlagRequests;
 import io.labelstream.review.policy.regime.DriftEvent;
@@ -229,18 +229,13 @@ public final class LabelRecall implements AutoCloseable {
       return Optional.of(Outcome.SKIPPED);
     }
     try {
-      flags.flag(label.get(), FLAGGED_BY, r.reason);
-      return Optional.of(Outcome.SENT);
-    } catch (ApiException e) {
-      if (FlagRequests.ALREADY_IN_REVIEW.equals(e.code())) {
-        return Optional.of(Outcome.SKIPPED);
-      }
-      if (e.status() == 503) {
-        throw new PassFailed(e); // the frame store does not answer: not this frame's fault
-      }
-      LOG.warn("the recalled model label of frame {} cannot go back to people: {} {}", r.frameId, e.code(),
-          e.getMessage());
-      return Optional.of(Outcome.FAILED);
+      return switch (flags.flagFromService(label.get(), FLAGGED_BY, r.reason)) {
+        case SENT -> Optional.of(Outcome.SENT);
+        case ALREADY_IN_REVIEW -> Optional.of(Outcome.SKIPPED);
+        // the frame store does not answer: not this frame's fault
+        case STORE_UNAVAILABLE -> throw new PassFailed(new IllegalStateException("the frame store did not answer"));
+        case IMAGE_UNAVAILABLE -> Optional.of(Outcome.FAILED);
+      };
     } catch (KafkaException e) {
       throw new PassFailed(e);
     }
@@ -263,11 +258,6 @@ public final class LabelRecall implements AutoCloseable {
 
   @Override
   public void close() {
-    scheduler.shutdownNow();
-    try {
-      scheduler.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    ExecutorStop.now(scheduler);
   }
 }

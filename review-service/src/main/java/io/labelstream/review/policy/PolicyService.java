@@ -2,13 +2,14 @@ package io.labelstream.review.policy;
 
 import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.KafkaSettings;
+import io.labelstream.platform.lifecycle.ExecutorStop;
 import io.labelstream.platform.model.DetectionReplay;
 import io.labelstream.platform.model.ModelFolder;
 import io.labelstream.platform.model.ModelIdentity;
-import io.labelstream.schemas.Topics;
 import io.labelstream.review.policy.regime.CameraKey;
 import io.labelstream.review.policy.regime.DriftEvent;
 import io.labelstream.review.policy.regime.RegimePolicy;
+import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.InputStats;
 import io.labelstream.schemas.avro.Policy;
 import io.labelstream.schemas.avro.Prediction;
@@ -335,12 +336,7 @@ public final class PolicyService implements AutoCloseable {
 
   @Override
   public void close() {
-    scheduler.shutdownNow();
-    try {
-      scheduler.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    ExecutorStop.now(scheduler);
     producer.close(Duration.ofSeconds(5));
   }
 }

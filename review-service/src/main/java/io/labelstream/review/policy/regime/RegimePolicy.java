@@ -137,8 +137,14 @@ public final class RegimePolicy {
 
   private Regime newRegime(String scope, boolean afterChange) {
     BandCounts evidence = afterChange ? null : validation;
+    ThresholdController.Settings s = controllerSettings;
+    if (afterChange) {
+      // tested at every decision while it is closed: a stricter confidence keeps one lucky look from opening it
+      s = new ThresholdController.Settings(s.target(), Math.max(s.confidence(), settings.afterChangeConfidence()),
+          s.classTarget(), s.minEvidence(), s.minStreamFrames(), s.driftPValue(), s.driftSlack(), s.validationWeight());
+    }
     Regime regime = new Regime(regimes.size(), scope, frames, afterChange, settings.auditsToEstablish(),
-        new ThresholdController(controllerSettings, grid, evidence, classes), new OutcomeLedger(classes, grid));
+        new ThresholdController(s, grid, evidence, classes), new OutcomeLedger(classes, grid));
     regimes.add(regime);
     return regime;
   }

@@ -63,6 +63,15 @@ class RegimePolicyTest {
     return events.stream().findFirst();
   }
 
+  /** Sends 1,000 ordinary frames of {@code camera}, then changed ones until a change is found: its event, or null. */
+  private DriftEvent firstChange(RegimePolicy policy, CameraKey camera, Random random) {
+    DriftEvent first = null;
+    for (int i = 0; first == null && i < 5_000; i++) {
+      first = send(policy, "f-" + i, camera, i < 1_000 ? ordinary(random) : changed(random), random).orElse(null);
+    }
+    return first;
+  }
+
   @Test
   void shouldGiveACameraThatChangesAloneAClosedRegimeOfItsOwnAndLeaveTheOtherOnTheCommonOne() {
     Random random = new Random(7);
@@ -174,11 +183,7 @@ class RegimePolicyTest {
     Random random = new Random(11);
     RegimePolicy policy = policy(random);
     CameraKey camera = new CameraKey("truck-2", null);
-    DriftEvent event = null;
-    for (int i = 0; event == null && i < 5_000; i++) {
-      event = send(policy, "f-" + i, camera, i < 1_000 ? ordinary(random) : changed(random), random).orElse(null);
-    }
-    assertThat(event).isNotNull();
+    assertThat(firstChange(policy, camera, random)).isNotNull();
     policy.takeRecalled();
 
     policy.routed("late-model-label", camera, 0.999, NO_STATISTICS, 1, true, false);
@@ -234,12 +239,7 @@ class RegimePolicyTest {
     Random random = new Random(11);
     RegimePolicy policy = policy(random);
     CameraKey camera = new CameraKey("truck-2", null);
-    DriftEvent first = null;
-    int i = 0;
-    for (; first == null && i < 5_000; i++) {
-      Frame f = i < 1_000 ? ordinary(random) : changed(random);
-      first = send(policy, "f-" + i, camera, f, random).orElse(null);
-    }
+    DriftEvent first = firstChange(policy, camera, random);
 
     assertThat(first).isNotNull();
     assertThat(first.changePointFrame()).isBetween(900L, first.detectedAtFrame());
