@@ -31,8 +31,7 @@ import java.util.OptionalDouble;
 public final class ReviewToolkit {
 
   /** The accuracy targets the controller works to. */
-  public record Targets(double target, double confidence, double classTarget, double validationWeight,
-      long recentShiftAnswers) {}
+  public record Targets(double target, double confidence, double classTarget, double validationWeight) {}
 
   /**
    * One decision of the controller: the per-class thresholds, and the overall model-label accuracy it estimates
@@ -98,14 +97,9 @@ public final class ReviewToolkit {
         : ValidationEvidence.read(new ByteArrayInputStream(csv.get()), classes, ScoreGrid.standard());
   }
 
-  /**
-   * The same controller with another validation weight and shift estimator (0: the shift on the whole stream only;
-   * else also on at least that many of the latest confident-band answers): what {@code evaluate --drift --recheck}
-   * compares.
-   */
-  public ReviewToolkit withValidationEvidence(double validationWeight, long recentShiftAnswers) {
-    return new ReviewToolkit(settings.withValidationEvidence(validationWeight, recentShiftAnswers), validation,
-        classes);
+  /** The same controller with another validation weight: what {@code evaluate --drift --recheck} compares. */
+  public ReviewToolkit withValidationWeight(double validationWeight) {
+    return new ReviewToolkit(settings.withValidationWeight(validationWeight), validation, classes);
   }
 
   /** True when the controller starts from validation predictions, false when it starts closed. */
@@ -114,8 +108,7 @@ public final class ReviewToolkit {
   }
 
   public Targets targets() {
-    return new Targets(settings.target(), settings.confidence(), settings.classTarget(), settings.validationWeight(),
-        settings.recentShiftAnswers());
+    return new Targets(settings.target(), settings.confidence(), settings.classTarget(), settings.validationWeight());
   }
 
   /** A fresh controller and ledger, as a review service starting on an empty stream has. */

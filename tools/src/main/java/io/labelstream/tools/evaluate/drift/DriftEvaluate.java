@@ -57,7 +57,7 @@ public final class DriftEvaluate {
 
   /**
    * {@code ./labelstream evaluate --drift [--set tuning|held-out] [--only TEXT]}, or with {@code --recheck} the
-   * controller settings compared ({@link DriftRecheck}, one half, tuning unless named): the bundled classifier (the kinds change 28x28
+   * validation weights compared ({@link DriftRecheck}, one half, tuning unless named): the bundled classifier (the kinds change 28x28
    * grey images), the review service's production settings read from {@code environment}; both halves unless one is
    * named, the held-out half checked against the targets.
    *

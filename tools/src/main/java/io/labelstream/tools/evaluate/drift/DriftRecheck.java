@@ -12,32 +12,26 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code ./labelstream evaluate --drift --recheck [--set tuning|held-out] [--only TEXT]}: the validation weight and the shift
- * estimator re-checked on the drift suite's streams instead of the test predictions {@code evaluate} reports on
- * (issue 16). A few candidate controller settings, each through the same {@link DriftStreamRun}: the unchanged
+ * {@code ./labelstream evaluate --drift --recheck [--set tuning|held-out] [--only TEXT]}: the validation weight
+ * re-checked on the drift suite's streams instead of the test predictions {@code evaluate} reports on (issue 16).
+ * A few candidate weights, each through the same {@link DriftStreamRun}: the unchanged
  * streams (what a candidate costs or gains in share, and whether its bound is honest) and the changes the detectors
  * miss or catch late (mild and moderate, abrupt, of the kinds that change pixels), where only the controller's own
  * shift estimate stands between the model and a wrong label.
  */
 final class DriftRecheck {
 
-  /**
-   * One controller setting under test.
-   *
-   * @param recentShiftAnswers 0: the shift on the whole stream (today); else also on this many latest answers
-   */
-  record Candidate(double validationWeight, long recentShiftAnswers) {
+  /** One validation weight under test. */
+  record Candidate(double validationWeight) {
 
     String name() {
-      return String.format(Locale.ROOT, "weight %.1f, shift %s", validationWeight,
-          recentShiftAnswers == 0 ? "whole stream" : "max(whole, last " + recentShiftAnswers + ")");
+      return String.format(Locale.ROOT, "weight %.1f", validationWeight);
     }
   }
 
-  /** The default weight 0.7 against its neighbours and 1.0; at 0.7 the windowed shift at two window sizes. */
-  static final List<Candidate> CANDIDATES = List.of(new Candidate(0.5, 0), new Candidate(0.6, 0),
-      new Candidate(0.7, 0), new Candidate(0.8, 0), new Candidate(1.0, 0), new Candidate(0.7, 200),
-      new Candidate(0.7, 500));
+  /** The default weight 0.7 against its neighbours and 1.0. */
+  static final List<Candidate> CANDIDATES = List.of(new Candidate(0.5), new Candidate(0.6), new Candidate(0.7),
+      new Candidate(0.8), new Candidate(1.0));
 
   /** The changes the detectors miss or catch late: what the controller's shift estimate alone has to absorb. */
   static List<DriftScenario> undetected() {
@@ -76,7 +70,7 @@ final class DriftRecheck {
     double target = policies.targets().target();
     List<Integer> images = split.images(totalImages);
     List<Long> seeds = split.seeds(DriftEvaluate.SEEDS);
-    out.printf(Locale.ROOT, "%nRecheck of the validation weight and shift estimator, %s set: %d test images, seeds "
+    out.printf(Locale.ROOT, "%nRecheck of the validation weight, %s set: %d test images, seeds "
         + "%d-%d%n", split.label(), images.size(), seeds.get(0), seeds.get(seeds.size() - 1));
     out.println("  unchanged: share% = mean model-labelled share after " + DriftStreamRun.WARMUP + " frames, "
         + "/oracle = least share / hindsight oracle over seeds, honest = current-regime bound <= realised (of "
@@ -85,8 +79,7 @@ final class DriftRecheck {
         + "seeds at or above " + target + ", honest as above");
     List<String> summary = new ArrayList<>();
     for (Candidate candidate : CANDIDATES.stream().filter(c -> c.name().contains(only)).toList()) {
-      DriftStreamRun runner = new DriftStreamRun(
-          policies.withValidationEvidence(candidate.validationWeight(), candidate.recentShiftAnswers()), data,
+      DriftStreamRun runner = new DriftStreamRun(policies.withValidationWeight(candidate.validationWeight()), data,
           baseAuditRate);
       out.printf(Locale.ROOT, "%n%s%n", candidate.name());
       double share = 0;
@@ -117,14 +110,14 @@ final class DriftRecheck {
         aboveTarget += above;
         honestScenarios += honest >= honestNeeded(seeds.size()) ? 1 : 0;
       }
-      summary.add(String.format(Locale.ROOT, "%-40s %6.2f  %7.4f  %6d  %11.4f  %7d/%d  %8d/%d", candidate.name(),
+      summary.add(String.format(Locale.ROOT, "%-10s %6.2f  %7.4f  %6d  %11.4f  %7d/%d  %8d/%d", candidate.name(),
           100 * share, oracle, honestUnchanged, worst, aboveTarget, seeds.size() * undetected().size(),
           honestScenarios, undetected().size()));
     }
     out.printf(Locale.ROOT, "%nsummary (%s): unchanged share%% (mean of both), least /oracle, least honest count; "
         + "changed: least min-acc, seeds >= target, scenarios honest in >= %d of %d%n", split.label(),
         honestNeeded(seeds.size()), seeds.size());
-    out.println("candidate                                share%  /oracle  honest  min-acc(chg)  >=tgt(chg)  honest(chg)");
+    out.println("candidate   share%  /oracle  honest  min-acc(chg)  >=tgt(chg)  honest(chg)");
     summary.forEach(out::println);
   }
 
