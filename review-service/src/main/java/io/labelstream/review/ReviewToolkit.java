@@ -97,6 +97,11 @@ public final class ReviewToolkit {
         : ValidationEvidence.read(new ByteArrayInputStream(csv.get()), classes, ScoreGrid.standard());
   }
 
+  /** The same controller with another validation weight: what {@code evaluate --drift --recheck} compares. */
+  public ReviewToolkit withValidationWeight(double validationWeight) {
+    return new ReviewToolkit(settings.withValidationWeight(validationWeight), validation, classes);
+  }
+
   /** True when the controller starts from validation predictions, false when it starts closed. */
   public boolean hasValidation() {
     return validation != null;

@@ -35,7 +35,7 @@ public final class Evaluate {
   private Evaluate() {}
 
   /**
-   * {@code ./labelstream evaluate [--e2e]} for the classifier, {@code --drift [--set tuning|held-out]} for the drift
+   * {@code ./labelstream evaluate [--e2e]} for the classifier, {@code --drift [--set tuning|held-out] [--recheck] [--only TEXT]} for the drift
    * suite ({@link DriftEvaluate}), {@code --task detection [--target T] [--json FILE]
    * [--e2e [--scenes DIR | --count N]]} for the detector ({@link DetectionEvaluate}, {@link DetectionEndToEnd}).
    */

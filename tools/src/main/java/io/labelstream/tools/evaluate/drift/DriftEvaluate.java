@@ -1,5 +1,12 @@
 package io.labelstream.tools.evaluate.drift;
 
+import static io.labelstream.tools.evaluate.drift.DriftFigures.count;
+import static io.labelstream.tools.evaluate.drift.DriftFigures.honestNeeded;
+import static io.labelstream.tools.evaluate.drift.DriftFigures.max;
+import static io.labelstream.tools.evaluate.drift.DriftFigures.mean;
+import static io.labelstream.tools.evaluate.drift.DriftFigures.min;
+import static io.labelstream.tools.evaluate.drift.DriftFigures.sum;
+
 import io.labelstream.inference.InferenceToolkit;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.config.InferenceVariables;
@@ -16,8 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Predicate;
-import java.util.function.ToDoubleFunction;
 
 /**
  * {@code ./labelstream evaluate --drift}: the drift suite. Every {@link DriftScenario} over 20 seeded streams of one
@@ -51,7 +56,8 @@ public final class DriftEvaluate {
   static final Path CACHE = Path.of("data", "drift-cache");
 
   /**
-   * {@code ./labelstream evaluate --drift [--set tuning|held-out] [--only TEXT]}: the bundled classifier (the kinds change 28x28
+   * {@code ./labelstream evaluate --drift [--set tuning|held-out] [--only TEXT]}, or with {@code --recheck} the
+   * validation weights compared ({@link DriftRecheck}, one half, tuning unless named): the bundled classifier (the kinds change 28x28
    * grey images), the review service's production settings read from {@code environment}; both halves unless one is
    * named, the held-out half checked against the targets.
    *
@@ -59,9 +65,11 @@ public final class DriftEvaluate {
    */
   public static int run(Map<String, String> environment, ModelFolder classifier, List<String> args) throws IOException {
     Env env = new Env(environment);
+    boolean recheck = args.contains("--recheck");
+    // the recheck runs one half: the tuning one unless the held-out one is asked for by name
     String set = args.contains("--set") && args.indexOf("--set") + 1 < args.size()
-        ? args.get(args.indexOf("--set") + 1) : "both";
-    if (!List.of("both", "tuning", "held-out").contains(set)) {
+        ? args.get(args.indexOf("--set") + 1) : recheck ? "tuning" : "both";
+    if (!List.of("both", "tuning", "held-out").contains(set) || (recheck && set.equals("both"))) {
       System.err.println("--set is tuning or held-out, not " + set);
       return 2;
     }
@@ -78,14 +86,20 @@ public final class DriftEvaluate {
       data = DriftPredictions.load(model, dataset, CACHE);
     }
     double auditRate = env.get(InferenceVariables.INFERENCE_AUDIT_RATE);
+    // --only TEXT keeps the scenarios whose name holds TEXT (and the unchanged ones the checks compare with); in the
+    // recheck, the candidates whose name holds it
+    String only = args.contains("--only") && args.indexOf("--only") + 1 < args.size()
+        ? args.get(args.indexOf("--only") + 1) : "";
+    if (recheck) {
+      new DriftRecheck(policies, data, auditRate, data.clean().size(), System.out)
+          .run(set.equals("tuning") ? DriftSplit.TUNING : DriftSplit.HELD_OUT, only);
+      return 0;
+    }
     DriftEvaluate suite = new DriftEvaluate(policies, data, auditRate, data.clean().size(), System.out);
     System.out.printf(Locale.ROOT, "Drift suite: %s, %d scenarios x %d seeds; each stream %d ordinary frames, then "
         + "the change (gradual: over %d frames); target %.3f, audit rate %.3f%n", identity.name(),
         DriftScenario.suite().size(), SEEDS, DriftScenario.ORDINARY_FRAMES, DriftScenario.RAMP_FRAMES,
         policies.targets().target(), auditRate);
-    // --only TEXT keeps the scenarios whose name holds TEXT (and the unchanged ones the checks compare with)
-    String only = args.contains("--only") && args.indexOf("--only") + 1 < args.size()
-        ? args.get(args.indexOf("--only") + 1) : "";
     List<DriftScenario> scenarios = DriftScenario.suite().stream()
         .filter(s -> !s.drifts() || s.name().contains(only)).toList();
     int failed = 0;
@@ -127,20 +141,16 @@ public final class DriftEvaluate {
     out.printf(Locale.ROOT, "%-42s  %7.4f  %5d  %6d  %9d  %6.1f  %5d  %6.2f  %10.2f  %8.1f  %11.4f%n",
         scenario.name(),
         min(results, DriftStreamRun.Result::realisedAfterChange),
-        count(results, r -> r.realisedAfterChange() >= target), count(results, DriftEvaluate::honest),
+        count(results, r -> r.realisedAfterChange() >= target), count(results, DriftFigures::honest),
         (int) max(results, DriftStreamRun.Result::labelledBeforeReaction),
         mean(results, DriftStreamRun.Result::changesDetected), (int) sum(results, DriftStreamRun.Result::falseAlarms),
         100 * mean(results, DriftStreamRun.Result::share), 100 * max(results, DriftStreamRun.Result::extraAuditShare),
         mean(results, DriftStreamRun.Result::recalled), min(results, DriftStreamRun.Result::writtenAccuracyAfterChange));
   }
 
-  private static boolean honest(DriftStreamRun.Result r) {
-    return r.currentBound() <= r.currentRealised();
-  }
-
   private int check(Map<DriftScenario, List<DriftStreamRun.Result>> all, double target) {
     int failed = 0;
-    long honestNeeded = SEEDS - SEEDS / 20;
+    long honestNeeded = honestNeeded(SEEDS);
     out.println();
     out.println("targets (held-out):");
     for (Map.Entry<DriftScenario, List<DriftStreamRun.Result>> entry : all.entrySet()) {
@@ -155,7 +165,7 @@ public final class DriftEvaluate {
             max(results, DriftStreamRun.Result::extraAuditShare) <= MAX_EXTRA_AUDITS, false);
       }
       failed += check(scenario.name() + ": current-regime bound <= realised in >= " + honestNeeded,
-          count(results, DriftEvaluate::honest) >= honestNeeded, false);
+          count(results, DriftFigures::honest) >= honestNeeded, false);
       if (scenario.drifts() && scenario.severity() == DriftSeverity.SEVERE && !scenario.gradual()
           && scenario.kind() != DriftKind.CLASS_MIX) {
         failed += check(scenario.name() + ": <= " + MAX_LABELS_BEFORE_REACTION + " model labels before the reaction",
@@ -191,25 +201,5 @@ public final class DriftEvaluate {
       out.println("  [" + (ok ? "met" : "MISSED") + "] " + what);
     }
     return ok ? 0 : 1;
-  }
-
-  private static double min(List<DriftStreamRun.Result> results, ToDoubleFunction<DriftStreamRun.Result> f) {
-    return results.stream().mapToDouble(f).min().orElse(Double.NaN);
-  }
-
-  private static double max(List<DriftStreamRun.Result> results, ToDoubleFunction<DriftStreamRun.Result> f) {
-    return results.stream().mapToDouble(f).max().orElse(Double.NaN);
-  }
-
-  private static double mean(List<DriftStreamRun.Result> results, ToDoubleFunction<DriftStreamRun.Result> f) {
-    return results.stream().mapToDouble(f).average().orElse(Double.NaN);
-  }
-
-  private static double sum(List<DriftStreamRun.Result> results, ToDoubleFunction<DriftStreamRun.Result> f) {
-    return results.stream().mapToDouble(f).sum();
-  }
-
-  private static long count(List<DriftStreamRun.Result> results, Predicate<DriftStreamRun.Result> p) {
-    return results.stream().filter(p).count();
   }
 }
