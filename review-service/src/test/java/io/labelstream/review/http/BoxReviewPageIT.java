@@ -33,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -358,6 +359,7 @@ class BoxReviewPageIT {
 
   /** Presses the mouse at frame point (x1, y1), moves to (x2, y2) in two steps and lets go, as a hand would. */
   private void drag(double x1, double y1, double x2, double y2) {
+    waitUntilStill(x1, y1);
     double[] from = onScreen(x1, y1);
     double[] to = onScreen(x2, y2);
     new Actions(browser)
@@ -367,6 +369,29 @@ class BoxReviewPageIT {
         .moveToLocation((int) Math.round(to[0]), (int) Math.round(to[1]))
         .release()
         .perform();
+  }
+
+  /**
+   * Waits until frame pixel (x, y) stays put on screen for 150 ms. A key just pressed may still move the canvas (a
+   * status line re-lays the page out and the editor refits): on a busy CI machine a drag computed before that started
+   * a few pixels off (a box drawn from x 104.8 for 98).
+   */
+  private void waitUntilStill(double x, double y) {
+    double[] was = onScreen(x, y);
+    for (int i = 0; i < 40; i++) {
+      try {
+        Thread.sleep(150);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+      double[] now = onScreen(x, y);
+      if (Arrays.equals(was, now)) {
+        return;
+      }
+      was = now;
+    }
+    throw new AssertionError("frame pixel " + x + ", " + y + " kept moving on screen");
   }
 
   /** Where frame pixel (x, y) is in the window now, from the canvas's place and the editor's view. */
