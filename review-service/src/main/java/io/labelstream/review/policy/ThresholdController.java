@@ -114,6 +114,12 @@ public final class ThresholdController {
       return new Settings(target, confidence, 0.97, 300, 500, 1e-3, 1.5, DEFAULT_VALIDATION_WEIGHT);
     }
 
+    /** These settings with another confidence (a regime a detected change started bounds itself more strictly). */
+    public Settings withConfidence(double newConfidence) {
+      return new Settings(target, newConfidence, classTarget, minEvidence, minStreamFrames, driftPValue, driftSlack,
+          validationWeight);
+    }
+
     /** These settings with another validation weight (what the drift recheck compares). */
     public Settings withValidationWeight(double newValidationWeight) {
       return new Settings(target, confidence, classTarget, minEvidence, minStreamFrames, driftPValue, driftSlack,

@@ -137,14 +137,12 @@ public final class RegimePolicy {
 
   private Regime newRegime(String scope, boolean afterChange) {
     BandCounts evidence = afterChange ? null : validation;
-    ThresholdController.Settings s = controllerSettings;
-    if (afterChange) {
-      // tested at every decision while it is closed: a stricter confidence keeps one lucky look from opening it
-      s = new ThresholdController.Settings(s.target(), Math.max(s.confidence(), settings.afterChangeConfidence()),
-          s.classTarget(), s.minEvidence(), s.minStreamFrames(), s.driftPValue(), s.driftSlack(), s.validationWeight());
-    }
+    // tested at every decision while it is closed: a stricter confidence keeps one lucky look from opening it
+    ThresholdController.Settings bound = afterChange
+        ? controllerSettings.withConfidence(Math.max(controllerSettings.confidence(), settings.afterChangeConfidence()))
+        : controllerSettings;
     Regime regime = new Regime(regimes.size(), scope, frames, afterChange, settings.auditsToEstablish(),
-        new ThresholdController(s, grid, evidence, classes), new OutcomeLedger(classes, grid));
+        new ThresholdController(bound, grid, evidence, classes), new OutcomeLedger(classes, grid));
     regimes.add(regime);
     return regime;
   }
