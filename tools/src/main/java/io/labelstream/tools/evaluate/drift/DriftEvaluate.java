@@ -43,12 +43,12 @@ public final class DriftEvaluate {
   private final int totalImages;
   private final PrintStream out;
 
-  DriftEvaluate(ReviewToolkit policies, DriftPredictions data, double baseAuditRate, int totalImages,
-      PrintStream out) {
+  DriftEvaluate(ReviewToolkit policies, DriftPredictions data, double baseAuditRate, PrintStream out) {
     this.policies = policies;
     this.data = data;
     this.baseAuditRate = baseAuditRate;
-    this.totalImages = totalImages;
+    // the split halves the images the cache holds
+    this.totalImages = data.clean().size();
     this.out = out;
   }
 
@@ -91,11 +91,11 @@ public final class DriftEvaluate {
     String only = args.contains("--only") && args.indexOf("--only") + 1 < args.size()
         ? args.get(args.indexOf("--only") + 1) : "";
     if (recheck) {
-      new DriftRecheck(policies, data, auditRate, data.clean().size(), System.out)
+      new DriftRecheck(policies, data, auditRate, System.out)
           .run(set.equals("tuning") ? DriftSplit.TUNING : DriftSplit.HELD_OUT, only);
       return 0;
     }
-    DriftEvaluate suite = new DriftEvaluate(policies, data, auditRate, data.clean().size(), System.out);
+    DriftEvaluate suite = new DriftEvaluate(policies, data, auditRate, System.out);
     System.out.printf(Locale.ROOT, "Drift suite: %s, %d scenarios x %d seeds; each stream %d ordinary frames, then "
         + "the change (gradual: over %d frames); target %.3f, audit rate %.3f%n", identity.name(),
         DriftScenario.suite().size(), SEEDS, DriftScenario.ORDINARY_FRAMES, DriftScenario.RAMP_FRAMES,

@@ -53,12 +53,12 @@ final class DriftRecheck {
   private final int totalImages;
   private final PrintStream out;
 
-  DriftRecheck(ReviewToolkit policies, DriftPredictions data, double baseAuditRate, int totalImages,
-      PrintStream out) {
+  DriftRecheck(ReviewToolkit policies, DriftPredictions data, double baseAuditRate, PrintStream out) {
     this.policies = policies;
     this.data = data;
     this.baseAuditRate = baseAuditRate;
-    this.totalImages = totalImages;
+    // the split halves the images the cache holds
+    this.totalImages = data.clean().size();
     this.out = out;
   }
 
