@@ -1,6 +1,7 @@
 package io.labelstream.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labelstream.ingest.config.IngestConfig;
@@ -16,6 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,7 +52,8 @@ class UploadBodyBudgetIT {
           .POST(HttpRequest.BodyPublishers.ofByteArray(TestImages.samplePng(0))).build();
 
       // The slow body holds its room from its headers on; the second upload does not fit beside it.
-      HttpResponse<String> refused = sendWhenSlowBodyIsBeingRead(http, small);
+      awaitBodiesBeingRead(ingest, http, large.length);
+      HttpResponse<String> refused = http.send(small, HttpResponse.BodyHandlers.ofString());
 
       assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
       assertThat(refused.headers().firstValue("Retry-After")).isPresent();
@@ -59,25 +62,21 @@ class UploadBodyBudgetIT {
       out.flush();
       assertThat(statusLine(slow.getInputStream())).startsWith("HTTP/1.1 202");
       assertThat(http.send(small, HttpResponse.BodyHandlers.ofString()).statusCode()).as("room again").isEqualTo(202);
+      awaitBodiesBeingRead(ingest, http, 0);
     }
   }
 
   /**
-   * The slow request's handler takes its room once Jetty has its headers, shortly after they were sent: the first
-   * answers may still find the room free, so ask until one does not (bounded, up to about 10 s; each answer is a real
-   * 202).
+   * The slow request's handler takes its room once Jetty has its headers, shortly after they were sent: wait until
+   * the gauge of bodies being read shows it (a fresh-clone CI run once had 100 paced asks over 10 s all find the room
+   * free; the gauge says which side was late).
    */
-  private static HttpResponse<String> sendWhenSlowBodyIsBeingRead(HttpClient http, HttpRequest small) throws Exception {
-    HttpResponse<String> response = null;
-    for (int attempt = 0; attempt < 100; attempt++) {
-      response = http.send(small, HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 202) {
-        return response;
-      }
-      // 50 answers back to back once came before the handler took its room (a fresh-clone CI run): pace the asks
-      Thread.sleep(100);
-    }
-    return response;
+  private static void awaitBodiesBeingRead(IngestService ingest, HttpClient http, int bodyBytes) {
+    HttpRequest metrics = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingest.port() + "/metrics")).build();
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+        .untilAsserted(() -> assertThat(http.send(metrics, HttpResponse.BodyHandlers.ofString()).body())
+            .as("the slow body's room in the gauge")
+            .containsPattern("(?m)^labelstream_ingest_body_reading_bytes(\\{[^}]*})? " + bodyBytes + "\\.0$"));
   }
 
   private static String statusLine(InputStream in) throws Exception {

@@ -35,4 +35,9 @@ final class BodyBudget {
   void give(int room) {
     bytes.release(room);
   }
+
+  /** Room taken now by bodies being read. */
+  int taken() {
+    return capacity - bytes.availablePermits();
+  }
 }

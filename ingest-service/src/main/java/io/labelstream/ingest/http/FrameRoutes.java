@@ -34,7 +34,9 @@ public final class FrameRoutes {
   public static void register(Javalin app, IngestConfig config, FrameWriter writer, Optional<ClaimCheck> claimCheck,
       IngestMetrics metrics, Executor answerThreads) {
     // As much room for bodies being read as for frames waiting to be written: together they bound the heap.
-    FrameIntake intake = new FrameIntake(config, new SenderGate(config), new BodyBudget(config.maxInFlightBytes()),
+    BodyBudget bodies = new BodyBudget(config.maxInFlightBytes());
+    metrics.bodiesBeingRead(bodies::taken);
+    FrameIntake intake = new FrameIntake(config, new SenderGate(config), bodies,
         new FrameChecks(config),
         new FrameSubmitter(writer, new RecentFrames(config.idempotencyKeys()), claimCheck),
         new Acknowledgements(config, metrics, answerThreads), metrics);

@@ -3,10 +3,12 @@ package io.labelstream.ingest.metrics;
 import io.labelstream.ingest.auth.Sender;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
  * Domain meters of the ingest service: frames accepted, rejected by reason, and answered as duplicates; and per
@@ -29,6 +31,16 @@ public final class IngestMetrics implements MeterBinder {
         .description("Retries answered from an earlier write of the same Idempotency-Key").register(registry);
     this.frameBytes = DistributionSummary.builder("labelstream.ingest.frame.size").baseUnit("bytes")
         .description("Size of accepted images").register(registry);
+  }
+
+  /**
+   * Bytes of upload bodies being read now, room taken before their first byte arrives: at the budget, uploads are
+   * refused with {@code ingest_busy}.
+   */
+  public void bodiesBeingRead(IntSupplier bytes) {
+    Gauge.builder("labelstream.ingest.body.reading", bytes::getAsInt).baseUnit("bytes")
+        .description("Room taken by upload bodies being read (INGEST_MAX_IN_FLIGHT_BYTES is the budget)")
+        .register(registry);
   }
 
   /**
