@@ -79,10 +79,10 @@ public final class RegimePolicy {
   public record RegimeDecision(int regime, long startFrame, PolicyDecision decision, double auditRate,
       boolean established) {}
 
-  /** Frames before the estimated change point whose model labels a change recalls too. */
+  /** The fewest frames before the estimated change point whose model labels a change recalls too. */
   static final long RECALL_MARGIN = 25;
   /** The most frames before an alarm whose model labels it recalls. */
-  static final long RECALL_DEPTH = 300;
+  static final long RECALL_DEPTH = 600;
 
   /** How far a camera's own test must have climbed towards an alarm to share the blame for a pooled one. */
   static final double IMPLICATED_LEVEL = 0.5;
@@ -275,13 +275,15 @@ public final class RegimePolicy {
 
   /**
    * Takes the camera's model labels since the alarm's change point into {@link #recalled}; returns how many. The
-   * estimate is uncertain by a few frames either way (ChangeMonitorTest: within 4 frames at the median, 23 at p90),
-   * and the first changed frames are not always in the tail the test counts, so it reaches {@link #RECALL_MARGIN}
-   * frames further back; but never more than {@link #RECALL_DEPTH} frames before the alarm: a test that took longer
-   * found a change too slight to say which labels it spoiled (and a false alarm must cost little).
+   * estimate is uncertain, and the more so the slighter the change: a test that took {@code d} frames to sound found
+   * a shift whose start it places within about {@code d} frames (a step to a slightly lower contrast, detected after
+   * 200-500 frames, was placed 0-270 frames late in the drift suite). So the recall reaches back from the estimate by
+   * the detection delay, and at least {@link #RECALL_MARGIN} frames; but never more than {@link #RECALL_DEPTH} frames
+   * before the alarm, so that a false alarm costs little.
    */
   private int recall(Camera state, ChangeAlarm alarm, boolean pooledClock) {
-    long from = Math.max(alarm.changePoint() - RECALL_MARGIN, alarm.alarmIndex() - RECALL_DEPTH);
+    long margin = Math.max(RECALL_MARGIN, alarm.alarmIndex() - alarm.changePoint());
+    long from = Math.max(alarm.changePoint() - margin, alarm.alarmIndex() - RECALL_DEPTH);
     List<String> since = alarm.signal().equals(ChangeMonitor.ANSWERED) ? List.of()
         : pooledClock ? state.recent.takeSincePooledIndex(from)
         : state.recent.takeSinceCameraIndex(from);
