@@ -2,16 +2,14 @@ package io.labelstream.ingest.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import io.labelstream.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class SenderQuotasTest {
 
-  private final MovingClock clock = new MovingClock(Instant.parse("2026-12-02T23:59:00Z"));
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-12-02T23:59:00Z"));
   private final SenderQuotas quotas = new SenderQuotas(10, clock);
   private final Sender fleet = new Sender("fleet");
   private final Sender other = new Sender("other");
@@ -24,7 +22,7 @@ class SenderQuotasTest {
     SenderQuotas.Decision refused = quotas.take(fleet, 1);
     assertThat(refused.allowed()).isFalse();
     assertThat(refused.retryAfterSeconds()).isEqualTo(60);
-    clock.move(Duration.ofMillis(59_500));
+    clock.advance(Duration.ofMillis(59_500));
     assertThat(quotas.take(fleet, 1).retryAfterSeconds()).as("rounded up, never 0").isEqualTo(1);
   }
 
@@ -33,7 +31,7 @@ class SenderQuotasTest {
     assertThat(quotas.take(fleet, 10).allowed()).isTrue();
     assertThat(quotas.take(fleet, 1).allowed()).isFalse();
 
-    clock.move(Duration.ofMinutes(1));
+    clock.advance(Duration.ofMinutes(1));
 
     assertThat(quotas.take(fleet, 10).allowed()).isTrue();
     assertThat(quotas.take(fleet, 1).allowed()).isFalse();
@@ -63,7 +61,7 @@ class SenderQuotasTest {
     SenderQuotas.Decision takenAgain = quotas.take(fleet, 10);
     assertThat(takenAgain.allowed()).isTrue();
 
-    clock.move(Duration.ofMinutes(1));
+    clock.advance(Duration.ofMinutes(1));
     assertThat(quotas.take(fleet, 10).allowed()).isTrue();
     quotas.giveBack(fleet, takenAgain, 10);
 
@@ -76,33 +74,5 @@ class SenderQuotasTest {
 
     assertThat(unlimited.take(fleet, Integer.MAX_VALUE).allowed()).isTrue();
     assertThat(unlimited.take(fleet, Integer.MAX_VALUE).allowed()).isTrue();
-  }
-
-  /** A wall clock the test moves. */
-  private static final class MovingClock extends Clock {
-    private Instant now;
-
-    MovingClock(Instant start) {
-      this.now = start;
-    }
-
-    void move(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }

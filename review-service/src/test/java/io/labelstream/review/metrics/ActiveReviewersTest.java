@@ -2,7 +2,7 @@ package io.labelstream.review.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.labelstream.review.MutableClock;
+import io.labelstream.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

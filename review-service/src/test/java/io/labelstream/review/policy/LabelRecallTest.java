@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.platform.store.FileFrameStore;
-import io.labelstream.review.MutableClock;
+import io.labelstream.testsupport.MutableClock;
 import io.labelstream.review.ReviewFixtures;
 import io.labelstream.review.http.FlagRequests;
 import io.labelstream.review.images.FrameImages;

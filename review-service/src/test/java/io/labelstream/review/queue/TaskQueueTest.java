@@ -3,7 +3,7 @@ package io.labelstream.review.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.labelstream.review.MutableClock;
+import io.labelstream.testsupport.MutableClock;
 import io.labelstream.schemas.avro.ReviewDecision;
 import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewResult;

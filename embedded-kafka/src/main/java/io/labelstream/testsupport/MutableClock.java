@@ -1,4 +1,4 @@
-package io.labelstream.review;
+package io.labelstream.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;
