@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,18 +36,11 @@ public final class DriftEvaluate {
   static final double MAX_EXTRA_AUDITS = 0.05;
   static final double MAX_FALSE_ALARM_COST = 0.01;
 
-  private final ReviewToolkit policies;
-  private final DriftPredictions data;
-  private final double baseAuditRate;
-  private final int totalImages;
+  private final DriftStreamRun streams;
   private final PrintStream out;
 
-  DriftEvaluate(ReviewToolkit policies, DriftPredictions data, double baseAuditRate, PrintStream out) {
-    this.policies = policies;
-    this.data = data;
-    this.baseAuditRate = baseAuditRate;
-    // the split halves the images the cache holds
-    this.totalImages = data.clean().size();
+  DriftEvaluate(DriftStreamRun streams, PrintStream out) {
+    this.streams = streams;
     this.out = out;
   }
 
@@ -91,11 +83,11 @@ public final class DriftEvaluate {
     String only = args.contains("--only") && args.indexOf("--only") + 1 < args.size()
         ? args.get(args.indexOf("--only") + 1) : "";
     if (recheck) {
-      new DriftRecheck(policies, data, auditRate, System.out)
+      new DriftRecheck(new DriftStreamRun(policies, data, auditRate), System.out)
           .run(set.equals("tuning") ? DriftSplit.TUNING : DriftSplit.HELD_OUT, only);
       return 0;
     }
-    DriftEvaluate suite = new DriftEvaluate(policies, data, auditRate, System.out);
+    DriftEvaluate suite = new DriftEvaluate(new DriftStreamRun(policies, data, auditRate), System.out);
     System.out.printf(Locale.ROOT, "Drift suite: %s, %d scenarios x %d seeds; each stream %d ordinary frames, then "
         + "the change (gradual: over %d frames); target %.3f, audit rate %.3f%n", identity.name(),
         DriftScenario.suite().size(), SEEDS, DriftScenario.ORDINARY_FRAMES, DriftScenario.RAMP_FRAMES,
@@ -114,9 +106,8 @@ public final class DriftEvaluate {
 
   /** Runs the suite on one half; prints a row per scenario and, when {@code checked}, the targets. */
   int run(DriftSplit split, List<DriftScenario> scenarios, boolean checked) {
-    double target = policies.targets().target();
-    DriftStreamRun runner = new DriftStreamRun(policies, data, baseAuditRate);
-    List<Integer> images = split.images(totalImages);
+    double target = streams.target();
+    List<Integer> images = streams.images(split);
     out.printf(Locale.ROOT, "%n%s set: %d test images, seeds %d-%d%s%n", split.label(), images.size(),
         split.seeds(SEEDS).get(0), split.seeds(SEEDS).get(SEEDS - 1),
         checked ? " (the targets are checked on these)" : " (settings were chosen on these; not checked)");
@@ -127,10 +118,7 @@ public final class DriftEvaluate {
         + "sent back per stream)");
     Map<DriftScenario, List<DriftStreamRun.Result>> all = new LinkedHashMap<>();
     for (DriftScenario scenario : scenarios) {
-      List<DriftStreamRun.Result> results = new ArrayList<>();
-      for (long seed : split.seeds(SEEDS)) {
-        results.add(runner.run(scenario, images, seed));
-      }
+      List<DriftStreamRun.Result> results = streams.runAll(scenario, images, split.seeds(SEEDS));
       all.put(scenario, results);
       printRow(scenario, results, target);
     }

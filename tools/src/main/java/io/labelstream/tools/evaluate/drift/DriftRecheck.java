@@ -5,7 +5,6 @@ import static io.labelstream.tools.evaluate.drift.DriftFigures.honestNeeded;
 import static io.labelstream.tools.evaluate.drift.DriftFigures.mean;
 import static io.labelstream.tools.evaluate.drift.DriftFigures.min;
 
-import io.labelstream.review.ReviewToolkit;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,18 +46,12 @@ final class DriftRecheck {
     return List.of(DriftScenario.none(), DriftScenario.noneOnTwoCameras());
   }
 
-  private final ReviewToolkit policies;
-  private final DriftPredictions data;
-  private final double baseAuditRate;
-  private final int totalImages;
+  private final DriftStreamRun streams;
   private final PrintStream out;
 
-  DriftRecheck(ReviewToolkit policies, DriftPredictions data, double baseAuditRate, PrintStream out) {
-    this.policies = policies;
-    this.data = data;
-    this.baseAuditRate = baseAuditRate;
-    // the split halves the images the cache holds
-    this.totalImages = data.clean().size();
+  /** @param streams the suite's streams through the production policy, whose validation weight the recheck varies */
+  DriftRecheck(DriftStreamRun streams, PrintStream out) {
+    this.streams = streams;
     this.out = out;
   }
 
@@ -67,8 +60,8 @@ final class DriftRecheck {
    * summary line per candidate.
    */
   void run(DriftSplit split, String only) {
-    double target = policies.targets().target();
-    List<Integer> images = split.images(totalImages);
+    double target = streams.target();
+    List<Integer> images = streams.images(split);
     List<Long> seeds = split.seeds(DriftEvaluate.SEEDS);
     out.printf(Locale.ROOT, "%nRecheck of the validation weight, %s set: %d test images, seeds "
         + "%d-%d%n", split.label(), images.size(), seeds.get(0), seeds.get(seeds.size() - 1));
@@ -79,14 +72,13 @@ final class DriftRecheck {
         + "seeds at or above " + target + ", honest as above");
     List<String> summary = new ArrayList<>();
     for (Candidate candidate : CANDIDATES.stream().filter(c -> c.name().contains(only)).toList()) {
-      DriftStreamRun runner = new DriftStreamRun(policies.withValidationWeight(candidate.validationWeight()), data,
-          baseAuditRate);
+      DriftStreamRun runner = streams.withValidationWeight(candidate.validationWeight());
       out.printf(Locale.ROOT, "%n%s%n", candidate.name());
       double share = 0;
       double oracle = Double.MAX_VALUE;
       long honestUnchanged = Long.MAX_VALUE;
       for (DriftScenario scenario : unchanged()) {
-        List<DriftStreamRun.Result> results = runAll(runner, scenario, images, seeds);
+        List<DriftStreamRun.Result> results = runner.runAll(scenario, images, seeds);
         double mean = mean(results, DriftStreamRun.Result::share);
         double least = min(results, r -> r.share() / r.oracleShare());
         long honest = count(results, DriftFigures::honest);
@@ -100,7 +92,7 @@ final class DriftRecheck {
       long aboveTarget = 0;
       int honestScenarios = 0;
       for (DriftScenario scenario : undetected()) {
-        List<DriftStreamRun.Result> results = runAll(runner, scenario, images, seeds);
+        List<DriftStreamRun.Result> results = runner.runAll(scenario, images, seeds);
         double least = min(results, DriftStreamRun.Result::realisedAfterChange);
         long above = count(results, r -> r.realisedAfterChange() >= target);
         long honest = count(results, DriftFigures::honest);
@@ -121,8 +113,4 @@ final class DriftRecheck {
     summary.forEach(out::println);
   }
 
-  private static List<DriftStreamRun.Result> runAll(DriftStreamRun runner, DriftScenario scenario,
-      List<Integer> images, List<Long> seeds) {
-    return seeds.stream().map(seed -> runner.run(scenario, images, seed)).toList();
-  }
 }

@@ -83,6 +83,25 @@ final class DriftStreamRun {
     this.target = policies.targets().target();
   }
 
+  /** The same streams through the policy with another validation weight. */
+  DriftStreamRun withValidationWeight(double validationWeight) {
+    return new DriftStreamRun(policies.withValidationWeight(validationWeight), data, baseAuditRate);
+  }
+
+  double target() {
+    return target;
+  }
+
+  /** The images of one half of the split (it halves the images the cache holds). */
+  List<Integer> images(DriftSplit split) {
+    return split.images(data.clean().size());
+  }
+
+  /** One stream per seed. */
+  List<Result> runAll(DriftScenario scenario, List<Integer> images, List<Long> seeds) {
+    return seeds.stream().map(seed -> run(scenario, images, seed)).toList();
+  }
+
   Result run(DriftScenario scenario, List<Integer> images, long seed) {
     List<Frame> frames = frames(scenario, images, seed);
     ReviewToolkit.DriftStream stream = policies.newDriftStream();
