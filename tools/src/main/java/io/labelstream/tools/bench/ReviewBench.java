@@ -52,6 +52,10 @@ final class ReviewBench {
     static final int DEFAULT_TASKS = 12_000;
   }
 
+  /** Issue 18's targets, for 200 reviewers on one review instance of a 2-core machine. */
+  private static final double TARGET_ANSWERS_PER_S = 200;
+  private static final double TARGET_CLAIM_P99_MS = 250;
+
   /** How long the review service may open no further task while some are still unopened. */
   private static final Duration STALLED = Duration.ofMinutes(2);
 
@@ -131,6 +135,10 @@ final class ReviewBench {
     System.out.printf("  %-44s %d answered twice, %d answers refused, %d answers missing from %s, %d claims failed%n",
         "correctness (all must be 0)", answeredTwice, outcome.answersRefused(), missing, Topics.REVIEW_RESULTS.name(),
         outcome.claimsFailed());
+    boolean met = outcome.answersPerSecond() >= TARGET_ANSWERS_PER_S
+        && report.get("review_claim_p99_ms") <= TARGET_CLAIM_P99_MS;
+    System.out.printf("  %-44s >= %.0f answers/s with claim p99 <= %.0f ms: %s%n", "issue 18's target",
+        TARGET_ANSWERS_PER_S, TARGET_CLAIM_P99_MS, met ? "met" : "MISSED");
     if (outcome.claimsEmpty() > 0) {
       System.out.printf("  WARNING: %d claims found the queue empty: the figures measure too few tasks; raise --tasks%n",
           outcome.claimsEmpty());

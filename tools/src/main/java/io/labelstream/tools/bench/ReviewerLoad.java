@@ -30,8 +30,8 @@ final class ReviewerLoad {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Far above any claim or submit time of today's queue (seconds at p99): a timeout is a failure, not a figure. */
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(120);
-  /** A reviewer who found the queue empty waits this long before asking again, as the review page does. */
-  private static final long EMPTY_QUEUE_PAUSE_MS = 100;
+  /** A reviewer whose claim brought no task waits this long before asking again. */
+  private static final long NO_TASK_PAUSE_MS = 100;
 
   /**
    * What the measured period saw: answers accepted in it, each claim's and submit's time in milliseconds, and the
@@ -140,11 +140,12 @@ final class ReviewerLoad {
         if (timed) {
           tally.claimsEmpty.incrementAndGet();
         }
-        Thread.sleep(EMPTY_QUEUE_PAUSE_MS);
+        Thread.sleep(NO_TASK_PAUSE_MS);
         continue;
       }
       if (claim.statusCode() != 200) {
         tally.claimsFailed.incrementAndGet();
+        Thread.sleep(NO_TASK_PAUSE_MS); // not a tight loop of refusals against a service in trouble
         continue;
       }
       JsonNode task = JSON.readTree(claim.body());
