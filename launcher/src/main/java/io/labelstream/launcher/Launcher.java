@@ -32,7 +32,8 @@ public final class Launcher {
                     --task detection [--target T] [--json FILE]: the detector's test scenes instead)
         bench       throughput and latency benchmark on an embedded broker (--json FILE, --frames N;
                     --quick: model and workers only; --ingest: HTTP ingest against the Kafka producer only;
-                    --720p: only the 1280x720 colour-frame figures, on a MobileNet exported at bench time)
+                    --720p: only the 1280x720 colour-frame figures, on a MobileNet exported at bench time;
+                    --review [--reviewers N]: the review queue, N reviewers (200) claiming and answering over HTTP)
         model       bring your own ONNX classifier: 'model inspect FILE.onnx' drafts its card, 'model check
                     FILE.onnx --images DIR --labels CSV' runs it on labelled images and writes its validation file
         ingest      the ingest service alone (needs KAFKA_BOOTSTRAP_SERVERS, INGEST_TOKENS, INGEST_FRAME_ID_SECRET)

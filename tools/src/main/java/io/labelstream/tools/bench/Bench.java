@@ -25,6 +25,11 @@ import org.apache.kafka.clients.admin.NewTopic;
  * broker, and then the same for 1280x720 colour camera frames on a MobileNet exported at bench time
  * ({@link CameraBench}) and for 640x480 JPEG scenes on the bundled detector ({@link DetectorBench}). Prints a table;
  * {@code --json FILE} also writes the figures as JSON.
+ *
+ * <p>Modes that measure one part only: {@code --quick} (model and workers), {@code --ingest}, {@code --decode},
+ * {@code --720p}, {@code --detector}, {@code --store}, and {@code --review [--reviewers N] [--warm-up S] [--seconds S]
+ * [--tasks N]}: the review queue's throughput with N simulated reviewers (default 200) claiming and answering over
+ * HTTP against one review instance ({@link ReviewBench}; issue 18's heap and restart figures are not measured yet).
  */
 public final class Bench {
 
@@ -76,6 +81,22 @@ public final class Bench {
     Path scenes = option(args, "--scenes").map(Path::of)
         .orElseGet(() -> env.get(LauncherVariables.LABELSTREAM_SAMPLES).resolve(DetectorBench.SCENES));
     BenchReport report = new BenchReport(frames, batch, batch1Frames);
+    // --review: only the review queue, reviewers claiming and answering as fast as it serves them
+    // (--reviewers N, --warm-up S, --seconds S, --tasks N)
+    if (java.util.Arrays.asList(args).contains("--review")) {
+      ReviewBench.Settings settings = new ReviewBench.Settings(
+          option(args, "--reviewers").map(Integer::parseInt).orElse(ReviewBench.Settings.DEFAULT_REVIEWERS),
+          option(args, "--warm-up").map(s -> Duration.ofSeconds(Long.parseLong(s)))
+              .orElse(ReviewBench.Settings.DEFAULT_WARM_UP),
+          option(args, "--seconds").map(s -> Duration.ofSeconds(Long.parseLong(s)))
+              .orElse(ReviewBench.Settings.DEFAULT_MEASURED),
+          option(args, "--tasks").map(Integer::parseInt).orElse(ReviewBench.Settings.DEFAULT_TASKS));
+      System.out.printf("LabelStream review benchmark: %d reviewers, %s%n", settings.reviewers(), report.machine());
+      ReviewBench.measure(report, env.get(LauncherVariables.LABELSTREAM_SAMPLES), settings);
+      finish(report, json);
+      ReviewBench.requireCorrect(report);
+      return;
+    }
     BenchFrames samples = BenchFrames.load(env.get(LauncherVariables.LABELSTREAM_SAMPLES));
 
     System.out.printf("LabelStream benchmark: %d frames, batch %d, %s%n", frames, batch, report.machine());

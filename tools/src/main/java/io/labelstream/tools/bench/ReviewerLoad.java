@@ -1,0 +1,190 @@
+package io.labelstream.tools.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Reviewers as fast as a review API lets them be: each, on its own thread and with its own token, claims a task,
+ * submits the suggested label at once, and repeats, from the start until a warm-up and then a measured period have
+ * passed. Only what starts inside the measured period is timed and counted. What would make the figures flatter than
+ * the truth is counted too: a task answered by two reviewers, an answer or a claim refused, and an empty queue.
+ */
+final class ReviewerLoad {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Far above any claim or submit time of today's queue (seconds at p99): a timeout is a failure, not a figure. */
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(120);
+  /** A reviewer whose claim brought no task waits this long before asking again. */
+  private static final long NO_TASK_PAUSE_MS = 100;
+
+  /**
+   * What the measured period saw: answers accepted in it, each claim's and submit's time in milliseconds, and the
+   * counts that say whether it measured what it claims to.
+   *
+   * @param answeredTwice the tasks that a second answer was accepted for (over the whole run)
+   * @param answersRefused submits that answered anything but 200 with {@code "repeated": false} (whole run)
+   * @param claimsFailed claims that answered neither 200 nor 204 (whole run)
+   * @param claimsEmpty claims that found the queue empty (204) in the measured period: too few tasks
+   * @param answeredBy the reviewer of every task answered in the whole run, for checking against the topics
+   */
+  record Outcome(int answers, double seconds, double[] claimMillis, double[] submitMillis, Set<String> answeredTwice,
+      int answersRefused, int claimsFailed, int claimsEmpty, Map<String, String> answeredBy) {
+
+    double answersPerSecond() {
+      return answers / seconds;
+    }
+  }
+
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(10)).build();
+  private final String baseUrl;
+  private final List<Reviewer> reviewers;
+
+  /** One simulated reviewer's identity: the review API holds one lease limit and one ledger per name. */
+  record Reviewer(String name, String token) {
+
+    /** {@code n} reviewers with distinct names and tokens. */
+    static List<Reviewer> team(int n) {
+      List<Reviewer> team = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        team.add(new Reviewer(String.format("bench-reviewer-%03d", i), String.format("bench-review-token-%03d", i)));
+      }
+      return team;
+    }
+
+    /** The team as REVIEW_TOKENS names it, every one a reviewer (not an admin, whom the API treats otherwise). */
+    static String tokensSetting(List<Reviewer> team) {
+      return team.stream().map(r -> r.name() + ":" + r.token() + ":reviewer")
+          .collect(java.util.stream.Collectors.joining(","));
+    }
+  }
+
+  /** {@code reviewers} working through the review API at {@code baseUrl}. */
+  ReviewerLoad(String baseUrl, List<Reviewer> reviewers) {
+    this.baseUrl = baseUrl;
+    this.reviewers = List.copyOf(reviewers);
+  }
+
+  /** Runs every reviewer for {@code warmUp} and then {@code measured}, and says what the measured part saw. */
+  Outcome run(Duration warmUp, Duration measured) throws Exception {
+    long start = System.nanoTime();
+    Window window = new Window(start + warmUp.toNanos(), start + warmUp.toNanos() + measured.toNanos());
+    Tally tally = new Tally();
+    // One thread per reviewer, as each waits on its own requests (Java 17: no virtual threads).
+    ExecutorService pool = Executors.newFixedThreadPool(reviewers.size());
+    try {
+      List<Future<?>> working = new ArrayList<>();
+      for (Reviewer reviewer : reviewers) {
+        working.add(pool.submit(() -> {
+          review(reviewer, window, tally);
+          return null;
+        }));
+      }
+      for (Future<?> reviewer : working) {
+        reviewer.get(); // a reviewer's IOException (the service gone) ends the bench with its cause
+      }
+    } finally {
+      pool.shutdownNow();
+      pool.awaitTermination(10, TimeUnit.SECONDS);
+    }
+    return new Outcome(tally.answers.get(), measured.toNanos() / 1e9, sorted(tally.claimMillis),
+        sorted(tally.submitMillis), Set.copyOf(tally.answeredTwice), tally.answersRefused.get(), tally.claimsFailed.get(),
+        tally.claimsEmpty.get(), Map.copyOf(tally.answeredBy));
+  }
+
+  /** The measured period, on System.nanoTime's clock. */
+  private record Window(long from, long until) {
+
+    boolean measures(long at) {
+      return at >= from && at < until;
+    }
+  }
+
+  /** What all reviewers saw, shared between their threads. */
+  private static final class Tally {
+    final AtomicInteger answers = new AtomicInteger();
+    final List<Double> claimMillis = java.util.Collections.synchronizedList(new ArrayList<>());
+    final List<Double> submitMillis = java.util.Collections.synchronizedList(new ArrayList<>());
+    final Map<String, String> answeredBy = new ConcurrentHashMap<>();
+    final Set<String> answeredTwice = ConcurrentHashMap.newKeySet();
+    final AtomicInteger answersRefused = new AtomicInteger();
+    final AtomicInteger claimsFailed = new AtomicInteger();
+    final AtomicInteger claimsEmpty = new AtomicInteger();
+  }
+
+  private void review(Reviewer reviewer, Window window, Tally tally) throws IOException, InterruptedException {
+    long now;
+    while ((now = System.nanoTime()) < window.until()) {
+      boolean timed = window.measures(now);
+      HttpResponse<String> claim = post(reviewer.token(), "/v1/tasks/claim", null);
+      if (timed) {
+        tally.claimMillis.add((System.nanoTime() - now) / 1e6);
+      }
+      if (claim.statusCode() == 204) {
+        if (timed) {
+          tally.claimsEmpty.incrementAndGet();
+        }
+        Thread.sleep(NO_TASK_PAUSE_MS);
+        continue;
+      }
+      if (claim.statusCode() != 200) {
+        tally.claimsFailed.incrementAndGet();
+        Thread.sleep(NO_TASK_PAUSE_MS); // not a tight loop of refusals against a service in trouble
+        continue;
+      }
+      JsonNode task = JSON.readTree(claim.body());
+      String taskId = task.get("taskId").asText();
+      String label = task.get("suggestion").get("label").asText();
+      long submitAt = System.nanoTime();
+      HttpResponse<String> submit = post(reviewer.token(), "/v1/tasks/" + taskId + "/submit",
+          JSON.writeValueAsString(Map.of("label", label)));
+      long done = System.nanoTime();
+      if (window.measures(submitAt)) {
+        tally.submitMillis.add((done - submitAt) / 1e6);
+      }
+      if (submit.statusCode() != 200 || JSON.readTree(submit.body()).get("repeated").asBoolean()) {
+        tally.answersRefused.incrementAndGet();
+        continue;
+      }
+      if (tally.answeredBy.putIfAbsent(taskId, reviewer.name()) != null) {
+        tally.answeredTwice.add(taskId);
+      }
+      if (window.measures(done)) {
+        tally.answers.incrementAndGet();
+      }
+    }
+  }
+
+  private HttpResponse<String> post(String token, String path, String json) throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(REQUEST_TIMEOUT)
+        .header("Authorization", "Bearer " + token);
+    if (json == null) {
+      request.POST(HttpRequest.BodyPublishers.noBody());
+    } else {
+      request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static double[] sorted(List<Double> millis) {
+    synchronized (millis) {
+      return millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    }
+  }
+}
