@@ -102,7 +102,7 @@ public final class ReviewVariables {
 
   public static final Setting<Double> REVIEW_POLICY_VALIDATION_WEIGHT = D.variable("REVIEW_POLICY_VALIDATION_WEIGHT",
           decimal(0.01, 1.0))
-      .byDefault(0.7)
+      .byDefault(0.5)
       .formerly("POLICY_VALIDATION_WEIGHT")
       .doc("How much of a stream frame one validation prediction counts for in the accuracy bound.");
 

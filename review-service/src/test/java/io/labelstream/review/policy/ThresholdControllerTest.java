@@ -205,7 +205,8 @@ class ThresholdControllerTest {
   @Test
   void shouldRaiseThresholdsInProportionWhenTheStreamIsModeratelyHarderThanValidation() {
     Random random = new Random(5);
-    BandCounts validation = validation(random, 5_000);
+    // enough validation for every class to be open at face value at the default weight
+    BandCounts validation = validation(random, 10_000);
     ThresholdController controller = new ThresholdController(settings, grid, validation, CLASSES);
     PolicyDecision atFaceValue = new ThresholdController(settings, grid, validation, CLASSES)
         .decide(StreamEvidence.empty(CLASSES, grid), 0, 0);

@@ -28,7 +28,7 @@ final class DriftRecheck {
     }
   }
 
-  /** The default weight 0.7 against its neighbours and 1.0. */
+  /** The weights around the default (0.5 since this re-check; 0.7 before) and 1.0. */
   static final List<Candidate> CANDIDATES = List.of(new Candidate(0.5), new Candidate(0.6), new Candidate(0.7),
       new Candidate(0.8), new Candidate(1.0));
 
