@@ -280,11 +280,15 @@ public final class RegimePolicy {
    * a shift whose start it places within about {@code d} frames (a step to a slightly lower contrast, detected after
    * 200-500 frames, was placed 0-270 frames late in the drift suite). So the recall reaches back from the estimate by
    * the detection delay, and at least {@link #RECALL_MARGIN} frames; but never more than {@link #RECALL_DEPTH} frames
-   * before the alarm, so that a false alarm costs little.
+   * before the alarm. A test that took longer than that to sound found a change too slight to say which labels it
+   * spoiled, if any (the one false alarm of the drift suite's unchanged tuning streams crept up over 934 frames): it
+   * recalls from just before its estimate and at most half as far back, so that a false alarm costs little.
    */
   private int recall(Camera state, ChangeAlarm alarm, boolean pooledClock) {
-    long margin = Math.max(RECALL_MARGIN, alarm.alarmIndex() - alarm.changePoint());
-    long from = Math.max(alarm.changePoint() - margin, alarm.alarmIndex() - RECALL_DEPTH);
+    long delay = alarm.alarmIndex() - alarm.changePoint();
+    long from = delay > RECALL_DEPTH
+        ? Math.max(alarm.changePoint() - RECALL_MARGIN, alarm.alarmIndex() - RECALL_DEPTH / 2)
+        : Math.max(alarm.changePoint() - Math.max(RECALL_MARGIN, delay), alarm.alarmIndex() - RECALL_DEPTH);
     List<String> since = alarm.signal().equals(ChangeMonitor.ANSWERED) ? List.of()
         : pooledClock ? state.recent.takeSincePooledIndex(from)
         : state.recent.takeSinceCameraIndex(from);
