@@ -139,6 +139,7 @@ public final class ReviewService implements AutoCloseable {
     ReviewMetrics metrics = new ReviewMetrics(queue, clock);
     metricsHolder[0] = metrics;
     metrics.bindTo(registry);
+    writer.bindTo(registry);
     LabelStore labels = new LabelStore();
     PipelineCounts counts = new PipelineCounts();
     ClusterView cluster = new ClusterView();
@@ -172,7 +173,7 @@ public final class ReviewService implements AutoCloseable {
     LeaderForwarding forwarding = new LeaderForwarding(election, cluster, config.instanceId());
     ImageReader images = new ImageReader(config.kafka(), config.instanceId());
     ImageApi imageApi = new ImageApi(queue, gold, images, store, forwarding);
-    ReviewApi api = new ReviewApi(queue, writer, forwarding, labels, counts, reviewers, config.classes(),
+    ReviewApi api = new ReviewApi(queue, forwarding, labels, counts, reviewers, config.classes(),
         tailer::caughtUp, metrics, clock, policy, gold, imageApi::bytes);
     BearerAuth auth = new BearerAuth(config.tokens());
     Datasets datasets = Datasets.start(config.kafka(), config.classes(), config.detection(), config.instanceId(), clock,

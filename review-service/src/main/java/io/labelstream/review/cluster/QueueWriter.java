@@ -5,7 +5,8 @@ import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.platform.kafka.TopicRoutedSerializer;
 import io.labelstream.platform.kafka.TransactionalWriter;
-import io.labelstream.review.queue.LeaseLog;
+import io.labelstream.review.queue.QueueChange;
+import io.labelstream.review.queue.QueueLog;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.GoldFrame;
 import io.labelstream.schemas.avro.Label;
@@ -13,7 +14,12 @@ import io.labelstream.schemas.avro.ReviewLeader;
 import io.labelstream.schemas.avro.ReviewRequest;
 import io.labelstream.schemas.avro.ReviewResult;
 import io.labelstream.schemas.avro.TaskLease;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,12 +33,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every write that changes the review queue: leases, answers (the {@code ReviewResult} with the HUMAN {@code Label}
- * it makes) and the leader's announcement. Each is one Kafka transaction fenced by the leader election (see
- * {@link LeaderElection}), so only the current leader's changes ever become visible, and an answer never appears
- * without its label or the other way round.
+ * Every write that changes the review queue: leases and answers (the {@code ReviewResult} with the HUMAN
+ * {@code Label} it makes), grouped by the queue ({@code queue.GroupCommit}); review requests, gold frames and the
+ * leader's announcement. Each call is one Kafka transaction fenced by the leader election (see {@link LeaderElection}),
+ * so only the current leader's changes ever become visible, and an answer never appears without its label or the
+ * other way round. Each transaction's size and time are metered ({@link #bindTo}).
  */
-public final class QueueWriter implements LeaseLog, AutoCloseable {
+public final class QueueWriter implements QueueLog, MeterBinder, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(QueueWriter.class);
   /** A change that failed because the group just moved on (a member joined or left) is tried once more. */
@@ -40,6 +47,9 @@ public final class QueueWriter implements LeaseLog, AutoCloseable {
 
   private final LeaderElection election;
   private final TransactionalWriter<String, Object> transactions;
+  /** Null until bound to a registry. */
+  private volatile Timer commitTime;
+  private volatile DistributionSummary commitSize;
 
   public QueueWriter(KafkaSettings kafka, String instanceId, LeaderElection election) {
     Map<String, Object> props = new KafkaClients(kafka, "review", instanceId).transactionalProducer("queue");
@@ -53,33 +63,52 @@ public final class QueueWriter implements LeaseLog, AutoCloseable {
   }
 
   @Override
-  public void write(TaskLease lease) {
-    commit(List.of(new ProducerRecord<>(Topics.REVIEW_LEASES.name(), lease.getFrameId(), lease)));
+  public void commit(List<QueueChange> changes) {
+    List<ProducerRecord<String, Object>> records = new ArrayList<>();
+    for (QueueChange change : changes) {
+      if (change instanceof QueueChange.LeaseChanged leased) {
+        TaskLease lease = leased.lease();
+        records.add(new ProducerRecord<>(Topics.REVIEW_LEASES.name(), lease.getFrameId(), lease));
+      } else if (change instanceof QueueChange.Answered answered) {
+        ReviewResult result = answered.result();
+        records.add(new ProducerRecord<>(Topics.REVIEW_RESULTS.name(), result.getFrameId(), result));
+        Label label = answered.label();
+        if (label != null) {
+          records.add(new ProducerRecord<>(Topics.LABELS.name(), label.getFrameId(), label));
+        }
+      }
+    }
+    Timer.Sample sample = Timer.start();
+    commitRecords(records);
+    if (commitTime != null) {
+      sample.stop(commitTime);
+      commitSize.record(changes.size());
+    }
   }
 
-  /** An answer, with the HUMAN label it settles, or none ({@code label} null: a gold task, or more answers needed). */
-  public void answer(ReviewResult result, Label label) {
-    List<ProducerRecord<String, Object>> records = new java.util.ArrayList<>();
-    records.add(new ProducerRecord<>(Topics.REVIEW_RESULTS.name(), result.getFrameId(), result));
-    if (label != null) {
-      records.add(new ProducerRecord<>(Topics.LABELS.name(), label.getFrameId(), label));
-    }
-    commit(records);
+  /** The time and size (in queue changes: leases and answers) of the queue's transactions. */
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    commitTime = Timer.builder("labelstream.review.queue.commit")
+        .description("Time to commit one transaction of queue changes (every claim and answer waits for one)")
+        .publishPercentileHistogram().register(registry);
+    commitSize = DistributionSummary.builder("labelstream.review.queue.commit.changes")
+        .description("Queue changes (leases, answers) written together in one transaction").register(registry);
   }
 
   /** A review request the leader makes itself: a flagged label going back to people. */
   public void request(ReviewRequest request) {
-    commit(List.of(new ProducerRecord<>(Topics.REVIEW_REQUESTS.name(), request.getFrameId(), request)));
+    commitRecords(List.of(new ProducerRecord<>(Topics.REVIEW_REQUESTS.name(), request.getFrameId(), request)));
   }
 
   /** A gold frame an admin loaded. */
   public void gold(GoldFrame frame) {
-    commit(List.of(new ProducerRecord<>(Topics.REVIEW_GOLD.name(), frame.getGoldId(), frame)));
+    commitRecords(List.of(new ProducerRecord<>(Topics.REVIEW_GOLD.name(), frame.getGoldId(), frame)));
   }
 
   /** Tells the other instances where to forward queue changes; the first write of a new leader. */
   public void announce(ReviewLeader leader) {
-    commit(List.of(new ProducerRecord<>(Topics.REVIEW_LEADER.name(), "leader", leader)));
+    commitRecords(List.of(new ProducerRecord<>(Topics.REVIEW_LEADER.name(), "leader", leader)));
   }
 
   /**
@@ -87,7 +116,7 @@ public final class QueueWriter implements LeaseLog, AutoCloseable {
    * announcement instead of forwarding to an address that no longer answers.
    */
   public void resign() {
-    commit(List.of(new ProducerRecord<>(Topics.REVIEW_LEADER.name(), "leader", null)));
+    commitRecords(List.of(new ProducerRecord<>(Topics.REVIEW_LEADER.name(), "leader", null)));
   }
 
   /** The Kafka client meters of the producer in use: it is replaced after an error it cannot go on from. */
@@ -96,7 +125,7 @@ public final class QueueWriter implements LeaseLog, AutoCloseable {
   }
 
   /** Returns once the records are committed; throws (and nothing becomes visible) otherwise. */
-  private synchronized void commit(List<ProducerRecord<String, Object>> records) {
+  private synchronized void commitRecords(List<ProducerRecord<String, Object>> records) {
     try {
       commitOnce(records);
     } catch (KafkaException first) {

@@ -8,7 +8,6 @@ import io.labelstream.platform.http.ApiException;
 import io.labelstream.review.boxes.BoxesJson;
 import io.labelstream.review.auth.Reviewer;
 import io.labelstream.review.auth.Role;
-import io.labelstream.review.cluster.QueueWriter;
 import io.labelstream.review.metrics.ReviewMetrics;
 import io.labelstream.review.policy.PolicyDecision;
 import io.labelstream.review.policy.PolicyService;
@@ -17,6 +16,7 @@ import io.labelstream.review.queue.Answer;
 import io.labelstream.review.queue.Claim;
 import io.labelstream.review.queue.GoldTasks;
 import io.labelstream.review.queue.Lease;
+import io.labelstream.review.queue.QueueChange;
 import io.labelstream.review.queue.ReviewTask;
 import io.labelstream.review.queue.TaskBoxes;
 import io.labelstream.review.queue.TaskQueue;
@@ -44,7 +44,6 @@ import java.util.function.Function;
 public final class ReviewApi {
 
   private final TaskQueue queue;
-  private final QueueWriter writer;
   private final LeaderForwarding forwarding;
   private final LabelStore labels;
   private final PipelineCounts counts;
@@ -61,11 +60,10 @@ public final class ReviewApi {
    * @param images a task's image bytes: the size of a detection frame whose prediction did not say it is read from
    *     its image
    */
-  public ReviewApi(TaskQueue queue, QueueWriter writer, LeaderForwarding forwarding, LabelStore labels,
+  public ReviewApi(TaskQueue queue, LeaderForwarding forwarding, LabelStore labels,
       PipelineCounts counts, ReviewerLedger reviewers, List<String> classes, BooleanSupplier stateReady, ReviewMetrics metrics, Clock clock,
       PolicyService policy, GoldTasks gold, Function<ReviewTask, byte[]> images) {
     this.queue = queue;
-    this.writer = writer;
     this.forwarding = forwarding;
     this.labels = labels;
     this.counts = counts;
@@ -170,14 +168,15 @@ public final class ReviewApi {
               // The request's image reference: a dataset export finds the image by it after frames.v1 dropped it.
               .setImageRef(task.image().stored() == null ? null : task.image().stored().ref())
               .build();
-          writer.answer(result, human);
-          if (human != null) {
-            labels.put(human);
-          }
-          metrics.submitted(reviewer.name(), task.reason(), result.getDecision());
-          return result;
+          return new QueueChange.Answered(result, human);
         });
     ReviewResult result = submitted.result();
+    if (!submitted.repeated()) {
+      if (submitted.label() != null) {
+        labels.put(submitted.label());
+      }
+      metrics.submitted(reviewer.name(), result.getReason(), result.getDecision());
+    }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("taskId", result.getTaskId());
     body.put("frameId", result.getFrameId());

@@ -1,5 +1,6 @@
 package io.labelstream.review.queue;
 
+import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewResult;
 import io.labelstream.schemas.avro.TaskLease;
@@ -22,10 +23,11 @@ import java.util.function.Consumer;
  *
  * <p>Everything in it comes from Kafka and is rebuilt at start-up: tasks from {@code review.requests.v1}, answers
  * from {@code review.results.v1}, leases and skips from {@code review.leases.v1}. Only the queue leader changes it
- * (see {@code cluster.LeaderElection}): each change is written to the {@link LeaseLog} first and applied only when
- * that write succeeded, so what a reviewer is told always matches what a restarted or newly elected leader reads.
- * All methods are synchronised; a change holds the lock while its write commits, which is what makes "two reviewers,
- * one task" impossible.
+ * (see {@code cluster.LeaderElection}). A change (a claim, an answer...) is applied under the queue's lock, so the
+ * next claim already finds the task taken ("two reviewers, one task" cannot happen), and is written to the
+ * {@link QueueLog} with every other change made meanwhile, in one transaction ({@link GroupCommit}); its caller is
+ * answered only once that transaction committed, and a change whose transaction failed is taken back. So what a
+ * reviewer is told always matches what a restarted or newly elected leader reads.
  */
 public final class TaskQueue {
 
@@ -33,7 +35,7 @@ public final class TaskQueue {
   private final Duration leaseLength;
   private final LeaseLimits limits;
   private final String instanceId;
-  private final LeaseLog leaseLog;
+  private final GroupCommit commits;
   private final Consumer<Lease> onLeaseExpired;
   private final WaitingTasks waiting;
   private final Map<String, OpenTask> open = new HashMap<>();
@@ -62,14 +64,14 @@ public final class TaskQueue {
     }
   }
 
-  public TaskQueue(Clock clock, Duration leaseLength, QueueOrder order, String instanceId, LeaseLog leaseLog,
+  public TaskQueue(Clock clock, Duration leaseLength, QueueOrder order, String instanceId, QueueLog log,
       Consumer<Lease> onLeaseExpired) {
-    this(clock, leaseLength, order, instanceId, leaseLog, onLeaseExpired, 1, GoldTasks.none());
+    this(clock, leaseLength, order, instanceId, log, onLeaseExpired, 1, GoldTasks.none());
   }
 
-  public TaskQueue(Clock clock, Duration leaseLength, QueueOrder order, String instanceId, LeaseLog leaseLog,
+  public TaskQueue(Clock clock, Duration leaseLength, QueueOrder order, String instanceId, QueueLog log,
       Consumer<Lease> onLeaseExpired, int answersRequired, GoldTasks gold) {
-    this(clock, leaseLength, LeaseLimits.NONE, order, instanceId, leaseLog, onLeaseExpired, answersRequired, gold);
+    this(clock, leaseLength, LeaseLimits.NONE, order, instanceId, log, onLeaseExpired, answersRequired, gold);
   }
 
   /**
@@ -78,20 +80,23 @@ public final class TaskQueue {
    * @param limits how many tasks one reviewer may hold, and for how long at most
    */
   public TaskQueue(Clock clock, Duration leaseLength, LeaseLimits limits, QueueOrder order, String instanceId,
-      LeaseLog leaseLog, Consumer<Lease> onLeaseExpired, int answersRequired, GoldTasks gold) {
+      QueueLog log, Consumer<Lease> onLeaseExpired, int answersRequired, GoldTasks gold) {
     this.limits = limits;
     this.answersRequired = answersRequired;
     this.gold = gold;
     this.clock = clock;
     this.leaseLength = leaseLength;
     this.instanceId = instanceId;
-    this.leaseLog = leaseLog;
+    this.commits = new GroupCommit(log, this);
     this.onLeaseExpired = onLeaseExpired;
     this.waiting = new WaitingTasks(order);
   }
 
   /** A review request read from Kafka. Repeats and requests already answered are ignored. */
   public synchronized void offer(ReviewTask task) {
+    if (commits.holdBack(task.taskId(), () -> offer(task))) {
+      return;
+    }
     if (answers.containsKey(task.taskId()) || open.containsKey(task.taskId())) {
       return;
     }
@@ -113,6 +118,12 @@ public final class TaskQueue {
    * awaits more answers is kept with the task.
    */
   public synchronized void answered(ReviewResult result) {
+    if (!commits.holdBack(result.getTaskId(), () -> answered(result))) {
+      applyAnswer(result);
+    }
+  }
+
+  private void applyAnswer(ReviewResult result) {
     if (Boolean.FALSE.equals(result.getDecides())) {
       if (!answers.containsKey(result.getTaskId())) {
         List<ReviewResult> given = partial.computeIfAbsent(result.getTaskId(), t -> new ArrayList<>());
@@ -136,6 +147,9 @@ public final class TaskQueue {
 
   /** A lease record read from Kafka; older versions than the one applied are ignored. */
   public synchronized void leaseRecorded(TaskLease record) {
+    if (commits.holdBack(record.getTaskId(), () -> leaseRecorded(record))) {
+      return;
+    }
     if (answers.containsKey(record.getTaskId())) {
       return;
     }
@@ -183,7 +197,19 @@ public final class TaskQueue {
    *
    * @throws TaskRefused when the reviewer already holds as many tasks as one may (so one cannot lease the queue)
    */
-  public synchronized Optional<Claim> claim(String reviewer) {
+  public Optional<Claim> claim(String reviewer) {
+    Optional<Leased> leased;
+    synchronized (this) {
+      leased = lease(reviewer);
+    }
+    leased.ifPresent(claim -> commits.await(claim.written()));
+    return leased.map(Leased::claim);
+  }
+
+  /** A claim applied to the queue, and its change on its way to Kafka. */
+  private record Leased(Claim claim, GroupCommit.Pending written) {}
+
+  private Optional<Leased> lease(String reviewer) {
     expireLeases();
     if (leasesHeldBy(reviewer) >= limits.maxPerReviewer()) {
       throw new TaskRefused(TaskRefused.Reason.TOO_MANY_LEASES, "you already hold " + limits.maxPerReviewer()
@@ -195,10 +221,10 @@ public final class TaskQueue {
       OpenTask entry = new OpenTask(goldTask.get());
       Instant now = clock.instant();
       Lease lease = newLease(entry.task.taskId(), reviewer, now);
-      change(entry, lease, entry.skippedBy);
+      GroupCommit.Pending written = change(entry, lease, entry.skippedBy);
       open.put(entry.task.taskId(), entry);
       openTaskByFrame.put(entry.task.frameId(), entry.task.taskId());
-      return Optional.of(new Claim(entry.task, lease));
+      return Optional.of(new Leased(new Claim(entry.task, lease), written));
     }
     Optional<ReviewTask> next = waiting.next(task -> barredFrom(task, reviewer),
         task -> open.get(task.taskId()).skippedBy.contains(reviewer));
@@ -208,8 +234,7 @@ public final class TaskQueue {
     OpenTask entry = open.get(next.get().taskId());
     Instant now = clock.instant();
     Lease lease = newLease(entry.task.taskId(), reviewer, now);
-    change(entry, lease, entry.skippedBy);
-    return Optional.of(new Claim(entry.task, lease));
+    return Optional.of(new Leased(new Claim(entry.task, lease), change(entry, lease, entry.skippedBy)));
   }
 
   private Lease newLease(String taskId, String reviewer, Instant now) {
@@ -245,79 +270,107 @@ public final class TaskQueue {
    * Extends the caller's lease by a full lease length from now, but never past its maximum lifetime from the claim:
    * heartbeats alone cannot keep a task from others for ever.
    */
-  public synchronized Lease heartbeat(String taskId, String reviewer) {
-    OpenTask entry = requireOpen(taskId);
-    Lease held = requireLease(entry, reviewer);
-    Lease extended = new Lease(taskId, reviewer, held.claimedAt(),
-        earlier(clock.instant().plus(leaseLength), held.claimedAt().plus(limits.maxLifetime())));
-    change(entry, extended, entry.skippedBy);
+  public Lease heartbeat(String taskId, String reviewer) {
+    Lease extended;
+    GroupCommit.Pending written;
+    synchronized (this) {
+      OpenTask entry = requireOpen(taskId);
+      Lease held = requireLease(entry, reviewer);
+      extended = new Lease(taskId, reviewer, held.claimedAt(),
+          earlier(clock.instant().plus(leaseLength), held.claimedAt().plus(limits.maxLifetime())));
+      written = change(entry, extended, entry.skippedBy);
+    }
+    commits.await(written);
     return extended;
   }
 
   /** Gives a leased task back to the queue, in its old place for everyone. */
-  public synchronized void release(String taskId, String reviewer) {
-    OpenTask entry = requireOpen(taskId);
-    requireLease(entry, reviewer);
-    change(entry, null, entry.skippedBy);
+  public void release(String taskId, String reviewer) {
+    GroupCommit.Pending written;
+    synchronized (this) {
+      OpenTask entry = requireOpen(taskId);
+      requireLease(entry, reviewer);
+      written = change(entry, null, entry.skippedBy);
+    }
+    commits.await(written);
   }
 
   /** Gives a leased task back, behind every other task for this reviewer only. */
-  public synchronized void skip(String taskId, String reviewer) {
-    OpenTask entry = requireOpen(taskId);
-    requireLease(entry, reviewer);
-    Set<String> skippedBy = new LinkedHashSet<>(entry.skippedBy);
-    skippedBy.add(reviewer);
-    change(entry, null, skippedBy);
-  }
-
-  /** The outcome of a submit: the answer on record, and whether it was already there (a repeated submit). */
-  public record Submitted(ReviewResult result, boolean repeated) {}
-
-  /** Writes an answer (to Kafka): the result, and the HUMAN label when the verdict settles the task. */
-  @FunctionalInterface
-  public interface AnswerWrite {
-    ReviewResult write(ReviewTask task, Lease lease, Verdict verdict);
+  public void skip(String taskId, String reviewer) {
+    GroupCommit.Pending written;
+    synchronized (this) {
+      OpenTask entry = requireOpen(taskId);
+      requireLease(entry, reviewer);
+      Set<String> skippedBy = new LinkedHashSet<>(entry.skippedBy);
+      skippedBy.add(reviewer);
+      written = change(entry, null, skippedBy);
+    }
+    commits.await(written);
   }
 
   /**
-   * Answers a task. The answer is written by {@code write} while the queue is locked, so the lease cannot run out
-   * and pass to someone else between the check and the write. A repeat of the same answer by the same reviewer
-   * returns the first one and writes nothing. An answer that does not settle its task (it needs more) gives the
-   * task back to the queue for a reviewer who has not answered it.
+   * The outcome of a submit: the answer on record, the HUMAN label written with it (null when it settled nothing, and
+   * on a repeat), and whether it was already there (a repeated submit, which writes nothing).
+   */
+  public record Submitted(ReviewResult result, Label label, boolean repeated) {}
+
+  /** Makes the records of an answer: the result, and the HUMAN label when the verdict settles the task. */
+  @FunctionalInterface
+  public interface AnswerMaker {
+    QueueChange.Answered make(ReviewTask task, Lease lease, Verdict verdict);
+  }
+
+  /**
+   * Answers a task. The answer is made and applied while the queue is locked, so the lease cannot run out and pass to
+   * someone else between the check and the answer; this returns once it is committed. A repeat of the same answer by
+   * the same reviewer returns the first one (once that is committed) and writes nothing. An answer that does not
+   * settle its task (it needs more) gives the task back to the queue for a reviewer who has not answered it.
    *
    * @param admin whether the caller is an admin, whose answer breaks a tie
    * @throws TaskRefused for an unknown task, when the caller holds no live lease, or when the task was already
    *     answered differently
    */
-  public synchronized Submitted submit(String taskId, String reviewer, String label, boolean admin, AnswerWrite write) {
-    return submit(taskId, reviewer, Answer.ofLabel(label), admin, write);
+  public Submitted submit(String taskId, String reviewer, String label, boolean admin, AnswerMaker maker) {
+    return submit(taskId, reviewer, Answer.ofLabel(label), admin, maker);
   }
 
   /**
    * Answers a task with a class or with boxes; "the same answer" (a repeat, and agreement between reviewers) is
    * {@link Answer#sameAs}: the same class, or boxes exact against each other.
    */
-  public synchronized Submitted submit(String taskId, String reviewer, Answer answer, boolean admin, AnswerWrite write) {
-    ReviewResult earlier = answers.get(taskId);
-    if (earlier == null) {
-      earlier = partial.getOrDefault(taskId, List.of()).stream().filter(r -> r.getReviewerId().equals(reviewer))
-          .findFirst().orElse(null);
-    }
-    if (earlier != null) {
-      if (earlier.getReviewerId().equals(reviewer) && answer.sameAs(earlier)) {
-        return new Submitted(earlier, true);
+  public Submitted submit(String taskId, String reviewer, Answer answer, boolean admin, AnswerMaker maker) {
+    Submitted submitted;
+    Optional<GroupCommit.Pending> written;
+    synchronized (this) {
+      ReviewResult earlier = answers.get(taskId);
+      if (earlier == null) {
+        earlier = partial.getOrDefault(taskId, List.of()).stream().filter(r -> r.getReviewerId().equals(reviewer))
+            .findFirst().orElse(null);
       }
-      throw new TaskRefused(TaskRefused.Reason.ALREADY_ANSWERED, "task " + taskId + " was already answered");
+      if (earlier != null) {
+        if (!earlier.getReviewerId().equals(reviewer) || !answer.sameAs(earlier)) {
+          throw new TaskRefused(TaskRefused.Reason.ALREADY_ANSWERED, "task " + taskId + " was already answered");
+        }
+        // The first answer may still be on its way: the repeat is told what the first one is told.
+        submitted = new Submitted(earlier, null, true);
+        written = commits.inFlight(taskId);
+      } else {
+        OpenTask entry = requireOpen(taskId);
+        Lease lease = requireLease(entry, reviewer);
+        Verdict verdict = verdict(entry.task, partial.getOrDefault(taskId, List.of()), reviewer, answer, admin);
+        QueueChange.Answered made = maker.make(entry.task, lease, verdict);
+        Before before = before(taskId);
+        applyAnswer(made.result());
+        List<QueueChange> changes = new ArrayList<>(List.of(made));
+        if (!verdict.decides()) {
+          changes.add(leaseChange(entry, null, entry.skippedBy));
+        }
+        submitted = new Submitted(made.result(), made.label(), false);
+        written = Optional.of(commits.add(taskId, changes, () -> restore(before)));
+      }
     }
-    OpenTask entry = requireOpen(taskId);
-    Lease lease = requireLease(entry, reviewer);
-    Verdict verdict = verdict(entry.task, partial.getOrDefault(taskId, List.of()), reviewer, answer, admin);
-    ReviewResult result = write.write(entry.task, lease, verdict);
-    answered(result);
-    if (!verdict.decides()) {
-      change(entry, null, entry.skippedBy);
-    }
-    return new Submitted(result, false);
+    written.ifPresent(commits::await);
+    return submitted;
   }
 
   /** Answers {@code task} needs before it is settled: several for AUDIT and FLAGGED tasks, one otherwise. */
@@ -420,8 +473,17 @@ public final class TaskQueue {
     return leases;
   }
 
-  /** Writes the new lease state, then applies it; a failed write changes nothing. */
-  private void change(OpenTask entry, Lease lease, Set<String> skippedBy) {
+  /**
+   * Applies a new lease state at once; it is written with the next group of changes, and taken back if that write
+   * fails.
+   */
+  private GroupCommit.Pending change(OpenTask entry, Lease lease, Set<String> skippedBy) {
+    Before before = before(entry.task.taskId());
+    return commits.add(entry.task.taskId(), List.of(leaseChange(entry, lease, skippedBy)), () -> restore(before));
+  }
+
+  /** Applies a new lease state to an open task; returns it as the change to write. */
+  private QueueChange.LeaseChanged leaseChange(OpenTask entry, Lease lease, Set<String> skippedBy) {
     TaskLease record = TaskLease.newBuilder()
         .setTaskId(entry.task.taskId())
         .setFrameId(entry.task.frameId())
@@ -433,8 +495,63 @@ public final class TaskQueue {
         .setWrittenBy(instanceId)
         .setWrittenAt(clock.instant())
         .build();
-    leaseLog.write(record);
     apply(entry, record);
+    return new QueueChange.LeaseChanged(record);
+  }
+
+  /**
+   * Everything a change may alter of one task, as it was before the change: what {@link #restore} puts back when the
+   * change's write failed.
+   */
+  private record Before(String taskId, OpenTask entry, long version, Lease lease, List<String> skippedBy,
+      boolean requested, ReviewResult answer, List<ReviewResult> partial) {}
+
+  private Before before(String taskId) {
+    OpenTask entry = open.get(taskId);
+    List<ReviewResult> given = partial.get(taskId);
+    return new Before(taskId, entry, entry == null ? 0 : entry.version, entry == null ? null : entry.lease,
+        entry == null ? List.of() : List.copyOf(entry.skippedBy), requested.contains(taskId), answers.get(taskId),
+        given == null ? null : List.copyOf(given));
+  }
+
+  /** Puts one task back as it was before a change: open or not, leased or waiting, answered or not. */
+  private void restore(Before before) {
+    String taskId = before.taskId();
+    OpenTask now = open.remove(taskId);
+    if (now != null) {
+      waiting.remove(now.task);
+      openTaskByFrame.remove(now.task.frameId(), taskId);
+    }
+    leased.remove(taskId);
+    requested.remove(taskId);
+    restoreEntry(answers, taskId, before.answer());
+    restoreEntry(partial, taskId, before.partial() == null ? null : new ArrayList<>(before.partial()));
+    OpenTask entry = before.entry();
+    if (entry == null) {
+      return;
+    }
+    entry.version = before.version();
+    entry.lease = before.lease();
+    entry.skippedBy.clear();
+    entry.skippedBy.addAll(before.skippedBy());
+    open.put(taskId, entry);
+    openTaskByFrame.put(entry.task.frameId(), taskId);
+    if (before.requested()) {
+      requested.add(taskId);
+    }
+    if (entry.lease != null) {
+      leased.put(taskId, entry);
+    } else {
+      waiting.add(entry.task);
+    }
+  }
+
+  private static <V> void restoreEntry(Map<String, V> map, String key, V value) {
+    if (value == null) {
+      map.remove(key);
+    } else {
+      map.put(key, value);
+    }
   }
 
   /** Takes a lease record into an open task and moves the task in or out of line accordingly. */

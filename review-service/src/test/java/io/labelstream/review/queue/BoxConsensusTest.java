@@ -21,11 +21,12 @@ class BoxConsensusTest {
   private final TaskQueue queue = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test",
       lease -> { }, lease -> { }, 2, GoldTasks.none());
   private final List<Verdict> verdicts = new ArrayList<>();
-  private final TaskQueue.AnswerWrite record = (t, l, v) -> {
+  private final TaskQueue.AnswerMaker record = (t, l, v) -> {
     verdicts.add(v);
-    return ReviewResult.newBuilder().setTaskId(t.taskId()).setFrameId(t.frameId()).setReviewerId(l.reviewer())
-        .setLabel("").setClassIndex(-1).setBoxes(v.boxes()).setDecision(ReviewDecision.CORRECTED).setTimeSpentMs(1)
-        .setSubmittedAt(clock.instant()).setReason(ReviewReason.AUDIT).setDecides(v.decides()).build();
+    return new QueueChange.Answered(ReviewResult.newBuilder().setTaskId(t.taskId()).setFrameId(t.frameId())
+        .setReviewerId(l.reviewer()).setLabel("").setClassIndex(-1).setBoxes(v.boxes())
+        .setDecision(ReviewDecision.CORRECTED).setTimeSpentMs(1).setSubmittedAt(clock.instant())
+        .setReason(ReviewReason.AUDIT).setDecides(v.decides()).build(), null);
   };
 
   @Test

@@ -21,10 +21,13 @@ class TaskQueueTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z"));
   private final List<Lease> expired = new ArrayList<>();
   private final List<TaskLease> written = new ArrayList<>();
+  /** Keeps the lease records the queue writes. */
+  private final QueueLog log = changes -> changes.stream().filter(QueueChange.LeaseChanged.class::isInstance)
+      .forEach(change -> written.add(((QueueChange.LeaseChanged) change).lease()));
   private final TaskQueue queue = queue(QueueOrder.UNCERTAINTY);
 
   private TaskQueue queue(QueueOrder order) {
-    return new TaskQueue(clock, Duration.ofSeconds(60), order, "test", written::add, expired::add);
+    return new TaskQueue(clock, Duration.ofSeconds(60), order, "test", log, expired::add);
   }
 
   @Test
@@ -227,16 +230,17 @@ class TaskQueueTest {
 
   @Test
   void shouldSettleAnAuditOnlyWhenTwoReviewersAgreeOrAnAdminBreaksTheTie() {
-    TaskQueue twoAnswers = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test", written::add,
+    TaskQueue twoAnswers = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test", log,
         expired::add, 2, GoldTasks.none());
     twoAnswers.offer(audit("a"));
     twoAnswers.offer(audit("b"));
     List<Verdict> verdicts = new ArrayList<>();
-    TaskQueue.AnswerWrite record = (t, l, v) -> {
+    TaskQueue.AnswerMaker record = (t, l, v) -> {
       verdicts.add(v);
-      return ReviewResult.newBuilder().setTaskId(t.taskId()).setFrameId(t.frameId()).setReviewerId(l.reviewer())
-          .setLabel(v.label()).setClassIndex(0).setDecision(ReviewDecision.CORRECTED)
-          .setTimeSpentMs(1).setSubmittedAt(clock.instant()).setReason(ReviewReason.AUDIT).setDecides(v.decides()).build();
+      return new QueueChange.Answered(ReviewResult.newBuilder().setTaskId(t.taskId()).setFrameId(t.frameId())
+          .setReviewerId(l.reviewer()).setLabel(v.label()).setClassIndex(0).setDecision(ReviewDecision.CORRECTED)
+          .setTimeSpentMs(1).setSubmittedAt(clock.instant()).setReason(ReviewReason.AUDIT).setDecides(v.decides()).build(),
+          null);
     };
 
     // a: ada and bob agree.
@@ -258,7 +262,7 @@ class TaskQueueTest {
     gold.add(io.labelstream.schemas.avro.GoldFrame.newBuilder().setGoldId("g1").setLabel("Bag").setClassIndex(8)
         .setContentType("image/png").setImage(java.nio.ByteBuffer.wrap(new byte[] {1})).setAddedBy("root")
         .setAddedAt(clock.instant()).build());
-    TaskQueue withGold = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test", written::add,
+    TaskQueue withGold = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test", log,
         expired::add, 1, gold);
     Claim goldClaim = withGold.claim("ada").orElseThrow();
     assertThat(goldClaim.task().reason()).isEqualTo(ReviewReason.GOLD);
@@ -273,18 +277,18 @@ class TaskQueueTest {
   @Test
   void shouldRebuildAGoldTaskHandedOutEarlierFromItsLeaseWhicheverIsReadFirst() {
     // A restarted instance reads the gold frames and the leases side by side, in either order.
-    TaskQueue before = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test", written::add,
+    TaskQueue before = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test", log,
         expired::add, 1, goldTasks(1.0));
     String taskId = before.claim("ada").orElseThrow().task().taskId();
     TaskLease lease = written.get(written.size() - 1);
 
     GoldTasks goldFirst = goldTasks(0);
-    TaskQueue goldReadFirst = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test", written::add,
+    TaskQueue goldReadFirst = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test", log,
         expired::add, 1, goldFirst);
     goldReadFirst.goldFrameRead();
     goldReadFirst.leaseRecorded(lease);
     GoldTasks goldLast = new GoldTasks(0, new java.util.Random(1), clock);
-    TaskQueue leaseReadFirst = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test", written::add,
+    TaskQueue leaseReadFirst = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test", log,
         expired::add, 1, goldLast);
     leaseReadFirst.leaseRecorded(lease);
     goldLast.add(goldTasks(0).items().get(0));
@@ -302,7 +306,7 @@ class TaskQueueTest {
   @Test
   void shouldRefuseAHoardersClaimBeyondTheLeaseCapWhileOthersStillGetWork() {
     TaskQueue capped = new TaskQueue(clock, Duration.ofSeconds(60), new LeaseLimits(2, Duration.ofMinutes(10)),
-        QueueOrder.UNCERTAINTY, "test", written::add, expired::add, 1, GoldTasks.none());
+        QueueOrder.UNCERTAINTY, "test", log, expired::add, 1, GoldTasks.none());
     for (String id : List.of("a", "b", "c")) {
       capped.offer(task(id, 0.5));
     }
@@ -320,7 +324,7 @@ class TaskQueueTest {
   @Test
   void shouldNotLetHeartbeatsKeepALeasePastItsMaximumLifetime() {
     TaskQueue limited = new TaskQueue(clock, Duration.ofSeconds(60), new LeaseLimits(3, Duration.ofSeconds(150)),
-        QueueOrder.UNCERTAINTY, "test", written::add, expired::add, 1, GoldTasks.none());
+        QueueOrder.UNCERTAINTY, "test", log, expired::add, 1, GoldTasks.none());
     limited.offer(task("a", 0.5));
     limited.offer(task("b", 0.4));
     Instant claimedAt = limited.claim("mallory").orElseThrow().lease().claimedAt();
@@ -351,7 +355,7 @@ class TaskQueueTest {
 
   @Test
   void shouldShowAGoldTaskUnderAFrameIdAndTaskIdShapedLikeAnAudits() {
-    TaskQueue withGold = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test", written::add,
+    TaskQueue withGold = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test", log,
         expired::add, 1, goldTasks(1.0));
 
     ReviewTask gold = withGold.claim("ada").orElseThrow().task();
@@ -359,13 +363,13 @@ class TaskQueueTest {
     assertThat(gold.frameId()).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
     assertThat(gold.taskId()).isEqualTo(io.labelstream.schemas.TaskIds.of(gold.frameId(), ReviewReason.AUDIT));
     assertThat(gold.frameId()).as("a reviewer's own, not shared").isNotEqualTo(
-        new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test", written::add, expired::add, 1,
+        new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test", log, expired::add, 1,
             goldTasks(1.0)).claim("bob").orElseThrow().task().frameId());
   }
 
   @Test
   void shouldHandOutTheGoldTaskAPeekNamedSoItsImageWasPreloadedLikeAnyOther() {
-    TaskQueue withGold = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test", written::add,
+    TaskQueue withGold = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test", log,
         expired::add, 1, goldTasks(0.5));
     withGold.offer(task("a", 0.5));
     withGold.offer(task("b", 0.4));
@@ -390,11 +394,11 @@ class TaskQueueTest {
     return new ReviewTask(id, "f-" + id, ReviewReason.AUDIT, 0.3, "Coat", 0.97, "image/png", new byte[] {1}, clock.instant());
   }
 
-  private ReviewResult result(ReviewTask task, String reviewer, String label, AtomicInteger writes) {
+  private QueueChange.Answered result(ReviewTask task, String reviewer, String label, AtomicInteger writes) {
     writes.incrementAndGet();
-    return ReviewResult.newBuilder().setTaskId(task.taskId()).setFrameId(task.frameId()).setReviewerId(reviewer)
-        .setLabel(label).setClassIndex(8).setDecision(ReviewDecision.CORRECTED).setTimeSpentMs(5)
-        .setSubmittedAt(clock.instant()).build();
+    return new QueueChange.Answered(ReviewResult.newBuilder().setTaskId(task.taskId()).setFrameId(task.frameId())
+        .setReviewerId(reviewer).setLabel(label).setClassIndex(8).setDecision(ReviewDecision.CORRECTED).setTimeSpentMs(5)
+        .setSubmittedAt(clock.instant()).build(), null);
   }
 
   private ReviewTask task(String id, double priority) {
