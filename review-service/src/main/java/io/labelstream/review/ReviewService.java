@@ -306,6 +306,11 @@ public final class ReviewService implements AutoCloseable {
   public void close() {
     http.close();
     images.close();
+    try {
+      queue.close(); // what reviewers changed last is committed while this instance still leads the queue
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     if (election.isLeader()) {
       try {
         writer.resign();

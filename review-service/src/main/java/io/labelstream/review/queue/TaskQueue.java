@@ -87,9 +87,17 @@ public final class TaskQueue {
     this.clock = clock;
     this.leaseLength = leaseLength;
     this.instanceId = instanceId;
-    this.commits = new GroupCommit(log, this);
+    this.commits = new GroupCommit(log, this, "review-queue-commits-" + instanceId);
     this.onLeaseExpired = onLeaseExpired;
     this.waiting = new WaitingTasks(order);
+  }
+
+  /**
+   * Stops writing changes once those made are committed; a change after this is refused. Call it before the
+   * {@link QueueLog} closes.
+   */
+  public void close() throws InterruptedException {
+    commits.close();
   }
 
   /** A review request read from Kafka. Repeats and requests already answered are ignored. */
