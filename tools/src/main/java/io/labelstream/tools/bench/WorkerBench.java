@@ -102,23 +102,13 @@ final class WorkerBench implements AutoCloseable {
   /** Where a worker's time went, from its own meters: mean batch size, model and commit time per batch. */
   private static String breakdown(int port) {
     try {
-      String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-          java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      ServiceMeters meters = ServiceMeters.scrape(port);
       return String.format(java.util.Locale.ROOT, "[batch %.0f, model %.1f ms, commit %.1f ms]",
-          mean(metrics, "labelstream_inference_batch_size"), 1e3 * mean(metrics, "labelstream_inference_model_time_seconds"),
-          1e3 * mean(metrics, "labelstream_inference_commit_time_seconds"));
+          meters.mean("labelstream_inference_batch_size"), 1e3 * meters.mean("labelstream_inference_model_time_seconds"),
+          1e3 * meters.mean("labelstream_inference_commit_time_seconds"));
     } catch (Exception e) {
       return "[no meters: " + e.getMessage() + "]";
     }
-  }
-
-  private static double mean(String metrics, String name) {
-    return value(metrics, name + "_sum") / value(metrics, name + "_count");
-  }
-
-  private static double value(String metrics, String name) {
-    return metrics.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
   Map<String, String> workerEnv(String group, Map<String, String> settings) {
