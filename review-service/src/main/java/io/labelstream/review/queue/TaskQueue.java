@@ -43,6 +43,11 @@ public final class TaskQueue {
   private final Map<String, String> openTaskByFrame = new HashMap<>();
   /** The open tasks someone holds: what lease expiry and the admin view look at, instead of every open task. */
   private final Map<String, OpenTask> leased = new HashMap<>();
+  /**
+   * No lease in {@link #leased} runs out before this (it may be earlier than the first that does): every claim and
+   * answer checks for expired leases, and with hundreds held most checks need not look at each.
+   */
+  private Instant noLeaseExpiresBefore = Instant.MAX;
   /** Answers given to tasks that need more than one and are not settled yet. */
   private final Map<String, List<ReviewResult>> partial = new HashMap<>();
   private final int answersRequired;
@@ -540,6 +545,9 @@ public final class TaskQueue {
     }
     entry.version = before.version();
     entry.lease = before.lease();
+    if (entry.lease != null) {
+      heldUntil(entry.lease);
+    }
     entry.skippedBy.clear();
     entry.skippedBy.addAll(before.skippedBy());
     open.put(taskId, entry);
@@ -595,9 +603,16 @@ public final class TaskQueue {
       leased.remove(entry.task.taskId());
     } else {
       leased.put(entry.task.taskId(), entry);
+      heldUntil(entry.lease);
     }
     entry.skippedBy.clear();
     entry.skippedBy.addAll(record.getSkippedBy());
+  }
+
+  private void heldUntil(Lease lease) {
+    if (lease.expiresAt().isBefore(noLeaseExpiresBefore)) {
+      noLeaseExpiresBefore = lease.expiresAt();
+    }
   }
 
   private OpenTask requireOpen(String taskId) {
@@ -630,8 +645,14 @@ public final class TaskQueue {
    */
   private void expireLeases() {
     Instant now = clock.instant();
+    if (now.isBefore(noLeaseExpiresBefore)) {
+      return;
+    }
+    noLeaseExpiresBefore = Instant.MAX;
     for (OpenTask entry : List.copyOf(leased.values())) {
-      if (entry.lease.expired(now)) {
+      if (!entry.lease.expired(now)) {
+        heldUntil(entry.lease);
+      } else {
         Lease expired = entry.lease;
         if (!expired.expiresAt().isBefore(expired.claimedAt().plus(limits.maxLifetime()))) {
           // Held as long as anyone may: behind every other task for its holder, as a skip, or they would claim it again.

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * After the queue's producer is fenced, the review service writes through a new producer; its {@code /metrics} must
- * describe that producer, not go on showing the frozen figures of the one that was closed.
+ * describe that producer, not go on showing the frozen figures of the one that was closed. The queue's own meters
+ * count and time its transactions.
  */
 class QueueWriterMetersIT {
 
@@ -62,7 +63,20 @@ class QueueWriterMetersIT {
       }
 
       assertThat(recordsSent(ada)).as("records the current producer has sent").isGreaterThanOrEqualTo(afterRecovery + 3);
+      // One claim at a time: every transaction of queue changes held one lease, and each was timed.
+      assertThat(meter(ada, "labelstream_review_queue_commit_changes_count")).isGreaterThanOrEqualTo(4);
+      assertThat(meter(ada, "labelstream_review_queue_commit_changes_sum"))
+          .isEqualTo(meter(ada, "labelstream_review_queue_commit_changes_count"));
+      assertThat(meter(ada, "labelstream_review_queue_commit_seconds_count"))
+          .isEqualTo(meter(ada, "labelstream_review_queue_commit_changes_count"));
+      assertThat(meter(ada, "labelstream_review_queue_commit_seconds_sum")).isPositive();
     }
+  }
+
+  private static double meter(Client client, String name) throws Exception {
+    return client.get("/metrics").body().lines()
+        .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
   }
 
   /** Another producer with the review instance's transactional id: the one the service holds is fenced. */
