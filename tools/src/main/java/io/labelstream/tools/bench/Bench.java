@@ -28,8 +28,8 @@ import org.apache.kafka.clients.admin.NewTopic;
  *
  * <p>Modes that measure one part only: {@code --quick} (model and workers), {@code --ingest}, {@code --decode},
  * {@code --720p}, {@code --detector}, {@code --store}, and {@code --review [--reviewers N] [--warm-up S] [--seconds S]
- * [--tasks N]}: the review queue's throughput with N simulated reviewers (default 200) claiming and answering over
- * HTTP against one review instance ({@link ReviewBench}; issue 18's heap and restart figures are not measured yet).
+ * [--tasks N] [--rate R]}: the review queue's throughput with N simulated reviewers (default 200) claiming and
+ * answering over HTTP against one review instance, as fast as they are served or R answers/s together ({@link ReviewBench}; issue 18's heap and restart figures are not measured yet).
  */
 public final class Bench {
 
@@ -81,8 +81,8 @@ public final class Bench {
     Path scenes = option(args, "--scenes").map(Path::of)
         .orElseGet(() -> env.get(LauncherVariables.LABELSTREAM_SAMPLES).resolve(DetectorBench.SCENES));
     BenchReport report = new BenchReport(frames, batch, batch1Frames);
-    // --review: only the review queue, reviewers claiming and answering as fast as it serves them
-    // (--reviewers N, --warm-up S, --seconds S, --tasks N)
+    // --review: only the review queue, reviewers claiming and answering as fast as it serves them, or at --rate
+    // answers/s for the whole team (--reviewers N, --warm-up S, --seconds S, --tasks N, --rate R)
     if (java.util.Arrays.asList(args).contains("--review")) {
       ReviewBench.Settings settings = new ReviewBench.Settings(
           option(args, "--reviewers").map(Integer::parseInt).orElse(ReviewBench.Settings.DEFAULT_REVIEWERS),
@@ -90,8 +90,10 @@ public final class Bench {
               .orElse(ReviewBench.Settings.DEFAULT_WARM_UP),
           option(args, "--seconds").map(s -> Duration.ofSeconds(Long.parseLong(s)))
               .orElse(ReviewBench.Settings.DEFAULT_MEASURED),
-          option(args, "--tasks").map(Integer::parseInt).orElse(ReviewBench.Settings.DEFAULT_TASKS));
-      System.out.printf("LabelStream review benchmark: %d reviewers, %s%n", settings.reviewers(), report.machine());
+          option(args, "--tasks").map(Integer::parseInt).orElse(ReviewBench.Settings.DEFAULT_TASKS),
+          option(args, "--rate").map(Double::parseDouble).orElse(0.0));
+      System.out.printf("LabelStream review benchmark: %d reviewers%s, %s%n", settings.reviewers(),
+          settings.rate() > 0 ? " aiming at " + settings.rate() + " answers/s together" : "", report.machine());
       ReviewBench.measure(report, env.get(LauncherVariables.LABELSTREAM_SAMPLES), settings);
       finish(report, json);
       ReviewBench.requireCorrect(report);

@@ -42,8 +42,19 @@ final class ReviewBench {
    * A run's shape.
    *
    * @param tasks review tasks written before the reviewers start; enough that they never run dry
+   * @param rate answers per second the whole team aims at, each reviewer starting one every {@code reviewers / rate}
+   *     seconds (a person who takes that long per frame); 0: each claims and answers again at once
    */
-  record Settings(int reviewers, Duration warmUp, Duration measured, int tasks) {
+  record Settings(int reviewers, Duration warmUp, Duration measured, int tasks, double rate) {
+
+    Settings(int reviewers, Duration warmUp, Duration measured, int tasks) {
+      this(reviewers, warmUp, measured, tasks, 0);
+    }
+
+    /** How often one reviewer starts an answer: zero when they go as fast as the service lets them. */
+    Duration cycle() {
+      return rate <= 0 ? Duration.ZERO : Duration.ofNanos(Math.round(reviewers * 1e9 / rate));
+    }
 
     static final int DEFAULT_REVIEWERS = 200;
     static final Duration DEFAULT_WARM_UP = Duration.ofSeconds(5);
@@ -72,6 +83,7 @@ final class ReviewBench {
     report.putInfo("review_tasks", settings.tasks());
     report.putInfo("review_warm_up_s", settings.warmUp().toSeconds());
     report.putInfo("review_measured_s", settings.measured().toSeconds());
+    report.putInfo("review_rate_aimed", settings.rate() <= 0 ? "as fast as served" : settings.rate());
     Path dir = Files.createTempDirectory("labelstream-bench-review-");
     ReviewerLoad.Outcome outcome;
     Set<String> answeredTwice;
@@ -98,7 +110,7 @@ final class ReviewBench {
         System.out.printf("  %-44s ", settings.reviewers() + " reviewers, " + settings.warmUp().toSeconds()
             + " s warm-up, " + settings.measured().toSeconds() + " s measured…");
         System.out.flush();
-        outcome = new ReviewerLoad("http://127.0.0.1:" + review.port(), team).run(settings.warmUp(), settings.measured());
+        outcome = new ReviewerLoad("http://127.0.0.1:" + review.port(), team, settings.cycle()).run(settings.warmUp(), settings.measured());
         System.out.printf("%d answers%n", outcome.answers());
         ServiceMeters meters = ServiceMeters.scrape(review.port());
         // Warm-up and measured period together: what the queue's transactions looked like under this load.

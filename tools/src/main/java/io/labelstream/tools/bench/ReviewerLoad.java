@@ -16,13 +16,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Reviewers as fast as a review API lets them be: each, on its own thread and with its own token, claims a task,
- * submits the suggested label at once, and repeats, from the start until a warm-up and then a measured period have
- * passed. Only what starts inside the measured period is timed and counted. What would make the figures flatter than
+ * Reviewers as fast as a review API lets them be, or at a set pace: each, on its own thread and with its own token,
+ * claims a task, submits the suggested label at once, and repeats (at once, or at its next turn when paced), from the
+ * start until a warm-up and then a measured period have passed. Only what starts inside the measured period is timed and counted. What would make the figures flatter than
  * the truth is counted too: a task answered by two reviewers, an answer or a claim refused, and an empty queue.
  */
 final class ReviewerLoad {
@@ -55,6 +56,8 @@ final class ReviewerLoad {
       .connectTimeout(Duration.ofSeconds(10)).build();
   private final String baseUrl;
   private final List<Reviewer> reviewers;
+  /** How often each reviewer starts a claim; zero: again as soon as the last answer is in. */
+  private final Duration cycle;
 
   /** One simulated reviewer's identity: the review API holds one lease limit and one ledger per name. */
   record Reviewer(String name, String token) {
@@ -75,10 +78,16 @@ final class ReviewerLoad {
     }
   }
 
-  /** {@code reviewers} working through the review API at {@code baseUrl}. */
-  ReviewerLoad(String baseUrl, List<Reviewer> reviewers) {
+  /**
+   * {@code reviewers} working through the review API at {@code baseUrl}.
+   *
+   * @param cycle how often each reviewer starts a claim (their turns spread at random over the first cycle); a
+   *     reviewer behind their turn goes at once; zero: as fast as they are served
+   */
+  ReviewerLoad(String baseUrl, List<Reviewer> reviewers, Duration cycle) {
     this.baseUrl = baseUrl;
     this.reviewers = List.copyOf(reviewers);
+    this.cycle = cycle;
   }
 
   /** Runs every reviewer for {@code warmUp} and then {@code measured}, and says what the measured part saw. */
@@ -129,8 +138,10 @@ final class ReviewerLoad {
   }
 
   private void review(Reviewer reviewer, Window window, Tally tally) throws IOException, InterruptedException {
+    long turn = System.nanoTime() + (cycle.isZero() ? 0 : ThreadLocalRandom.current().nextLong(cycle.toNanos()));
     long now;
-    while ((now = System.nanoTime()) < window.until()) {
+    while ((now = waitForTurn(turn)) < window.until()) {
+      turn = Math.max(turn + cycle.toNanos(), now);
       boolean timed = window.measures(now);
       HttpResponse<String> claim = post(reviewer.token(), "/v1/tasks/claim", null);
       if (timed) {
@@ -169,6 +180,16 @@ final class ReviewerLoad {
         tally.answers.incrementAndGet();
       }
     }
+  }
+
+  /** Sleeps until {@code turn} (on System.nanoTime's clock) and returns the time then. */
+  private static long waitForTurn(long turn) throws InterruptedException {
+    long now = System.nanoTime();
+    if (now < turn) {
+      TimeUnit.NANOSECONDS.sleep(turn - now);
+      now = System.nanoTime();
+    }
+    return now;
   }
 
   private HttpResponse<String> post(String token, String path, String json) throws IOException, InterruptedException {

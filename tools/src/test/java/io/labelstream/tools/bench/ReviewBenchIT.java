@@ -46,6 +46,18 @@ class ReviewBenchIT {
   }
 
   @Test
+  void shouldKeepAPacedTeamToItsTurns() throws Exception {
+    BenchReport report = new BenchReport(0, 0, 0);
+
+    // 4 reviewers at 4 answers/s together: each starts one answer a second, so at most 4 starts each in 3 s.
+    ReviewBench.measure(report, SAMPLES, new ReviewBench.Settings(4, Duration.ofSeconds(1), Duration.ofSeconds(3),
+        2_000, 4));
+
+    ReviewBench.requireCorrect(report);
+    assertThat(report.get("review_answers_per_s")).isPositive().isLessThanOrEqualTo(4 * 4 / 3.0);
+  }
+
+  @Test
   void shouldFailARunThatSawATaskAnsweredTwice() {
     BenchReport report = new BenchReport(0, 0, 0);
     report.put("review_answers_per_s", 12.0);
