@@ -56,6 +56,9 @@ public final class QueueWriter implements QueueLog, MeterBinder, AutoCloseable {
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
     // A reviewer waits on every change: send at once rather than wait to fill a batch.
     props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    // A transaction's first write waits until the broker finished the last one (CONCURRENT_TRANSACTIONS, retried):
+    // retried after the default 100 ms, a lone transaction took 56 ms on the embedded broker, after 5 ms 18 ms.
+    props.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 5);
     this.election = election;
     this.transactions = new TransactionalWriter<>(
         () -> new KafkaProducer<>(props, new StringSerializer(), new TopicRoutedSerializer()));
