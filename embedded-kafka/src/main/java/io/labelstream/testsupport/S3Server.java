@@ -3,7 +3,6 @@ package io.labelstream.testsupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +71,7 @@ public final class S3Server implements AutoCloseable {
     IllegalStateException lastFailure = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       // a free port now may be taken by the time the child binds it; another port then
-      S3Server server = new S3Server(workDir, jar, freePort());
+      S3Server server = new S3Server(workDir, jar, FreePort.onLoopback());
       try {
         server.launch();
         Runtime.getRuntime().addShutdownHook(server.reaper);
@@ -245,14 +244,6 @@ public final class S3Server implements AutoCloseable {
 
   private static String javaCommand() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port on 127.0.0.1", e);
-    }
   }
 
   private static String tail(Path log) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
+import io.labelstream.testsupport.FreePort;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.platform.kafka.TopicProvisioner;
@@ -15,8 +16,6 @@ import io.labelstream.schemas.avro.LabelSource;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,7 +77,7 @@ class DatasetExportIT {
     Files.createDirectories(logs);
     TopicProvisioner.ensureTopics(KafkaSettings.from(new Env(Map.of("KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers()))));
     Expected expected = produceLabelHistory();
-    int port = freePort();
+    int port = FreePort.onLoopback();
     service = startService(port);
     Client root = new Client(port, DatasetFixtures.ADMIN_TOKEN);
     await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
@@ -271,11 +270,6 @@ class DatasetExportIT {
     return most + " MiB (heap " + of + " MiB)";
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
 
   private static String frameId(int i) {
     return String.format(Locale.ROOT, "f-%07d", i);
