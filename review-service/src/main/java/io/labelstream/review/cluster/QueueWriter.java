@@ -59,6 +59,10 @@ public final class QueueWriter implements QueueLog, MeterBinder, AutoCloseable {
     // A transaction's first write waits until the broker finished the last one (CONCURRENT_TRANSACTIONS, retried):
     // retried after the default 100 ms, a lone transaction took 56 ms on the embedded broker, after 5 ms 18 ms.
     props.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 5);
+    // A leader killed mid-transaction leaves it open, and read_committed readers of labels.v1 and the queue topics
+    // cannot read past it until the coordinator aborts it: after 10 s (plus its check interval), not the default 60.
+    // The queue's transactions take milliseconds.
+    props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
     this.election = election;
     this.transactions = new TransactionalWriter<>(
         () -> new KafkaProducer<>(props, new StringSerializer(), new TopicRoutedSerializer()));
