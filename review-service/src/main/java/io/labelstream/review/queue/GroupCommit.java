@@ -72,10 +72,13 @@ final class GroupCommit {
    * @param undo takes the changes back out of the queue if their transaction fails (run under the queue's lock)
    */
   Pending add(String taskId, List<QueueChange> changes, Runnable undo) {
-    if (closed) {
-      throw new IllegalStateException("the review queue is closing");
-    }
     Pending change = new Pending(taskId, List.copyOf(changes), undo);
+    if (closed) {
+      // Applied already: taken back at once, and its caller told why.
+      undo.run();
+      change.outcome.completeExceptionally(new IllegalStateException("the review queue is closing"));
+      return change;
+    }
     pending.add(change);
     newestByTask.put(taskId, change);
     if (writer == null) {
@@ -120,8 +123,8 @@ final class GroupCommit {
   }
 
   /**
-   * Stops the writer once it committed what is pending; a change made after this is refused. Call it before the log
-   * is closed.
+   * Stops the writer once it committed what is pending; a change made after this is taken back and refused. Call it
+   * before the log is closed.
    */
   void close() throws InterruptedException {
     Thread running;

@@ -186,6 +186,20 @@ class GroupCommitTest {
     assertThat(queue.openCount()).isEqualTo(1);
   }
 
+  @Test
+  void shouldRefuseAndTakeBackAChangeMadeAfterTheQueueClosed() throws Exception {
+    queue.offer(task("a", 0.9));
+    queue.claim("ada").orElseThrow();
+    queue.close();
+
+    assertThatThrownBy(() -> queue.submit("a", "ada", "Bag", false,
+        (task, lease, verdict) -> answer(task, lease.reviewer(), verdict))).hasMessage("the review queue is closing");
+    assertThatThrownBy(() -> queue.release("a", "ada")).hasMessage("the review queue is closing");
+    assertThat(queue.openCount()).isEqualTo(1);
+    assertThat(queue.leases()).extracting(Lease::reviewer).containsExactly("ada");
+    assertThat(log.committed).as("only the claim before the close").hasSize(1);
+  }
+
   private QueueChange.Answered answer(ReviewTask task, String reviewer, Verdict verdict) {
     return new QueueChange.Answered(ReviewResult.newBuilder().setTaskId(task.taskId()).setFrameId(task.frameId())
         .setReviewerId(reviewer).setLabel(verdict.label()).setClassIndex(8).setDecision(ReviewDecision.CORRECTED)
