@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
-import io.labelstream.kafka.embedded.TopicRecords;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.platform.kafka.TopicProvisioner;
 import io.labelstream.review.ReviewFixtures.Client;
 import io.labelstream.review.config.ReviewConfig;
-import io.labelstream.schemas.Topics;
-import io.labelstream.schemas.avro.Label;
-import io.labelstream.schemas.avro.LabelSource;
 import io.labelstream.schemas.avro.ReviewRequest;
-import io.labelstream.schemas.avro.ReviewResult;
 import java.net.ConnectException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -27,7 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -97,24 +91,7 @@ class ReviewClusterIT {
 
     assertThat(doubleAnswers).as("tasks answered successfully by two reviewers").isEmpty();
     assertThat(answeredBy).hasSize(TASKS);
-    List<ConsumerRecord<String, byte[]>> results = TopicRecords.readAll(KAFKA.bootstrapServers(), Topics.REVIEW_RESULTS.name());
-    Map<String, Long> resultsPerTask = new java.util.HashMap<>();
-    for (ConsumerRecord<String, byte[]> record : results) {
-      ReviewResult result = Topics.REVIEW_RESULTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
-      resultsPerTask.merge(result.getTaskId(), 1L, Long::sum);
-      assertThat(result.getReviewerId()).isEqualTo(answeredBy.get(result.getTaskId()));
-    }
-    assertThat(resultsPerTask).hasSize(TASKS);
-    assertThat(resultsPerTask.values()).containsOnly(1L);
-    Map<String, Long> humanLabels = new java.util.HashMap<>();
-    for (ConsumerRecord<String, byte[]> record : TopicRecords.readAll(KAFKA.bootstrapServers(), Topics.LABELS.name())) {
-      Label label = Topics.LABELS.valueSerde().deserializer().deserialize(record.topic(), record.value());
-      if (label.getSource() == LabelSource.HUMAN) {
-        humanLabels.merge(label.getFrameId(), 1L, Long::sum);
-      }
-    }
-    assertThat(humanLabels).hasSize(TASKS);
-    assertThat(humanLabels.values()).containsOnly(1L);
+    AnsweredOnce.assertOnTheTopics(KAFKA.bootstrapServers(), answeredBy, TASKS);
   }
 
   /** One reviewer: claim, answer, repeat until the queue is empty for good. Returns the tasks they answered. */

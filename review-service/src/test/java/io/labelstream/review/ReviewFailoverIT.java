@@ -4,24 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
-import io.labelstream.kafka.embedded.TopicRecords;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.platform.kafka.TopicProvisioner;
 import io.labelstream.review.ReviewFixtures.Client;
 import io.labelstream.review.config.ReviewConfig;
-import io.labelstream.schemas.Topics;
-import io.labelstream.schemas.avro.Label;
-import io.labelstream.schemas.avro.LabelSource;
 import io.labelstream.schemas.avro.ReviewRequest;
-import io.labelstream.schemas.avro.ReviewResult;
 import io.labelstream.testsupport.FreePort;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,23 +109,7 @@ class ReviewFailoverIT {
 
     assertThat(doubleAnswers).as("tasks answered successfully by two reviewers").isEmpty();
     assertThat(answeredBy).hasSize(TASKS);
-    Map<String, Long> resultsPerTask = new HashMap<>();
-    for (ConsumerRecord<String, byte[]> record : TopicRecords.readAll(KAFKA.bootstrapServers(), Topics.REVIEW_RESULTS.name())) {
-      ReviewResult result = Topics.REVIEW_RESULTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
-      resultsPerTask.merge(result.getTaskId(), 1L, Long::sum);
-      assertThat(result.getReviewerId()).isEqualTo(answeredBy.get(result.getTaskId()));
-    }
-    assertThat(resultsPerTask).hasSize(TASKS);
-    assertThat(resultsPerTask.values()).containsOnly(1L);
-    Map<String, Long> humanLabels = new HashMap<>();
-    for (ConsumerRecord<String, byte[]> record : TopicRecords.readAll(KAFKA.bootstrapServers(), Topics.LABELS.name())) {
-      Label label = Topics.LABELS.valueSerde().deserializer().deserialize(record.topic(), record.value());
-      if (label.getSource() == LabelSource.HUMAN) {
-        humanLabels.merge(label.getFrameId(), 1L, Long::sum);
-      }
-    }
-    assertThat(humanLabels).hasSize(TASKS);
-    assertThat(humanLabels.values()).containsOnly(1L);
+    AnsweredOnce.assertOnTheTopics(KAFKA.bootstrapServers(), answeredBy, TASKS);
   }
 
   /**
