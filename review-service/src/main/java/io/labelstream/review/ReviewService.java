@@ -163,6 +163,7 @@ public final class ReviewService implements AutoCloseable {
         ClientMeters.of(election.consumer()));
     clientMetrics.forEach(m -> m.bindTo(registry));
     new IntakeMetrics(limit, queue, tailer::pausedPartitions).bindTo(registry);
+    tailer.progress().bindTo(registry);
     Thread tailerThread = new Thread(tailer, "review-state");
     tailerThread.start();
     // Every instance computes the policy from the same evidence; only the queue leader publishes it.
@@ -181,7 +182,7 @@ public final class ReviewService implements AutoCloseable {
     Optional<FrameStoreCollection> collection = FrameStoreCollection.start(config.frameStore(), frameStore,
         config.kafka(), config.instanceId(), () -> tailer.caughtUp() && election.isLeader(), registry, clock);
     HttpService http = HttpService.start("review", config.http(), 1024 * 1024, registry,
-        kafkaHealth.checksWith(ReadinessCheck.of("state", tailer::caughtUp),
+        kafkaHealth.checksWith(ReadinessCheck.of("state", tailer::caughtUp, tailer.progress()::detail),
             ReadinessCheck.of("queue_leader", () -> leaderKnown(election, cluster)),
             ReadinessCheck.of("datasets", datasets::ready)),
         List.of(LivenessCheck.thread("state", tailerThread)),

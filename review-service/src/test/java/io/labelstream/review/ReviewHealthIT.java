@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
 import io.labelstream.platform.config.Env;
+import io.labelstream.platform.kafka.KafkaSettings;
+import io.labelstream.platform.kafka.TopicProvisioner;
 import io.labelstream.review.config.ReviewConfig;
+import io.labelstream.schemas.avro.ReviewRequest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +19,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The state reader is what keeps the queue current: once it has died, the service is neither ready nor healthy. */
+/**
+ * The state reader is what keeps the queue current: once it has died, the service is neither ready nor healthy; while
+ * it rebuilds the state, {@code /readyz} and {@code /metrics} show how far it has read.
+ */
 class ReviewHealthIT {
 
   @RegisterExtension
@@ -45,6 +51,36 @@ class ReviewHealthIT {
       assertThat(json(health).get("dead")).extracting(JsonNode::asText).containsExactly("state");
       assertThat(review.ready()).isFalse();
     }
+  }
+
+  @Test
+  void shouldShowOnReadyzAndMetricsHowFarTheRebuildHasRead() throws Exception {
+    TopicProvisioner.ensureTopics(KafkaSettings.from(new Env(Map.of("KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers()))));
+    ReviewRequest[] requests = new ReviewRequest[300];
+    for (int i = 0; i < requests.length; i++) {
+      requests[i] = ReviewFixtures.request(ReviewFixtures.newFrameId(), "Coat", 0.5, i);
+    }
+    ReviewFixtures.produce(KAFKA.bootstrapServers(), requests);
+
+    try (ReviewService review = ReviewService.start(ReviewConfig.from(new Env(Map.of(
+        "KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers(),
+        "HTTP_HOST", "127.0.0.1",
+        "REVIEW_PORT", "0",
+        "REVIEW_TOKENS", "root:root-secret-token:admin"))))) {
+      await().atMost(Duration.ofSeconds(30)).until(review::ready);
+
+      JsonNode state = json(get(review, "/readyz")).get("details").get("state");
+      assertThat(state.get("offsetsToRead").asLong()).as("the requests, at least").isGreaterThanOrEqualTo(300);
+      assertThat(state.get("offsetsRead").asLong()).isEqualTo(state.get("offsetsToRead").asLong());
+      String metrics = get(review, "/metrics").body();
+      assertThat(gauge(metrics, "labelstream_review_state_restore_offsets_read")).isEqualTo(state.get("offsetsRead").asDouble());
+      assertThat(gauge(metrics, "labelstream_review_state_restore_offsets_to_read")).isEqualTo(state.get("offsetsToRead").asDouble());
+    }
+  }
+
+  private static double gauge(String metrics, String name) {
+    return metrics.lines().filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
   }
 
   private HttpResponse<String> get(ReviewService review, String path) throws Exception {

@@ -100,7 +100,18 @@ public final class HttpService implements AutoCloseable {
       readiness.forEach(check -> checks.put(check.name(), check.ready()));
       boolean ready = checks.values().stream().allMatch(Boolean::booleanValue);
       List<String> notReady = checks.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
-      ctx.status(ready ? 200 : 503).json(Map.of("ready", ready, "service", name, "checks", checks, "notReady", notReady));
+      Map<String, Object> body = new LinkedHashMap<>(Map.of("ready", ready, "service", name, "checks", checks,
+          "notReady", notReady));
+      Map<String, Object> details = new LinkedHashMap<>();
+      readiness.forEach(check -> {
+        if (!check.detail().isEmpty()) {
+          details.put(check.name(), check.detail());
+        }
+      });
+      if (!details.isEmpty()) {
+        body.put("details", details);
+      }
+      ctx.status(ready ? 200 : 503).json(body);
     });
     app.get("/metrics", ctx -> {
       if (!settings.metricsToken().admits(ctx.header("Authorization"))) {

@@ -58,6 +58,8 @@ public final class StateTailer implements Runnable, AutoCloseable {
   private final Set<String> alreadyDeadLettered = new HashSet<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private Map<TopicPartition, Long> startupEnd = Map.of();
+  private Map<TopicPartition, Long> startupBeginning = Map.of();
+  private final RestoreProgress progress = new RestoreProgress();
   private volatile boolean caughtUp;
   private volatile int paused;
   private volatile boolean running = true;
@@ -97,6 +99,11 @@ public final class StateTailer implements Runnable, AutoCloseable {
     return done;
   }
 
+  /** How far the rebuild at start-up has read. */
+  public RestoreProgress progress() {
+    return progress;
+  }
+
   /** Partitions whose records wait in Kafka because their intake has no room. */
   public int pausedPartitions() {
     return paused;
@@ -119,6 +126,9 @@ public final class StateTailer implements Runnable, AutoCloseable {
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       startupEnd = new HashMap<>(consumer.endOffsets(partitions));
+      startupBeginning = new HashMap<>(consumer.beginningOffsets(partitions));
+      progress.started(startupEnd.entrySet().stream()
+          .mapToLong(end -> end.getValue() - startupBeginning.get(end.getKey())).sum());
       Map<TopicPartition, Long> catchUpEnd = null;
       List<CompletableFuture<Void>> waiting = new ArrayList<>();
       while (running) {
@@ -144,9 +154,12 @@ public final class StateTailer implements Runnable, AutoCloseable {
           waiting.clear();
           catchUpEnd = null;
         }
-        if (!caughtUp && reachedStartupEnd()) {
-          caughtUp = true;
-          rebuilt.complete(null);
+        if (!caughtUp) {
+          progress.read(readOfStartupEnd());
+          if (reachedStartupEnd()) {
+            caughtUp = true;
+            rebuilt.complete(null);
+          }
         }
       }
     } catch (WakeupException e) {
@@ -203,6 +216,17 @@ public final class StateTailer implements Runnable, AutoCloseable {
 
   private boolean reachedStartupEnd() {
     return reached(startupEnd);
+  }
+
+  /** Offsets read of those present at start-up; a partition waiting for room counts as read, as for readiness. */
+  private long readOfStartupEnd() {
+    Set<TopicPartition> waiting = consumer.paused();
+    long read = 0;
+    for (Map.Entry<TopicPartition, Long> end : startupEnd.entrySet()) {
+      long position = waiting.contains(end.getKey()) ? end.getValue() : Math.min(consumer.position(end.getKey()), end.getValue());
+      read += position - startupBeginning.get(end.getKey());
+    }
+    return read;
   }
 
   /**
