@@ -29,7 +29,9 @@ import org.apache.kafka.clients.admin.NewTopic;
  * <p>Modes that measure one part only: {@code --quick} (model and workers), {@code --ingest}, {@code --decode},
  * {@code --720p}, {@code --detector}, {@code --store}, and {@code --review [--reviewers N] [--warm-up S] [--seconds S]
  * [--tasks N] [--rate R]}: the review queue's throughput with N simulated reviewers (default 200) claiming and
- * answering over HTTP against one review instance, as fast as they are served or R answers/s together ({@link ReviewBench}; issue 18's heap and restart figures are not measured yet).
+ * answering over HTTP against one review instance, as fast as they are served or R answers/s together
+ * ({@link ReviewBench}); {@code --review-state [--labels N[,N...]] [--state-heap SIZE]}: the review service's heap and
+ * restart-to-ready time holding N labels ({@link ReviewStateBench}).
  */
 public final class Bench {
 
@@ -81,6 +83,17 @@ public final class Bench {
     Path scenes = option(args, "--scenes").map(Path::of)
         .orElseGet(() -> env.get(LauncherVariables.LABELSTREAM_SAMPLES).resolve(DetectorBench.SCENES));
     BenchReport report = new BenchReport(frames, batch, batch1Frames);
+    // --review-state: the review service's heap and restart time holding N labels (--labels N[,N...], --state-heap)
+    if (java.util.Arrays.asList(args).contains("--review-state")) {
+      ReviewStateBench.Settings settings = new ReviewStateBench.Settings(
+          option(args, "--labels").map(list -> java.util.Arrays.stream(list.split(",")).map(String::trim)
+              .map(Integer::parseInt).sorted().toList()).orElse(ReviewStateBench.Settings.DEFAULT_LABELS),
+          option(args, "--state-heap").orElse(ReviewStateBench.Settings.DEFAULT_HEAP));
+      System.out.printf("LabelStream review state benchmark: %s labels, %s%n", settings.labels(), report.machine());
+      ReviewStateBench.measure(report, settings);
+      finish(report, json);
+      return;
+    }
     // --review: only the review queue, reviewers claiming and answering as fast as it serves them, or at --rate
     // answers/s for the whole team (--reviewers N, --warm-up S, --seconds S, --tasks N, --rate R)
     if (java.util.Arrays.asList(args).contains("--review")) {

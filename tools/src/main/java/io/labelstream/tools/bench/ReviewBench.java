@@ -33,8 +33,7 @@ import java.util.Set;
  * the queue's size, not its speed). All must be 0; the bench fails after writing the figures when any but the last is
  * not, and warns on the last.
  *
- * <p>Not measured yet: issue 18's {@code review_heap_mib_1m}, {@code review_heap_mib_10m} (live heap holding 1 M and
- * 10 M labels) and {@code review_ready_s_10m} (restart to ready with 10 M labels).
+ * <p>Issue 18's heap and restart figures are {@link ReviewStateBench}'s.
  */
 final class ReviewBench {
 

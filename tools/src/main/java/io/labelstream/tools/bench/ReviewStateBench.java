@@ -1,0 +1,225 @@
+package io.labelstream.tools.bench;
+
+import io.labelstream.kafka.embedded.EmbeddedKafkaBroker;
+import io.labelstream.platform.config.Env;
+import io.labelstream.platform.kafka.KafkaClients;
+import io.labelstream.platform.kafka.KafkaSettings;
+import io.labelstream.platform.kafka.TopicProvisioner;
+import io.labelstream.platform.model.ModelFolder;
+import io.labelstream.platform.model.ModelIdentity;
+import io.labelstream.schemas.FrameIds;
+import io.labelstream.schemas.Topics;
+import io.labelstream.schemas.avro.ClassProbability;
+import io.labelstream.schemas.avro.ImageRef;
+import io.labelstream.schemas.avro.InputStats;
+import io.labelstream.schemas.avro.Label;
+import io.labelstream.schemas.avro.LabelSource;
+import io.labelstream.schemas.avro.Prediction;
+import io.labelstream.schemas.avro.Route;
+import io.labelstream.testsupport.FreePort;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * {@code ./labelstream bench --review-state}: what the review service's state costs as labels grow (issue 18). For
+ * each count N, in rising order on one embedded broker: model-labelled frames are written as the worker writes them
+ * (a prediction to predictions.v1 and a MODEL label with its image reference to labels.v1) until there are N, and a
+ * review service started in a JVM of its own, as a container starts it, rebuilds its state from them.
+ * {@code review_ready_s_<n>}: from its start to {@code /readyz} 200; {@code review_heap_mib_<n>}: its heap in use
+ * after a full collection ({@code jcmd GC.run}) once ready, from its own {@code jvm_memory_used_bytes}.
+ */
+final class ReviewStateBench {
+
+  /**
+   * @param labels label counts to measure, rising
+   * @param heap the review JVM's -Xmx: today it keeps every label in its heap (about 0.5 KB each)
+   */
+  record Settings(List<Integer> labels, String heap) {
+
+    static final List<Integer> DEFAULT_LABELS = List.of(1_000_000);
+    static final String DEFAULT_HEAP = "2g";
+  }
+
+  private static final Duration READY_WITHIN = Duration.ofMinutes(20);
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private ReviewStateBench() {}
+
+  static void measure(BenchReport report, Settings settings) throws Exception {
+    report.putInfo("review_state_heap_max", settings.heap());
+    ModelIdentity model = ModelIdentity.read(ModelFolder.bundled());
+    Path dir = Files.createTempDirectory("labelstream-bench-review-state-");
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"))) {
+      String bootstrap = broker.bootstrapServers();
+      TopicProvisioner.ensureTopics(KafkaSettings.from(new Env(Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap))));
+      int written = 0;
+      for (int labels : settings.labels()) {
+        int more = labels - written;
+        Bench.step("writing " + more + " model-labelled frames (" + labels + " in all)", () -> {
+          writeModelLabelled(bootstrap, model, more);
+          return Double.NaN;
+        });
+        written = labels;
+        measureOne(report, bootstrap, labels, settings.heap(), dir);
+      }
+    } finally {
+      Bench.deleteRecursively(dir);
+    }
+  }
+
+  /** {@code review_heap_mib_1m} for 1,000,000, {@code _100k} for 100,000, the plain count otherwise. */
+  static String suffix(int labels) {
+    if (labels % 1_000_000 == 0) {
+      return labels / 1_000_000 + "m";
+    }
+    return labels % 1_000 == 0 ? labels / 1_000 + "k" : Integer.toString(labels);
+  }
+
+  private static void measureOne(BenchReport report, String bootstrap, int labels, String heap, Path dir)
+      throws Exception {
+    int port = FreePort.onLoopback();
+    Path log = dir.resolve("review-" + labels + ".log");
+    long start = System.nanoTime();
+    Process review = start(bootstrap, port, heap, log);
+    try {
+      System.out.printf("  %-44s ", "review service rebuilding " + labels + " labels…");
+      System.out.flush();
+      awaitReady(review, port, log);
+      double readySeconds = (System.nanoTime() - start) / 1e9;
+      collectGarbage(review);
+      double heapMib = ServiceMeters.scrape(port).value("jvm_memory_used_bytes", "area=\"heap\"") / (1024.0 * 1024.0);
+      System.out.printf(Locale.ROOT, "ready in %.1f s, %.0f MiB of heap in use after a full collection%n",
+          readySeconds, heapMib);
+      report.put("review_ready_s_" + suffix(labels), readySeconds);
+      report.put("review_heap_mib_" + suffix(labels), heapMib);
+    } finally {
+      review.destroy();
+      if (!review.waitFor(30, TimeUnit.SECONDS)) {
+        review.destroyForcibly();
+      }
+    }
+  }
+
+  private static Process start(String bootstrap, int port, String heap, Path log) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError",
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
+        "io.labelstream.review.ReviewService");
+    Map<String, String> env = builder.environment();
+    env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+    env.put("HTTP_HOST", "127.0.0.1");
+    env.put("REVIEW_PORT", Integer.toString(port));
+    env.put("REVIEW_INSTANCE_ID", "bench-review-state");
+    env.put("REVIEW_TOKENS", "bench-admin:bench-admin-token:admin");
+    builder.redirectErrorStream(true).redirectOutput(log.toFile());
+    return builder.start();
+  }
+
+  private static void awaitReady(Process review, int port, Path log) throws Exception {
+    long deadline = System.nanoTime() + READY_WITHIN.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!review.isAlive()) {
+        throw new IOException("the review service exited with " + review.exitValue() + " before it was ready:\n"
+            + tail(log));
+      }
+      try {
+        if (HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notListeningYet) {
+        // still starting
+      }
+      Thread.sleep(200);
+    }
+    throw new IOException("the review service was not ready within " + READY_WITHIN.toMinutes() + " minutes:\n"
+        + tail(log));
+  }
+
+  /** A full collection in the review JVM, so its heap in use is what it keeps, not garbage. */
+  private static void collectGarbage(Process review) throws Exception {
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    Process gc = new ProcessBuilder(jcmd, Long.toString(review.pid()), "GC.run").redirectErrorStream(true).start();
+    String output = new String(gc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!gc.waitFor(2, TimeUnit.MINUTES) || gc.exitValue() != 0) {
+      throw new IOException("jcmd GC.run failed: " + output);
+    }
+  }
+
+  /**
+   * {@code n} frames the model labelled, each as the worker writes it: its prediction (top classes, uncertainty,
+   * input statistics) and its MODEL label with the image reference a frame store gives it.
+   */
+  private static void writeModelLabelled(String bootstrap, ModelIdentity model, int n) throws Exception {
+    Map<String, Object> config = KafkaClients.at(bootstrap, "bench", null).producerOneInFlight("review-state");
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    config.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+    AtomicReference<Exception> failed = new AtomicReference<>();
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
+        new ByteArraySerializer())) {
+      Instant now = Instant.now();
+      for (int i = 0; i < n; i++) {
+        String frameId = FrameIds.random();
+        int classIndex = i % 10;
+        double score = 0.97 + 0.03 * (i % 100) / 100.0;
+        Prediction prediction = Prediction.newBuilder()
+            .setFrameId(frameId).setDeviceId("truck-" + (i % 100)).setCameraId("front")
+            .setModelName(model.name()).setModelVersion(model.version())
+            .setClassIndex(classIndex).setLabel("class-" + classIndex)
+            .setTopK(List.of(new ClassProbability(classIndex, "class-" + classIndex, score),
+                new ClassProbability((classIndex + 1) % 10, "class-" + (classIndex + 1) % 10, 1 - score)))
+            .setMaxProbability(score).setMargin(2 * score - 1).setEntropy(0.1).setMutualInformation(0.01)
+            .setScore(score).setThreshold(0.95).setRoute(Route.MODEL_LABEL).setAudited(false).setPredictedAt(now)
+            .setSourcePartition(i % 6).setSourceOffset((long) i)
+            .setInputStats(new InputStats(0.45, 0.2, 0.05, 0.0))
+            .build();
+        Label label = Label.newBuilder()
+            .setFrameId(frameId).setLabel("class-" + classIndex).setClassIndex(classIndex)
+            .setSource(LabelSource.MODEL).setConfidence(score)
+            .setModelName(model.name()).setModelVersion(model.version()).setLabelledAt(now)
+            .setImageRef(ImageRef.newBuilder().setStore("s3").setKey("sha256/ab/" + frameId).setSize(2_400)
+                .setSha256("ab" + "0".repeat(62)).setContentType("image/png").build())
+            .build();
+        producer.send(new ProducerRecord<>(Topics.PREDICTIONS.name(), frameId,
+            Topics.PREDICTIONS.valueSerde().serializer().serialize(Topics.PREDICTIONS.name(), prediction)),
+            (metadata, error) -> remember(failed, error));
+        producer.send(new ProducerRecord<>(Topics.LABELS.name(), frameId,
+            Topics.LABELS.valueSerde().serializer().serialize(Topics.LABELS.name(), label)),
+            (metadata, error) -> remember(failed, error));
+      }
+      producer.flush();
+    }
+    if (failed.get() != null) {
+      throw failed.get();
+    }
+  }
+
+  private static void remember(AtomicReference<Exception> failed, Exception error) {
+    if (error != null) {
+      failed.compareAndSet(null, error);
+    }
+  }
+
+  private static String tail(Path log) throws IOException {
+    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+  }
+}
