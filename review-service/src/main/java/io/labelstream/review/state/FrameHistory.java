@@ -16,8 +16,9 @@ import java.util.function.BiConsumer;
  * frame's image is, so a flagged frame's image can be shown again: in the frame store (the reference its review
  * requests and labels carry, which outlives Kafka) and, for frames without one, in {@code frames.v1}.
  *
- * <p>Kept in memory, about 150 bytes per event and 88 per stored image: a few hundred MB for a million frames. A
- * larger deployment would keep it in a Kafka Streams store instead.
+ * <p>Kept in memory: with each event's fields in a map of its own, this is most of the review service's 2 KB per
+ * model-labelled frame (2 GB for a million, measured by {@code bench --review-state}). A larger deployment needs it
+ * in a Kafka Streams store instead.
  */
 public final class FrameHistory {
 
