@@ -82,13 +82,13 @@ public final class Bench {
     Path detectorModel = option(args, "--detector-model").map(Path::of).orElse(DetectorBench.BUNDLED_MODEL);
     Path scenes = option(args, "--scenes").map(Path::of)
         .orElseGet(() -> env.get(LauncherVariables.LABELSTREAM_SAMPLES).resolve(DetectorBench.SCENES));
-    BenchReport report = new BenchReport(frames, batch, batch1Frames);
     // --review-state: the review service's heap and restart time holding N labels (--labels N[,N...], --state-heap)
     if (java.util.Arrays.asList(args).contains("--review-state")) {
       ReviewStateBench.Settings settings = new ReviewStateBench.Settings(
           option(args, "--labels").map(list -> java.util.Arrays.stream(list.split(",")).map(String::trim)
               .map(Integer::parseInt).sorted().toList()).orElse(ReviewStateBench.Settings.DEFAULT_LABELS),
           option(args, "--state-heap").orElse(ReviewStateBench.Settings.DEFAULT_HEAP));
+      BenchReport report = new BenchReport();
       System.out.printf("LabelStream review state benchmark: %s labels, %s%n", settings.labels(), report.machine());
       ReviewStateBench.measure(report, settings);
       finish(report, json);
@@ -105,6 +105,7 @@ public final class Bench {
               .orElse(ReviewBench.Settings.DEFAULT_MEASURED),
           option(args, "--tasks").map(Integer::parseInt).orElse(ReviewBench.Settings.DEFAULT_TASKS),
           option(args, "--rate").map(Double::parseDouble).orElse(0.0));
+      BenchReport report = new BenchReport();
       System.out.printf("LabelStream review benchmark: %d reviewers%s, %s%n", settings.reviewers(),
           settings.rate() > 0 ? " aiming at " + settings.rate() + " answers/s together" : "", report.machine());
       ReviewBench.measure(report, env.get(LauncherVariables.LABELSTREAM_SAMPLES), settings);
@@ -112,6 +113,7 @@ public final class Bench {
       ReviewBench.requireCorrect(report);
       return;
     }
+    BenchReport report = new BenchReport(frames, batch, batch1Frames);
     BenchFrames samples = BenchFrames.load(env.get(LauncherVariables.LABELSTREAM_SAMPLES));
 
     System.out.printf("LabelStream benchmark: %d frames, batch %d, %s%n", frames, batch, report.machine());

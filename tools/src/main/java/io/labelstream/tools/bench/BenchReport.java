@@ -38,15 +38,23 @@ final class BenchReport {
       // No target: shown so the price of one HTTP request per frame stays visible next to the batch figure.
       new Ratio("ingest_single_over_kafka_producer", "ingest_single_fps", "kafka_producer_fps", Double.NaN, true,
           "ingest_single_fps / kafka_producer_fps"),
+      // Issue 18: the review service's heap must not grow with the labels it holds.
+      new Ratio("review_heap_10m_over_1m", "review_heap_mib_10m", "review_heap_mib_1m", 1.2, false,
+          "review_heap_mib_10m / review_heap_mib_1m"),
   };
 
   private final Map<String, Object> info = new LinkedHashMap<>();
   private final Map<String, Double> figures = new LinkedHashMap<>();
 
-  BenchReport(int frames, int batch, int batch1Frames) {
+  /** A report of the machine alone, for a bench of the review side (no frames, no batches). */
+  BenchReport() {
     info.put("cpu", cpuModel());
     info.put("cores", Runtime.getRuntime().availableProcessors());
     info.put("java", System.getProperty("java.version"));
+  }
+
+  BenchReport(int frames, int batch, int batch1Frames) {
+    this();
     info.put("frames", frames);
     info.put("batch1_frames", batch1Frames);
     info.put("max_batch", batch);

@@ -24,7 +24,7 @@ class ReviewBenchIT {
 
   @Test
   void shouldMeasureFourReviewersAnsweringTasksEachOnceAndWriteTheFiguresAsJson() throws Exception {
-    BenchReport report = new BenchReport(0, 0, 0);
+    BenchReport report = new BenchReport();
 
     ReviewBench.measure(report, SAMPLES, new ReviewBench.Settings(4, Duration.ofSeconds(1), Duration.ofSeconds(3),
         2_000));
@@ -47,7 +47,7 @@ class ReviewBenchIT {
 
   @Test
   void shouldKeepAPacedTeamToItsTurns() throws Exception {
-    BenchReport report = new BenchReport(0, 0, 0);
+    BenchReport report = new BenchReport();
 
     // 4 reviewers at 4 answers/s together: each starts one answer a second, so at most 4 starts each in 3 s.
     ReviewBench.measure(report, SAMPLES, new ReviewBench.Settings(4, Duration.ofSeconds(1), Duration.ofSeconds(3),
@@ -59,7 +59,7 @@ class ReviewBenchIT {
 
   @Test
   void shouldFailARunThatSawATaskAnsweredTwice() {
-    BenchReport report = new BenchReport(0, 0, 0);
+    BenchReport report = new BenchReport();
     report.put("review_answers_per_s", 12.0);
     report.put("review_tasks_answered_twice", 1);
     report.put("review_answers_refused", 0);

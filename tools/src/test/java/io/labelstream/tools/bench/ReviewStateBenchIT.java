@@ -10,7 +10,7 @@ class ReviewStateBenchIT {
 
   @Test
   void shouldMeasureTheReviewServiceRebuildingEachCountOfLabels() throws Exception {
-    BenchReport report = new BenchReport(0, 0, 0);
+    BenchReport report = new BenchReport();
 
     ReviewStateBench.measure(report, new ReviewStateBench.Settings(List.of(2_000, 5_000), "256m"));
 
