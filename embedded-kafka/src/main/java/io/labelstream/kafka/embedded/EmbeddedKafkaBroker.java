@@ -254,7 +254,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
           return previous;
         }
       }
-      Ports chosen = new Ports(freePort(), freePort());
+      Ports chosen = choose();
       Properties toSave = new Properties();
       toSave.setProperty("broker", Integer.toString(chosen.broker));
       toSave.setProperty("controller", Integer.toString(chosen.controller));
@@ -273,9 +273,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       }
     }
 
-    private static int freePort() throws IOException {
-      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-        return socket.getLocalPort();
+    /**
+     * Two free ports, both sockets held open together: one after the other, the system may hand out the same port
+     * twice, and the broker then refuses to start (a CI run met it).
+     */
+    private static Ports choose() throws IOException {
+      InetAddress host = InetAddress.getByName(HOST);
+      try (ServerSocket broker = new ServerSocket(0, 1, host); ServerSocket controller = new ServerSocket(0, 1, host)) {
+        return new Ports(broker.getLocalPort(), controller.getLocalPort());
       }
     }
   }

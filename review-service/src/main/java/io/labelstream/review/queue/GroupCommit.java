@@ -18,9 +18,10 @@ import java.util.concurrent.CompletionException;
  * its caller is told only once the transaction holding it committed ({@link #await}). One thread of its own writes
  * the transactions, each with everything made since the last one, and then wakes every caller it committed at once.
  * (Callers taking turns to write, the first idea, made a convoy: each had to be scheduled in turn just to find its
- * change committed, and 200 reviewers got groups of 6 changes.) Changes are committed in the order they were made. When a transaction fails, its changes and every change made
- * after them (each may build on the ones before) are taken back, newest first, under the queue's lock, and their
- * callers get the error: what the queue holds is then again exactly what was committed.
+ * change committed, and 200 reviewers got groups of 6 changes.) Changes are committed in the order they were made.
+ * When a transaction fails, its changes and every change made after them (each may build on the ones before) are
+ * taken back, newest first, under the queue's lock, and their callers get the error: what the queue holds is then
+ * again exactly what was committed.
  *
  * <p>Records read back from Kafka for a task with changes in flight wait until those changes are committed or taken
  * back ({@link #holdBack}): a record another leader wrote must not be judged against a change that may yet vanish.

@@ -223,7 +223,8 @@ public final class StateTailer implements Runnable, AutoCloseable {
     Set<TopicPartition> waiting = consumer.paused();
     long read = 0;
     for (Map.Entry<TopicPartition, Long> end : startupEnd.entrySet()) {
-      long position = waiting.contains(end.getKey()) ? end.getValue() : Math.min(consumer.position(end.getKey()), end.getValue());
+      long position = waiting.contains(end.getKey()) ? end.getValue()
+          : Math.min(consumer.position(end.getKey()), end.getValue());
       read += position - startupBeginning.get(end.getKey());
     }
     return read;

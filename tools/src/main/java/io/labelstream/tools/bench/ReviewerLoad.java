@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Reviewers as fast as a review API lets them be, or at a set pace: each, on its own thread and with its own token,
  * claims a task, submits the suggested label at once, and repeats (at once, or at its next turn when paced), from the
- * start until a warm-up and then a measured period have passed. Only what starts inside the measured period is timed and counted. What would make the figures flatter than
- * the truth is counted too: a task answered by two reviewers, an answer or a claim refused, and an empty queue.
+ * start until a warm-up and then a measured period have passed. Only what starts inside the measured period is timed
+ * and counted. What would make the figures flatter than the truth is counted too: a task answered by two reviewers,
+ * an answer or a claim refused, and an empty queue.
  */
 final class ReviewerLoad {
 

@@ -28,7 +28,8 @@ record ServiceMeters(String text) {
 
   /** The value of a meter, summed over the series whose tags include {@code tag} (e.g. {@code area="heap"}). */
   double value(String name, String tag) {
-    return text.lines().filter(l -> (l.startsWith(name + "{") && l.contains(tag)) || (tag.isEmpty() && l.startsWith(name + " ")))
+    return text.lines()
+        .filter(l -> (l.startsWith(name + "{") && l.contains(tag)) || (tag.isEmpty() && l.startsWith(name + " ")))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 }
