@@ -42,6 +42,7 @@ import io.labelstream.review.queue.GoldTasks;
 import io.labelstream.review.queue.OpenTaskLimit;
 import io.labelstream.review.queue.ReviewTask;
 import io.labelstream.review.queue.TaskQueue;
+import io.labelstream.review.state.FrameBytes;
 import io.labelstream.review.state.FrameHistory;
 import io.labelstream.review.state.HistoryRecorder;
 import io.labelstream.review.state.ImageReader;
@@ -91,11 +92,12 @@ public final class ReviewService implements AutoCloseable {
   private final FrameImages store;
   private final Optional<FrameStoreCollection> collection;
   private final Optional<FrameStore> frameStore;
+  private final FrameBytes frameBytes;
 
   private ReviewService(TaskQueue queue, StateTailer tailer, Thread tailerThread, LeaderElection election, ClusterView cluster,
       QueueWriter writer, PolicyService policy, LabelRecall recall, KafkaHealth kafkaHealth,
       List<ClientMeters> clientMetrics, HttpService http, Datasets datasets, ImageReader images, FrameImages store,
-      Optional<FrameStoreCollection> collection, Optional<FrameStore> frameStore) {
+      Optional<FrameStoreCollection> collection, Optional<FrameStore> frameStore, FrameBytes frameBytes) {
     this.queue = queue;
     this.tailer = tailer;
     this.tailerThread = tailerThread;
@@ -112,6 +114,7 @@ public final class ReviewService implements AutoCloseable {
     this.store = store;
     this.collection = collection;
     this.frameStore = frameStore;
+    this.frameBytes = frameBytes;
   }
 
   public static ReviewService start(ReviewConfig config) {
@@ -140,10 +143,12 @@ public final class ReviewService implements AutoCloseable {
     metricsHolder[0] = metrics;
     metrics.bindTo(registry);
     writer.bindTo(registry);
-    LabelStore labels = new LabelStore();
-    PipelineCounts counts = new PipelineCounts();
+    // What the state holds per frame (final labels, history) is kept on disk, so the heap does not grow with frames.
+    FrameBytes frameBytes = FrameBytes.temporary();
+    LabelStore labels = new LabelStore(frameBytes);
+    PipelineCounts counts = new PipelineCounts(frameBytes);
     ClusterView cluster = new ClusterView();
-    FrameHistory history = new FrameHistory();
+    FrameHistory history = new FrameHistory(frameBytes);
     FlagRequests flags = new FlagRequests(queue, writer::request, history,
         new RecordFetcher(config.kafka(), config.instanceId()), store, clock);
     LabelRecall recall = new LabelRecall(flags, labels, clock);
@@ -152,7 +157,7 @@ public final class ReviewService implements AutoCloseable {
     new PolicyMetrics(policy, recall).bindTo(registry);
     ReviewerLedger reviewers = new ReviewerLedger();
     DatasetCatalog datasetCatalog = new DatasetCatalog();
-    StatsRecorder stats = new StatsRecorder();
+    StatsRecorder stats = new StatsRecorder(frameBytes);
     OpenTaskLimit limit = new OpenTaskLimit(queue, config.maxOpenTasks());
     StateHandlers handlers = stateHandlers(queue, limit, gold, labels, counts, policy, cluster, reviewers,
         new HistoryRecorder(history), datasetCatalog, stats);
@@ -204,7 +209,7 @@ public final class ReviewService implements AutoCloseable {
     String url = config.advertisedUrl().orElseGet(() -> advertisedUrl(config.http().host(), http.port()));
     election.start(new QueueLeadership(tailer, writer, config.instanceId(), () -> url, clock));
     return new ReviewService(queue, tailer, tailerThread, election, cluster, writer, policy, recall, kafkaHealth,
-        clientMetrics, http, datasets, images, store, collection, frameStore);
+        clientMetrics, http, datasets, images, store, collection, frameStore, frameBytes);
   }
 
   /**
@@ -334,6 +339,7 @@ public final class ReviewService implements AutoCloseable {
     writer.close();
     clientMetrics.forEach(ClientMeters::close);
     kafkaHealth.close();
+    frameBytes.close(); // last: every reader of the state has stopped
   }
 
   public static void main(String[] args) throws Exception {

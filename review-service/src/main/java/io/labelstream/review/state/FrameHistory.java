@@ -4,11 +4,9 @@ import io.labelstream.review.images.StoredImage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiConsumer;
 
 /**
  * Everything that happened to each frame, rebuilt from the topics at start-up: its prediction, review requests,
@@ -16,9 +14,10 @@ import java.util.function.BiConsumer;
  * frame's image is, so a flagged frame's image can be shown again: in the frame store (the reference its review
  * requests and labels carry, which outlives Kafka) and, for frames without one, in {@code frames.v1}.
  *
- * <p>Kept in memory: with each event's fields in a map of its own, this is most of the review service's 2 KB per
- * model-labelled frame (2 GB for a million, measured by {@code bench --review-state}). A larger deployment needs it
- * in a Kafka Streams store instead.
+ * <p>Kept out of the heap, in {@link FrameBytes}: under {@code <frameId>\0e\0<topic>\0<partition>\0<offset>} each
+ * event encoded on its own ({@link EventCodec}), so a replayed record lands on the key it had and is kept once;
+ * under {@code <frameId>\0f}, {@code \0p} and {@code \0i} where the frame, its latest prediction and its image are.
+ * Frame ids are UUIDs, so the separator never occurs in one. Only flags, which are few, stay in the heap.
  */
 public final class FrameHistory {
 
@@ -33,48 +32,40 @@ public final class FrameHistory {
   public record Flag(String frameId, String taskId, String reason, String flaggedBy, Instant flaggedAt) {}
 
   /** Events written in one transaction share a time: an answer comes before the label it settles. */
-  private static final List<String> SAME_TIME_ORDER = List.of("prediction", "review_requested", "flagged", "answer", "label");
   private static final Comparator<Event> ORDER = Comparator.comparing(Event::at)
-      .thenComparingInt(e -> SAME_TIME_ORDER.indexOf(e.type())).thenComparingLong(Event::offset);
+      .thenComparingInt(e -> EventCodec.TYPES.indexOf(e.type())).thenComparingLong(Event::offset);
 
-  private final Map<String, List<Event>> byFrame = new HashMap<>();
-  private final Map<String, Position> frames = new HashMap<>();
-  private final Map<String, Position> predictions = new HashMap<>();
-  private final Map<String, StoredImage> images = new HashMap<>();
+  private final FrameBytes bytes;
   private final List<Flag> flags = new ArrayList<>();
 
-  public synchronized void record(String frameId, Event event) {
-    List<Event> events = byFrame.computeIfAbsent(frameId, f -> new ArrayList<>());
-    boolean seen = events.stream().anyMatch(e -> e.topic().equals(event.topic()) && e.partition() == event.partition()
-        && e.offset() == event.offset());
-    if (!seen) {
-      events.add(event);
-    }
+  /** @param bytes where the history is kept; it is the caller's to close */
+  public FrameHistory(FrameBytes bytes) {
+    this.bytes = bytes;
+  }
+
+  public void record(String frameId, Event event) {
+    bytes.put(frameId + "\0e\0" + event.topic() + "\0" + event.partition() + "\0" + event.offset(),
+        EventCodec.event(event));
   }
 
   /** Where the frame and its latest prediction are (from the prediction record). */
-  public synchronized void located(String frameId, Position frame, Position prediction) {
+  public void located(String frameId, Position frame, Position prediction) {
     if (frame != null) {
-      frames.put(frameId, frame);
+      bytes.put(frameId + "\0f", EventCodec.position(frame));
     }
-    predictions.put(frameId, prediction);
+    bytes.put(frameId + "\0p", EventCodec.position(prediction));
   }
 
   /** The frame store keeps the frame's image under {@code image} (the latest record that says so wins). */
-  public synchronized void imaged(String frameId, StoredImage image) {
+  public void imaged(String frameId, StoredImage image) {
     if (image != null) {
-      images.put(frameId, image);
+      bytes.put(frameId + "\0i", EventCodec.image(image));
     }
   }
 
   /** Where the frame store keeps the frame's image, if a record said. */
-  public synchronized Optional<StoredImage> image(String frameId) {
-    return Optional.ofNullable(images.get(frameId));
-  }
-
-  /** Every frame whose image is in the frame store, with its reference (under this history's lock: keep it short). */
-  public synchronized void forEachImage(BiConsumer<String, StoredImage> visitor) {
-    images.forEach(visitor);
+  public Optional<StoredImage> image(String frameId) {
+    return Optional.ofNullable(bytes.get(frameId + "\0i")).map(EventCodec::image);
   }
 
   public synchronized void flagged(Flag flag) {
@@ -83,22 +74,22 @@ public final class FrameHistory {
     }
   }
 
-  public synchronized Optional<List<Event>> of(String frameId) {
-    List<Event> events = byFrame.get(frameId);
-    if (events == null) {
+  public Optional<List<Event>> of(String frameId) {
+    List<Event> events = new ArrayList<>();
+    bytes.forEachWithPrefix(frameId + "\0e\0", (key, event) -> events.add(EventCodec.event(event)));
+    if (events.isEmpty()) {
       return Optional.empty();
     }
-    List<Event> sorted = new ArrayList<>(events);
-    sorted.sort(ORDER);
-    return Optional.of(sorted);
+    events.sort(ORDER);
+    return Optional.of(events);
   }
 
-  public synchronized Optional<Position> framePosition(String frameId) {
-    return Optional.ofNullable(frames.get(frameId));
+  public Optional<Position> framePosition(String frameId) {
+    return Optional.ofNullable(bytes.get(frameId + "\0f")).map(EventCodec::position);
   }
 
-  public synchronized Optional<Position> predictionPosition(String frameId) {
-    return Optional.ofNullable(predictions.get(frameId));
+  public Optional<Position> predictionPosition(String frameId) {
+    return Optional.ofNullable(bytes.get(frameId + "\0p")).map(EventCodec::position);
   }
 
   /** Flags so far, newest first. */

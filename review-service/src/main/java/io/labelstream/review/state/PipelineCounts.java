@@ -1,17 +1,30 @@
 package io.labelstream.review.state;
 
-import java.util.HashSet;
-import java.util.Set;
-
-/** Counts the review service keeps about the whole pipeline, for {@code /v1/stats}. */
+/**
+ * Counts the review service keeps about the whole pipeline, for {@code /v1/stats}. Which frames were seen is kept
+ * in {@link FrameBytes} (under {@code <frameId>\0n}), so that a frame predicted again counts once without a set of
+ * every frameId in the heap.
+ */
 public final class PipelineCounts {
 
-  private final Set<String> framesSeen = new HashSet<>();
+  private static final byte[] SEEN = new byte[0];
+
+  private final FrameBytes seen;
+  private long framesSeen;
   private long deadLettered;
   private long unreadable;
 
+  /** @param seen where the frames seen are noted; it is the caller's to close */
+  public PipelineCounts(FrameBytes seen) {
+    this.seen = seen;
+  }
+
   public synchronized void predicted(String frameId) {
-    framesSeen.add(frameId);
+    String key = frameId + "\0n";
+    if (seen.get(key) == null) {
+      seen.put(key, SEEN);
+      framesSeen++;
+    }
   }
 
   public synchronized void deadLettered() {
@@ -24,7 +37,7 @@ public final class PipelineCounts {
   }
 
   public synchronized long framesSeen() {
-    return framesSeen.size();
+    return framesSeen;
   }
 
   public synchronized long deadLetteredCount() {

@@ -1,5 +1,6 @@
 package io.labelstream.review.stats;
 
+import io.labelstream.review.state.FrameBytes;
 import io.labelstream.schemas.avro.Box;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.LabelSource;
@@ -8,6 +9,7 @@ import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewRequest;
 import io.labelstream.schemas.avro.ReviewResult;
 import io.labelstream.schemas.boxes.BoxMatching;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,8 +44,8 @@ import org.slf4j.LoggerFactory;
  *       ({@code BoxMatching}), as consensus decides.
  * </ul>
  *
- * <p>Memory: the time series are bounded ({@link Resolution}); per frame a packed long in a {@link FrameTable} (30 bytes
- * measured over a million frames, the frameId string being {@code LabelStore}'s); per review task a small record of its
+ * <p>Memory: the time series are bounded ({@link Resolution}); per frame a packed long, kept on disk in {@link
+ * FrameBytes} under {@code <frameId>\0s}, so nothing in the heap; per review task a small record of its
  * request, settling answer and who answered what (100 bytes measured, plus the task id string: less than the queue keeps
  * per answered task); per reviewer and per pair of reviewers two counts. A detection frame adds a map entry with the
  * class indexes of its boxes (about 100 bytes with a few boxes), and a detection task keeps its answers' boxes.
@@ -71,7 +73,8 @@ public final class StatsRecorder {
 
   private final Map<Resolution, TimeSeries> labelSeries = new EnumMap<>(Resolution.class);
   private final Map<Resolution, TimeSeries> reviewSeries = new EnumMap<>(Resolution.class);
-  private final FrameTable finalLabels = new FrameTable();
+  /** Each frame's final label as counted: {@code minute << 21 | class index << 1 | 1 if HUMAN}. */
+  private final FrameBytes finalLabels;
   private final Map<Integer, long[]> byClass = new TreeMap<>();
   private final Map<Integer, String> classNames = new HashMap<>();
   /** Detection: boxes of the final labels per class index, split by source, and the class indexes of each frame's. */
@@ -126,7 +129,9 @@ public final class StatsRecorder {
     }
   }
 
-  public StatsRecorder() {
+  /** @param finalLabels where each frame's counted final label is kept; it is the caller's to close */
+  public StatsRecorder(FrameBytes finalLabels) {
+    this.finalLabels = finalLabels;
     for (Resolution r : Resolution.values()) {
       labelSeries.put(r, new TimeSeries(r, 3));
       reviewSeries.put(r, new TimeSeries(r, 3));
@@ -187,7 +192,7 @@ public final class StatsRecorder {
       return;
     }
     long minute = Math.max(0, minute(label.getLabelledAt()));
-    finalLabels.put(label.getFrameId(), (minute << 21) | ((long) classIndex << 1) | (human ? 1 : 0));
+    counted(label.getFrameId(), (minute << 21) | ((long) classIndex << 1) | (human ? 1 : 0));
     classNames.putIfAbsent(classIndex, label.getLabel());
     countLabel(minute, classIndex, human, +1);
   }
@@ -197,14 +202,19 @@ public final class StatsRecorder {
    * model's (a HUMAN label is never superseded by a MODEL one); false then, and the new label counts for nothing.
    */
   private boolean supersede(String frameId, boolean human) {
-    long previous = finalLabels.get(frameId);
-    if (previous != FrameTable.ABSENT) {
+    byte[] counted = finalLabels.get(frameId + "\0s");
+    if (counted != null) {
+      long previous = ByteBuffer.wrap(counted).getLong();
       if (packedHuman(previous) && !human) {
         return false;
       }
       uncount(frameId, previous);
     }
     return true;
+  }
+
+  private void counted(String frameId, long packed) {
+    finalLabels.put(frameId + "\0s", ByteBuffer.allocate(Long.BYTES).putLong(packed).array());
   }
 
   /**
@@ -228,7 +238,7 @@ public final class StatsRecorder {
       return;
     }
     long minute = Math.max(0, minute(label.getLabelledAt()));
-    finalLabels.put(label.getFrameId(), (minute << 21) | ((long) DETECTION << 1) | (human ? 1 : 0));
+    counted(label.getFrameId(), (minute << 21) | ((long) DETECTION << 1) | (human ? 1 : 0));
     int[] kept = Arrays.copyOf(classes, n);
     frameBoxes.put(label.getFrameId(), kept);
     countBoxes(minute, kept, human, +1);

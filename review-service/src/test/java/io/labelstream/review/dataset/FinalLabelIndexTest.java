@@ -2,6 +2,7 @@ package io.labelstream.review.dataset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labelstream.review.state.FrameBytes;
 import io.labelstream.review.state.LabelStore;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.LabelSource;
@@ -89,7 +90,7 @@ class FinalLabelIndexTest {
       LabelSource source = random.nextInt(4) == 0 ? LabelSource.HUMAN : LabelSource.MODEL;
       log.add(label(frames.get(random.nextInt(frames.size())), "class-" + offset, source));
     }
-    LabelStore store = new LabelStore();
+    LabelStore store = new LabelStore(FrameBytes.inMemory());
 
     for (int offset = 0; offset < log.size(); offset++) {
       index.offer(log.get(offset).getFrameId(), offset, log.get(offset).getSource());

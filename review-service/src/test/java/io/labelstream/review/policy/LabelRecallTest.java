@@ -15,6 +15,7 @@ import io.labelstream.review.policy.regime.DriftEvent;
 import io.labelstream.review.queue.QueueOrder;
 import io.labelstream.review.queue.ReviewTask;
 import io.labelstream.review.queue.TaskQueue;
+import io.labelstream.review.state.FrameBytes;
 import io.labelstream.review.state.FrameHistory;
 import io.labelstream.review.state.LabelStore;
 import io.labelstream.review.state.RecordFetcher;
@@ -47,8 +48,8 @@ class LabelRecallTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-03T05:00:00Z"));
   private final TaskQueue queue = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test",
       lease -> { }, lease -> { });
-  private final LabelStore labels = new LabelStore();
-  private final FrameHistory history = new FrameHistory();
+  private final LabelStore labels = new LabelStore(FrameBytes.inMemory());
+  private final FrameHistory history = new FrameHistory(FrameBytes.inMemory());
   private final List<ReviewRequest> written = new ArrayList<>();
   private FileFrameStore store;
   private LabelRecall recall;

@@ -2,6 +2,7 @@ package io.labelstream.review.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labelstream.review.state.FrameBytes;
 import io.labelstream.schemas.avro.Box;
 import io.labelstream.schemas.avro.ClassProbability;
 import io.labelstream.schemas.avro.Label;
@@ -24,7 +25,7 @@ class StatsRecorderTest {
   private static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
   private static final List<String> CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat");
 
-  private final StatsRecorder stats = new StatsRecorder();
+  private final StatsRecorder stats = new StatsRecorder(FrameBytes.inMemory());
 
   @Test
   void shouldCountEachFrameOnceWithItsFinalLabel() {

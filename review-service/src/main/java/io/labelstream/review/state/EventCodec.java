@@ -1,0 +1,150 @@
+package io.labelstream.review.state;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labelstream.review.images.StoredImage;
+import io.labelstream.review.state.FrameHistory.Event;
+import io.labelstream.review.state.FrameHistory.Position;
+import io.labelstream.schemas.avro.ImageRef;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * The history's values as bytes, as {@link FrameHistory} keeps them in {@link FrameBytes}: an event, a record's
+ * position, an image reference. Held as objects, an event cost about half a kilobyte of heap (its fields in a map of
+ * their own, boxed numbers); encoded, a third of that, on disk.
+ *
+ * <p>An event: its type (an index into {@link #TYPES}), time, who, label, record position, then its details as JSON
+ * (their fields differ by type and by task, and the API shows them as JSON anyway).
+ */
+final class EventCodec {
+
+  /** The event types, in the order events written in one transaction happen (see {@link FrameHistory}). */
+  static final List<String> TYPES = List.of("prediction", "review_requested", "flagged", "answer", "label");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<LinkedHashMap<String, Object>> DETAILS = new TypeReference<>() {};
+
+  private EventCodec() {}
+
+  static byte[] event(Event event) {
+    int type = TYPES.indexOf(event.type());
+    if (type < 0) {
+      throw new IllegalArgumentException("unknown event type " + event.type());
+    }
+    return write(out -> {
+      out.writeByte(type);
+      out.writeLong(event.at().getEpochSecond());
+      out.writeInt(event.at().getNano());
+      writeString(out, event.by());
+      writeString(out, event.label());
+      writeString(out, event.topic());
+      out.writeInt(event.partition());
+      out.writeLong(event.offset());
+      byte[] details = JSON.writeValueAsBytes(event.details());
+      out.writeInt(details.length);
+      out.write(details);
+    });
+  }
+
+  static Event event(byte[] bytes) {
+    return read(bytes, in -> {
+      String type = TYPES.get(in.readUnsignedByte());
+      Instant at = Instant.ofEpochSecond(in.readLong(), in.readInt());
+      String by = readString(in);
+      String label = readString(in);
+      String topic = readString(in);
+      int partition = in.readInt();
+      long offset = in.readLong();
+      byte[] details = new byte[in.readInt()];
+      in.readFully(details);
+      return new Event(type, at, by, label, JSON.readValue(details, DETAILS), topic, partition, offset);
+    });
+  }
+
+  static byte[] position(Position position) {
+    return write(out -> {
+      writeString(out, position.topic());
+      out.writeInt(position.partition());
+      out.writeLong(position.offset());
+    });
+  }
+
+  static Position position(byte[] bytes) {
+    return read(bytes, in -> new Position(readString(in), in.readInt(), in.readLong()));
+  }
+
+  static byte[] image(StoredImage image) {
+    try {
+      ByteBuffer encoded = image.ref().toByteBuffer();
+      byte[] bytes = new byte[encoded.remaining()];
+      encoded.get(bytes);
+      return bytes;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static StoredImage image(byte[] bytes) {
+    try {
+      return StoredImage.of(ImageRef.fromByteBuffer(ByteBuffer.wrap(bytes)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private interface Writing {
+    void to(DataOutputStream out) throws IOException;
+  }
+
+  private interface Reading<T> {
+    T from(DataInputStream in) throws IOException;
+  }
+
+  private static byte[] write(Writing writing) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(160);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      writing.to(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static <T> T read(byte[] bytes, Reading<T> reading) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      return reading.from(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void writeString(DataOutputStream out, String value) throws IOException {
+    if (value == null) {
+      out.writeInt(-1);
+      return;
+    }
+    byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(utf8.length);
+    out.write(utf8);
+  }
+
+  private static String readString(DataInputStream in) throws IOException {
+    int length = in.readInt();
+    if (length < 0) {
+      return null;
+    }
+    byte[] utf8 = new byte[length];
+    in.readFully(utf8);
+    return new String(utf8, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,224 @@
+package io.labelstream.review.state;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiConsumer;
+import java.util.stream.Stream;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.CompressionType;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.WriteOptions;
+
+/**
+ * What the review state keeps per frame, as bytes by key, out of the heap: in RocksDB, in a directory of its own.
+ * Per frame the heap then holds nothing, so it stays flat as frames grow; the disk holds about what the records
+ * hold.
+ *
+ * <p>The state is rebuilt from Kafka at every start, so the directory is emptied when opened and nothing is logged
+ * ahead of writes (a crash loses nothing that Kafka does not still hold). Keys are UTF-8 strings and sort bytewise;
+ * {@link #forEachWithPrefix} reads the keys that start with a prefix, in that order.
+ *
+ * <p>Every key starts with the frameId and a NUL (frame ids are UUIDs: they hold none), then says whose it is:
+ * <ul>
+ *   <li>{@code l}: the final label ({@link LabelStore});
+ *   <li>{@code e\0<topic>\0<partition>\0<offset>}: one event of the history, {@code f}, {@code p}, {@code i}: where
+ *       the frame, its latest prediction and its image are ({@link FrameHistory});
+ *   <li>{@code s}: the final label as the statistics counted it ({@code StatsRecorder});
+ *   <li>{@code n}: the frame was predicted ({@link PipelineCounts}).
+ * </ul>
+ *
+ * <p>{@link #inMemory()} keeps the same in a sorted map, for tests of the classes built on it.
+ */
+public abstract class FrameBytes implements AutoCloseable {
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  /** Opens a store in a new temporary directory, deleted again on {@link #close()}. */
+  public static FrameBytes temporary() {
+    try {
+      return new Rocks(Files.createTempDirectory("labelstream-review-state-"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot make a directory for the review state", e);
+    }
+  }
+
+  /** A store in the heap. */
+  public static FrameBytes inMemory() {
+    return new Heap();
+  }
+
+  public abstract void put(String key, byte[] value);
+
+  /** The value under {@code key}, or null. */
+  public abstract byte[] get(String key);
+
+  /** Hands every key starting with {@code prefix}, and its value, to {@code visitor}, in key order. */
+  public abstract void forEachWithPrefix(String prefix, BiConsumer<String, byte[]> visitor);
+
+  @Override
+  public abstract void close();
+
+  private static byte[] utf8(String key) {
+    return key.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** RocksDB in a directory this store owns. */
+  private static final class Rocks extends FrameBytes {
+    private final Path directory;
+    private final BloomFilter filter;
+    private final Options options;
+    private final WriteOptions writes;
+    private final RocksDB db;
+    /** Reads and writes share it, closing takes it alone: a closed RocksDB handle must never be used (it crashes). */
+    private final ReadWriteLock open = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    Rocks(Path directory) {
+      this.directory = directory;
+      // Small write buffers: several review instances may share a test JVM, and one buffer is most of the memory
+      // a store holds outside the heap.
+      // A Bloom filter per file: most reads while rebuilding ask for a frame not seen yet (its first label), which
+      // the filters answer without reading the files.
+      this.filter = new BloomFilter(10);
+      this.options = new Options().setCreateIfMissing(true).setCompressionType(CompressionType.LZ4_COMPRESSION)
+          .setWriteBufferSize(16L << 20).setMaxWriteBufferNumber(2)
+          .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(filter));
+      this.writes = new WriteOptions().setDisableWAL(true);
+      try {
+        this.db = RocksDB.open(options, directory.toString());
+      } catch (RocksDBException e) {
+        options.close();
+        writes.close();
+        filter.close();
+        throw new IllegalStateException("cannot open the review state in " + directory + ": " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void put(String key, byte[] value) {
+      whileOpen(() -> {
+        db.put(writes, utf8(key), value);
+        return null;
+      });
+    }
+
+    @Override
+    public byte[] get(String key) {
+      return whileOpen(() -> db.get(utf8(key)));
+    }
+
+    @Override
+    public void forEachWithPrefix(String prefix, BiConsumer<String, byte[]> visitor) {
+      byte[] start = utf8(prefix);
+      whileOpen(() -> {
+        try (Slice end = new Slice(afterPrefix(start));
+            ReadOptions reads = new ReadOptions().setIterateUpperBound(end);
+            RocksIterator it = db.newIterator(reads)) {
+          for (it.seek(start); it.isValid(); it.next()) {
+            visitor.accept(new String(it.key(), StandardCharsets.UTF_8), it.value());
+          }
+        }
+        return null;
+      });
+    }
+
+    private interface Access<T> {
+      T run() throws RocksDBException;
+    }
+
+    private <T> T whileOpen(Access<T> access) {
+      open.readLock().lock();
+      try {
+        if (closed) {
+          throw new IllegalStateException("the review state is closed");
+        }
+        return access.run();
+      } catch (RocksDBException e) {
+        throw new IllegalStateException("cannot use the review state in " + directory + ": " + e.getMessage(), e);
+      } finally {
+        open.readLock().unlock();
+      }
+    }
+
+    /** The smallest key after every key that starts with {@code prefix}. */
+    private static byte[] afterPrefix(byte[] prefix) {
+      byte[] end = Arrays.copyOf(prefix, prefix.length);
+      for (int i = end.length - 1; i >= 0; i--) {
+        if (end[i] != (byte) 0xFF) {
+          end[i]++;
+          return Arrays.copyOf(end, i + 1);
+        }
+      }
+      throw new IllegalArgumentException("a prefix of only 0xFF bytes has no end");
+    }
+
+    @Override
+    public void close() {
+      open.writeLock().lock();
+      try {
+        if (closed) {
+          return;
+        }
+        closed = true;
+        db.close();
+        writes.close();
+        options.close();
+        filter.close();
+      } finally {
+        open.writeLock().unlock();
+      }
+      try (Stream<Path> files = Files.walk(directory)) {
+        files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot delete the review state in " + directory, e);
+      }
+    }
+  }
+
+  /** A sorted map; UTF-16 order equals UTF-8 byte order for the keys used here (no characters above U+FFFF). */
+  private static final class Heap extends FrameBytes {
+    private final ConcurrentSkipListMap<String, byte[]> map = new ConcurrentSkipListMap<>();
+
+    @Override
+    public void put(String key, byte[] value) {
+      map.put(key, value);
+    }
+
+    @Override
+    public byte[] get(String key) {
+      return map.get(key);
+    }
+
+    @Override
+    public void forEachWithPrefix(String prefix, BiConsumer<String, byte[]> visitor) {
+      for (Map.Entry<String, byte[]> entry : map.tailMap(prefix).entrySet()) {
+        if (!entry.getKey().startsWith(prefix)) {
+          return;
+        }
+        visitor.accept(entry.getKey(), entry.getValue());
+      }
+    }
+
+    @Override
+    public void close() {
+      map.clear();
+    }
+  }
+}

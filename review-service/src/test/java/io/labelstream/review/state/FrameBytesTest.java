@@ -1,0 +1,77 @@
+package io.labelstream.review.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class FrameBytesTest {
+
+  static Stream<Supplier<FrameBytes>> stores() {
+    return Stream.of(FrameBytes::temporary, FrameBytes::inMemory);
+  }
+
+  @ParameterizedTest
+  @MethodSource("stores")
+  void aValueReadsBackAndTheLatestPutWins(Supplier<FrameBytes> store) {
+    try (FrameBytes bytes = store.get()) {
+      bytes.put("frame-1\0l", utf8("first"));
+      bytes.put("frame-1\0l", utf8("second"));
+
+      assertThat(bytes.get("frame-1\0l")).isEqualTo(utf8("second"));
+      assertThat(bytes.get("frame-2\0l")).isNull();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("stores")
+  void aPrefixReadsItsKeysOnlyInOrder(Supplier<FrameBytes> store) {
+    try (FrameBytes bytes = store.get()) {
+      bytes.put("frame-1\0e\0b", utf8("b"));
+      bytes.put("frame-1\0e\0a", utf8("a"));
+      bytes.put("frame-1\0f", utf8("not an event"));
+      bytes.put("frame-10\0e\0a", utf8("another frame"));
+      bytes.put("frame-0\0e\0a", utf8("another frame"));
+
+      Map<String, String> read = new LinkedHashMap<>();
+      bytes.forEachWithPrefix("frame-1\0e\0", (key, value) -> read.put(key, new String(value, StandardCharsets.UTF_8)));
+
+      assertThat(read).containsExactly(Map.entry("frame-1\0e\0a", "a"), Map.entry("frame-1\0e\0b", "b"));
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("stores")
+  void aPrefixWithNoKeysReadsNothing(Supplier<FrameBytes> store) {
+    try (FrameBytes bytes = store.get()) {
+      bytes.put("frame-2\0e\0a", utf8("a"));
+      Map<String, byte[]> read = new LinkedHashMap<>();
+
+      bytes.forEachWithPrefix("frame-1\0e\0", read::put);
+
+      assertThat(read).isEmpty();
+    }
+  }
+
+  @Test
+  void aClosedDiskStoreRefusesUseInsteadOfCrashing() {
+    FrameBytes bytes = FrameBytes.temporary();
+    bytes.put("frame-1\0l", utf8("x"));
+    bytes.close();
+
+    assertThatThrownBy(() -> bytes.get("frame-1\0l")).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+    assertThatThrownBy(() -> bytes.put("frame-1\0l", utf8("y"))).isInstanceOf(IllegalStateException.class);
+  }
+
+  private static byte[] utf8(String value) {
+    return value.getBytes(StandardCharsets.UTF_8);
+  }
+}
