@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -15,6 +17,7 @@ import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.CompactionStyle;
 import org.rocksdb.CompressionType;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
@@ -23,14 +26,17 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
 import org.rocksdb.WriteOptions;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the review state keeps per frame, as bytes by key, out of the heap: in RocksDB, in a directory of its own.
  * Per frame the heap then holds nothing, so it stays flat as frames grow; the disk holds about what the records
  * hold.
  *
- * <p>The state is rebuilt from Kafka at every start, so the directory is emptied when opened and nothing is logged
- * ahead of writes (a crash loses nothing that Kafka does not still hold). Keys are UTF-8 strings and sort bytewise;
+ * <p>The state is rebuilt from Kafka at every start, so each start opens a new directory, deleted on close, and
+ * nothing is logged ahead of writes (a crash loses nothing that Kafka does not still hold). The directory is named
+ * after the process: one left behind by a process that died (a killed container keeps its {@code emptyDir}) is
+ * deleted when the next store opens. Keys are UTF-8 strings and sort bytewise;
  * {@link #forEachWithPrefix} reads the keys that start with a prefix, in that order.
  *
  * <p>Every key starts with the frameId and a NUL (frame ids are UUIDs: they hold none), then says whose it is:
@@ -50,12 +56,55 @@ public abstract class FrameBytes implements AutoCloseable {
     RocksDB.loadLibrary();
   }
 
+  private static final String PREFIX = "labelstream-review-state-";
+  /** The directories this process made: a new process may have the pid a dead one had (pid 1 in a container). */
+  private static final Set<Path> OURS = ConcurrentHashMap.newKeySet();
+
   /** Opens a store in a new temporary directory, deleted again on {@link #close()}. */
   public static FrameBytes temporary() {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    deleteLeftBehind(tmp);
     try {
-      return new Rocks(Files.createTempDirectory("labelstream-review-state-"));
+      Path directory = Files.createTempDirectory(tmp, PREFIX + ProcessHandle.current().pid() + "-");
+      OURS.add(directory);
+      return new Rocks(directory);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot make a directory for the review state", e);
+    }
+  }
+
+  /** Deletes the stores in {@code tmp} of processes that are gone. */
+  static void deleteLeftBehind(Path tmp) {
+    long self = ProcessHandle.current().pid();
+    try (Stream<Path> entries = Files.list(tmp)) {
+      for (Path directory : entries.filter(d -> d.getFileName().toString().startsWith(PREFIX)).toList()) {
+        long pid = pidOf(directory);
+        boolean alive = pid == self ? OURS.contains(directory) : ProcessHandle.of(pid).isPresent();
+        if (pid >= 0 && !alive) {
+          deleteRecursively(directory);
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      // Only space is at stake: the new store does not need the old ones gone.
+      LoggerFactory.getLogger(FrameBytes.class).warn("cannot delete review state left in {}: {}", tmp, e.toString());
+    }
+  }
+
+  /** The pid in a store directory's name, or -1. */
+  private static long pidOf(Path directory) {
+    String[] parts = directory.getFileName().toString().substring(PREFIX.length()).split("-", 2);
+    try {
+      return parts.length == 2 ? Long.parseLong(parts[0]) : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static void deleteRecursively(Path directory) {
+    try (Stream<Path> files = Files.walk(directory)) {
+      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete the review state in " + directory, e);
     }
   }
 
@@ -92,13 +141,14 @@ public abstract class FrameBytes implements AutoCloseable {
 
     Rocks(Path directory) {
       this.directory = directory;
-      // Small write buffers: several review instances may share a test JVM, and one buffer is most of the memory
-      // a store holds outside the heap.
+      // The rebuild writes every frame's keys at once, and compaction shares the cores with it (one compaction
+      // thread was as busy as the rebuild's): larger write buffers (filled only as needed) and universal
+      // compaction, which rewrites data less often than leveled compaction, leave it more of them.
       // A Bloom filter per file: most reads while rebuilding ask for a frame not seen yet (its first label), which
       // the filters answer without reading the files.
       this.filter = new BloomFilter(10);
       this.options = new Options().setCreateIfMissing(true).setCompressionType(CompressionType.LZ4_COMPRESSION)
-          .setWriteBufferSize(16L << 20).setMaxWriteBufferNumber(2)
+          .setWriteBufferSize(64L << 20).setMaxWriteBufferNumber(3).setCompactionStyle(CompactionStyle.UNIVERSAL)
           .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(filter));
       this.writes = new WriteOptions().setDisableWAL(true);
       try {
@@ -184,11 +234,8 @@ public abstract class FrameBytes implements AutoCloseable {
       } finally {
         open.writeLock().unlock();
       }
-      try (Stream<Path> files = Files.walk(directory)) {
-        files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot delete the review state in " + directory, e);
-      }
+      deleteRecursively(directory);
+      OURS.remove(directory);
     }
   }
 

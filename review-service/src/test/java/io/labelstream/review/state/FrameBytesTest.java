@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -73,5 +78,51 @@ class FrameBytesTest {
 
   private static byte[] utf8(String value) {
     return value.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void storesLeftBySomeoneGoneAreDeletedAndLiveOnesKept(@TempDir Path tmp) throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Process alive = new ProcessBuilder("sleep", "60").start();
+    try {
+      Path ofTheDead = Files.createDirectories(tmp.resolve("labelstream-review-state-" + gone.pid() + "-1"));
+      Files.writeString(ofTheDead.resolve("000001.sst"), "left behind");
+      Path ofAnEarlierSelf = Files.createDirectories(
+          tmp.resolve("labelstream-review-state-" + ProcessHandle.current().pid() + "-2"));
+      Path ofTheLiving = Files.createDirectories(tmp.resolve("labelstream-review-state-" + alive.pid() + "-3"));
+      Path unrelated = Files.createDirectories(tmp.resolve("something-else"));
+
+      FrameBytes.deleteLeftBehind(tmp);
+
+      assertThat(ofTheDead).doesNotExist();
+      assertThat(ofAnEarlierSelf).as("this pid, but not a store this process opened").doesNotExist();
+      assertThat(ofTheLiving).exists();
+      assertThat(unrelated).exists();
+    } finally {
+      alive.destroy();
+    }
+  }
+
+  @Test
+  void aStoreThisProcessHasOpenIsNotLeftBehind() throws Exception {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    try (FrameBytes open = FrameBytes.temporary()) {
+      open.put("frame-1\0l", utf8("x"));
+      Set<Path> before = storesOfThisProcess(tmp);
+
+      FrameBytes.deleteLeftBehind(tmp);
+
+      assertThat(before).isNotEmpty();
+      assertThat(storesOfThisProcess(tmp)).containsAll(before);
+      assertThat(open.get("frame-1\0l")).isEqualTo(utf8("x"));
+    }
+  }
+
+  private static Set<Path> storesOfThisProcess(Path tmp) throws Exception {
+    try (Stream<Path> entries = Files.list(tmp)) {
+      return entries.filter(d -> d.getFileName().toString()
+          .startsWith("labelstream-review-state-" + ProcessHandle.current().pid() + "-")).collect(Collectors.toSet());
+    }
   }
 }
