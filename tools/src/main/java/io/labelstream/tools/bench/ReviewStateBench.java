@@ -32,6 +32,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -44,19 +45,24 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * (a prediction to predictions.v1 and a MODEL label with its image reference to labels.v1) until there are N, and a
  * review service started in a JVM of its own, as a container starts it, rebuilds its state from them.
  * {@code review_ready_s_<n>}: from its start to {@code /readyz} 200; {@code review_heap_mib_<n>}: its heap in use
- * after a full collection ({@code jcmd GC.run}) once ready, from its own {@code jvm_memory_used_bytes}.
+ * after a full collection ({@code jcmd GC.run}) once ready, from its own {@code jvm_memory_used_bytes};
+ * {@code review_state_disk_mib_<n>}: what its state's disk store takes; {@code review_rss_mib_<n>}: the process's
+ * resident memory then (heap, the disk store's caches and buffers, code), what a container's memory limit meets.
  */
 final class ReviewStateBench {
 
   /**
    * @param labels label counts to measure, rising
-   * @param heap the review JVM's -Xmx: today it keeps every label in its heap (about 0.5 KB each)
+   * @param heap the review JVM's -Xmx
    */
   record Settings(List<Integer> labels, String heap) {
 
     static final List<Integer> DEFAULT_LABELS = List.of(1_000_000);
-    /** Twice the 2 GB a million labels take today: at 2g the rebuild spent half its time collecting. */
-    static final String DEFAULT_HEAP = "4g";
+    /**
+     * Less than a container with the manifests' 2 GiB limit gives it: the per-frame state is on disk, not in the heap
+     * (a million labels took 2 GB of heap when it lived there).
+     */
+    static final String DEFAULT_HEAP = "1g";
   }
 
   private static final Duration READY_WITHIN = Duration.ofMinutes(20);
@@ -98,8 +104,9 @@ final class ReviewStateBench {
       throws Exception {
     int port = FreePort.onLoopback();
     Path log = dir.resolve("review-" + labels + ".log");
+    Path tmp = Files.createDirectories(dir.resolve("review-" + labels + "-tmp"));
     long start = System.nanoTime();
-    Process review = start(bootstrap, port, heap, log);
+    Process review = start(bootstrap, port, heap, log, tmp);
     try {
       System.out.printf("  %-44s ", "review service rebuilding " + labels + " labels…");
       System.out.flush();
@@ -107,10 +114,14 @@ final class ReviewStateBench {
       double readySeconds = (System.nanoTime() - start) / 1e9;
       collectGarbage(review);
       double heapMib = ServiceMeters.scrape(port).value("jvm_memory_used_bytes", "area=\"heap\"") / (1024.0 * 1024.0);
-      System.out.printf(Locale.ROOT, "ready in %.1f s, %.0f MiB of heap in use after a full collection%n",
-          readySeconds, heapMib);
+      double diskMib = stateBytes(tmp) / (1024.0 * 1024.0);
+      double rssMib = residentKib(review) / 1024.0;
+      System.out.printf(Locale.ROOT, "ready in %.1f s, %.0f MiB of heap in use after a full collection, %.0f MiB "
+          + "of state on disk, %.0f MiB resident%n", readySeconds, heapMib, diskMib, rssMib);
       report.put("review_ready_s_" + suffix(labels), readySeconds);
       report.put("review_heap_mib_" + suffix(labels), heapMib);
+      report.put("review_state_disk_mib_" + suffix(labels), diskMib);
+      report.put("review_rss_mib_" + suffix(labels), rssMib);
     } finally {
       review.destroy();
       if (!review.waitFor(30, TimeUnit.SECONDS)) {
@@ -119,9 +130,28 @@ final class ReviewStateBench {
     }
   }
 
-  private static Process start(String bootstrap, int port, String heap, Path log) throws IOException {
+  /** Bytes of the review state's disk store, under the service's temporary directory (not its native libraries). */
+  private static long stateBytes(Path tmp) throws IOException {
+    try (Stream<Path> files = Files.walk(tmp)) {
+      return files.filter(f -> tmp.relativize(f).toString().startsWith("labelstream-review-state-"))
+          .filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+    }
+  }
+
+  /** The process's resident set (heap, RocksDB's memory, code): what a container's memory limit meets. */
+  private static long residentKib(Process review) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(review.pid()), "status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    throw new IOException("no VmRSS in /proc/" + review.pid() + "/status");
+  }
+
+  private static Process start(String bootstrap, int port, String heap, Path log, Path tmp) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder = new ProcessBuilder(java, "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError",
+        "-Djava.io.tmpdir=" + tmp,
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
         "io.labelstream.review.ReviewService");
     Map<String, String> env = builder.environment();

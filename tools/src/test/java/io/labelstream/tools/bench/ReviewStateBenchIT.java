@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The review state bench on a few thousand labels: each count gets its ready time and its heap, under its own name. */
+/**
+ * The review state bench on a few thousand labels: each count gets its ready time, heap, disk and resident memory,
+ * under its own name.
+ */
 class ReviewStateBenchIT {
 
   @Test
@@ -18,6 +21,9 @@ class ReviewStateBenchIT {
       assertThat(report.get("review_ready_s_" + count)).isPositive();
       // A JVM holding a running service: far more than nothing, within its -Xmx.
       assertThat(report.get("review_heap_mib_" + count)).isGreaterThan(1).isLessThan(256);
+      // The store's files (so few frames may still be in its memory buffer, not yet written out).
+      assertThat(report.get("review_state_disk_mib_" + count)).isGreaterThan(0).isLessThan(64);
+      assertThat(report.get("review_rss_mib_" + count)).isGreaterThan(report.get("review_heap_mib_" + count));
     }
   }
 
