@@ -143,7 +143,8 @@ public final class ReviewService implements AutoCloseable {
     metricsHolder[0] = metrics;
     metrics.bindTo(registry);
     writer.bindTo(registry);
-    // What the state holds per frame (final labels, history) is kept on disk, so the heap does not grow with frames.
+    // What the state holds per frame (labels, histories, what the statistics counted) is on disk: the heap does not
+    // grow with frames.
     FrameBytes frameBytes = FrameBytes.temporary();
     LabelStore labels = new LabelStore(frameBytes);
     PipelineCounts counts = new PipelineCounts(frameBytes);
