@@ -39,14 +39,8 @@ import org.slf4j.LoggerFactory;
  * deleted when the next store opens. Keys are UTF-8 strings and sort bytewise;
  * {@link #forEachWithPrefix} reads the keys that start with a prefix, in that order.
  *
- * <p>Every key starts with the frameId and a NUL (frame ids are UUIDs: they hold none), then says whose it is:
- * <ul>
- *   <li>{@code l}: the final label ({@link LabelStore});
- *   <li>{@code e\0<topic>\0<partition>\0<offset>}: one event of the history, {@code f}, {@code p}, {@code i}: where
- *       the frame, its latest prediction and its image are ({@link FrameHistory});
- *   <li>{@code s}: the final label as the statistics counted it ({@code StatsRecorder});
- *   <li>{@code n}: the frame was predicted ({@link PipelineCounts}).
- * </ul>
+ * <p>Every key is {@link #key}: the frameId, a NUL (frame ids are UUIDs: they hold none) and a {@link Kind}, the one
+ * place that says which kinds there are, so that no two users of the store can share keys.
  *
  * <p>{@link #inMemory()} keeps the same in a sorted map, for tests of the classes built on it.
  */
@@ -54,6 +48,35 @@ public abstract class FrameBytes implements AutoCloseable {
 
   static {
     RocksDB.loadLibrary();
+  }
+
+  /** What a key holds about its frame, and whose it is. */
+  public enum Kind {
+    /** The final label ({@link LabelStore}). */
+    LABEL('l'),
+    /** One event of the history: the key goes on with {@code \0<topic>\0<partition>\0<offset>} (FrameHistory). */
+    EVENT('e'),
+    /** Where the frame is ({@link FrameHistory}). */
+    FRAME('f'),
+    /** Where its latest prediction is ({@link FrameHistory}). */
+    PREDICTION('p'),
+    /** Where its image is ({@link FrameHistory}). */
+    IMAGE('i'),
+    /** The final label as the statistics counted it ({@code StatsRecorder}). */
+    COUNTED('s'),
+    /** The frame was predicted ({@link PipelineCounts}). */
+    SEEN('n');
+
+    private final char tag;
+
+    Kind(char tag) {
+      this.tag = tag;
+    }
+  }
+
+  /** The key of what {@code kind} holds about frame {@code frameId}. */
+  public static String key(String frameId, Kind kind) {
+    return frameId + '\0' + kind.tag;
   }
 
   private static final String PREFIX = "labelstream-review-state-";

@@ -1,6 +1,7 @@
 package io.labelstream.review.state;
 
 import io.labelstream.review.images.StoredImage;
+import io.labelstream.review.state.FrameBytes.Kind;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,10 +15,9 @@ import java.util.Optional;
  * frame's image is, so a flagged frame's image can be shown again: in the frame store (the reference its review
  * requests and labels carry, which outlives Kafka) and, for frames without one, in {@code frames.v1}.
  *
- * <p>Kept out of the heap, in {@link FrameBytes}: under {@code <frameId>\0e\0<topic>\0<partition>\0<offset>} each
- * event encoded on its own ({@link EventCodec}), so a replayed record lands on the key it had and is kept once;
- * under {@code <frameId>\0f}, {@code \0p} and {@code \0i} where the frame, its latest prediction and its image are.
- * Frame ids are UUIDs, so the separator never occurs in one. Only flags, which are few, stay in the heap.
+ * <p>Kept out of the heap, in {@link FrameBytes}: each event encoded on its own ({@link EventCodec}) under a key that
+ * ends with its record's topic, partition and offset, so a replayed record lands on the key it had and is kept once;
+ * and where the frame, its latest prediction and its image are. Only flags, which are few, stay in the heap.
  */
 public final class FrameHistory {
 
@@ -44,28 +44,28 @@ public final class FrameHistory {
   }
 
   public void record(String frameId, Event event) {
-    bytes.put(frameId + "\0e\0" + event.topic() + "\0" + event.partition() + "\0" + event.offset(),
+    bytes.put(events(frameId) + event.topic() + "\0" + event.partition() + "\0" + event.offset(),
         EventCodec.event(event));
   }
 
   /** Where the frame and its latest prediction are (from the prediction record). */
   public void located(String frameId, Position frame, Position prediction) {
     if (frame != null) {
-      bytes.put(frameId + "\0f", EventCodec.position(frame));
+      bytes.put(FrameBytes.key(frameId, Kind.FRAME), EventCodec.position(frame));
     }
-    bytes.put(frameId + "\0p", EventCodec.position(prediction));
+    bytes.put(FrameBytes.key(frameId, Kind.PREDICTION), EventCodec.position(prediction));
   }
 
   /** The frame store keeps the frame's image under {@code image} (the latest record that says so wins). */
   public void imaged(String frameId, StoredImage image) {
     if (image != null) {
-      bytes.put(frameId + "\0i", EventCodec.image(image));
+      bytes.put(FrameBytes.key(frameId, Kind.IMAGE), EventCodec.image(image));
     }
   }
 
   /** Where the frame store keeps the frame's image, if a record said. */
   public Optional<StoredImage> image(String frameId) {
-    return Optional.ofNullable(bytes.get(frameId + "\0i")).map(EventCodec::image);
+    return Optional.ofNullable(bytes.get(FrameBytes.key(frameId, Kind.IMAGE))).map(EventCodec::image);
   }
 
   public synchronized void flagged(Flag flag) {
@@ -76,7 +76,7 @@ public final class FrameHistory {
 
   public Optional<List<Event>> of(String frameId) {
     List<Event> events = new ArrayList<>();
-    bytes.forEachWithPrefix(frameId + "\0e\0", (key, event) -> events.add(EventCodec.event(event)));
+    bytes.forEachWithPrefix(events(frameId), (key, event) -> events.add(EventCodec.event(event)));
     if (events.isEmpty()) {
       return Optional.empty();
     }
@@ -85,11 +85,11 @@ public final class FrameHistory {
   }
 
   public Optional<Position> framePosition(String frameId) {
-    return Optional.ofNullable(bytes.get(frameId + "\0f")).map(EventCodec::position);
+    return Optional.ofNullable(bytes.get(FrameBytes.key(frameId, Kind.FRAME))).map(EventCodec::position);
   }
 
   public Optional<Position> predictionPosition(String frameId) {
-    return Optional.ofNullable(bytes.get(frameId + "\0p")).map(EventCodec::position);
+    return Optional.ofNullable(bytes.get(FrameBytes.key(frameId, Kind.PREDICTION))).map(EventCodec::position);
   }
 
   /** Flags so far, newest first. */
@@ -102,5 +102,10 @@ public final class FrameHistory {
   /** How often a frame was flagged: numbers its next flag task. */
   public synchronized long flagsOf(String frameId) {
     return flags.stream().filter(f -> f.frameId().equals(frameId)).count();
+  }
+
+  /** What the keys of the frame's events start with. */
+  private static String events(String frameId) {
+    return FrameBytes.key(frameId, Kind.EVENT) + "\0";
   }
 }

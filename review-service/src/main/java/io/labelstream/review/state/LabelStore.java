@@ -12,7 +12,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * The latest label of every frame, read from the compacted {@code labels.v1}. A HUMAN label supersedes a MODEL
  * label: a model label arriving after a human one (a replayed or late record) does not replace it.
  *
- * <p>Labels are kept out of the heap, in {@link FrameBytes} under {@code <frameId>\0l}: their source in one byte,
+ * <p>Labels are kept out of the heap, in {@link FrameBytes} ({@code Kind.LABEL}): their source in one byte,
  * then the label Avro-encoded as {@code labels.v1} carries it, without its frame store reference ({@link
  * FrameHistory} keeps that per frame). Only the counts stay in the heap.
  */
@@ -72,6 +72,6 @@ public final class LabelStore {
     }
   }
   private static String key(String frameId) {
-    return frameId + "\0l";
+    return FrameBytes.key(frameId, FrameBytes.Kind.LABEL);
   }
 }

@@ -2,7 +2,7 @@ package io.labelstream.review.state;
 
 /**
  * Counts the review service keeps about the whole pipeline, for {@code /v1/stats}. Which frames were seen is kept
- * in {@link FrameBytes} (under {@code <frameId>\0n}), so that a frame predicted again counts once without a set of
+ * in {@link FrameBytes} ({@code Kind.SEEN}), so that a frame predicted again counts once without a set of
  * every frameId in the heap.
  */
 public final class PipelineCounts {
@@ -20,7 +20,7 @@ public final class PipelineCounts {
   }
 
   public synchronized void predicted(String frameId) {
-    String key = frameId + "\0n";
+    String key = FrameBytes.key(frameId, FrameBytes.Kind.SEEN);
     if (seen.get(key) == null) {
       seen.put(key, SEEN);
       framesSeen++;

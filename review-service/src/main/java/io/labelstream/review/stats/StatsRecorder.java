@@ -45,9 +45,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Memory: the time series are bounded ({@link Resolution}); per frame a packed long, kept on disk in {@link
- * FrameBytes} under {@code <frameId>\0s}, so nothing in the heap; per review task a small record of its
- * request, settling answer and who answered what (100 bytes measured, plus the task id string: less than the queue keeps
- * per answered task); per reviewer and per pair of reviewers two counts. A detection frame adds a map entry with the
+ * FrameBytes} ({@code Kind.COUNTED}), so nothing in the heap; per review task a small record of its request, settling
+ * answer and who answered what (100 bytes measured, plus the task id string: less than the queue keeps per answered
+ * task); per reviewer and per pair of reviewers two counts. A detection frame adds a map entry with the
  * class indexes of its boxes (about 100 bytes with a few boxes), and a detection task keeps its answers' boxes.
  *
  * <p>Thread-safe: the state reader writes, HTTP threads read copies.
@@ -202,7 +202,7 @@ public final class StatsRecorder {
    * model's (a HUMAN label is never superseded by a MODEL one); false then, and the new label counts for nothing.
    */
   private boolean supersede(String frameId, boolean human) {
-    byte[] counted = finalLabels.get(frameId + "\0s");
+    byte[] counted = finalLabels.get(FrameBytes.key(frameId, FrameBytes.Kind.COUNTED));
     if (counted != null) {
       long previous = ByteBuffer.wrap(counted).getLong();
       if (packedHuman(previous) && !human) {
@@ -214,7 +214,8 @@ public final class StatsRecorder {
   }
 
   private void counted(String frameId, long packed) {
-    finalLabels.put(frameId + "\0s", ByteBuffer.allocate(Long.BYTES).putLong(packed).array());
+    finalLabels.put(FrameBytes.key(frameId, FrameBytes.Kind.COUNTED),
+        ByteBuffer.allocate(Long.BYTES).putLong(packed).array());
   }
 
   /**
