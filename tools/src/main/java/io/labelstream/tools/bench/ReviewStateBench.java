@@ -8,13 +8,20 @@ import io.labelstream.platform.kafka.TopicProvisioner;
 import io.labelstream.platform.model.ModelFolder;
 import io.labelstream.platform.model.ModelIdentity;
 import io.labelstream.schemas.FrameIds;
+import io.labelstream.schemas.TaskIds;
+import io.labelstream.schemas.Topic;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.ClassProbability;
+import io.labelstream.schemas.avro.FrameRecord;
 import io.labelstream.schemas.avro.ImageRef;
 import io.labelstream.schemas.avro.InputStats;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.LabelSource;
 import io.labelstream.schemas.avro.Prediction;
+import io.labelstream.schemas.avro.ReviewDecision;
+import io.labelstream.schemas.avro.ReviewReason;
+import io.labelstream.schemas.avro.ReviewRequest;
+import io.labelstream.schemas.avro.ReviewResult;
 import io.labelstream.schemas.avro.Route;
 import io.labelstream.testsupport.FreePort;
 import java.io.IOException;
@@ -41,9 +48,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * {@code ./labelstream bench --review-state}: what the review service's state costs as labels grow (issue 18). For
- * each count N, in rising order on one embedded broker: model-labelled frames are written as the worker writes them
- * (a prediction to predictions.v1 and a MODEL label with its image reference to labels.v1) until there are N, and a
- * review service started in a JVM of its own, as a container starts it, rebuilds its state from them.
+ * each count N, in rising order on one embedded broker: labelled frames are written as the pipeline writes them
+ * (four in five labelled by the model, every fifth reviewed and answered by a person: see {@link #writeFrames}) until
+ * there are N, and a review service started in a JVM of its own, as a container starts it, rebuilds its state from them.
  * {@code review_ready_s_<n>}: from its start to {@code /readyz} 200; {@code review_heap_mib_<n>}: its heap in use
  * after a full collection ({@code jcmd GC.run}) once ready, from its own {@code jvm_memory_used_bytes};
  * {@code review_state_disk_mib_<n>}: what its state's disk store takes; {@code review_rss_mib_<n>}: the process's
@@ -65,6 +72,8 @@ final class ReviewStateBench {
     static final String DEFAULT_HEAP = "1g";
   }
 
+  /** Every fifth frame goes to people, about the bundled model's share (77% labelled by the model). */
+  static final int REVIEWED_ONE_IN = 5;
   private static final Duration READY_WITHIN = Duration.ofMinutes(20);
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -80,8 +89,9 @@ final class ReviewStateBench {
       int written = 0;
       for (int labels : settings.labels()) {
         int more = labels - written;
-        Bench.step("writing " + more + " model-labelled frames (" + labels + " in all)", () -> {
-          writeModelLabelled(bootstrap, model, more);
+        int from = written;
+        Bench.step("writing " + more + " labelled frames (" + labels + " in all)", () -> {
+          writeFrames(bootstrap, model, from, more);
           return Double.NaN;
         });
         written = labels;
@@ -196,10 +206,13 @@ final class ReviewStateBench {
   }
 
   /**
-   * {@code n} frames the model labelled, each as the worker writes it: its prediction (top classes, uncertainty,
-   * input statistics) and its MODEL label with the image reference a frame store gives it.
+   * {@code n} more frames as the pipeline writes them, numbered on from {@code first}: four in five labelled by the
+   * model (its prediction and its MODEL label with the image reference a frame store gives it), every fifth sent to
+   * people and answered (its prediction, the review request, the reviewer's answer and the HUMAN label), about the
+   * bundled model's share. People's labels are what the queue and the statistics keep per task, so the bench holds
+   * them too.
    */
-  private static void writeModelLabelled(String bootstrap, ModelIdentity model, int n) throws Exception {
+  private static void writeFrames(String bootstrap, ModelIdentity model, int first, int n) throws Exception {
     Map<String, Object> config = KafkaClients.at(bootstrap, "bench", null).producerOneInFlight("review-state");
     config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     config.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
@@ -207,10 +220,13 @@ final class ReviewStateBench {
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
         new ByteArraySerializer())) {
       Instant now = Instant.now();
-      for (int i = 0; i < n; i++) {
+      for (int i = first; i < first + n; i++) {
         String frameId = FrameIds.random();
         int classIndex = i % 10;
-        double score = 0.97 + 0.03 * (i % 100) / 100.0;
+        boolean reviewed = i % REVIEWED_ONE_IN == REVIEWED_ONE_IN - 1;
+        double score = reviewed ? 0.5 + 0.4 * (i % 100) / 100.0 : 0.97 + 0.03 * (i % 100) / 100.0;
+        ImageRef image = ImageRef.newBuilder().setStore("s3").setKey("sha256/ab/" + frameId).setSize(2_400)
+            .setSha256("ab" + "0".repeat(62)).setContentType("image/png").build();
         Prediction prediction = Prediction.newBuilder()
             .setFrameId(frameId).setDeviceId("truck-" + (i % 100)).setCameraId("front")
             .setModelName(model.name()).setModelVersion(model.version())
@@ -218,29 +234,44 @@ final class ReviewStateBench {
             .setTopK(List.of(new ClassProbability(classIndex, "class-" + classIndex, score),
                 new ClassProbability((classIndex + 1) % 10, "class-" + (classIndex + 1) % 10, 1 - score)))
             .setMaxProbability(score).setMargin(2 * score - 1).setEntropy(0.1).setMutualInformation(0.01)
-            .setScore(score).setThreshold(0.95).setRoute(Route.MODEL_LABEL).setAudited(false).setPredictedAt(now)
+            .setScore(score).setThreshold(0.95).setRoute(reviewed ? Route.REVIEW : Route.MODEL_LABEL)
+            .setAudited(false).setPredictedAt(now)
             .setSourcePartition(i % 6).setSourceOffset((long) i)
             .setInputStats(new InputStats(0.45, 0.2, 0.05, 0.0))
             .build();
-        Label label = Label.newBuilder()
+        send(producer, failed, Topics.PREDICTIONS, frameId, prediction);
+        Label.Builder label = Label.newBuilder()
             .setFrameId(frameId).setLabel("class-" + classIndex).setClassIndex(classIndex)
-            .setSource(LabelSource.MODEL).setConfidence(score)
-            .setModelName(model.name()).setModelVersion(model.version()).setLabelledAt(now)
-            .setImageRef(ImageRef.newBuilder().setStore("s3").setKey("sha256/ab/" + frameId).setSize(2_400)
-                .setSha256("ab" + "0".repeat(62)).setContentType("image/png").build())
-            .build();
-        producer.send(new ProducerRecord<>(Topics.PREDICTIONS.name(), frameId,
-            Topics.PREDICTIONS.valueSerde().serializer().serialize(Topics.PREDICTIONS.name(), prediction)),
-            (metadata, error) -> remember(failed, error));
-        producer.send(new ProducerRecord<>(Topics.LABELS.name(), frameId,
-            Topics.LABELS.valueSerde().serializer().serialize(Topics.LABELS.name(), label)),
-            (metadata, error) -> remember(failed, error));
+            .setModelName(model.name()).setModelVersion(model.version()).setLabelledAt(now).setImageRef(image);
+        if (reviewed) {
+          String taskId = TaskIds.of(frameId, ReviewReason.LOW_CONFIDENCE);
+          String reviewer = "reviewer-" + (i % 200);
+          send(producer, failed, Topics.REVIEW_REQUESTS, frameId, ReviewRequest.newBuilder()
+              .setTaskId(taskId).setFrameId(frameId).setReason(ReviewReason.LOW_CONFIDENCE).setPriority(1 - score)
+              .setPrediction(prediction).setContentType("image/png").setImageRef(image)
+              .setFrameRecord(new FrameRecord(i % 6, (long) i)).setRequestedAt(now).build());
+          send(producer, failed, Topics.REVIEW_RESULTS, frameId, ReviewResult.newBuilder()
+              .setTaskId(taskId).setFrameId(frameId).setReviewerId(reviewer)
+              .setLabel("class-" + classIndex).setClassIndex(classIndex)
+              .setDecision(ReviewDecision.ACCEPTED).setReason(ReviewReason.LOW_CONFIDENCE).setAgreedWithModel(true)
+              .setTimeSpentMs(2_500).setSubmittedAt(now).setDecides(true).build());
+          label.setSource(LabelSource.HUMAN).setReviewerIds(List.of(reviewer)).setTaskId(taskId);
+        } else {
+          label.setSource(LabelSource.MODEL).setConfidence(score);
+        }
+        send(producer, failed, Topics.LABELS, frameId, label.build());
       }
       producer.flush();
     }
     if (failed.get() != null) {
       throw failed.get();
     }
+  }
+
+  private static <V> void send(KafkaProducer<String, byte[]> producer, AtomicReference<Exception> failed,
+      Topic<String, V> topic, String frameId, V value) {
+    producer.send(new ProducerRecord<>(topic.name(), frameId,
+        topic.valueSerde().serializer().serialize(topic.name(), value)), (metadata, error) -> remember(failed, error));
   }
 
   private static void remember(AtomicReference<Exception> failed, Exception error) {
