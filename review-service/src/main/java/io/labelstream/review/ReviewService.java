@@ -137,15 +137,15 @@ public final class ReviewService implements AutoCloseable {
     QueueWriter writer = new QueueWriter(config.kafka(), config.instanceId(), election);
     ReviewMetrics[] metricsHolder = new ReviewMetrics[1];
     GoldTasks gold = new GoldTasks(config.goldRate(), new java.security.SecureRandom(), clock);
+    // What the state holds per frame and per answered task (labels, histories, settled answers, what the statistics
+    // counted) is on disk: the heap does not grow with frames or with people's work.
+    FrameBytes frameBytes = FrameBytes.temporary();
     TaskQueue queue = new TaskQueue(clock, config.lease(), config.leaseLimits(), config.queueOrder(), config.instanceId(), writer,
-        lease -> metricsHolder[0].leaseExpired(), config.answersRequired(), gold);
+        lease -> metricsHolder[0].leaseExpired(), config.answersRequired(), gold, frameBytes);
     ReviewMetrics metrics = new ReviewMetrics(queue, clock);
     metricsHolder[0] = metrics;
     metrics.bindTo(registry);
     writer.bindTo(registry);
-    // What the state holds per frame (labels, histories, what the statistics counted) is on disk: the heap does not
-    // grow with frames.
-    FrameBytes frameBytes = FrameBytes.temporary();
     LabelStore labels = new LabelStore(frameBytes);
     PipelineCounts counts = new PipelineCounts(frameBytes);
     ClusterView cluster = new ClusterView();

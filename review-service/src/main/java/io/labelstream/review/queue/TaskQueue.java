@@ -1,5 +1,6 @@
 package io.labelstream.review.queue;
 
+import io.labelstream.review.state.FrameBytes;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewResult;
@@ -39,7 +40,8 @@ public final class TaskQueue {
   private final Consumer<Lease> onLeaseExpired;
   private final WaitingTasks waiting;
   private final Map<String, OpenTask> open = new HashMap<>();
-  private final Map<String, ReviewResult> answers = new HashMap<>();
+  /** Every settled task's answer: on disk, one per task people ever answered. */
+  private final SettledAnswers answers;
   private final Map<String, String> openTaskByFrame = new HashMap<>();
   /** The open tasks someone holds: what lease expiry and the admin view look at, instead of every open task. */
   private final Map<String, OpenTask> leased = new HashMap<>();
@@ -74,18 +76,22 @@ public final class TaskQueue {
     this(clock, leaseLength, order, instanceId, log, onLeaseExpired, 1, GoldTasks.none());
   }
 
+  /** A queue that keeps settled answers in the heap ({@link FrameBytes#inMemory()}): for tests of its rules. */
   public TaskQueue(Clock clock, Duration leaseLength, QueueOrder order, String instanceId, QueueLog log,
       Consumer<Lease> onLeaseExpired, int answersRequired, GoldTasks gold) {
-    this(clock, leaseLength, LeaseLimits.NONE, order, instanceId, log, onLeaseExpired, answersRequired, gold);
+    this(clock, leaseLength, LeaseLimits.NONE, order, instanceId, log, onLeaseExpired, answersRequired, gold,
+        FrameBytes.inMemory());
   }
 
   /**
    * @param answersRequired independent answers an AUDIT or FLAGGED task needs (REVIEW_ANSWERS_REQUIRED)
    * @param gold frames with known labels, handed out now and then to measure reviewers
    * @param limits how many tasks one reviewer may hold, and for how long at most
+   * @param state where the answer that settled each task is kept (one per task ever answered); the caller's to close
    */
   public TaskQueue(Clock clock, Duration leaseLength, LeaseLimits limits, QueueOrder order, String instanceId,
-      QueueLog log, Consumer<Lease> onLeaseExpired, int answersRequired, GoldTasks gold) {
+      QueueLog log, Consumer<Lease> onLeaseExpired, int answersRequired, GoldTasks gold, FrameBytes state) {
+    this.answers = new SettledAnswers(state);
     this.limits = limits;
     this.answersRequired = answersRequired;
     this.gold = gold;
@@ -110,7 +116,7 @@ public final class TaskQueue {
     if (commits.holdBack(task.taskId(), () -> offer(task))) {
       return;
     }
-    if (answers.containsKey(task.taskId()) || open.containsKey(task.taskId())) {
+    if (answers.contains(task.taskId()) || open.containsKey(task.taskId())) {
       return;
     }
     OpenTask entry = new OpenTask(task);
@@ -138,7 +144,7 @@ public final class TaskQueue {
 
   private void applyAnswer(ReviewResult result) {
     if (Boolean.FALSE.equals(result.getDecides())) {
-      if (!answers.containsKey(result.getTaskId())) {
+      if (!answers.contains(result.getTaskId())) {
         List<ReviewResult> given = partial.computeIfAbsent(result.getTaskId(), t -> new ArrayList<>());
         if (given.stream().noneMatch(r -> r.getReviewerId().equals(result.getReviewerId()))) {
           given.add(result);
@@ -147,7 +153,7 @@ public final class TaskQueue {
       return;
     }
     partial.remove(result.getTaskId());
-    answers.putIfAbsent(result.getTaskId(), result);
+    answers.putIfAbsent(result);
     leasesAhead.remove(result.getTaskId());
     OpenTask entry = open.remove(result.getTaskId());
     requested.remove(result.getTaskId());
@@ -163,7 +169,7 @@ public final class TaskQueue {
     if (commits.holdBack(record.getTaskId(), () -> leaseRecorded(record))) {
       return;
     }
-    if (answers.containsKey(record.getTaskId())) {
+    if (answers.contains(record.getTaskId())) {
       return;
     }
     OpenTask entry = open.get(record.getTaskId());
@@ -228,7 +234,7 @@ public final class TaskQueue {
       throw new TaskRefused(TaskRefused.Reason.TOO_MANY_LEASES, "you already hold " + limits.maxPerReviewer()
           + " tasks, as many as one reviewer may; answer, release or skip one first");
     }
-    Optional<ReviewTask> goldTask = gold.maybeFor(reviewer, answers::containsKey);
+    Optional<ReviewTask> goldTask = gold.maybeFor(reviewer, answers::contains);
     if (goldTask.isPresent() && !open.containsKey(goldTask.get().taskId())) {
       // A gold task exists only for the reviewer it was drawn for: it never waits in line for others.
       OpenTask entry = new OpenTask(goldTask.get());
@@ -271,7 +277,7 @@ public final class TaskQueue {
   /** The task {@code reviewer} would get from a claim now, without leasing it (the page preloads its image). */
   public synchronized Optional<ReviewTask> peek(String reviewer) {
     expireLeases();
-    Optional<ReviewTask> goldTask = gold.peekFor(reviewer, answers::containsKey);
+    Optional<ReviewTask> goldTask = gold.peekFor(reviewer, answers::contains);
     if (goldTask.isPresent() && !open.containsKey(goldTask.get().taskId())) {
       return goldTask; // a claim now gives this one: the page preloads its image as for any other task
     }
@@ -437,7 +443,7 @@ public final class TaskQueue {
 
   /** Whether a review request for {@code taskId} would open a task (it is neither open nor answered). */
   public synchronized boolean wouldOpen(String taskId) {
-    return !open.containsKey(taskId) && !answers.containsKey(taskId);
+    return !open.containsKey(taskId) && !answers.contains(taskId);
   }
 
   /**
@@ -537,7 +543,11 @@ public final class TaskQueue {
     }
     leased.remove(taskId);
     requested.remove(taskId);
-    restoreEntry(answers, taskId, before.answer());
+    if (before.answer() == null) {
+      answers.remove(taskId);
+    } else {
+      answers.put(before.answer());
+    }
     restoreEntry(partial, taskId, before.partial() == null ? null : new ArrayList<>(before.partial()));
     OpenTask entry = before.entry();
     if (entry == null) {
@@ -618,7 +628,7 @@ public final class TaskQueue {
   private OpenTask requireOpen(String taskId) {
     OpenTask entry = open.get(taskId);
     if (entry == null) {
-      if (answers.containsKey(taskId)) {
+      if (answers.contains(taskId)) {
         throw new TaskRefused(TaskRefused.Reason.ALREADY_ANSWERED, "task " + taskId + " was already answered");
       }
       throw new TaskRefused(TaskRefused.Reason.TASK_NOT_FOUND, "no open task " + taskId);

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * deleted when the next store opens. Keys are UTF-8 strings and sort bytewise;
  * {@link #forEachWithPrefix} reads the keys that start with a prefix, in that order.
  *
- * <p>Every key is {@link #key}: the frameId, a NUL (frame ids are UUIDs: they hold none) and a {@link Kind}, the one
+ * <p>Every key is {@link #key}: the frameId (or a task id), a NUL (frame ids are UUIDs: they hold none) and a {@link Kind}, the one
  * place that says which kinds there are, so that no two users of the store can share keys.
  *
  * <p>{@link #inMemory()} keeps the same in a sorted map, for tests of the classes built on it.
@@ -65,7 +65,11 @@ public abstract class FrameBytes implements AutoCloseable {
     /** The final label as the statistics counted it ({@code StatsRecorder}). */
     COUNTED('s'),
     /** The frame was predicted ({@link PipelineCounts}). */
-    SEEN('n');
+    SEEN('n'),
+    /** Keyed by task id: the answer that settled the task ({@code queue.SettledAnswers}). */
+    ANSWER('a'),
+    /** Keyed by task id: what the statistics know of the task ({@code StatsRecorder}). */
+    TASK('t');
 
     private final char tag;
 
@@ -74,9 +78,12 @@ public abstract class FrameBytes implements AutoCloseable {
     }
   }
 
-  /** The key of what {@code kind} holds about frame {@code frameId}. */
-  public static String key(String frameId, Kind kind) {
-    return frameId + '\0' + kind.tag;
+  /**
+   * The key of what {@code kind} holds about frame {@code id}, or, for the kinds kept per review task, about task
+   * {@code id} (task ids, {@code t-<hex>}, are never frame ids, and hold no NUL either).
+   */
+  public static String key(String id, Kind kind) {
+    return id + '\0' + kind.tag;
   }
 
   private static final String PREFIX = "labelstream-review-state-";
@@ -138,6 +145,9 @@ public abstract class FrameBytes implements AutoCloseable {
 
   public abstract void put(String key, byte[] value);
 
+  /** Removes {@code key} and its value, if there is one. */
+  public abstract void delete(String key);
+
   /** The value under {@code key}, or null. */
   public abstract byte[] get(String key);
 
@@ -188,6 +198,14 @@ public abstract class FrameBytes implements AutoCloseable {
     public void put(String key, byte[] value) {
       whileOpen(() -> {
         db.put(writes, utf8(key), value);
+        return null;
+      });
+    }
+
+    @Override
+    public void delete(String key) {
+      whileOpen(() -> {
+        db.delete(writes, utf8(key));
         return null;
       });
     }
@@ -269,6 +287,11 @@ public abstract class FrameBytes implements AutoCloseable {
     @Override
     public void put(String key, byte[] value) {
       map.put(key, value);
+    }
+
+    @Override
+    public void delete(String key) {
+      map.remove(key);
     }
 
     @Override

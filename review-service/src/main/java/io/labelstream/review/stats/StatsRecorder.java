@@ -44,11 +44,10 @@ import org.slf4j.LoggerFactory;
  *       ({@code BoxMatching}), as consensus decides.
  * </ul>
  *
- * <p>Memory: the time series are bounded ({@link Resolution}); per frame a packed long, kept on disk in {@link
- * FrameBytes} ({@code Kind.COUNTED}), so nothing in the heap; per review task a small record of its request, settling
- * answer and who answered what (100 bytes measured, plus the task id string: less than the queue keeps per answered
- * task); per reviewer and per pair of reviewers two counts. A detection frame adds a map entry with the
- * class indexes of its boxes (about 100 bytes with a few boxes), and a detection task keeps its answers' boxes.
+ * <p>Memory: the time series are bounded ({@link Resolution}); per frame and per review task nothing in the heap: a
+ * frame's counted label (a packed long, and a detection label's box classes) and a task's {@link TaskTrack} (its
+ * request, settling answer and who answered what) are kept in {@link FrameBytes}, on disk; per class, per reviewer
+ * and per pair of reviewers a few counts.
  *
  * <p>Thread-safe: the state reader writes, HTTP threads read copies.
  */
@@ -65,24 +64,25 @@ public final class StatsRecorder {
   private static final int LEFT_QUEUE = 1;
   private static final int ANSWERS = 2;
 
-  private static final long NONE = Long.MIN_VALUE;
+  private static final long NONE = TaskTrack.NONE;
   private static final int MAX_CLASSES = 1 << 20;
-  /** The class field of a frame whose final label is a detection label; its boxes are in {@link #frameBoxes}. */
+  /** The class field of a frame whose final label is a detection label; its boxes' classes follow in the store. */
   private static final int DETECTION = MAX_CLASSES - 1;
-  private static final int[] NO_ANSWERS = new int[0];
+  private static final int[] NO_BOXES = new int[0];
 
   private final Map<Resolution, TimeSeries> labelSeries = new EnumMap<>(Resolution.class);
   private final Map<Resolution, TimeSeries> reviewSeries = new EnumMap<>(Resolution.class);
-  /** Each frame's final label as counted: {@code minute << 21 | class index << 1 | 1 if HUMAN}. */
-  private final FrameBytes finalLabels;
+  /**
+   * Each frame's final label as counted ({@code Kind.COUNTED}: {@code minute << 21 | class index << 1 | 1 if HUMAN},
+   * then a detection label's box classes), and each review task's {@link TaskTrack} ({@code Kind.TASK}).
+   */
+  private final FrameBytes store;
   private final Map<Integer, long[]> byClass = new TreeMap<>();
   private final Map<Integer, String> classNames = new HashMap<>();
   /** Detection: boxes of the final labels per class index, split by source, and the class indexes of each frame's. */
   private final Map<Integer, long[]> boxesByClass = new TreeMap<>();
   private final Map<Integer, String> boxClassNames = new HashMap<>();
-  private final Map<String, int[]> frameBoxes = new HashMap<>();
   private final long[] detectionFrames = new long[2];
-  private final Map<String, TaskTrack> tasks = new HashMap<>();
   private final List<String> reviewerNames = new ArrayList<>();
   private final Map<String, Integer> reviewerIndex = new HashMap<>();
   private final Tally audits = new Tally();
@@ -91,26 +91,6 @@ public final class StatsRecorder {
   private final Map<List<String>, Tally> pairs = new HashMap<>();
   private final Map<String, Tally> pairsByReviewer = new TreeMap<>();
   private long tasksAnsweredSeveralTimes;
-
-  /** What is known of one review task. */
-  private static final class TaskTrack {
-    long requestedMinute = NONE;
-    /** When the answer that settled the task was submitted. */
-    long settledMinute = NONE;
-    /** Reviewer index and class index of every distinct reviewer's first answer, in turn. */
-    int[] answers = NO_ANSWERS;
-    /** Detection tasks: the boxes of each of those answers, in the same order; null for classification. */
-    List<List<Box>> boxAnswers;
-
-    boolean answeredBy(int reviewer) {
-      for (int i = 0; i < answers.length; i += 2) {
-        if (answers[i] == reviewer) {
-          return true;
-        }
-      }
-      return false;
-    }
-  }
 
   /** Comparisons and how many of them agreed. */
   private static final class Tally {
@@ -129,9 +109,9 @@ public final class StatsRecorder {
     }
   }
 
-  /** @param finalLabels where each frame's counted final label is kept; it is the caller's to close */
-  public StatsRecorder(FrameBytes finalLabels) {
-    this.finalLabels = finalLabels;
+  /** @param store where each frame's counted final label and each task's record are kept; the caller's to close */
+  public StatsRecorder(FrameBytes store) {
+    this.store = store;
     for (Resolution r : Resolution.values()) {
       labelSeries.put(r, new TimeSeries(r, 3));
       reviewSeries.put(r, new TimeSeries(r, 3));
@@ -192,7 +172,7 @@ public final class StatsRecorder {
       return;
     }
     long minute = Math.max(0, minute(label.getLabelledAt()));
-    counted(label.getFrameId(), (minute << 21) | ((long) classIndex << 1) | (human ? 1 : 0));
+    counted(label.getFrameId(), (minute << 21) | ((long) classIndex << 1) | (human ? 1 : 0), NO_BOXES);
     classNames.putIfAbsent(classIndex, label.getLabel());
     countLabel(minute, classIndex, human, +1);
   }
@@ -202,25 +182,29 @@ public final class StatsRecorder {
    * model's (a HUMAN label is never superseded by a MODEL one); false then, and the new label counts for nothing.
    */
   private boolean supersede(String frameId, boolean human) {
-    byte[] counted = finalLabels.get(FrameBytes.key(frameId, FrameBytes.Kind.COUNTED));
+    byte[] counted = store.get(FrameBytes.key(frameId, FrameBytes.Kind.COUNTED));
     if (counted != null) {
-      long previous = ByteBuffer.wrap(counted).getLong();
-      if (packedHuman(previous) && !human) {
+      ByteBuffer previous = ByteBuffer.wrap(counted);
+      long packed = previous.getLong();
+      if (packedHuman(packed) && !human) {
         return false;
       }
-      uncount(frameId, previous);
+      int[] boxClasses = new int[previous.remaining() / Integer.BYTES];
+      previous.asIntBuffer().get(boxClasses);
+      uncount(packed, boxClasses);
     }
     return true;
   }
 
-  private void counted(String frameId, long packed) {
-    finalLabels.put(FrameBytes.key(frameId, FrameBytes.Kind.COUNTED),
-        ByteBuffer.allocate(Long.BYTES).putLong(packed).array());
+  private void counted(String frameId, long packed, int[] boxClasses) {
+    ByteBuffer value = ByteBuffer.allocate(Long.BYTES + Integer.BYTES * boxClasses.length).putLong(packed);
+    value.asIntBuffer().put(boxClasses);
+    store.put(FrameBytes.key(frameId, FrameBytes.Kind.COUNTED), value.array());
   }
 
   /**
    * A detection label: the frame counts once (in the series too, as a classification label does), its boxes per class.
-   * The class indexes of its boxes are kept (a small array a frame) so a later label can take them back.
+   * The class indexes of its boxes are kept with what was counted, so a later label can take them back.
    */
   private void applyDetectionLabel(Label label) {
     boolean human = label.getSource() == LabelSource.HUMAN;
@@ -239,16 +223,15 @@ public final class StatsRecorder {
       return;
     }
     long minute = Math.max(0, minute(label.getLabelledAt()));
-    counted(label.getFrameId(), (minute << 21) | ((long) DETECTION << 1) | (human ? 1 : 0));
     int[] kept = Arrays.copyOf(classes, n);
-    frameBoxes.put(label.getFrameId(), kept);
+    counted(label.getFrameId(), (minute << 21) | ((long) DETECTION << 1) | (human ? 1 : 0), kept);
     countBoxes(minute, kept, human, +1);
   }
 
   /** Takes back what a frame's previous final label counted, of either kind. */
-  private void uncount(String frameId, long previous) {
+  private void uncount(long previous, int[] boxClasses) {
     if (packedClass(previous) == DETECTION) {
-      countBoxes(packedMinute(previous), frameBoxes.remove(frameId), packedHuman(previous), -1);
+      countBoxes(packedMinute(previous), boxClasses, packedHuman(previous), -1);
     } else {
       countLabel(packedMinute(previous), packedClass(previous), packedHuman(previous), -1);
     }
@@ -280,11 +263,12 @@ public final class StatsRecorder {
   }
 
   private void applyRequest(ReviewRequest request) {
-    TaskTrack task = tasks.computeIfAbsent(request.getTaskId(), id -> new TaskTrack());
+    TaskTrack task = task(request.getTaskId());
     if (task.requestedMinute != NONE) {
       return; // the same task requested again (a retry or replay upstream)
     }
     task.requestedMinute = minute(request.getRequestedAt());
+    keep(request.getTaskId(), task);
     add(reviewSeries, task.requestedMinute, REQUESTED, 1);
     if (task.settledMinute != NONE) {
       // Its answer was read first (another topic): it leaves the queue when settled, but never before it entered.
@@ -292,8 +276,17 @@ public final class StatsRecorder {
     }
   }
 
+  private TaskTrack task(String taskId) {
+    byte[] value = store.get(FrameBytes.key(taskId, FrameBytes.Kind.TASK));
+    return value == null ? new TaskTrack() : TaskTrack.decode(value);
+  }
+
+  private void keep(String taskId, TaskTrack task) {
+    store.put(FrameBytes.key(taskId, FrameBytes.Kind.TASK), task.encode());
+  }
+
   private void applyResult(ReviewResult result) {
-    TaskTrack task = tasks.computeIfAbsent(result.getTaskId(), id -> new TaskTrack());
+    TaskTrack task = task(result.getTaskId());
     int reviewer = reviewerIndex.computeIfAbsent(result.getReviewerId(), name -> {
       reviewerNames.add(name);
       return reviewerNames.size() - 1;
@@ -328,19 +321,8 @@ public final class StatsRecorder {
     if (task.answers.length == 2) {
       tasksAnsweredSeveralTimes++;
     }
-    int[] answers = Arrays.copyOf(task.answers, task.answers.length + 2);
-    answers[answers.length - 2] = reviewer;
-    answers[answers.length - 1] = result.getClassIndex();
-    if (boxes != null && task.boxAnswers == null) {
-      task.boxAnswers = new ArrayList<>();
-      for (int i = 0; i < task.answers.length; i += 2) {
-        task.boxAnswers.add(null); // earlier classification answers to the same task
-      }
-    }
-    if (task.boxAnswers != null) {
-      task.boxAnswers.add(boxes == null ? null : List.copyOf(boxes));
-    }
-    task.answers = answers;
+    task.addAnswer(reviewer, result.getClassIndex(), boxes);
+    keep(result.getTaskId(), task);
     if (result.getReason() == ReviewReason.AUDIT && result.getAgreedWithModel() != null) {
       audits.add(result.getAgreedWithModel());
       auditsByReviewer.computeIfAbsent(name, r -> new Tally()).add(result.getAgreedWithModel());

@@ -3,6 +3,7 @@ package io.labelstream.review.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.labelstream.review.state.FrameBytes;
 import io.labelstream.testsupport.MutableClock;
 import io.labelstream.schemas.avro.ReviewDecision;
 import io.labelstream.schemas.avro.ReviewReason;
@@ -102,6 +103,41 @@ class TaskQueueTest {
     assertThat(queue.openCount()).isZero();
     assertThatThrownBy(() -> queue.submit("a", "ada", "Coat", false, (t, l, v) -> result(t, "ada", "Coat", writes)))
         .isInstanceOfSatisfying(TaskRefused.class, e -> assertThat(e.reason()).isEqualTo(TaskRefused.Reason.ALREADY_ANSWERED));
+  }
+
+  @Test
+  void shouldKeepSettledAnswersInTheStateStoreAndTakeOneBackWhenItsWriteFails() {
+    try (FrameBytes state = FrameBytes.temporary()) {
+      boolean[] fail = {false};
+      QueueLog failing = changes -> {
+        if (fail[0]) {
+          throw new IllegalStateException("the transaction was aborted");
+        }
+      };
+      TaskQueue onDisk = new TaskQueue(clock, Duration.ofSeconds(60), LeaseLimits.NONE, QueueOrder.UNCERTAINTY, "test",
+          failing, expired::add, 1, GoldTasks.none(), state);
+      onDisk.offer(task("a", 0.5));
+      onDisk.offer(task("b", 0.4));
+      AtomicInteger writes = new AtomicInteger();
+      onDisk.claim("ada");
+      TaskQueue.Submitted first = onDisk.submit("a", "ada", "Bag", false, (t, l, v) -> result(t, "ada", "Bag", writes));
+
+      assertThat(state.get(FrameBytes.key("a", FrameBytes.Kind.ANSWER))).isNotNull();
+      assertThat(onDisk.submit("a", "ada", "Bag", false, (t, l, v) -> result(t, "ada", "Bag", writes)).result())
+          .isEqualTo(first.result());
+      onDisk.offer(task("a", 0.5)); // a replayed request of the answered task
+      assertThat(onDisk.openCount()).isEqualTo(1);
+
+      onDisk.claim("ada");
+      fail[0] = true;
+      assertThatThrownBy(() -> onDisk.submit("b", "ada", "Coat", false, (t, l, v) -> result(t, "ada", "Coat", writes)))
+          .isInstanceOf(RuntimeException.class);
+      assertThat(state.get(FrameBytes.key("b", FrameBytes.Kind.ANSWER))).isNull();
+      assertThat(onDisk.openCount()).isEqualTo(1);
+      onDisk.close();
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test
@@ -306,7 +342,7 @@ class TaskQueueTest {
   @Test
   void shouldRefuseAHoardersClaimBeyondTheLeaseCapWhileOthersStillGetWork() {
     TaskQueue capped = new TaskQueue(clock, Duration.ofSeconds(60), new LeaseLimits(2, Duration.ofMinutes(10)),
-        QueueOrder.UNCERTAINTY, "test", log, expired::add, 1, GoldTasks.none());
+        QueueOrder.UNCERTAINTY, "test", log, expired::add, 1, GoldTasks.none(), FrameBytes.inMemory());
     for (String id : List.of("a", "b", "c")) {
       capped.offer(task(id, 0.5));
     }
@@ -324,7 +360,7 @@ class TaskQueueTest {
   @Test
   void shouldNotLetHeartbeatsKeepALeasePastItsMaximumLifetime() {
     TaskQueue limited = new TaskQueue(clock, Duration.ofSeconds(60), new LeaseLimits(3, Duration.ofSeconds(150)),
-        QueueOrder.UNCERTAINTY, "test", log, expired::add, 1, GoldTasks.none());
+        QueueOrder.UNCERTAINTY, "test", log, expired::add, 1, GoldTasks.none(), FrameBytes.inMemory());
     limited.offer(task("a", 0.5));
     limited.offer(task("b", 0.4));
     Instant claimedAt = limited.claim("mallory").orElseThrow().lease().claimedAt();

@@ -37,6 +37,21 @@ class FrameBytesTest {
 
   @ParameterizedTest
   @MethodSource("stores")
+  void aDeletedKeyReadsAsAbsentAndOthersStay(Supplier<FrameBytes> store) {
+    try (FrameBytes bytes = store.get()) {
+      bytes.put("t-1\0a", utf8("answer"));
+      bytes.put("t-2\0a", utf8("other"));
+
+      bytes.delete("t-1\0a");
+      bytes.delete("t-3\0a"); // never there: nothing happens
+
+      assertThat(bytes.get("t-1\0a")).isNull();
+      assertThat(bytes.get("t-2\0a")).isEqualTo(utf8("other"));
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("stores")
   void aPrefixReadsItsKeysOnlyInOrder(Supplier<FrameBytes> store) {
     try (FrameBytes bytes = store.get()) {
       bytes.put("frame-1\0e\0b", utf8("b"));

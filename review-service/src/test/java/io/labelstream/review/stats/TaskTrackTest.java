@@ -1,0 +1,68 @@
+package io.labelstream.review.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.labelstream.schemas.avro.Box;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A task's statistics leave the heap as bytes and come back the same. */
+class TaskTrackTest {
+
+  @Test
+  void shouldComeBackAsItWasWithClassificationAnswers() {
+    TaskTrack task = new TaskTrack();
+    task.requestedMinute = 29_000_000L;
+    task.settledMinute = 29_000_003L;
+    task.addAnswer(0, 4, null);
+    task.addAnswer(7, 2, null);
+
+    TaskTrack back = TaskTrack.decode(task.encode());
+
+    assertThat(back.requestedMinute).isEqualTo(29_000_000L);
+    assertThat(back.settledMinute).isEqualTo(29_000_003L);
+    assertThat(back.answers).containsExactly(0, 4, 7, 2);
+    assertThat(back.boxAnswers).isNull();
+    assertThat(back.answeredBy(7)).isTrue();
+    assertThat(back.answeredBy(3)).isFalse();
+  }
+
+  @Test
+  void shouldKeepWhatIsNotKnownYetAsNotKnown() {
+    TaskTrack back = TaskTrack.decode(new TaskTrack().encode());
+
+    assertThat(back.requestedMinute).isEqualTo(TaskTrack.NONE);
+    assertThat(back.settledMinute).isEqualTo(TaskTrack.NONE);
+    assertThat(back.answers).isEmpty();
+  }
+
+  @Test
+  void shouldComeBackWithEveryAnswersBoxesInOrder() {
+    Box drawn = Box.newBuilder().setLabel("Bag").setClassIndex(8).setX(10.5f).setY(20f).setW(30f).setH(40.25f)
+        .setConfidence(null).build();
+    Box suggested = Box.newBuilder().setLabel("Sneaker").setClassIndex(7).setX(0f).setY(1f).setW(2f).setH(3f)
+        .setConfidence(0.875f).build();
+    TaskTrack task = new TaskTrack();
+    task.addAnswer(1, 3, null); // a classification answer before the detection ones
+    task.addAnswer(2, -1, List.of(drawn, suggested));
+    task.addAnswer(3, -1, List.of()); // nothing to label
+
+    TaskTrack back = TaskTrack.decode(task.encode());
+
+    assertThat(back.answers).containsExactly(1, 3, 2, -1, 3, -1);
+    assertThat(back.boxAnswers).hasSize(3);
+    assertThat(back.boxAnswers.get(0)).isNull();
+    assertThat(back.boxAnswers.get(1)).containsExactly(drawn, suggested);
+    assertThat(back.boxAnswers.get(2)).isEmpty();
+  }
+
+  @Test
+  void shouldRefuseBytesOfAnotherEncoding() {
+    byte[] bytes = new TaskTrack().encode();
+    bytes[0] = 9;
+
+    assertThatThrownBy(() -> TaskTrack.decode(bytes)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown encoding 9");
+  }
+}
