@@ -51,6 +51,7 @@ import io.labelstream.review.state.PipelineCounts;
 import io.labelstream.review.state.RecordFetcher;
 import io.labelstream.review.state.ReviewerLedger;
 import io.labelstream.review.state.StateHandlers;
+import io.labelstream.review.state.StateStoreMeters;
 import io.labelstream.review.state.StateTailer;
 import io.labelstream.review.stats.StatsRecorder;
 import io.labelstream.schemas.Topics;
@@ -170,6 +171,7 @@ public final class ReviewService implements AutoCloseable {
     clientMetrics.forEach(m -> m.bindTo(registry));
     new IntakeMetrics(limit, queue, tailer::pausedPartitions).bindTo(registry);
     tailer.progress().bindTo(registry);
+    new StateStoreMeters(frameBytes).bindTo(registry);
     Thread tailerThread = new Thread(tailer, "review-state");
     tailerThread.start();
     // Every instance computes the policy from the same evidence; only the queue leader publishes it.

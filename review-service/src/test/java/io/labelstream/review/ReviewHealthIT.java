@@ -75,6 +75,11 @@ class ReviewHealthIT {
       String metrics = get(review, "/metrics").body();
       assertThat(gauge(metrics, "labelstream_review_state_restore_offsets_read")).isEqualTo(state.get("offsetsRead").asDouble());
       assertThat(gauge(metrics, "labelstream_review_state_restore_offsets_to_read")).isEqualTo(state.get("offsetsToRead").asDouble());
+      // What the state's store takes, now that the heap does not show it.
+      assertThat(gauge(metrics, "labelstream_review_state_store_keys"))
+          .as("a history event and a statistics record per request, at least").isGreaterThanOrEqualTo(600);
+      assertThat(gauge(metrics, "labelstream_review_state_store_memory_bytes")).isPositive();
+      assertThat(metrics).containsPattern("(?m)^labelstream_review_state_store_disk_bytes\\{[^}]*} [0-9.E]+$");
     }
   }
 

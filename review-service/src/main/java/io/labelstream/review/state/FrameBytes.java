@@ -154,6 +154,19 @@ public abstract class FrameBytes implements AutoCloseable {
   /** Hands every key starting with {@code prefix}, and its value, to {@code visitor}, in key order. */
   public abstract void forEachWithPrefix(String prefix, BiConsumer<String, byte[]> visitor);
 
+  /**
+   * How big the store is.
+   *
+   * @param diskBytes its files (compressed)
+   * @param memoryBytes what it holds in memory besides the heap: write buffers not yet written out and the files'
+   *     indexes and filters read so far
+   * @param keys about how many keys it holds (RocksDB's estimate: deleted and overwritten keys may still count)
+   */
+  public record Sizes(long diskBytes, long memoryBytes, long keys) {}
+
+  /** @throws IllegalStateException once closed */
+  public abstract Sizes sizes();
+
   @Override
   public abstract void close();
 
@@ -228,6 +241,13 @@ public abstract class FrameBytes implements AutoCloseable {
         }
         return null;
       });
+    }
+
+    @Override
+    public Sizes sizes() {
+      return whileOpen(() -> new Sizes(db.getLongProperty("rocksdb.total-sst-files-size"),
+          db.getLongProperty("rocksdb.cur-size-all-mem-tables") + db.getLongProperty("rocksdb.estimate-table-readers-mem"),
+          db.getLongProperty("rocksdb.estimate-num-keys")));
     }
 
     private interface Access<T> {
@@ -307,6 +327,12 @@ public abstract class FrameBytes implements AutoCloseable {
         }
         visitor.accept(entry.getKey(), entry.getValue());
       }
+    }
+
+    @Override
+    public Sizes sizes() {
+      long bytes = map.entrySet().stream().mapToLong(e -> 2L * e.getKey().length() + e.getValue().length).sum();
+      return new Sizes(0, bytes, map.size());
     }
 
     @Override

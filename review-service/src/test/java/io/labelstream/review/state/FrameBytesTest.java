@@ -80,6 +80,24 @@ class FrameBytesTest {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource("stores")
+  void itsSizesGrowWithWhatItHolds(Supplier<FrameBytes> store) {
+    try (FrameBytes bytes = store.get()) {
+      FrameBytes.Sizes empty = bytes.sizes();
+      for (int i = 0; i < 1_000; i++) {
+        bytes.put("frame-" + i + "\0l", new byte[100]);
+      }
+
+      FrameBytes.Sizes full = bytes.sizes();
+
+      assertThat(empty.keys()).isZero();
+      assertThat(full.keys()).isEqualTo(1_000); // exact while nothing was deleted or overwritten
+      assertThat(full.memoryBytes()).isGreaterThan(empty.memoryBytes() + 100_000);
+      assertThat(full.diskBytes()).isGreaterThanOrEqualTo(0);
+    }
+  }
+
   @Test
   void aClosedDiskStoreRefusesUseInsteadOfCrashing() {
     FrameBytes bytes = FrameBytes.temporary();
@@ -89,6 +107,7 @@ class FrameBytesTest {
     assertThatThrownBy(() -> bytes.get("frame-1\0l")).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
     assertThatThrownBy(() -> bytes.put("frame-1\0l", utf8("y"))).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(bytes::sizes).isInstanceOf(IllegalStateException.class);
   }
 
   private static byte[] utf8(String value) {
