@@ -39,6 +39,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -53,6 +55,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * there are N, and a review service started in a JVM of its own, as a container starts it, rebuilds its state from them.
  * {@code review_ready_s_<n>}: from its start to {@code /readyz} 200; {@code review_heap_mib_<n>}: its heap in use
  * after a full collection ({@code jcmd GC.run}) once ready, from its own {@code jvm_memory_used_bytes};
+ * {@code review_rebuild_heap_peak_mib_<n>}: the most heap in use after any collection before that, from its GC log
+ * (what the rebuild held at its fullest: records of one topic read ahead of another's wait in the heap);
  * {@code review_state_disk_mib_<n>}: what its state's disk store takes; {@code review_rss_mib_<n>}: the process's
  * resident memory then (heap, the disk store's caches and buffers, code), what a container's memory limit meets.
  */
@@ -115,21 +119,25 @@ final class ReviewStateBench {
     int port = FreePort.onLoopback();
     Path log = dir.resolve("review-" + labels + ".log");
     Path tmp = Files.createDirectories(dir.resolve("review-" + labels + "-tmp"));
+    Path gcLog = dir.resolve("review-" + labels + "-gc.log");
     long start = System.nanoTime();
-    Process review = start(bootstrap, port, heap, log, tmp);
+    Process review = start(bootstrap, port, heap, log, tmp, gcLog);
     try {
       System.out.printf("  %-44s ", "review service rebuilding " + labels + " labels…");
       System.out.flush();
       awaitReady(review, port, log);
       double readySeconds = (System.nanoTime() - start) / 1e9;
+      double peakMib = highestHeapAfterCollection(gcLog);
       collectGarbage(review);
       double heapMib = ServiceMeters.scrape(port).value("jvm_memory_used_bytes", "area=\"heap\"") / (1024.0 * 1024.0);
       double diskMib = stateBytes(tmp) / (1024.0 * 1024.0);
       double rssMib = residentKib(review) / 1024.0;
-      System.out.printf(Locale.ROOT, "ready in %.1f s, %.0f MiB of heap in use after a full collection, %.0f MiB "
-          + "of state on disk, %.0f MiB resident%n", readySeconds, heapMib, diskMib, rssMib);
+      System.out.printf(Locale.ROOT, "ready in %.1f s, %.0f MiB of heap in use after a full collection (at most %.0f "
+          + "MiB after any collection while rebuilding), %.0f MiB of state on disk, %.0f MiB resident%n", readySeconds,
+          heapMib, peakMib, diskMib, rssMib);
       report.put("review_ready_s_" + suffix(labels), readySeconds);
       report.put("review_heap_mib_" + suffix(labels), heapMib);
+      report.put("review_rebuild_heap_peak_mib_" + suffix(labels), peakMib);
       report.put("review_state_disk_mib_" + suffix(labels), diskMib);
       report.put("review_rss_mib_" + suffix(labels), rssMib);
     } finally {
@@ -148,6 +156,19 @@ final class ReviewStateBench {
     }
   }
 
+  /**
+   * The most heap in use right after a collection, over the rebuild: what the state held at its fullest (an upper
+   * bound: a young collection leaves the old generation's garbage in place), from the JVM's own GC log.
+   */
+  static double highestHeapAfterCollection(Path gcLog) throws IOException {
+    Matcher after = Pattern.compile("->(\\d+)M\\(").matcher(Files.readString(gcLog, StandardCharsets.UTF_8));
+    double highest = 0;
+    while (after.find()) {
+      highest = Math.max(highest, Double.parseDouble(after.group(1)));
+    }
+    return highest;
+  }
+
   /** The process's resident set (heap, RocksDB's memory, code): what a container's memory limit meets. */
   private static long residentKib(Process review) throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc", Long.toString(review.pid()), "status"))) {
@@ -158,9 +179,11 @@ final class ReviewStateBench {
     throw new IOException("no VmRSS in /proc/" + review.pid() + "/status");
   }
 
-  private static Process start(String bootstrap, int port, String heap, Path log, Path tmp) throws IOException {
+  private static Process start(String bootstrap, int port, String heap, Path log, Path tmp, Path gcLog)
+      throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder = new ProcessBuilder(java, "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError",
+        "-Xlog:gc:file=" + gcLog,
         "-Djava.io.tmpdir=" + tmp,
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
         "io.labelstream.review.ReviewService");

@@ -2,8 +2,11 @@ package io.labelstream.tools.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The review state bench on a few thousand labels: each count gets its ready time, heap, disk and resident memory,
@@ -21,10 +24,23 @@ class ReviewStateBenchIT {
       assertThat(report.get("review_ready_s_" + count)).isPositive();
       // A JVM holding a running service: far more than nothing, within its -Xmx.
       assertThat(report.get("review_heap_mib_" + count)).isGreaterThan(1).isLessThan(256);
+      assertThat(report.get("review_rebuild_heap_peak_mib_" + count)).isPositive().isLessThanOrEqualTo(256);
       // The store's files (so few frames may still be in its memory buffer, not yet written out).
       assertThat(report.get("review_state_disk_mib_" + count)).isGreaterThan(0).isLessThan(64);
       assertThat(report.get("review_rss_mib_" + count)).isGreaterThan(report.get("review_heap_mib_" + count));
     }
+  }
+
+  @Test
+  void shouldTakeTheMostHeapLeftByAnyCollectionFromTheGcLog(@TempDir Path dir) throws Exception {
+    Path log = dir.resolve("gc.log");
+    Files.writeString(log, String.join("\n",
+        "[0.011s][info][gc] Using G1",
+        "[1.502s][info][gc] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 51M->12M(1024M) 6.010ms",
+        "[9.877s][info][gc] GC(1) Pause Young (Normal) (G1 Evacuation Pause) 612M->301M(1024M) 21.404ms",
+        "[12.001s][info][gc] GC(2) Pause Full (System.gc()) 330M->35M(1024M) 88.112ms"));
+
+    assertThat(ReviewStateBench.highestHeapAfterCollection(log)).isEqualTo(301);
   }
 
   @Test
