@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -38,6 +39,10 @@ import org.slf4j.LoggerFactory;
  * after it, and resumed, from that record, once the intake has room. Records of a partition are thus still applied
  * in their order, and none is skipped.
  *
+ * <p>While rebuilding, partitions are read in step by record time ({@link ReadingInStep}): one that runs more than
+ * {@link #IN_STEP} ahead of the slowest waits, so records that need their other half (an answer and the prediction it
+ * answers) do not pile up in the heap.
+ *
  * <p>It is {@link #caughtUp()} once it has read up to the end offsets found at start-up, a partition paused for want
  * of room counting as read up to where it waits; before that the queue may still hold tasks whose answers it has not
  * read yet, so the service does not hand out tasks.
@@ -50,12 +55,21 @@ public final class StateTailer implements Runnable, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(StateTailer.class);
   private static final String STAGE = "review";
+  /** How far by record time a partition may be read ahead of the slowest while rebuilding. */
+  static final Duration IN_STEP = Duration.ofSeconds(1);
+  static final int PARTITION_FETCH_BYTES = 1024 * 1024;
+  static final int FETCH_BYTES = 4 * 1024 * 1024;
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaProducer<String, DeadLetter> deadLetterProducer;
   private final StateHandlers handlers;
   private final PipelineCounts counts;
   private final Set<String> alreadyDeadLettered = new HashSet<>();
+  /** Partitions paused at a record their intake refused (see {@link #waitInKafka}). */
+  private final Set<TopicPartition> waitingForRoom = new HashSet<>();
+  /** Partitions paused while rebuilding because they are read ahead of the others. */
+  private final Set<TopicPartition> heldBack = new HashSet<>();
+  private final ReadingInStep inStep = new ReadingInStep(IN_STEP);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private Map<TopicPartition, Long> startupEnd = Map.of();
   private Map<TopicPartition, Long> startupBeginning = Map.of();
@@ -72,11 +86,25 @@ public final class StateTailer implements Runnable, AutoCloseable {
    */
   public StateTailer(KafkaSettings kafka, String instanceId, StateHandlers handlers, PipelineCounts counts) {
     KafkaClients clients = new KafkaClients(kafka, "review", instanceId);
-    this.consumer = new KafkaConsumer<>(clients.consumer("state"), new StringDeserializer(), new ByteArrayDeserializer());
+    this.consumer = new KafkaConsumer<>(smallFetches(clients.consumer("state")), new StringDeserializer(),
+        new ByteArrayDeserializer());
     this.deadLetterProducer = new KafkaProducer<>(clients.producer("dlq"), new StringSerializer(),
         Topics.REVIEW_REQUESTS_DLQ.valueSerde().serializer());
     this.handlers = handlers.on(Topics.REVIEW_REQUESTS_DLQ, letter -> alreadyDeadLettered.add(sourceOf(letter)));
     this.counts = counts;
+  }
+
+  /**
+   * Fetches of at most {@link #FETCH_BYTES} ({@link #PARTITION_FETCH_BYTES} a partition) instead of the 50 MB the
+   * clients' defaults allow: a partition held back to keep in step keeps the fetched data it has not returned, and that
+   * data holds on to the whole fetch response it came in. With 50 MB responses, a ten-million-frame rebuild ran out of
+   * a 1 GB heap in seconds. A record larger than these is still fetched, alone (Kafka returns a first batch whatever
+   * its size).
+   */
+  private static Map<String, Object> smallFetches(Map<String, Object> config) {
+    config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, PARTITION_FETCH_BYTES);
+    config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, FETCH_BYTES);
+    return config;
   }
 
   /** True once the state is rebuilt, while the reader keeps it current; false again once the reader has stopped. */
@@ -146,9 +174,14 @@ public final class StateTailer implements Runnable, AutoCloseable {
           if (!apply(record)) {
             refused.add(partition);
             waitInKafka(partition, record.offset());
+          } else if (!caughtUp) {
+            inStep.read(partition, record.timestamp());
           }
         }
         resumeWhereRoom();
+        if (!caughtUp) {
+          keepInStep(partitions);
+        }
         if (catchUpEnd != null && reached(catchUpEnd)) {
           waiting.forEach(request -> request.complete(null));
           waiting.clear();
@@ -158,6 +191,7 @@ public final class StateTailer implements Runnable, AutoCloseable {
           progress.read(readOfStartupEnd());
           if (reachedStartupEnd()) {
             caughtUp = true;
+            releaseHeldBack();
             rebuilt.complete(null);
           }
         }
@@ -182,15 +216,41 @@ public final class StateTailer implements Runnable, AutoCloseable {
   private void waitInKafka(TopicPartition partition, long offset) {
     consumer.seek(partition, offset);
     consumer.pause(List.of(partition));
-    paused = consumer.paused().size();
+    waitingForRoom.add(partition);
+    paused = waitingForRoom.size();
   }
 
   private void resumeWhereRoom() {
-    List<TopicPartition> room = consumer.paused().stream().filter(p -> handlers.hasRoom(p.topic())).toList();
+    List<TopicPartition> room = waitingForRoom.stream().filter(p -> handlers.hasRoom(p.topic())).toList();
     if (!room.isEmpty()) {
-      consumer.resume(room);
-      paused = consumer.paused().size();
+      room.forEach(waitingForRoom::remove);
+      consumer.resume(room.stream().filter(p -> !heldBack.contains(p)).toList());
+      paused = waitingForRoom.size();
     }
+  }
+
+  /** Holds back the partitions read ahead of the slowest one still being read, and lets go of those it caught up with. */
+  private void keepInStep(List<TopicPartition> partitions) {
+    List<TopicPartition> reading = new ArrayList<>();
+    for (TopicPartition partition : partitions) {
+      Long end = startupEnd.get(partition);
+      if (end != null && !waitingForRoom.contains(partition) && consumer.position(partition) < end) {
+        reading.add(partition);
+      }
+    }
+    Set<TopicPartition> ahead = inStep.ahead(reading);
+    List<TopicPartition> inStepAgain = heldBack.stream().filter(p -> !ahead.contains(p)).toList();
+    inStepAgain.forEach(heldBack::remove);
+    consumer.resume(inStepAgain.stream().filter(p -> !waitingForRoom.contains(p)).toList());
+    ahead.removeAll(heldBack);
+    heldBack.addAll(ahead);
+    consumer.pause(ahead);
+  }
+
+  /** Rebuilt: from here records are read as they come. */
+  private void releaseHeldBack() {
+    consumer.resume(heldBack.stream().filter(p -> !waitingForRoom.contains(p)).toList());
+    heldBack.clear();
   }
 
   /** Remembers which review requests were dead-lettered by earlier runs, before any request is replayed. */
@@ -220,7 +280,7 @@ public final class StateTailer implements Runnable, AutoCloseable {
 
   /** Offsets read of those present at start-up; a partition waiting for room counts as read, as for readiness. */
   private long readOfStartupEnd() {
-    Set<TopicPartition> waiting = consumer.paused();
+    Set<TopicPartition> waiting = waitingForRoom;
     long read = 0;
     for (Map.Entry<TopicPartition, Long> end : startupEnd.entrySet()) {
       long position = waiting.contains(end.getKey()) ? end.getValue()
@@ -235,7 +295,7 @@ public final class StateTailer implements Runnable, AutoCloseable {
    * taken in as soon as answers make room, and waiting for it would keep a full queue from ever being ready.
    */
   private boolean reached(Map<TopicPartition, Long> ends) {
-    Set<TopicPartition> waiting = consumer.paused();
+    Set<TopicPartition> waiting = waitingForRoom;
     for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
       if (!waiting.contains(end.getKey()) && consumer.position(end.getKey()) < end.getValue()) {
         return false;
