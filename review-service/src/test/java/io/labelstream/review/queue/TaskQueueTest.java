@@ -340,6 +340,23 @@ class TaskQueueTest {
   }
 
   @Test
+  void shouldCountALeaseThatChangedHandsAgainstItsNewHolderOnly() {
+    TaskQueue capped = new TaskQueue(clock, Duration.ofSeconds(60), new LeaseLimits(1, Duration.ofMinutes(10)),
+        QueueOrder.UNCERTAINTY, "test", log, expired::add, 1, GoldTasks.none(), FrameBytes.inMemory());
+    capped.offer(task("a", 0.9));
+    capped.offer(task("b", 0.5));
+    capped.offer(task("c", 0.4));
+    assertThat(capped.claim("ada").orElseThrow().task().taskId()).isEqualTo("a");
+    clock.advance(Duration.ofSeconds(61)); // ada's lease on a runs out
+
+    assertThat(capped.claim("bob").orElseThrow().task().taskId()).isEqualTo("a");
+    assertThatThrownBy(() -> capped.claim("bob")).isInstanceOf(TaskRefused.class); // bob holds one: his cap
+    assertThat(capped.claim("ada").orElseThrow().task().taskId()).isEqualTo("b"); // ada holds none now
+    capped.release("b", "ada");
+    assertThat(capped.claim("ada").orElseThrow().task().taskId()).isEqualTo("b");
+  }
+
+  @Test
   void shouldRefuseAHoardersClaimBeyondTheLeaseCapWhileOthersStillGetWork() {
     TaskQueue capped = new TaskQueue(clock, Duration.ofSeconds(60), new LeaseLimits(2, Duration.ofMinutes(10)),
         QueueOrder.UNCERTAINTY, "test", log, expired::add, 1, GoldTasks.none(), FrameBytes.inMemory());
