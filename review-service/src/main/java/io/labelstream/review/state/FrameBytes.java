@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * deleted when the next store opens. Keys are UTF-8 strings and sort bytewise;
  * {@link #forEachWithPrefix} reads the keys that start with a prefix, in that order.
  *
- * <p>Every key is {@link #key}: the frameId (or a task id), a NUL (frame ids are UUIDs: they hold none) and a {@link Kind}, the one
- * place that says which kinds there are, so that no two users of the store can share keys.
+ * <p>Every key is {@link #key}: the frameId (or a task id), a NUL (frame ids are UUIDs: they hold none) and a
+ * {@link Kind}, the one place that says which kinds there are, so that no two users of the store can share keys.
  *
  * <p>{@link #inMemory()} keeps the same in a sorted map, for tests of the classes built on it.
  */
@@ -249,7 +249,8 @@ public abstract class FrameBytes implements AutoCloseable {
     @Override
     public Sizes sizes() {
       return whileOpen(() -> new Sizes(db.getLongProperty("rocksdb.total-sst-files-size"),
-          db.getLongProperty("rocksdb.cur-size-all-mem-tables") + db.getLongProperty("rocksdb.estimate-table-readers-mem"),
+          db.getLongProperty("rocksdb.cur-size-all-mem-tables")
+              + db.getLongProperty("rocksdb.estimate-table-readers-mem"),
           db.getLongProperty("rocksdb.estimate-num-keys")));
     }
 

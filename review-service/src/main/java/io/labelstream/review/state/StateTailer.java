@@ -229,7 +229,7 @@ public final class StateTailer implements Runnable, AutoCloseable {
     }
   }
 
-  /** Holds back the partitions read ahead of the slowest one still being read, and lets go of those it caught up with. */
+  /** Holds back the partitions read ahead of the slowest one still being read, lets go of those it caught up with. */
   private void keepInStep(List<TopicPartition> partitions) {
     List<TopicPartition> reading = new ArrayList<>();
     for (TopicPartition partition : partitions) {

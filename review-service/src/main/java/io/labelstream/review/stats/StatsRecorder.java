@@ -79,7 +79,7 @@ public final class StatsRecorder {
   private final FrameBytes store;
   private final Map<Integer, long[]> byClass = new TreeMap<>();
   private final Map<Integer, String> classNames = new HashMap<>();
-  /** Detection: boxes of the final labels per class index, split by source, and the class indexes of each frame's. */
+  /** Detection: boxes of the final labels per class index, split by source. */
   private final Map<Integer, long[]> boxesByClass = new TreeMap<>();
   private final Map<Integer, String> boxClassNames = new HashMap<>();
   private final long[] detectionFrames = new long[2];

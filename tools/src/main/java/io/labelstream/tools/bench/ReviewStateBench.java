@@ -52,7 +52,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@code ./labelstream bench --review-state}: what the review service's state costs as labels grow (issue 18). For
  * each count N, in rising order on one embedded broker: labelled frames are written as the pipeline writes them
  * (four in five labelled by the model, every fifth reviewed and answered by a person: see {@link #writeFrames}) until
- * there are N, and a review service started in a JVM of its own, as a container starts it, rebuilds its state from them.
+ * there are N, and a review service started in a JVM of its own, as a container starts it, rebuilds its state from
+ * them.
  * {@code review_ready_s_<n>}: from its start to {@code /readyz} 200; {@code review_heap_mib_<n>}: its heap in use
  * after a full collection ({@code jcmd GC.run}) once ready, from its own {@code jvm_memory_used_bytes};
  * {@code review_rebuild_heap_peak_mib_<n>}: the most heap in use after any collection before that, from its GC log
