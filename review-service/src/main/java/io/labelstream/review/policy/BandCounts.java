@@ -1,5 +1,9 @@
 package io.labelstream.review.policy;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * Counts per predicted class and score band: how many items, and how many of them the model got wrong.
  * {@link #atOrAbove} sums the bands a threshold admits.
@@ -63,6 +67,34 @@ public final class BandCounts {
       System.arraycopy(errors[c], 0, copy.errors[c], 0, errors[c].length);
     }
     return copy;
+  }
+
+  /** Writes every cell, for a checkpoint of the review state. */
+  public void save(DataOutput out) throws IOException {
+    out.writeInt(items.length);
+    out.writeInt(items[0].length);
+    for (int c = 0; c < items.length; c++) {
+      for (int b = 0; b < items[c].length; b++) {
+        out.writeLong(items[c][b]);
+        out.writeLong(errors[c][b]);
+      }
+    }
+  }
+
+  /** Reads back what {@link #save} wrote into counts of the same shape. */
+  public void restore(DataInput in) throws IOException {
+    int classes = in.readInt();
+    int bands = in.readInt();
+    if (classes != items.length || bands != items[0].length) {
+      throw new IOException(classes + " classes x " + bands + " bands saved, " + items.length + " x "
+          + items[0].length + " configured");
+    }
+    for (int c = 0; c < classes; c++) {
+      for (int b = 0; b < bands; b++) {
+        items[c][b] = in.readLong();
+        errors[c][b] = in.readLong();
+      }
+    }
   }
 
   /** A number of items and how many were wrong. */

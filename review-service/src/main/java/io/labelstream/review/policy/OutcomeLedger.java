@@ -1,5 +1,8 @@
 package io.labelstream.review.policy;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -84,4 +87,44 @@ public final class OutcomeLedger {
   public synchronized long auditsAnswered() {
     return auditsAnswered;
   }
+  /** Writes the evidence, the frames awaiting an answer and the answers awaiting their frame. */
+  public synchronized void save(DataOutput out) throws IOException {
+    evidence.modelRouted().save(out);
+    evidence.reviewed().save(out);
+    evidence.audited().save(out);
+    out.writeLong(frames);
+    out.writeLong(audits);
+    out.writeLong(auditsAnswered);
+    out.writeInt(awaitingAnswer.size());
+    for (Map.Entry<String, Routed> awaiting : awaitingAnswer.entrySet()) {
+      out.writeUTF(awaiting.getKey());
+      out.writeInt(awaiting.getValue().band());
+      out.writeInt(awaiting.getValue().predictedClass());
+      out.writeBoolean(awaiting.getValue().toModel());
+    }
+    out.writeInt(earlyAnswers.size());
+    for (Map.Entry<String, Integer> early : earlyAnswers.entrySet()) {
+      out.writeUTF(early.getKey());
+      out.writeInt(early.getValue());
+    }
+  }
+
+  /** Reads back what {@link #save} wrote into a ledger made for the same classes and grid. */
+  public synchronized void restore(DataInput in) throws IOException {
+    evidence.modelRouted().restore(in);
+    evidence.reviewed().restore(in);
+    evidence.audited().restore(in);
+    frames = in.readLong();
+    audits = in.readLong();
+    auditsAnswered = in.readLong();
+    awaitingAnswer.clear();
+    for (int i = in.readInt(); i > 0; i--) {
+      awaitingAnswer.put(in.readUTF(), new Routed(in.readInt(), in.readInt(), in.readBoolean()));
+    }
+    earlyAnswers.clear();
+    for (int i = in.readInt(); i > 0; i--) {
+      earlyAnswers.put(in.readUTF(), in.readInt());
+    }
+  }
+
 }

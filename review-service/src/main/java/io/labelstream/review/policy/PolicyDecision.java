@@ -1,5 +1,9 @@
 package io.labelstream.review.policy;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,5 +26,49 @@ public record PolicyDecision(List<Double> thresholds, Accuracy overall, List<Acc
    * @param audits answered audits inside this region
    * @param modelLabelledShare share of the stream's frames the thresholds admit
    */
-  public record Accuracy(double estimate, double lowerBound, long audits, double modelLabelledShare) {}
+  public record Accuracy(double estimate, double lowerBound, long audits, double modelLabelledShare) {
+
+    void save(DataOutput out) throws IOException {
+      out.writeDouble(estimate);
+      out.writeDouble(lowerBound);
+      out.writeLong(audits);
+      out.writeDouble(modelLabelledShare);
+    }
+
+    static Accuracy read(DataInput in) throws IOException {
+      return new Accuracy(in.readDouble(), in.readDouble(), in.readLong(), in.readDouble());
+    }
+  }
+
+  /** Writes the decision, for a checkpoint of the review state. */
+  public void save(DataOutput out) throws IOException {
+    out.writeInt(thresholds.size());
+    for (double threshold : thresholds) {
+      out.writeDouble(threshold);
+    }
+    overall.save(out);
+    out.writeInt(perClass.size());
+    for (Accuracy accuracy : perClass) {
+      accuracy.save(out);
+    }
+    out.writeBoolean(validationTrusted);
+    out.writeLong(audits);
+    out.writeLong(auditsAnswered);
+    out.writeLong(framesSeen);
+  }
+
+  /** Reads back what {@link #save} wrote. */
+  public static PolicyDecision read(DataInput in) throws IOException {
+    List<Double> thresholds = new ArrayList<>();
+    for (int i = in.readInt(); i > 0; i--) {
+      thresholds.add(in.readDouble());
+    }
+    Accuracy overall = Accuracy.read(in);
+    List<Accuracy> perClass = new ArrayList<>();
+    for (int i = in.readInt(); i > 0; i--) {
+      perClass.add(Accuracy.read(in));
+    }
+    return new PolicyDecision(List.copyOf(thresholds), overall, List.copyOf(perClass), in.readBoolean(), in.readLong(),
+        in.readLong(), in.readLong());
+  }
 }

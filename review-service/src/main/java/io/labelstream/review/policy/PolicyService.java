@@ -9,6 +9,7 @@ import io.labelstream.platform.model.ModelIdentity;
 import io.labelstream.review.policy.regime.CameraKey;
 import io.labelstream.review.policy.regime.DriftEvent;
 import io.labelstream.review.policy.regime.RegimePolicy;
+import io.labelstream.review.state.Checkpointed;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.InputStats;
 import io.labelstream.schemas.avro.Policy;
@@ -16,6 +17,8 @@ import io.labelstream.schemas.avro.Prediction;
 import io.labelstream.schemas.avro.ReviewResult;
 import io.labelstream.schemas.avro.Route;
 import java.io.ByteArrayInputStream;
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * workers before many more frames are labelled under the old ones. RegimePolicy is not thread-safe, and the Kafka
  * consumer threads and the scheduler all reach it: every access holds this service's lock.
  */
-public final class PolicyService implements AutoCloseable {
+public final class PolicyService implements AutoCloseable, Checkpointed {
 
   private static final Logger LOG = LoggerFactory.getLogger(PolicyService.class);
 
@@ -271,6 +274,39 @@ public final class PolicyService implements AutoCloseable {
     } else {
       latest = snapshot();
     }
+  }
+
+  /**
+   * Writes the model it is the policy of, every regime's evidence and monitor, and when each drift event was
+   * received. What was last published is not written: a new process publishes again once its state is ready.
+   */
+  @Override
+  public synchronized void save(DataOutput out) throws IOException {
+    out.writeUTF(modelName);
+    out.writeUTF(modelVersion);
+    regimes.save(out);
+    out.writeInt(eventsReceived.size());
+    for (Instant received : eventsReceived) {
+      out.writeLong(received.getEpochSecond());
+      out.writeInt(received.getNano());
+    }
+  }
+
+  /** Reads back what {@link #save} wrote; refuses a policy of another model, whose evidence is not this one's. */
+  @Override
+  public synchronized void restore(DataInput in) throws IOException {
+    String savedName = in.readUTF();
+    String savedVersion = in.readUTF();
+    if (!savedName.equals(modelName) || !savedVersion.equals(modelVersion)) {
+      throw new IOException("the policy saved is " + savedName + " " + savedVersion + "'s, the model is now "
+          + modelName + " " + modelVersion);
+    }
+    regimes.restore(in);
+    eventsReceived.clear();
+    for (int i = in.readInt(); i > 0; i--) {
+      eventsReceived.add(Instant.ofEpochSecond(in.readLong(), in.readInt()));
+    }
+    latest = snapshot();
   }
 
   /** The common regime's decision (see {@link Snapshot#common()}). */

@@ -2,6 +2,9 @@ package io.labelstream.review.policy;
 
 import io.labelstream.review.policy.BandCounts.Count;
 import io.labelstream.schemas.PolicyThresholds;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -191,6 +194,20 @@ public final class ThresholdController {
       bands = accepted;
     }
     return describe(stream, bands, audits, auditsAnswered, framesSeen);
+  }
+
+  /** Writes what earlier decisions left behind: whether the stream contradicted validation, and the shift since. */
+  public void save(DataOutput out) throws IOException {
+    out.writeBoolean(drifted);
+    out.writeDouble(shift);
+    out.writeBoolean(validationTrusted);
+  }
+
+  /** Reads back what {@link #save} wrote. */
+  public void restore(DataInput in) throws IOException {
+    drifted = in.readBoolean();
+    shift = in.readDouble();
+    validationTrusted = in.readBoolean();
   }
 
   /**

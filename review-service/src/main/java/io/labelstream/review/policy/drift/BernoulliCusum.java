@@ -1,5 +1,9 @@
 package io.labelstream.review.policy.drift;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * A {@link Cusum} for a rate rising: each observation is a hit or not, with its own null rate p0 (e.g. the expected
  * error rate of an answered frame's score band, or the tail mass below a baseline cut), against the alternative
@@ -98,4 +102,13 @@ public final class BernoulliCusum {
   public void reset() {
     cusum.reset();
   }
+  /** See {@link Cusum#save}. */
+  public void save(DataOutput out) throws IOException {
+    cusum.save(out);
+  }
+
+  public void restore(DataInput in) throws IOException {
+    cusum.restore(in);
+  }
+
 }

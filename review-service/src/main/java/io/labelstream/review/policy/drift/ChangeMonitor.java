@@ -1,6 +1,9 @@
 package io.labelstream.review.policy.drift;
 
 import io.labelstream.review.policy.drift.ChangeAlarm.Direction;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -160,4 +163,31 @@ public final class ChangeMonitor {
   public long answers() {
     return answers;
   }
+  /** Writes every baseline, CUSUM and count, for a checkpoint of the review state. */
+  public void save(DataOutput out) throws IOException {
+    out.writeLong(frames);
+    out.writeLong(answers);
+    score.save(out);
+    out.writeInt(statistics.size());
+    for (TailSignal statistic : statistics) {
+      statistic.save(out);
+    }
+    answered.save(out);
+  }
+
+  /** Reads back what {@link #save} wrote into a monitor made with the same settings. */
+  public void restore(DataInput in) throws IOException {
+    frames = in.readLong();
+    answers = in.readLong();
+    score.restore(in);
+    int saved = in.readInt();
+    if (saved != statistics.size()) {
+      throw new IOException(saved + " input statistics saved, " + statistics.size() + " watched");
+    }
+    for (TailSignal statistic : statistics) {
+      statistic.restore(in);
+    }
+    answered.restore(in);
+  }
+
 }

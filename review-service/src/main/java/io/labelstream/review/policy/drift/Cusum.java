@@ -1,5 +1,9 @@
 package io.labelstream.review.policy.drift;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * Page's CUSUM on log-likelihood-ratio increments: S_t = max(0, S_{t-1} + llr_t), alarm when S_t ≥ h. It answers
  * "has the stream, from some point on, looked more like the alternative than the null?" without knowing the point.
@@ -86,4 +90,18 @@ public final class Cusum {
     observations = 0;
     changePoint = 0;
   }
+  /** Writes the statistic, its observations and change point, for a checkpoint of the review state. */
+  public void save(DataOutput out) throws IOException {
+    out.writeDouble(statistic);
+    out.writeLong(observations);
+    out.writeLong(changePoint);
+  }
+
+  /** Reads back what {@link #save} wrote. */
+  public void restore(DataInput in) throws IOException {
+    statistic = in.readDouble();
+    observations = in.readLong();
+    changePoint = in.readLong();
+  }
+
 }

@@ -1,5 +1,8 @@
 package io.labelstream.review.policy.drift;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 import org.apache.commons.math3.distribution.BetaDistribution;
 
@@ -128,4 +131,26 @@ public final class TailBaseline {
     upperCut = Double.NaN;
     tailRate = Double.NaN;
   }
+  /** Writes the values learnt so far; the cuts follow from them. */
+  public void save(DataOutput out) throws IOException {
+    out.writeInt(sample.length);
+    out.writeInt(size);
+    for (int i = 0; i < size; i++) {
+      out.writeDouble(sample[i]);
+    }
+  }
+
+  /** Reads back what {@link #save} wrote into a baseline of the same size. */
+  public void restore(DataInput in) throws IOException {
+    int length = in.readInt();
+    if (length != sample.length) {
+      throw new IOException("a baseline of " + length + " values saved, " + sample.length + " configured");
+    }
+    clear();
+    int saved = in.readInt();
+    for (int i = 0; i < saved; i++) {
+      add(in.readDouble());
+    }
+  }
+
 }

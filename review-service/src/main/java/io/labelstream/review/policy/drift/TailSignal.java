@@ -1,6 +1,9 @@
 package io.labelstream.review.policy.drift;
 
 import io.labelstream.review.policy.drift.ChangeAlarm.Direction;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.List;
 
 /** One named signal of a frame, its baseline, and a one-sided CUSUM for each tail that is watched. */
@@ -78,4 +81,29 @@ final class TailSignal {
       upper.reset();
     }
   }
+  void save(DataOutput out) throws IOException {
+    baseline.save(out);
+    out.writeBoolean(lower != null);
+    out.writeBoolean(upper != null);
+    if (lower != null) {
+      lower.save(out);
+    }
+    if (upper != null) {
+      upper.save(out);
+    }
+  }
+
+  void restore(DataInput in) throws IOException {
+    baseline.restore(in);
+    if (in.readBoolean() != (lower != null) || in.readBoolean() != (upper != null)) {
+      throw new IOException("the tails of " + name + " saved are not the ones watched");
+    }
+    if (lower != null) {
+      lower.restore(in);
+    }
+    if (upper != null) {
+      upper.restore(in);
+    }
+  }
+
 }

@@ -1,5 +1,8 @@
 package io.labelstream.review.policy.regime;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -51,4 +54,20 @@ final class RecentModelLabels {
     }
     return taken;
   }
+  void save(DataOutput out) throws IOException {
+    out.writeInt(entries.size());
+    for (Entry entry : entries) {
+      out.writeUTF(entry.frameId());
+      out.writeLong(entry.cameraIndex());
+      out.writeLong(entry.pooledIndex());
+    }
+  }
+
+  void restore(DataInput in) throws IOException {
+    entries.clear();
+    for (int i = in.readInt(); i > 0; i--) {
+      entries.addLast(new Entry(in.readUTF(), in.readLong(), in.readLong()));
+    }
+  }
+
 }

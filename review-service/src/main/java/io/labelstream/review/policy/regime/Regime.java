@@ -3,6 +3,9 @@ package io.labelstream.review.policy.regime;
 import io.labelstream.review.policy.OutcomeLedger;
 import io.labelstream.review.policy.PolicyDecision;
 import io.labelstream.review.policy.ThresholdController;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 
 /**
  * One stretch of a scope's stream under one distribution: the evidence gathered since it began and the controller
@@ -91,4 +94,22 @@ final class Regime {
   boolean afterChange() {
     return afterChange;
   }
+  /** Writes what the records built: evidence, controller state, the latest decision, labels, whether established. */
+  void save(DataOutput out) throws IOException {
+    controller.save(out);
+    ledger.save(out);
+    latest.save(out);
+    out.writeLong(modelLabelled);
+    out.writeBoolean(established);
+  }
+
+  /** Reads back what {@link #save} wrote into a regime made with the same number, scope, start and settings. */
+  void restore(DataInput in) throws IOException {
+    controller.restore(in);
+    ledger.restore(in);
+    latest = PolicyDecision.read(in);
+    modelLabelled = in.readLong();
+    established = in.readBoolean();
+  }
+
 }

@@ -8,6 +8,9 @@ import io.labelstream.review.policy.ThresholdController;
 import io.labelstream.review.policy.drift.ChangeAlarm;
 import io.labelstream.review.policy.drift.ChangeMonitor;
 import io.labelstream.review.policy.drift.UsualRange;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -137,12 +140,16 @@ public final class RegimePolicy {
   }
 
   private Regime newRegime(String scope, boolean afterChange) {
+    return newRegime(scope, frames, afterChange);
+  }
+
+  private Regime newRegime(String scope, long startFrame, boolean afterChange) {
     BandCounts evidence = afterChange ? null : validation;
     // tested at every decision while it is closed: a stricter confidence keeps one lucky look from opening it
     ThresholdController.Settings bound = afterChange
         ? controllerSettings.withConfidence(Math.max(controllerSettings.confidence(), settings.afterChangeConfidence()))
         : controllerSettings;
-    Regime regime = new Regime(regimes.size(), scope, frames, afterChange, settings.auditsToEstablish(),
+    Regime regime = new Regime(regimes.size(), scope, startFrame, afterChange, settings.auditsToEstablish(),
         new ThresholdController(bound, grid, evidence, classes), new OutcomeLedger(classes, grid));
     regimes.add(regime);
     return regime;
@@ -417,4 +424,112 @@ public final class RegimePolicy {
   public long frames() {
     return frames;
   }
+  /**
+   * Writes everything the stream built: every regime with its evidence, each camera's monitor, recent model labels
+   * and regime, the pooled monitor, the drift events, the frames and answers still waiting for each other, and the
+   * recalled labels not yet taken.
+   */
+  public void save(DataOutput out) throws IOException {
+    out.writeLong(frames);
+    out.writeInt(regimes.size());
+    for (Regime regime : regimes) {
+      out.writeUTF(regime.scope());
+      out.writeLong(regime.startFrame());
+      out.writeBoolean(regime.afterChange());
+      regime.save(out);
+    }
+    out.writeInt(common.number());
+    out.writeInt(cameras.size());
+    for (Map.Entry<CameraKey, Camera> camera : cameras.entrySet()) {
+      writeCamera(out, camera.getKey());
+      camera.getValue().monitor.save(out);
+      camera.getValue().recent.save(out);
+      out.writeInt(camera.getValue().own == null ? -1 : camera.getValue().own.number());
+    }
+    pooled.save(out);
+    out.writeInt(events.size());
+    for (DriftEvent event : events) {
+      out.writeInt(event.regime());
+      out.writeUTF(event.scope());
+      out.writeUTF(event.signal());
+      out.writeUTF(event.direction());
+      out.writeLong(event.detectedAtFrame());
+      out.writeLong(event.changePointFrame());
+      out.writeInt(event.recalledLabels());
+    }
+    out.writeInt(awaitingAnswer.size());
+    for (Map.Entry<String, Pending> awaiting : awaitingAnswer.entrySet()) {
+      Pending pending = awaiting.getValue();
+      out.writeUTF(awaiting.getKey());
+      out.writeInt(pending.regime().number());
+      writeCamera(out, pending.camera());
+      out.writeInt(pending.band());
+      out.writeInt(pending.predictedClass());
+    }
+    out.writeInt(earlyAnswers.size());
+    for (Map.Entry<String, Integer> early : earlyAnswers.entrySet()) {
+      out.writeUTF(early.getKey());
+      out.writeInt(early.getValue());
+    }
+    out.writeInt(recalled.size());
+    for (String frameId : recalled) {
+      out.writeUTF(frameId);
+    }
+  }
+
+  /** Reads back what {@link #save} wrote into a policy newly made with the same settings and validation. */
+  public void restore(DataInput in) throws IOException {
+    frames = in.readLong();
+    regimes.clear();
+    for (int i = in.readInt(); i > 0; i--) {
+      Regime regime = newRegime(in.readUTF(), in.readLong(), in.readBoolean());
+      regime.restore(in);
+    }
+    common = regime(in.readInt());
+    cameras.clear();
+    for (int i = in.readInt(); i > 0; i--) {
+      CameraKey key = readCamera(in);
+      Camera camera = new Camera(new ChangeMonitor(settings.drift()));
+      camera.monitor.restore(in);
+      camera.recent.restore(in);
+      int own = in.readInt();
+      camera.own = own < 0 ? null : regime(own);
+      cameras.put(key, camera);
+    }
+    pooled.restore(in);
+    events.clear();
+    for (int i = in.readInt(); i > 0; i--) {
+      events.add(new DriftEvent(in.readInt(), in.readUTF(), in.readUTF(), in.readUTF(), in.readLong(), in.readLong(),
+          in.readInt()));
+    }
+    awaitingAnswer.clear();
+    for (int i = in.readInt(); i > 0; i--) {
+      awaitingAnswer.put(in.readUTF(), new Pending(regime(in.readInt()), readCamera(in), in.readInt(), in.readInt()));
+    }
+    earlyAnswers.clear();
+    for (int i = in.readInt(); i > 0; i--) {
+      earlyAnswers.put(in.readUTF(), in.readInt());
+    }
+    recalled.clear();
+    for (int i = in.readInt(); i > 0; i--) {
+      recalled.add(in.readUTF());
+    }
+  }
+
+  private Regime regime(int number) throws IOException {
+    if (number < 0 || number >= regimes.size()) {
+      throw new IOException("regime " + number + " of " + regimes.size());
+    }
+    return regimes.get(number);
+  }
+
+  private static void writeCamera(DataOutput out, CameraKey camera) throws IOException {
+    out.writeUTF(camera.deviceId());
+    out.writeUTF(camera.cameraId());
+  }
+
+  private static CameraKey readCamera(DataInput in) throws IOException {
+    return new CameraKey(in.readUTF(), in.readUTF());
+  }
+
 }

@@ -1,13 +1,20 @@
 package io.labelstream.review.policy.regime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.labelstream.review.policy.BandCounts;
 import io.labelstream.review.policy.ScoreGrid;
 import io.labelstream.review.policy.ThresholdController;
 import io.labelstream.review.policy.drift.UsualRange;
 import io.labelstream.schemas.PolicyThresholds;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -344,5 +351,105 @@ class RegimePolicyTest {
     assertThat(own.established()).isTrue();
     assertThat(policy.route(camera).auditRate()).isZero();
     assertThat(decision.cumulativeLowerBound()).isBetween(0.9, 1.0);
+  }
+
+  /**
+   * Two copies of one stream: one policy reads all of it; the other is saved after one camera changed and before the
+   * change is found (its test part way up, the labels to recall not yet taken), with answers owed on both sides
+   * (frames waiting for their answer, an answer waiting for its frame), and a new policy restored from the bytes
+   * reads the rest. Both must end the same: the same routes all along, the
+   * same change found at the same frame, the same recalled labels and decisions.
+   */
+  @Test
+  void shouldGoOnFromASavedPolicyExactlyAsThePolicyItWasSavedFrom() throws IOException {
+    Random stream = new Random(11);
+    List<Object[]> frames = new ArrayList<>();
+    CameraKey[] cameras = {new CameraKey("truck-1", "front"), new CameraKey("truck-2", "front")};
+    for (int i = 0; i < 4_000; i++) {
+      CameraKey camera = cameras[i % 2];
+      boolean change = camera == cameras[1] && i >= 2_400;
+      Frame f = change ? changed(stream) : ordinary(stream);
+      double[] statistics = {(change ? 0.2 : 0.3) + 0.05 * stream.nextGaussian(), 0.2 + 0.02 * stream.nextGaussian(),
+          0.05, 0.0};
+      frames.add(new Object[] {"f-" + i, camera, f, statistics, stream.nextDouble()});
+    }
+    RegimePolicy whole = policy(new Random(3));
+    RegimePolicy saved = policy(new Random(3));
+    List<String> wholeSeen = new ArrayList<>();
+    replay(whole, frames, 0, frames.size(), wholeSeen);
+
+    List<String> restoredSeen = new ArrayList<>();
+    replay(saved, frames, 0, 2_450, restoredSeen);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    saved.save(new DataOutputStream(bytes));
+    RegimePolicy restored = policy(new Random(3));
+    restored.restore(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+    replay(restored, frames, 2_450, frames.size(), restoredSeen);
+
+    assertThat(wholeSeen).as("an event was found after the save").anyMatch(s -> s.startsWith("event"));
+    int first = 0;
+    while (first < Math.min(wholeSeen.size(), restoredSeen.size()) && wholeSeen.get(first).equals(restoredSeen.get(first))) {
+      first++;
+    }
+    assertThat(first).as("the first step where the restored policy differs: %s",
+        first < restoredSeen.size() ? restoredSeen.get(first) : "none").isEqualTo(wholeSeen.size());
+    assertThat(restoredSeen).hasSameSizeAs(wholeSeen);
+    assertThat(described(restored.decide())).isEqualTo(described(whole.decide()));
+    assertThat(restored.frames()).isEqualTo(whole.frames());
+  }
+
+  @Test
+  void shouldRefuseToRestoreAPolicySavedForAnotherNumberOfClasses() throws IOException {
+    RegimePolicy policy = policy(new Random(3));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    policy.save(new DataOutputStream(bytes));
+    RegimePolicy other = new RegimePolicy(settings, RegimeSettings.defaults(), grid, null, CLASSES + 1);
+
+    assertThatThrownBy(() -> other.restore(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))))
+        .isInstanceOf(IOException.class).hasMessageContaining("classes");
+  }
+
+  /** A decision as text, the usual input ranges' arrays by value. */
+  private static String described(RegimePolicy.Decision decision) {
+    StringBuilder usual = new StringBuilder();
+    decision.usualInputs().forEach((camera, range) -> usual.append(camera).append(Arrays.toString(range.low()))
+        .append(Arrays.toString(range.high())));
+    return decision.common() + " " + decision.cameras() + " " + decision.cumulativeLowerBound() + " "
+        + decision.events() + " " + usual;
+  }
+
+  /**
+   * Routes frames {@code from..to} with the policy's own routes, answering each reviewed or audited frame 30 frames
+   * later (every fifth answer before its frame arrives), and notes each route, event and recalled label.
+   */
+  private static void replay(RegimePolicy policy, List<Object[]> frames, int from, int to, List<String> seen) {
+    for (int i = from; i < to; i++) {
+      Object[] row = frames.get(i);
+      String frameId = (String) row[0];
+      CameraKey camera = (CameraKey) row[1];
+      Frame f = (Frame) row[2];
+      RegimePolicy.Route route = policy.route(camera);
+      boolean toModel = f.score() >= route.thresholds().get(f.predicted());
+      boolean audited = toModel && (double) row[4] < Math.max(0.02, route.auditRate());
+      seen.add(i + " " + route);
+      int truth = f.correct() ? f.predicted() : (f.predicted() + 1) % CLASSES;
+      if (i % 5 == 0) {
+        policy.answered(frameId, truth).ifPresent(e -> seen.add("event " + e));
+      }
+      policy.routed(frameId, camera, f.score(), (double[]) row[3], f.predicted(), toModel, audited)
+          .ifPresent(e -> seen.add("event " + e));
+      if (i >= 30) {
+        Object[] earlier = frames.get(i - 30);
+        Frame e = (Frame) earlier[2];
+        if ((i - 30) % 5 != 0) {
+          policy.answered((String) earlier[0], e.correct() ? e.predicted() : (e.predicted() + 1) % CLASSES)
+              .ifPresent(event -> seen.add("event " + event));
+        }
+      }
+      seen.add("recalled " + policy.takeRecalled());
+      if (i % 100 == 0) {
+        seen.add("decided " + described(policy.decide()));
+      }
+    }
   }
 }
