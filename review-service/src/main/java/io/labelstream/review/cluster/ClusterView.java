@@ -1,10 +1,18 @@
 package io.labelstream.review.cluster;
 
+import static io.labelstream.review.state.CheckpointData.readRecord;
+import static io.labelstream.review.state.CheckpointData.writeRecord;
+
+import io.labelstream.review.state.Checkpointed;
+import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.ReviewLeader;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Optional;
 
 /** What this instance knows about the queue leader: the latest announcement read from {@code review.leader.v1}. */
-public final class ClusterView {
+public final class ClusterView implements Checkpointed {
 
   private volatile ReviewLeader announced;
 
@@ -15,5 +23,16 @@ public final class ClusterView {
 
   public Optional<ReviewLeader> leader() {
     return Optional.ofNullable(announced);
+  }
+
+  /** Writes the leader announced last, so that a restarted instance knows where to forward before it reads more. */
+  @Override
+  public void save(DataOutput out) throws IOException {
+    writeRecord(out, Topics.REVIEW_LEADER, announced);
+  }
+
+  @Override
+  public void restore(DataInput in) throws IOException {
+    announced = readRecord(in, Topics.REVIEW_LEADER);
   }
 }

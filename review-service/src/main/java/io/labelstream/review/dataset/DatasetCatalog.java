@@ -1,7 +1,14 @@
 package io.labelstream.review.dataset;
 
+import static io.labelstream.review.state.CheckpointData.readRecord;
+import static io.labelstream.review.state.CheckpointData.writeRecord;
+
+import io.labelstream.review.state.Checkpointed;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.DatasetSnapshot;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.Optional;
@@ -15,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * snapshots survive restarts and a snapshot made by another instance shows up too. Snapshots are small (a few hundred
  * bytes), so all of them are kept in memory, ordered by id, which is ordered by creation time.
  */
-public final class DatasetCatalog {
+public final class DatasetCatalog implements Checkpointed {
 
   private static final Logger LOG = LoggerFactory.getLogger(DatasetCatalog.class);
 
@@ -54,6 +61,23 @@ public final class DatasetCatalog {
     } catch (RuntimeException e) {
       LOG.warn("dataset snapshot {} at {}-{}@{} cannot be read and is not listed: {}", record.key(), record.topic(),
           record.partition(), record.offset(), e.getMessage());
+    }
+  }
+
+  @Override
+  public void save(DataOutput out) throws IOException {
+    List<DatasetSnapshot> snapshots = list();
+    out.writeInt(snapshots.size());
+    for (DatasetSnapshot snapshot : snapshots) {
+      writeRecord(out, Topics.DATASETS, snapshot);
+    }
+  }
+
+  @Override
+  public void restore(DataInput in) throws IOException {
+    byId.clear();
+    for (int i = in.readInt(); i > 0; i--) {
+      put(readRecord(in, Topics.DATASETS));
     }
   }
 }

@@ -1,13 +1,20 @@
 package io.labelstream.review.policy;
 
+import static io.labelstream.review.state.CheckpointData.readInstant;
+import static io.labelstream.review.state.CheckpointData.writeInstant;
+
 import io.labelstream.platform.lifecycle.ExecutorStop;
 import io.labelstream.review.cluster.NotQueueLeaderException;
 import io.labelstream.review.http.FlagRequests;
 import io.labelstream.review.policy.regime.DriftEvent;
 import io.labelstream.review.policy.regime.RegimePolicy;
+import io.labelstream.review.state.Checkpointed;
 import io.labelstream.review.state.LabelStore;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.LabelSource;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@link PolicyService} hands the frames over under its lock, so handing over only queues them: every Kafka read
  * and write happens on this class's own thread.
  */
-public final class LabelRecall implements AutoCloseable {
+public final class LabelRecall implements AutoCloseable, Checkpointed {
 
   private static final Logger LOG = LoggerFactory.getLogger(LabelRecall.class);
 
@@ -259,5 +266,30 @@ public final class LabelRecall implements AutoCloseable {
   @Override
   public void close() {
     ExecutorStop.now(scheduler);
+  }
+
+  /**
+   * Writes the recalls not yet made, oldest first: the changes that called for them are not found again by a restart
+   * that reads a checkpoint. What was already sent back is in the queue.
+   */
+  @Override
+  public synchronized void save(DataOutput out) throws IOException {
+    List<Recalled> waiting = new ArrayList<>(pending.values());
+    waiting.addAll(handedOver);
+    out.writeInt(waiting.size());
+    for (Recalled r : waiting) {
+      out.writeUTF(r.frameId);
+      out.writeUTF(r.reason);
+      writeInstant(out, r.handedOver);
+    }
+  }
+
+  @Override
+  public synchronized void restore(DataInput in) throws IOException {
+    pending.clear();
+    handedOver.clear();
+    for (int i = in.readInt(); i > 0; i--) {
+      handedOver.add(new Recalled(in.readUTF(), in.readUTF(), readInstant(in)));
+    }
   }
 }

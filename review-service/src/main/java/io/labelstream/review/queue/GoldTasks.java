@@ -1,11 +1,19 @@
 package io.labelstream.review.queue;
 
+import static io.labelstream.review.state.CheckpointData.readRecord;
+import static io.labelstream.review.state.CheckpointData.writeRecord;
+
 import io.labelstream.platform.kafka.AvroBytes;
 import io.labelstream.review.images.StoredImage;
+import io.labelstream.review.state.Checkpointed;
 import io.labelstream.schemas.TaskIds;
+import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.Box;
 import io.labelstream.schemas.avro.GoldFrame;
 import io.labelstream.schemas.avro.ReviewReason;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -35,7 +43,7 @@ import javax.crypto.spec.SecretKeySpec;
  * frame's own random {@code frameIdKey}: the same for that reviewer on every instance and after restarts (so a gold
  * task is never shown twice to one reviewer), and impossible to recompute from the image without the key.
  */
-public final class GoldTasks {
+public final class GoldTasks implements Checkpointed {
 
   private final double rate;
   private final Random random;
@@ -214,6 +222,39 @@ public final class GoldTasks {
       return sha.digest();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  /**
+   * Writes the gold frames read and which gold frame each task handed out shows. What is drawn for a reviewer's next
+   * claim is not written (it is drawn again), and the ids each reviewer sees are hashed again when first needed.
+   */
+  @Override
+  public synchronized void save(DataOutput out) throws IOException {
+    out.writeInt(items.size());
+    for (GoldFrame frame : items.values()) {
+      writeRecord(out, Topics.REVIEW_GOLD, frame);
+    }
+    out.writeInt(issued.size());
+    for (Map.Entry<String, String> task : issued.entrySet()) {
+      out.writeUTF(task.getKey());
+      out.writeUTF(task.getValue());
+    }
+  }
+
+  @Override
+  public synchronized void restore(DataInput in) throws IOException {
+    items.clear();
+    shownAs.clear();
+    goldIdByTask.clear();
+    drawn.clear();
+    for (int i = in.readInt(); i > 0; i--) {
+      GoldFrame frame = readRecord(in, Topics.REVIEW_GOLD);
+      items.put(frame.getGoldId(), frame);
+    }
+    issued.clear();
+    for (int i = in.readInt(); i > 0; i--) {
+      issued.put(in.readUTF(), in.readUTF());
     }
   }
 }

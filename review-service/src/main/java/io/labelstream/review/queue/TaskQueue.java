@@ -1,10 +1,20 @@
 package io.labelstream.review.queue;
 
+import static io.labelstream.review.state.CheckpointData.readInstant;
+import static io.labelstream.review.state.CheckpointData.readRecord;
+import static io.labelstream.review.state.CheckpointData.writeInstant;
+import static io.labelstream.review.state.CheckpointData.writeRecord;
+
+import io.labelstream.review.state.Checkpointed;
 import io.labelstream.review.state.FrameBytes;
+import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewResult;
 import io.labelstream.schemas.avro.TaskLease;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +41,7 @@ import java.util.function.Consumer;
  * answered only once that transaction committed, and a change whose transaction failed is taken back. So what a
  * reviewer is told always matches what a restarted or newly elected leader reads.
  */
-public final class TaskQueue {
+public final class TaskQueue implements Checkpointed {
 
   private final Clock clock;
   private final Duration leaseLength;
@@ -715,5 +725,84 @@ public final class TaskQueue {
         onLeaseExpired.accept(expired);
       }
     }
+  }
+
+  /**
+   * Writes the open tasks with their leases and skips, the answers given to tasks that need more, lease records read
+   * before their task, and the round-robin turn. The settled answers are in the state store, not here. Changes not
+   * yet committed are written too: save only once {@link #close()} has committed or taken them back.
+   */
+  @Override
+  public synchronized void save(DataOutput out) throws IOException {
+    out.writeInt(open.size());
+    for (OpenTask entry : open.values()) {
+      SavedTasks.write(out, entry.task);
+      out.writeBoolean(requested.contains(entry.task.taskId()));
+      out.writeLong(entry.version);
+      out.writeBoolean(entry.lease != null);
+      if (entry.lease != null) {
+        out.writeUTF(entry.lease.reviewer());
+        writeInstant(out, entry.lease.claimedAt());
+        writeInstant(out, entry.lease.expiresAt());
+      }
+      out.writeInt(entry.skippedBy.size());
+      for (String reviewer : entry.skippedBy) {
+        out.writeUTF(reviewer);
+      }
+    }
+    out.writeInt(partial.size());
+    for (Map.Entry<String, List<ReviewResult>> given : partial.entrySet()) {
+      out.writeUTF(given.getKey());
+      out.writeInt(given.getValue().size());
+      for (ReviewResult result : given.getValue()) {
+        writeRecord(out, Topics.REVIEW_RESULTS, result);
+      }
+    }
+    out.writeInt(leasesAhead.size());
+    for (TaskLease lease : leasesAhead.values()) {
+      writeRecord(out, Topics.REVIEW_LEASES, lease);
+    }
+    out.writeUTF(waiting.lastClass());
+  }
+
+  /** Reads back what {@link #save} wrote into a queue newly made, before anything was offered to it. */
+  @Override
+  public synchronized void restore(DataInput in) throws IOException {
+    if (!open.isEmpty() || !partial.isEmpty() || !leasesAhead.isEmpty()) {
+      throw new IllegalStateException("a queue is restored before anything is offered to it");
+    }
+    for (int i = in.readInt(); i > 0; i--) {
+      OpenTask entry = new OpenTask(SavedTasks.read(in));
+      String taskId = entry.task.taskId();
+      open.put(taskId, entry);
+      openTaskByFrame.put(entry.task.frameId(), taskId);
+      if (in.readBoolean()) {
+        requested.add(taskId);
+      }
+      entry.version = in.readLong();
+      if (in.readBoolean()) {
+        entry.lease = new Lease(taskId, in.readUTF(), readInstant(in), readInstant(in));
+        leased.put(taskId, entry);
+        heldUntil(entry.lease);
+      } else {
+        waiting.add(entry.task);
+      }
+      for (int s = in.readInt(); s > 0; s--) {
+        entry.skippedBy.add(in.readUTF());
+      }
+    }
+    for (int i = in.readInt(); i > 0; i--) {
+      String taskId = in.readUTF();
+      List<ReviewResult> given = new ArrayList<>();
+      for (int r = in.readInt(); r > 0; r--) {
+        given.add(readRecord(in, Topics.REVIEW_RESULTS));
+      }
+      partial.put(taskId, given);
+    }
+    for (int i = in.readInt(); i > 0; i--) {
+      TaskLease lease = readRecord(in, Topics.REVIEW_LEASES);
+      leasesAhead.put(lease.getTaskId(), lease);
+    }
+    waiting.lastClass(in.readUTF());
   }
 }

@@ -109,6 +109,15 @@ final class WaitingTasks {
     };
   }
 
+  /** The class served last under ROUND_ROBIN (whose turn is next follows from it), for a checkpoint. */
+  String lastClass() {
+    return lastClass;
+  }
+
+  void lastClass(String group) {
+    lastClass = group;
+  }
+
   private String group(ReviewTask task) {
     return order == QueueOrder.ROUND_ROBIN ? task.suggestion() : "";
   }

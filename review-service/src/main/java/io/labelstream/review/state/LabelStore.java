@@ -3,6 +3,9 @@ package io.labelstream.review.state;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.LabelSource;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -16,7 +19,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * then the label Avro-encoded as {@code labels.v1} carries it, without its frame store reference ({@link
  * FrameHistory} keeps that per frame). Only the counts stay in the heap.
  */
-public final class LabelStore {
+public final class LabelStore implements Checkpointed {
 
   private static final Serializer<Label> ENCODER = Topics.LABELS.valueSerde().serializer();
   private static final Deserializer<Label> DECODER = Topics.LABELS.valueSerde().deserializer();
@@ -73,5 +76,18 @@ public final class LabelStore {
   }
   private static String key(String frameId) {
     return FrameBytes.key(frameId, FrameBytes.Kind.LABEL);
+  }
+
+  /** Writes the counts by source; the labels are in the state store. */
+  @Override
+  public synchronized void save(DataOutput out) throws IOException {
+    out.writeLong(modelLabelled);
+    out.writeLong(humanLabelled);
+  }
+
+  @Override
+  public synchronized void restore(DataInput in) throws IOException {
+    modelLabelled = in.readLong();
+    humanLabelled = in.readLong();
   }
 }

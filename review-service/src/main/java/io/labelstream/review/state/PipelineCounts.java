@@ -1,11 +1,15 @@
 package io.labelstream.review.state;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * Counts the review service keeps about the whole pipeline, for {@code /v1/stats}. Which frames were seen is kept
  * in {@link FrameBytes} ({@code Kind.SEEN}), so that a frame predicted again counts once without a set of
  * every frameId in the heap.
  */
-public final class PipelineCounts {
+public final class PipelineCounts implements Checkpointed {
 
   private static final byte[] SEEN = new byte[0];
 
@@ -46,5 +50,20 @@ public final class PipelineCounts {
 
   public synchronized long unreadableCount() {
     return unreadable;
+  }
+
+  /** Writes the counts; which frames were seen is in the state store. */
+  @Override
+  public synchronized void save(DataOutput out) throws IOException {
+    out.writeLong(framesSeen);
+    out.writeLong(deadLettered);
+    out.writeLong(unreadable);
+  }
+
+  @Override
+  public synchronized void restore(DataInput in) throws IOException {
+    framesSeen = in.readLong();
+    deadLettered = in.readLong();
+    unreadable = in.readLong();
   }
 }

@@ -3,6 +3,9 @@ package io.labelstream.review.state;
 import io.labelstream.schemas.avro.ReviewDecision;
 import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewResult;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +16,7 @@ import java.util.TreeMap;
  * saw, and gold tasks with whether they were right. (Agreement with the model on audits and with other reviewers is
  * counted once, by the statistics.)
  */
-public final class ReviewerLedger {
+public final class ReviewerLedger implements Checkpointed {
 
   /**
    * One reviewer's record.
@@ -80,5 +83,37 @@ public final class ReviewerLedger {
 
   private static Counts counts(String reviewer, Tally t) {
     return new Counts(reviewer, t.answered, t.accepted, t.corrected, t.gold, t.goldCorrect, t.goldBoxes, t.goldF1Sum);
+  }
+
+  @Override
+  public synchronized void save(DataOutput out) throws IOException {
+    out.writeInt(byReviewer.size());
+    for (Map.Entry<String, Tally> reviewer : byReviewer.entrySet()) {
+      Tally t = reviewer.getValue();
+      out.writeUTF(reviewer.getKey());
+      out.writeLong(t.answered);
+      out.writeLong(t.accepted);
+      out.writeLong(t.corrected);
+      out.writeLong(t.gold);
+      out.writeLong(t.goldCorrect);
+      out.writeLong(t.goldBoxes);
+      out.writeDouble(t.goldF1Sum);
+    }
+  }
+
+  @Override
+  public synchronized void restore(DataInput in) throws IOException {
+    byReviewer.clear();
+    for (int i = in.readInt(); i > 0; i--) {
+      Tally t = new Tally();
+      byReviewer.put(in.readUTF(), t);
+      t.answered = in.readLong();
+      t.accepted = in.readLong();
+      t.corrected = in.readLong();
+      t.gold = in.readLong();
+      t.goldCorrect = in.readLong();
+      t.goldBoxes = in.readLong();
+      t.goldF1Sum = in.readDouble();
+    }
   }
 }

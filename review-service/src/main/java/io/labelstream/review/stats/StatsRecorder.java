@@ -1,5 +1,6 @@
 package io.labelstream.review.stats;
 
+import io.labelstream.review.state.Checkpointed;
 import io.labelstream.review.state.FrameBytes;
 import io.labelstream.schemas.avro.Box;
 import io.labelstream.schemas.avro.Label;
@@ -9,6 +10,9 @@ import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewRequest;
 import io.labelstream.schemas.avro.ReviewResult;
 import io.labelstream.schemas.boxes.BoxMatching;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,7 +55,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: the state reader writes, HTTP threads read copies.
  */
-public final class StatsRecorder {
+public final class StatsRecorder implements Checkpointed {
 
   private static final Logger LOG = LoggerFactory.getLogger(StatsRecorder.class);
 
@@ -106,6 +110,18 @@ public final class StatsRecorder {
 
     Rate rate() {
       return new Rate(total, agreed);
+    }
+
+    void save(DataOutput out) throws IOException {
+      out.writeLong(total);
+      out.writeLong(agreed);
+    }
+
+    static Tally read(DataInput in) throws IOException {
+      Tally tally = new Tally();
+      tally.total = in.readLong();
+      tally.agreed = in.readLong();
+      return tally;
     }
   }
 
@@ -443,4 +459,122 @@ public final class StatsRecorder {
    */
   public record Agreement(Rate withModel, Map<String, Rate> withModelByReviewer, long tasksAnsweredSeveralTimes,
       Rate betweenReviewers, Map<List<String>, Rate> byPair, Map<String, Rate> byReviewer) {}
+
+  /**
+   * Writes the series, the counts per class and per box class, reviewers and agreement tallies. What was counted for
+   * each frame and task is in the state store.
+   */
+  @Override
+  public synchronized void save(DataOutput out) throws IOException {
+    for (Resolution r : Resolution.values()) {
+      labelSeries.get(r).save(out);
+      reviewSeries.get(r).save(out);
+    }
+    saveCounts(out, byClass, classNames);
+    saveCounts(out, boxesByClass, boxClassNames);
+    out.writeLong(detectionFrames[0]);
+    out.writeLong(detectionFrames[1]);
+    out.writeInt(reviewerNames.size());
+    for (String reviewer : reviewerNames) {
+      out.writeUTF(reviewer);
+    }
+    audits.save(out);
+    saveTallies(out, auditsByReviewer);
+    pairsOverall.save(out);
+    out.writeInt(pairs.size());
+    for (Map.Entry<List<String>, Tally> pair : pairs.entrySet()) {
+      out.writeInt(pair.getKey().size());
+      for (String reviewer : pair.getKey()) {
+        out.writeUTF(reviewer);
+      }
+      pair.getValue().save(out);
+    }
+    saveTallies(out, pairsByReviewer);
+    out.writeLong(tasksAnsweredSeveralTimes);
+  }
+
+  @Override
+  public synchronized void restore(DataInput in) throws IOException {
+    for (Resolution r : Resolution.values()) {
+      labelSeries.get(r).restore(in);
+      reviewSeries.get(r).restore(in);
+    }
+    restoreCounts(in, byClass, classNames);
+    restoreCounts(in, boxesByClass, boxClassNames);
+    detectionFrames[0] = in.readLong();
+    detectionFrames[1] = in.readLong();
+    reviewerNames.clear();
+    reviewerIndex.clear();
+    for (int i = in.readInt(); i > 0; i--) {
+      String reviewer = in.readUTF();
+      reviewerIndex.put(reviewer, reviewerNames.size());
+      reviewerNames.add(reviewer);
+    }
+    Tally savedAudits = Tally.read(in);
+    audits.total = savedAudits.total;
+    audits.agreed = savedAudits.agreed;
+    restoreTallies(in, auditsByReviewer);
+    Tally savedPairs = Tally.read(in);
+    pairsOverall.total = savedPairs.total;
+    pairsOverall.agreed = savedPairs.agreed;
+    pairs.clear();
+    for (int i = in.readInt(); i > 0; i--) {
+      List<String> pair = new ArrayList<>();
+      for (int r = in.readInt(); r > 0; r--) {
+        pair.add(in.readUTF());
+      }
+      pairs.put(List.copyOf(pair), Tally.read(in));
+    }
+    restoreTallies(in, pairsByReviewer);
+    tasksAnsweredSeveralTimes = in.readLong();
+  }
+
+  private static void saveCounts(DataOutput out, Map<Integer, long[]> counts, Map<Integer, String> names)
+      throws IOException {
+    out.writeInt(counts.size());
+    for (Map.Entry<Integer, long[]> ofClass : counts.entrySet()) {
+      out.writeInt(ofClass.getKey());
+      out.writeInt(ofClass.getValue().length);
+      for (long count : ofClass.getValue()) {
+        out.writeLong(count);
+      }
+    }
+    out.writeInt(names.size());
+    for (Map.Entry<Integer, String> name : names.entrySet()) {
+      out.writeInt(name.getKey());
+      out.writeUTF(name.getValue());
+    }
+  }
+
+  private static void restoreCounts(DataInput in, Map<Integer, long[]> counts, Map<Integer, String> names)
+      throws IOException {
+    counts.clear();
+    for (int i = in.readInt(); i > 0; i--) {
+      int classIndex = in.readInt();
+      long[] ofClass = new long[in.readInt()];
+      for (int c = 0; c < ofClass.length; c++) {
+        ofClass[c] = in.readLong();
+      }
+      counts.put(classIndex, ofClass);
+    }
+    names.clear();
+    for (int i = in.readInt(); i > 0; i--) {
+      names.put(in.readInt(), in.readUTF());
+    }
+  }
+
+  private static void saveTallies(DataOutput out, Map<String, Tally> tallies) throws IOException {
+    out.writeInt(tallies.size());
+    for (Map.Entry<String, Tally> tally : tallies.entrySet()) {
+      out.writeUTF(tally.getKey());
+      tally.getValue().save(out);
+    }
+  }
+
+  private static void restoreTallies(DataInput in, Map<String, Tally> tallies) throws IOException {
+    tallies.clear();
+    for (int i = in.readInt(); i > 0; i--) {
+      tallies.put(in.readUTF(), Tally.read(in));
+    }
+  }
 }

@@ -1,5 +1,8 @@
 package io.labelstream.review.stats;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,6 +96,33 @@ final class TimeSeries {
   }
 
   /** One bucket: where it starts and its counters. */
+  void save(DataOutput out) throws IOException {
+    out.writeInt(ring.length);
+    for (long count : ring) {
+      out.writeLong(count);
+    }
+    for (long count : before) {
+      out.writeLong(count);
+    }
+    out.writeLong(newest);
+    out.writeLong(oldest);
+  }
+
+  void restore(DataInput in) throws IOException {
+    int length = in.readInt();
+    if (length != ring.length) {
+      throw new IOException("a " + resolution + " series of " + length + " counts saved, " + ring.length + " kept");
+    }
+    for (int i = 0; i < ring.length; i++) {
+      ring[i] = in.readLong();
+    }
+    for (int i = 0; i < before.length; i++) {
+      before[i] = in.readLong();
+    }
+    newest = in.readLong();
+    oldest = in.readLong();
+  }
+
   record Bucket(Instant start, long[] counts) {
     long count(int counter) {
       return counts[counter];
