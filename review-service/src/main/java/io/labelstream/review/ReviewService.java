@@ -12,6 +12,8 @@ import io.labelstream.platform.kafka.TopicProvisioner;
 import io.labelstream.platform.lifecycle.GracefulShutdown;
 import io.labelstream.platform.lifecycle.StartUp;
 import io.labelstream.platform.metrics.Metrics;
+import io.labelstream.platform.store.FrameStore;
+import io.labelstream.platform.store.MeteredFrameStore;
 import io.labelstream.review.cluster.ClusterView;
 import io.labelstream.review.cluster.LeaderElection;
 import io.labelstream.review.cluster.QueueLeadership;
@@ -19,29 +21,28 @@ import io.labelstream.review.cluster.QueueWriter;
 import io.labelstream.review.config.ReviewConfig;
 import io.labelstream.review.dataset.DatasetCatalog;
 import io.labelstream.review.dataset.Datasets;
-import io.labelstream.review.http.FrameStoreApi;
-import io.labelstream.review.retention.FrameStoreCollection;
-import io.labelstream.platform.store.FrameStore;
-import io.labelstream.platform.store.MeteredFrameStore;
 import io.labelstream.review.http.AdminApi;
 import io.labelstream.review.http.BearerAuth;
 import io.labelstream.review.http.DatasetApi;
 import io.labelstream.review.http.FlagRequests;
 import io.labelstream.review.http.FrameApi;
+import io.labelstream.review.http.FrameStoreApi;
 import io.labelstream.review.http.ImageApi;
 import io.labelstream.review.http.LeaderForwarding;
 import io.labelstream.review.http.ReviewApi;
 import io.labelstream.review.http.StatsApi;
 import io.labelstream.review.images.FrameImages;
+import io.labelstream.review.metrics.IntakeMetrics;
 import io.labelstream.review.metrics.PolicyMetrics;
 import io.labelstream.review.metrics.ReviewMetrics;
 import io.labelstream.review.policy.LabelRecall;
 import io.labelstream.review.policy.PolicyService;
-import io.labelstream.review.metrics.IntakeMetrics;
 import io.labelstream.review.queue.GoldTasks;
 import io.labelstream.review.queue.OpenTaskLimit;
 import io.labelstream.review.queue.ReviewTask;
 import io.labelstream.review.queue.TaskQueue;
+import io.labelstream.review.retention.FrameStoreCollection;
+import io.labelstream.review.state.Checkpointed;
 import io.labelstream.review.state.FrameBytes;
 import io.labelstream.review.state.FrameHistory;
 import io.labelstream.review.state.HistoryRecorder;
@@ -50,19 +51,29 @@ import io.labelstream.review.state.LabelStore;
 import io.labelstream.review.state.PipelineCounts;
 import io.labelstream.review.state.RecordFetcher;
 import io.labelstream.review.state.ReviewerLedger;
+import io.labelstream.review.state.StateCheckpoint;
 import io.labelstream.review.state.StateHandlers;
 import io.labelstream.review.state.StateStoreMeters;
 import io.labelstream.review.state.StateTailer;
 import io.labelstream.review.stats.StatsRecorder;
+import io.labelstream.schemas.Topic;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewRequest;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,11 +105,14 @@ public final class ReviewService implements AutoCloseable {
   private final Optional<FrameStoreCollection> collection;
   private final Optional<FrameStore> frameStore;
   private final FrameBytes frameBytes;
+  private final Optional<StateCheckpoint> checkpoint;
+  private final Map<String, Checkpointed> stateParts;
 
   private ReviewService(TaskQueue queue, StateTailer tailer, Thread tailerThread, LeaderElection election, ClusterView cluster,
       QueueWriter writer, PolicyService policy, LabelRecall recall, KafkaHealth kafkaHealth,
       List<ClientMeters> clientMetrics, HttpService http, Datasets datasets, ImageReader images, FrameImages store,
-      Optional<FrameStoreCollection> collection, Optional<FrameStore> frameStore, FrameBytes frameBytes) {
+      Optional<FrameStoreCollection> collection, Optional<FrameStore> frameStore, FrameBytes frameBytes,
+      Optional<StateCheckpoint> checkpoint, Map<String, Checkpointed> stateParts) {
     this.queue = queue;
     this.tailer = tailer;
     this.tailerThread = tailerThread;
@@ -116,6 +130,8 @@ public final class ReviewService implements AutoCloseable {
     this.collection = collection;
     this.frameStore = frameStore;
     this.frameBytes = frameBytes;
+    this.checkpoint = checkpoint;
+    this.stateParts = stateParts;
   }
 
   public static ReviewService start(ReviewConfig config) {
@@ -139,8 +155,11 @@ public final class ReviewService implements AutoCloseable {
     ReviewMetrics[] metricsHolder = new ReviewMetrics[1];
     GoldTasks gold = new GoldTasks(config.goldRate(), new java.security.SecureRandom(), clock);
     // What the state holds per frame and per answered task (labels, histories, settled answers, what the statistics
-    // counted) is on disk: the heap does not grow with frames or with people's work.
-    FrameBytes frameBytes = FrameBytes.temporary();
+    // counted) is on disk: the heap does not grow with frames or with people's work. Kept between runs in
+    // REVIEW_STATE_DIR, with the checkpoint of the last clean stop; without one, rebuilt in a temporary folder.
+    Optional<StateCheckpoint> checkpoint = config.stateDir().map(dir -> new StateCheckpoint(dir, stateIdentity(config)));
+    Optional<StateCheckpoint.Saved> saved = checkpoint.flatMap(ReviewService::takeCheckpoint);
+    FrameBytes frameBytes = checkpoint.map(c -> FrameBytes.at(c.storeDirectory())).orElseGet(FrameBytes::temporary);
     TaskQueue queue = new TaskQueue(clock, config.lease(), config.leaseLimits(), config.queueOrder(), config.instanceId(), writer,
         lease -> metricsHolder[0].leaseExpired(), config.answersRequired(), gold, frameBytes);
     ReviewMetrics metrics = new ReviewMetrics(queue, clock);
@@ -164,6 +183,12 @@ public final class ReviewService implements AutoCloseable {
     StateHandlers handlers = stateHandlers(queue, limit, gold, labels, counts, policy, cluster, reviewers,
         new HistoryRecorder(history), datasetCatalog, stats);
     StateTailer tailer = new StateTailer(config.kafka(), config.instanceId(), handlers, counts);
+    Map<String, Checkpointed> stateParts = stateParts(queue, gold, labels, counts, cluster, policy, recall, reviewers,
+        datasetCatalog, stats);
+    saved.ifPresent(checkpointed -> {
+      restore(stateParts, checkpointed, config.stateDir().orElseThrow());
+      tailer.startFrom(checkpointed.positions());
+    });
     tailer.rebuilt().thenRun(() -> LOG.info("review state rebuilt from Kafka: {} open tasks, {} model and {} human labels",
         queue.openCount(), labels.modelLabelled(), labels.humanLabelled()));
     List<ClientMeters> clientMetrics = List.of(ClientMeters.of(tailer.consumer()), writer.meters(),
@@ -175,7 +200,7 @@ public final class ReviewService implements AutoCloseable {
     Thread tailerThread = new Thread(tailer, "review-state");
     tailerThread.start();
     // Every instance computes the policy from the same evidence; only the queue leader publishes it.
-    policy.start(() -> tailer.caughtUp() && election.isLeader());
+    policy.start(() -> tailer.caughtUp() && election.isLeader(), tailer::caughtUp);
     // Recalled model labels go back to people as queue changes: the leader makes them, once its queue is rebuilt.
     recall.start(() -> tailer.caughtUp() && election.isLeader());
     KafkaHealth kafkaHealth = new KafkaHealth(new KafkaClients(config.kafka(), "review", config.instanceId()));
@@ -212,7 +237,75 @@ public final class ReviewService implements AutoCloseable {
     String url = config.advertisedUrl().orElseGet(() -> advertisedUrl(config.http().host(), http.port()));
     election.start(new QueueLeadership(tailer, writer, config.instanceId(), () -> url, clock));
     return new ReviewService(queue, tailer, tailerThread, election, cluster, writer, policy, recall, kafkaHealth,
-        clientMetrics, http, datasets, images, store, collection, frameStore, frameBytes);
+        clientMetrics, http, datasets, images, store, collection, frameStore, frameBytes, checkpoint, stateParts);
+  }
+
+  /**
+   * Every part of the state the records build in the heap, by name in the checkpoint. The state store holds the rest;
+   * a part missing here would start empty after a restart from a checkpoint (ReviewRestartIT compares a restarted
+   * instance with one that read everything).
+   */
+  private static Map<String, Checkpointed> stateParts(TaskQueue queue, GoldTasks gold, LabelStore labels,
+      PipelineCounts counts, ClusterView cluster, PolicyService policy, LabelRecall recall, ReviewerLedger reviewers,
+      DatasetCatalog datasets, StatsRecorder stats) {
+    Map<String, Checkpointed> parts = new LinkedHashMap<>();
+    parts.put("gold", gold);
+    parts.put("queue", queue);
+    parts.put("labels", labels);
+    parts.put("counts", counts);
+    parts.put("cluster", cluster);
+    parts.put("policy", policy);
+    parts.put("recall", recall);
+    parts.put("reviewers", reviewers);
+    parts.put("datasets", datasets);
+    parts.put("stats", stats);
+    return parts;
+  }
+
+  /**
+   * What a checkpoint must have been written under to be used: the Kafka cluster and topics, the model and the policy
+   * settings (the evidence and regimes are the model's and were gathered under those settings).
+   */
+  private static String stateIdentity(ReviewConfig config) {
+    List<String> topics = Topics.all().stream().map(Topic::name).toList();
+    return StateCheckpoint.kafkaIdentity(new KafkaClients(config.kafka(), "review", config.instanceId()), topics)
+        + "; model " + config.modelIdentity().name() + " " + config.modelIdentity().version() + " "
+        + config.classes() + "; policy " + config.policy();
+  }
+
+  private static Optional<StateCheckpoint.Saved> takeCheckpoint(StateCheckpoint checkpoint) {
+    try {
+      return checkpoint.take();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or clear the review state's folder", e);
+    }
+  }
+
+  /**
+   * Reads each part back from the checkpoint. A checkpoint of this identity that cannot be read back is a fault of
+   * ours, not of the data: the start fails, saying so; the checkpoint is already taken out of the folder, so the next
+   * start rebuilds the state from Kafka.
+   */
+  private static void restore(Map<String, Checkpointed> parts, StateCheckpoint.Saved saved, Path directory) {
+    for (Map.Entry<String, Checkpointed> part : parts.entrySet()) {
+      byte[] bytes = saved.parts().get(part.getKey());
+      try {
+        if (bytes == null) {
+          throw new IOException("it has no " + part.getKey());
+        }
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+        part.getValue().restore(in);
+        if (in.available() > 0) {
+          throw new IOException(in.available() + " bytes of " + part.getKey() + " left unread");
+        }
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalStateException("the review state's checkpoint in " + directory + " cannot be read back ("
+            + part.getKey() + ": " + e.getMessage() + "); it was removed, and the next start rebuilds the state "
+            + "from Kafka", e);
+      }
+    }
+    LOG.info("review state restored from the checkpoint in {}: reading on from {} offsets", directory,
+        saved.positions().values().stream().mapToLong(Long::longValue).sum());
   }
 
   /**
@@ -342,7 +435,29 @@ public final class ReviewService implements AutoCloseable {
     writer.close();
     clientMetrics.forEach(ClientMeters::close);
     kafkaHealth.close();
+    checkpoint.ifPresent(this::writeCheckpoint);
     frameBytes.close(); // last: every reader of the state has stopped
+  }
+
+  /**
+   * Once the reader, the queue's writer, the policy and the recall have stopped, nothing changes the state: the store
+   * is written out and the parts with the positions the reader stopped at. A reader that stopped on an error leaves
+   * no checkpoint (the next start rebuilds).
+   */
+  private void writeCheckpoint(StateCheckpoint to) {
+    Optional<Map<TopicPartition, Long>> positions = tailer.stoppedAt();
+    if (positions.isEmpty()) {
+      LOG.warn("no checkpoint of the review state: its reader had not stopped cleanly; the next start rebuilds it");
+      return;
+    }
+    try {
+      long started = System.nanoTime();
+      frameBytes.flush();
+      to.write(positions.get(), stateParts);
+      LOG.info("checkpoint of the review state written in {} ms", (System.nanoTime() - started) / 1_000_000);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not write a checkpoint of the review state ({}); the next start rebuilds it", e.toString());
+    }
   }
 
   public static void main(String[] args) throws Exception {

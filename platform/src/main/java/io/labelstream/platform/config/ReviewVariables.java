@@ -5,9 +5,11 @@ import static io.labelstream.platform.config.ValueType.decimal;
 import static io.labelstream.platform.config.ValueType.distinctNames;
 import static io.labelstream.platform.config.ValueType.integer;
 import static io.labelstream.platform.config.ValueType.longInteger;
+import static io.labelstream.platform.config.ValueType.path;
 import static io.labelstream.platform.config.ValueType.port;
 import static io.labelstream.platform.config.ValueType.text;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /** The review service's settings: reviewers, the queue and the routing policy it computes. */
@@ -72,6 +74,13 @@ public final class ReviewVariables {
       .byDefault(10_000)
       .doc("Review tasks open at once; further review requests wait in Kafka, in order, until answers make room. "
           + "Flagged frames and tasks a reviewer already holds are let in above it.");
+
+  public static final Setting<Path> REVIEW_STATE_DIR = D.variable("REVIEW_STATE_DIR", path("a folder path"))
+      .defaultDescribed("unset: the state is rebuilt from Kafka at every start, in a temporary folder")
+      .doc("Where this instance keeps its review state (labels, histories, queue, statistics, policy evidence) "
+          + "between runs: a clean stop writes a checkpoint there, and the next start reads only what Kafka received "
+          + "since, instead of every topic from the beginning. A crash leaves no checkpoint (the next start "
+          + "rebuilds). One folder per instance; give it room for the state (see deploy/README.md).");
 
   public static final Setting<Double> REVIEW_GOLD_RATE = D.variable("REVIEW_GOLD_RATE", decimal(0, 1))
       .byDefault(0.05)

@@ -10,6 +10,7 @@ import static io.labelstream.platform.config.ReviewVariables.REVIEW_MAX_LEASES;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_MAX_LEASE_SECONDS;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_MAX_OPEN_TASKS;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_PORT;
+import static io.labelstream.platform.config.ReviewVariables.REVIEW_STATE_DIR;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_TOKENS;
 
 import io.labelstream.platform.config.ConfigException;
@@ -52,6 +53,8 @@ import java.util.UUID;
  *     http://10.0.3.7:8083); by default http://HTTP_HOST:port, or this host's address when bound to 0.0.0.0
  * @param maxOpenTasks review tasks open at once (REVIEW_MAX_OPEN_TASKS); further requests wait in Kafka
  * @param frameStore where frame images are kept (FRAME_STORE); none: images are read from Kafka only, as before
+ * @param stateDir where the state is kept between runs, with the checkpoint a clean stop writes (REVIEW_STATE_DIR);
+ *     none: rebuilt from Kafka at every start
  */
 public record ReviewConfig(
     HttpSettings http,
@@ -68,7 +71,8 @@ public record ReviewConfig(
     double goldRate,
     Optional<String> advertisedUrl,
     int maxOpenTasks,
-    FrameStoreSettings frameStore) {
+    FrameStoreSettings frameStore,
+    Optional<Path> stateDir) {
 
   public static ReviewConfig from(Env env) {
     if (env.isSet(REVIEW_LABEL_CLASSES)) {
@@ -103,7 +107,8 @@ public record ReviewConfig(
         env.get(REVIEW_GOLD_RATE),
         env.find(REVIEW_ADVERTISED_URL).map(ReviewConfig::withoutTrailingSlash),
         env.get(REVIEW_MAX_OPEN_TASKS),
-        FrameStoreSettings.from(env));
+        FrameStoreSettings.from(env),
+        env.find(REVIEW_STATE_DIR));
   }
 
   private static String withoutTrailingSlash(String url) {
@@ -132,6 +137,7 @@ public record ReviewConfig(
         + ", classes=" + classes() + ", instanceId=" + instanceId + ", policy=" + policy + ", queueOrder=" + queueOrder
         + ", answersRequired=" + answersRequired + ", goldRate=" + goldRate
         + ", advertisedUrl=" + advertisedUrl.orElse("(derived)") + ", maxOpenTasks=" + maxOpenTasks
-        + ", frameStore=" + frameStore.location().map(Object::toString).orElse("(none: images from Kafka only)") + "]";
+        + ", frameStore=" + frameStore.location().map(Object::toString).orElse("(none: images from Kafka only)")
+        + ", stateDir=" + stateDir.map(Object::toString).orElse("(none: rebuilt at every start)") + "]";
   }
 }

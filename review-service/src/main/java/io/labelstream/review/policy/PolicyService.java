@@ -70,8 +70,10 @@ public final class PolicyService implements AutoCloseable, Checkpointed {
   private final ScheduledExecutorService scheduler;
   private final AtomicLong changes = new AtomicLong();
   private volatile Snapshot latest;
-  private volatile BooleanSupplier stateReady = () -> false;
+  private volatile BooleanSupplier publishes = () -> false;
   private long publishedChanges = -1;
+  /** The changes counted when {@link #latest} was decided without publishing. */
+  private long decidedChanges = -1;
   private String publishedThresholds = "";
 
   /**
@@ -199,13 +201,21 @@ public final class PolicyService implements AutoCloseable, Checkpointed {
     return ValidationEvidence.fromScenes(scenes, ScoreGrid.standard());
   }
 
-  /** Starts recomputing; nothing is published until {@code stateReady} says the evidence has been replayed. */
-  public void start(BooleanSupplier stateReady) {
-    this.stateReady = stateReady;
+  /**
+   * Starts recomputing.
+   *
+   * @param publishes true while this instance publishes the policy (the queue leader, its state rebuilt)
+   * @param stateReady true once the evidence has been replayed: an instance that does not publish still decides
+   *     from then on, so that what it shows (/v1/stats) follows the stream as the published policy does
+   */
+  public void start(BooleanSupplier publishes, BooleanSupplier stateReady) {
+    this.publishes = publishes;
     scheduler.scheduleWithFixedDelay(() -> {
       try {
-        if (stateReady.getAsBoolean()) {
+        if (publishes.getAsBoolean()) {
           recomputeAndPublish();
+        } else if (stateReady.getAsBoolean()) {
+          recompute();
         }
       } catch (RuntimeException e) {
         LOG.error("policy computation failed; the last published policy stays in force", e);
@@ -269,7 +279,7 @@ public final class PolicyService implements AutoCloseable, Checkpointed {
             : "camera " + event.scope(), event.direction(), event.detectedAtFrame(), event.changePointFrame(),
         event.regime(), RegimePolicy.ALL_CAMERAS.equals(event.scope()) ? "those cameras" : "it",
         format(settings.regime().raisedAuditRate()), recalled.size());
-    if (stateReady.getAsBoolean()) {
+    if (publishes.getAsBoolean()) {
       recomputeAndPublish();
     } else {
       latest = snapshot();
@@ -325,6 +335,15 @@ public final class PolicyService implements AutoCloseable, Checkpointed {
 
   public List<String> classes() {
     return classes;
+  }
+
+  /** Decides again without publishing, when anything changed since the last decision. */
+  private synchronized void recompute() {
+    long seen = changes.get();
+    if (seen != decidedChanges) {
+      latest = snapshot();
+      decidedChanges = seen;
+    }
   }
 
   synchronized void recomputeAndPublish() {

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -741,9 +742,10 @@ public final class TaskQueue implements Checkpointed {
       out.writeLong(entry.version);
       out.writeBoolean(entry.lease != null);
       if (entry.lease != null) {
+        // to the millisecond, as its lease record holds it: what an instance that replays the topics reads
         out.writeUTF(entry.lease.reviewer());
-        writeInstant(out, entry.lease.claimedAt());
-        writeInstant(out, entry.lease.expiresAt());
+        writeInstant(out, millis(entry.lease.claimedAt()));
+        writeInstant(out, millis(entry.lease.expiresAt()));
       }
       out.writeInt(entry.skippedBy.size());
       for (String reviewer : entry.skippedBy) {
@@ -763,6 +765,10 @@ public final class TaskQueue implements Checkpointed {
       writeRecord(out, Topics.REVIEW_LEASES, lease);
     }
     out.writeUTF(waiting.lastClass());
+  }
+
+  private static Instant millis(Instant at) {
+    return at == null ? null : at.truncatedTo(ChronoUnit.MILLIS);
   }
 
   /** Reads back what {@link #save} wrote into a queue newly made, before anything was offered to it. */

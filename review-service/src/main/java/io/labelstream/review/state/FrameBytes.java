@@ -19,6 +19,7 @@ import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.CompactionStyle;
 import org.rocksdb.CompressionType;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -33,10 +34,11 @@ import org.slf4j.LoggerFactory;
  * Per frame the heap then holds nothing, so it stays flat as frames grow; the disk holds about what the records
  * hold.
  *
- * <p>The state is rebuilt from Kafka at every start, so each start opens a new directory, deleted on close, and
- * nothing is logged ahead of writes (a crash loses nothing that Kafka does not still hold). The directory is named
- * after the process: one left behind by a process that died (a killed container keeps its {@code emptyDir}) is
- * deleted when the next store opens. Keys are UTF-8 strings and sort bytewise;
+ * <p>Nothing is logged ahead of writes: a crash loses nothing that Kafka does not still hold. Without a state directory
+ * ({@link #temporary()}) the state is rebuilt from Kafka at every start, so each start opens a new directory,
+ * deleted on close, named after the process: one left behind by a process that died (a killed container keeps its
+ * {@code emptyDir}) is deleted when the next store opens. In a state directory ({@link #at}) the store is kept on
+ * close, written out whole ({@link #flush()}) first, for a {@link StateCheckpoint} to go on from. Keys are UTF-8 strings and sort bytewise;
  * {@link #forEachWithPrefix} reads the keys that start with a prefix, in that order.
  *
  * <p>Every key is {@link #key}: the frameId (or a task id), a NUL (frame ids are UUIDs: they hold none) and a
@@ -97,7 +99,7 @@ public abstract class FrameBytes implements AutoCloseable {
     try {
       Path directory = Files.createTempDirectory(tmp, PREFIX + ProcessHandle.current().pid() + "-");
       OURS.add(directory);
-      return new Rocks(directory);
+      return new Rocks(directory, true);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot make a directory for the review state", e);
     }
@@ -138,6 +140,26 @@ public abstract class FrameBytes implements AutoCloseable {
     }
   }
 
+  /**
+   * Opens the store kept in {@code directory}, making it if there is none; kept on {@link #close()}. What it holds
+   * is only as good as the checkpoint it goes with: the caller deletes it ({@link #deleteStore}) when there is none.
+   */
+  public static FrameBytes at(Path directory) {
+    try {
+      Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot make a directory for the review state", e);
+    }
+    return new Rocks(directory, false);
+  }
+
+  /** Deletes a store kept in {@code directory} by {@link #at}, if there is one. */
+  public static void deleteStore(Path directory) {
+    if (Files.exists(directory)) {
+      deleteRecursively(directory);
+    }
+  }
+
   /** A store in the heap. */
   public static FrameBytes inMemory() {
     return new Heap();
@@ -167,6 +189,12 @@ public abstract class FrameBytes implements AutoCloseable {
   /** @throws IllegalStateException once closed */
   public abstract Sizes sizes();
 
+  /**
+   * Writes everything put so far out of memory into the store's files and waits until it is: without a log ahead of
+   * writes, only that survives the process.
+   */
+  public abstract void flush();
+
   @Override
   public abstract void close();
 
@@ -177,6 +205,7 @@ public abstract class FrameBytes implements AutoCloseable {
   /** RocksDB in a directory this store owns. */
   private static final class Rocks extends FrameBytes {
     private final Path directory;
+    private final boolean deleteOnClose;
     private final BloomFilter filter;
     private final Options options;
     private final WriteOptions writes;
@@ -185,8 +214,9 @@ public abstract class FrameBytes implements AutoCloseable {
     private final ReadWriteLock open = new ReentrantReadWriteLock();
     private boolean closed;
 
-    Rocks(Path directory) {
+    Rocks(Path directory, boolean deleteOnClose) {
       this.directory = directory;
+      this.deleteOnClose = deleteOnClose;
       // The rebuild writes every frame's keys at once, and compaction shares the cores with it (one compaction
       // thread was as busy as the rebuild's): larger write buffers (filled only as needed) and universal
       // compaction, which rewrites data less often than leveled compaction, leave it more of them.
@@ -254,6 +284,16 @@ public abstract class FrameBytes implements AutoCloseable {
           db.getLongProperty("rocksdb.estimate-num-keys")));
     }
 
+    @Override
+    public void flush() {
+      whileOpen(() -> {
+        try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+          db.flush(flush);
+        }
+        return null;
+      });
+    }
+
     private interface Access<T> {
       T run() throws RocksDBException;
     }
@@ -299,8 +339,10 @@ public abstract class FrameBytes implements AutoCloseable {
       } finally {
         open.writeLock().unlock();
       }
-      deleteRecursively(directory);
-      OURS.remove(directory);
+      if (deleteOnClose) {
+        deleteRecursively(directory);
+        OURS.remove(directory);
+      }
     }
   }
 
@@ -338,6 +380,9 @@ public abstract class FrameBytes implements AutoCloseable {
       long bytes = map.entrySet().stream().mapToLong(e -> 2L * e.getKey().length() + e.getValue().length).sum();
       return new Sizes(0, bytes, map.size());
     }
+
+    @Override
+    public void flush() {}
 
     @Override
     public void close() {

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,8 +32,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Rebuilds the review service's state from Kafka and keeps it current: it reads every partition of the topics that
- * have handlers in its {@link StateHandlers}, from the beginning, committed records only, and hands each record to
- * them. Records of one partition are applied in their order; partitions are read side by side.
+ * have handlers in its {@link StateHandlers}, from the beginning or from where a {@link StateCheckpoint} says the
+ * state was read up to ({@link #startFrom}), committed records only, and hands each record to them. Records of one
+ * partition are applied in their order; partitions are read side by side. Once stopped by {@link #close()}, it
+ * tells where it stopped ({@link #stoppedAt()}), for the next checkpoint.
  *
  * <p>A topic whose records its handlers' {@link StateHandlers.Intake} does not admit (review requests while the queue
  * is full) is read only so far: the partition is paused at the refused record, which waits in Kafka with the ones
@@ -79,6 +82,8 @@ public final class StateTailer implements Runnable, AutoCloseable {
   private volatile boolean running = true;
   private final List<CompletableFuture<Void>> catchUpRequests = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> rebuilt = new CompletableFuture<>();
+  private Map<TopicPartition, Long> startAt = Map.of();
+  private volatile Map<TopicPartition, Long> stoppedAt;
 
   /**
    * @param handlers what to do with each topic's records; the reader adds its own handler of the review dead letters
@@ -105,6 +110,24 @@ public final class StateTailer implements Runnable, AutoCloseable {
     config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, PARTITION_FETCH_BYTES);
     config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, FETCH_BYTES);
     return config;
+  }
+
+  /**
+   * Reads from these positions (the offset of the next record, per partition) instead of from the beginning: the
+   * state was restored from a checkpoint taken there. A partition not named is read from its beginning. Call it
+   * before {@link #run()}.
+   */
+  public void startFrom(Map<TopicPartition, Long> positions) {
+    this.startAt = Map.copyOf(positions);
+  }
+
+  /**
+   * Where each partition was read up to when {@link #close()} stopped the reader, all its records before that applied
+   * and none after: empty before then, or when the reader stopped on an error (its position may then be past records
+   * it did not apply).
+   */
+  public Optional<Map<TopicPartition, Long>> stoppedAt() {
+    return Optional.ofNullable(stoppedAt);
   }
 
   /** True once the state is rebuilt, while the reader keeps it current; false again once the reader has stopped. */
@@ -143,9 +166,10 @@ public final class StateTailer implements Runnable, AutoCloseable {
 
   @Override
   public void run() {
+    List<TopicPartition> partitions = new ArrayList<>();
+    boolean reading = false;
     try {
       readExistingDeadLetters();
-      List<TopicPartition> partitions = new ArrayList<>();
       for (Topic<String, ?> topic : handlers.topics()) {
         for (PartitionInfo info : consumer.partitionsFor(topic.name(), Duration.ofSeconds(30))) {
           partitions.add(new TopicPartition(info.topic(), info.partition()));
@@ -153,12 +177,20 @@ public final class StateTailer implements Runnable, AutoCloseable {
       }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      startupEnd = new HashMap<>(consumer.endOffsets(partitions));
       startupBeginning = new HashMap<>(consumer.beginningOffsets(partitions));
+      for (TopicPartition partition : partitions) {
+        Long position = startAt.get(partition);
+        if (position != null) {
+          consumer.seek(partition, position);
+          startupBeginning.put(partition, position);
+        }
+      }
+      startupEnd = new HashMap<>(consumer.endOffsets(partitions));
       progress.started(startupEnd.entrySet().stream()
           .mapToLong(end -> end.getValue() - startupBeginning.get(end.getKey())).sum());
       Map<TopicPartition, Long> catchUpEnd = null;
       List<CompletableFuture<Void>> waiting = new ArrayList<>();
+      reading = true;
       while (running) {
         if (!catchUpRequests.isEmpty()) {
           waiting.addAll(catchUpRequests);
@@ -196,9 +228,12 @@ public final class StateTailer implements Runnable, AutoCloseable {
           }
         }
       }
+      stoppedAt = positions(partitions);
     } catch (WakeupException e) {
       if (running) {
         LOG.error("review state reader woken unexpectedly", e);
+      } else if (reading) {
+        stoppedAt = positions(partitions);
       }
     } catch (RuntimeException e) {
       LOG.error("review state reader stopped on an unexpected error", e);
@@ -210,6 +245,21 @@ public final class StateTailer implements Runnable, AutoCloseable {
       deadLetterProducer.close(Duration.ofSeconds(5));
       stopped.countDown();
     }
+  }
+
+  /** Where each partition is read up to; a wakeup still pending from {@link #close()} is spent first. */
+  private Map<TopicPartition, Long> positions(List<TopicPartition> partitions) {
+    Map<TopicPartition, Long> positions = new HashMap<>();
+    for (TopicPartition partition : partitions) {
+      long position;
+      try {
+        position = consumer.position(partition);
+      } catch (WakeupException e) {
+        position = consumer.position(partition); // a wakeup is thrown once
+      }
+      positions.put(partition, position);
+    }
+    return Map.copyOf(positions);
   }
 
   /** Reads {@code partition} again from {@code offset}, once its intake has room. */

@@ -1,0 +1,202 @@
+package io.labelstream.review.state;
+
+import io.labelstream.platform.kafka.KafkaClients;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The review state kept in a folder between runs (REVIEW_STATE_DIR): the store ({@link FrameBytes#at}) and the
+ * checkpoint a clean stop writes beside it, so that the next start reads only what Kafka received since instead of
+ * every topic from the beginning.
+ *
+ * <p>A checkpoint holds where the state reader had read each partition up to, and every {@link Checkpointed} part's
+ * bytes, all taken once the reader and the queue's writer had stopped: the parts, the store and the positions
+ * describe one point of the stream. What the store holds is only as good as that: a start {@link #take}s the
+ * checkpoint out of the folder before the state changes again, so a crash later finds none and the next start
+ * deletes the store and rebuilds from Kafka. So does a start that finds a checkpoint of another identity: written for
+ * another Kafka cluster, other topics (a topic deleted and made again has a new id), another model or policy
+ * settings, or another format.
+ *
+ * <p>The file is written whole under a temporary name, forced to disk and then renamed: a crash while writing leaves
+ * no checkpoint rather than half of one.
+ */
+public final class StateCheckpoint {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StateCheckpoint.class);
+
+  /** Bumped whenever what any part writes changes: a checkpoint of another format is not read. */
+  static final int FORMAT = 1;
+  private static final int MAGIC = 0x4c534350; // "LSCP"
+  private static final String FILE = "checkpoint";
+  private static final String STORE = "store";
+
+  /**
+   * What a clean stop left.
+   *
+   * @param positions per partition, the offset of the next record to read
+   * @param parts each part's bytes, by name
+   */
+  public record Saved(Map<TopicPartition, Long> positions, Map<String, byte[]> parts) {}
+
+  private final Path directory;
+  private final String identity;
+
+  /**
+   * @param identity everything that must be the same for the state to go on from a checkpoint: see
+   *     {@link #kafkaIdentity} for the Kafka side; the caller adds the model and the settings the state depends on
+   */
+  public StateCheckpoint(Path directory, String identity) {
+    this.directory = directory;
+    this.identity = "format " + FORMAT + "; " + identity;
+  }
+
+  /** Where the store is kept. */
+  public Path storeDirectory() {
+    return directory.resolve(STORE);
+  }
+
+  /**
+   * Takes the checkpoint the last clean stop left out of the folder, so that it is used at most once: the store goes
+   * on changing from here. Empty when there is none, or it is not this identity's or cannot be read; the store is
+   * then deleted, to be rebuilt from Kafka.
+   */
+  public Optional<Saved> take() throws IOException {
+    Files.createDirectories(directory);
+    Path file = directory.resolve(FILE);
+    Optional<Saved> saved = Optional.empty();
+    try {
+      saved = read(file);
+      Files.delete(file);
+      forceDirectory();
+    } catch (NoSuchFileException e) {
+      LOG.info("no checkpoint of the review state in {}: the state is rebuilt from Kafka", directory);
+    } catch (IOException e) {
+      LOG.warn("the checkpoint of the review state in {} is not used ({}): the state is rebuilt from Kafka", directory,
+          e.getMessage());
+      Files.deleteIfExists(file);
+      forceDirectory();
+      saved = Optional.empty();
+    }
+    if (saved.isEmpty()) {
+      FrameBytes.deleteStore(storeDirectory());
+    }
+    return saved;
+  }
+
+  private Optional<Saved> read(Path file) throws IOException {
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+      if (in.readInt() != MAGIC) {
+        throw new IOException("not a checkpoint");
+      }
+      String written = in.readUTF();
+      if (!written.equals(identity)) {
+        throw new IOException("written for " + written + ", now " + identity);
+      }
+      Map<TopicPartition, Long> positions = new LinkedHashMap<>();
+      for (int i = in.readInt(); i > 0; i--) {
+        positions.put(new TopicPartition(in.readUTF(), in.readInt()), in.readLong());
+      }
+      Map<String, byte[]> parts = new LinkedHashMap<>();
+      for (int i = in.readInt(); i > 0; i--) {
+        parts.put(in.readUTF(), CheckpointData.readBytes(in));
+      }
+      if (in.read() != -1) {
+        throw new IOException("more after its end");
+      }
+      return Optional.of(new Saved(positions, parts));
+    } catch (EOFException e) {
+      throw new IOException("cut short", e);
+    }
+  }
+
+  /**
+   * Writes a checkpoint of the state at {@code positions}. Call it once nothing changes the parts any more and the
+   * store was {@link FrameBytes#flush() flushed}.
+   */
+  public void write(Map<TopicPartition, Long> positions, Map<String, ? extends Checkpointed> parts) throws IOException {
+    Files.createDirectories(directory);
+    Path written = directory.resolve(FILE + ".new");
+    try (FileChannel channel = FileChannel.open(written, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16));
+      out.writeInt(MAGIC);
+      out.writeUTF(identity);
+      out.writeInt(positions.size());
+      Map<TopicPartition, Long> inOrder = new TreeMap<>(
+          Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+      inOrder.putAll(positions);
+      for (Map.Entry<TopicPartition, Long> position : inOrder.entrySet()) {
+        out.writeUTF(position.getKey().topic());
+        out.writeInt(position.getKey().partition());
+        out.writeLong(position.getValue());
+      }
+      out.writeInt(parts.size());
+      for (Map.Entry<String, ? extends Checkpointed> part : parts.entrySet()) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        part.getValue().save(new DataOutputStream(bytes));
+        out.writeUTF(part.getKey());
+        CheckpointData.writeBytes(out, bytes.toByteArray());
+      }
+      out.flush();
+      channel.force(true);
+    }
+    Files.move(written, directory.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    forceDirectory();
+  }
+
+  /** A rename or delete is only lasting once the folder that lists it is on disk. */
+  private void forceDirectory() {
+    try (FileChannel folder = FileChannel.open(directory, StandardOpenOption.READ)) {
+      folder.force(true);
+    } catch (IOException e) {
+      LOG.debug("cannot force {} to disk: {}", directory, e.toString()); // not every file system allows it
+    }
+  }
+
+  /**
+   * The Kafka side of a checkpoint's identity: the cluster's id and each topic's id, so that a checkpoint is not
+   * used on a broker whose data was wiped or with a topic that was deleted and made again.
+   */
+  public static String kafkaIdentity(KafkaClients clients, Collection<String> topics) {
+    try (Admin admin = Admin.create(clients.admin("state-checkpoint", Duration.ofSeconds(30)))) {
+      String cluster = admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
+      Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
+      StringBuilder text = new StringBuilder("cluster ").append(cluster).append("; topics");
+      new TreeMap<>(described).forEach((name, topic) -> text.append(' ').append(name).append('=')
+          .append(topic.topicId()).append('/').append(topic.partitions().size()));
+      return text.toString();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while asking Kafka which cluster it is", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot ask Kafka which cluster and topics the review state is of: " + e, e);
+    }
+  }
+}

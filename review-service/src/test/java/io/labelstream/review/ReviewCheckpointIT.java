@@ -1,0 +1,236 @@
+package io.labelstream.review;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
+import io.labelstream.platform.config.Env;
+import io.labelstream.platform.kafka.KafkaSettings;
+import io.labelstream.platform.kafka.TopicProvisioner;
+import io.labelstream.review.ReviewFixtures.Client;
+import io.labelstream.review.config.ReviewConfig;
+import io.labelstream.schemas.TaskIds;
+import io.labelstream.schemas.Topics;
+import io.labelstream.schemas.avro.ClassProbability;
+import io.labelstream.schemas.avro.InputStats;
+import io.labelstream.schemas.avro.Label;
+import io.labelstream.schemas.avro.LabelSource;
+import io.labelstream.schemas.avro.Prediction;
+import io.labelstream.schemas.avro.ReviewReason;
+import io.labelstream.schemas.avro.ReviewRequest;
+import io.labelstream.schemas.avro.Route;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A review instance with a state folder goes on from the checkpoint its clean stop wrote, reading only what Kafka
+ * received since, and ends where an instance that read every topic from the beginning ends: the same labels,
+ * statistics, reviewers, queue and frame histories, over the API.
+ */
+class ReviewCheckpointIT {
+
+  @RegisterExtension
+  static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> CLASSES = ReviewFixtures.BUNDLED_CLASSES;
+  private static final String MODEL = "fashion-mnist-ensemble";
+  private static final String VERSION = bundledVersion();
+  private static final Instant START = Instant.parse("2026-11-30T08:00:00Z");
+
+  @TempDir
+  Path stateDir;
+
+  private final Random random = new Random(5);
+  private final List<String> frameIds = new ArrayList<>();
+  private final List<String> answered = new ArrayList<>();
+
+  @Test
+  void shouldGoOnFromItsCheckpointAndEndWhereAFullRebuildEnds() throws Exception {
+    TopicProvisioner.ensureTopics(KafkaSettings.from(new Env(Map.of("KAFKA_BOOTSTRAP_SERVERS",
+        KAFKA.bootstrapServers()))));
+    writeStream(0, 800);
+    List<String> held;
+    try (ReviewService first = start("review-a", true)) {
+      answer(first, "ada", 25);
+      held = holdWithoutAnswering(first, "bob", 2);
+    }
+    assertThat(stateDir.resolve("checkpoint")).as("written by the clean stop").exists();
+
+    writeStream(800, 1_600);
+    long restartRead;
+    try (ReviewService restarted = start("review-a", true)) {
+      assertThat(stateDir.resolve("checkpoint")).as("taken out at start: a crash from here must not find it")
+          .doesNotExist();
+      restartRead = restarted.stateTailer().progress().offsetsToRead();
+      answer(restarted, "cyd", 15);
+      try (ReviewService rebuilt = start("review-b", false)) {
+        long fullRead = rebuilt.stateTailer().progress().offsetsToRead();
+        assertThat(restartRead).as("offsets read after the restart, of %s read by a full rebuild", fullRead)
+            .isLessThan(fullRead * 2 / 3);
+        Client fromCheckpoint = new Client(restarted.port(), "root-secret-token");
+        Client fromKafka = new Client(rebuilt.port(), "root-secret-token");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(view(fromCheckpoint, "/v1/stats"))
+            .isEqualTo(view(fromKafka, "/v1/stats")));
+        for (String path : List.of("/v1/stats/classes", "/v1/stats/labels-over-time",
+            "/v1/stats/review-throughput", "/v1/stats/agreement", "/v1/admin/reviewers", "/v1/admin/queue")) {
+          assertThat(view(fromCheckpoint, path)).as(path).isEqualTo(view(fromKafka, path));
+        }
+        assertThat(restarted.openTasks()).isEqualTo(rebuilt.openTasks()).isPositive();
+        for (String frameId : frameIds.stream().filter(id -> random.nextInt(8) == 0).toList()) {
+          for (String path : List.of("/v1/labels/" + frameId, "/v1/frames/" + frameId + "/history")) {
+            HttpResponse<String> restartedSays = fromCheckpoint.get(path);
+            HttpResponse<String> rebuiltSays = fromKafka.get(path);
+            assertThat(restartedSays.statusCode()).as(path).isEqualTo(rebuiltSays.statusCode());
+            assertThat(JSON.readTree(restartedSays.body())).as(path).isEqualTo(JSON.readTree(rebuiltSays.body()));
+          }
+        }
+        // bob's leases outlived the restart: his tasks were not handed to cyd
+        assertThat(answered).hasSize(40).doesNotContainAnyElementsOf(held);
+      }
+    }
+  }
+
+  /** Frames {@code from..to}: every fifth to people, every twenty-fifth model label audited, the rest model labels. */
+  private void writeStream(int from, int to) throws Exception {
+    Map<String, Object> config = ReviewFixtures.producerConfig(KAFKA.bootstrapServers());
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
+        new ByteArraySerializer())) {
+      for (int i = from; i < to; i++) {
+        String frameId = ReviewFixtures.newFrameId();
+        frameIds.add(frameId);
+        int classIndex = random.nextInt(CLASSES.size());
+        Route route = i % 5 == 0 ? Route.REVIEW : Route.MODEL_LABEL;
+        boolean audited = route == Route.MODEL_LABEL && i % 25 == 1;
+        Instant at = START.plusSeconds(i * 6L);
+        Prediction prediction = prediction(frameId, "truck-" + i % 2, classIndex, route, audited, at);
+        send(producer, Topics.PREDICTIONS.name(), frameId,
+            Topics.PREDICTIONS.valueSerde().serializer().serialize(Topics.PREDICTIONS.name(), prediction));
+        if (route == Route.MODEL_LABEL) {
+          send(producer, Topics.LABELS.name(), frameId,
+              Topics.LABELS.valueSerde().serializer().serialize(Topics.LABELS.name(), modelLabel(prediction, at)));
+        }
+        if (route == Route.REVIEW || audited) {
+          ReviewReason reason = audited ? ReviewReason.AUDIT : ReviewReason.LOW_CONFIDENCE;
+          send(producer, Topics.REVIEW_REQUESTS.name(), frameId, Topics.REVIEW_REQUESTS.valueSerde().serializer()
+              .serialize(Topics.REVIEW_REQUESTS.name(), request(prediction, reason, at)));
+        }
+      }
+      producer.flush();
+    }
+  }
+
+  private static void send(KafkaProducer<String, byte[]> producer, String topic, String key, byte[] value) {
+    producer.send(new ProducerRecord<>(topic, key, value));
+  }
+
+  private Prediction prediction(String frameId, String device, int classIndex, Route route, boolean audited,
+      Instant at) {
+    double score = route == Route.MODEL_LABEL ? 0.99 + 0.01 * random.nextDouble() : 0.4 + 0.3 * random.nextDouble();
+    return Prediction.newBuilder().setFrameId(frameId).setModelName(MODEL).setModelVersion(VERSION)
+        .setDeviceId(device).setCameraId("front")
+        .setClassIndex(classIndex).setLabel(CLASSES.get(classIndex))
+        .setTopK(List.of(new ClassProbability(classIndex, CLASSES.get(classIndex), score))).setMaxProbability(score)
+        .setMargin(score / 2).setEntropy(0.5).setMutualInformation(0.01).setScore(score).setThreshold(0.9)
+        .setInputStats(new InputStats(0.3 + 0.05 * random.nextGaussian(), 0.2 + 0.02 * random.nextGaussian(),
+            0.05, 0.0))
+        .setRoute(route).setAudited(audited).setPredictedAt(at).build();
+  }
+
+  private static Label modelLabel(Prediction prediction, Instant at) {
+    return Label.newBuilder().setFrameId(prediction.getFrameId()).setLabel(prediction.getLabel())
+        .setClassIndex(prediction.getClassIndex()).setSource(LabelSource.MODEL).setConfidence(prediction.getScore())
+        .setModelName(MODEL).setModelVersion(VERSION).setReviewerIds(List.of()).setLabelledAt(at.plusSeconds(1))
+        .build();
+  }
+
+  private static ReviewRequest request(Prediction prediction, ReviewReason reason, Instant at) {
+    return ReviewRequest.newBuilder().setTaskId(TaskIds.of(prediction.getFrameId(), reason))
+        .setFrameId(prediction.getFrameId()).setReason(reason).setPriority(1 - prediction.getScore())
+        .setPrediction(prediction).setContentType("image/png")
+        .setImage(ByteBuffer.wrap(ReviewFixtures.samplePng(1))).setRequestedAt(at.plusSeconds(1)).build();
+  }
+
+  /** {@code reviewer} claims and answers {@code count} tasks, agreeing with the suggestion two times in three. */
+  private void answer(ReviewService service, String reviewer, int count) throws Exception {
+    Client client = new Client(service.port(), reviewer + "-secret-token");
+    for (int i = 0; i < count; i++) {
+      JsonNode task = client.json(client.claim());
+      // a blind audit shows no suggestion
+      String suggestion = task.path("suggestion").isTextual() ? task.get("suggestion").asText() : CLASSES.get(0);
+      String label = random.nextInt(3) == 0 ? CLASSES.get(random.nextInt(CLASSES.size())) : suggestion;
+      answered.add(task.get("taskId").asText());
+      HttpResponse<String> submitted = client.submit(task.get("taskId").asText(), label);
+      assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(200);
+    }
+  }
+
+  private static List<String> holdWithoutAnswering(ReviewService service, String reviewer, int count)
+      throws Exception {
+    Client client = new Client(service.port(), reviewer + "-secret-token");
+    List<String> held = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      held.add(client.json(client.claim()).get("taskId").asText());
+    }
+    return held;
+  }
+
+  /** A response's body as JSON, with what only says which instance answered left out. */
+  private static JsonNode view(Client client, String path) throws Exception {
+    HttpResponse<String> response = client.get(path);
+    assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+    JsonNode body = JSON.readTree(response.body());
+    // whether a reviewer is active is what this instance's API saw of them lately
+    body.findParents("active").forEach(row -> ((ObjectNode) row).remove("active"));
+    return body;
+  }
+
+  private ReviewService start(String instanceId, boolean withStateDir) throws IOException {
+    Map<String, String> env = new HashMap<>(Map.of(
+        "KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers(),
+        "HTTP_HOST", "127.0.0.1",
+        "REVIEW_PORT", "0",
+        "REVIEW_INSTANCE_ID", instanceId,
+        "REVIEW_GOLD_RATE", "0",
+        "REVIEW_LEASE_SECONDS", "600",
+        "REVIEW_TOKENS", "ada:ada-secret-token:reviewer,bob:bob-secret-token:reviewer,"
+            + "cyd:cyd-secret-token:reviewer,root:root-secret-token:admin"));
+    if (withStateDir) {
+      env.put("REVIEW_STATE_DIR", stateDir.toString());
+    }
+    Files.createDirectories(stateDir);
+    ReviewService service = ReviewService.start(ReviewConfig.from(new Env(env)));
+    await().atMost(Duration.ofSeconds(60)).until(service::ready);
+    return service;
+  }
+
+  private static String bundledVersion() {
+    try (InputStream card = ReviewCheckpointIT.class.getResourceAsStream("/model/fashion-mnist-ensemble.card.json")) {
+      return JSON.readTree(card).get("version").asText();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package io.labelstream.review.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.DataInput;
+import java.io.DataInputStream;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The checkpoint file and the store kept beside it, on the real disk store. */
+class StateCheckpointTest {
+
+  @TempDir
+  Path folder;
+
+  /** A part whose state is one counter. */
+  private static final class Counter implements Checkpointed {
+    long value;
+
+    @Override
+    public void save(DataOutput out) throws IOException {
+      out.writeLong(value);
+    }
+
+    @Override
+    public void restore(DataInput in) throws IOException {
+      value = in.readLong();
+    }
+  }
+
+  @Test
+  void shouldGiveBackPositionsPartsAndTheStoreACleanStopLeftOnlyOnce() throws IOException {
+    StateCheckpoint checkpoint = new StateCheckpoint(folder, "cluster x");
+    assertThat(checkpoint.take()).isEmpty();
+    try (FrameBytes store = FrameBytes.at(checkpoint.storeDirectory())) {
+      store.put("frame-1\0l", "kept".getBytes(StandardCharsets.UTF_8));
+      store.flush();
+    }
+    Counter counter = new Counter();
+    counter.value = 42;
+    Map<TopicPartition, Long> positions = Map.of(new TopicPartition("labels.v1", 0), 17L,
+        new TopicPartition("labels.v1", 1), 0L, new TopicPartition("predictions.v1", 0), 5L);
+    checkpoint.write(positions, Map.of("counter", counter));
+
+    Optional<StateCheckpoint.Saved> saved = new StateCheckpoint(folder, "cluster x").take();
+
+    assertThat(saved).isPresent();
+    assertThat(saved.get().positions()).isEqualTo(positions);
+    Counter restored = new Counter();
+    restored.restore(new DataInputStream(new ByteArrayInputStream(saved.get().parts().get("counter"))));
+    assertThat(restored.value).isEqualTo(42);
+    try (FrameBytes store = FrameBytes.at(checkpoint.storeDirectory())) {
+      assertThat(store.get("frame-1\0l")).asString(StandardCharsets.UTF_8).isEqualTo("kept");
+    }
+    // taken: a crash from here finds no checkpoint, and the store goes with it
+    assertThat(new StateCheckpoint(folder, "cluster x").take()).isEmpty();
+    assertThat(checkpoint.storeDirectory()).doesNotExist();
+  }
+
+  @Test
+  void shouldNotUseACheckpointWrittenForAnotherIdentityAndDeleteItsStore() throws IOException {
+    StateCheckpoint before = new StateCheckpoint(folder, "cluster x");
+    writeWithStore(before);
+
+    assertThat(new StateCheckpoint(folder, "cluster y").take()).isEmpty();
+    assertThat(before.storeDirectory()).doesNotExist();
+    assertThat(folder.resolve("checkpoint")).doesNotExist();
+  }
+
+  @Test
+  void shouldNotUseACheckpointCutShort() throws IOException {
+    StateCheckpoint checkpoint = new StateCheckpoint(folder, "cluster x");
+    writeWithStore(checkpoint);
+    byte[] whole = Files.readAllBytes(folder.resolve("checkpoint"));
+    Files.write(folder.resolve("checkpoint"), Arrays.copyOf(whole, whole.length - 3));
+
+    assertThat(checkpoint.take()).isEmpty();
+    assertThat(checkpoint.storeDirectory()).doesNotExist();
+  }
+
+  private static void writeWithStore(StateCheckpoint checkpoint) throws IOException {
+    try (FrameBytes store = FrameBytes.at(checkpoint.storeDirectory())) {
+      store.put("frame-1\0l", new byte[] {1});
+      store.flush();
+    }
+    Counter counter = new Counter();
+    counter.value = 7;
+    checkpoint.write(Map.of(new TopicPartition("labels.v1", 0), 3L), Map.of("counter", counter));
+    assertThat(checkpoint.storeDirectory()).exists();
+  }
+}
