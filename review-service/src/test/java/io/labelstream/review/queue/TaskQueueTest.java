@@ -3,12 +3,20 @@ package io.labelstream.review.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.labelstream.review.images.StoredImage;
 import io.labelstream.review.state.FrameBytes;
-import io.labelstream.testsupport.MutableClock;
+import io.labelstream.schemas.avro.Box;
+import io.labelstream.schemas.avro.ImageRef;
 import io.labelstream.schemas.avro.ReviewDecision;
 import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewResult;
 import io.labelstream.schemas.avro.TaskLease;
+import io.labelstream.testsupport.MutableClock;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -433,6 +441,64 @@ class TaskQueueTest {
       assertThat(claimed.task().taskId()).isEqualTo(peeked.taskId());
       withGold.release(claimed.task().taskId(), reviewer);
     }
+  }
+
+  /**
+   * A queue saved with a lease held, a task skipped, an audit answered once of the two answers it needs, a lease read
+   * before its task, and tasks carrying a stored image and boxes, then restored into a new queue: both go on alike.
+   */
+  @Test
+  void shouldGoOnFromASavedQueueAsTheQueueItWasSavedFrom() throws IOException {
+    TaskQueue saved = twoAnswerQueue();
+    saved.offer(audit("a"));
+    saved.offer(audit("b"));
+    saved.offer(new ReviewTask("c", "f-c", ReviewReason.AUDIT, 0.3, null, 0.97, "image/jpeg",
+        new TaskImage.Stored(StoredImage.of(ImageRef.newBuilder().setStore("file:///frames").setKey("k/c")
+            .setSize(12).setSha256("ab".repeat(32)).setContentType("image/jpeg").build()),
+            new TaskImage.InKafka("frames.v1", 3, 77)), clock.instant(), null,
+        new TaskBoxes(640, 480, List.of(Box.newBuilder().setLabel("Bag").setClassIndex(8).setX(1).setY(2).setW(30)
+            .setH(40).setConfidence(0.9f).build()))));
+    saved.claim("ada");
+    saved.submit("a", "ada", "Coat", false, agreeing());
+    assertThat(saved.claim("bob").orElseThrow().task().taskId()).isEqualTo("a");
+    assertThat(saved.claim("cyd").orElseThrow().task().taskId()).isEqualTo("b");
+    saved.skip("b", "cyd");
+    saved.leaseRecorded(TaskLease.newBuilder().setTaskId("z").setFrameId("f-z").setVersion(3).setReviewerId("dan")
+        .setClaimedAt(clock.instant()).setExpiresAt(clock.instant().plusSeconds(60)).setSkippedBy(List.of())
+        .setWrittenAt(clock.instant()).setWrittenBy("test").build());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    saved.save(new DataOutputStream(bytes));
+
+    TaskQueue restored = twoAnswerQueue();
+    restored.restore(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+
+    for (TaskQueue queue : List.of(saved, restored)) {
+      assertThat(queue.leases()).extracting(Lease::taskId, Lease::reviewer)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("a", "bob"));
+      assertThat(queue.task("c")).contains(saved.task("c").orElseThrow());
+      assertThat(queue.claim("cyd").orElseThrow().task().taskId()).as("cyd skipped b").isEqualTo("c");
+      List<Verdict> verdicts = new ArrayList<>();
+      queue.submit("a", "bob", "Coat", false, (t, l, v) -> {
+        verdicts.add(v);
+        return agreeing().make(t, l, v);
+      });
+      assertThat(verdicts.get(0).agreeing()).as("ada's answer was kept").containsExactly("ada", "bob");
+      queue.offer(task("z", 0.9));
+      assertThat(queue.leases()).extracting(Lease::taskId, Lease::reviewer)
+          .contains(org.assertj.core.groups.Tuple.tuple("z", "dan"));
+    }
+  }
+
+  private TaskQueue twoAnswerQueue() {
+    return new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test", log, expired::add, 2,
+        GoldTasks.none());
+  }
+
+  private TaskQueue.AnswerMaker agreeing() {
+    return (t, l, v) -> new QueueChange.Answered(ReviewResult.newBuilder().setTaskId(t.taskId())
+        .setFrameId(t.frameId()).setReviewerId(l.reviewer()).setLabel(v.label()).setClassIndex(0)
+        .setDecision(ReviewDecision.CORRECTED).setTimeSpentMs(1).setSubmittedAt(clock.instant())
+        .setReason(ReviewReason.AUDIT).setDecides(v.decides()).build(), null);
   }
 
   private GoldTasks goldTasks(double rate) {

@@ -60,6 +60,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * (what the rebuild held at its fullest: records of one topic read ahead of another's wait in the heap);
  * {@code review_state_disk_mib_<n>}: what its state's disk store takes; {@code review_rss_mib_<n>}: the process's
  * resident memory then (heap, the disk store's caches and buffers, code), what a container's memory limit meets.
+ * Then it is stopped as a container is (SIGTERM: {@code review_stop_s_<n>}, the checkpoint of its state included) and
+ * started again on its state folder (REVIEW_STATE_DIR): {@code review_restart_ready_s_<n>}, from that start to
+ * {@code /readyz} 200, going on from the checkpoint.
  */
 final class ReviewStateBench {
 
@@ -121,8 +124,9 @@ final class ReviewStateBench {
     Path log = dir.resolve("review-" + labels + ".log");
     Path tmp = Files.createDirectories(dir.resolve("review-" + labels + "-tmp"));
     Path gcLog = dir.resolve("review-" + labels + "-gc.log");
+    Path state = dir.resolve("review-" + labels + "-state");
     long start = System.nanoTime();
-    Process review = start(bootstrap, port, heap, log, tmp, gcLog);
+    Process review = start(bootstrap, port, heap, log, tmp, gcLog, state);
     try {
       System.out.printf("  %-44s ", "review service rebuilding " + labels + " labels…");
       System.out.flush();
@@ -131,7 +135,7 @@ final class ReviewStateBench {
       double peakMib = highestHeapAfterCollection(gcLog);
       collectGarbage(review);
       double heapMib = ServiceMeters.scrape(port).value("jvm_memory_used_bytes", "area=\"heap\"") / (1024.0 * 1024.0);
-      double diskMib = stateBytes(tmp) / (1024.0 * 1024.0);
+      double diskMib = folderBytes(state) / (1024.0 * 1024.0);
       double rssMib = residentKib(review) / 1024.0;
       System.out.printf(Locale.ROOT, "ready in %.1f s, %.0f MiB of heap in use after a full collection (at most %.0f "
           + "MiB after any collection while rebuilding), %.0f MiB of state on disk, %.0f MiB resident%n", readySeconds,
@@ -141,19 +145,41 @@ final class ReviewStateBench {
       report.put("review_rebuild_heap_peak_mib_" + suffix(labels), peakMib);
       report.put("review_state_disk_mib_" + suffix(labels), diskMib);
       report.put("review_rss_mib_" + suffix(labels), rssMib);
-    } finally {
-      review.destroy();
-      if (!review.waitFor(30, TimeUnit.SECONDS)) {
-        review.destroyForcibly();
+      double stopSeconds = stop(review);
+      if (!Files.exists(state.resolve("checkpoint"))) {
+        throw new IOException("the review service left no checkpoint of its state when stopped:\n" + tail(log));
       }
+      System.out.printf("  %-44s ", "review service restarting on its checkpoint…");
+      System.out.flush();
+      Path restartLog = dir.resolve("review-" + labels + "-restart.log");
+      long restart = System.nanoTime();
+      review = start(bootstrap, port, heap, restartLog, tmp, dir.resolve("review-" + labels + "-restart-gc.log"), state);
+      awaitReady(review, port, restartLog);
+      double restartSeconds = (System.nanoTime() - restart) / 1e9;
+      System.out.printf(Locale.ROOT, "stopped in %.1f s (checkpoint written), ready again in %.1f s%n", stopSeconds,
+          restartSeconds);
+      report.put("review_stop_s_" + suffix(labels), stopSeconds);
+      report.put("review_restart_ready_s_" + suffix(labels), restartSeconds);
+    } finally {
+      stop(review);
     }
   }
 
-  /** Bytes of the review state's disk store, under the service's temporary directory (not its native libraries). */
-  private static long stateBytes(Path tmp) throws IOException {
-    try (Stream<Path> files = Files.walk(tmp)) {
-      return files.filter(f -> tmp.relativize(f).toString().startsWith("labelstream-review-state-"))
-          .filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+  /** Stops the service as a container is stopped (SIGTERM, then SIGKILL after 60 s); how long it took. */
+  private static double stop(Process review) throws InterruptedException {
+    long started = System.nanoTime();
+    review.destroy();
+    if (!review.waitFor(60, TimeUnit.SECONDS)) {
+      review.destroyForcibly();
+      review.waitFor();
+    }
+    return (System.nanoTime() - started) / 1e9;
+  }
+
+  /** Bytes of the files under {@code folder}: the review state's store and checkpoint. */
+  private static long folderBytes(Path folder) throws IOException {
+    try (Stream<Path> files = Files.walk(folder)) {
+      return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
     }
   }
 
@@ -180,7 +206,7 @@ final class ReviewStateBench {
     throw new IOException("no VmRSS in /proc/" + review.pid() + "/status");
   }
 
-  private static Process start(String bootstrap, int port, String heap, Path log, Path tmp, Path gcLog)
+  private static Process start(String bootstrap, int port, String heap, Path log, Path tmp, Path gcLog, Path state)
       throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder = new ProcessBuilder(java, "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError",
@@ -194,6 +220,7 @@ final class ReviewStateBench {
     env.put("REVIEW_PORT", Integer.toString(port));
     env.put("REVIEW_INSTANCE_ID", "bench-review-state");
     env.put("REVIEW_TOKENS", "bench-admin:bench-admin-token:admin");
+    env.put("REVIEW_STATE_DIR", state.toString());
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
     return builder.start();
   }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The review state bench on a few thousand labels: each count gets its ready time, heap, disk and resident memory,
- * under its own name.
+ * under its own name, and its stop and restart from a checkpoint.
  */
 class ReviewStateBenchIT {
 
@@ -28,6 +28,9 @@ class ReviewStateBenchIT {
       // The store's files (so few frames may still be in its memory buffer, not yet written out).
       assertThat(report.get("review_state_disk_mib_" + count)).isGreaterThan(0).isLessThan(64);
       assertThat(report.get("review_rss_mib_" + count)).isGreaterThan(report.get("review_heap_mib_" + count));
+      // stopped with a checkpoint (the bench fails without one) and ready again from it
+      assertThat(report.get("review_stop_s_" + count)).isPositive();
+      assertThat(report.get("review_restart_ready_s_" + count)).isPositive();
     }
   }
 
