@@ -10,6 +10,7 @@ import io.labelstream.platform.config.Env;
 import io.labelstream.platform.config.FrameStoreVariables;
 import io.labelstream.platform.config.KafkaVariables;
 import io.labelstream.platform.config.LauncherVariables;
+import io.labelstream.platform.config.ReviewVariables;
 import io.labelstream.platform.config.SharedVariables;
 import io.labelstream.review.ReviewService;
 import io.labelstream.review.config.ReviewConfig;
@@ -80,6 +81,8 @@ public final class AllInOne implements AutoCloseable {
       vars.put("INGEST_FRAME_ID_SECRET", LocalSecrets.frameIdSecret(dataDir));
     }
     useLocalFrameStoreUnlessSet(vars, dataDir);
+    vars.putIfAbsent(ReviewVariables.REVIEW_STATE_DIR.name(), dataDir.resolve("review-state").toAbsolutePath()
+        .normalize().toString()); // beside the broker's data: a restart goes on from where the last clean stop was
     Env env = new Env(vars);
     checkEverySetting(env);
     Optional<EmbeddedKafkaBroker> broker = Optional.empty();
@@ -145,6 +148,8 @@ public final class AllInOne implements AutoCloseable {
         + " (" + reviewConfig.model().location() + "), classes " + reviewConfig.classes());
     System.out.println("  Ingest:      POST " + ingestUrl() + "/v1/frames");
     System.out.println("  Frame store: " + env.find(FrameStoreVariables.FRAME_STORE).orElse("?"));
+    System.out.println("  Review state: " + reviewConfig.stateDir().map(Object::toString)
+        .orElse("(rebuilt from Kafka at every start)"));
     System.out.println(ingestTokenGenerated
         ? "  Ingest token (generated; set INGEST_TOKENS to choose): " + ingestToken
             + " (send Authorization: Bearer <token>)"

@@ -7,15 +7,13 @@ import static io.labelstream.review.state.CheckpointData.writeBytes;
 import static io.labelstream.review.state.CheckpointData.writeInstant;
 import static io.labelstream.review.state.CheckpointData.writeString;
 
+import io.labelstream.review.boxes.BoxBytes;
 import io.labelstream.review.images.StoredImage;
-import io.labelstream.schemas.avro.Box;
 import io.labelstream.schemas.avro.ImageRef;
 import io.labelstream.schemas.avro.ReviewReason;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Review tasks as a checkpoint of the review state writes them (see {@code state.Checkpointed}). */
 final class SavedTasks {
@@ -98,34 +96,11 @@ final class SavedTasks {
   private static void writeBoxes(DataOutput out, TaskBoxes boxes) throws IOException {
     writeInteger(out, boxes.width());
     writeInteger(out, boxes.height());
-    out.writeInt(boxes.predicted() == null ? -1 : boxes.predicted().size());
-    if (boxes.predicted() != null) {
-      for (Box box : boxes.predicted()) {
-        out.writeUTF(box.getLabel());
-        out.writeInt(box.getClassIndex());
-        out.writeFloat(box.getX());
-        out.writeFloat(box.getY());
-        out.writeFloat(box.getW());
-        out.writeFloat(box.getH());
-        out.writeBoolean(box.getConfidence() != null);
-        if (box.getConfidence() != null) {
-          out.writeFloat(box.getConfidence());
-        }
-      }
-    }
+    BoxBytes.write(out, boxes.predicted());
   }
 
   private static TaskBoxes readBoxes(DataInput in) throws IOException {
-    Integer width = readInteger(in);
-    Integer height = readInteger(in);
-    int count = in.readInt();
-    List<Box> predicted = count < 0 ? null : new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      predicted.add(Box.newBuilder().setLabel(in.readUTF()).setClassIndex(in.readInt()).setX(in.readFloat())
-          .setY(in.readFloat()).setW(in.readFloat()).setH(in.readFloat())
-          .setConfidence(in.readBoolean() ? in.readFloat() : null).build());
-    }
-    return new TaskBoxes(width, height, predicted);
+    return new TaskBoxes(readInteger(in), readInteger(in), BoxBytes.read(in));
   }
 
   private static void writeInteger(DataOutput out, Integer value) throws IOException {

@@ -117,10 +117,14 @@ public final class StatsRecorder implements Checkpointed {
       out.writeLong(agreed);
     }
 
+    void restore(DataInput in) throws IOException {
+      total = in.readLong();
+      agreed = in.readLong();
+    }
+
     static Tally read(DataInput in) throws IOException {
       Tally tally = new Tally();
-      tally.total = in.readLong();
-      tally.agreed = in.readLong();
+      tally.restore(in);
       return tally;
     }
   }
@@ -510,13 +514,9 @@ public final class StatsRecorder implements Checkpointed {
       reviewerIndex.put(reviewer, reviewerNames.size());
       reviewerNames.add(reviewer);
     }
-    Tally savedAudits = Tally.read(in);
-    audits.total = savedAudits.total;
-    audits.agreed = savedAudits.agreed;
+    audits.restore(in);
     restoreTallies(in, auditsByReviewer);
-    Tally savedPairs = Tally.read(in);
-    pairsOverall.total = savedPairs.total;
-    pairsOverall.agreed = savedPairs.agreed;
+    pairsOverall.restore(in);
     pairs.clear();
     for (int i = in.readInt(); i > 0; i--) {
       List<String> pair = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.labelstream.review.stats;
 
+import io.labelstream.review.boxes.BoxBytes;
 import io.labelstream.schemas.avro.Box;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -69,7 +70,7 @@ final class TaskTrack {
       out.writeBoolean(boxAnswers != null);
       if (boxAnswers != null) {
         for (List<Box> boxes : boxAnswers) {
-          writeBoxes(out, boxes);
+          BoxBytes.write(out, boxes);
         }
       }
     } catch (IOException e) {
@@ -94,7 +95,7 @@ final class TaskTrack {
       if (in.readBoolean()) {
         task.boxAnswers = new ArrayList<>();
         for (int i = 0; i < task.answers.length; i += 2) {
-          task.boxAnswers.add(readBoxes(in));
+          task.boxAnswers.add(BoxBytes.read(in));
         }
       }
     } catch (IOException e) {
@@ -103,37 +104,4 @@ final class TaskTrack {
     return task;
   }
 
-  private static void writeBoxes(DataOutputStream out, List<Box> boxes) throws IOException {
-    out.writeInt(boxes == null ? -1 : boxes.size());
-    if (boxes == null) {
-      return;
-    }
-    for (Box box : boxes) {
-      out.writeUTF(box.getLabel());
-      out.writeInt(box.getClassIndex());
-      out.writeFloat(box.getX());
-      out.writeFloat(box.getY());
-      out.writeFloat(box.getW());
-      out.writeFloat(box.getH());
-      out.writeBoolean(box.getConfidence() != null);
-      if (box.getConfidence() != null) {
-        out.writeFloat(box.getConfidence());
-      }
-    }
-  }
-
-  private static List<Box> readBoxes(DataInputStream in) throws IOException {
-    int n = in.readInt();
-    if (n < 0) {
-      return null;
-    }
-    List<Box> boxes = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      Box.Builder box = Box.newBuilder().setLabel(in.readUTF()).setClassIndex(in.readInt())
-          .setX(in.readFloat()).setY(in.readFloat()).setW(in.readFloat()).setH(in.readFloat());
-      box.setConfidence(in.readBoolean() ? in.readFloat() : null);
-      boxes.add(box.build());
-    }
-    return List.copyOf(boxes);
-  }
 }

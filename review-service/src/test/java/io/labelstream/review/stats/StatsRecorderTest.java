@@ -13,6 +13,11 @@ import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewRequest;
 import io.labelstream.schemas.avro.ReviewResult;
 import io.labelstream.schemas.avro.Route;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
@@ -196,6 +201,46 @@ class StatsRecorderTest {
 
     // Same class index -1 everywhere: only the boxes tell d2 and d3 apart from d1.
     assertThat(stats.agreement().betweenReviewers()).isEqualTo(new StatsRecorder.Rate(3, 1));
+  }
+
+  /**
+   * Statistics saved part way (boxes counted, an audit answered once, reviewers compared) and restored onto a store that
+   * holds what theirs held go on as the statistics they were saved from.
+   */
+  @Test
+  void shouldGoOnFromSavedStatisticsAsTheStatisticsTheyWereSavedFrom() throws IOException {
+    StatsRecorder saved = new StatsRecorder(FrameBytes.inMemory());
+    FrameBytes store = FrameBytes.inMemory();
+    StatsRecorder sameStore = new StatsRecorder(store);
+    for (StatsRecorder stats : List.of(saved, sameStore)) {
+      stats.labelled(boxes("s1", LabelSource.MODEL, 0, box(4), box(4), box(1)));
+      stats.labelled(label("f1", 1, LabelSource.MODEL, 0));
+      stats.predicted(prediction("f1", 0));
+      stats.requested(request("t1", 1));
+      stats.answered(result("t1", "ada", 2, ReviewReason.AUDIT, false, 2));
+      stats.requested(request("t2", 1));
+      stats.answered(result("t2", "ada", 2, ReviewReason.LOW_CONFIDENCE, null, 2));
+      stats.answered(result("t2", "bob", 2, ReviewReason.LOW_CONFIDENCE, null, 3));
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    saved.save(new DataOutputStream(bytes));
+    // what the heap held comes from the checkpoint only
+    StatsRecorder restored = new StatsRecorder(store);
+    restored.restore(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+
+    for (StatsRecorder stats : List.of(saved, restored)) {
+      stats.labelled(boxes("s1", LabelSource.HUMAN, 4, box(4), box(0)));
+      stats.labelled(label("f1", 3, LabelSource.HUMAN, 5));
+      stats.answered(result("t1", "bob", 2, ReviewReason.AUDIT, false, 6));
+      stats.answered(result("t2", "cy", 1, ReviewReason.LOW_CONFIDENCE, null, 6));
+    }
+    assertThat(restored.classes()).isEqualTo(saved.classes());
+    assertThat(restored.boxClasses()).isEqualTo(saved.boxClasses()).isNotEmpty();
+    assertThat(restored.detectionFrames()).isEqualTo(saved.detectionFrames());
+    assertThat(restored.labelsOverTime(Optional.empty())).isEqualTo(saved.labelsOverTime(Optional.empty()));
+    assertThat(restored.reviewThroughput(Optional.empty())).isEqualTo(saved.reviewThroughput(Optional.empty()));
+    assertThat(restored.agreement()).isEqualTo(saved.agreement());
+    assertThat(restored.agreement().betweenReviewers().total()).as("t1: ada-bob; t2: ada-bob, ada-cy, bob-cy").isEqualTo(4);
   }
 
   /** Boxes of one class sit in their own place (class c at x = 100 c), so equal classes match and others do not. */
