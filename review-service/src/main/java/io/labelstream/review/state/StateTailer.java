@@ -180,10 +180,18 @@ public final class StateTailer implements Runnable, AutoCloseable {
       startupBeginning = new HashMap<>(consumer.beginningOffsets(partitions));
       for (TopicPartition partition : partitions) {
         Long position = startAt.get(partition);
-        if (position != null) {
-          consumer.seek(partition, position);
-          startupBeginning.put(partition, position);
+        if (position == null) {
+          continue;
         }
+        long beginning = startupBeginning.get(partition);
+        if (position < beginning) {
+          // retention took records this state never read: a rebuild from Kafka would not see them either
+          LOG.warn("{}: offsets {} to {} expired before the review state read them; it reads on from {}", partition,
+              position, beginning - 1, beginning);
+          position = beginning;
+        }
+        consumer.seek(partition, position);
+        startupBeginning.put(partition, position);
       }
       startupEnd = new HashMap<>(consumer.endOffsets(partitions));
       progress.started(startupEnd.entrySet().stream()

@@ -9,12 +9,18 @@ import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.platform.kafka.TopicProvisioner;
 import io.labelstream.schemas.Topics;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -71,6 +77,51 @@ class StateTailerIT {
     // the window and what one poll returns of a partition apart (500 answers: 150 s).
     assertThat(mostApart.get()).as("how far apart in record time the two topics were read, ms")
         .isLessThan(SPAN_MS / 10);
+  }
+
+  /**
+   * Started from a checkpoint's positions after retention took some of the records after them, the reader reads on
+   * from the first record still there (not from the end, where a consumer's default reset would take it), and tells
+   * where it stopped.
+   */
+  @Test
+  void shouldReadOnFromTheFirstRecordStillThereWhenRetentionTookThoseAfterTheCheckpoint() throws Exception {
+    KafkaSettings kafka = KafkaSettings.from(new Env(Map.of("KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers())));
+    TopicProvisioner.ensureTopics(kafka);
+    TopicPartition letters = new TopicPartition(Topics.FRAMES_DLQ.name(), 0);
+    Map<String, Object> config = KafkaClients.at(KAFKA.bootstrapServers(), "test", null).producerOneInFlight("expired");
+    long first = -1;
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
+        new ByteArraySerializer())) {
+      for (int i = 0; i < 100; i++) {
+        long offset = producer.send(new ProducerRecord<>(letters.topic(), letters.partition(), "f-" + i,
+            new byte[] {(byte) i})).get().offset();
+        first = i == 0 ? offset : first;
+      }
+    }
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
+      admin.deleteRecords(Map.of(letters, RecordsToDelete.beforeOffset(first + 40))).all().get(30, TimeUnit.SECONDS);
+    }
+    List<Long> read = new CopyOnWriteArrayList<>();
+    StateHandlers handlers = new StateHandlers().onRaw(Topics.FRAMES_DLQ, record -> {
+      if (record.partition() == letters.partition()) {
+        read.add(record.offset());
+      }
+    });
+
+    StateTailer tailer;
+    try (FrameBytes store = FrameBytes.inMemory()) {
+      tailer = new StateTailer(kafka, "expired", handlers, new PipelineCounts(store));
+      tailer.startFrom(Map.of(letters, first + 10));
+      Thread reader = new Thread(tailer, "review-state-test");
+      reader.start();
+      tailer.rebuilt().get(1, TimeUnit.MINUTES);
+      tailer.close();
+    }
+
+    assertThat(read).hasSize(60).first().isEqualTo(first + 40);
+    long end = first + 100;
+    assertThat(tailer.stoppedAt()).hasValueSatisfying(at -> assertThat(at).containsEntry(letters, end));
   }
 
   private static int writeOneAnswerForEveryFifthPrediction() throws Exception {
