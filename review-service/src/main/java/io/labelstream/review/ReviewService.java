@@ -437,6 +437,7 @@ public final class ReviewService implements AutoCloseable {
     kafkaHealth.close();
     checkpoint.ifPresent(this::writeCheckpoint);
     frameBytes.close(); // last: every reader of the state has stopped
+    checkpoint.ifPresent(StateCheckpoint::close);
   }
 
   /**

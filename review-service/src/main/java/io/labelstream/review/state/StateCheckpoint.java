@@ -10,6 +10,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -45,9 +47,10 @@ import org.slf4j.LoggerFactory;
  * settings, or another format.
  *
  * <p>The file is written whole under a temporary name, forced to disk and then renamed: a crash while writing leaves
- * no checkpoint rather than half of one.
+ * no checkpoint rather than half of one. The folder is one instance's: {@link #take} locks it until {@link #close()},
+ * and a second instance given the same folder is refused rather than let delete a store in use.
  */
-public final class StateCheckpoint {
+public final class StateCheckpoint implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(StateCheckpoint.class);
 
@@ -56,6 +59,7 @@ public final class StateCheckpoint {
   private static final int MAGIC = 0x4c534350; // "LSCP"
   private static final String FILE = "checkpoint";
   private static final String STORE = "store";
+  private static final String LOCK = "lock";
 
   /**
    * What a clean stop left.
@@ -67,6 +71,8 @@ public final class StateCheckpoint {
 
   private final Path directory;
   private final String identity;
+  private FileChannel lockFile;
+  private FileLock lock;
 
   /**
    * @param identity everything that must be the same for the state to go on from a checkpoint: see
@@ -89,6 +95,7 @@ public final class StateCheckpoint {
    */
   public Optional<Saved> take() throws IOException {
     Files.createDirectories(directory);
+    lockFolder();
     Path file = directory.resolve(FILE);
     Optional<Saved> saved = Optional.empty();
     try {
@@ -108,6 +115,35 @@ public final class StateCheckpoint {
       FrameBytes.deleteStore(storeDirectory());
     }
     return saved;
+  }
+
+  private void lockFolder() throws IOException {
+    lockFile = FileChannel.open(directory.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try {
+      lock = lockFile.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      lockFile.close();
+      throw new IllegalStateException("the review state folder " + directory + " (REVIEW_STATE_DIR) is in use by "
+          + "another review instance: give each instance a folder of its own");
+    }
+  }
+
+  /** Lets go of the folder; call it once the store is closed. */
+  @Override
+  public void close() {
+    try {
+      if (lock != null) {
+        lock.release();
+      }
+      if (lockFile != null) {
+        lockFile.close();
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot unlock the review state folder {}: {}", directory, e.toString());
+    }
   }
 
   private Optional<Saved> read(Path file) throws IOException {

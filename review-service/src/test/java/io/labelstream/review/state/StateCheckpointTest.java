@@ -1,6 +1,7 @@
 package io.labelstream.review.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.DataInput;
@@ -40,62 +41,87 @@ class StateCheckpointTest {
 
   @Test
   void shouldGiveBackPositionsPartsAndTheStoreACleanStopLeftOnlyOnce() throws IOException {
-    StateCheckpoint checkpoint = new StateCheckpoint(folder, "cluster x");
-    assertThat(checkpoint.take()).isEmpty();
-    try (FrameBytes store = FrameBytes.at(checkpoint.storeDirectory())) {
-      store.put("frame-1\0l", "kept".getBytes(StandardCharsets.UTF_8));
-      store.flush();
-    }
-    Counter counter = new Counter();
-    counter.value = 42;
     Map<TopicPartition, Long> positions = Map.of(new TopicPartition("labels.v1", 0), 17L,
         new TopicPartition("labels.v1", 1), 0L, new TopicPartition("predictions.v1", 0), 5L);
-    checkpoint.write(positions, Map.of("counter", counter));
+    try (StateCheckpoint first = new StateCheckpoint(folder, "cluster x")) {
+      assertThat(first.take()).isEmpty();
+      try (FrameBytes store = FrameBytes.at(first.storeDirectory())) {
+        store.put("frame-1\0l", "kept".getBytes(StandardCharsets.UTF_8));
+        store.flush();
+      }
+      Counter counter = new Counter();
+      counter.value = 42;
+      first.write(positions, Map.of("counter", counter));
+    }
 
-    Optional<StateCheckpoint.Saved> saved = new StateCheckpoint(folder, "cluster x").take();
+    try (StateCheckpoint second = new StateCheckpoint(folder, "cluster x")) {
+      Optional<StateCheckpoint.Saved> saved = second.take();
 
-    assertThat(saved).isPresent();
-    assertThat(saved.get().positions()).isEqualTo(positions);
-    Counter restored = new Counter();
-    restored.restore(new DataInputStream(new ByteArrayInputStream(saved.get().parts().get("counter"))));
-    assertThat(restored.value).isEqualTo(42);
-    try (FrameBytes store = FrameBytes.at(checkpoint.storeDirectory())) {
-      assertThat(store.get("frame-1\0l")).asString(StandardCharsets.UTF_8).isEqualTo("kept");
+      assertThat(saved).isPresent();
+      assertThat(saved.get().positions()).isEqualTo(positions);
+      Counter restored = new Counter();
+      restored.restore(new DataInputStream(new ByteArrayInputStream(saved.get().parts().get("counter"))));
+      assertThat(restored.value).isEqualTo(42);
+      try (FrameBytes store = FrameBytes.at(second.storeDirectory())) {
+        assertThat(store.get("frame-1\0l")).asString(StandardCharsets.UTF_8).isEqualTo("kept");
+      }
     }
     // taken: a crash from here finds no checkpoint, and the store goes with it
-    assertThat(new StateCheckpoint(folder, "cluster x").take()).isEmpty();
-    assertThat(checkpoint.storeDirectory()).doesNotExist();
+    try (StateCheckpoint third = new StateCheckpoint(folder, "cluster x")) {
+      assertThat(third.take()).isEmpty();
+      assertThat(third.storeDirectory()).doesNotExist();
+    }
   }
 
   @Test
   void shouldNotUseACheckpointWrittenForAnotherIdentityAndDeleteItsStore() throws IOException {
-    StateCheckpoint before = new StateCheckpoint(folder, "cluster x");
-    writeWithStore(before);
+    writeWithStore("cluster x");
 
-    assertThat(new StateCheckpoint(folder, "cluster y").take()).isEmpty();
-    assertThat(before.storeDirectory()).doesNotExist();
+    try (StateCheckpoint other = new StateCheckpoint(folder, "cluster y")) {
+      assertThat(other.take()).isEmpty();
+      assertThat(other.storeDirectory()).doesNotExist();
+    }
     assertThat(folder.resolve("checkpoint")).doesNotExist();
   }
 
   @Test
   void shouldNotUseACheckpointCutShort() throws IOException {
-    StateCheckpoint checkpoint = new StateCheckpoint(folder, "cluster x");
-    writeWithStore(checkpoint);
+    writeWithStore("cluster x");
     byte[] whole = Files.readAllBytes(folder.resolve("checkpoint"));
     Files.write(folder.resolve("checkpoint"), Arrays.copyOf(whole, whole.length - 3));
 
-    assertThat(checkpoint.take()).isEmpty();
-    assertThat(checkpoint.storeDirectory()).doesNotExist();
+    try (StateCheckpoint checkpoint = new StateCheckpoint(folder, "cluster x")) {
+      assertThat(checkpoint.take()).isEmpty();
+      assertThat(checkpoint.storeDirectory()).doesNotExist();
+    }
   }
 
-  private static void writeWithStore(StateCheckpoint checkpoint) throws IOException {
-    try (FrameBytes store = FrameBytes.at(checkpoint.storeDirectory())) {
-      store.put("frame-1\0l", new byte[] {1});
-      store.flush();
+  @Test
+  void shouldRefuseASecondInstanceOnAFolderInUseAndTouchNothingOfIt() throws IOException {
+    writeWithStore("cluster x");
+    try (StateCheckpoint running = new StateCheckpoint(folder, "cluster x")) {
+      assertThat(running.take()).isPresent();
+      try (FrameBytes store = FrameBytes.at(running.storeDirectory())) {
+        try (StateCheckpoint second = new StateCheckpoint(folder, "cluster y")) {
+          assertThatThrownBy(second::take).isInstanceOf(IllegalStateException.class)
+              .hasMessageContaining("in use by another review instance");
+        }
+        assertThat(store.get("frame-1\0l")).as("the running instance's store").isNotNull();
+      }
     }
-    Counter counter = new Counter();
-    counter.value = 7;
-    checkpoint.write(Map.of(new TopicPartition("labels.v1", 0), 3L), Map.of("counter", counter));
-    assertThat(checkpoint.storeDirectory()).exists();
+  }
+
+  private void writeWithStore(String identity) throws IOException {
+    try (StateCheckpoint checkpoint = new StateCheckpoint(folder, identity)) {
+      checkpoint.take();
+      try (FrameBytes store = FrameBytes.at(checkpoint.storeDirectory())) {
+        store.put("frame-1\0l", new byte[] {1});
+        store.flush();
+      }
+      Counter counter = new Counter();
+      counter.value = 7;
+      checkpoint.write(Map.of(new TopicPartition("labels.v1", 0), 3L), Map.of("counter", counter));
+      assertThat(checkpoint.storeDirectory()).exists();
+    }
   }
 }
