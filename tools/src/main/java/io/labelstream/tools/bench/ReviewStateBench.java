@@ -1,5 +1,7 @@
 package io.labelstream.tools.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labelstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.kafka.KafkaClients;
@@ -60,7 +62,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * (what the rebuild held at its fullest: records of one topic read ahead of another's wait in the heap);
  * {@code review_state_disk_mib_<n>}: what its state's disk store takes; {@code review_rss_mib_<n>}: the process's
  * resident memory then (heap, the disk store's caches and buffers, code), what a container's memory limit meets.
- * Then it is stopped as a container is (SIGTERM: {@code review_stop_s_<n>}, the checkpoint of its state included) and
+ * Then it is stopped as a container is (SIGTERM: {@code review_stop_s_<n>}, the checkpoint of its state included;
+ * {@code review_checkpoint_mib_<n>}: the checkpoint file, what the heap held, beside the store) and
  * started again on its state folder (REVIEW_STATE_DIR): {@code review_restart_ready_s_<n>}, from that start to
  * {@code /readyz} 200, going on from the checkpoint.
  */
@@ -137,6 +140,7 @@ final class ReviewStateBench {
       double heapMib = ServiceMeters.scrape(port).value("jvm_memory_used_bytes", "area=\"heap\"") / (1024.0 * 1024.0);
       double diskMib = folderBytes(state) / (1024.0 * 1024.0);
       double rssMib = residentKib(review) / 1024.0;
+      String rebuiltHolds = held(port, labels);
       System.out.printf(Locale.ROOT, "ready in %.1f s, %.0f MiB of heap in use after a full collection (at most %.0f "
           + "MiB after any collection while rebuilding), %.0f MiB of state on disk, %.0f MiB resident%n", readySeconds,
           heapMib, peakMib, diskMib, rssMib);
@@ -149,6 +153,7 @@ final class ReviewStateBench {
       if (!Files.exists(state.resolve("checkpoint"))) {
         throw new IOException("the review service left no checkpoint of its state when stopped:\n" + tail(log));
       }
+      double checkpointMib = Files.size(state.resolve("checkpoint")) / (1024.0 * 1024.0);
       System.out.printf("  %-44s ", "review service restarting on its checkpoint…");
       System.out.flush();
       Path restartLog = dir.resolve("review-" + labels + "-restart.log");
@@ -156,13 +161,36 @@ final class ReviewStateBench {
       review = start(bootstrap, port, heap, restartLog, tmp, dir.resolve("review-" + labels + "-restart-gc.log"), state);
       awaitReady(review, port, restartLog);
       double restartSeconds = (System.nanoTime() - restart) / 1e9;
-      System.out.printf(Locale.ROOT, "stopped in %.1f s (checkpoint written), ready again in %.1f s%n", stopSeconds,
-          restartSeconds);
+      String restartedHolds = held(port, labels);
+      if (!restartedHolds.equals(rebuiltHolds)) {
+        throw new IOException("the restarted review service holds " + restartedHolds + ", the rebuilt one held "
+            + rebuiltHolds);
+      }
+      System.out.printf(Locale.ROOT, "stopped in %.1f s (a checkpoint of %.1f MiB besides the store), ready again in "
+          + "%.1f s%n", stopSeconds, checkpointMib, restartSeconds);
       report.put("review_stop_s_" + suffix(labels), stopSeconds);
+      report.put("review_checkpoint_mib_" + suffix(labels), checkpointMib);
       report.put("review_restart_ready_s_" + suffix(labels), restartSeconds);
     } finally {
       stop(review);
     }
+  }
+
+  /**
+   * What the service says it holds ({@code /v1/stats}: frames seen, model and human labels, open tasks), checked to
+   * be every frame written: a restart is compared with the rebuild before it, so its time is that of the whole state.
+   */
+  private static String held(int port, int labels) throws Exception {
+    HttpResponse<String> stats = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/stats"))
+        .header("Authorization", "Bearer bench-admin-token").build(), HttpResponse.BodyHandlers.ofString());
+    JsonNode body = new ObjectMapper().readTree(stats.body());
+    if (stats.statusCode() != 200 || body.path("framesSeen").asLong() != labels
+        || body.path("modelLabelled").asLong() + body.path("humanLabelled").asLong() != labels) {
+      throw new IOException("the review service does not hold the " + labels + " labelled frames written: "
+          + stats.statusCode() + " " + stats.body());
+    }
+    return "frames seen " + body.get("framesSeen") + ", model labels " + body.get("modelLabelled")
+        + ", human labels " + body.get("humanLabelled") + ", open tasks " + body.get("queuedForReview");
   }
 
   /** Stops the service as a container is stopped (SIGTERM, then SIGKILL after 60 s); how long it took. */

@@ -30,6 +30,7 @@ class ReviewStateBenchIT {
       assertThat(report.get("review_rss_mib_" + count)).isGreaterThan(report.get("review_heap_mib_" + count));
       // stopped with a checkpoint (the bench fails without one) and ready again from it
       assertThat(report.get("review_stop_s_" + count)).isPositive();
+      assertThat(report.get("review_checkpoint_mib_" + count)).isPositive();
       assertThat(report.get("review_restart_ready_s_" + count)).isPositive();
     }
   }
