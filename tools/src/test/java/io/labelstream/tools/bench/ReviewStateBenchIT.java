@@ -48,6 +48,19 @@ class ReviewStateBenchIT {
   }
 
   @Test
+  void shouldTakeWhatTheLastFullCollectionLeftFromTheGcLog(@TempDir Path dir) throws Exception {
+    Path log = dir.resolve("gc.log");
+    Files.writeString(log, String.join("\n",
+        "[0.011s][info][gc] Using G1",
+        "[5.100s][info][gc] GC(3) Pause Full (System.gc()) 400M->52M(1024M) 90.001ms",
+        "[9.877s][info][gc] GC(4) Pause Young (Normal) (G1 Evacuation Pause) 612M->301M(1024M) 21.404ms",
+        "[12.001s][info][gc] GC(5) Pause Full (System.gc()) 330M->35M(1024M) 88.112ms",
+        "[12.500s][info][gc] GC(6) Pause Young (Normal) (G1 Evacuation Pause) 60M->40M(1024M) 3.404ms"));
+
+    assertThat(ReviewStateBench.heapAfterFullCollection(log)).isEqualTo(35);
+  }
+
+  @Test
   void shouldNameTheFiguresByTheirCount() {
     assertThat(ReviewStateBench.suffix(1_000_000)).isEqualTo("1m");
     assertThat(ReviewStateBench.suffix(10_000_000)).isEqualTo("10m");
