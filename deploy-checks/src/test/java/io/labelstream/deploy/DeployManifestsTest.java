@@ -59,7 +59,7 @@ class DeployManifestsTest {
   private static final String MONITORING = "monitoring.coreos.com/v1";
   private static final Map<String, String> API_VERSIONS = Map.ofEntries(
       entry("Namespace", "v1"), entry("ConfigMap", "v1"), entry("Secret", "v1"), entry("Service", "v1"),
-      entry("Deployment", "apps/v1"), entry("HorizontalPodAutoscaler", "autoscaling/v2"),
+      entry("Deployment", "apps/v1"), entry("StatefulSet", "apps/v1"), entry("HorizontalPodAutoscaler", "autoscaling/v2"),
       entry("PodDisruptionBudget", "policy/v1"),
       entry("Kafka", STRIMZI), entry("KafkaNodePool", STRIMZI), entry("KafkaTopic", STRIMZI), entry("KafkaUser", STRIMZI),
       entry("ScaledObject", KEDA), entry("TriggerAuthentication", KEDA),
@@ -112,9 +112,21 @@ class DeployManifestsTest {
   /** The parts of a service's real config that the manifests must agree with. */
   private record Built(HttpSettings http, KafkaSettings kafka, Optional<String> consumerGroup) {}
 
-  /** One Deployment with its container, the service it runs, its resolved environment and the config built from it. */
-  private record Workload(String name, JsonNode deployment, JsonNode container, Service service, Map<String, String> env,
-      Built built) {}
+  /**
+   * One Deployment or StatefulSet with its container, the service it runs, its resolved environment and the config
+   * built from it.
+   */
+  private record Workload(String name, JsonNode manifest, JsonNode container, Service service, Map<String, String> env,
+      Built built) {
+
+    String kind() {
+      return manifest.path("kind").asText();
+    }
+
+    JsonNode podLabels() {
+      return manifest.path("spec").path("template").path("metadata").path("labels");
+    }
+  }
 
   // ---------------------------------------------------------------------------------------------------------------
 
@@ -338,8 +350,10 @@ class DeployManifestsTest {
     assertThat(m.all("KafkaNodePool")).isNotEmpty();
     assertThat(m.all("KafkaTopic")).hasSize(Topics.all().size());
     assertThat(m.all("KafkaUser")).isNotEmpty();
-    assertThat(m.all("Deployment")).hasSize(3);
-    assertThat(m.all("Service")).hasSize(3);
+    // Review keeps its state on a volume per pod: a StatefulSet, with the headless Service that names its pods.
+    assertThat(m.all("Deployment")).hasSize(2);
+    assertThat(m.all("StatefulSet")).hasSize(1);
+    assertThat(m.all("Service")).hasSize(4);
     assertThat(m.all("PodDisruptionBudget")).hasSize(3);
     assertThat(m.all("Secret")).isNotEmpty();
     assertThat(m.all("ConfigMap")).isNotEmpty();
@@ -422,9 +436,9 @@ class DeployManifestsTest {
   private static List<Workload> workloads(Manifests m, Variant variant) {
     Map<String, String> pom = DeployFiles.pomProperties();
     List<Workload> workloads = new ArrayList<>();
-    for (JsonNode deployment : m.all("Deployment")) {
-      String name = name(deployment);
-      JsonNode podSpec = deployment.path("spec").path("template").path("spec");
+    for (JsonNode manifest : m.workloads()) {
+      String name = name(manifest);
+      JsonNode podSpec = manifest.path("spec").path("template").path("spec");
       assertThat(podSpec.path("containers")).as("containers of %s", name).hasSize(1);
       JsonNode container = podSpec.path("containers").get(0);
       String image = container.path("image").asText();
@@ -456,7 +470,7 @@ class DeployManifestsTest {
       unread.removeIf(variable -> read.namesRead().stream().anyMatch(used -> env.get(used) != null
           && env.get(used).contains("$(" + variable + ")")));
       assertThat(unread).as("variables %s sets that the %s service never reads", name, service).isEmpty();
-      workloads.add(new Workload(name, deployment, container, service, env, built));
+      workloads.add(new Workload(name, manifest, container, service, env, built));
     }
     return workloads;
   }
@@ -511,7 +525,7 @@ class DeployManifestsTest {
   }
 
   private static void checkWorkload(Manifests m, Workload w, Variant variant) {
-    JsonNode spec = w.deployment().path("spec");
+    JsonNode spec = w.manifest().path("spec");
     JsonNode template = spec.path("template");
     JsonNode podSpec = template.path("spec");
     JsonNode container = w.container();
@@ -519,7 +533,7 @@ class DeployManifestsTest {
 
     assertThat(matches(spec.path("selector"), template.path("metadata").path("labels")))
         .as("%s selects its own pods", who).isTrue();
-    for (JsonNode other : m.all("Deployment")) {
+    for (JsonNode other : m.workloads()) {
       if (!name(other).equals(who)) {
         assertThat(matches(spec.path("selector"), other.path("spec").path("template").path("metadata").path("labels")))
             .as("%s's selector also matches %s's pods", who, name(other)).isFalse();
@@ -598,7 +612,31 @@ class DeployManifestsTest {
           .isEqualTo("http://$(POD_IP):" + w.built().http().port());
       assertThat(w.container().path("env").findValues("fieldPath")).extracting(JsonNode::asText)
           .contains("metadata.name", "status.podIP");
+      checkReviewStateOutlivesThePod(m, w);
     }
+  }
+
+  /**
+   * The review state (a disk store of every frame and the checkpoint a clean stop writes) is on a volume of the pod's
+   * own that outlives it, so a rolling update or a drained node goes on from the checkpoint instead of rebuilding
+   * from Kafka: a StatefulSet's volume claim, not an emptyDir, and a headless Service naming its pods.
+   */
+  private static void checkReviewStateOutlivesThePod(Manifests m, Workload w) {
+    assertThat(w.kind()).as("review runs as a StatefulSet, each pod with its own state volume").isEqualTo("StatefulSet");
+    String stateDir = ReviewConfig.from(new Env(w.env())).stateDir()
+        .orElseThrow(() -> new AssertionError("review sets no REVIEW_STATE_DIR: every start would rebuild from Kafka"))
+        .toString();
+    Set<String> claims = new TreeSet<>(w.manifest().path("spec").path("volumeClaimTemplates")
+        .findValuesAsText("name"));
+    assertThat(w.container().path("volumeMounts")).as("REVIEW_STATE_DIR=%s is on a volume claim of the pod's own (%s)",
+        stateDir, claims).anySatisfy(mount -> {
+          assertThat(claims).contains(mount.path("name").asText());
+          assertThat(stateDir + "/").startsWith(mount.path("mountPath").asText() + "/");
+        });
+    JsonNode governing = m.one("Service", w.manifest().path("spec").path("serviceName").asText());
+    assertThat(governing.path("spec").path("clusterIP").asText()).as("the StatefulSet's Service is headless")
+        .isEqualTo("None");
+    assertThat(matchesLabels(governing.path("spec").path("selector"), w.podLabels())).isTrue();
   }
 
   /** The Kafka client settings a service or KEDA uses fit the listener they connect to. */
@@ -639,9 +677,9 @@ class DeployManifestsTest {
   private static void checkServices(Manifests m, List<Workload> workloads) {
     for (JsonNode service : m.all("Service")) {
       List<Workload> selected = workloads.stream()
-          .filter(w -> matchesLabels(service.path("spec").path("selector"), w.deployment().path("spec").path("template").path("metadata").path("labels")))
+          .filter(w -> matchesLabels(service.path("spec").path("selector"), w.podLabels()))
           .toList();
-      assertThat(selected).as("Deployments behind Service %s", name(service)).hasSize(1);
+      assertThat(selected).as("workloads behind Service %s", name(service)).hasSize(1);
       Workload target = selected.get(0);
       for (JsonNode port : service.path("spec").path("ports")) {
         String targetPort = port.path("targetPort").asText(port.path("port").asText());
@@ -651,13 +689,13 @@ class DeployManifestsTest {
     }
   }
 
-  /** Every Deployment has a budget, and no budget blocks a node drain forever. */
+  /** Every workload has a budget, and no budget blocks a node drain forever. */
   private static void checkDisruptionBudgets(Manifests m, List<Workload> workloads) {
     for (JsonNode pdb : m.all("PodDisruptionBudget")) {
       List<Workload> selected = workloads.stream()
-          .filter(w -> matches(pdb.path("spec").path("selector"), w.deployment().path("spec").path("template").path("metadata").path("labels")))
+          .filter(w -> matches(pdb.path("spec").path("selector"), w.podLabels()))
           .toList();
-      assertThat(selected).as("Deployments of PodDisruptionBudget %s", name(pdb)).hasSize(1);
+      assertThat(selected).as("workloads of PodDisruptionBudget %s", name(pdb)).hasSize(1);
       int fewest = minReplicas(m, selected.get(0));
       JsonNode spec = pdb.path("spec");
       if (spec.has("maxUnavailable")) {
@@ -668,8 +706,7 @@ class DeployManifestsTest {
       }
     }
     assertThat(workloads).allSatisfy(w -> assertThat(m.all("PodDisruptionBudget")).as("a budget for %s", w.name())
-        .anySatisfy(pdb -> assertThat(matches(pdb.path("spec").path("selector"),
-            w.deployment().path("spec").path("template").path("metadata").path("labels"))).isTrue()));
+        .anySatisfy(pdb -> assertThat(matches(pdb.path("spec").path("selector"), w.podLabels())).isTrue()));
   }
 
   private static int minReplicas(Manifests m, Workload w) {
@@ -683,7 +720,7 @@ class DeployManifestsTest {
         return scaled.path("spec").path("minReplicaCount").asInt(0);
       }
     }
-    return w.deployment().path("spec").path("replicas").asInt(1);
+    return w.manifest().path("spec").path("replicas").asInt(1);
   }
 
   private static void checkAutoscaling(Manifests m, List<Workload> workloads, Variant variant) {
@@ -691,16 +728,18 @@ class DeployManifestsTest {
     for (JsonNode hpa : m.all("HorizontalPodAutoscaler")) {
       JsonNode spec = hpa.path("spec");
       String target = spec.path("scaleTargetRef").path("name").asText();
-      assertThat(spec.path("scaleTargetRef").path("kind").asText()).isEqualTo("Deployment");
       assertThat(target).as("HPA %s scales ingest or review (KEDA scales inference)", name(hpa))
           .isIn(byService.get(Service.INGEST).name(), byService.get(Service.REVIEW).name());
+      Workload scaled = workloads.stream().filter(w -> w.name().equals(target)).findFirst().orElseThrow();
+      assertThat(spec.path("scaleTargetRef").path("kind").asText()).as("kind HPA %s scales", name(hpa))
+          .isEqualTo(scaled.kind());
       assertThat(spec.path("minReplicas").asInt()).isBetween(1, spec.path("maxReplicas").asInt());
       assertThat(spec.path("metrics").findValuesAsText("name")).contains("cpu");
     }
     for (Workload w : workloads) {
       if (m.all("HorizontalPodAutoscaler").stream().anyMatch(h -> h.path("spec").path("scaleTargetRef").path("name").asText().equals(w.name()))
           || m.all("ScaledObject").stream().anyMatch(s -> s.path("spec").path("scaleTargetRef").path("name").asText().equals(w.name()))) {
-        assertThat(w.deployment().path("spec").has("replicas")).as("%s leaves replicas to its autoscaler", w.name()).isFalse();
+        assertThat(w.manifest().path("spec").has("replicas")).as("%s leaves replicas to its autoscaler", w.name()).isFalse();
       }
     }
     if (!variant.operators) {
@@ -842,6 +881,11 @@ class DeployManifestsTest {
 
     List<JsonNode> all(String kind) {
       return docs.stream().filter(d -> d.path("kind").asText().equals(kind)).toList();
+    }
+
+    /** What runs the services' pods: Deployments and StatefulSets. */
+    List<JsonNode> workloads() {
+      return Stream.concat(all("Deployment").stream(), all("StatefulSet").stream()).toList();
     }
 
     JsonNode one(String kind, String name) {
