@@ -2,9 +2,11 @@ package io.labelstream.review.queue;
 
 import static io.labelstream.review.state.CheckpointData.readBytes;
 import static io.labelstream.review.state.CheckpointData.readInstant;
+import static io.labelstream.review.state.CheckpointData.readInteger;
 import static io.labelstream.review.state.CheckpointData.readString;
 import static io.labelstream.review.state.CheckpointData.writeBytes;
 import static io.labelstream.review.state.CheckpointData.writeInstant;
+import static io.labelstream.review.state.CheckpointData.writeInteger;
 import static io.labelstream.review.state.CheckpointData.writeString;
 
 import io.labelstream.review.boxes.BoxBytes;
@@ -101,16 +103,5 @@ final class SavedTasks {
 
   private static TaskBoxes readBoxes(DataInput in) throws IOException {
     return new TaskBoxes(readInteger(in), readInteger(in), BoxBytes.read(in));
-  }
-
-  private static void writeInteger(DataOutput out, Integer value) throws IOException {
-    out.writeBoolean(value != null);
-    if (value != null) {
-      out.writeInt(value);
-    }
-  }
-
-  private static Integer readInteger(DataInput in) throws IOException {
-    return in.readBoolean() ? in.readInt() : null;
   }
 }

@@ -7,8 +7,9 @@ import java.io.IOException;
 import java.time.Instant;
 
 /**
- * The few shapes a {@link Checkpointed} part writes besides Java's primitives: values that may be absent, instants,
- * byte arrays, and records of a topic, in the topic's own encoding (so a record is written as Kafka holds it).
+ * The few shapes a {@link Checkpointed} part writes besides Java's primitives: strings, integers, instants and byte
+ * arrays that may be absent, and records of a topic, in the topic's own encoding (so a record is written as Kafka holds
+ * it).
  */
 public final class CheckpointData {
 
@@ -23,6 +24,17 @@ public final class CheckpointData {
 
   public static String readString(DataInput in) throws IOException {
     return in.readBoolean() ? in.readUTF() : null;
+  }
+
+  public static void writeInteger(DataOutput out, Integer value) throws IOException {
+    out.writeBoolean(value != null);
+    if (value != null) {
+      out.writeInt(value);
+    }
+  }
+
+  public static Integer readInteger(DataInput in) throws IOException {
+    return in.readBoolean() ? in.readInt() : null;
   }
 
   public static void writeInstant(DataOutput out, Instant value) throws IOException {
