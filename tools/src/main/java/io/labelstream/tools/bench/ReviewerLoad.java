@@ -3,10 +3,6 @@ package io.labelstream.tools.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +15,16 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * Reviewers as fast as a review API lets them be, or at a set pace: each, on its own thread and with its own token,
@@ -26,6 +32,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * start until a warm-up and then a measured period have passed. Only what starts inside the measured period is timed
  * and counted. What would make the figures flatter than the truth is counted too: a task answered by two reviewers,
  * an answer or a claim refused, and an empty queue.
+ *
+ * <p>Each request is made on its reviewer's own thread with blocking I/O over a kept-alive connection, as
+ * a person's browser makes it. (The JDK's {@code HttpClient} hands every request to its one selector thread and every
+ * response to a pool thread and back: three thread switches per request that the load generator spent on the same
+ * two cores as the service it measures.)
  */
 final class ReviewerLoad {
 
@@ -53,8 +64,8 @@ final class ReviewerLoad {
     }
   }
 
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10)).build();
+  /** As many connections as reviewers: none waits for another's connection to be free. */
+  private final CloseableHttpClient http;
   private final String baseUrl;
   private final List<Reviewer> reviewers;
   /** How often each reviewer starts a claim; zero: again as soon as the last answer is in. */
@@ -89,6 +100,15 @@ final class ReviewerLoad {
     this.baseUrl = baseUrl;
     this.reviewers = List.copyOf(reviewers);
     this.cycle = cycle;
+    this.http = HttpClients.custom()
+        .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+            .setMaxConnTotal(reviewers.size()).setMaxConnPerRoute(reviewers.size())
+            .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.ofSeconds(10))
+                .setSocketTimeout(Timeout.of(REQUEST_TIMEOUT)).build())
+            .build())
+        .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(REQUEST_TIMEOUT)).build())
+        .disableAutomaticRetries()
+        .build();
   }
 
   /** Runs every reviewer for {@code warmUp} and then {@code measured}, and says what the measured part saw. */
@@ -112,6 +132,7 @@ final class ReviewerLoad {
     } finally {
       pool.shutdownNow();
       pool.awaitTermination(10, TimeUnit.SECONDS);
+      http.close();
     }
     return new Outcome(tally.answers.get(), measured.toNanos() / 1e9, sorted(tally.claimMillis),
         sorted(tally.submitMillis), Set.copyOf(tally.answeredTwice), tally.answersRefused.get(), tally.claimsFailed.get(),
@@ -144,18 +165,18 @@ final class ReviewerLoad {
     while ((now = waitForTurn(turn)) < window.until()) {
       turn = Math.max(turn + cycle.toNanos(), now);
       boolean timed = window.measures(now);
-      HttpResponse<String> claim = post(reviewer.token(), "/v1/tasks/claim", null);
+      Response claim = post(reviewer.token(), "/v1/tasks/claim", null);
       if (timed) {
         tally.claimMillis.add((System.nanoTime() - now) / 1e6);
       }
-      if (claim.statusCode() == 204) {
+      if (claim.status() == 204) {
         if (timed) {
           tally.claimsEmpty.incrementAndGet();
         }
         Thread.sleep(NO_TASK_PAUSE_MS);
         continue;
       }
-      if (claim.statusCode() != 200) {
+      if (claim.status() != 200) {
         tally.claimsFailed.incrementAndGet();
         Thread.sleep(NO_TASK_PAUSE_MS); // not a tight loop of refusals against a service in trouble
         continue;
@@ -164,13 +185,13 @@ final class ReviewerLoad {
       String taskId = task.get("taskId").asText();
       String label = task.get("suggestion").get("label").asText();
       long submitAt = System.nanoTime();
-      HttpResponse<String> submit = post(reviewer.token(), "/v1/tasks/" + taskId + "/submit",
+      Response submit = post(reviewer.token(), "/v1/tasks/" + taskId + "/submit",
           JSON.writeValueAsString(Map.of("label", label)));
       long done = System.nanoTime();
       if (window.measures(submitAt)) {
         tally.submitMillis.add((done - submitAt) / 1e6);
       }
-      if (submit.statusCode() != 200 || JSON.readTree(submit.body()).get("repeated").asBoolean()) {
+      if (submit.status() != 200 || JSON.readTree(submit.body()).get("repeated").asBoolean()) {
         tally.answersRefused.incrementAndGet();
         continue;
       }
@@ -193,15 +214,17 @@ final class ReviewerLoad {
     return now;
   }
 
-  private HttpResponse<String> post(String token, String path, String json) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(REQUEST_TIMEOUT)
-        .header("Authorization", "Bearer " + token);
-    if (json == null) {
-      request.POST(HttpRequest.BodyPublishers.noBody());
-    } else {
-      request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+  /** A response's status and body. */
+  private record Response(int status, String body) {}
+
+  private Response post(String token, String path, String json) throws IOException {
+    HttpPost request = new HttpPost(baseUrl + path);
+    request.setHeader("Authorization", "Bearer " + token);
+    if (json != null) {
+      request.setEntity(new StringEntity(json, ContentType.APPLICATION_JSON));
     }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return http.execute(request, response -> new Response(response.getCode(),
+        response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity())));
   }
 
   private static double[] sorted(List<Double> millis) {
