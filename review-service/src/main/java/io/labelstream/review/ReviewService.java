@@ -264,13 +264,14 @@ public final class ReviewService implements AutoCloseable {
 
   /**
    * What a checkpoint must have been written under to be used: the Kafka cluster and topics, the model and the policy
-   * settings (the evidence and regimes are the model's and were gathered under those settings).
+   * settings (the evidence and regimes are the model's and were gathered under those settings; how often the policy
+   * is recomputed is not among them).
    */
   private static String stateIdentity(ReviewConfig config) {
     List<String> topics = Topics.all().stream().map(Topic::name).toList();
     return StateCheckpoint.kafkaIdentity(new KafkaClients(config.kafka(), "review", config.instanceId()), topics)
         + "; model " + config.modelIdentity().name() + " " + config.modelIdentity().version() + " "
-        + config.classes() + "; policy " + config.policy();
+        + config.classes() + "; policy " + config.policy().stateIdentity();
   }
 
   private static Optional<StateCheckpoint.Saved> takeCheckpoint(StateCheckpoint checkpoint) {

@@ -64,6 +64,15 @@ public record PolicySettings(double target, double confidence, double classTarge
         regime);
   }
 
+  /**
+   * What the policy's state was gathered under: every setting but how often the policy is recomputed, which changes
+   * when it decides, not what it knows (a checkpoint of the state goes on under another interval).
+   */
+  public String stateIdentity() {
+    return "PolicySettings[target=" + target + ", confidence=" + confidence + ", classTarget=" + classTarget
+        + ", validationWeight=" + validationWeight + ", regime=" + regime + "]";
+  }
+
   public ThresholdController.Settings controllerSettings() {
     ThresholdController.Settings defaults = ThresholdController.Settings.defaults(target, confidence);
     return new ThresholdController.Settings(target, confidence, classTarget, defaults.minEvidence(),
