@@ -189,6 +189,11 @@ public final class ReviewService implements AutoCloseable {
       restore(stateParts, checkpointed, config.stateDir().orElseThrow());
       tailer.startFrom(checkpointed.positions());
     });
+    // And a checkpoint now and then while running, for a start after a crash (no clean stop) to go on from.
+    if (!config.stateCheckpointInterval().isZero()) {
+      checkpoint.ifPresent(to -> tailer.checkpointEvery(config.stateCheckpointInterval(),
+          new RunningCheckpoints(to, queue, frameBytes, stateParts, registry)));
+    }
     tailer.rebuilt().thenRun(() -> LOG.info("review state rebuilt from Kafka: {} open tasks, {} model and {} human labels",
         queue.openCount(), labels.modelLabelled(), labels.humanLabelled()));
     List<ClientMeters> clientMetrics = List.of(ClientMeters.of(tailer.consumer()), writer.meters(),

@@ -22,6 +22,7 @@ import io.labelstream.schemas.avro.Prediction;
 import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewRequest;
 import io.labelstream.schemas.avro.Route;
+import io.labelstream.testsupport.FreePort;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -36,6 +37,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -45,9 +49,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A review instance with a state folder goes on from the checkpoint its clean stop wrote, reading only what Kafka
- * received since, and ends where an instance that read every topic from the beginning ends: the same labels,
- * statistics, reviewers, queue and frame histories, over the API.
+ * A review instance with a state folder goes on from the checkpoint its clean stop wrote, or after it was killed from
+ * the last checkpoint it took while running, reading only what Kafka received since, and ends where an instance that
+ * read every topic from the beginning ends: the same labels, statistics, reviewers, queue and frame histories, over
+ * the API.
  */
 class ReviewCheckpointIT {
 
@@ -62,6 +67,8 @@ class ReviewCheckpointIT {
 
   @TempDir
   Path stateDir;
+  @TempDir
+  Path logs;
 
   private final Random random = new Random(5);
   private final List<String> frameIds = new ArrayList<>();
@@ -74,42 +81,84 @@ class ReviewCheckpointIT {
     writeStream(0, 800);
     List<String> held;
     try (ReviewService first = start("review-a", true)) {
-      answer(first, "ada", 25);
-      held = holdWithoutAnswering(first, "bob", 2);
+      answer(first.port(), "ada", 25);
+      held = holdWithoutAnswering(first.port(), "bob", 2);
     }
     assertThat(stateDir.resolve("checkpoint")).as("written by the clean stop").exists();
 
     writeStream(800, 1_600);
-    long restartRead;
     try (ReviewService restarted = start("review-a", true)) {
       assertThat(stateDir.resolve("checkpoint")).as("taken out at start: a crash from here must not find it")
           .doesNotExist();
-      restartRead = restarted.stateTailer().progress().offsetsToRead();
-      answer(restarted, "cyd", 15);
-      try (ReviewService rebuilt = start("review-b", false)) {
-        long fullRead = rebuilt.stateTailer().progress().offsetsToRead();
-        assertThat(restartRead).as("offsets read after the restart, of %s read by a full rebuild", fullRead)
-            .isLessThan(fullRead * 2 / 3);
-        Client fromCheckpoint = new Client(restarted.port(), "root-secret-token");
-        Client fromKafka = new Client(rebuilt.port(), "root-secret-token");
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(view(fromCheckpoint, "/v1/stats"))
-            .isEqualTo(view(fromKafka, "/v1/stats")));
-        for (String path : List.of("/v1/stats/classes", "/v1/stats/labels-over-time",
-            "/v1/stats/review-throughput", "/v1/stats/agreement", "/v1/admin/reviewers", "/v1/admin/queue")) {
-          assertThat(view(fromCheckpoint, path)).as(path).isEqualTo(view(fromKafka, path));
-        }
-        assertThat(restarted.openTasks()).isEqualTo(rebuilt.openTasks()).isPositive();
-        for (String frameId : frameIds.stream().filter(id -> random.nextInt(8) == 0).toList()) {
-          for (String path : List.of("/v1/labels/" + frameId, "/v1/frames/" + frameId + "/history")) {
-            HttpResponse<String> restartedSays = fromCheckpoint.get(path);
-            HttpResponse<String> rebuiltSays = fromKafka.get(path);
-            assertThat(restartedSays.statusCode()).as(path).isEqualTo(rebuiltSays.statusCode());
-            assertThat(JSON.readTree(restartedSays.body())).as(path).isEqualTo(JSON.readTree(rebuiltSays.body()));
-          }
-        }
-        // bob's leases outlived the restart: his tasks were not handed to cyd
-        assertThat(answered).hasSize(40).doesNotContainAnyElementsOf(held);
+      assertEndsWhereARebuildEnds(restarted, "cyd", held);
+    }
+  }
+
+  @Test
+  void shouldGoOnAfterBeingKilledFromTheLastCheckpointItTookWhileRunning() throws Exception {
+    TopicProvisioner.ensureTopics(KafkaSettings.from(new Env(Map.of("KAFKA_BOOTSTRAP_SERVERS",
+        KAFKA.bootstrapServers()))));
+    writeStream(0, 800);
+    int port = FreePort.onLoopback();
+    Process doomed = startInOwnJvm(port);
+    List<String> held;
+    try {
+      await().atMost(Duration.ofSeconds(90)).until(() -> ready(doomed, port));
+      answer(port, "dee", 25);
+      held = holdWithoutAnswering(port, "eve", 2);
+      Path taken = stateDir.resolve("running").resolve("checkpoint");
+      long afterTheAnswers = System.currentTimeMillis();
+      await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(taken)
+          && Files.getLastModifiedTime(taken).toMillis() > afterTheAnswers);
+      Client ops = new Client(port, "root-secret-token");
+      long seen = JSON.readTree(ops.get("/v1/stats").body()).path("framesSeen").asLong();
+      writeStream(800, 1_200); // read into the store after the checkpoint, which the kill leaves unusable
+      await().atMost(Duration.ofSeconds(60)).until(() -> JSON.readTree(ops.get("/v1/stats").body())
+          .path("framesSeen").asLong() == seen + 400);
+    } finally {
+      doomed.destroyForcibly(); // SIGKILL: no clean stop, no checkpoint of one
+      doomed.waitFor();
+    }
+    assertThat(stateDir.resolve("checkpoint")).as("no clean stop").doesNotExist();
+
+    writeStream(1_200, 1_600);
+    try (ReviewService restarted = start("review-a", true)) {
+      assertEndsWhereARebuildEnds(restarted, "fay", held);
+    }
+  }
+
+  /**
+   * {@code restarted} read under two thirds of what a rebuild from Kafka reads, and after 15 more answers by
+   * {@code reviewer} both say the same over the API; the tasks {@code held} before the restart were not handed to
+   * anyone else.
+   */
+  private void assertEndsWhereARebuildEnds(ReviewService restarted, String reviewer, List<String> held)
+      throws Exception {
+    long restartRead = restarted.stateTailer().progress().offsetsToRead();
+    answer(restarted.port(), reviewer, 15);
+    try (ReviewService rebuilt = start("review-b", false)) {
+      long fullRead = rebuilt.stateTailer().progress().offsetsToRead();
+      assertThat(restartRead).as("offsets read after the restart, of %s read by a full rebuild", fullRead)
+          .isLessThan(fullRead * 2 / 3);
+      Client fromCheckpoint = new Client(restarted.port(), "root-secret-token");
+      Client fromKafka = new Client(rebuilt.port(), "root-secret-token");
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(view(fromCheckpoint, "/v1/stats"))
+          .isEqualTo(view(fromKafka, "/v1/stats")));
+      for (String path : List.of("/v1/stats/classes", "/v1/stats/labels-over-time",
+          "/v1/stats/review-throughput", "/v1/stats/agreement", "/v1/admin/reviewers", "/v1/admin/queue")) {
+        assertThat(view(fromCheckpoint, path)).as(path).isEqualTo(view(fromKafka, path));
       }
+      assertThat(restarted.openTasks()).isEqualTo(rebuilt.openTasks()).isPositive();
+      for (String frameId : frameIds.stream().filter(id -> random.nextInt(8) == 0).toList()) {
+        for (String path : List.of("/v1/labels/" + frameId, "/v1/frames/" + frameId + "/history")) {
+          HttpResponse<String> restartedSays = fromCheckpoint.get(path);
+          HttpResponse<String> rebuiltSays = fromKafka.get(path);
+          assertThat(restartedSays.statusCode()).as(path).isEqualTo(rebuiltSays.statusCode());
+          assertThat(JSON.readTree(restartedSays.body())).as(path).isEqualTo(JSON.readTree(rebuiltSays.body()));
+        }
+      }
+      // the leases held outlived the restart: those tasks were not handed to the reviewer after it
+      assertThat(answered).hasSize(40).doesNotContainAnyElementsOf(held);
     }
   }
 
@@ -174,10 +223,10 @@ class ReviewCheckpointIT {
   }
 
   /** {@code reviewer} claims and answers {@code count} tasks, agreeing with the suggestion two times in three. */
-  private void answer(ReviewService service, String reviewer, int count) throws Exception {
-    Client client = new Client(service.port(), reviewer + "-secret-token");
+  private void answer(int port, String reviewer, int count) throws Exception {
+    Client client = new Client(port, reviewer + "-secret-token");
     for (int i = 0; i < count; i++) {
-      JsonNode task = client.json(client.claim());
+      JsonNode task = claimed(client);
       // a blind audit shows no suggestion
       String suggestion = task.path("suggestion").isTextual() ? task.get("suggestion").asText() : CLASSES.get(0);
       String label = random.nextInt(3) == 0 ? CLASSES.get(random.nextInt(CLASSES.size())) : suggestion;
@@ -187,14 +236,30 @@ class ReviewCheckpointIT {
     }
   }
 
-  private static List<String> holdWithoutAnswering(ReviewService service, String reviewer, int count)
-      throws Exception {
-    Client client = new Client(service.port(), reviewer + "-secret-token");
+  private static List<String> holdWithoutAnswering(int port, String reviewer, int count) throws Exception {
+    Client client = new Client(port, reviewer + "-secret-token");
     List<String> held = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      held.add(client.json(client.claim()).get("taskId").asText());
+      held.add(claimed(client).get("taskId").asText());
     }
     return held;
+  }
+
+  /**
+   * A task claimed by {@code client}'s reviewer. A queue leader that is gone (killed, or stopped by the test before)
+   * is still named until the election has moved on: a claim forwarded to it is refused with 503 meanwhile.
+   */
+  private static JsonNode claimed(Client client) throws Exception {
+    AtomicReference<HttpResponse<String>> claim = new AtomicReference<>();
+    await().atMost(Duration.ofSeconds(60)).until(() -> claim.updateAndGet(last -> {
+      try {
+        return client.claim();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }).statusCode() != 503);
+    assertThat(claim.get().statusCode()).as(claim.get().body()).isEqualTo(200);
+    return JSON.readTree(claim.get().body());
   }
 
   /** A response's body as JSON, with what only says which instance answered left out. */
@@ -208,22 +273,52 @@ class ReviewCheckpointIT {
   }
 
   private ReviewService start(String instanceId, boolean withStateDir) throws IOException {
+    ReviewService service = ReviewService.start(ReviewConfig.from(new Env(settings(instanceId, withStateDir, 0))));
+    await().atMost(Duration.ofSeconds(60)).until(service::ready);
+    return service;
+  }
+
+  private Map<String, String> settings(String instanceId, boolean withStateDir, int port) throws IOException {
     Map<String, String> env = new HashMap<>(Map.of(
         "KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers(),
         "HTTP_HOST", "127.0.0.1",
-        "REVIEW_PORT", "0",
+        "REVIEW_PORT", Integer.toString(port),
         "REVIEW_INSTANCE_ID", instanceId,
         "REVIEW_GOLD_RATE", "0",
         "REVIEW_LEASE_SECONDS", "600",
-        "REVIEW_TOKENS", "ada:ada-secret-token:reviewer,bob:bob-secret-token:reviewer,"
-            + "cyd:cyd-secret-token:reviewer,root:root-secret-token:admin"));
+        "REVIEW_TOKENS", Stream.of("ada", "bob", "cyd", "dee", "eve", "fay")
+            .map(name -> name + ":" + name + "-secret-token:reviewer").collect(Collectors.joining(","))
+            + ",root:root-secret-token:admin"));
     if (withStateDir) {
       env.put("REVIEW_STATE_DIR", stateDir.toString());
+      Files.createDirectories(stateDir);
     }
-    Files.createDirectories(stateDir);
-    ReviewService service = ReviewService.start(ReviewConfig.from(new Env(env)));
-    await().atMost(Duration.ofSeconds(60)).until(service::ready);
-    return service;
+    return env;
+  }
+
+  /**
+   * The instance to be killed, in a JVM of its own with this test's classpath, as a container would start it, taking
+   * a checkpoint every second while it runs.
+   */
+  private Process startInOwnJvm(int port) throws IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+        "-cp", System.getProperty("java.class.path"), "io.labelstream.review.ReviewService");
+    builder.environment().putAll(settings("review-a", true, port));
+    builder.environment().put("REVIEW_STATE_CHECKPOINT_INTERVAL_MS", "1000");
+    builder.redirectErrorStream(true).redirectOutput(logs.resolve("killed.log").toFile());
+    return builder.start();
+  }
+
+  private static boolean ready(Process service, int port) {
+    if (!service.isAlive()) {
+      throw new AssertionError("the review service in its own JVM exited with " + service.exitValue());
+    }
+    try {
+      return new Client(port, null).get("/readyz").statusCode() == 200;
+    } catch (Exception notListeningYet) {
+      return false;
+    }
   }
 
   private static String bundledVersion() {

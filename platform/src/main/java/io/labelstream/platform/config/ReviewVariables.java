@@ -79,8 +79,18 @@ public final class ReviewVariables {
       .defaultDescribed("unset: the state is rebuilt from Kafka at every start, in a temporary folder")
       .doc("Where this instance keeps its review state (labels, histories, queue, statistics, policy evidence) "
           + "between runs: a clean stop writes a checkpoint there, and the next start reads only what Kafka received "
-          + "since, instead of every topic from the beginning. A crash leaves no checkpoint (the next start "
-          + "rebuilds). One folder per instance; give it room for the state (see deploy/README.md).");
+          + "since, instead of every topic from the beginning. After a crash the next start goes on from the last "
+          + "checkpoint taken while running (REVIEW_STATE_CHECKPOINT_INTERVAL_MS), or rebuilds when there is none. "
+          + "One folder per instance; give it room for the state (see deploy/README.md).");
+
+  public static final Setting<Long> REVIEW_STATE_CHECKPOINT_INTERVAL_MS = D.variable(
+          "REVIEW_STATE_CHECKPOINT_INTERVAL_MS", longInteger(0, 86_400_000))
+      .byDefault(300_000L)
+      .doc("With REVIEW_STATE_DIR, how often the state is also checkpointed while the service runs, so that a start "
+          + "after a crash (out of memory, SIGKILL) reads only what Kafka received since the last one instead of "
+          + "every topic; 0: only a clean stop writes a checkpoint. Each one holds queue changes for a moment (the "
+          + "state store's write buffers are written out: labelstream_review_state_checkpoint_seconds) and keeps a "
+          + "copy of the store's files that compaction has since replaced, up to the store's size again.");
 
   public static final Setting<Double> REVIEW_GOLD_RATE = D.variable("REVIEW_GOLD_RATE", decimal(0, 1))
       .byDefault(0.05)

@@ -10,6 +10,7 @@ import static io.labelstream.platform.config.ReviewVariables.REVIEW_MAX_LEASES;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_MAX_LEASE_SECONDS;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_MAX_OPEN_TASKS;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_PORT;
+import static io.labelstream.platform.config.ReviewVariables.REVIEW_STATE_CHECKPOINT_INTERVAL_MS;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_STATE_DIR;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_TOKENS;
 
@@ -55,6 +56,8 @@ import java.util.UUID;
  * @param frameStore where frame images are kept (FRAME_STORE); none: images are read from Kafka only, as before
  * @param stateDir where the state is kept between runs, with the checkpoint a clean stop writes (REVIEW_STATE_DIR);
  *     none: rebuilt from Kafka at every start
+ * @param stateCheckpointInterval how often, with a state folder, the state is also checkpointed while running
+ *     (REVIEW_STATE_CHECKPOINT_INTERVAL_MS); zero: only a clean stop writes one
  */
 public record ReviewConfig(
     HttpSettings http,
@@ -72,7 +75,8 @@ public record ReviewConfig(
     Optional<String> advertisedUrl,
     int maxOpenTasks,
     FrameStoreSettings frameStore,
-    Optional<Path> stateDir) {
+    Optional<Path> stateDir,
+    Duration stateCheckpointInterval) {
 
   public static ReviewConfig from(Env env) {
     if (env.isSet(REVIEW_LABEL_CLASSES)) {
@@ -108,7 +112,8 @@ public record ReviewConfig(
         env.find(REVIEW_ADVERTISED_URL).map(ReviewConfig::withoutTrailingSlash),
         env.get(REVIEW_MAX_OPEN_TASKS),
         FrameStoreSettings.from(env),
-        env.find(REVIEW_STATE_DIR));
+        env.find(REVIEW_STATE_DIR),
+        Duration.ofMillis(env.get(REVIEW_STATE_CHECKPOINT_INTERVAL_MS)));
   }
 
   private static String withoutTrailingSlash(String url) {
@@ -138,6 +143,7 @@ public record ReviewConfig(
         + ", answersRequired=" + answersRequired + ", goldRate=" + goldRate
         + ", advertisedUrl=" + advertisedUrl.orElse("(derived)") + ", maxOpenTasks=" + maxOpenTasks
         + ", frameStore=" + frameStore.location().map(Object::toString).orElse("(none: images from Kafka only)")
-        + ", stateDir=" + stateDir.map(Object::toString).orElse("(none: rebuilt at every start)") + "]";
+        + ", stateDir=" + stateDir.map(Object::toString).orElse("(none: rebuilt at every start)")
+        + stateDir.map(dir -> ", stateCheckpointInterval=" + stateCheckpointInterval).orElse("") + "]";
   }
 }

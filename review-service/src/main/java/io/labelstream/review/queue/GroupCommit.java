@@ -91,6 +91,14 @@ final class GroupCommit {
     return change;
   }
 
+  /**
+   * Whether any change is made and not yet committed or taken back. The caller holds the queue's lock, which is
+   * notified whenever changes settle.
+   */
+  boolean anyInFlight() {
+    return !newestByTask.isEmpty();
+  }
+
   /** The newest change to {@code taskId} not committed yet, if any. The caller holds the queue's lock. */
   Optional<Pending> inFlight(String taskId) {
     return Optional.ofNullable(newestByTask.get(taskId));
@@ -172,6 +180,7 @@ final class GroupCommit {
     }
     synchronized (queueLock) {
       group.forEach(this::settled);
+      queueLock.notifyAll();
     }
     group.forEach(change -> change.outcome.complete(null));
   }
@@ -186,6 +195,7 @@ final class GroupCommit {
       Collections.reverse(newestFirst);
       newestFirst.forEach(change -> change.undo.run());
       failed.forEach(this::settled);
+      queueLock.notifyAll();
     }
     failed.forEach(change -> change.outcome.completeExceptionally(failure));
   }

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -62,6 +63,8 @@ public final class TaskQueue implements Checkpointed {
    * answer checks for expired leases, and with hundreds held most checks need not look at each.
    */
   private Instant noLeaseExpiresBefore = Instant.MAX;
+  /** True while {@link #whileStill} waits or runs: no change is made meanwhile. */
+  private boolean held;
   /** Answers given to tasks that need more than one and are not settled yet. */
   private final Map<String, List<ReviewResult>> partial = new HashMap<>();
   private final int answersRequired;
@@ -281,6 +284,7 @@ public final class TaskQueue implements Checkpointed {
   private record Leased(Claim claim, GroupCommit.Pending written) {}
 
   private Optional<Leased> lease(String reviewer) {
+    awaitNotHeld();
     expireLeases();
     if (leasesHeldBy(reviewer) >= limits.maxPerReviewer()) {
       throw new TaskRefused(TaskRefused.Reason.TOO_MANY_LEASES, "you already hold " + limits.maxPerReviewer()
@@ -345,6 +349,7 @@ public final class TaskQueue implements Checkpointed {
     Lease extended;
     GroupCommit.Pending written;
     synchronized (this) {
+      awaitNotHeld();
       OpenTask entry = requireOpen(taskId);
       Lease held = requireLease(entry, reviewer);
       extended = new Lease(taskId, reviewer, held.claimedAt(),
@@ -359,6 +364,7 @@ public final class TaskQueue implements Checkpointed {
   public void release(String taskId, String reviewer) {
     GroupCommit.Pending written;
     synchronized (this) {
+      awaitNotHeld();
       OpenTask entry = requireOpen(taskId);
       requireLease(entry, reviewer);
       written = change(entry, null, entry.skippedBy);
@@ -370,6 +376,7 @@ public final class TaskQueue implements Checkpointed {
   public void skip(String taskId, String reviewer) {
     GroupCommit.Pending written;
     synchronized (this) {
+      awaitNotHeld();
       OpenTask entry = requireOpen(taskId);
       requireLease(entry, reviewer);
       Set<String> skippedBy = new LinkedHashSet<>(entry.skippedBy);
@@ -413,6 +420,7 @@ public final class TaskQueue implements Checkpointed {
     Submitted submitted;
     Optional<GroupCommit.Pending> written;
     synchronized (this) {
+      awaitNotHeld();
       ReviewResult earlier = answers.get(taskId);
       if (earlier == null) {
         earlier = partial.getOrDefault(taskId, List.of()).stream().filter(r -> r.getReviewerId().equals(reviewer))
@@ -442,6 +450,51 @@ public final class TaskQueue implements Checkpointed {
     }
     written.ifPresent(commits::await);
     return submitted;
+  }
+
+  /** Something to run while the queue is still; it may fail as writing a file does. */
+  @FunctionalInterface
+  public interface WhileStill {
+    void run() throws IOException;
+  }
+
+  /**
+   * Runs {@code action} once no change to the queue is on its way to Kafka, with none made meanwhile: what the queue
+   * holds (and what it keeps in the state store) is then what Kafka holds, for a checkpoint taken while running.
+   * Changes asked for meanwhile wait until it is done. Gives up, running nothing, when changes are still on their way
+   * after {@code patience} (Kafka slow or away): returns whether it ran.
+   */
+  public boolean whileStill(Duration patience, WhileStill action) throws IOException, InterruptedException {
+    synchronized (this) {
+      held = true;
+      try {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (commits.anyInFlight()) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            return false;
+          }
+          TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        action.run();
+        return true;
+      } finally {
+        held = false;
+        notifyAll();
+      }
+    }
+  }
+
+  /** Before a change, under the queue's lock: waits while {@link #whileStill} holds changes back. */
+  private void awaitNotHeld() {
+    while (held) {
+      try {
+        wait();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while the review queue was held for a checkpoint", e);
+      }
+    }
   }
 
   /** Answers {@code task} needs before it is settled: several for AUDIT and FLAGGED tasks, one otherwise. */

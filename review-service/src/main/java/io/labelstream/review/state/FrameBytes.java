@@ -17,6 +17,7 @@ import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.Checkpoint;
 import org.rocksdb.CompactionStyle;
 import org.rocksdb.CompressionType;
 import org.rocksdb.FlushOptions;
@@ -160,6 +161,26 @@ public abstract class FrameBytes implements AutoCloseable {
     }
   }
 
+  /**
+   * Makes the store in {@code store} (deleted first, if there) a copy of the one {@link #copyTo} wrote to {@code copy},
+   * leaving {@code copy} as it is, to be used again should this start end in a crash too. Its data files, which
+   * RocksDB never changes once written, are linked rather than copied; the files it appends to are copied.
+   */
+  public static void restoreCopy(Path copy, Path store) throws IOException {
+    deleteStore(store);
+    Files.createDirectories(store);
+    try (Stream<Path> files = Files.list(copy)) {
+      for (Path file : files.toList()) {
+        Path target = store.resolve(file.getFileName());
+        if (file.getFileName().toString().endsWith(".sst")) {
+          Files.createLink(target, file);
+        } else {
+          Files.copy(file, target);
+        }
+      }
+    }
+  }
+
   /** A store in the heap. */
   public static FrameBytes inMemory() {
     return new Heap();
@@ -194,6 +215,13 @@ public abstract class FrameBytes implements AutoCloseable {
    * writes, only that survives the process.
    */
   public abstract void flush();
+
+  /**
+   * Writes the store as it is now, its write buffers written out first, into {@code target} (a folder not there
+   * yet), for a checkpoint taken while running; read it back with {@link #restoreCopy}. RocksDB links its data files
+   * rather than copy them: a copy costs little disk until compaction replaces those files in the store.
+   */
+  public abstract void copyTo(Path target);
 
   @Override
   public abstract void close();
@@ -294,6 +322,18 @@ public abstract class FrameBytes implements AutoCloseable {
       });
     }
 
+    @Override
+    public void copyTo(Path target) {
+      whileOpen(() -> {
+        try (FlushOptions flush = new FlushOptions().setWaitForFlush(true);
+            Checkpoint checkpoint = Checkpoint.create(db)) {
+          db.flush(flush);
+          checkpoint.createCheckpoint(target.toString());
+        }
+        return null;
+      });
+    }
+
     private interface Access<T> {
       T run() throws RocksDBException;
     }
@@ -383,6 +423,11 @@ public abstract class FrameBytes implements AutoCloseable {
 
     @Override
     public void flush() {}
+
+    @Override
+    public void copyTo(Path target) {
+      throw new UnsupportedOperationException("a store in the heap is not copied to disk");
+    }
 
     @Override
     public void close() {

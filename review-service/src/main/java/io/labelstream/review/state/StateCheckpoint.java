@@ -36,18 +36,21 @@ import org.slf4j.LoggerFactory;
 /**
  * The review state kept in a folder between runs (REVIEW_STATE_DIR): the store ({@link FrameBytes#at}) and the
  * checkpoint a clean stop writes beside it, so that the next start reads only what Kafka received since instead of
- * every topic from the beginning.
+ * every topic from the beginning; and in {@code running/} the last checkpoint taken while running
+ * ({@link #writeRunning}), with a copy of the store as it was then, for a start after a crash.
  *
  * <p>A checkpoint holds where the state reader had read each partition up to, and every {@link Checkpointed} part's
  * bytes, all taken once the reader and the queue's writer had stopped: the parts, the store and the positions
  * describe one point of the stream. What the store holds is only as good as that: a start {@link #take}s the
- * checkpoint out of the folder before the state changes again, so a crash later finds none and the next start
- * deletes the store and rebuilds from Kafka. So does a start that finds a checkpoint of another identity: written for
- * another Kafka cluster, other topics (a topic deleted and made again has a new id), another model or policy
- * settings, or another format.
+ * checkpoint out of the folder before the state changes again, so a crash later finds none. The next start then
+ * replaces the store with the copy of the last checkpoint taken while running, and goes on from that one; with none,
+ * it deletes the store and rebuilds from Kafka. So does a start that finds checkpoints of another identity only:
+ * written for another Kafka cluster, other topics (a topic deleted and made again has a new id), another model or
+ * policy settings, or another format.
  *
  * <p>The file is written whole under a temporary name, forced to disk and then renamed: a crash while writing leaves
- * no checkpoint rather than half of one. The folder is one instance's: {@link #take} locks it until {@link #close()},
+ * no checkpoint rather than half of one. A checkpoint taken while running is made whole in {@code running.new/} and
+ * then takes the place of the one before, which is kept until then. The folder is one instance's: {@link #take} locks it until {@link #close()},
  * and a second instance given the same folder is refused rather than let delete a store in use.
  */
 public final class StateCheckpoint implements AutoCloseable {
@@ -60,6 +63,7 @@ public final class StateCheckpoint implements AutoCloseable {
   private static final String FILE = "checkpoint";
   private static final String STORE = "store";
   private static final String LOCK = "lock";
+  private static final String RUNNING = "running";
 
   /**
    * What a clean stop left.
@@ -96,25 +100,53 @@ public final class StateCheckpoint implements AutoCloseable {
   public Optional<Saved> take() throws IOException {
     Files.createDirectories(directory);
     lockFolder();
+    FrameBytes.deleteStore(directory.resolve(RUNNING + ".new")); // one a crash cut short
     Path file = directory.resolve(FILE);
     Optional<Saved> saved = Optional.empty();
     try {
       saved = read(file);
       Files.delete(file);
       forceDirectory();
+      return saved;
     } catch (NoSuchFileException e) {
-      LOG.info("no checkpoint of the review state in {}: the state is rebuilt from Kafka", directory);
+      LOG.info("no checkpoint of a clean stop of the review state in {}", directory);
     } catch (IOException e) {
-      LOG.warn("the checkpoint of the review state in {} is not used ({}): the state is rebuilt from Kafka", directory,
-          e.getMessage());
+      LOG.warn("the checkpoint of the review state in {} is not used ({})", directory, e.getMessage());
       Files.deleteIfExists(file);
       forceDirectory();
-      saved = Optional.empty();
     }
+    saved = takeRunning();
     if (saved.isEmpty()) {
+      LOG.info("the review state in {} is rebuilt from Kafka", directory);
       FrameBytes.deleteStore(storeDirectory());
     }
     return saved;
+  }
+
+  /**
+   * The last checkpoint taken while running, its copy of the store put in the store's place; it stays in the folder
+   * until the next one replaces it, for a crash before then.
+   */
+  private Optional<Saved> takeRunning() throws IOException {
+    Path running = directory.resolve(RUNNING);
+    if (!Files.exists(running)) {
+      running = directory.resolve(RUNNING + ".old"); // a crash came between moving the last one aside and its next
+    }
+    if (!Files.exists(running)) {
+      return Optional.empty();
+    }
+    try {
+      Optional<Saved> saved = read(running.resolve(FILE));
+      FrameBytes.restoreCopy(running.resolve(STORE), storeDirectory());
+      LOG.info("the review state in {} goes on from the checkpoint taken while running, at {}", directory,
+          Files.getLastModifiedTime(running.resolve(FILE)));
+      return saved;
+    } catch (IOException e) {
+      LOG.warn("the checkpoint of the review state taken while running in {} is not used ({})", running,
+          e.getMessage());
+      FrameBytes.deleteStore(running);
+      return Optional.empty();
+    }
   }
 
   private void lockFolder() throws IOException {
@@ -179,6 +211,56 @@ public final class StateCheckpoint implements AutoCloseable {
   public void write(Map<TopicPartition, Long> positions, Map<String, ? extends Checkpointed> parts) throws IOException {
     Files.createDirectories(directory);
     Path written = directory.resolve(FILE + ".new");
+    Map<String, byte[]> saved = new LinkedHashMap<>();
+    for (Map.Entry<String, ? extends Checkpointed> part : parts.entrySet()) {
+      saved.put(part.getKey(), bytesOf(part.getValue()));
+    }
+    writeFile(written, positions, saved);
+    Files.move(written, directory.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    forceDirectory(directory);
+  }
+
+  /** What {@code part} saves. */
+  public static byte[] bytesOf(Checkpointed part) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    part.save(new DataOutputStream(bytes));
+    return bytes.toByteArray();
+  }
+
+  /**
+   * The first half of a checkpoint taken while running: a copy of {@code store} as it is now, into the next one's
+   * folder. Call it while nothing writes to the store: the state's reader between two polls, the queue's changes
+   * held ({@code TaskQueue.whileStill}); then save the parts and {@link #finishRunning}.
+   */
+  public void copyStoreForRunning(FrameBytes store) throws IOException {
+    Path next = directory.resolve(RUNNING + ".new");
+    FrameBytes.deleteStore(next);
+    Files.createDirectories(next);
+    store.copyTo(next.resolve(STORE));
+  }
+
+  /**
+   * The second half: the parts saved at the same point of the stream as the store's copy, and where the state's
+   * reader had read each partition up to, written beside it; then it takes the place of the last one, in
+   * {@code running/}.
+   */
+  public void finishRunning(Map<TopicPartition, Long> positions, Map<String, byte[]> parts) throws IOException {
+    Path next = directory.resolve(RUNNING + ".new");
+    Path current = directory.resolve(RUNNING);
+    Path old = directory.resolve(RUNNING + ".old");
+    writeFile(next.resolve(FILE), positions, parts);
+    forceDirectory(next);
+    FrameBytes.deleteStore(old);
+    if (Files.exists(current)) {
+      Files.move(current, old, StandardCopyOption.ATOMIC_MOVE);
+    }
+    Files.move(next, current, StandardCopyOption.ATOMIC_MOVE);
+    forceDirectory(directory);
+    FrameBytes.deleteStore(old);
+  }
+
+  private void writeFile(Path written, Map<TopicPartition, Long> positions, Map<String, byte[]> parts)
+      throws IOException {
     try (FileChannel channel = FileChannel.open(written, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
       DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16));
@@ -194,21 +276,21 @@ public final class StateCheckpoint implements AutoCloseable {
         out.writeLong(position.getValue());
       }
       out.writeInt(parts.size());
-      for (Map.Entry<String, ? extends Checkpointed> part : parts.entrySet()) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        part.getValue().save(new DataOutputStream(bytes));
+      for (Map.Entry<String, byte[]> part : parts.entrySet()) {
         out.writeUTF(part.getKey());
-        CheckpointData.writeBytes(out, bytes.toByteArray());
+        CheckpointData.writeBytes(out, part.getValue());
       }
       out.flush();
       channel.force(true);
     }
-    Files.move(written, directory.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    forceDirectory();
   }
 
   /** A rename or delete is only lasting once the folder that lists it is on disk. */
   private void forceDirectory() {
+    forceDirectory(directory);
+  }
+
+  private static void forceDirectory(Path directory) {
     try (FileChannel folder = FileChannel.open(directory, StandardOpenOption.READ)) {
       folder.force(true);
     } catch (IOException e) {

@@ -21,7 +21,8 @@ public final class StateStoreMeters implements MeterBinder {
   @Override
   public void bindTo(MeterRegistry registry) {
     gauge(registry, "labelstream.review.state.store.disk", "bytes",
-        "Bytes of the review state's store files on local disk (java.io.tmpdir)", FrameBytes.Sizes::diskBytes);
+        "Bytes of the review state's store files on local disk (REVIEW_STATE_DIR, or java.io.tmpdir)",
+        FrameBytes.Sizes::diskBytes);
     gauge(registry, "labelstream.review.state.store.memory", "bytes",
         "Bytes the review state's store holds in memory outside the heap (write buffers, file indexes and filters)",
         FrameBytes.Sizes::memoryBytes);

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -84,6 +85,8 @@ public final class StateTailer implements Runnable, AutoCloseable {
   private final CompletableFuture<Void> rebuilt = new CompletableFuture<>();
   private Map<TopicPartition, Long> startAt = Map.of();
   private volatile Map<TopicPartition, Long> stoppedAt;
+  private Duration checkpointEvery;
+  private Consumer<Map<TopicPartition, Long>> checkpoint;
 
   /**
    * @param handlers what to do with each topic's records; the reader adds its own handler of the review dead letters
@@ -119,6 +122,16 @@ public final class StateTailer implements Runnable, AutoCloseable {
    */
   public void startFrom(Map<TopicPartition, Long> positions) {
     this.startAt = Map.copyOf(positions);
+  }
+
+  /**
+   * Hands {@code checkpoint} where each partition is read up to, every {@code interval}, on the reader's thread
+   * between two polls, every record before those positions applied and none after: the moment for a checkpoint
+   * taken while running (the reader changes nothing meanwhile). Call it before {@link #run()}.
+   */
+  public void checkpointEvery(Duration interval, Consumer<Map<TopicPartition, Long>> checkpoint) {
+    this.checkpointEvery = interval;
+    this.checkpoint = checkpoint;
   }
 
   /**
@@ -199,6 +212,7 @@ public final class StateTailer implements Runnable, AutoCloseable {
       Map<TopicPartition, Long> catchUpEnd = null;
       List<CompletableFuture<Void>> waiting = new ArrayList<>();
       reading = true;
+      long nextCheckpoint = checkpointEvery == null ? Long.MAX_VALUE : System.nanoTime() + checkpointEvery.toNanos();
       while (running) {
         if (!catchUpRequests.isEmpty()) {
           waiting.addAll(catchUpRequests);
@@ -234,6 +248,10 @@ public final class StateTailer implements Runnable, AutoCloseable {
             releaseHeldBack();
             rebuilt.complete(null);
           }
+        }
+        if (running && System.nanoTime() >= nextCheckpoint) {
+          checkpoint.accept(positions(partitions));
+          nextCheckpoint = System.nanoTime() + checkpointEvery.toNanos();
         }
       }
       stoppedAt = positions(partitions);

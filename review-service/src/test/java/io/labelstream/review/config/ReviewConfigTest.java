@@ -44,6 +44,15 @@ class ReviewConfigTest {
   }
 
   @Test
+  void shouldCheckpointTheStateWhileRunningEveryFiveMinutesUnlessToldOtherwise() {
+    assertThat(ReviewConfig.from(new Env(Map.of())).stateCheckpointInterval()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(ReviewConfig.from(new Env(Map.of("REVIEW_STATE_CHECKPOINT_INTERVAL_MS", "0")))
+        .stateCheckpointInterval()).isZero();
+    assertThatThrownBy(() -> ReviewConfig.from(new Env(Map.of("REVIEW_STATE_CHECKPOINT_INTERVAL_MS", "-1"))))
+        .hasMessageContaining("REVIEW_STATE_CHECKPOINT_INTERVAL_MS");
+  }
+
+  @Test
   void shouldGenerateOneAdminTokenWhenNoneAreConfigured() {
     ReviewConfig config = ReviewConfig.from(new Env(Map.of()));
 

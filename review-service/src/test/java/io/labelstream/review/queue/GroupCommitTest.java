@@ -207,6 +207,62 @@ class GroupCommitTest {
         .build(), null);
   }
 
+  @Test
+  void shouldHoldNewChangesAndWaitForThoseOnTheirWayBeforeACheckpointIsTaken() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      queue.offer(task("t" + i, i / 10.0));
+    }
+    log.close();
+    CompletableFuture<Claim> onItsWay = CompletableFuture.supplyAsync(() -> queue.claim("r0").orElseThrow());
+    log.awaitStarted();
+    List<String> seenByTheCheckpoint = Collections.synchronizedList(new ArrayList<>());
+    CompletableFuture<Boolean> taken = new CompletableFuture<>();
+    Thread checkpoint = new Thread(() -> {
+      try {
+        taken.complete(queue.whileStill(Duration.ofSeconds(30), () -> seenByTheCheckpoint.add(
+            log.committed.size() + " committed, " + queue.leasedCount() + " leased")));
+      } catch (Exception e) {
+        taken.completeExceptionally(e);
+      }
+    });
+    checkpoint.start();
+    await().atMost(Duration.ofSeconds(30)).until(() -> checkpoint.getState() == Thread.State.TIMED_WAITING);
+
+    CompletableFuture<Claim> askedMeanwhile = new CompletableFuture<>();
+    Thread reviewer = new Thread(() -> askedMeanwhile.complete(queue.claim("r1").orElseThrow()));
+    reviewer.start();
+    await().atMost(Duration.ofSeconds(30)).until(() -> reviewer.getState() == Thread.State.WAITING);
+    assertThat(taken).as("waits for the change on its way").isNotDone();
+    log.letOneGo(); // r0's transaction commits; r1's claim, had it been made, would now be on its way in the next
+    assertThat(taken.get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(onItsWay.get(30, TimeUnit.SECONDS).task().taskId()).isEqualTo("t2");
+
+    // the checkpoint saw r0's claim committed and r1's not yet made
+    assertThat(seenByTheCheckpoint).containsExactly("1 committed, 1 leased");
+    log.awaitStarted();
+    log.letOneGo();
+    assertThat(askedMeanwhile.get(30, TimeUnit.SECONDS).task().taskId()).isEqualTo("t1");
+  }
+
+  @Test
+  void shouldLeaveACheckpointForLaterWhenChangesStayOnTheirWayAndLetTheQueueGoOn() throws Exception {
+    queue.offer(task("t0", 0.1));
+    queue.offer(task("t1", 0.2));
+    log.close();
+    CompletableFuture<Claim> stuck = CompletableFuture.supplyAsync(() -> queue.claim("r0").orElseThrow());
+    log.awaitStarted();
+    AtomicBoolean ran = new AtomicBoolean();
+
+    assertThat(queue.whileStill(Duration.ofMillis(300), () -> ran.set(true))).isFalse();
+    assertThat(ran).isFalse();
+    CompletableFuture<Claim> next = CompletableFuture.supplyAsync(() -> queue.claim("r1").orElseThrow());
+    log.letOneGo();
+    log.awaitStarted();
+    log.letOneGo();
+    assertThat(stuck.get(30, TimeUnit.SECONDS)).isNotNull();
+    assertThat(next.get(30, TimeUnit.SECONDS).task().taskId()).isEqualTo("t0");
+  }
+
   private ReviewTask task(String id, double priority) {
     return new ReviewTask(id, "f-" + id, ReviewReason.LOW_CONFIDENCE, priority, "Coat", 1 - priority, "image/png",
         new byte[] {1}, clock.instant());
