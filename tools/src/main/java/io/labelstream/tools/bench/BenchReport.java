@@ -46,6 +46,9 @@ final class BenchReport {
           "review_restart_ready_s_1m / review_ready_s_1m"),
       new Ratio("review_restart_over_rebuild_10m", "review_restart_ready_s_10m", "review_ready_s_10m", Double.NaN,
           false, "review_restart_ready_s_10m / review_ready_s_10m"),
+      // The same after SIGKILL, from the last checkpoint taken while running.
+      new Ratio("review_crash_restart_over_rebuild_10m", "review_crash_restart_ready_s_10m", "review_ready_s_10m",
+          Double.NaN, false, "review_crash_restart_ready_s_10m / review_ready_s_10m"),
   };
 
   private final Map<String, Object> info = new LinkedHashMap<>();

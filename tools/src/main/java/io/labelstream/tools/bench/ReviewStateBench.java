@@ -67,15 +67,26 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Then it is stopped as a container is (SIGTERM: {@code review_stop_s_<n>}, the checkpoint of its state included;
  * {@code review_checkpoint_mib_<n>}: the checkpoint file, what the heap held, beside the store) and
  * started again on its state folder (REVIEW_STATE_DIR): {@code review_restart_ready_s_<n>}, from that start to
- * {@code /readyz} 200, going on from the checkpoint.
+ * {@code /readyz} 200, going on from the checkpoint. Once that one has taken a checkpoint while running (every
+ * {@link Settings#checkpointInterval}), it is killed (SIGKILL, as the OOM killer or a lost node ends it) and started
+ * again: {@code review_running_checkpoint_s_<n>}: how long such a checkpoint took, on average (the queue's changes
+ * wait for most of it); {@code review_running_checkpoint_extra_mib_<n>}: what the last one's copy of the store takes
+ * besides the store; {@code review_crash_restart_ready_s_<n>}: from the start after the kill to {@code /readyz} 200.
+ * Each start is checked to hold what the rebuilt service held.
  */
 final class ReviewStateBench {
 
   /**
    * @param labels label counts to measure, rising
    * @param heap the review JVM's -Xmx
+   * @param checkpointInterval how often the review service checkpoints its state while running
+   *     (REVIEW_STATE_CHECKPOINT_INTERVAL_MS): the bench waits for one after the rebuild before it kills the service
    */
-  record Settings(List<Integer> labels, String heap) {
+  record Settings(List<Integer> labels, String heap, Duration checkpointInterval) {
+
+    Settings(List<Integer> labels, String heap) {
+      this(labels, heap, DEFAULT_CHECKPOINT_INTERVAL);
+    }
 
     static final List<Integer> DEFAULT_LABELS = List.of(1_000_000);
     /**
@@ -83,6 +94,8 @@ final class ReviewStateBench {
      * (a million labels took 2 GB of heap when it lived there).
      */
     static final String DEFAULT_HEAP = "1g";
+    /** Two minutes, not the service's five: the bench waits for one. */
+    static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofMinutes(2);
   }
 
   /** Every fifth frame goes to people, about the bundled model's share (77% labelled by the model). */
@@ -108,7 +121,7 @@ final class ReviewStateBench {
           return Double.NaN;
         });
         written = labels;
-        measureOne(report, bootstrap, labels, settings.heap(), dir);
+        measureOne(report, bootstrap, labels, settings, dir);
       }
     } finally {
       Bench.deleteRecursively(dir);
@@ -123,15 +136,17 @@ final class ReviewStateBench {
     return labels % 1_000 == 0 ? labels / 1_000 + "k" : Integer.toString(labels);
   }
 
-  private static void measureOne(BenchReport report, String bootstrap, int labels, String heap, Path dir)
+  private static void measureOne(BenchReport report, String bootstrap, int labels, Settings settings, Path dir)
       throws Exception {
+    String heap = settings.heap();
+    Duration checkpointInterval = settings.checkpointInterval();
     int port = FreePort.onLoopback();
     Path log = dir.resolve("review-" + labels + ".log");
     Path tmp = Files.createDirectories(dir.resolve("review-" + labels + "-tmp"));
     Path gcLog = dir.resolve("review-" + labels + "-gc.log");
     Path state = dir.resolve("review-" + labels + "-state");
     long start = System.nanoTime();
-    Process review = start(bootstrap, port, heap, log, tmp, gcLog, state);
+    Process review = start(bootstrap, port, heap, checkpointInterval, log, tmp, gcLog, state);
     try {
       System.out.printf("  %-44s ", "review service rebuilding " + labels + " labels…");
       System.out.flush();
@@ -140,7 +155,7 @@ final class ReviewStateBench {
       double peakMib = highestHeapAfterCollection(gcLog);
       collectGarbage(review);
       double heapMib = heapAfterFullCollection(gcLog);
-      double diskMib = folderBytes(state) / (1024.0 * 1024.0);
+      double diskMib = folderBytes(state.resolve("store")) / (1024.0 * 1024.0);
       double rssMib = residentKib(review) / 1024.0;
       String rebuiltHolds = held(port, labels);
       System.out.printf(Locale.ROOT, "ready in %.1f s, %.0f MiB of heap in use after a full collection (at most %.0f "
@@ -151,6 +166,7 @@ final class ReviewStateBench {
       report.put("review_rebuild_heap_peak_mib_" + suffix(labels), peakMib);
       report.put("review_state_disk_mib_" + suffix(labels), diskMib);
       report.put("review_rss_mib_" + suffix(labels), rssMib);
+
       double stopSeconds = stop(review);
       if (!Files.exists(state.resolve("checkpoint"))) {
         throw new IOException("the review service left no checkpoint of its state when stopped:\n" + tail(log));
@@ -160,7 +176,8 @@ final class ReviewStateBench {
       System.out.flush();
       Path restartLog = dir.resolve("review-" + labels + "-restart.log");
       long restart = System.nanoTime();
-      review = start(bootstrap, port, heap, restartLog, tmp, dir.resolve("review-" + labels + "-restart-gc.log"), state);
+      review = start(bootstrap, port, heap, checkpointInterval, restartLog, tmp,
+          dir.resolve("review-" + labels + "-restart-gc.log"), state);
       awaitReady(review, port, restartLog);
       double restartSeconds = (System.nanoTime() - restart) / 1e9;
       String restartedHolds = held(port, labels);
@@ -173,6 +190,33 @@ final class ReviewStateBench {
       report.put("review_stop_s_" + suffix(labels), stopSeconds);
       report.put("review_checkpoint_mib_" + suffix(labels), checkpointMib);
       report.put("review_restart_ready_s_" + suffix(labels), restartSeconds);
+
+      System.out.printf("  %-44s ", "review service killed after a checkpoint…");
+      System.out.flush();
+      awaitRunningCheckpoint(review, state, checkpointInterval, restartLog);
+      ServiceMeters meters = ServiceMeters.scrape(port);
+      double checkpointSeconds = meters.mean("labelstream_review_state_checkpoint_seconds");
+      double checkpoints = meters.value("labelstream_review_state_checkpoint_seconds_count");
+      double copyExtraMib = unsharedBytes(state.resolve("running")) / (1024.0 * 1024.0);
+      review.destroyForcibly(); // SIGKILL, as the kernel's OOM killer or a lost node ends it: no clean stop
+      review.waitFor();
+      Path crashLog = dir.resolve("review-" + labels + "-crash-restart.log");
+      long crashRestart = System.nanoTime();
+      review = start(bootstrap, port, heap, checkpointInterval, crashLog, tmp,
+          dir.resolve("review-" + labels + "-crash-gc.log"), state);
+      awaitReady(review, port, crashLog);
+      double crashRestartSeconds = (System.nanoTime() - crashRestart) / 1e9;
+      String crashRestartedHolds = held(port, labels);
+      if (!crashRestartedHolds.equals(rebuiltHolds)) {
+        throw new IOException("the review service restarted after SIGKILL holds " + crashRestartedHolds
+            + ", the rebuilt one held " + rebuiltHolds);
+      }
+      System.out.printf(Locale.ROOT, "%.0f checkpoints while running, %.2f s each on average (%.0f MiB of the store's "
+          + "files kept for the last one alone), ready again in %.1f s%n", checkpoints, checkpointSeconds,
+          copyExtraMib, crashRestartSeconds);
+      report.put("review_running_checkpoint_s_" + suffix(labels), checkpointSeconds);
+      report.put("review_running_checkpoint_extra_mib_" + suffix(labels), copyExtraMib);
+      report.put("review_crash_restart_ready_s_" + suffix(labels), crashRestartSeconds);
     } finally {
       stop(review);
     }
@@ -204,6 +248,39 @@ final class ReviewStateBench {
       review.waitFor();
     }
     return (System.nanoTime() - started) / 1e9;
+  }
+
+  /**
+   * Waits for a checkpoint taken while running after the service became ready, so that what a kill leaves is all but
+   * the last moments.
+   */
+  private static void awaitRunningCheckpoint(Process review, Path state, Duration interval, Path log)
+      throws Exception {
+    Path taken = state.resolve("running").resolve("checkpoint");
+    long readyAt = System.currentTimeMillis();
+    long deadline = System.nanoTime() + interval.multipliedBy(2).plusSeconds(30).toNanos();
+    while (!Files.exists(taken) || Files.getLastModifiedTime(taken).toMillis() < readyAt) {
+      if (System.nanoTime() > deadline || !review.isAlive()) {
+        throw new IOException("the review service took no checkpoint while running:\n" + tail(log));
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  /**
+   * Bytes of the files under {@code folder} that no other name links to: what the copy of the store kept by a
+   * checkpoint taken while running takes besides the store (files compaction has since replaced there).
+   */
+  private static long unsharedBytes(Path folder) throws IOException {
+    try (Stream<Path> files = Files.walk(folder)) {
+      long bytes = 0;
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        if (((Number) Files.getAttribute(file, "unix:nlink")).intValue() == 1) {
+          bytes += Files.size(file);
+        }
+      }
+      return bytes;
+    }
   }
 
   /** Bytes of the files under {@code folder}: the review state's store and checkpoint. */
@@ -253,8 +330,8 @@ final class ReviewStateBench {
     throw new IOException("no VmRSS in /proc/" + review.pid() + "/status");
   }
 
-  private static Process start(String bootstrap, int port, String heap, Path log, Path tmp, Path gcLog, Path state)
-      throws IOException {
+  private static Process start(String bootstrap, int port, String heap, Duration checkpointInterval, Path log,
+      Path tmp, Path gcLog, Path state) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder = new ProcessBuilder(java, "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError",
         "-Xlog:gc:file=" + gcLog,
@@ -268,6 +345,7 @@ final class ReviewStateBench {
     env.put("REVIEW_INSTANCE_ID", "bench-review-state");
     env.put("REVIEW_TOKENS", "bench-admin:bench-admin-token:admin");
     env.put("REVIEW_STATE_DIR", state.toString());
+    env.put("REVIEW_STATE_CHECKPOINT_INTERVAL_MS", Long.toString(checkpointInterval.toMillis()));
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
     return builder.start();
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +19,8 @@ class ReviewStateBenchIT {
   void shouldMeasureTheReviewServiceRebuildingEachCountOfLabels() throws Exception {
     BenchReport report = new BenchReport();
 
-    ReviewStateBench.measure(report, new ReviewStateBench.Settings(List.of(2_000, 5_000), "256m"));
+    ReviewStateBench.measure(report, new ReviewStateBench.Settings(List.of(2_000, 5_000), "256m",
+        Duration.ofSeconds(2)));
 
     for (String count : List.of("2k", "5k")) {
       assertThat(report.get("review_ready_s_" + count)).isPositive();
@@ -28,6 +30,11 @@ class ReviewStateBenchIT {
       // The store's files (so few frames may still be in its memory buffer, not yet written out).
       assertThat(report.get("review_state_disk_mib_" + count)).isGreaterThan(0).isLessThan(64);
       assertThat(report.get("review_rss_mib_" + count)).isGreaterThan(report.get("review_heap_mib_" + count));
+      // killed after a checkpoint taken while running, and ready again from it holding every frame (checked by the
+      // bench, which fails otherwise)
+      assertThat(report.get("review_running_checkpoint_s_" + count)).isPositive();
+      assertThat(report.get("review_running_checkpoint_extra_mib_" + count)).isNotNegative();
+      assertThat(report.get("review_crash_restart_ready_s_" + count)).isPositive();
       // stopped with a checkpoint (the bench fails without one) and ready again from it
       assertThat(report.get("review_stop_s_" + count)).isPositive();
       assertThat(report.get("review_checkpoint_mib_" + count)).isPositive();
