@@ -82,7 +82,7 @@ public final class AllInOne implements AutoCloseable {
     }
     useLocalFrameStoreUnlessSet(vars, dataDir);
     vars.putIfAbsent(ReviewVariables.REVIEW_STATE_DIR.name(), dataDir.resolve("review-state").toAbsolutePath()
-        .normalize().toString()); // beside the broker's data: a restart goes on from where the last clean stop was
+        .normalize().toString()); // beside the broker's data: a restart goes on from its last checkpoint
     Env env = new Env(vars);
     checkEverySetting(env);
     Optional<EmbeddedKafkaBroker> broker = Optional.empty();
