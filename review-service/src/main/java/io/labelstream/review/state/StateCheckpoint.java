@@ -94,8 +94,9 @@ public final class StateCheckpoint implements AutoCloseable {
 
   /**
    * Takes the checkpoint the last clean stop left out of the folder, so that it is used at most once: the store goes
-   * on changing from here. Empty when there is none, or it is not this identity's or cannot be read; the store is
-   * then deleted, to be rebuilt from Kafka.
+   * on changing from here. Without one of this identity, the last checkpoint taken while running, its copy of the
+   * store put in the store's place. Empty when there is neither, or neither is this identity's or can be read; the
+   * store is then deleted, to be rebuilt from Kafka.
    */
   public Optional<Saved> take() throws IOException {
     Files.createDirectories(directory);
