@@ -50,8 +50,10 @@ diff_id=$(sha256sum "$work/rootfs.tar" | cut -d' ' -f1)
 mkdir "$work/$diff_id"
 mv "$work/rootfs.tar" "$work/$diff_id/layer.tar"
 created=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+# awk reads to the end rather than exit at the match: an early exit leaves tar writing into a closed pipe, and with
+# pipefail its SIGPIPE (141) failed the script whenever the status file outlasted the pipe's buffer.
 java_version=$(tar -xOf "$work/$diff_id/layer.tar" ./var/lib/dpkg/status \
-  | awk '/^Package: openjdk-17-jre-headless$/ {p=1} p && /^Version:/ {print $2; exit}')
+  | awk '/^Package: openjdk-17-jre-headless$/ {p=1} p && !found && /^Version:/ {print $2; found=1}')
 cat > "$work/config.json" <<JSON
 {
   "architecture": "$arch",

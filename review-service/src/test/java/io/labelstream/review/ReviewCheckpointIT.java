@@ -103,7 +103,7 @@ class ReviewCheckpointIT {
     Process doomed = startInOwnJvm(port);
     List<String> held;
     try {
-      await().atMost(Duration.ofSeconds(90)).until(() -> ready(doomed, port));
+      await().atMost(Duration.ofSeconds(90)).until(() -> ReviewFixtures.readyInOwnJvm(doomed, port));
       answer(port, "dee", 25);
       held = holdWithoutAnswering(port, "eve", 2);
       Path taken = stateDir.resolve("running").resolve("checkpoint");
@@ -308,17 +308,6 @@ class ReviewCheckpointIT {
     builder.environment().put("REVIEW_STATE_CHECKPOINT_INTERVAL_MS", "1000");
     builder.redirectErrorStream(true).redirectOutput(logs.resolve("killed.log").toFile());
     return builder.start();
-  }
-
-  private static boolean ready(Process service, int port) {
-    if (!service.isAlive()) {
-      throw new AssertionError("the review service in its own JVM exited with " + service.exitValue());
-    }
-    try {
-      return new Client(port, null).get("/readyz").statusCode() == 200;
-    } catch (Exception notListeningYet) {
-      return false;
-    }
   }
 
   private static String bundledVersion() {

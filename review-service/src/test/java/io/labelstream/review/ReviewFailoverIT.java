@@ -65,7 +65,7 @@ class ReviewFailoverIT {
     Map<String, Integer> doubleAnswers = new ConcurrentHashMap<>();
     AtomicInteger retried = new AtomicInteger();
     // Alone, it leads the queue: a peek (under /v1/tasks/, answered by the leader only) is answered.
-    await().atMost(Duration.ofSeconds(90)).until(() -> ready(doomed, doomedPort)
+    await().atMost(Duration.ofSeconds(90)).until(() -> ReviewFixtures.readyInOwnJvm(doomed, doomedPort)
         && List.of(200, 204).contains(new Client(doomedPort, "reviewer-0-token").get("/v1/tasks/peek").statusCode()));
     try (ReviewService survivor = startHere()) {
       try {
@@ -171,17 +171,6 @@ class ReviewFailoverIT {
       }
     }
     return answered;
-  }
-
-  private static boolean ready(Process service, int port) {
-    if (!service.isAlive()) {
-      throw new AssertionError("the review service in its own JVM exited with " + service.exitValue());
-    }
-    try {
-      return new Client(port, null).get("/readyz").statusCode() == 200;
-    } catch (Exception notListeningYet) {
-      return false;
-    }
   }
 
   private static Map<String, String> settings(String instance, int port) {

@@ -70,6 +70,21 @@ public final class ReviewFixtures {
         .build();
   }
 
+  /**
+   * Whether a review service started in a JVM of its own answers {@code /readyz} with 200; fails when that JVM has
+   * exited.
+   */
+  public static boolean readyInOwnJvm(Process service, int port) {
+    if (!service.isAlive()) {
+      throw new AssertionError("the review service in its own JVM exited with " + service.exitValue());
+    }
+    try {
+      return new Client(port, null).get("/readyz").statusCode() == 200;
+    } catch (Exception notListeningYet) {
+      return false;
+    }
+  }
+
   public static String newFrameId() {
     return UUID.randomUUID().toString();
   }

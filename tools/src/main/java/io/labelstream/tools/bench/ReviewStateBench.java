@@ -178,13 +178,7 @@ final class ReviewStateBench {
       long restart = System.nanoTime();
       review = start(bootstrap, port, heap, checkpointInterval, restartLog, tmp,
           dir.resolve("review-" + labels + "-restart-gc.log"), state);
-      awaitReady(review, port, restartLog);
-      double restartSeconds = (System.nanoTime() - restart) / 1e9;
-      String restartedHolds = held(port, labels);
-      if (!restartedHolds.equals(rebuiltHolds)) {
-        throw new IOException("the restarted review service holds " + restartedHolds + ", the rebuilt one held "
-            + rebuiltHolds);
-      }
+      double restartSeconds = readyHolding(review, port, restartLog, restart, labels, rebuiltHolds);
       System.out.printf(Locale.ROOT, "stopped in %.1f s (a checkpoint of %.1f MiB besides the store), ready again in "
           + "%.1f s%n", stopSeconds, checkpointMib, restartSeconds);
       report.put("review_stop_s_" + suffix(labels), stopSeconds);
@@ -204,13 +198,7 @@ final class ReviewStateBench {
       long crashRestart = System.nanoTime();
       review = start(bootstrap, port, heap, checkpointInterval, crashLog, tmp,
           dir.resolve("review-" + labels + "-crash-gc.log"), state);
-      awaitReady(review, port, crashLog);
-      double crashRestartSeconds = (System.nanoTime() - crashRestart) / 1e9;
-      String crashRestartedHolds = held(port, labels);
-      if (!crashRestartedHolds.equals(rebuiltHolds)) {
-        throw new IOException("the review service restarted after SIGKILL holds " + crashRestartedHolds
-            + ", the rebuilt one held " + rebuiltHolds);
-      }
+      double crashRestartSeconds = readyHolding(review, port, crashLog, crashRestart, labels, rebuiltHolds);
       System.out.printf(Locale.ROOT, "%.0f checkpoints while running, %.2f s each on average (%.0f MiB of the store's "
           + "files kept for the last one alone), ready again in %.1f s%n", checkpoints, checkpointSeconds,
           copyExtraMib, crashRestartSeconds);
@@ -220,6 +208,22 @@ final class ReviewStateBench {
     } finally {
       stop(review);
     }
+  }
+
+  /**
+   * Seconds from {@code startedAt} (System.nanoTime) until a service started again on its state folder is ready,
+   * checked to hold what the rebuilt one held: its time is that of the whole state.
+   */
+  private static double readyHolding(Process review, int port, Path log, long startedAt, int labels,
+      String rebuiltHolds) throws Exception {
+    awaitReady(review, port, log);
+    double seconds = (System.nanoTime() - startedAt) / 1e9;
+    String holds = held(port, labels);
+    if (!holds.equals(rebuiltHolds)) {
+      throw new IOException("the review service started again on its state holds " + holds + ", the rebuilt one held "
+          + rebuiltHolds + ":\n" + tail(log));
+    }
+    return seconds;
   }
 
   /**
