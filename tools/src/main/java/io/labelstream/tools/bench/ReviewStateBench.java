@@ -138,15 +138,15 @@ final class ReviewStateBench {
 
   private static void measureOne(BenchReport report, String bootstrap, int labels, Settings settings, Path dir)
       throws Exception {
-    String heap = settings.heap();
     Duration checkpointInterval = settings.checkpointInterval();
     int port = FreePort.onLoopback();
-    Path log = dir.resolve("review-" + labels + ".log");
-    Path tmp = Files.createDirectories(dir.resolve("review-" + labels + "-tmp"));
-    Path gcLog = dir.resolve("review-" + labels + "-gc.log");
     Path state = dir.resolve("review-" + labels + "-state");
+    Runs runs = new Runs(bootstrap, port, settings, dir, labels,
+        Files.createDirectories(dir.resolve("review-" + labels + "-tmp")), state);
+    Path log = runs.log("");
+    Path gcLog = runs.gcLog("");
     long start = System.nanoTime();
-    Process review = start(bootstrap, port, heap, checkpointInterval, log, tmp, gcLog, state);
+    Process review = runs.start("");
     try {
       System.out.printf("  %-44s ", "review service rebuilding " + labels + " labels…");
       System.out.flush();
@@ -174,10 +174,9 @@ final class ReviewStateBench {
       double checkpointMib = Files.size(state.resolve("checkpoint")) / (1024.0 * 1024.0);
       System.out.printf("  %-44s ", "review service restarting on its checkpoint…");
       System.out.flush();
-      Path restartLog = dir.resolve("review-" + labels + "-restart.log");
+      Path restartLog = runs.log("-restart");
       long restart = System.nanoTime();
-      review = start(bootstrap, port, heap, checkpointInterval, restartLog, tmp,
-          dir.resolve("review-" + labels + "-restart-gc.log"), state);
+      review = runs.start("-restart");
       double restartSeconds = readyHolding(review, port, restartLog, restart, labels, rebuiltHolds);
       System.out.printf(Locale.ROOT, "stopped in %.1f s (a checkpoint of %.1f MiB besides the store), ready again in "
           + "%.1f s%n", stopSeconds, checkpointMib, restartSeconds);
@@ -194,10 +193,9 @@ final class ReviewStateBench {
       double copyExtraMib = unsharedBytes(state.resolve("running")) / (1024.0 * 1024.0);
       review.destroyForcibly(); // SIGKILL, as the kernel's OOM killer or a lost node ends it: no clean stop
       review.waitFor();
-      Path crashLog = dir.resolve("review-" + labels + "-crash-restart.log");
+      Path crashLog = runs.log("-crash-restart");
       long crashRestart = System.nanoTime();
-      review = start(bootstrap, port, heap, checkpointInterval, crashLog, tmp,
-          dir.resolve("review-" + labels + "-crash-gc.log"), state);
+      review = runs.start("-crash-restart");
       double crashRestartSeconds = readyHolding(review, port, crashLog, crashRestart, labels, rebuiltHolds);
       System.out.printf(Locale.ROOT, "%.0f checkpoints while running, %.2f s each on average (%.0f MiB of the store's "
           + "files kept for the last one alone), ready again in %.1f s%n", checkpoints, checkpointSeconds,
@@ -334,24 +332,38 @@ final class ReviewStateBench {
     throw new IOException("no VmRSS in /proc/" + review.pid() + "/status");
   }
 
-  private static Process start(String bootstrap, int port, String heap, Duration checkpointInterval, Path log,
-      Path tmp, Path gcLog, Path state) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError",
-        "-Xlog:gc:file=" + gcLog,
-        "-Djava.io.tmpdir=" + tmp,
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
-        "io.labelstream.review.ReviewService");
-    Map<String, String> env = builder.environment();
-    env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
-    env.put("HTTP_HOST", "127.0.0.1");
-    env.put("REVIEW_PORT", Integer.toString(port));
-    env.put("REVIEW_INSTANCE_ID", "bench-review-state");
-    env.put("REVIEW_TOKENS", "bench-admin:bench-admin-token:admin");
-    env.put("REVIEW_STATE_DIR", state.toString());
-    env.put("REVIEW_STATE_CHECKPOINT_INTERVAL_MS", Long.toString(checkpointInterval.toMillis()));
-    builder.redirectErrorStream(true).redirectOutput(log.toFile());
-    return builder.start();
+  /**
+   * The runs of one count's review service, each in a JVM of its own on the same port and state folder, with its own
+   * log and GC log named after the run ({@code ""} for the first, {@code "-restart"}, ...).
+   */
+  private record Runs(String bootstrap, int port, Settings settings, Path dir, int labels, Path tmp, Path state) {
+
+    Path log(String run) {
+      return dir.resolve("review-" + labels + run + ".log");
+    }
+
+    Path gcLog(String run) {
+      return dir.resolve("review-" + labels + run + "-gc.log");
+    }
+
+    Process start(String run) throws IOException {
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      ProcessBuilder builder = new ProcessBuilder(java, "-Xmx" + settings.heap(), "-XX:+ExitOnOutOfMemoryError",
+          "-Xlog:gc:file=" + gcLog(run),
+          "-Djava.io.tmpdir=" + tmp,
+          "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
+          "io.labelstream.review.ReviewService");
+      Map<String, String> env = builder.environment();
+      env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+      env.put("HTTP_HOST", "127.0.0.1");
+      env.put("REVIEW_PORT", Integer.toString(port));
+      env.put("REVIEW_INSTANCE_ID", "bench-review-state");
+      env.put("REVIEW_TOKENS", "bench-admin:bench-admin-token:admin");
+      env.put("REVIEW_STATE_DIR", state.toString());
+      env.put("REVIEW_STATE_CHECKPOINT_INTERVAL_MS", Long.toString(settings.checkpointInterval().toMillis()));
+      builder.redirectErrorStream(true).redirectOutput(log(run).toFile());
+      return builder.start();
+    }
   }
 
   private static void awaitReady(Process review, int port, Path log) throws Exception {
