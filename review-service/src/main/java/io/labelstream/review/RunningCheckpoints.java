@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checkpoints of the review state taken while it runs, so that a start after a crash goes on from the last one
- * instead of rebuilding from Kafka. The state's reader calls it between two polls ({@code StateTailer#checkpointEvery}),
- * so no record is being applied. What reviewers change goes into the queue (and the gold tasks it hands out) and the
+ * instead of rebuilding from Kafka. The state's reader calls it between two polls
+ * ({@code StateTailer#checkpointEvery}), so no record is being applied. What reviewers change goes into the queue (and the gold tasks it hands out) and the
  * store's settled answers at once, before Kafka has it: the queue is held still ({@link TaskQueue#whileStill}) until
  * its changes on their way are committed, and the store is copied and those parts saved before it lets changes go on.
  * The other parts change only as the reader applies records, or on threads of their own under their own locks (the

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * The review state kept in a folder between runs (REVIEW_STATE_DIR): the store ({@link FrameBytes#at}) and the
  * checkpoint a clean stop writes beside it, so that the next start reads only what Kafka received since instead of
  * every topic from the beginning; and in {@code running/} the last checkpoint taken while running
- * ({@link #writeRunning}), with a copy of the store as it was then, for a start after a crash.
+ * ({@link #copyStoreForRunning}, {@link #finishRunning}), with a copy of the store as it was then, for a start after a
+ * crash.
  *
  * <p>A checkpoint holds where the state reader had read each partition up to, and every {@link Checkpointed} part's
  * bytes, all taken once the reader and the queue's writer had stopped: the parts, the store and the positions
@@ -50,8 +51,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The file is written whole under a temporary name, forced to disk and then renamed: a crash while writing leaves
  * no checkpoint rather than half of one. A checkpoint taken while running is made whole in {@code running.new/} and
- * then takes the place of the one before, which is kept until then. The folder is one instance's: {@link #take} locks it until {@link #close()},
- * and a second instance given the same folder is refused rather than let delete a store in use.
+ * then takes the place of the one before, which is kept until then. The folder is one instance's: {@link #take} locks
+ * it until {@link #close()}, and a second instance given the same folder is refused rather than let delete a store in
+ * use.
  */
 public final class StateCheckpoint implements AutoCloseable {
 
