@@ -41,9 +41,10 @@ import java.util.Optional;
  * at the raised rate until its bound is re-established, then at the base rate.
  *
  * <h2>Recall</h2>
- * The model labels a camera wrote between the estimated change point and the alarm were written under thresholds that
- * no longer held: a sharp change makes the model confidently wrong from its first frame, and the test needs a few
- * frames to be sure. They go back to people ({@link #takeRecalled()}), whose answers supersede them. A false alarm
+ * The model labels a camera wrote before the alarm, back to the test's estimated change point and beyond it (a change
+ * that grows began before the part of it the test places), were written under thresholds that no longer held: a sharp
+ * change makes the model confidently wrong from its first frame, and the test needs a few frames to be sure. They go
+ * back to people ({@link #takeRecalled()}), whose answers supersede them. A false alarm
  * costs that many reviews, counted in {@link DriftEvent#recalledLabels()}. An alarm on people's answers has no change
  * point on the frames' clock (answers arrive late and sparse), so it recalls nothing. Workers pick a new policy up a
  * moment after it is published: a model label a regime started by a change would not have allowed (its score below
@@ -83,9 +84,9 @@ public final class RegimePolicy {
   public record RegimeDecision(int regime, long startFrame, PolicyDecision decision, double auditRate,
       boolean established) {}
 
-  /** The fewest frames before the estimated change point whose model labels a change recalls too. */
+  /** The fewest frames before the estimated change point whose model labels a slowly found change recalls too. */
   static final long RECALL_MARGIN = 25;
-  /** The most frames before an alarm whose model labels it recalls. */
+  /** The frames before an alarm whose model labels it recalls (half as many after a test that took longer). */
   static final long RECALL_DEPTH = 600;
 
   /** How far a camera's own test must have climbed towards an alarm to share the blame for a pooled one. */
@@ -282,20 +283,22 @@ public final class RegimePolicy {
   }
 
   /**
-   * Takes the camera's model labels since the alarm's change point into {@link #recalled}; returns how many. The
-   * estimate is uncertain, and the more so the slighter the change: a test that took {@code d} frames to sound found
-   * a shift whose start it places within about {@code d} frames (a step to a slightly lower contrast, detected after
-   * 200-500 frames, was placed 0-270 frames late in the drift suite). So the recall reaches back from the estimate by
-   * the detection delay, and at least {@link #RECALL_MARGIN} frames; but never more than {@link #RECALL_DEPTH} frames
-   * before the alarm. A test that took longer than that to sound found a change too slight to say which labels it
+   * Takes the camera's model labels written before the alarm into {@link #recalled}; returns how many. A test that
+   * sounded within {@link #RECALL_DEPTH} frames of its estimated change point found a change, but the estimate places
+   * only the part of it the test could see: a change that grows (dusk, a lens getting dirty) began before it, and in
+   * the drift suite's ramps the labels of that first, barely visible stretch stood and held the errors that took
+   * scenarios below the floor (noise, blur and brightness ramps: detected 200-400 frames after they began, their start
+   * estimated 150-350 frames late). So such a test recalls every label of the last {@link #RECALL_DEPTH} frames: when
+   * in doubt, people. A test that took longer than that to sound found a change too slight to say which labels it
    * spoiled, if any (the one false alarm of the drift suite's unchanged tuning streams crept up over 934 frames): it
-   * recalls from just before its estimate and at most half as far back, so that a false alarm costs little.
+   * recalls from {@link #RECALL_MARGIN} frames before its estimate and at most half as far back, so that a false alarm
+   * costs little.
    */
   private int recall(Camera state, ChangeAlarm alarm, boolean pooledClock) {
     long delay = alarm.alarmIndex() - alarm.changePoint();
     long from = delay > RECALL_DEPTH
         ? Math.max(alarm.changePoint() - RECALL_MARGIN, alarm.alarmIndex() - RECALL_DEPTH / 2)
-        : Math.max(alarm.changePoint() - Math.max(RECALL_MARGIN, delay), alarm.alarmIndex() - RECALL_DEPTH);
+        : alarm.alarmIndex() - RECALL_DEPTH;
     List<String> since = alarm.signal().equals(ChangeMonitor.ANSWERED) ? List.of()
         : pooledClock ? state.recent.takeSincePooledIndex(from)
         : state.recent.takeSinceCameraIndex(from);
