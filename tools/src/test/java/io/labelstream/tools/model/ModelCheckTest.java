@@ -54,11 +54,15 @@ class ModelCheckTest {
         .isEqualTo(accuracy.group(1));
     assertThat(Files.readAllLines(validation).get(0)).isEqualTo(ValidationFile.HEADER);
     // The samples are the first 1,000 Fashion-MNIST test images: through the production decoder the model must
-    // answer exactly as it did on the dataset's raw pixels when the bundled test predictions were made.
+    // answer as it did on the dataset's raw pixels when the bundled test predictions were made: the same class, and
+    // the same score to ONNX Runtime's rounding (its kernels differ by CPU: one machine's 0.4924761 is another's
+    // 0.4924762).
     List<String> released = Files.readAllLines(MODEL_DIR.resolve("fashion-mnist-ensemble.test.csv")).subList(1, 1001);
     List<String> checked = Files.readAllLines(validation).subList(1, 1001);
     for (int i = 0; i < 1000; i++) {
-      assertThat(firstFields(checked.get(i), 4)).as("sample %d", i).isEqualTo(firstFields(released.get(i), 4));
+      assertThat(firstFields(checked.get(i), 3)).as("sample %d", i).isEqualTo(firstFields(released.get(i), 3));
+      assertThat(Double.parseDouble(checked.get(i).split(",")[3])).as("sample %d's score", i)
+          .isCloseTo(Double.parseDouble(released.get(i).split(",")[3]), org.assertj.core.data.Offset.offset(1e-6));
     }
   }
 
