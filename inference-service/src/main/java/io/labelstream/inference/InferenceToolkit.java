@@ -8,6 +8,7 @@ import io.labelstream.schemas.boxes.FrameScore;
 import io.labelstream.inference.image.FrameDecoder;
 import io.labelstream.inference.image.FramePlacement;
 import io.labelstream.inference.image.InputStatistics;
+import io.labelstream.platform.image.ImageFormat;
 import io.labelstream.inference.model.DetectorOutput;
 import io.labelstream.inference.model.GraphSignature;
 import io.labelstream.inference.model.InputSpec;
@@ -51,18 +52,31 @@ public final class InferenceToolkit implements AutoCloseable {
 
   /**
    * What a drift detector watches in a decoded frame, in [0,1] pixel units: mean luma, its standard deviation, the mean
-   * absolute Laplacian of the luma and Hasler and Süsstrunk's colourfulness (0 for grey), as the worker computes them.
+   * absolute Laplacian of the luma and Hasler and Süsstrunk's colourfulness (0 for grey), as the worker computes them,
+   * and the file's JPEG quality over 100 (1 for PNG; NaN when only pixels were given).
    */
-  public record FrameStatistics(double brightness, double contrast, double sharpness, double colourfulness) {
+  public record FrameStatistics(double brightness, double contrast, double sharpness, double colourfulness,
+      double jpegQuality) {
 
     private static FrameStatistics of(InputStatistics s) {
-      return new FrameStatistics(s.brightness(), s.contrast(), s.sharpness(), s.colourfulness());
+      return new FrameStatistics(s.brightness(), s.contrast(), s.sharpness(), s.colourfulness(), s.jpegQuality());
     }
   }
 
-  /** The statistics of a {@code width x height} grey frame, one byte per pixel, row by row. */
+  /** The statistics of a {@code width x height} grey frame, one byte per pixel, row by row (JPEG quality NaN). */
   public static FrameStatistics greyStatistics(byte[] grey, int width, int height) {
     return FrameStatistics.of(InputStatistics.ofGrey(grey, width, height));
+  }
+
+  /**
+   * As {@link #greyStatistics(byte[], int, int)}, with the JPEG quality of {@code encoded}, the file those pixels were
+   * decoded from, as the worker reads it.
+   */
+  public static FrameStatistics greyStatistics(byte[] grey, int width, int height, byte[] encoded) {
+    ImageFormat format = ImageFormat.sniff(encoded)
+        .orElseThrow(() -> new IllegalArgumentException("neither a PNG nor a JPEG"));
+    return FrameStatistics.of(InputStatistics.ofGrey(grey, width, height)
+        .withJpegQuality(InputStatistics.jpegQualityOf(encoded, format)));
   }
 
   /** The statistics of a {@code width x height} colour frame, three bytes (R, G, B) per pixel, row by row. */

@@ -204,7 +204,7 @@ class ReviewCheckpointIT {
         .setTopK(List.of(new ClassProbability(classIndex, CLASSES.get(classIndex), score))).setMaxProbability(score)
         .setMargin(score / 2).setEntropy(0.5).setMutualInformation(0.01).setScore(score).setThreshold(0.9)
         .setInputStats(new InputStats(0.3 + 0.05 * random.nextGaussian(), 0.2 + 0.02 * random.nextGaussian(),
-            0.05, 0.0))
+            0.05, 0.0, 1.0))
         .setRoute(route).setAudited(audited).setPredictedAt(at).build();
   }
 

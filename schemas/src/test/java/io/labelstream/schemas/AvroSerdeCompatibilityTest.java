@@ -162,6 +162,43 @@ class AvroSerdeCompatibilityTest {
   }
 
   @Test
+  void shouldReadTheInputStatisticsOfAPredictionWrittenBeforeJpegQualityWasMeasured() throws Exception {
+    Schema v6;
+    try (var in = KnownSchemas.class.getResourceAsStream("/schema-history/Prediction-v6.avsc")) {
+      v6 = new Schema.Parser().parse(in);
+    }
+    Schema statsSchema = v6.getField("inputStats").schema().getTypes().get(1);
+    assertThat(statsSchema.getField("jpegQuality")).isNull();
+    GenericRecord stats = new GenericData.Record(statsSchema);
+    stats.put("brightness", 0.25);
+    stats.put("contrast", 0.125);
+    stats.put("sharpness", 0.5);
+    stats.put("colourfulness", 0.0);
+    GenericRecord old = new GenericData.Record(v6);
+    old.put("frameId", "f-7");
+    old.put("modelName", "m");
+    old.put("modelVersion", "1");
+    old.put("classIndex", 8);
+    old.put("label", "Bag");
+    old.put("topK", List.of());
+    for (String f : List.of("maxProbability", "margin", "entropy", "score", "threshold")) {
+      old.put(f, 0.5);
+    }
+    old.put("route", new GenericData.EnumSymbol(v6.getField("route").schema(), "MODEL_LABEL"));
+    old.put("audited", false);
+    old.put("predictedAt", 1_700_000_000_000L);
+    old.put("deviceId", "truck-1");
+    old.put("inputStats", stats);
+    byte[] bytes = AvroSerde.generic(v6, new KnownSchemas().register(v6)).serialize("predictions.v1", old);
+
+    io.labelstream.schemas.avro.Prediction read = Topics.PREDICTIONS.valueSerde().deserializer().deserialize("predictions.v1", bytes);
+
+    assertThat(read.getInputStats().getBrightness()).isEqualTo(0.25);
+    assertThat(read.getInputStats().getSharpness()).isEqualTo(0.5);
+    assertThat(read.getInputStats().getJpegQuality()).isNull();
+  }
+
+  @Test
   void shouldReadAPolicyWrittenBeforeRegimesAsOneRegimeForEveryCamera() throws Exception {
     Schema v1;
     try (var in = KnownSchemas.class.getResourceAsStream("/schema-history/Policy-v1.avsc")) {

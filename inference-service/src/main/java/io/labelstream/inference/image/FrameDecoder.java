@@ -128,11 +128,12 @@ public final class FrameDecoder {
   public Measured decodeMeasured(byte[] encoded) throws IOException {
     Resampled resampled = resample(encoded);
     return new Measured(new Fitted(values(resampled.pixels()), resampled.placement()),
-        ContentStatistics.of(resampled.pixels(), input.channels(), input.width(), resampled.fit()));
+        ContentStatistics.of(resampled.pixels(), input.channels(), input.width(), resampled.fit())
+            .withJpegQuality(InputStatistics.jpegQualityOf(encoded, resampled.format())));
   }
 
   /** The picture resampled to the input (0-255, R, G, B interleaved), with the fit that put it there. */
-  private record Resampled(float[] pixels, Fit fit, FramePlacement placement) {}
+  private record Resampled(float[] pixels, Fit fit, FramePlacement placement, ImageFormat format) {}
 
   private Resampled resample(byte[] encoded) throws IOException {
     long deadline = System.nanoTime() + timeoutNanos;
@@ -150,7 +151,7 @@ public final class FrameDecoder {
     }
     Fit fit = Fit.of(input.resize(), picture.width(), picture.height(), input.width(), input.height());
     return new Resampled(resampled(picture, fit), fit,
-        FramePlacement.of(fit, header.width(), header.height(), picture.width(), picture.height()));
+        FramePlacement.of(fit, header.width(), header.height(), picture.width(), picture.height()), header.format());
   }
 
   /** The picture fitted, resized and normalised into the card's layout; package-private for tests. */

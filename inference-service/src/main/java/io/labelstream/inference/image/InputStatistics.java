@@ -1,10 +1,14 @@
 package io.labelstream.inference.image;
 
+import io.labelstream.platform.image.ImageFormat;
+import io.labelstream.platform.image.JpegQuality;
+
 /**
  * What a drift detector watches in the frames themselves, before any model: four cheap summaries of the decoded
- * pixels. A camera that darkens, loses focus or turns noisy moves them before the labels tell anyone (issue 16).
+ * pixels and how hard the file was compressed. A camera that darkens, loses focus, turns noisy or starts to compress
+ * harder moves them before the labels tell anyone (issue 16).
  *
- * <p>All four are in [0,1] pixel units (a sample of 255 is 1), so grey and colour frames compare:
+ * <p>The pixel statistics are in [0,1] pixel units (a sample of 255 is 1), so grey and colour frames compare:
  *
  * @param brightness mean luma (Rec. 601 weights on RGB)
  * @param contrast standard deviation of the luma
@@ -12,8 +16,11 @@ package io.labelstream.inference.image;
  *     repeat their edge), 0 for a flat frame; blur lowers it, noise raises it
  * @param colourfulness Hasler and Süsstrunk's metric on RGB, {@code sqrt(sd(rg)² + sd(yb)²) + 0.3 sqrt(mean(rg)² +
  *     mean(yb)²)} with {@code rg = R - G}, {@code yb = (R + G) / 2 - B}; 0 for a grey frame
+ * @param jpegQuality the file's JPEG quality over 100 ({@link JpegQuality}), 1 for a lossless file, NaN where not
+ *     known: read from the file, not the pixels, so the pixel factories leave it NaN ({@link #withJpegQuality})
  */
-public record InputStatistics(double brightness, double contrast, double sharpness, double colourfulness) {
+public record InputStatistics(double brightness, double contrast, double sharpness, double colourfulness,
+    double jpegQuality) {
 
   /** Luma in integer thousandths of a sample (Rec. 601: 299 R + 587 G + 114 B), so every sum below is exact. */
   private static final int R = 299;
@@ -37,6 +44,19 @@ public record InputStatistics(double brightness, double contrast, double sharpne
    * so a flat frame gives exactly 0 (sums of squares minus a squared mean leave a rounding residue). Luma is kept in
    * whole thousandths so the first pass's sums are exact longs.
    */
+  /** These statistics with the file's compression ({@link #jpegQuality}). */
+  public InputStatistics withJpegQuality(double quality) {
+    return new InputStatistics(brightness, contrast, sharpness, colourfulness, quality);
+  }
+
+  /**
+   * The compression of an encoded frame on the {@link #jpegQuality} scale: a JPEG's IJG quality over 100 (NaN if its
+   * tables cannot be read), 1 for PNG, which loses nothing.
+   */
+  public static double jpegQualityOf(byte[] encoded, ImageFormat format) {
+    return format == ImageFormat.JPEG ? JpegQuality.of(encoded) / 100 : 1.0;
+  }
+
   private static InputStatistics of(byte[] pixels, int width, int height, int channels) {
     if (width <= 0 || height <= 0 || pixels.length != width * height * channels) {
       throw new IllegalArgumentException("expected " + width + "x" + height + "x" + channels + " bytes, got "
@@ -84,7 +104,7 @@ public record InputStatistics(double brightness, double contrast, double sharpne
     double colourfulness = Math.hypot(Math.sqrt(rgSquares / n) / 255, Math.sqrt(ybSquares / n) / 510)
         + 0.3 * Math.hypot(rgMean / 255, ybMean / 510);
     return new InputStatistics(lumaMean / LUMA_UNIT, Math.sqrt(lumaSquares / n) / LUMA_UNIT,
-        laplacianSum / (double) n / LUMA_UNIT, colourfulness);
+        laplacianSum / (double) n / LUMA_UNIT, colourfulness, Double.NaN);
   }
 
   private static long luma(byte[] pixels, int pixel, int channels) {

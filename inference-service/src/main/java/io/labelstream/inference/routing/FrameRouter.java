@@ -177,7 +177,8 @@ public final class FrameRouter {
 
   private static InputStats inputStats(InputStatistics seen) {
     return seen == null ? null
-        : new InputStats(seen.brightness(), seen.contrast(), seen.sharpness(), seen.colourfulness());
+        : new InputStats(seen.brightness(), seen.contrast(), seen.sharpness(), seen.colourfulness(),
+            Double.isNaN(seen.jpegQuality()) ? null : seen.jpegQuality());
   }
 
   /**

@@ -144,20 +144,19 @@ public final class PolicyFollower implements Runnable, AutoCloseable {
   }
 
   /**
-   * The cameras' usual inputs. Bounds of another length are left out with a warning, so that camera is not gated:
-   * the worker cannot tell which statistic a bound is of, and must not stop applying the rest of the policy.
+   * The cameras' usual inputs. Low and high bounds of different lengths are left out with a warning, so that camera
+   * is not gated: the worker cannot tell which statistic a bound is of, and must not stop applying the rest of the
+   * policy. Lists of another length than this worker's statistics are read in order ({@link RoutingPolicy.Usual#of}).
    */
   private static Map<RoutingPolicy.Camera, RoutingPolicy.Usual> usual(Policy policy) {
     Map<RoutingPolicy.Camera, RoutingPolicy.Usual> usual = new HashMap<>();
     for (UsualInputs inputs : policy.getUsualInputs()) {
       RoutingPolicy.Camera key = new RoutingPolicy.Camera(inputs.getDeviceId(), inputs.getCameraId());
-      if (inputs.getLow().size() == RoutingPolicy.Usual.STATISTICS
-          && inputs.getHigh().size() == RoutingPolicy.Usual.STATISTICS) {
+      if (inputs.getLow().size() == inputs.getHigh().size()) {
         usual.put(key, RoutingPolicy.Usual.of(inputs.getLow(), inputs.getHigh()));
       } else {
-        LOG.warn("ignoring the usual inputs of camera {} with {} low and {} high bounds, not one per input statistic "
-            + "({}): its frames are not gated", key, inputs.getLow().size(), inputs.getHigh().size(),
-            RoutingPolicy.Usual.STATISTICS);
+        LOG.warn("ignoring the usual inputs of camera {} with {} low and {} high bounds: its frames are not gated",
+            key, inputs.getLow().size(), inputs.getHigh().size());
       }
     }
     return usual;

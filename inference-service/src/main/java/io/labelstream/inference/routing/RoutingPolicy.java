@@ -94,9 +94,19 @@ public record RoutingPolicy(Scope common, Map<Camera, Scope> cameras, Map<Camera
       }
     }
 
+    /**
+     * Bounds as policy.v1 lists them. Statistics are only ever appended to {@link InputStats}, so a list of another
+     * length is still in the same order: a shorter one (from a review service that predates a statistic) leaves the
+     * rest unbounded, a longer one (from a newer one) bounds statistics this worker does not measure, which it drops.
+     */
     static Usual of(List<Double> low, List<Double> high) {
-      return new Usual(low.stream().mapToDouble(Double::doubleValue).toArray(),
-          high.stream().mapToDouble(Double::doubleValue).toArray());
+      double[] lows = new double[STATISTICS];
+      double[] highs = new double[STATISTICS];
+      for (int i = 0; i < STATISTICS; i++) {
+        lows[i] = i < low.size() ? low.get(i) : Double.NEGATIVE_INFINITY;
+        highs[i] = i < high.size() ? high.get(i) : Double.POSITIVE_INFINITY;
+      }
+      return new Usual(lows, highs);
     }
 
     /**
@@ -104,7 +114,8 @@ public record RoutingPolicy(Scope common, Map<Camera, Scope> cameras, Map<Camera
      * (TailSignal.unusual), so the worker gates exactly the frames the policy's own evaluation gated.
      */
     public boolean excludes(InputStatistics seen) {
-      double[] values = {seen.brightness(), seen.contrast(), seen.sharpness(), seen.colourfulness()};
+      double[] values = {seen.brightness(), seen.contrast(), seen.sharpness(), seen.colourfulness(),
+          seen.jpegQuality()};
       for (int i = 0; i < STATISTICS; i++) {
         if (values[i] < low[i] || values[i] > high[i]) {
           return true;

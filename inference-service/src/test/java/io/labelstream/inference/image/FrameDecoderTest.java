@@ -71,6 +71,29 @@ class FrameDecoderTest {
     assertThat(measured.statistics().colourfulness()).isGreaterThan(0.1);
     // A grey model sees the luma only: no colour.
     assertThat(decoder.decodeMeasured(wide).statistics().colourfulness()).isZero();
+    // A PNG loses nothing: quality 1.
+    assertThat(measured.statistics().jpegQuality()).isEqualTo(1.0);
+  }
+
+  @Test
+  void shouldReadHowHardAJpegFrameWasCompressed() throws IOException {
+    BufferedImage image = ImageIO.read(new ByteArrayInputStream(Samples.png(0)));
+    for (int quality : new int[] {54, 92}) {
+      ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+      javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+      try (javax.imageio.stream.MemoryCacheImageOutputStream out =
+          new javax.imageio.stream.MemoryCacheImageOutputStream(jpeg)) {
+        javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+        param.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+        param.setCompressionQuality(quality / 100f);
+        writer.setOutput(out);
+        writer.write(null, new javax.imageio.IIOImage(image, null, null), param);
+      } finally {
+        writer.dispose();
+      }
+
+      assertThat(decoder.decodeMeasured(jpeg.toByteArray()).statistics().jpegQuality()).isEqualTo(quality / 100.0);
+    }
   }
 
   private static byte[] solidPng(int width, int height, int red, int green, int blue) throws IOException {

@@ -73,7 +73,7 @@ class CameraRoutingTest {
 
   @Test
   void shouldCarryTheFramesDeviceCameraAndInputStatisticsOnItsPrediction() {
-    InputStatistics seen = new InputStatistics(0.4, 0.2, 0.05, 0.1);
+    InputStatistics seen = new InputStatistics(0.4, 0.2, 0.05, 0.1, 0.75);
     FrameRouter.Routed routed = router(RoutingPolicy.fixed(0.9, 2), 0.0)
         .route(frame("f2", "car-1", "rear"), 0, 4, seen, SHOE, Instant.EPOCH);
     FrameRouter.Routed noCamera = router(RoutingPolicy.fixed(0.5, 2), 0.0)
@@ -81,7 +81,7 @@ class CameraRoutingTest {
 
     assertThat(routed.prediction().getDeviceId()).isEqualTo("car-1");
     assertThat(routed.prediction().getCameraId()).isEqualTo("rear");
-    assertThat(routed.prediction().getInputStats()).isEqualTo(new InputStats(0.4, 0.2, 0.05, 0.1));
+    assertThat(routed.prediction().getInputStats()).isEqualTo(new InputStats(0.4, 0.2, 0.05, 0.1, 0.75));
     // The review request's copy of the prediction is the same record.
     assertThat(routed.reviewRequest().getPrediction().getCameraId()).isEqualTo("rear");
     assertThat(noCamera.prediction().getDeviceId()).isEqualTo("car-3");
@@ -135,10 +135,12 @@ class CameraRoutingTest {
     FrameRouter.Routed blurred = router.route(frame("s", "car-1", "rear"), 0, 2, stats(0.5, 0.2), certain,
         Instant.EPOCH);
     FrameRouter.Routed dark = router.route(frame("d", "car-1", "rear"), 0, 3, stats(0.05, 0.05), SHOE, Instant.EPOCH);
+    FrameRouter.Routed compressed = router.route(frame("c", "car-1", "rear"), 0, 4, stats(0.5, 0.1, 0.54), certain,
+        Instant.EPOCH);
 
     assertThat(usual.prediction().getRoute()).isEqualTo(Route.MODEL_LABEL);
     assertThat(usual.label()).isNotNull();
-    assertThat(List.of(blurred, dark)).allSatisfy(r -> {
+    assertThat(List.of(blurred, dark, compressed)).allSatisfy(r -> {
       assertThat(r.prediction().getRoute()).isEqualTo(Route.REVIEW);
       assertThat(r.prediction().getAudited()).isFalse();
       assertThat(r.label()).isNull();
@@ -159,13 +161,20 @@ class CameraRoutingTest {
     assertThat(unmeasured.prediction().getRoute()).isEqualTo(Route.MODEL_LABEL);
   }
 
-  /** Usual inputs: brightness at least 0.1, sharpness at most 0.1, contrast and colourfulness unbounded. */
+  /**
+   * Usual inputs: brightness at least 0.1, sharpness at most 0.1, JPEG quality at least 0.9, contrast and
+   * colourfulness unbounded.
+   */
   private static final RoutingPolicy.Usual SHARP_AT_MOST_0_1 = new RoutingPolicy.Usual(
-      new double[] {0.1, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY},
-      new double[] {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 0.1, Double.POSITIVE_INFINITY});
+      new double[] {0.1, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.9},
+      new double[] {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 0.1, Double.POSITIVE_INFINITY, 1.0});
 
   private static InputStatistics stats(double brightness, double sharpness) {
-    return new InputStatistics(brightness, 0.3, sharpness, 0.0);
+    return stats(brightness, sharpness, 1.0);
+  }
+
+  private static InputStatistics stats(double brightness, double sharpness, double jpegQuality) {
+    return new InputStatistics(brightness, 0.3, sharpness, 0.0, jpegQuality);
   }
 
   private static List<String> audited(FrameRouter router, List<String> ids) {

@@ -65,20 +65,35 @@ class PolicyFollowerRoutingTest {
   }
 
   @Test
-  void shouldKeepEachCamerasUsualInputsAndIgnoreBoundsOfAnotherLength() {
+  void shouldKeepEachCamerasUsualInputsAndIgnoreBoundsThatDoNotPair() {
     double inf = Double.POSITIVE_INFINITY;
     RoutingPolicy routing = PolicyFollower.routing(policy(List.of(0.9, 0.8, 0.7), 0.0, List.of(), List.of(
-        usual("car-1", "rear", List.of(0.1, -inf, -inf, -inf), List.of(0.9, inf, 0.2, inf)),
-        usual("car-2", null, List.of(0.0, 0.0, 0.0), List.of(1.0, 1.0, 1.0)),
+        usual("car-1", "rear", List.of(0.1, -inf, -inf, -inf, 0.9), List.of(0.9, inf, 0.2, inf, 1.0)),
         usual("car-3", null, List.of(0.0, 0.0, 0.0, 0.0), List.of(1.0, 1.0, 1.0, 1.0, 1.0)))),
         CARD).orElseThrow();
 
     assertThat(routing.usual()).containsOnlyKeys(new RoutingPolicy.Camera("car-1", "rear"));
     RoutingPolicy.Usual rear = routing.usual().get(new RoutingPolicy.Camera("car-1", "rear"));
-    assertThat(rear.low()).containsExactly(0.1, -inf, -inf, -inf);
-    assertThat(rear.high()).containsExactly(0.9, inf, 0.2, inf);
+    assertThat(rear.low()).containsExactly(0.1, -inf, -inf, -inf, 0.9);
+    assertThat(rear.high()).containsExactly(0.9, inf, 0.2, inf, 1.0);
     // Usual inputs alone give a camera no thresholds of its own.
     assertThat(routing.cameras()).isEmpty();
+  }
+
+  @Test
+  void shouldReadBoundsFromAnOlderOrNewerReviewServiceInTheirOrder() {
+    double inf = Double.POSITIVE_INFINITY;
+    RoutingPolicy routing = PolicyFollower.routing(policy(List.of(0.9, 0.8, 0.7), 0.0, List.of(), List.of(
+        usual("before-jpeg-quality", null, List.of(0.1, 0.0, 0.0, 0.0), List.of(0.9, 1.0, 0.2, 1.0)),
+        usual("newer", null, List.of(0.1, 0.0, 0.0, 0.0, 0.5, 7.0), List.of(0.9, 1.0, 0.2, 1.0, 1.0, 8.0)))),
+        CARD).orElseThrow();
+
+    RoutingPolicy.Usual older = routing.usual().get(new RoutingPolicy.Camera("before-jpeg-quality", null));
+    assertThat(older.low()).containsExactly(0.1, 0.0, 0.0, 0.0, -inf);
+    assertThat(older.high()).containsExactly(0.9, 1.0, 0.2, 1.0, inf);
+    RoutingPolicy.Usual newer = routing.usual().get(new RoutingPolicy.Camera("newer", null));
+    assertThat(newer.low()).containsExactly(0.1, 0.0, 0.0, 0.0, 0.5);
+    assertThat(newer.high()).containsExactly(0.9, 1.0, 0.2, 1.0, 1.0);
   }
 
   private static UsualInputs usual(String deviceId, String cameraId, List<Double> low, List<Double> high) {

@@ -159,7 +159,7 @@ class PolicyRoutingIT {
     for (int i = 0; i < rear.size(); i++) {
       InputStatistics seen = decoder.decodeMeasured(Samples.png(300 + i)).statistics();
       assertThat(predictions.get(rear.get(i)).getInputStats())
-          .isEqualTo(new InputStats(seen.brightness(), seen.contrast(), seen.sharpness(), seen.colourfulness()));
+          .isEqualTo(new InputStats(seen.brightness(), seen.contrast(), seen.sharpness(), seen.colourfulness(), 1.0));
     }
   }
 
@@ -167,11 +167,13 @@ class PolicyRoutingIT {
   @Order(3)
   void shouldSendEveryFrameOutsideItsCamerasUsualInputsToPeopleAndLeaveOtherCamerasAlone() throws Exception {
     double inf = Double.POSITIVE_INFINITY;
-    // car-5's usual frames were all but flat: every real frame is sharper, so none of its frames is usual.
+    // car-5's usual frames were all but flat: every real frame is sharper, so none of its frames is usual. (Four
+    // bounds, as a review service wrote them before JPEG quality was measured: the fifth is unbounded.)
     UsualInputs flat = UsualInputs.newBuilder().setDeviceId("car-5").setCameraId("dash")
         .setLow(List.of(-inf, -inf, -inf, -inf)).setHigh(List.of(inf, inf, 0.0001, inf)).build();
+    // Low and high bounds that do not pair: which statistic a bound is of cannot be told, so none applies.
     UsualInputs wrongLength = UsualInputs.newBuilder().setDeviceId("car-6").setCameraId(null)
-        .setLow(List.of(-inf)).setHigh(List.of(0.0)).build();
+        .setLow(List.of(-inf)).setHigh(List.of(0.0, 0.0)).build();
     publishPolicy(0.0, List.of(), List.of(flat, wrongLength));
     WorkerOutputs outputs = new WorkerOutputs(KAFKA.bootstrapServers(), inference::port);
     await().atMost(Duration.ofSeconds(30)).until(() -> new ObjectMapper().readTree(outputs.get("/v1/policy").body())

@@ -255,7 +255,8 @@ public final class PolicyService implements AutoCloseable, Checkpointed {
   /** The frame's statistics in {@link io.labelstream.review.policy.drift.ChangeMonitor#IMAGE_STATISTICS} order. */
   private static double[] statistics(InputStats stats) {
     return stats == null ? new double[0]
-        : new double[] {stats.getBrightness(), stats.getContrast(), stats.getSharpness(), stats.getColourfulness()};
+        : new double[] {stats.getBrightness(), stats.getContrast(), stats.getSharpness(), stats.getColourfulness(),
+            stats.getJpegQuality() == null ? Double.NaN : stats.getJpegQuality()};
   }
 
   /**

@@ -429,7 +429,7 @@ final class ReviewStateBench {
             .setScore(score).setThreshold(0.95).setRoute(reviewed ? Route.REVIEW : Route.MODEL_LABEL)
             .setAudited(false).setPredictedAt(now)
             .setSourcePartition(i % 6).setSourceOffset((long) i)
-            .setInputStats(new InputStats(0.45, 0.2, 0.05, 0.0))
+            .setInputStats(new InputStats(0.45, 0.2, 0.05, 0.0, 1.0))
             .build();
         send(producer, failed, Topics.PREDICTIONS, frameId, prediction);
         Label.Builder label = Label.newBuilder()

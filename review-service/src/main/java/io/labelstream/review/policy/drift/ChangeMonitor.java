@@ -14,35 +14,40 @@ import java.util.Optional;
  * <ul>
  *   <li>Unsupervised, per frame: the routing score's low tail (scores falling means the model is less sure; a score
  *       tail rising is good news and not watched), and both tails of each input statistic (brightness, contrast,
- *       sharpness, colourfulness: a darker and a brighter camera are both another camera). Each signal learns its
- *       own baseline from its first frames ({@link TailBaseline}) and a {@link BernoulliCusum} watches how often it
- *       falls beyond a baseline cut.
+ *       sharpness, colourfulness, and the file's JPEG quality: a darker and a brighter camera are both another camera;
+ *       a camera that starts to compress harder says so in its files' quantisation tables from its first frame).
+ *       Each signal learns its own baseline from its first frames ({@link TailBaseline}) and a
+ *       {@link BernoulliCusum} watches how often it falls beyond a baseline cut.
  *   <li>Supervised, per answered frame in a confident score band: whether the model was wrong, against the error
  *       rate the evidence expects for that band, with a {@link BernoulliCusum} per-observation null rate.
  * </ul>
  *
  * All K one-sided CUSUMs share the false-alarm budget equally (h = ln(K·horizon / budget), see
- * {@link DriftSettings#threshold}); with the defaults and four statistics K = 10 and h = 15.4. Why CUSUM and not a
+ * {@link DriftSettings#threshold}); with the defaults and five statistics K = 12 and h = 15.6. Why CUSUM and not a
  * betting martingale: see {@link Cusum}. After an alarm the caller decides; {@link #restart()} learns a new
  * baseline for the new regime. Not thread-safe: one monitor per scope, fed by one caller.
  *
  * <h2>Measured (ChangeMonitorTest, defaults, 200 seeded streams, change after frame 1,000)</h2>
  * <ul>
- *   <li>No change, 10,000 frames: a score false alarm in 1 of 200 streams, an input-statistic one in 4 of 200
- *       (budget with exact likelihood ratios: 0.4 and 3.2); errors at the expected rate over 10,000 answers: 0 of
- *       200. The learnt baselines put the tail signals at their budget, not below it.
- *   <li>Score low tail 0.1 → 0.4: delay mean 95, p95 184 frames, change point within 4 (median) and 23 (p90)
- *       frames; → 0.3: mean 228, p95 514; → 0.2: found within 2,000 frames in 68% of streams and not within
- *       10,000 in 20%: a 300-frame baseline is too uncertain for a 2x tail change (a 1,000-frame baseline, measured
+ *   <li>No change, 10,000 frames: a score false alarm in 0 of 200 streams, an input-statistic one in 0 of 200
+ *       (budget with exact likelihood ratios: 0.33 and 3.3; with four statistics, h = 15.4 and other draws, 1 and 4);
+ *       errors at the expected rate over 10,000 answers: 0 of 200. The learnt baselines put the tail signals at
+ *       their budget, not below it.
+ *   <li>Score low tail 0.1 → 0.4: delay mean 96, p95 184 frames, change point within 4 (median) and 23 (p90)
+ *       frames; → 0.3: mean 241, p95 514; → 0.2: not found within 10,000 frames in 20% of streams (with four
+ *       statistics: 68% found within 2,000): a 300-frame baseline is too uncertain for a 2x tail change (a 1,000-frame baseline, measured
  *       once: 94% within 2,000, no false alarm in 1,000 streams).
- *   <li>Brightness ±1 sd, a third of frames unmeasured: mean 128–133, p95 198–222 frames.
+ *   <li>Brightness ±1 sd, a third of frames unmeasured: mean 132–136, p95 216–225 frames.
+ *   <li>JPEG quality 92 → 54 (a constant baseline): found 22 frames after the change, at the change; each of those
+ *       frames already lies outside the usual range ({@link #unusual}).
  *   <li>Answered errors at 3x the expected rate (0.5–5%): mean 501, p95 895 answers.
  * </ul>
  */
 public final class ChangeMonitor {
 
   /** The input statistics a frame carries, in the order of {@link #observeFrame}'s array. */
-  public static final List<String> IMAGE_STATISTICS = List.of("brightness", "contrast", "sharpness", "colourfulness");
+  public static final List<String> IMAGE_STATISTICS =
+      List.of("brightness", "contrast", "sharpness", "colourfulness", "jpegQuality");
 
   public static final String SCORE = "score";
   public static final String ANSWERED = "answered";
@@ -181,11 +186,17 @@ public final class ChangeMonitor {
     answers = in.readLong();
     score.restore(in);
     int saved = in.readInt();
-    if (saved != statistics.size()) {
+    if (saved > statistics.size()) {
       throw new IOException(saved + " input statistics saved, " + statistics.size() + " watched");
     }
-    for (TailSignal statistic : statistics) {
-      statistic.restore(in);
+    // Statistics are only appended: a checkpoint from before one was watched restores the others, and the new one
+    // learns its baseline from the frames to come.
+    for (int i = 0; i < statistics.size(); i++) {
+      if (i < saved) {
+        statistics.get(i).restore(in);
+      } else {
+        statistics.get(i).restart();
+      }
     }
     answered.restore(in);
   }

@@ -93,7 +93,11 @@ public final class RegimePolicy {
   static final double IMPLICATED_LEVEL = 0.5;
 
   /** A prediction written before frames carried statistics: only its score is watched. */
-  private static final double[] UNKNOWN_STATISTICS = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+  private static final double[] UNKNOWN_STATISTICS = new double[ChangeMonitor.IMAGE_STATISTICS.size()];
+
+  static {
+    java.util.Arrays.fill(UNKNOWN_STATISTICS, Double.NaN);
+  }
 
   private record Pending(Regime regime, CameraKey camera, int band, int predictedClass) {}
 
@@ -181,8 +185,8 @@ public final class RegimePolicy {
   /**
    * A prediction as routed.
    *
-   * @param statistics the frame's input statistics (brightness, contrast, sharpness, colourfulness; NaN where
-   *     unknown), or an empty array when the prediction carries none
+   * @param statistics the frame's input statistics ({@link ChangeMonitor#IMAGE_STATISTICS}; NaN where unknown), or
+   *     an empty array when the prediction carries none
    * @return the change this frame revealed, if any: the caller should decide and publish at once
    */
   public Optional<DriftEvent> routed(String frameId, CameraKey camera, double score, double[] statistics,

@@ -269,23 +269,26 @@ class RegimePolicyTest {
     Random random = new Random(13);
     RegimePolicy policy = policy(random);
     CameraKey camera = new CameraKey("truck-1", "rear");
-    double[] usual = {0.3, 0.2, 0.05, 0.0};
-    assertThat(policy.unusual(camera, new double[] {0.9, 0.2, 0.05, 0.0})).as("no baseline yet").isFalse();
+    double[] usual = {0.3, 0.2, 0.05, 0.0, 1.0};
+    assertThat(policy.unusual(camera, new double[] {0.9, 0.2, 0.05, 0.0, 1.0})).as("no baseline yet").isFalse();
     for (int i = 0; i < 400; i++) {
       double[] statistics = {0.3 + 0.05 * random.nextGaussian(), 0.2 + 0.02 * random.nextGaussian(),
-          0.05 + 0.005 * random.nextGaussian(), 0.0};
+          0.05 + 0.005 * random.nextGaussian(), 0.0, 1.0};
       policy.routed("f-" + i, camera, 0.999, statistics, 0, true, false);
     }
 
     assertThat(policy.unusual(camera, usual)).isFalse();
-    assertThat(policy.unusual(camera, new double[] {0.3, 0.2, 0.5, 0.0})).as("ten times as sharp: noise").isTrue();
-    assertThat(policy.unusual(camera, new double[] {0.05, 0.2, 0.05, 0.0})).as("dark").isTrue();
-    assertThat(policy.unusual(camera, new double[] {0.3, 0.2, 0.05, 0.2})).as("colour on a grey camera").isTrue();
-    assertThat(policy.unusual(new CameraKey("truck-2", null), new double[] {0.05, 0.2, 0.5, 0.0}))
+    assertThat(policy.unusual(camera, new double[] {0.3, 0.2, 0.5, 0.0, 1.0})).as("ten times as sharp: noise").isTrue();
+    assertThat(policy.unusual(camera, new double[] {0.05, 0.2, 0.05, 0.0, 1.0})).as("dark").isTrue();
+    assertThat(policy.unusual(camera, new double[] {0.3, 0.2, 0.05, 0.2, 1.0})).as("colour on a grey camera").isTrue();
+    assertThat(policy.unusual(camera, new double[] {0.3, 0.2, 0.05, 0.0, 0.92})).as("a JPEG from a PNG camera")
+        .isTrue();
+    assertThat(policy.unusual(new CameraKey("truck-2", null), new double[] {0.05, 0.2, 0.5, 0.0, 1.0}))
         .as("a camera never seen").isFalse();
     UsualRange range = policy.decide().usualInputs().get(camera);
     assertThat(range.low()[0]).isBetween(0.05, 0.3);
     assertThat(range.high()[2]).isBetween(0.05, 0.5);
+    assertThat(range.low()[4]).isEqualTo(1.0);
   }
 
   @Test
@@ -383,7 +386,7 @@ class RegimePolicyTest {
       boolean change = camera == cameras[1] && i >= 2_400;
       Frame f = change ? changed(stream) : ordinary(stream);
       double[] statistics = {(change ? 0.2 : 0.3) + 0.05 * stream.nextGaussian(), 0.2 + 0.02 * stream.nextGaussian(),
-          0.05, 0.0};
+          0.05, 0.0, 1.0};
       frames.add(new Object[] {"f-" + i, camera, f, statistics, stream.nextDouble()});
     }
     RegimePolicy whole = policy(new Random(3));

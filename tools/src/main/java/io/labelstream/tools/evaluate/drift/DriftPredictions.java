@@ -35,9 +35,9 @@ public final class DriftPredictions {
 
   /**
    * Bump when the file layout or a kind's transform or parameters change: older caches are then recomputed. (2: NOISE's
-   * severe sigma went from 60 to 40.)
+   * severe sigma went from 60 to 40. 3: each row's JPEG quality.)
    */
-  static final int FORMAT = 2;
+  static final int FORMAT = 3;
   private static final int MAGIC = 0x4C534446; // "LSDF"
   private static final int BATCH = 512;
   private static final String CLEAN = "CLEAN";
@@ -124,7 +124,8 @@ public final class DriftPredictions {
       for (int i = start; i < end; i++) {
         DriftKind.Frame frame = kind.frame(images[i], i, step);
         inputs.add(decoder.decode(frame.encoded()));
-        statistics.add(InferenceToolkit.greyStatistics(frame.pixels(), DriftKind.SIDE, DriftKind.SIDE));
+        statistics.add(InferenceToolkit.greyStatistics(frame.pixels(), DriftKind.SIDE, DriftKind.SIDE,
+            frame.encoded()));
       }
       List<InferenceToolkit.Scores> scores = model.score(inputs);
       for (int j = 0; j < scores.size(); j++) {
@@ -173,6 +174,7 @@ public final class DriftPredictions {
       out.writeFloat((float) row.statistics().contrast());
       out.writeFloat((float) row.statistics().sharpness());
       out.writeFloat((float) row.statistics().colourfulness());
+      out.writeFloat((float) row.statistics().jpegQuality());
     }
   }
 
@@ -221,7 +223,8 @@ public final class DriftPredictions {
       int label = in.readUnsignedByte();
       int predicted = in.readUnsignedByte();
       double score = in.readDouble();
-      FrameStatistics statistics = new FrameStatistics(in.readFloat(), in.readFloat(), in.readFloat(), in.readFloat());
+      FrameStatistics statistics = new FrameStatistics(in.readFloat(), in.readFloat(), in.readFloat(), in.readFloat(),
+          in.readFloat());
       rows.add(new DriftRow(index, label, predicted, score, statistics));
     }
     return rows;

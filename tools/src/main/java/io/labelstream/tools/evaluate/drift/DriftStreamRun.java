@@ -215,7 +215,7 @@ final class DriftStreamRun {
 
   private static double[] statistics(DriftRow row) {
     InferenceToolkit.FrameStatistics s = row.statistics();
-    return new double[] {s.brightness(), s.contrast(), s.sharpness(), s.colourfulness()};
+    return new double[] {s.brightness(), s.contrast(), s.sharpness(), s.colourfulness(), s.jpegQuality()};
   }
 
   private static int cameraOf(String scope) {

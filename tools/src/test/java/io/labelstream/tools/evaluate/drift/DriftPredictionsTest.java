@@ -62,8 +62,21 @@ class DriftPredictionsTest {
       assertThat(row.label()).isEqualTo(labels[row.index()]);
       assertThat(row.score()).isBetween(0.0, 1.0);
       byte[] darker = DriftKind.BRIGHTNESS.apply(images[row.index()], row.index(), DriftKind.STEPS);
-      assertThat(row.statistics()).isEqualTo(InferenceToolkit.greyStatistics(darker, 28, 28));
+      InferenceToolkit.FrameStatistics pixels = InferenceToolkit.greyStatistics(darker, 28, 28);
+      // A PNG: quality 1.
+      assertThat(row.statistics()).isEqualTo(new InferenceToolkit.FrameStatistics(pixels.brightness(),
+          pixels.contrast(), pixels.sharpness(), pixels.colourfulness(), 1.0));
     }
+  }
+
+  @Test
+  void jpegRowsCarryTheQualityTheirFilesWereWrittenAt() throws IOException {
+    int step = DriftKind.STEPS / 2;
+    List<DriftRow> rows = DriftPredictions.predict(model, Arrays.copyOf(images, 8), labels, DriftKind.JPEG, step);
+
+    double quality = Math.round(DriftKind.JPEG.parameter(DriftKind.severity(step))) / 100.0;
+    assertThat(rows).extracting(row -> row.statistics().jpegQuality()).containsOnly(quality);
+    assertThat(quality).isLessThan(1.0);
   }
 
   @Test
