@@ -103,31 +103,18 @@ class AvroSerdeCompatibilityTest {
 
   @Test
   void shouldReadAPredictionWrittenByAServiceThatPredatesTheAuditedField() throws Exception {
-    Schema v1;
-    try (var in = KnownSchemas.class.getResourceAsStream("/schema-history/Prediction-v1.avsc")) {
-      v1 = new Schema.Parser().parse(in);
-    }
+    Schema v1 = history("Prediction-v1.avsc");
     assertThat(v1.getField("audited")).isNull();
-    GenericRecord old = new GenericData.Record(v1);
-    old.put("frameId", "f-5");
-    old.put("modelName", "m");
-    old.put("modelVersion", "1");
-    old.put("classIndex", 8);
-    old.put("label", "Bag");
+    GenericRecord old = oldPrediction(v1, "f-5");
     Schema probability = v1.getField("topK").schema().getElementType();
     GenericRecord top = new GenericData.Record(probability);
     top.put("classIndex", 8);
     top.put("label", "Bag");
     top.put("probability", 0.97);
     old.put("topK", List.of(top));
-    for (String f : List.of("maxProbability", "margin", "entropy", "mutualInformation", "score", "threshold")) {
-      old.put(f, 0.5);
-    }
-    old.put("route", new GenericData.EnumSymbol(v1.getField("route").schema(), "MODEL_LABEL"));
-    old.put("predictedAt", 1_700_000_000_000L);
-    byte[] bytes = AvroSerde.generic(v1, new KnownSchemas().register(v1)).serialize("predictions.v1", old);
+    old.put("mutualInformation", 0.5);
 
-    io.labelstream.schemas.avro.Prediction read = Topics.PREDICTIONS.valueSerde().deserializer().deserialize("predictions.v1", bytes);
+    io.labelstream.schemas.avro.Prediction read = readAsCurrent(v1, old);
 
     assertThat(read.getLabel()).isEqualTo("Bag");
     assertThat(read.getAudited()).isFalse();
@@ -135,38 +122,20 @@ class AvroSerdeCompatibilityTest {
 
   @Test
   void shouldReadTheMutualInformationOfAPredictionWrittenWhenItWasRequired() throws Exception {
-    Schema v3;
-    try (var in = KnownSchemas.class.getResourceAsStream("/schema-history/Prediction-v3.avsc")) {
-      v3 = new Schema.Parser().parse(in);
-    }
+    Schema v3 = history("Prediction-v3.avsc");
     assertThat(v3.getField("mutualInformation").schema().getType()).isEqualTo(Schema.Type.DOUBLE);
-    GenericRecord old = new GenericData.Record(v3);
-    old.put("frameId", "f-6");
-    old.put("modelName", "m");
-    old.put("modelVersion", "1");
-    old.put("classIndex", 8);
-    old.put("label", "Bag");
-    old.put("topK", List.of());
-    for (String f : List.of("maxProbability", "margin", "entropy", "score", "threshold")) {
-      old.put(f, 0.5);
-    }
+    GenericRecord old = oldPrediction(v3, "f-6");
     old.put("mutualInformation", 0.125);
-    old.put("route", new GenericData.EnumSymbol(v3.getField("route").schema(), "MODEL_LABEL"));
     old.put("audited", false);
-    old.put("predictedAt", 1_700_000_000_000L);
-    byte[] bytes = AvroSerde.generic(v3, new KnownSchemas().register(v3)).serialize("predictions.v1", old);
 
-    io.labelstream.schemas.avro.Prediction read = Topics.PREDICTIONS.valueSerde().deserializer().deserialize("predictions.v1", bytes);
+    io.labelstream.schemas.avro.Prediction read = readAsCurrent(v3, old);
 
     assertThat(read.getMutualInformation()).isEqualTo(0.125);
   }
 
   @Test
   void shouldReadTheInputStatisticsOfAPredictionWrittenBeforeJpegQualityWasMeasured() throws Exception {
-    Schema v6;
-    try (var in = KnownSchemas.class.getResourceAsStream("/schema-history/Prediction-v6.avsc")) {
-      v6 = new Schema.Parser().parse(in);
-    }
+    Schema v6 = history("Prediction-v6.avsc");
     Schema statsSchema = v6.getField("inputStats").schema().getTypes().get(1);
     assertThat(statsSchema.getField("jpegQuality")).isNull();
     GenericRecord stats = new GenericData.Record(statsSchema);
@@ -174,8 +143,28 @@ class AvroSerdeCompatibilityTest {
     stats.put("contrast", 0.125);
     stats.put("sharpness", 0.5);
     stats.put("colourfulness", 0.0);
-    GenericRecord old = new GenericData.Record(v6);
-    old.put("frameId", "f-7");
+    GenericRecord old = oldPrediction(v6, "f-7");
+    old.put("audited", false);
+    old.put("deviceId", "truck-1");
+    old.put("inputStats", stats);
+
+    io.labelstream.schemas.avro.Prediction read = readAsCurrent(v6, old);
+
+    assertThat(read.getInputStats().getBrightness()).isEqualTo(0.25);
+    assertThat(read.getInputStats().getSharpness()).isEqualTo(0.5);
+    assertThat(read.getInputStats().getJpegQuality()).isNull();
+  }
+
+  private static Schema history(String file) throws java.io.IOException {
+    try (var in = KnownSchemas.class.getResourceAsStream("/schema-history/" + file)) {
+      return new Schema.Parser().parse(in);
+    }
+  }
+
+  /** A prediction of an older schema with the fields every version requires: a model label "Bag", no top-k. */
+  private static GenericRecord oldPrediction(Schema schema, String frameId) {
+    GenericRecord old = new GenericData.Record(schema);
+    old.put("frameId", frameId);
     old.put("modelName", "m");
     old.put("modelVersion", "1");
     old.put("classIndex", 8);
@@ -184,18 +173,15 @@ class AvroSerdeCompatibilityTest {
     for (String f : List.of("maxProbability", "margin", "entropy", "score", "threshold")) {
       old.put(f, 0.5);
     }
-    old.put("route", new GenericData.EnumSymbol(v6.getField("route").schema(), "MODEL_LABEL"));
-    old.put("audited", false);
+    old.put("route", new GenericData.EnumSymbol(schema.getField("route").schema(), "MODEL_LABEL"));
     old.put("predictedAt", 1_700_000_000_000L);
-    old.put("deviceId", "truck-1");
-    old.put("inputStats", stats);
-    byte[] bytes = AvroSerde.generic(v6, new KnownSchemas().register(v6)).serialize("predictions.v1", old);
+    return old;
+  }
 
-    io.labelstream.schemas.avro.Prediction read = Topics.PREDICTIONS.valueSerde().deserializer().deserialize("predictions.v1", bytes);
-
-    assertThat(read.getInputStats().getBrightness()).isEqualTo(0.25);
-    assertThat(read.getInputStats().getSharpness()).isEqualTo(0.5);
-    assertThat(read.getInputStats().getJpegQuality()).isNull();
+  /** Written with {@code schema} by a producer that knew only it, read by today's predictions.v1 reader. */
+  private static io.labelstream.schemas.avro.Prediction readAsCurrent(Schema schema, GenericRecord old) {
+    byte[] bytes = AvroSerde.generic(schema, new KnownSchemas().register(schema)).serialize("predictions.v1", old);
+    return Topics.PREDICTIONS.valueSerde().deserializer().deserialize("predictions.v1", bytes);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.labelstream.inference.Samples;
+import io.labelstream.testsupport.CameraFrames;
 import io.labelstream.testsupport.HostileImages;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -79,20 +80,9 @@ class FrameDecoderTest {
   void shouldReadHowHardAJpegFrameWasCompressed() throws IOException {
     BufferedImage image = ImageIO.read(new ByteArrayInputStream(Samples.png(0)));
     for (int quality : new int[] {54, 92}) {
-      ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
-      javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-      try (javax.imageio.stream.MemoryCacheImageOutputStream out =
-          new javax.imageio.stream.MemoryCacheImageOutputStream(jpeg)) {
-        javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
-        param.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
-        param.setCompressionQuality(quality / 100f);
-        writer.setOutput(out);
-        writer.write(null, new javax.imageio.IIOImage(image, null, null), param);
-      } finally {
-        writer.dispose();
-      }
+      byte[] jpeg = CameraFrames.jpeg(image, quality / 100f);
 
-      assertThat(decoder.decodeMeasured(jpeg.toByteArray()).statistics().jpegQuality()).isEqualTo(quality / 100.0);
+      assertThat(decoder.decodeMeasured(jpeg).statistics().jpegQuality()).isEqualTo(quality / 100.0);
     }
   }
 

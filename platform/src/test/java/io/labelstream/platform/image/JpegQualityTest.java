@@ -2,16 +2,11 @@ package io.labelstream.platform.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labelstream.testsupport.CameraFrames;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.Arrays;
 import java.util.Random;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,13 +15,13 @@ class JpegQualityTest {
 
   @ParameterizedTest
   @ValueSource(ints = {8, 25, 50, 54, 75, 77, 92, 100})
-  void shouldReadTheQualityAnEncoderWasGiven(int quality) throws IOException {
+  void shouldReadTheQualityAnEncoderWasGiven(int quality) {
     assertThat(JpegQuality.of(jpeg(BufferedImage.TYPE_BYTE_GRAY, quality))).isEqualTo(quality);
     assertThat(JpegQuality.of(jpeg(BufferedImage.TYPE_3BYTE_BGR, quality))).isEqualTo(quality);
   }
 
   @Test
-  void shouldTellHarderCompressionFromTheFirstFrame() throws IOException {
+  void shouldTellHarderCompressionFromTheFirstFrame() {
     double before = JpegQuality.of(jpeg(BufferedImage.TYPE_3BYTE_BGR, 90));
     double after = JpegQuality.of(jpeg(BufferedImage.TYPE_3BYTE_BGR, 85));
 
@@ -59,7 +54,7 @@ class JpegQualityTest {
     assertThat(JpegQuality.of(new byte[] {(byte) 0x89, 'P', 'N', 'G'})).isNaN();
   }
 
-  private static byte[] jpeg(int type, int quality) throws IOException {
+  private static byte[] jpeg(int type, int quality) {
     BufferedImage image = new BufferedImage(32, 24, type);
     Random random = new Random(quality);
     for (int y = 0; y < 24; y++) {
@@ -67,18 +62,7 @@ class JpegQualityTest {
         image.setRGB(x, y, random.nextInt(0x1000000));
       }
     }
-    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (MemoryCacheImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
-      ImageWriteParam param = writer.getDefaultWriteParam();
-      param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-      param.setCompressionQuality(quality / 100f);
-      writer.setOutput(stream);
-      writer.write(null, new IIOImage(image, null, null), param);
-    } finally {
-      writer.dispose();
-    }
-    return out.toByteArray();
+    return CameraFrames.jpeg(image, quality / 100f);
   }
 
   private static byte[] segment(int marker, byte[] payload) {
