@@ -38,12 +38,6 @@ public record InputStatistics(double brightness, double contrast, double sharpne
     return of(rgb, width, height, 3);
   }
 
-  /**
-   * Two passes and no allocation (the worker computes this on every frame): the first sums luma, the Laplacian (its
-   * four neighbours' luma read in place) and the opponent colours; the second sums squared distances to those means,
-   * so a flat frame gives exactly 0 (sums of squares minus a squared mean leave a rounding residue). Luma is kept in
-   * whole thousandths so the first pass's sums are exact longs.
-   */
   /** These statistics with the file's compression ({@link #jpegQuality}). */
   public InputStatistics withJpegQuality(double quality) {
     return new InputStatistics(brightness, contrast, sharpness, colourfulness, quality);
@@ -57,6 +51,12 @@ public record InputStatistics(double brightness, double contrast, double sharpne
     return format == ImageFormat.JPEG ? JpegQuality.of(encoded) / 100 : 1.0;
   }
 
+  /**
+   * Two passes and no allocation (the worker computes this on every frame): the first sums luma, the Laplacian (its
+   * four neighbours' luma read in place) and the opponent colours; the second sums squared distances to those means,
+   * so a flat frame gives exactly 0 (sums of squares minus a squared mean leave a rounding residue). Luma is kept in
+   * whole thousandths so the first pass's sums are exact longs.
+   */
   private static InputStatistics of(byte[] pixels, int width, int height, int channels) {
     if (width <= 0 || height <= 0 || pixels.length != width * height * channels) {
       throw new IllegalArgumentException("expected " + width + "x" + height + "x" + channels + " bytes, got "

@@ -31,16 +31,16 @@ import java.util.Optional;
  * <ul>
  *   <li>No change, 10,000 frames: a score false alarm in 0 of 200 streams, an input-statistic one in 0 of 200
  *       (budget with exact likelihood ratios: 0.33 and 3.3; with four statistics, h = 15.4 and other draws, 1 and 4);
- *       errors at the expected rate over 10,000 answers: 0 of 200. The learnt baselines put the tail signals at
- *       their budget, not below it.
+ *       errors at the expected rate over 10,000 answers: 0 of 200. The learnt baselines can put the tail signals
+ *       at their budget rather than below it (see {@link TailBaseline}).
  *   <li>Score low tail 0.1 → 0.4: delay mean 96, p95 184 frames, change point within 4 (median) and 23 (p90)
  *       frames; → 0.3: mean 241, p95 514; → 0.2: not found within 10,000 frames in 20% of streams (with four
- *       statistics: 68% found within 2,000): a 300-frame baseline is too uncertain for a 2x tail change (a 1,000-frame baseline, measured
- *       once: 94% within 2,000, no false alarm in 1,000 streams).
+ *       statistics: 68% found within 2,000): a 300-frame baseline is too uncertain for a 2x tail change (a
+ *       1,000-frame baseline, measured once: 94% within 2,000, no false alarm in 1,000 streams).
  *   <li>Brightness ±1 sd, a third of frames unmeasured: mean 132–136, p95 216–225 frames.
  *   <li>JPEG quality 92 → 54 (a constant baseline): found 22 frames after the change, at the change; each of those
  *       frames already lies outside the usual range ({@link #unusual}).
- *   <li>Answered errors at 3x the expected rate (0.5–5%): mean 501, p95 895 answers.
+ *   <li>Answered errors at 3x the expected rate (0.5–5%): mean 508, p95 895 answers.
  * </ul>
  */
 public final class ChangeMonitor {
