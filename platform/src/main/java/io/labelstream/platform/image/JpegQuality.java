@@ -16,6 +16,17 @@ public final class JpegQuality {
       56, 55, 64, 72, 92, 78, 64, 68, 87, 69, 55, 56, 80, 109, 81, 87,
       95, 98, 103, 104, 103, 62, 77, 113, 121, 112, 100, 120, 92, 101, 103, 99};
   private static final int DQT = 0xDB;
+  /** The IJG table of each quality 1-100 (libjpeg's jpeg_quality_scaling, baseline-clamped), made once. */
+  private static final int[][] IJG_TABLES = new int[101][64];
+
+  static {
+    for (int quality = 1; quality <= 100; quality++) {
+      int scale = quality < 50 ? 5000 / quality : 200 - 2 * quality;
+      for (int i = 0; i < 64; i++) {
+        IJG_TABLES[quality][i] = Math.max(1, Math.min(255, (STANDARD_LUMA[i] * scale + 50) / 100));
+      }
+    }
+  }
 
   private JpegQuality() {}
 
@@ -28,16 +39,18 @@ public final class JpegQuality {
     return table == null ? Double.NaN : nearestQuality(table);
   }
 
-  /** The IJG quality whose table (libjpeg's jpeg_quality_scaling, baseline-clamped) is nearest in sum of |diff|. */
+  /**
+   * The IJG quality whose table is nearest in sum of |diff| (a few microseconds: a candidate is dropped as soon as it
+   * is farther than the best so far).
+   */
   static int nearestQuality(int[] table) {
     int best = 1;
     long bestDistance = Long.MAX_VALUE;
     for (int quality = 1; quality <= 100; quality++) {
-      int scale = quality < 50 ? 5000 / quality : 200 - 2 * quality;
+      int[] candidate = IJG_TABLES[quality];
       long distance = 0;
-      for (int i = 0; i < 64; i++) {
-        int value = Math.max(1, Math.min(255, (STANDARD_LUMA[i] * scale + 50) / 100));
-        distance += Math.abs(value - table[i]);
+      for (int i = 0; i < 64 && distance <= bestDistance; i++) {
+        distance += Math.abs(candidate[i] - table[i]);
       }
       if (distance <= bestDistance) { // ties go to the higher quality: several give all-ones tables
         best = quality;
