@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.labelstream.testsupport.CameraFrames;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,10 +29,8 @@ class JpegQualityTest {
 
   @Test
   void shouldReadASixteenBitTable() {
-    int[] ones = new int[64];
-    Arrays.fill(ones, 1);
     byte[] dqt = new byte[1 + 128];
-    dqt[0] = 0x10; // precision 1 (16-bit), table 0
+    dqt[0] = 0x10; // precision 1 (16-bit), table 0, every value 1
     for (int i = 0; i < 64; i++) {
       dqt[2 + 2 * i] = 1;
     }

@@ -12,6 +12,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,7 +97,7 @@ public final class RegimePolicy {
   private static final double[] UNKNOWN_STATISTICS = new double[ChangeMonitor.IMAGE_STATISTICS.size()];
 
   static {
-    java.util.Arrays.fill(UNKNOWN_STATISTICS, Double.NaN);
+    Arrays.fill(UNKNOWN_STATISTICS, Double.NaN);
   }
 
   private record Pending(Regime regime, CameraKey camera, int band, int predictedClass) {}
