@@ -104,7 +104,7 @@ final class EndToEndEvaluation {
     }
     return new StreamSimulation.Result(seed, positionByFrame.size(), modelLabelled, modelCorrect, afterWarmup, tail.size(),
         worst, worstClass, last.getOverall().getLowerBound(), last.getOverall().getEstimate(), audits,
-        StreamSimulation.oracleShare(tail, target), List.of());
+        StreamSimulation.oracleShare(tail, target), List.of(), last.getDriftEvents().size());
   }
 
   private static byte[][] pngs(Path idx) throws IOException {

@@ -142,7 +142,9 @@ public final class Evaluate {
     double confidence = settings.confidence();
     StreamSimulation simulation = new StreamSimulation(policy, classes.size(), auditRate, 200, WARMUP);
 
-    System.out.printf(Locale.ROOT, "Threshold controller on %d test predictions of %s, %d seeded stream orders%n",
+    System.out.printf(Locale.ROOT, "The routing policy as the review service runs it on %d test predictions of %s, %d "
+        + "seeded stream orders (one camera; the predictions carry no input statistics, so its scores and people's "
+        + "answers are watched for change; changes: how many it detected where none happened)%n",
         test.rows().size(), testCsv, SEEDS);
     System.out.println(policy.hasValidation()
         ? "starting from the validation predictions in " + model.baseName() + ".validation.csv"
@@ -186,14 +188,14 @@ public final class Evaluate {
   }
 
   private static void printHeader() {
-    System.out.println(" seed  model%  after2k%  oracle%  ratio  realised  worst-class  bound  audits%");
+    System.out.println(" seed  model%  after2k%  oracle%  ratio  realised  worst-class  bound  audits%  changes");
   }
 
   private static void printRow(StreamSimulation.Result r) {
-    System.out.printf(Locale.ROOT, "%5d  %6.2f  %8.2f  %7.2f  %5.3f  %8.4f  %6.4f (%d)  %6.4f  %6.2f%n", r.seed(),
+    System.out.printf(Locale.ROOT, "%5d  %6.2f  %8.2f  %7.2f  %5.3f  %8.4f  %6.4f (%d)  %6.4f  %6.2f  %7d%n", r.seed(),
         100 * r.modelShare(), 100 * r.shareAfterWarmup(), 100 * r.oracleShareAfterWarmup(),
         r.shareAfterWarmup() / r.oracleShareAfterWarmup(), r.realisedAccuracy(), r.worstClassAccuracy(), r.worstClass(),
-        r.finalBound(), 100 * r.auditShare());
+        r.finalBound(), 100 * r.auditShare(), r.changesDetected());
   }
 
   private static int summarise(List<StreamSimulation.Result> results, double target, double classTarget, double auditRate) {

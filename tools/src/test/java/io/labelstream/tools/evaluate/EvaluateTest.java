@@ -22,25 +22,47 @@ class EvaluateTest {
     assertThat(Evaluate.run(Map.of("LABELSTREAM_MODEL_DIR", MODEL.resolve("fashion-mnist-ensemble.onnx").toString()))).isZero();
   }
 
+  /** The controller alone: the audits contradict the validation evidence, which it stops trusting. */
   @Test
   void shouldRaiseThresholdsWhenImagesGetCorruptedMidStreamAndStayHonest() throws Exception {
-    TestPredictions test = TestPredictions.read(MODEL.resolve("fashion-mnist-ensemble.test.csv"));
-    ReviewToolkit policies;
-    try (InputStream in = Files.newInputStream(MODEL.resolve("fashion-mnist-ensemble.validation.csv"))) {
-      policies = ReviewToolkit.withTargets(0.99, 0.95, in, 10);
-    }
-    StreamSimulation simulation = new StreamSimulation(policies, 10, 0.02, 200, 2_000);
-    Random corruption = new Random(7);
-    // From frame 3,000 on, 20% of the images are corrupted: the model still answers confidently, but wrongly.
-    StreamSimulation.Result result = simulation.run(test.rows(), 1, (i, row) -> i >= 3_000 && corruption.nextDouble() < 0.2
-        ? new TestPredictions.Row(row.index(), (row.predicted() + 1) % 10, row.predicted(), row.score()) : row);
+    StreamSimulation.Result result = corruptedFromFrame3000(simulation().plain());
 
     List<Policy> history = result.history();
     Policy beforeDrift = history.get(3_000 / 200);
     Policy last = history.get(history.size() - 1);
+    assertThat(result.changesDetected()).isZero();
     assertThat(last.validationTrusted()).isFalse();
     assertThat(mean(last.thresholds())).isGreaterThan(mean(beforeDrift.thresholds()));
     assertThat(last.lowerBound()).isLessThanOrEqualTo(result.realisedAccuracy());
+  }
+
+  /**
+   * The policy the review service runs (what {@code evaluate} measures): people's answers reveal the change, the
+   * camera's new regime starts closed, and the bound published for every model label stays honest.
+   */
+  @Test
+  void shouldDetectImagesCorruptedMidStreamAndStayHonestAsTheServiceRunsIt() throws Exception {
+    StreamSimulation.Result result = corruptedFromFrame3000(simulation());
+
+    assertThat(result.changesDetected()).isPositive();
+    List<Policy> history = result.history();
+    Policy beforeDrift = history.get(3_000 / 200);
+    assertThat(mean(history.get(history.size() - 1).thresholds())).isGreaterThan(mean(beforeDrift.thresholds()));
+    assertThat(result.finalBound()).isLessThanOrEqualTo(result.realisedAccuracy());
+  }
+
+  private static StreamSimulation simulation() throws Exception {
+    try (InputStream in = Files.newInputStream(MODEL.resolve("fashion-mnist-ensemble.validation.csv"))) {
+      return new StreamSimulation(ReviewToolkit.withTargets(0.99, 0.95, in, 10), 10, 0.02, 200, 2_000);
+    }
+  }
+
+  /** From frame 3,000 on, 20% of the images are corrupted: the model still answers confidently, but wrongly. */
+  private static StreamSimulation.Result corruptedFromFrame3000(StreamSimulation simulation) throws Exception {
+    TestPredictions test = TestPredictions.read(MODEL.resolve("fashion-mnist-ensemble.test.csv"));
+    Random corruption = new Random(7);
+    return simulation.run(test.rows(), 1, (i, row) -> i >= 3_000 && corruption.nextDouble() < 0.2
+        ? new TestPredictions.Row(row.index(), (row.predicted() + 1) % 10, row.predicted(), row.score()) : row);
   }
 
   /**
