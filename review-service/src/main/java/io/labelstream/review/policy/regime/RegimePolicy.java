@@ -87,8 +87,12 @@ public final class RegimePolicy {
 
   /** The fewest frames before the estimated change point whose model labels a slowly found change recalls too. */
   static final long RECALL_MARGIN = 25;
-  /** The frames before an alarm whose model labels it recalls (half as many after a test that took longer). */
-  static final long RECALL_DEPTH = 600;
+  /** A test that sounds within this many frames of its estimated change point found a change quickly. */
+  static final long QUICK_ALARM = 600;
+  /** The frames before a quick alarm whose model labels it recalls. */
+  static final long RECALL_DEPTH = 1_000;
+  /** The most frames before a slow alarm whose model labels it recalls. */
+  static final long SLOW_RECALL_DEPTH = QUICK_ALARM / 2;
 
   /** How far a camera's own test must have climbed towards an alarm to share the blame for a pooled one. */
   static final double IMPLICATED_LEVEL = 0.5;
@@ -289,20 +293,22 @@ public final class RegimePolicy {
 
   /**
    * Takes the camera's model labels written before the alarm into {@link #recalled}; returns how many. A test that
-   * sounded within {@link #RECALL_DEPTH} frames of its estimated change point found a change, but the estimate places
+   * sounded within {@link #QUICK_ALARM} frames of its estimated change point found a change, but the estimate places
    * only the part of it the test could see: a change that grows (dusk, a lens getting dirty) began before it, and in
    * the drift suite's ramps the labels of that first, barely visible stretch stood and held the errors that took
-   * scenarios below the floor (noise, blur and brightness ramps: detected 200-400 frames after they began, their start
+   * scenarios below the floor (noise, blur and brightness ramps: detected 200-800 frames after they began, their start
    * estimated 150-350 frames late). So such a test recalls every label of the last {@link #RECALL_DEPTH} frames: when
-   * in doubt, people. A test that took longer than that to sound found a change too slight to say which labels it
-   * spoiled, if any (the one false alarm of the drift suite's unchanged tuning streams crept up over 934 frames): it
-   * recalls from {@link #RECALL_MARGIN} frames before its estimate and at most half as far back, so that a false alarm
-   * costs little.
+   * in doubt, people. (At 600 frames back, the labels of a slight change's first few hundred frames still stood: two
+   * or three wrong among 120-190 took a mild noise ramp and a moderate translation below the 0.985 floor in one seed
+   * each.) A test that took longer than {@link #QUICK_ALARM} frames to sound found a
+   * change too slight to say which labels it spoiled, if any (the one false alarm of the drift suite's unchanged tuning
+   * streams crept up over 934 frames): it recalls from {@link #RECALL_MARGIN} frames before its estimate and at most
+   * {@link #SLOW_RECALL_DEPTH} frames back, so that a false alarm costs little.
    */
   private int recall(Camera state, ChangeAlarm alarm, boolean pooledClock) {
     long delay = alarm.alarmIndex() - alarm.changePoint();
-    long from = delay > RECALL_DEPTH
-        ? Math.max(alarm.changePoint() - RECALL_MARGIN, alarm.alarmIndex() - RECALL_DEPTH / 2)
+    long from = delay > QUICK_ALARM
+        ? Math.max(alarm.changePoint() - RECALL_MARGIN, alarm.alarmIndex() - SLOW_RECALL_DEPTH)
         : alarm.alarmIndex() - RECALL_DEPTH;
     List<String> since = alarm.signal().equals(ChangeMonitor.ANSWERED) ? List.of()
         : pooledClock ? state.recent.takeSincePooledIndex(from)

@@ -177,8 +177,7 @@ class RegimePolicyTest {
       }
 
       assertThat(event).as("seed %d", seed).isNotNull();
-      assertThat(alarmAt - 1_000).as("seed %d: found within the recall's reach", seed)
-          .isLessThan((int) RegimePolicy.RECALL_DEPTH);
+      assertThat(alarmAt - 1_000).as("seed %d: found quickly", seed).isLessThan((int) RegimePolicy.QUICK_ALARM);
       List<String> recalled = policy.takeRecalled();
       assertThat(recalled).as("seed %d", seed).hasSize(event.recalledLabels())
           .containsAll(dirtyAfterChange)
@@ -198,9 +197,10 @@ class RegimePolicyTest {
   }
 
   /**
-   * A slight change, found late if at all: a test that took longer than the recall's reach to sound cannot say which
-   * labels the change spoiled (a false alarm of that kind crept up over 934 frames in the drift suite), so it recalls
-   * only the labels of the last half of that reach; a quicker one recalls every label of the whole reach.
+   * A slight change, found late if at all: a test that took longer than {@link RegimePolicy#QUICK_ALARM} frames to
+   * sound cannot say which labels the change spoiled (a false alarm of that kind crept up over 934 frames in the drift
+   * suite), so it recalls only the labels of the last {@link RegimePolicy#SLOW_RECALL_DEPTH} frames; a quicker one
+   * recalls every label of the last {@link RegimePolicy#RECALL_DEPTH}.
    */
   @Test
   void shouldRecallOnlyTheLatestLabelsAfterATestThatTookLongToSound() {
@@ -234,9 +234,9 @@ class RegimePolicyTest {
       long changePoint = event.changePointFrame();
       int recalled = policy.takeRecalled().size();
       assertThat(recalled).as("seed %d", seed).isEqualTo(event.recalledLabels());
-      if (alarm - changePoint > RegimePolicy.RECALL_DEPTH) {
+      if (alarm - changePoint > RegimePolicy.QUICK_ALARM) {
         slow++;
-        long latest = labelledAt.stream().filter(at -> at >= alarm - RegimePolicy.RECALL_DEPTH / 2 - 1).count();
+        long latest = labelledAt.stream().filter(at -> at >= alarm - RegimePolicy.SLOW_RECALL_DEPTH - 1).count();
         assertThat(recalled).as("seed %d: only the latest labels", seed).isPositive().isLessThanOrEqualTo((int) latest);
       } else {
         quick++;
@@ -244,7 +244,7 @@ class RegimePolicyTest {
         assertThat(recalled).as("seed %d: every label of the reach", seed).isEqualTo((int) withinReach);
       }
     }
-    assertThat(slow).as("streams whose test took longer than the recall reaches").isPositive();
+    assertThat(slow).as("streams whose test took longer than a quick alarm").isPositive();
     assertThat(quick).as("streams whose test sounded sooner").isPositive();
   }
 
