@@ -108,8 +108,8 @@ final class DetectionEndToEnd {
         }
       }
       running.awaitRouted(order.size());
+      reviewer.finishAll(() -> running.reviewRequests().size());
       List<ReviewRequest> requests = running.reviewRequests();
-      reviewer.finish(requests.size());
       running.awaitPolicy(order.size(), requests.stream().filter(r -> r.getReason() == ReviewReason.AUDIT).count());
       out.println();
       EvaluationServices.Records records = running.records();

@@ -58,8 +58,8 @@ final class EndToEndEvaluation {
         }
       }
       services.awaitRouted(order.size());
+      reviewer.finishAll(() -> services.reviewRequests().size());
       List<ReviewRequest> requests = services.reviewRequests();
-      reviewer.finish(requests.size());
       services.awaitPolicy(order.size(), requests.stream().filter(r -> r.getReason() == ReviewReason.AUDIT).count());
       System.out.println();
       return outcome(services.records(), positionByFrame, truthByFrame, seed, warmup, target);

@@ -7,17 +7,20 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 /**
  * The end-to-end evaluations' reviewer: claims tasks through the review API while frames are posted and answers each
  * with the true answer recorded for its frame (a class, or boxes), whatever the task shows: a low-confidence task
  * with the model's suggestion and a blind audit without one get the same truth. It stops once it has answered as
- * many tasks as the topics say were requested ({@link #finish}).
+ * many tasks as the topics say were requested ({@link #finishAll}).
  */
 final class SimulatedReviewer {
 
   /** How long the queue may stay empty while tasks are still owed before the run is given up. */
   private static final Duration STALLED = Duration.ofMinutes(2);
+  /** How long {@link #finishAll} waits for tasks made after the last it knew of: a few of the recall's retries. */
+  private static final Duration SETTLE = Duration.ofSeconds(3);
 
   private final EvaluationServices services;
   /** The submit body for each posted frame, recorded once ingest accepted it. */
@@ -54,8 +57,36 @@ final class SimulatedReviewer {
     return Map.copyOf(answeredByFrame);
   }
 
+  /**
+   * Answers every task the topics hold and stops: waits until it has answered as many as {@code requested} says there
+   * are, looks again after {@link #SETTLE}, and stops once no task was added meanwhile. The review service makes some
+   * tasks after every frame is routed (a detected change recalls model labels to people as their labels arrive, trying
+   * again every second), so a count read once may miss them, and a reviewer that stopped there would leave a task,
+   * perhaps an audit the policy waits for, unanswered.
+   *
+   * @return how many tasks it answered
+   */
+  int finishAll(IntSupplier requested) throws Exception {
+    int known = requested.getAsInt();
+    while (true) {
+      while (answered.get() < known) {
+        if (!thread.isAlive()) {
+          finish(known);
+        }
+        Thread.sleep(50);
+      }
+      Thread.sleep(SETTLE.toMillis());
+      int now = requested.getAsInt();
+      if (now == known) {
+        finish(known);
+        return known;
+      }
+      known = now;
+    }
+  }
+
   /** Waits until {@code requested} tasks are answered; rethrows what stopped the reviewer. */
-  void finish(int requested) throws Exception {
+  private void finish(int requested) throws Exception {
     tasks = requested;
     thread.join();
     if (failure != null) {

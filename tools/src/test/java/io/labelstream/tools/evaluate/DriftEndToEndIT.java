@@ -79,8 +79,8 @@ class DriftEndToEndIT {
         sent.put(b, new Sent(STEADY_DEVICE, i, sample.classIndex()));
       }
       services.awaitRouted(sent.size());
+      reviewer.finishAll(() -> services.reviewRequests().size());
       List<io.labelstream.schemas.avro.ReviewRequest> requests = services.reviewRequests();
-      reviewer.finish(requests.size());
       services.awaitPolicy(sent.size(), requests.stream().filter(r -> r.getReason() == ReviewReason.AUDIT).count());
       records = services.records();
     }
