@@ -69,9 +69,19 @@ final class SimulatedReviewer {
   int finishAll(IntSupplier requested) throws Exception {
     int known = requested.getAsInt();
     while (true) {
+      int last = answered.get();
+      long lastProgress = System.nanoTime();
       while (answered.get() < known) {
         if (!thread.isAlive()) {
           finish(known);
+          throw new IllegalStateException("the reviewer stopped after " + answered.get() + " of " + known + " tasks");
+        }
+        if (answered.get() != last) {
+          last = answered.get();
+          lastProgress = System.nanoTime();
+        } else if (System.nanoTime() - lastProgress > STALLED.toNanos()) {
+          throw new IOException("answered " + last + " of " + known + " review tasks, and none for "
+              + STALLED.toMinutes() + " minutes");
         }
         Thread.sleep(50);
       }
