@@ -90,7 +90,7 @@ public final class RegimePolicy {
   /** A test that sounds within this many frames of its estimated change point found a change quickly. */
   static final long QUICK_ALARM = 600;
   /** The frames before a quick alarm whose model labels it recalls. */
-  static final long RECALL_DEPTH = 1_000;
+  static final long RECALL_DEPTH = 1_500;
   /** The most frames before a slow alarm whose model labels it recalls. */
   static final long SLOW_RECALL_DEPTH = QUICK_ALARM / 2;
 
@@ -300,7 +300,9 @@ public final class RegimePolicy {
    * estimated 150-350 frames late). So such a test recalls every label of the last {@link #RECALL_DEPTH} frames: when
    * in doubt, people. (At 600 frames back, the labels of a slight change's first few hundred frames still stood: two
    * or three wrong among 120-190 took a mild noise ramp and a moderate translation below the 0.985 floor in one seed
-   * each.) A test that took longer than {@link #QUICK_ALARM} frames to sound found a
+   * each. At 1,000, a severe translation ramp, which moves no input statistic and whose score test sounded 1,070-1,360
+   * frames after the ramp began, left 57-271 labels of the ramp's first stretch standing, 1-3 of them wrong, and a
+   * severe class-mix ramp 36 with 2 wrong.) A test that took longer than {@link #QUICK_ALARM} frames to sound found a
    * change too slight to say which labels it spoiled, if any (the one false alarm of the drift suite's unchanged tuning
    * streams crept up over 934 frames): it recalls from {@link #RECALL_MARGIN} frames before its estimate and at most
    * {@link #SLOW_RECALL_DEPTH} frames back, so that a false alarm costs little.
