@@ -23,9 +23,9 @@ import io.labelstream.review.policy.drift.DriftSettings;
  *     held on average and fell short in single runs: after a mild or moderate abrupt change of brightness, blur or JPEG
  *     quality the few hundred to thousand labels it wrote were below 0.99 in 1-3 seeds of 20 (blur, seed 15: 12 wrong
  *     of 894 where its estimate said 0.41%). With 0.995 and a recall 1,000 frames deep, 41 of 46 meet all three (39 at
- *     0.99; 43 with {@link RegimePolicy#RECALL_DEPTH} at 1,500). 0.999, tried with a recall that also reached deeper after slow alarms, met
- *     41 too but reopened most regimes too late to write many labels (after a mild abrupt brightness change 13% share
- *     against 26% at 0.995 and 33% at 0.99)
+ *     0.99; 43 with {@link RegimePolicy#RECALL_DEPTH} at 1,500). 0.999, tried with a recall that also reached deeper
+ *     after slow alarms, met 41 too but reopened most regimes too late to write many labels (after a mild abrupt
+ *     brightness change 13% share against 26% at 0.995 and 33% at 0.99)
  * @param drift the sequential tests that detect a change
  */
 public record RegimeSettings(double raisedAuditRate, long auditsToEstablish, double afterChangeConfidence,
