@@ -50,6 +50,11 @@ public final class DriftPredictions {
     this.drifted = new EnumMap<>(drifted);
   }
 
+  /** Clean rows only, for the streams that do not change (tests). */
+  static DriftPredictions cleanOnly(List<DriftRow> clean) {
+    return new DriftPredictions(clean, new EnumMap<>(DriftKind.class));
+  }
+
   /** The clean test images' rows, in index order. */
   public List<DriftRow> clean() {
     return clean;
