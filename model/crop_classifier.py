@@ -75,6 +75,7 @@ class TwoStageExport(ExportWrapper):
     def __init__(self, det, cropnet, height, width, proposals=PROPOSALS):
         super().__init__(det, height, width)
         self.cropnet, self.k = cropnet, proposals
+        self.classes = cropnet.head.out_features  # the detector may score objectness alone (one logit)
 
     def forward(self, images):
         logits, ltrb = self.det(images)
@@ -126,9 +127,9 @@ def batch_crops(imgs, targets, idx, gen, train):
     return x, y
 
 
-def train(imgs, targets, train_idx, held_idx, epochs, seed, lr=3e-3, scenes_per_step=32, log=print):
+def train(imgs, targets, train_idx, held_idx, epochs, seed, width, lr=3e-3, scenes_per_step=32, log=print):
     torch.manual_seed(seed)
-    net = CropNet()
+    net = CropNet(width)
     opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=0.05)
     steps_per_epoch = len(train_idx) // scenes_per_step
     total = steps_per_epoch * epochs
@@ -172,19 +173,20 @@ def accuracy(net, imgs, targets, idx):
     return right / total
 
 
-def train_or_load(imgs, targets, epochs, seed, held_out, path, threads, log):
+def train_or_load(imgs, targets, epochs, seed, held_out, path, threads, log, width=24):
     """The crop classifier of checkpoint `path` if it was trained the same way, else trained now and saved."""
-    settings = {"epochs": epochs, "seed": seed, "heldOut": held_out, "scenes": len(imgs)}
+    settings = {"epochs": epochs, "seed": seed, "heldOut": held_out, "scenes": len(imgs), "width": width}
     if os.path.exists(path):
         ck = torch.load(path)
         if ck.get("settings") == settings:
-            net = CropNet()
+            net = CropNet(width)
             net.load_state_dict(ck["model"])
             log("crop classifier loaded from %s" % path)
             return net.eval(), ck["history"]
     torch.set_num_threads(threads)
     n = len(imgs)
-    net, history = train(imgs, targets, np.arange(n - held_out), np.arange(n - held_out, n), epochs, seed, log=log)
+    net, history = train(imgs, targets, np.arange(n - held_out), np.arange(n - held_out, n), epochs, seed, width,
+                         log=log)
     torch.save({"model": net.state_dict(), "history": history, "settings": settings}, path)
     log("saved %s" % path)
     return net, history
@@ -198,10 +200,12 @@ def main():
     ap.add_argument("--train-scenes", type=int, default=10000)
     ap.add_argument("--held-out", type=int, default=500, help="last N cached train scenes kept out of training")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--width", type=int, default=24, help="channels of the first convolutions (x2, x4 deeper)")
     ap.add_argument("--out", default=os.path.join(train_detector.CACHE_DIR, "cropnet.pt"))
     args = ap.parse_args()
     imgs, targets = train_detector.render_cache("train", args.train_scenes, args.seed, 2)
-    train_or_load(imgs, targets, args.epochs, args.seed, args.held_out, args.out, args.threads, train_detector.log)
+    train_or_load(imgs, targets, args.epochs, args.seed, args.held_out, args.out, args.threads, train_detector.log,
+                  args.width)
 
 if __name__ == "__main__":
     main()

@@ -637,9 +637,9 @@ def finish(model, args, train_seconds, history, cropnet=None, crop_history=None)
     onnx_path = os.path.join(out, MODEL_NAME + ".onnx")
     check = export_onnx(wrapper, onnx_path, sample_x)
 
-    n = args.eval_scenes
+    n, n_test = args.validation_scenes, args.test_scenes
     vt, vc, vf = run_split(wrapper, "validation", n, args.seed, flip=True)
-    tt, tc, _ = run_split(wrapper, "test", n, args.seed)
+    tt, tc, _ = run_split(wrapper, "test", n_test, args.seed)
 
     # the score cut-off: the one that makes the most validation frames exact
     cuts = [round(c, 2) for c in np.arange(0.10, 0.71, 0.05)]
@@ -740,7 +740,7 @@ def finish(model, args, train_seconds, history, cropnet=None, crop_history=None)
             "trainScenes": args.train_scenes,
             "trainScenesFrom": "first 55,000 training images",
             "validationScenes": n, "validationScenesFrom": "last 5,000 training images (never trained on)",
-            "testScenes": n, "testScenesFrom": "the 10,000 test images",
+            "testScenes": n_test, "testScenesFrom": "the 10,000 test images",
         },
         "training": {
             "seed": args.seed, "budgetMinutes": args.budget_minutes,

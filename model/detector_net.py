@@ -136,7 +136,8 @@ def detection_loss(logits, ltrb, targets, centres, box_weight=2.0):
     """Quality focal loss (soft target = IoU of the predicted box with its truth, at the truth
     class) for the class scores, GIoU loss for the boxes; normalised by the positives.
 
-    targets: list (per image) of float tensors [G,5] (class, x1, y1, x2, y2) in input px."""
+    targets: list (per image) of float tensors [G,5] (class, x1, y1, x2, y2) in input px.
+    With one logit (C = 1) the score is class-agnostic: is there a garment, how well is it boxed."""
     n, c = logits.shape[:2]
     logits = logits.reshape(n, c, -1).permute(0, 2, 1)            # [N,A,C]
     boxes = ltrb_to_xyxy(ltrb.reshape(n, 4, -1), centres)         # [N,A,4]
@@ -149,7 +150,9 @@ def detection_loss(logits, ltrb, targets, centres, box_weight=2.0):
             gt = t[idx[pos]]
             pb = boxes[i][pos]
             iou, _ = box_iou_giou(pb.detach(), gt[:, 1:5])
-            soft[i, pos.nonzero()[:, 0], gt[:, 0].long()] = iou.clamp(min=0.0)
+            # one logit (an objectness for a second stage to name) or one per class
+            cls = gt[:, 0].long() if c > 1 else torch.zeros(len(gt), dtype=torch.long)
+            soft[i, pos.nonzero()[:, 0], cls] = iou.clamp(min=0.0)
             pos_pred.append(pb)
             pos_gt.append(gt[:, 1:5])
     num_pos = max(1.0, float(sum(len(p) for p in pos_pred)))
