@@ -17,6 +17,7 @@ Metrics:
 """
 import io
 import json
+import math
 import os
 import platform
 import time
@@ -246,26 +247,80 @@ def best_share(score, exact, target):
             "exactness": round(float(cum[k - 1]), 4), "frames": k}
 
 
-def reachable_target(score, exact, min_evidence=300, validation_weight=0.7, z=1.645):
-    """The highest frame exactness a threshold controller can guarantee from these validation frames
-    alone (review-service ThresholdController: a threshold is tested once its region holds
-    min_evidence items; a validation frame counts validation_weight of a stream frame): the best
-    one-sided 95 % Wilson lower bound over the top-scored prefixes holding enough evidence,
-    rounded down to 0.01. This is the card's frameExactnessTarget, chosen on validation only."""
-    order = np.argsort(-score, kind="stable")
-    s, e = score[order], exact[order].astype(float)
-    valid = np.append(s[1:] < s[:-1], True)
-    k = np.arange(1, len(e) + 1)
-    n = k * validation_weight
-    p = np.cumsum(e) / k
-    bound = (p + z * z / (2 * n) - z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))) / (1 + z * z / n)
-    ok = valid & (n >= min_evidence)
-    if not ok.any():
-        return None, None
-    best = int(np.argmax(np.where(ok, bound, -1)))
-    return float(np.floor(bound[best] * 100) / 100), {"frames": best + 1, "share": round((best + 1) / len(s), 4),
-                                                      "exactness": round(float(p[best]), 4),
-                                                      "lowerBound": round(float(bound[best]), 4)}
+def _betacf(a, b, x):
+    """Continued fraction of the regularized incomplete beta function (Lentz's method)."""
+    tiny, qab, qap, qam = 1e-300, a + b, a + 1.0, a - 1.0
+    c, d = 1.0, 1.0 - qab * x / qap
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    h = d
+    for m in range(1, 400):
+        m2 = 2 * m
+        for aa in (m * (b - m) * x / ((qam + m2) * (a + m2)), -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))):
+            d = 1.0 + aa * d
+            d = 1.0 / (d if abs(d) > tiny else tiny)
+            c = 1.0 + aa / c
+            c = c if abs(c) > tiny else tiny
+            h *= d * c
+        if abs(d * c - 1.0) < 1e-12:
+            break
+    return h
+
+
+def beta_cdf(x, a, b):
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    front = math.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x))
+    if x < (a + 1.0) / (a + b + 2.0):
+        return front * _betacf(a, b, x) / a
+    return 1.0 - front * _betacf(b, a, 1.0 - x) / b
+
+
+def error_upper_bound(errors, n, confidence=0.95):
+    """Clopper-Pearson upper bound on an error rate, continued to a non-integer error count as the review
+    service's ExactBinomial.upperBound does: the `confidence` quantile of Beta(errors + 1, n - errors)."""
+    if n <= 0:
+        return 1.0
+    if errors >= n:
+        return 1.0
+    lo, hi = 0.0, 1.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        if beta_cdf(mid, errors + 1.0, n - errors) < confidence:
+            lo = mid
+        else:
+            hi = mid
+    return hi
+
+
+def frame_grid():
+    """The review policy's thresholds for a detector's frame score (ScoreGrid.frames()), highest first."""
+    near_one = [round(1 - 10 ** -(4.0 - 0.02 * i), 6) for i in range(186)]
+    below_half = [round(10 ** -(0.32 + 0.02 * i), 6) for i in range(135)]
+    return list(dict.fromkeys(near_one + below_half))
+
+
+def reachable_target(score, exact, min_evidence=300, validation_weight=0.5, confidence=0.95):
+    """The highest frame exactness at which the review policy opens from these validation frames alone
+    (review-service ThresholdController): its walk starts at the highest threshold of its grid whose region
+    holds min_evidence frames, and opens there if the region's lower bound clears the target; a validation
+    frame counts validation_weight of a stream frame in the bound (errors and items alike), which is
+    Clopper-Pearson at the given confidence. That bound, rounded down to 0.01, is the card's
+    frameExactnessTarget, chosen on validation only."""
+    exact = np.asarray(exact, dtype=bool)
+    for t in frame_grid():
+        sel = score >= t
+        k = int(sel.sum())
+        if k < min_evidence:
+            continue
+        errors = float((~exact[sel]).sum()) * validation_weight
+        items = int(round(k * validation_weight))
+        bound = 1.0 - error_upper_bound(errors, items, confidence)
+        return float(math.floor(bound * 100) / 100), {"threshold": t, "frames": k, "share": round(k / len(score), 4),
+                                                      "exactness": round(float(exact[sel].mean()), 4),
+                                                      "lowerBound": round(bound, 4)}
+    return None, None
 
 
 def frame_score_product(cands):
@@ -327,6 +382,90 @@ def coverage_curve(score, exact):
         rows.append({"threshold": t, "accepted": round(k / len(score), 4),
                      "exact": round(float(exact[sel].mean()), 4) if k else None, "frames": k})
     return rows
+
+
+def frame_score(cands, cut):
+    """The frame score the worker routes on (FrameScore): the product over the candidates >= 0.05 of how sure each
+    keep-or-drop decision at the cut-off is."""
+    return frame_score_cut_product(cands, cut)
+
+
+def frame_exactness(vt, vc, tt, tc, cut):
+    """(frameExactnessTarget, the card's frameExactness figures) for validation and test scenes: truth and
+    candidates as run_split gives them, or as the replay files hold them."""
+    v_exact = np.array([is_exact(t, c, cut) for t, c in zip(vt, vc)])
+    t_exact = np.array([is_exact(t, c, cut) for t, c in zip(tt, tc)])
+    v_score = np.array([frame_score(c, cut) for c in vc])
+    t_score = np.array([frame_score(c, cut) for c in tc])
+    target, reachable = reachable_target(v_score, v_exact)
+    log("frame exactness reachable on validation evidence: %s %s" % (target, reachable))
+    val_cut95 = best_share(v_score, v_exact, 0.95)
+    val_cut99 = best_share(v_score, v_exact, 0.99)
+
+    def at_cut(score, exact, c):
+        if c is None:
+            return None
+        sel = score >= c
+        return {"threshold": c, "accepted": round(float(sel.mean()), 4),
+                "exact": round(float(exact[sel].mean()), 4) if sel.any() else None}
+
+    return target, {
+        "exact": "the boxes >= scoreThreshold match the truth one-to-one at IoU >= 0.5 with the same class, "
+                 "none missing, none extra (BoxMatching)",
+        "validationExactShare": round(float(v_exact.mean()), 4),
+        "testExactShare": round(float(t_exact.mean()), 4),
+        "frameScore": "product over the candidates (after NMS, score >= %g) of the certainty of each keep-or-drop "
+                      "decision at scoreThreshold: 0.5 at it, rising linearly to 1 at score 0 or 1 (FrameScore)"
+                      % FRAME_SCORE_FLOOR,
+        "coverage": {"validation": coverage_curve(v_score, v_exact), "test": coverage_curve(t_score, t_exact)},
+        "validationCutAt95": val_cut95, "validationCutAt99": val_cut99,
+        "reachableTarget": reachable,
+        "testAtValidationCut95": at_cut(t_score, t_exact, val_cut95["threshold"]),
+        "testAtValidationCut99": at_cut(t_score, t_exact, val_cut99["threshold"]),
+        "testBestCutAt95": best_share(t_score, t_exact, 0.95),
+        "testBestCutAt99": best_share(t_score, t_exact, 0.99),
+    }
+
+
+def read_replay(path):
+    """(truth, candidates) of a replay file, in run_split's form."""
+    truth, cands = [], []
+    with open(path) as f:
+        for line in f:
+            if not line.strip():
+                continue
+            r = json.loads(line)
+            truth.append([{"classIndex": b["classIndex"], "box": np.array([b["x"], b["y"], b["x"] + b["w"],
+                                                                          b["y"] + b["h"]], float)}
+                          for b in r["truth"]])
+            cands.append([{"classIndex": b["classIndex"], "score": b["score"], "scores": np.array(b["scores"]),
+                           "box": np.array([b["x"], b["y"], b["x"] + b["w"], b["y"] + b["h"]], float)}
+                          for b in r["candidates"]])
+    return truth, cands
+
+
+def refresh_card(model_dir):
+    """Recomputes the card's frame-exactness figures and target from the committed replay files, for a change of
+    the frame score or of the policy's evidence rule without retraining. The candidate table (it needs the flipped
+    runs) and the cut-off choice are kept; everything else of the card is left as it is."""
+    card_path = os.path.join(model_dir, MODEL_NAME + ".card.json")
+    with open(card_path) as f:
+        card = json.load(f)
+    cut = card["output"]["scoreThreshold"]
+    vt, vc = read_replay(os.path.join(model_dir, card["replayFiles"]["validation"]))
+    tt, tc = read_replay(os.path.join(model_dir, card["replayFiles"]["test"]))
+    target, figures = frame_exactness(vt, vc, tt, tc, cut)
+    kept = {k: card["frameExactness"][k] for k in ("scoreThresholdChoice", "validationExactShareByScoreThreshold",
+                                                    "frameScoreCandidatesValidation")}
+    card["frameExactness"] = dict(figures, **kept)
+    if target is None:
+        card.pop("frameExactnessTarget", None)
+    else:
+        card["frameExactnessTarget"] = target
+    with open(card_path, "w") as f:
+        json.dump(card, f, indent=2)
+        f.write("\n")
+    log("refreshed %s: frameExactnessTarget %s" % (card_path, target))
 
 
 # --------------------------------------------------------------------- ONNX export
@@ -648,14 +787,12 @@ def finish(model, args, train_seconds, history, cropnet=None, crop_history=None)
     log("validation exact share by cut-off: %s; chosen %.2f" % (exact_at, cut))
 
     v_exact = np.array([is_exact(t, c, cut) for t, c in zip(vt, vc)])
-    t_exact = np.array([is_exact(t, c, cut) for t, c in zip(tt, tc)])
-    v_prod = np.array([frame_score_product(c) for c in vc])
-    t_prod = np.array([frame_score_product(c) for c in tc])
+    v_score = np.array([frame_score(c, cut) for c in vc])
     candidates = {
-        "product of max(s,1-s) over candidates >= 0.05 (current)": v_prod,
+        "product over candidates >= 0.05 of the certainty about the cut-off (0.5 at it, 1 at 0 or 1) (current)":
+            v_score,
+        "product of max(s,1-s) over candidates >= 0.05 (until 1.1.0)": np.array([frame_score_product(c) for c in vc]),
         "min over candidates >= 0.05 of max(s,1-s)": np.array([frame_score_min(c) for c in vc]),
-        "product over candidates >= 0.05 of the certainty about the cut-off (0.5 at it, 1 at 0 or 1)":
-            np.array([frame_score_cut_product(c, cut) for c in vc]),
         "class margin of the most ambiguous kept box": np.array([frame_score_margin(c, cut) for c in vc]),
         "smallest class margin of the kept boxes": np.array([frame_score_min_margin(c, cut) for c in vc]),
         "minus the count of candidates within 0.15 of the cut-off":
@@ -663,7 +800,7 @@ def finish(model, args, train_seconds, history, cropnet=None, crop_history=None)
         "horizontal-flip TTA: kept boxes match one-to-one, smallest pair IoU":
             np.array([frame_score_tta(c, f, cut) for c, f in zip(vc, vf)]),
         "product (current) x flip-TTA agreement":
-            v_prod * np.array([frame_score_tta(c, f, cut) for c, f in zip(vc, vf)]),
+            v_score * np.array([frame_score_tta(c, f, cut) for c, f in zip(vc, vf)]),
     }
     table = []
     for name, s in candidates.items():
@@ -677,17 +814,13 @@ def finish(model, args, train_seconds, history, cropnet=None, crop_history=None)
     tmap = map_table(tt, tc)
     log("validation mAP50 %.4f mAP50-95 %.4f; test mAP50 %.4f mAP50-95 %.4f"
         % (vmap["mAP50"], vmap["mAP50_95"], tmap["mAP50"], tmap["mAP50_95"]))
-    target, reachable = reachable_target(v_prod, v_exact)
-    log("frame exactness reachable on validation evidence: %s %s" % (target, reachable))
-    val_cut95 = best_share(v_prod, v_exact, 0.95)
-    val_cut99 = best_share(v_prod, v_exact, 0.99)
-
-    def at_cut(score, exact, c):
-        if c is None:
-            return None
-        sel = score >= c
-        return {"threshold": c, "accepted": round(float(sel.mean()), 4),
-                "exact": round(float(exact[sel].mean()), 4) if sel.any() else None}
+    target, exactness = frame_exactness(vt, vc, tt, tc, cut)
+    exactness = dict(exactness, scoreThresholdChoice="the cut-off that makes the most validation frames exact, "
+                                                     "among %s" % cuts,
+                     validationExactShareByScoreThreshold={str(k): round(v, 4) for k, v in exact_at.items()},
+                     frameScoreCandidatesValidation={
+                         "measuredOn": "the %d validation scenes only (the test scenes were not used to choose)" % n,
+                         "table": table})
 
     v_path = os.path.join(out, MODEL_NAME + ".validation.jsonl")
     t_path = os.path.join(out, MODEL_NAME + ".test.jsonl")
@@ -782,25 +915,7 @@ def finish(model, args, train_seconds, history, cropnet=None, crop_history=None)
                    "at most maxDetections per frame, candidates down to score %g" % CANDIDATE_FLOOR,
             "validation": vmap, "test": tmap,
         },
-        "frameExactness": {
-            "exact": "the boxes >= scoreThreshold match the truth one-to-one at IoU >= 0.5 with the same class, "
-                     "none missing, none extra (BoxMatching)",
-            "scoreThresholdChoice": "the cut-off that makes the most validation frames exact, among %s" % cuts,
-            "validationExactShareByScoreThreshold": {str(k): round(v, 4) for k, v in exact_at.items()},
-            "validationExactShare": round(float(v_exact.mean()), 4),
-            "testExactShare": round(float(t_exact.mean()), 4),
-            "frameScore": "product over the candidates (after NMS, score >= %g) of max(s, 1 - s)" % FRAME_SCORE_FLOOR,
-            "coverage": {"validation": coverage_curve(v_prod, v_exact), "test": coverage_curve(t_prod, t_exact)},
-            "validationCutAt95": val_cut95, "validationCutAt99": val_cut99,
-            "reachableTarget": reachable,
-            "testAtValidationCut95": at_cut(t_prod, t_exact, val_cut95["threshold"]),
-            "testAtValidationCut99": at_cut(t_prod, t_exact, val_cut99["threshold"]),
-            "testBestCutAt95": best_share(t_prod, t_exact, 0.95),
-            "testBestCutAt99": best_share(t_prod, t_exact, 0.99),
-            "frameScoreCandidatesValidation": {
-                "measuredOn": "the %d validation scenes only (the test scenes were not used to choose)" % n,
-                "table": table},
-        },
+        "frameExactness": exactness,
         "replayFiles": {"validation": os.path.basename(v_path), "test": os.path.basename(t_path),
                         "candidatesDownTo": REPLAY_FLOOR,
                         "line": "{scene, width, height, truth: [{classIndex, x, y, w, h}], candidates: "
@@ -816,3 +931,12 @@ def finish(model, args, train_seconds, history, cropnet=None, crop_history=None)
         json.dump(card, f, indent=2)
         f.write("\n")
     log("wrote card; evaluation and export took %.0f s" % (time.time() - t_start))
+
+
+if __name__ == "__main__":
+    import argparse
+    ap = argparse.ArgumentParser(description="Refresh the bundled detector card's frame-exactness figures from its "
+                                             "replay files (training and evaluation run from train_detector.py)")
+    ap.add_argument("--refresh-card", action="store_true", required=True)
+    ap.add_argument("--model-dir", default=os.path.dirname(os.path.abspath(__file__)))
+    refresh_card(ap.parse_args().model_dir)

@@ -88,9 +88,12 @@ def finish(boxes, scores, classes, limits, rect, frame_w, frame_h):
             out_boxes.append(entry)
         if s >= CANDIDATE_FLOOR:
             candidates.append(entry)
+    # the certainty of each keep-or-drop decision at the cut-off: 0.5 at it, 1 at score 0 or 1 (FrameScore)
+    cut = limits["scoreThreshold"]
     frame_score = 1.0
     for c in candidates:
-        frame_score *= max(c["score"], 1.0 - c["score"])
+        s = c["score"]
+        frame_score *= 0.5 + 0.5 * ((s - cut) / (1.0 - cut) if s >= cut else (cut - s) / cut)
     return {"boxes": out_boxes, "candidates": candidates, "frameScore": frame_score}
 
 

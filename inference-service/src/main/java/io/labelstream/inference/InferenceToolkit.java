@@ -327,7 +327,9 @@ public final class InferenceToolkit implements AutoCloseable {
       FramePlacement placement = frames.get(i).fitted.placement();
       Detections found = decoder.decode(outputs[i], placement);
       out.add(new FrameDetections(placement.frameWidth(), placement.frameHeight(), named(found.boxes()),
-          named(found.candidates()), FrameScore.of(found.candidates(), FrameBox::score).score()));
+          named(found.candidates()),
+          FrameScore.of(found.candidates(), FrameBox::score, model.card().detection().limits().scoreThreshold())
+              .score()));
     }
     return out;
   }

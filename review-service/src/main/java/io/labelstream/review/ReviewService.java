@@ -37,6 +37,7 @@ import io.labelstream.review.metrics.PolicyMetrics;
 import io.labelstream.review.metrics.ReviewMetrics;
 import io.labelstream.review.policy.LabelRecall;
 import io.labelstream.review.policy.PolicyService;
+import io.labelstream.review.policy.ScoreGrid;
 import io.labelstream.review.queue.GoldTasks;
 import io.labelstream.review.queue.OpenTaskLimit;
 import io.labelstream.review.queue.ReviewTask;
@@ -276,7 +277,9 @@ public final class ReviewService implements AutoCloseable {
     List<String> topics = Topics.all().stream().map(Topic::name).toList();
     return StateCheckpoint.kafkaIdentity(new KafkaClients(config.kafka(), "review", config.instanceId()), topics)
         + "; model " + config.modelIdentity().name() + " " + config.modelIdentity().version() + " "
-        + config.classes() + "; policy " + config.policy().stateIdentity();
+        + config.classes() + "; policy " + config.policy().stateIdentity()
+        // the policy's evidence is counted per band of the model's threshold grid
+        + "; grid of " + ScoreGrid.forTask(config.modelIdentity().task()).size() + " thresholds";
   }
 
   private static Optional<StateCheckpoint.Saved> takeCheckpoint(StateCheckpoint checkpoint) {

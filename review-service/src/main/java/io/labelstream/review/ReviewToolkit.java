@@ -49,11 +49,14 @@ public final class ReviewToolkit {
   /** Null for a model without validation predictions. */
   private final BandCounts validation;
   private final int classes;
+  /** The thresholds the controller may choose: a classifier's or a detector's ({@link ScoreGrid#forTask}). */
+  private final ScoreGrid grid;
 
-  private ReviewToolkit(ThresholdController.Settings settings, BandCounts validation, int classes) {
+  private ReviewToolkit(ThresholdController.Settings settings, BandCounts validation, int classes, ScoreGrid grid) {
     this.settings = settings;
     this.validation = validation;
     this.classes = classes;
+    this.grid = grid;
   }
 
   /**
@@ -61,7 +64,8 @@ public final class ReviewToolkit {
    * predictions when it has them ({@code <model>.validation.csv}), closed until the stream earns it otherwise.
    */
   public static ReviewToolkit fromEnvironment(Env env, ModelFolder model, int classes) throws IOException {
-    return new ReviewToolkit(PolicySettings.from(env).controllerSettings(), read(model, classes), classes);
+    return new ReviewToolkit(PolicySettings.from(env).controllerSettings(), read(model, classes), classes,
+        ScoreGrid.standard());
   }
 
   /**
@@ -76,19 +80,20 @@ public final class ReviewToolkit {
       settings = settings.withTarget(target.getAsDouble());
     }
     return new ReviewToolkit(settings.controllerSettings(), PolicyService.validationEvidence(model, identity),
-        PolicyService.routingClasses(identity).size());
+        PolicyService.routingClasses(identity).size(), ScoreGrid.forTask(identity.task()));
   }
 
   /** The controller with the default settings for {@code target} at {@code confidence}. */
   public static ReviewToolkit withTargets(double target, double confidence, InputStream validationCsv, int classes)
       throws IOException {
     return new ReviewToolkit(ThresholdController.Settings.defaults(target, confidence),
-        ValidationEvidence.read(validationCsv, classes, ScoreGrid.standard()), classes);
+        ValidationEvidence.read(validationCsv, classes, ScoreGrid.standard()), classes, ScoreGrid.standard());
   }
 
   /** The controller with the default settings, for a model without validation predictions. */
   public static ReviewToolkit withoutValidation(double target, double confidence, int classes) {
-    return new ReviewToolkit(ThresholdController.Settings.defaults(target, confidence), null, classes);
+    return new ReviewToolkit(ThresholdController.Settings.defaults(target, confidence), null, classes,
+        ScoreGrid.standard());
   }
 
   private static BandCounts read(ModelFolder model, int classes) throws IOException {
@@ -99,7 +104,7 @@ public final class ReviewToolkit {
 
   /** The same controller with another validation weight: what {@code evaluate --drift --recheck} compares. */
   public ReviewToolkit withValidationWeight(double validationWeight) {
-    return new ReviewToolkit(settings.withValidationWeight(validationWeight), validation, classes);
+    return new ReviewToolkit(settings.withValidationWeight(validationWeight), validation, classes, grid);
   }
 
   /** True when the controller starts from validation predictions, false when it starts closed. */
@@ -122,7 +127,7 @@ public final class ReviewToolkit {
   }
 
   DriftStream newDriftStream(RegimeSettings regimes) {
-    return new DriftStream(new RegimePolicy(settings, regimes, ScoreGrid.standard(), validation, classes));
+    return new DriftStream(new RegimePolicy(settings, regimes, grid, validation, classes));
   }
 
   /**
@@ -214,7 +219,6 @@ public final class ReviewToolkit {
     private final OutcomeLedger ledger;
 
     private PolicyStream() {
-      ScoreGrid grid = ScoreGrid.standard();
       controller = new ThresholdController(settings, grid, validation, classes);
       ledger = new OutcomeLedger(classes, grid);
     }

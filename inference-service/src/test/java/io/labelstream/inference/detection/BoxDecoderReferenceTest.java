@@ -47,7 +47,8 @@ class BoxDecoderReferenceTest {
     JsonNode expected = fixture.get("expected");
     ReferenceFixtures.assertSameBoxes("boxes", found.boxes(), expected.get("boxes"));
     ReferenceFixtures.assertSameBoxes("candidates", found.candidates(), expected.get("candidates"));
-    assertThat(FrameScore.of(found.candidates(), FrameBox::score).score() / expected.get("frameScore").asDouble())
+    double cut = fixture.get("output").get("scoreThreshold").asDouble();
+    assertThat(FrameScore.of(found.candidates(), FrameBox::score, cut).score() / expected.get("frameScore").asDouble())
         .isCloseTo(1.0, within(1e-5));
   }
 }

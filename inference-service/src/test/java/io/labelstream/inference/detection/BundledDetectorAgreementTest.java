@@ -129,7 +129,7 @@ class BundledDetectorAgreementTest {
     }
     oneSided(scene, "training script", python, pythonPaired, measured, disagreements);
     oneSided(scene, "worker", worker, workerPaired, measured, disagreements);
-    double expectedScore = FrameScore.of(python, Box::score).score();
+    double expectedScore = FrameScore.of(python, Box::score, cut).score();
     double workerScore = java.frameScore();
     double ratio = Math.abs(Math.log(workerScore / expectedScore));
     measured.frameScore(ratio);

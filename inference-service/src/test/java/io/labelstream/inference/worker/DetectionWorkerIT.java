@@ -211,11 +211,14 @@ class DetectionWorkerIT {
    * routes are taken and no score sits on it.
    */
   private static double thresholdBetweenScores() {
-    double[] scores = EXPECTED.values().stream().mapToDouble(d -> FrameScore.of(d.candidates(), FrameBox::score).score()).distinct()
-        .sorted().toArray();
+    double[] scores = EXPECTED.values().stream().mapToDouble(d -> frameScore(d).score()).distinct().sorted().toArray();
     assertThat(scores.length).as("the scenes' distinct frame scores").isGreaterThan(1);
     int upper = Math.max(1, scores.length / 2);
     return Math.sqrt(scores[upper - 1] * scores[upper]);
+  }
+
+  private static FrameScore frameScore(Detections detections) {
+    return FrameScore.of(detections.candidates(), FrameBox::score, card.detection().limits().scoreThreshold());
   }
 
   /** A prediction of a detection frame as docs/detection.md says, with exactly the in-process boxes. */
@@ -226,7 +229,7 @@ class DetectionWorkerIT {
     assertThat(p.getWidth()).isEqualTo(640);
     assertThat(p.getHeight()).isEqualTo(480);
     // The same frames in this process: equal up to a batched run's rounding (the worker may batch frames together).
-    FrameScore score = FrameScore.of(expected.candidates(), FrameBox::score);
+    FrameScore score = frameScore(expected);
     assertThat(p.getScore()).isCloseTo(score.score(), within(1e-5 * score.score()));
     assertThat(p.getMaxProbability()).isEqualTo(p.getScore());
     assertThat(p.getMargin()).isCloseTo(score.margin(), within(1e-5));

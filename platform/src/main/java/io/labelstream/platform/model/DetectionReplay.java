@@ -89,7 +89,7 @@ public record DetectionReplay(double scoreThreshold, OptionalDouble frameExactne
     List<Box> truth = boxes(scene, "truth", false);
     List<Box> candidates = boxes(scene, "candidates", true);
     List<Box> labelled = candidates.stream().filter(b -> b.getConfidence() >= scoreThreshold).toList();
-    return new Frame(scene.path("scene").asInt(), FrameScore.ofBoxes(candidates).score(),
+    return new Frame(scene.path("scene").asInt(), FrameScore.ofBoxes(candidates, scoreThreshold).score(),
         BoxMatching.match(truth, labelled).exact());
   }
 

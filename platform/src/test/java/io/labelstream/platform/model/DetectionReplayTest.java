@@ -42,8 +42,9 @@ class DetectionReplayTest {
     assertThat(frames).extracting(DetectionReplay.Frame::scene).containsExactly(0, 1, 2, 3, 4);
     // Exact: the box below the cut-off is not the model's; an extra box, a wrong class, a miss, or nothing are not.
     assertThat(frames).extracting(DetectionReplay.Frame::exact).containsExactly(true, false, false, false, false);
-    // The 0.02 candidate is below the frame score's floor: only 0.9 and 0.2 are weighed.
-    assertThat(frames.get(0).score()).isCloseTo(0.9 * 0.8, within(1e-6));
+    // The 0.02 candidate is below the frame score's floor: only 0.9 (kept) and 0.2 (dropped) are weighed, each by
+    // how sure its decision at the cut-off 0.25 is.
+    assertThat(frames.get(0).score()).isCloseTo((0.5 + 0.5 * 0.65 / 0.75) * (0.5 + 0.5 * 0.05 / 0.25), within(1e-6));
     assertThat(frames.get(4).score()).isEqualTo(1.0);
   }
 

@@ -92,8 +92,8 @@ public final class PolicyService implements AutoCloseable, Checkpointed {
     BandCounts validation = validationEvidence(model, identity);
     LOG.info("the policy guarantees {} >= {} at {} confidence", identity.task().equals(ModelIdentity.DETECTION)
         ? "the frame exactness of model labels" : "model-label accuracy", settings.target(), settings.confidence());
-    this.regimes = new RegimePolicy(settings.controllerSettings(), settings.regime(), ScoreGrid.standard(), validation,
-        classes.size());
+    this.regimes = new RegimePolicy(settings.controllerSettings(), settings.regime(),
+        ScoreGrid.forTask(identity.task()), validation, classes.size());
     this.producer = new KafkaProducer<>(new KafkaClients(kafka, "review", instanceId).producer("policy"), new StringSerializer(), Topics.POLICY.valueSerde().serializer());
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "review-policy"));
     this.latest = snapshot();
@@ -198,7 +198,7 @@ public final class PolicyService implements AutoCloseable, Checkpointed {
     LOG.info("the policy starts from the {} validation scenes of {}.validation.jsonl ({} exact: the boxes at or above "
         + "the card's scoreThreshold {} match the truth by BoxMatching; routed on the frame score)", scenes.size(),
         model.baseName(), exact, replay.scoreThreshold());
-    return ValidationEvidence.fromScenes(scenes, ScoreGrid.standard());
+    return ValidationEvidence.fromScenes(scenes, ScoreGrid.frames());
   }
 
   /**

@@ -94,6 +94,43 @@ class DetectionValidationEvidenceTest {
     assertThat((double) exact / admitted).isGreaterThanOrEqualTo(0.97);
   }
 
+  /** Exact scenes of four separate boxes, each found by a candidate of the true class scoring 0.4-0.7. */
+  private static String busyExactScenes(int n, long seed) {
+    Random random = new Random(seed);
+    StringBuilder jsonl = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      StringBuilder truth = new StringBuilder();
+      StringBuilder candidates = new StringBuilder();
+      for (int b = 0; b < 4; b++) {
+        String sep = b == 0 ? "" : ",";
+        int x = 10 + 150 * b;
+        truth.append(String.format(Locale.ROOT, "%s{\"classIndex\":2,\"x\":%d,\"y\":60,\"w\":90,\"h\":70}", sep, x));
+        candidates.append(String.format(Locale.ROOT, "%s{\"classIndex\":2,\"x\":%d,\"y\":61,\"w\":90,\"h\":70,"
+            + "\"score\":%.5f,\"scores\":[]}", sep, x, 0.4 + 0.3 * random.nextDouble()));
+      }
+      jsonl.append(String.format(Locale.ROOT, "{\"scene\":%d,\"width\":640,\"height\":480,\"truth\":[%s],"
+          + "\"candidates\":[%s]}%n", i, truth, candidates));
+    }
+    return jsonl.toString();
+  }
+
+  @Test
+  void shouldOpenBelowOneHalfWhereFairCallsOnEveryBoxMultiplyToALowFrameScore(@TempDir Path dir) throws IOException {
+    // Four boxes kept at 0.4-0.7 on the cut-off 0.25: each certainty 0.6-0.8, the frame score 0.13-0.41, and every
+    // scene exact. A classifier's grid ends at 0.499, under which nothing could ever be model-labelled.
+    String jsonl = busyExactScenes(2000, 21);
+    ReviewToolkit detector = toolkit(detector(dir, jsonl, ", \"frameExactnessTarget\": 0.95"));
+    List<DetectionReplay.Frame> frames = DetectionReplay.of(ModelFolder.of(dir))
+        .read(jsonl.getBytes(StandardCharsets.UTF_8));
+    assertThat(frames).allMatch(DetectionReplay.Frame::exact).allMatch(f -> f.score() < 0.42);
+
+    ReviewToolkit.Policy initial = detector.newStream().initial();
+
+    assertThat(initial.thresholds()).hasSize(1);
+    assertThat(initial.thresholds().get(0)).isLessThan(0.2).isGreaterThan(0.0);
+    assertThat(initial.lowerBound()).isGreaterThanOrEqualTo(0.95);
+  }
+
   @Test
   void shouldStayClosedWhenNoValidationSceneIsExact(@TempDir Path dir) throws IOException {
     ReviewToolkit detector = toolkit(detector(dir, scenes(4000, 12, s -> true), ""));

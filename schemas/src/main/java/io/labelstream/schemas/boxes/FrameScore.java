@@ -6,14 +6,21 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The score a detection frame is routed on (docs/detection.md), in one place for the worker that routes on it, the
- * review service that reads a detector's validation evidence and the tools that replay a detector's predictions: the
- * product over the candidate boxes (after NMS, score at least {@link #CANDIDATE_FLOOR}) of {@code max(s, 1 - s)},
- * the chance, if scores were calibrated, that every keep-or-drop decision at the cut-off is right. A frame with no
- * candidate scores 1.
+ * review service that reads a detector's validation evidence and the tools that replay a detector's predictions.
  *
- * <p>A prediction also carries a margin and an entropy. For a frame they describe its least certain candidate (the
- * one whose score is nearest 0.5): {@code margin = |2s - 1|} (keep minus drop probability), {@code entropy} the
- * binary entropy of s in nats; 1 and 0 without candidates.
+ * <p>A frame is exact when every keep-or-drop decision at the card's cut-off ({@code output.scoreThreshold}) is
+ * right, so the frame score weighs how far each candidate box (after NMS, score at least {@link #CANDIDATE_FLOOR})
+ * is from that cut-off: its <em>certainty</em> is 0.5 at the cut-off and rises linearly to 1 at score 1 for a kept
+ * box and at score 0 for a dropped one; the frame score is the product of the certainties. A frame with no candidate
+ * scores 1. At a cut-off of 0.5 the certainty is {@code max(s, 1 - s)}. Why the cut-off and not 0.5: with the
+ * bundled detector's cut-off of 0.25, a box scoring 0.3 is kept on a near miss, and {@code max(s, 1 - s)} called it
+ * fairly sure (0.7). Compared on the detector's validation scenes only (model/detector_eval.py), the certainty about
+ * the cut-off separated exact from other frames better: AUROC 0.856 against 0.809, and the exactness the policy can
+ * guarantee from that evidence alone rose from 0.60 to 0.65 at the same share.
+ *
+ * <p>A prediction also carries a margin and an entropy. For a frame they describe its least certain candidate:
+ * {@code margin = 2c - 1} (0 at the cut-off, 1 at a sure decision) and {@code entropy} the binary entropy of its
+ * certainty c in nats; 1 and 0 without candidates.
  *
  * @param score the routing score, 0-1
  * @param margin of the least certain candidate
@@ -25,35 +32,43 @@ public record FrameScore(double score, double margin, double entropy) {
   public static final double CANDIDATE_FLOOR = 0.05;
 
   /**
-   * The frame score of boxes with these scores; boxes below {@link #CANDIDATE_FLOOR} are not candidates and are
-   * left out (a replay file keeps lower ones), so every caller weighs the same decisions.
+   * The frame score of boxes with these scores, kept or dropped at {@code cut}; boxes below {@link #CANDIDATE_FLOOR}
+   * are not candidates and are left out (a replay file keeps lower ones), so every caller weighs the same decisions.
+   *
+   * @param cut the card's {@code output.scoreThreshold}, in (0, 1)
    */
-  public static <T> FrameScore of(List<T> boxes, ToDoubleFunction<T> scoreOf) {
+  public static <T> FrameScore of(List<T> boxes, ToDoubleFunction<T> scoreOf, double cut) {
+    if (!(cut > 0 && cut < 1)) {
+      throw new IllegalArgumentException("a cut-off must be in (0, 1), got " + cut);
+    }
     double product = 1.0;
     double leastCertain = 1.0;
-    double closestToHalf = Double.POSITIVE_INFINITY;
     for (T box : boxes) {
       double s = scoreOf.applyAsDouble(box);
       if (s < CANDIDATE_FLOOR) {
         continue;
       }
-      product *= Math.max(s, 1.0 - s);
-      if (Math.abs(s - 0.5) < closestToHalf) {
-        closestToHalf = Math.abs(s - 0.5);
-        leastCertain = s;
-      }
+      double c = certainty(s, cut);
+      product *= c;
+      leastCertain = Math.min(leastCertain, c);
     }
-    return new FrameScore(product, Math.abs(2 * leastCertain - 1), binaryEntropy(leastCertain));
+    return new FrameScore(product, 2 * leastCertain - 1, binaryEntropy(leastCertain));
   }
 
   /** The frame score of a model's Avro boxes, by their confidence (a box people drew has none and is refused). */
-  public static FrameScore ofBoxes(List<Box> boxes) {
+  public static FrameScore ofBoxes(List<Box> boxes, double cut) {
     return of(boxes, box -> {
       if (box.getConfidence() == null) {
         throw new IllegalArgumentException("a box without confidence (drawn by a person) has no frame score");
       }
       return box.getConfidence();
-    });
+    }, cut);
+  }
+
+  /** How sure the keep-or-drop decision at {@code cut} is for a box scoring {@code s}: 0.5 at the cut, 1 at 0 or 1. */
+  static double certainty(double s, double cut) {
+    double clamped = Math.min(1.0, Math.max(0.0, s));
+    return 0.5 + 0.5 * (clamped >= cut ? (clamped - cut) / (1 - cut) : (cut - clamped) / cut);
   }
 
   private static double binaryEntropy(double p) {
