@@ -203,6 +203,12 @@ def average_precision(truth, cands, cls, thr):
     return ap / 101
 
 
+def agnostic_ap50(truth, cands):
+    """AP@0.5 with every class taken as one: how well the boxes are found, whatever they are called."""
+    one = lambda frames: [[dict(b, classIndex=0) for b in f] for f in frames]
+    return round(average_precision(one(truth), one(cands), 0, 0.5), 4)
+
+
 def map_table(truth, cands):
     thrs = np.linspace(0.5, 0.95, 10)
     per = {}
@@ -765,6 +771,8 @@ def write_samples(out_dir, seed):
 def finish(model, args, train_seconds, history, cropnet=None, crop_history=None):
     t_start = time.time()
     out = args.out
+    heads = model.cls_out.out_channels                       # 1: class-agnostic objectness (--agnostic)
+    cw = None if cropnet is None else cropnet.features[0][0].out_channels
     if cropnet is None:
         wrapper = ExportWrapper(model.eval(), INPUT, INPUT).eval()
     else:
@@ -833,8 +841,9 @@ def finish(model, args, train_seconds, history, cropnet=None, crop_history=None)
         "name": MODEL_NAME,
         "version": MODEL_VERSION,
         "task": "detection",
-        "description": ("Small anchor-free detector (YOLO-like, one stride of 8, no objectness, sigmoid class "
-                        "scores)" + ("" if cropnet is None else
+        "description": ("Small anchor-free detector (YOLO-like, one stride of 8, "
+                        + ("no objectness, sigmoid class scores)" if heads > 1 else "a class-agnostic objectness)")
+                        + ("" if cropnet is None else
                                      " whose proposals are named by a second stage, a classifier of each box's "
                                      "crop,") + " for Fashion-MNIST garments composed into 640x480 scenes by "
                        "model/scenes.py; exported in Ultralytics' raw yolo layout."),
@@ -856,14 +865,16 @@ def finish(model, args, train_seconds, history, cropnet=None, crop_history=None)
         "parameters": n_params,
         "architecture": "conv-BN-ReLU backbone 3-16/2-32/2-32-64/2-64-64-128/2-128-128-128/2-128 "
                         "(BatchNorm folded on export), top-down addition of strides 32 and 16 into stride 8, "
-                        "class tower 2x conv64 + 1x1 conv to 10 logits, box tower conv64 + 1x1 conv to 4 "
-                        "softplus distances (left, top, right, bottom) x 16 px" + ("" if cropnet is None else
-                        "; second stage in the graph: objectness = best class score per cell, its 3x3 local "
-                        "peaks, the top %d proposals cropped from the input with %d %% margin (RoiAlign %dx%d) "
-                        "and classified by a conv-BN-ReLU net 3-24-24-48/2-48-96/2-96-96 + mean pool + linear; "
-                        "a proposal's class scores = objectness x softmax, other cells 0"
-                        % (crop_classifier.PROPOSALS, round(crop_classifier.MARGIN * 100), crop_classifier.CROP,
-                           crop_classifier.CROP)),
+                        "class tower 2x conv64 + 1x1 conv to %d logit%s, box tower conv64 + 1x1 conv to 4 "
+                        "softplus distances (left, top, right, bottom) x 16 px" % (heads, "" if heads == 1 else "s")
+                        + ("" if cropnet is None else
+                           "; second stage in the graph: objectness = best %s per cell, its 3x3 local "
+                           "peaks, the top %d proposals cropped from the input with %d %% margin (RoiAlign %dx%d) "
+                           "and classified by a conv-BN-ReLU net 3-%d-%d-%d/2-%d-%d/2-%d-%d + mean pool + linear; "
+                           "a proposal's class scores = objectness x softmax, other cells 0"
+                           % (("class score" if heads > 1 else "score"), crop_classifier.PROPOSALS,
+                              round(crop_classifier.MARGIN * 100), crop_classifier.CROP, crop_classifier.CROP,
+                              cw, cw, 2 * cw, 2 * cw, 4 * cw, 4 * cw, 4 * cw)),
         "trainingData": {
             "generator": "model/scenes.py (seed %d): 640x480 JPEG scenes (quality 75-95), 0-8 tinted "
                          "Fashion-MNIST garments of 40-200 px, box IoU <= 0.4, some cut by the border "
@@ -882,7 +893,9 @@ def finish(model, args, train_seconds, history, cropnet=None, crop_history=None)
             "imagesSeen": history["step"] * args.batch_size, "batchSize": args.batch_size,
             "optimizer": "AdamW (weight decay %g), peak learning rate %g, %d warm-up steps, cosine to 2 %%"
                          % (args.weight_decay, args.lr, args.warmup),
-            "loss": "quality focal loss (target = IoU of the predicted box at the truth class) + 2 x GIoU; "
+            "loss": ("quality focal loss (target = IoU of the predicted box at the truth class)" if heads > 1 else
+                     "quality focal loss on one class-agnostic score (target = IoU of the predicted box with its "
+                     "truth box)") + " + 2 x GIoU; "
                     "positives = cells inside a truth box within 2.5 cells of its centre (smallest box wins)",
             "augmentation": "scenes pre-rendered through JPEG and letterboxed to input scale; random vertical "
                             "placement in a 320x256 crop of padding 114, random horizontal flip"
@@ -891,11 +904,13 @@ def finish(model, args, train_seconds, history, cropnet=None, crop_history=None)
             "command": ("/usr/bin/python3 model/train_detector.py --seed %d " % args.seed)
                        + ("--budget-minutes %g" % args.budget_minutes if args.budget_minutes else
                           "--epochs %d" % args.epochs)
-                       + " --threads %d" % args.threads
+                       + " --train-scenes %d --threads %d" % (args.train_scenes, args.threads)
                        + (" --permute-channels" if args.permute_channels else "")
-                       + " --crop-epochs %d" % args.crop_epochs,
+                       + (" --agnostic" if getattr(args, "agnostic", False) else "")
+                       + " --crop-epochs %d --crop-width %d" % (args.crop_epochs, getattr(args, "crop_width", 24))
+                       + " --validation-scenes %d --test-scenes %d" % (n, n_test),
             "cropClassifier": None if cropnet is None else {
-                "epochs": args.crop_epochs, "crop": crop_classifier.CROP, "margin": crop_classifier.MARGIN,
+                "epochs": args.crop_epochs, "width": cw, "crop": crop_classifier.CROP, "margin": crop_classifier.MARGIN,
                 "trainedOn": "crops of the truth boxes of the first %d training scenes, each box moved and "
                              "resized by up to 10 %% of its size, random channel order and flip"
                              % (args.train_scenes - args.crop_held_out),
@@ -914,6 +929,7 @@ def finish(model, args, train_seconds, history, cropnet=None, crop_history=None)
             "map": "COCO-style: 101-point interpolated AP per class, IoU 0.50 and mean over 0.50:0.05:0.95, "
                    "at most maxDetections per frame, candidates down to score %g" % CANDIDATE_FLOOR,
             "validation": vmap, "test": tmap,
+            "classAgnosticAP50": {"validation": agnostic_ap50(vt, vc), "test": agnostic_ap50(tt, tc)},
         },
         "frameExactness": exactness,
         "replayFiles": {"validation": os.path.basename(v_path), "test": os.path.basename(t_path),
