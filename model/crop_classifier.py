@@ -127,7 +127,10 @@ def batch_crops(imgs, targets, idx, gen, train):
     return x, y
 
 
-def train(imgs, targets, train_idx, held_idx, epochs, seed, width, lr=3e-3, scenes_per_step=32, log=print):
+def train(imgs, targets, train_idx, held_idx, epochs, seed, width, lr=3e-3, scenes_per_step=32, log=print,
+          partial=None, settings=None):
+    """Trains the crop classifier; with `partial` (a path) the state is saved after every epoch and a run killed
+    part way goes on from its last finished epoch (each epoch's order and augmentation are seeded by its number)."""
     torch.manual_seed(seed)
     net = CropNet(width)
     opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=0.05)
@@ -135,7 +138,15 @@ def train(imgs, targets, train_idx, held_idx, epochs, seed, width, lr=3e-3, scen
     total = steps_per_epoch * epochs
     step = 0
     history = []
-    for epoch in range(epochs):
+    first = 0
+    if partial and os.path.exists(partial):
+        ck = torch.load(partial)
+        if ck.get("settings") == settings:
+            net.load_state_dict(ck["model"])
+            opt.load_state_dict(ck["opt"])
+            first, step, history = ck["epoch"], ck["step"], ck["history"]
+            log("crop classifier resumed after epoch %d from %s" % (first, partial))
+    for epoch in range(first, epochs):
         gen = np.random.default_rng([seed, 7, epoch])
         perm = gen.permutation(train_idx)
         net.train()
@@ -156,6 +167,10 @@ def train(imgs, targets, train_idx, held_idx, epochs, seed, width, lr=3e-3, scen
                         "seconds": round(time.time() - t0, 1)})
         log("crop classifier epoch %d: loss %.4f, held-out crop accuracy %.4f, %.0f crops/s"
             % (epoch + 1, loss_sum / seen, acc, seen / (time.time() - t0)))
+        if partial:
+            torch.save({"model": net.state_dict(), "opt": opt.state_dict(), "epoch": epoch + 1, "step": step,
+                        "history": history, "settings": settings}, partial + ".tmp")
+            os.replace(partial + ".tmp", partial)
     net.eval()
     return net, history
 
@@ -186,7 +201,7 @@ def train_or_load(imgs, targets, epochs, seed, held_out, path, threads, log, wid
     torch.set_num_threads(threads)
     n = len(imgs)
     net, history = train(imgs, targets, np.arange(n - held_out), np.arange(n - held_out, n), epochs, seed, width,
-                         log=log)
+                         log=log, partial=path + ".partial", settings=settings)
     torch.save({"model": net.state_dict(), "history": history, "settings": settings}, path)
     log("saved %s" % path)
     return net, history
