@@ -46,9 +46,15 @@ class DetectionRoutingTest {
 
     List<Box> boxes = List.of(new Box("shoe", 1, 10f, 20f, 30f, 40f, 0.9f), new Box("bag", 0, 100f, 120f, 50f, 60f, 0.8f));
     assertThat(routed.prediction().getBoxes()).isEqualTo(boxes);
-    assertThat(routed.prediction().getScore()).isCloseTo((double) 0.9f * 0.8f * (1 - (double) 0.1f), org.assertj.core.data.Offset.offset(1e-6));
+    // Each candidate's certainty about the card's cut-off 0.25: kept 0.9 and 0.8, dropped 0.1.
+    double cut = DetectionOutput.Limits.defaults().scoreThreshold();
+    double kept9 = 0.5 + 0.5 * ((double) 0.9f - cut) / (1 - cut);
+    double kept8 = 0.5 + 0.5 * ((double) 0.8f - cut) / (1 - cut);
+    double dropped1 = 0.5 + 0.5 * (cut - (double) 0.1f) / cut;
+    assertThat(routed.prediction().getScore()).isCloseTo(kept9 * kept8 * dropped1, org.assertj.core.data.Offset.offset(1e-6));
     assertThat(routed.prediction().getMaxProbability()).isEqualTo(routed.prediction().getScore());
-    assertThat(routed.prediction().getMargin()).isCloseTo(0.6, org.assertj.core.data.Offset.offset(1e-6));
+    // The least certain candidate is the dropped 0.1: margin 2c - 1.
+    assertThat(routed.prediction().getMargin()).isCloseTo(2 * dropped1 - 1, org.assertj.core.data.Offset.offset(1e-6));
     assertThat(routed.prediction().getLabel()).isEqualTo("frame");
     assertThat(routed.prediction().getClassIndex()).isZero();
     assertThat(routed.prediction().getTopK()).isEmpty();
