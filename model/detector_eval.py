@@ -474,6 +474,35 @@ def refresh_card(model_dir):
     log("refreshed %s: frameExactnessTarget %s" % (card_path, target))
 
 
+def readme_tables(card):
+    """The model README's result tables (mAP per class, coverage by frame score, frame-score candidates) in
+    Markdown, from a card: what `--tables` prints, so the README says what the card measured."""
+    ev, fe = card["evaluation"], card["frameExactness"]
+    out = ["| class | AP@0.5 validation | AP@0.5 test | AP@0.5:0.95 validation | AP@0.5:0.95 test | test boxes |",
+           "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for name in card["classNames"]:
+        v, t = ev["validation"]["perClass"][name], ev["test"]["perClass"][name]
+        out.append("| %s | %.4f | %.4f | %.4f | %.4f | %d |" % (name, v["ap50"], t["ap50"], v["ap50_95"],
+                                                               t["ap50_95"], t["truthBoxes"]))
+    out.append("| **mean** | **%.4f** | **%.4f** | **%.4f** | **%.4f** | |" % (
+        ev["validation"]["mAP50"], ev["test"]["mAP50"], ev["validation"]["mAP50_95"], ev["test"]["mAP50_95"]))
+    if "classAgnosticAP50" in ev:
+        out += ["", "Class-agnostic AP@0.5 (every box as one class): validation %.4f, test %.4f."
+                % (ev["classAgnosticAP50"]["validation"], ev["classAgnosticAP50"]["test"])]
+    fmt = lambda x: "-" if x is None else "%.4f" % x
+    out += ["", "| threshold | validation accepted | validation exact | test accepted | test exact |",
+            "| ---: | ---: | ---: | ---: | ---: |"]
+    for v, t in zip(fe["coverage"]["validation"], fe["coverage"]["test"]):
+        out.append("| %s | %.4f | %s | %.4f | %s |" % (v["threshold"], v["accepted"], fmt(v["exact"]), t["accepted"],
+                                                      fmt(t["exact"])))
+    out += ["", "| frame score | AUROC exact vs not | share accepted at 0.95 exact | share accepted at 0.99 exact |",
+            "| --- | ---: | ---: | ---: |"]
+    for row in fe["frameScoreCandidatesValidation"]["table"]:
+        out.append("| %s | %.4f | %.4f | %.4f |" % (row["score"], row["auroc"], row["at95"]["share"],
+                                                    row["at99"]["share"]))
+    return "\n".join(out)
+
+
 # --------------------------------------------------------------------- ONNX export
 def _conv2d(x, w, b, pads, strides):
     n, c, h, wd = x.shape
@@ -799,7 +828,7 @@ def finish(model, args, train_seconds, history, cropnet=None, crop_history=None)
     candidates = {
         "product over candidates >= 0.05 of the certainty about the cut-off (0.5 at it, 1 at 0 or 1) (current)":
             v_score,
-        "product of max(s,1-s) over candidates >= 0.05 (until 1.1.0)": np.array([frame_score_product(c) for c in vc]),
+        "product of max(s,1-s) over candidates >= 0.05 (until 2026-12-05)": np.array([frame_score_product(c) for c in vc]),
         "min over candidates >= 0.05 of max(s,1-s)": np.array([frame_score_min(c) for c in vc]),
         "class margin of the most ambiguous kept box": np.array([frame_score_margin(c, cut) for c in vc]),
         "smallest class margin of the kept boxes": np.array([frame_score_min_margin(c, cut) for c in vc]),
@@ -951,8 +980,18 @@ def finish(model, args, train_seconds, history, cropnet=None, crop_history=None)
 
 if __name__ == "__main__":
     import argparse
-    ap = argparse.ArgumentParser(description="Refresh the bundled detector card's frame-exactness figures from its "
-                                             "replay files (training and evaluation run from train_detector.py)")
-    ap.add_argument("--refresh-card", action="store_true", required=True)
+    ap = argparse.ArgumentParser(description="The bundled detector card's figures: --refresh-card recomputes its "
+                                             "frame-exactness figures from its replay files, --tables prints the "
+                                             "README's result tables (training and evaluation run from "
+                                             "train_detector.py)")
+    ap.add_argument("--refresh-card", action="store_true")
+    ap.add_argument("--tables", action="store_true")
     ap.add_argument("--model-dir", default=os.path.dirname(os.path.abspath(__file__)))
-    refresh_card(ap.parse_args().model_dir)
+    a = ap.parse_args()
+    if not (a.refresh_card or a.tables):
+        ap.error("say --refresh-card or --tables")
+    if a.refresh_card:
+        refresh_card(a.model_dir)
+    if a.tables:
+        with open(os.path.join(a.model_dir, MODEL_NAME + ".card.json")) as f:
+            print(readme_tables(json.load(f)))
