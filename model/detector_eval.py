@@ -338,7 +338,9 @@ def cut_certainty(s, cut):
     return 0.5 + 0.5 * ((s - cut) / (1 - cut) if s >= cut else (cut - s) / cut)
 
 
-def frame_score_cut_product(cands, cut):
+def frame_score(cands, cut):
+    """The frame score the worker routes on (FrameScore): the product over the candidates >= 0.05 of how sure each
+    keep-or-drop decision at the cut-off is."""
     return float(np.prod([cut_certainty(c["score"], cut) for c in cands if c["score"] >= FRAME_SCORE_FLOOR]))
 
 
@@ -388,12 +390,6 @@ def coverage_curve(score, exact):
         rows.append({"threshold": t, "accepted": round(k / len(score), 4),
                      "exact": round(float(exact[sel].mean()), 4) if k else None, "frames": k})
     return rows
-
-
-def frame_score(cands, cut):
-    """The frame score the worker routes on (FrameScore): the product over the candidates >= 0.05 of how sure each
-    keep-or-drop decision at the cut-off is."""
-    return frame_score_cut_product(cands, cut)
 
 
 def frame_exactness(vt, vc, tt, tc, cut):
