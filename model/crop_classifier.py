@@ -41,18 +41,29 @@ def cbr(cin, cout, stride=1):
     return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
 
 
-class CropNet(nn.Module):
-    """[M,3,32,32] RGB 0..1 -> class logits [M,C]. About 20 MFLOPs a crop."""
+HEADS = ("mean", "spatial")
 
-    def __init__(self, width=24, num_classes=NUM_CLASSES):
+
+class CropNet(nn.Module):
+    """[M,3,32,32] RGB 0..1 -> class logits [M,C]. About 20 MFLOPs a crop.
+
+    head "mean" averages the 8x8 feature map before the linear layer; "spatial" keeps where each
+    feature is (flatten + linear, as the bundled Fashion-MNIST classifiers do): a sleeve or a collar
+    tells a shirt from a top by its place in the garment, which an average forgets."""
+
+    def __init__(self, width=24, num_classes=NUM_CLASSES, head="mean"):
         super().__init__()
         w = width
+        self.spatial = head == "spatial"
         self.features = nn.Sequential(cbr(3, w), cbr(w, w), cbr(w, 2 * w, 2), cbr(2 * w, 2 * w),
                                       cbr(2 * w, 4 * w, 2), cbr(4 * w, 4 * w), cbr(4 * w, 4 * w))
-        self.head = nn.Linear(4 * w, num_classes)
+        side = CROP // 4
+        self.head = nn.Linear(4 * w * (side * side if self.spatial else 1), num_classes)
+        self.dropout = nn.Dropout(0.3 if self.spatial else 0.0)
 
     def forward(self, x):
-        return self.head(self.features(x).mean((2, 3)))
+        f = self.features(x)
+        return self.head(self.dropout(f.flatten(1) if self.spatial else f.mean((2, 3))))
 
 
 def with_margin(xyxy, margin=MARGIN):
@@ -128,11 +139,11 @@ def batch_crops(imgs, targets, idx, gen, train):
 
 
 def train(imgs, targets, train_idx, held_idx, epochs, seed, width, lr=3e-3, scenes_per_step=32, log=print,
-          partial=None, settings=None):
+          partial=None, settings=None, head="mean"):
     """Trains the crop classifier; with `partial` (a path) the state is saved after every epoch and a run killed
     part way goes on from its last finished epoch (each epoch's order and augmentation are seeded by its number)."""
     torch.manual_seed(seed)
-    net = CropNet(width)
+    net = CropNet(width, head=head)
     opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=0.05)
     steps_per_epoch = len(train_idx) // scenes_per_step
     total = steps_per_epoch * epochs
@@ -188,20 +199,22 @@ def accuracy(net, imgs, targets, idx):
     return right / total
 
 
-def train_or_load(imgs, targets, epochs, seed, held_out, path, threads, log, width=24):
+def train_or_load(imgs, targets, epochs, seed, held_out, path, threads, log, width=24, head="mean"):
     """The crop classifier of checkpoint `path` if it was trained the same way, else trained now and saved."""
     settings = {"epochs": epochs, "seed": seed, "heldOut": held_out, "scenes": len(imgs), "width": width}
+    if head != "mean":  # checkpoints of the mean head were written before there was a choice
+        settings["head"] = head
     if os.path.exists(path):
         ck = torch.load(path)
         if ck.get("settings") == settings:
-            net = CropNet(width)
+            net = CropNet(width, head=head)
             net.load_state_dict(ck["model"])
             log("crop classifier loaded from %s" % path)
             return net.eval(), ck["history"]
     torch.set_num_threads(threads)
     n = len(imgs)
     net, history = train(imgs, targets, np.arange(n - held_out), np.arange(n - held_out, n), epochs, seed, width,
-                         log=log, partial=path + ".partial", settings=settings)
+                         log=log, partial=path + ".partial", settings=settings, head=head)
     torch.save({"model": net.state_dict(), "history": history, "settings": settings}, path)
     log("saved %s" % path)
     return net, history
@@ -216,11 +229,12 @@ def main():
     ap.add_argument("--held-out", type=int, default=500, help="last N cached train scenes kept out of training")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--width", type=int, default=24, help="channels of the first convolutions (x2, x4 deeper)")
+    ap.add_argument("--head", choices=HEADS, default="mean", help="how the feature map reaches the classes (CropNet)")
     ap.add_argument("--out", default=os.path.join(train_detector.CACHE_DIR, "cropnet.pt"))
     args = ap.parse_args()
     imgs, targets = train_detector.render_cache("train", args.train_scenes, args.seed, 2)
     train_or_load(imgs, targets, args.epochs, args.seed, args.held_out, args.out, args.threads, train_detector.log,
-                  args.width)
+                  args.width, args.head)
 
 if __name__ == "__main__":
     main()

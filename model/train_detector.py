@@ -251,6 +251,8 @@ def main():
     ap.add_argument("--crop-held-out", type=int, default=500,
                     help="last N training scenes kept out of the crop classifier's training (its accuracy check)")
     ap.add_argument("--crop-width", type=int, default=24, help="the crop classifier's width (crop_classifier.CropNet)")
+    ap.add_argument("--crop-head", choices=("mean", "spatial"), default="mean",
+                    help="the crop classifier's head (crop_classifier.CropNet)")
     ap.add_argument("--crop-checkpoint", default=os.path.join(CACHE_DIR, "cropnet.pt"))
     ap.add_argument("--train-only", action="store_true", help="stop after training")
     # Validation scenes are the policy's starting evidence (at half weight): at a frame-exactness target near 0.7 a
@@ -273,7 +275,8 @@ def main():
         imgs, targets = render_cache("train", args.train_scenes, args.seed, args.render_workers)
         cropnet, crop_history = crop_classifier.train_or_load(imgs, targets, args.crop_epochs, args.seed,
                                                               args.crop_held_out, args.crop_checkpoint,
-                                                              args.threads, log, args.crop_width)
+                                                              args.threads, log, args.crop_width,
+                                                              args.crop_head)
     if args.train_only:
         return
     import detector_eval
