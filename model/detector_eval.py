@@ -321,31 +321,29 @@ def reachable_target(score, exact, min_share=0.2, min_evidence=300, validation_w
     useful part of the work (a fifth of the frames) off people."""
     exact = np.asarray(exact, dtype=bool)
     grid = frame_grid()
+    regions = [score >= t for t in grid]
+    counts = [int(sel.sum()) for sel in regions]
+    start = next((i for i, k in enumerate(counts) if k >= min_evidence), None)
+    if start is None:
+        return None, None
 
     def bound(sel):
         errors = float((~exact[sel]).sum()) * validation_weight
         items = int(round(int(sel.sum()) * validation_weight))
         return 1.0 - error_upper_bound(errors, items, confidence)
 
-    start = next((i for i, t in enumerate(grid) if (score >= t).sum() >= min_evidence), None)
-    if start is None:
+    # The walk stops at its first failure, so at a target T it accepts every region up to the last one whose
+    # bound, and every bound before it, clears T: the running minimum of the bounds along the grid.
+    walked = np.minimum.accumulate([bound(sel) for sel in regions[start:]])
+    enough = next((j for j, k in enumerate(counts[start:]) if k >= min_share * len(score)), None)
+    if enough is None or walked[enough] < 0.5:
         return None, None
-    for target in np.round(np.arange(0.99, 0.495, -0.01), 2):
-        accepted = None
-        for t in grid[start:]:
-            sel = score >= t
-            if bound(sel) < target:
-                break
-            accepted = t
-        if accepted is None:
-            continue
-        sel = score >= accepted
-        k = int(sel.sum())
-        if k >= min_share * len(score):
-            return float(target), {"threshold": accepted, "frames": k, "share": round(k / len(score), 4),
-                                   "exactness": round(float(exact[sel].mean()), 4),
-                                   "lowerBound": round(bound(sel), 4), "minShare": min_share}
-    return None, None
+    target = min(0.99, math.floor(round(walked[enough] * 100, 9)) / 100)
+    last = start + int(np.nonzero(walked >= target)[0][-1])
+    sel, k = regions[last], counts[last]
+    return target, {"threshold": grid[last], "frames": k, "share": round(k / len(score), 4),
+                    "exactness": round(float(exact[sel].mean()), 4), "lowerBound": round(bound(sel), 4),
+                    "minShare": min_share}
 
 
 def frame_score_product(cands):
