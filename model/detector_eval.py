@@ -40,6 +40,9 @@ MAX_DETECTIONS = 100
 CANDIDATE_FLOOR = 0.01        # replay files keep candidates down to this score
 FRAME_SCORE_FLOOR = 0.05      # docs/detection.md: the frame score uses candidates >= 0.05
 REPLAY_FLOOR = 0.05           # the replay files keep the candidates the frame score uses (>= 0.05): ~30 a frame
+REPLAY_LINE = ("{scene, width, height, truth: [{classIndex, x, y, w, h}], candidates: [{classIndex, x, y, w, h, "
+               "score, classCertainty (class score / sum of the anchor's class scores), scores (10 class scores)}]}; "
+               "frame pixels, x/y top-left; candidates after NMS, most confident first")
 N_SAMPLES = 64
 PAD_Y = (INPUT - int(scenes.HEIGHT * SCALE)) // 2   # 40
 PAD_X = (INPUT - int(scenes.WIDTH * SCALE)) // 2    # 0
@@ -355,10 +358,25 @@ def cut_certainty(s, cut):
     return 0.5 + 0.5 * ((s - cut) / (1 - cut) if s >= cut else (cut - s) / cut)
 
 
-def frame_score(cands, cut):
+def class_certainty(c):
+    """A candidate's class score over the sum of its anchor's class scores (FrameScore.classCertainty): from its
+    scores as decode gives them, or as a replay file states it (1 where it does not)."""
+    if "classCertainty" in c:
+        return c["classCertainty"]
+    p = c.get("scores")
+    if p is None:
+        return 1.0
+    total, best = float(np.sum(p)), float(np.max(p))
+    return min(1.0, best / total) if total > 0 and best > 0 else 1.0
+
+
+def frame_score(cands, cut, class_power=1.0):
     """The frame score the worker routes on (FrameScore): the product over the candidates >= 0.05 of how sure each
-    keep-or-drop decision at the cut-off is."""
-    return float(np.prod([cut_certainty(c["score"], cut) for c in cands if c["score"] >= FRAME_SCORE_FLOOR]))
+    keep-or-drop decision at the cut-off is, times the class certainty of each kept box (to `class_power`: 1 in the
+    worker; 0 is the score of the card's first version, 0.5 and 2 are the candidates it was chosen over)."""
+    return float(np.prod([cut_certainty(c["score"], cut) * (class_certainty(c) ** class_power if c["score"] >= cut
+                                                             else 1.0)
+                          for c in cands if c["score"] >= FRAME_SCORE_FLOOR]))
 
 
 def frame_score_min(cands):
@@ -399,6 +417,43 @@ def frame_score_tta(cands, fcands, cut):
     return float(min([p[2] for p in pairs], default=1.0))
 
 
+FLIP_ROWS = ("horizontal-flip TTA: kept boxes match one-to-one, smallest pair IoU",
+             "product of the cut-off certainty alone x flip-TTA agreement")
+
+
+def frame_score_candidates(vc, v_exact, cut, vf=None):
+    """The frame-score candidates compared on the validation scenes: AUROC of exact vs not, and the share a single
+    cut accepts at 0.95 and 0.99 exactness. The flip-TTA rows need the flipped runs (`vf`); without them they are
+    left out (refresh_card keeps them from the card)."""
+    cut_only = np.array([frame_score(c, cut, 0.0) for c in vc])
+    candidates = {
+        "product over candidates >= 0.05 of the certainty about the cut-off (0.5 at it, 1 at 0 or 1) x the class "
+        "certainty of each kept box (class score / sum of its anchor's class scores) (current)":
+            np.array([frame_score(c, cut) for c in vc]),
+        "the same with the class certainty squared": np.array([frame_score(c, cut, 2.0) for c in vc]),
+        "the same with the square root of the class certainty": np.array([frame_score(c, cut, 0.5) for c in vc]),
+        "product of the certainty about the cut-off alone (until 2026-12-05, stop 38)": cut_only,
+        "product of max(s,1-s) over candidates >= 0.05 (until 2026-12-05)": np.array([frame_score_product(c) for c in vc]),
+        "min over candidates >= 0.05 of max(s,1-s)": np.array([frame_score_min(c) for c in vc]),
+        "class margin of the most ambiguous kept box": np.array([frame_score_margin(c, cut) for c in vc]),
+        "smallest class margin of the kept boxes": np.array([frame_score_min_margin(c, cut) for c in vc]),
+        "minus the count of candidates within 0.15 of the cut-off":
+            np.array([frame_score_band(c, cut) for c in vc]),
+    }
+    if vf is not None:
+        tta = np.array([frame_score_tta(c, f, cut) for c, f in zip(vc, vf)])
+        candidates[FLIP_ROWS[0]] = tta
+        candidates[FLIP_ROWS[1]] = cut_only * tta
+    table = []
+    for name, s in candidates.items():
+        row = {"score": name, "auroc": round(auroc(s, v_exact), 4),
+               "at95": best_share(s, v_exact, 0.95), "at99": best_share(s, v_exact, 0.99)}
+        table.append(row)
+        log("  %-75s AUROC %.4f share@0.95 %.4f share@0.99 %.4f"
+            % (name[:75], row["auroc"], row["at95"]["share"], row["at99"]["share"]))
+    return table
+
+
 def coverage_curve(score, exact):
     rows = []
     for t in COVERAGE_THRESHOLDS:
@@ -434,8 +489,9 @@ def frame_exactness(vt, vc, tt, tc, cut):
         "validationExactShare": round(float(v_exact.mean()), 4),
         "testExactShare": round(float(t_exact.mean()), 4),
         "frameScore": "product over the candidates (after NMS, score >= %g) of the certainty of each keep-or-drop "
-                      "decision at scoreThreshold: 0.5 at it, rising linearly to 1 at score 0 or 1 (FrameScore)"
-                      % FRAME_SCORE_FLOOR,
+                      "decision at scoreThreshold (0.5 at it, rising linearly to 1 at score 0 or 1), times, for each "
+                      "kept box, its class certainty: its class score over the sum of its anchor's class scores "
+                      "(FrameScore)" % FRAME_SCORE_FLOOR,
         "coverage": {"validation": coverage_curve(v_score, v_exact), "test": coverage_curve(t_score, t_exact)},
         "validationCutAt95": val_cut95, "validationCutAt99": val_cut99,
         "reachableTarget": reachable,
@@ -457,16 +513,56 @@ def read_replay(path):
             truth.append([{"classIndex": b["classIndex"], "box": np.array([b["x"], b["y"], b["x"] + b["w"],
                                                                           b["y"] + b["h"]], float)}
                           for b in r["truth"]])
-            cands.append([{"classIndex": b["classIndex"], "score": b["score"], "scores": np.array(b["scores"]),
-                           "box": np.array([b["x"], b["y"], b["x"] + b["w"], b["y"] + b["h"]], float)}
+            cands.append([dict({"classIndex": b["classIndex"], "score": b["score"], "scores": np.array(b["scores"]),
+                                "box": np.array([b["x"], b["y"], b["x"] + b["w"], b["y"] + b["h"]], float)},
+                               **({"classCertainty": b["classCertainty"]} if "classCertainty" in b else {}))
                           for b in r["candidates"]])
     return truth, cands
 
 
+def rerun_replays(model, cropnet, args):
+    """Runs the released detector again (its training checkpoints) on args.validation_scenes validation and
+    args.test_scenes test scenes and rewrites the replay files, then refreshes the card from them: more validation
+    evidence, or a field the replay lines lacked, without retraining. Every scene the committed replay files already
+    hold must come out with the same candidates (boxes within 0.11 px, scores within 2e-5: the files' rounding),
+    which shows the checkpoints are the released model; the flip-TTA candidates and the mAP figures (measured on
+    the scenes of the training run) are kept."""
+    out = args.out
+    wrapper = crop_classifier.TwoStageExport(model.eval(), cropnet.eval(), INPUT, INPUT).eval()
+    for split, count in (("validation", args.validation_scenes), ("test", args.test_scenes)):
+        path = os.path.join(out, "%s.%s.jsonl" % (MODEL_NAME, split))
+        _, committed = read_replay(path)
+        truth, cands, _ = run_split(wrapper, split, count, args.seed)
+        for i, (old, new) in enumerate(zip(committed, cands)):
+            new = [c for c in new if c["score"] >= REPLAY_FLOOR]
+            same = len(old) == len(new) and all(
+                o["classIndex"] == n["classIndex"] and abs(o["score"] - n["score"]) <= 2e-5
+                and np.abs(o["box"] - n["box"]).max() <= 0.11 for o, n in zip(old, new))
+            if not same:
+                raise SystemExit("%s scene %d: the checkpoints' candidates are not the committed replay's; "
+                                 "they are not the released model" % (split, i))
+        log("%s: the %d committed scenes agree; writing %d" % (split, min(len(committed), count), count))
+        write_jsonl(path, truth, cands, REPLAY_FLOOR)
+    card_path = os.path.join(out, MODEL_NAME + ".card.json")
+    with open(card_path) as f:
+        card = json.load(f)
+    card["evaluation"].setdefault("measuredOnScenes", {
+        "validation": card["trainingData"]["validationScenes"], "test": card["trainingData"]["testScenes"],
+        "why": "mAP and the flip-TTA frame-score candidates come from the training run, on the first scenes of each "
+               "split; the replay files (and every figure refreshed from them) may hold more"})
+    card["trainingData"]["validationScenes"] = args.validation_scenes
+    card["trainingData"]["testScenes"] = args.test_scenes
+    with open(card_path, "w") as f:
+        json.dump(card, f, indent=2)
+        f.write("\n")
+    refresh_card(out)
+
+
 def refresh_card(model_dir):
-    """Recomputes the card's frame-exactness figures and target from the committed replay files, for a change of
-    the frame score or of the policy's evidence rule without retraining. The candidate table (it needs the flipped
-    runs) and the cut-off choice are kept; everything else of the card is left as it is."""
+    """Recomputes the card's frame-exactness figures, target and frame-score candidates from the committed replay
+    files, for a change of the frame score or of the policy's evidence rule without retraining. The flip-TTA
+    candidates (they need the flipped runs) and the cut-off choice are kept; everything else of the card is left as
+    it is."""
     card_path = os.path.join(model_dir, MODEL_NAME + ".card.json")
     with open(card_path) as f:
         card = json.load(f)
@@ -476,6 +572,20 @@ def refresh_card(model_dir):
     target, figures = frame_exactness(vt, vc, tt, tc, cut)
     kept = {k: card["frameExactness"][k] for k in ("scoreThresholdChoice", "validationExactShareByScoreThreshold",
                                                     "frameScoreCandidatesValidation")}
+    v_exact = np.array([is_exact(t, c, cut) for t, c in zip(vt, vc)])
+    old_rows = {FLIP_ROWS[1] if r["score"] == "product (current) x flip-TTA agreement" else r["score"]: r
+                for r in kept["frameScoreCandidatesValidation"]["table"]}
+    table = frame_score_candidates(vc, v_exact, cut)
+    table += [dict(old_rows[name], score=name) for name in FLIP_ROWS if name in old_rows]
+    measured_on = "the %d validation scenes only (the test scenes were not used to choose)" % len(vc)
+    flip_scenes = card["evaluation"].get("measuredOnScenes", {}).get("validation", len(vc))
+    if flip_scenes != len(vc):
+        measured_on += "; the flip-TTA rows on the first %d, from the training run" % flip_scenes
+    kept["frameScoreCandidatesValidation"] = dict(kept["frameScoreCandidatesValidation"], table=table,
+                                                  measuredOn=measured_on)
+    card["replayFiles"] = dict(card["replayFiles"], line=REPLAY_LINE,
+                               validationBytes=os.path.getsize(os.path.join(model_dir, card["replayFiles"]["validation"])),
+                               testBytes=os.path.getsize(os.path.join(model_dir, card["replayFiles"]["test"])))
     card["frameExactness"] = dict(figures, **kept)
     if target is None:
         card.pop("frameExactnessTarget", None)
@@ -794,6 +904,7 @@ def write_jsonl(path, truth, cands, floor):
                    "truth": [dict(classIndex=b["classIndex"], **box_json(b["box"])) for b in t],
                    "candidates": [dict(classIndex=d["classIndex"], **box_json(d["box"]),
                                        score=round(d["score"], 5),
+                                       classCertainty=round(class_certainty(d), 6),
                                        scores=[round(float(s), 3) for s in d["scores"]]) for d in c]}
             f.write(json.dumps(row, separators=(",", ":")) + "\n")
 
@@ -837,28 +948,7 @@ def finish(model, args, train_seconds, history, cropnet=None, crop_history=None)
     log("validation exact share by cut-off: %s; chosen %.2f" % (exact_at, cut))
 
     v_exact = np.array([is_exact(t, c, cut) for t, c in zip(vt, vc)])
-    v_score = np.array([frame_score(c, cut) for c in vc])
-    candidates = {
-        "product over candidates >= 0.05 of the certainty about the cut-off (0.5 at it, 1 at 0 or 1) (current)":
-            v_score,
-        "product of max(s,1-s) over candidates >= 0.05 (until 2026-12-05)": np.array([frame_score_product(c) for c in vc]),
-        "min over candidates >= 0.05 of max(s,1-s)": np.array([frame_score_min(c) for c in vc]),
-        "class margin of the most ambiguous kept box": np.array([frame_score_margin(c, cut) for c in vc]),
-        "smallest class margin of the kept boxes": np.array([frame_score_min_margin(c, cut) for c in vc]),
-        "minus the count of candidates within 0.15 of the cut-off":
-            np.array([frame_score_band(c, cut) for c in vc]),
-        "horizontal-flip TTA: kept boxes match one-to-one, smallest pair IoU":
-            np.array([frame_score_tta(c, f, cut) for c, f in zip(vc, vf)]),
-        "product (current) x flip-TTA agreement":
-            v_score * np.array([frame_score_tta(c, f, cut) for c, f in zip(vc, vf)]),
-    }
-    table = []
-    for name, s in candidates.items():
-        row = {"score": name, "auroc": round(auroc(s, v_exact), 4),
-               "at95": best_share(s, v_exact, 0.95), "at99": best_share(s, v_exact, 0.99)}
-        table.append(row)
-        log("  %-75s AUROC %.4f share@0.95 %.4f share@0.99 %.4f"
-            % (name, row["auroc"], row["at95"]["share"], row["at99"]["share"]))
+    table = frame_score_candidates(vc, v_exact, cut, vf)
 
     vmap = map_table(vt, vc)
     tmap = map_table(tt, tc)
@@ -978,9 +1068,7 @@ def finish(model, args, train_seconds, history, cropnet=None, crop_history=None)
         "frameExactness": exactness,
         "replayFiles": {"validation": os.path.basename(v_path), "test": os.path.basename(t_path),
                         "candidatesDownTo": REPLAY_FLOOR,
-                        "line": "{scene, width, height, truth: [{classIndex, x, y, w, h}], candidates: "
-                                "[{classIndex, x, y, w, h, score, scores (10 class scores)}]}; frame pixels, "
-                                "x/y top-left; candidates after NMS, most confident first",
+                        "line": REPLAY_LINE,
                         "validationBytes": os.path.getsize(v_path), "testBytes": os.path.getsize(t_path)},
         "samples": dict(samples, dir="samples/scenes", annotations="samples/scenes/scenes.json (COCO)"),
         "onnxVerification": check,

@@ -75,25 +75,30 @@ def to_frame(box, rect, frame_w, frame_h):
 # ---------------------------------------------------------------------------------------------------------------
 # Decoding, as docs/detection.md says.
 
-def finish(boxes, scores, classes, limits, rect, frame_w, frame_h):
-    """boxes [M,4] float64 xyxy in input pixels, already in descending score order."""
+def finish(boxes, scores, classes, limits, rect, frame_w, frame_h, certainty=None):
+    """boxes [M,4] float64 xyxy in input pixels, already in descending score order; certainty [M]: each box's class
+    score over the sum of its anchor's class scores (yolo), None where the output gives only the winner (1)."""
     out_boxes, candidates = [], []
-    for b, s, c in zip(boxes.tolist(), scores.tolist(), classes.tolist()):
+    certainty = [1.0] * len(scores) if certainty is None else certainty.tolist()
+    for b, s, c, k in zip(boxes.tolist(), scores.tolist(), classes.tolist(), certainty):
         placed = to_frame(b, rect, frame_w, frame_h)
         if placed is None:
             continue
-        entry = {"classIndex": int(c), "score": float(s), "x": placed[0], "y": placed[1], "w": placed[2],
-                 "h": placed[3]}
+        entry = {"classIndex": int(c), "score": float(s), "classCertainty": float(k), "x": placed[0],
+                 "y": placed[1], "w": placed[2], "h": placed[3]}
         if s >= limits["scoreThreshold"] and len(out_boxes) < limits["maxDetections"]:
             out_boxes.append(entry)
         if s >= CANDIDATE_FLOOR:
             candidates.append(entry)
-    # the certainty of each keep-or-drop decision at the cut-off: 0.5 at it, 1 at score 0 or 1 (FrameScore)
+    # the certainty of each keep-or-drop decision at the cut-off: 0.5 at it, 1 at score 0 or 1, times a kept box's
+    # class certainty (FrameScore)
     cut = limits["scoreThreshold"]
     frame_score = 1.0
     for c in candidates:
         s = c["score"]
         frame_score *= 0.5 + 0.5 * ((s - cut) / (1.0 - cut) if s >= cut else (cut - s) / cut)
+        if s >= cut:
+            frame_score *= c["classCertainty"]
     return {"boxes": out_boxes, "candidates": candidates, "frameScore": frame_score}
 
 
@@ -106,13 +111,15 @@ def decode_yolo(t, classes, limits, rect, frame_w, frame_h):
     t = torch.as_tensor(t)
     best, best_class = t[4:4 + classes].max(dim=0)
     best = best.double()
+    total = t[4:4 + classes].double().sum(dim=0)
+    certainty = torch.where((total > 0) & (best > 0), torch.clamp(best / total, max=1.0), torch.ones_like(best))
     keep = best >= floor_of(limits)
     cx, cy, w, h = [t[i].double()[keep] for i in range(4)]
     boxes = torch.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], dim=1)
     scores = best[keep]
     cls = best_class[keep]
     kept = torchvision.ops.batched_nms(boxes, scores, cls, limits["iouThreshold"])  # by descending score
-    return finish(boxes[kept], scores[kept], cls[kept], limits, rect, frame_w, frame_h)
+    return finish(boxes[kept], scores[kept], cls[kept], limits, rect, frame_w, frame_h, certainty[keep][kept])
 
 
 def descending(boxes, scores, classes):

@@ -4,7 +4,6 @@ import ai.onnxruntime.OrtException;
 import io.labelstream.inference.detection.BoxDecoder;
 import io.labelstream.inference.detection.Detections;
 import io.labelstream.inference.detection.FrameBox;
-import io.labelstream.schemas.boxes.FrameScore;
 import io.labelstream.inference.image.FrameDecoder;
 import io.labelstream.inference.image.FramePlacement;
 import io.labelstream.inference.image.InputStatistics;
@@ -264,8 +263,10 @@ public final class InferenceToolkit implements AutoCloseable {
    * One box a detection model proposed, in frame pixels (x, y = top-left corner), as the worker writes it.
    *
    * @param label the class's name in the card
+   * @param classCertainty its class's share of its anchor's class scores, as the frame score weighs it
    */
-  public record DetectedBox(int classIndex, String label, float score, double x, double y, double w, double h) {}
+  public record DetectedBox(int classIndex, String label, float score, double classCertainty, double x, double y,
+      double w, double h) {}
 
   /**
    * A detection model's answer for one frame, as the worker routes on it (docs/detection.md).
@@ -328,8 +329,7 @@ public final class InferenceToolkit implements AutoCloseable {
       Detections found = decoder.decode(outputs[i], placement);
       out.add(new FrameDetections(placement.frameWidth(), placement.frameHeight(), named(found.boxes()),
           named(found.candidates()),
-          FrameScore.of(found.candidates(), FrameBox::score, model.card().detection().limits().scoreThreshold())
-              .score()));
+          found.frameScore(model.card().detection().limits().scoreThreshold()).score()));
     }
     return out;
   }
@@ -351,8 +351,8 @@ public final class InferenceToolkit implements AutoCloseable {
 
   private List<DetectedBox> named(List<FrameBox> boxes) {
     List<String> names = model.card().classNames();
-    return boxes.stream().map(b -> new DetectedBox(b.classIndex(), names.get(b.classIndex()), b.score(), b.x(), b.y(),
-        b.w(), b.h())).toList();
+    return boxes.stream().map(b -> new DetectedBox(b.classIndex(), names.get(b.classIndex()), b.score(),
+        b.classCertainty(), b.x(), b.y(), b.w(), b.h())).toList();
   }
 
   /** The worker's audit draw at {@code rate}: true for the frame ids it sends to people as blind audits. */

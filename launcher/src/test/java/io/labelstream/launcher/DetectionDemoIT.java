@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * detector (model/fashion-detector.onnx, through LABELSTREAM_MODEL_DIR), the demo posts the 64 sample scenes over HTTP,
  * and every figure of its summary is recomputed here from the records the services wrote (predictions.v1, labels.v1,
  * review.requests.v1) against scenes.json read on its own. The routing threshold is pinned so that some frames are
- * model-labelled and some wait for people (the bundled detector's policy starts closed: every frame to people).
+ * model-labelled and some wait for people whatever the policy decides from the detector's validation scenes.
  */
 class DetectionDemoIT {
 

@@ -15,8 +15,9 @@ import java.util.List;
  *
  * <ol>
  *   <li>proposals scoring at least the lower of scoreThreshold and {@link FrameScore#CANDIDATE_FLOOR} are read
- *       ({@code yolo}: per anchor the best class, the first on a tie; {@code yolo-nms} and {@code boxes}: each row,
- *       up to {@code count}); a class index outside classNames is dropped;
+ *       ({@code yolo}: per anchor the best class, the first on a tie, and its share of the anchor's class scores,
+ *       the class certainty; {@code yolo-nms} and {@code boxes}: each row, up to {@code count}, class certainty 1);
+ *       a class index outside classNames is dropped;
  *   <li>{@code yolo} only: class-aware NMS at iouThreshold, in input pixels, as Ultralytics does it;
  *   <li>by descending score, each is put back on the frame ({@link FramePlacement}), clipped, and dropped if nothing of
  *       it is left;
@@ -89,7 +90,12 @@ public final class BoxDecoder {
         double cy = v[anchors + a];
         double w = v[2 * anchors + a];
         double h = v[3 * anchors + a];
-        out.add(new Proposal(bestClass[a], best[a], cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2));
+        double sum = 0;
+        for (int c = 0; c < classes; c++) {
+          sum += v[(4 + c) * anchors + a];
+        }
+        out.add(new Proposal(bestClass[a], best[a], FrameScore.classCertainty(best[a], sum), cx - w / 2, cy - h / 2,
+            cx + w / 2, cy + h / 2));
       }
     }
     return out;
@@ -103,7 +109,7 @@ public final class BoxDecoder {
       int at = k * 6;
       int c = (int) Math.round((double) v[at + 5]);
       if (v[at + 4] >= floor && c >= 0 && c < classes) {
-        out.add(new Proposal(c, v[at + 4], v[at], v[at + 1], v[at + 2], v[at + 3]));
+        out.add(new Proposal(c, v[at + 4], 1.0, v[at], v[at + 1], v[at + 2], v[at + 3]));
       }
     }
     return out;
@@ -128,8 +134,8 @@ public final class BoxDecoder {
         double cc = box[4 * k + 2];
         double d = box[4 * k + 3];
         out.add(yxyx
-            ? new Proposal(c, score[k], b * inputWidth, a * inputHeight, d * inputWidth, cc * inputHeight)
-            : new Proposal(c, score[k], a * inputWidth, b * inputHeight, cc * inputWidth, d * inputHeight));
+            ? new Proposal(c, score[k], 1.0, b * inputWidth, a * inputHeight, d * inputWidth, cc * inputHeight)
+            : new Proposal(c, score[k], 1.0, a * inputWidth, b * inputHeight, cc * inputWidth, d * inputHeight));
       }
     }
     return out;
@@ -148,7 +154,7 @@ public final class BoxDecoder {
       if (xywh == null) {
         continue;
       }
-      FrameBox box = new FrameBox(p.classIndex(), p.score(), xywh[0], xywh[1], xywh[2], xywh[3]);
+      FrameBox box = new FrameBox(p.classIndex(), p.score(), p.classCertainty(), xywh[0], xywh[1], xywh[2], xywh[3]);
       if (p.score() >= spec.limits().scoreThreshold() && boxes.size() < spec.limits().maxDetections()) {
         boxes.add(box);
       }

@@ -16,4 +16,9 @@ public record Detections(List<FrameBox> boxes, List<FrameBox> candidates) {
     boxes = List.copyOf(boxes);
     candidates = List.copyOf(candidates);
   }
+
+  /** The score the frame is routed on: its candidates' keep-or-drop decisions at {@code cut} ({@link FrameScore}). */
+  public FrameScore frameScore(double cut) {
+    return FrameScore.of(candidates, FrameBox::score, FrameBox::classCertainty, cut);
+  }
 }

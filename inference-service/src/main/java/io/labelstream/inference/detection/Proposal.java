@@ -1,7 +1,11 @@
 package io.labelstream.inference.detection;
 
-/** A box as the graph gave it, in input pixels (corners), before it is put back on the frame. */
-record Proposal(int classIndex, float score, double x1, double y1, double x2, double y2) {
+/**
+ * A box as the graph gave it, in input pixels (corners), before it is put back on the frame.
+ *
+ * @param classCertainty its class's score over the sum of its anchor's class scores (1 where only the winner is given)
+ */
+record Proposal(int classIndex, float score, double classCertainty, double x1, double y1, double x2, double y2) {
 
   double area() {
     return (x2 - x1) * (y2 - y1);

@@ -101,8 +101,7 @@ public final class FrameRouter {
    */
   public Routed routeDetection(Frame frame, int sourcePartition, long sourceOffset, InputStatistics seen,
       Detections detections, FramePlacement placement, Instant now) {
-    FrameScore score = FrameScore.of(detections.candidates(), FrameBox::score,
-        card.detection().limits().scoreThreshold());
+    FrameScore score = detections.frameScore(card.detection().limits().scoreThreshold());
     List<Box> boxes = new ArrayList<>(detections.boxes().size());
     for (FrameBox b : detections.boxes()) {
       boxes.add(new Box(card.classNames().get(b.classIndex()), b.classIndex(), (float) b.x(), (float) b.y(),

@@ -1,6 +1,5 @@
 package io.labelstream.inference.detection;
 
-import io.labelstream.schemas.boxes.FrameScore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -48,7 +47,7 @@ class BoxDecoderReferenceTest {
     ReferenceFixtures.assertSameBoxes("boxes", found.boxes(), expected.get("boxes"));
     ReferenceFixtures.assertSameBoxes("candidates", found.candidates(), expected.get("candidates"));
     double cut = fixture.get("output").get("scoreThreshold").asDouble();
-    assertThat(FrameScore.of(found.candidates(), FrameBox::score, cut).score() / expected.get("frameScore").asDouble())
+    assertThat(found.frameScore(cut).score() / expected.get("frameScore").asDouble())
         .isCloseTo(1.0, within(1e-5));
   }
 }

@@ -61,7 +61,7 @@ class BundledDetectorAgreementTest {
   // and 62 (scores) of its 217 pairs at or above the cut-off.
   /** Largest corner difference of a pair at or above the cut-off, frame pixels. */
   private static final double CORNER_PX = 0.25;
-  /** Largest score difference of a pair. */
+  /** Largest score (or class certainty) difference of a pair. */
   private static final double SCORE = 1e-4;
   /** Largest |ln(frame score ratio)|; one candidate more or less at the floor would be 0.05. */
   private static final double FRAME_SCORE_LOG_RATIO = 5e-4;
@@ -120,16 +120,16 @@ class BundledDetectorAgreementTest {
       pythonPaired[pair[0]] = true;
       workerPaired[pair[1]] = true;
       double corners = p.cornerDistance(w);
-      double score = Math.abs(p.score() - w.score());
+      double score = Math.max(Math.abs(p.score() - w.score()), Math.abs(p.classCertainty() - w.classCertainty()));
       boolean kept = p.score() >= cut || w.score() >= cut;
       measured.pair(corners, score, BoxMatching.iou(p.x(), p.y(), p.w(), p.h(), w.x(), w.y(), w.w(), w.h()), kept);
-      if (score > SCORE || kept && corners > CORNER_PX) {
+      if (!(score <= SCORE) || kept && corners > CORNER_PX) {
         disagreements.add(String.format(Locale.ROOT, "scene %d: training script %s, worker %s", scene, p, w));
       }
     }
     oneSided(scene, "training script", python, pythonPaired, measured, disagreements);
     oneSided(scene, "worker", worker, workerPaired, measured, disagreements);
-    double expectedScore = FrameScore.of(python, Box::score, cut).score();
+    double expectedScore = FrameScore.of(python, Box::score, Box::classCertainty, cut).score();
     double workerScore = java.frameScore();
     double ratio = Math.abs(Math.log(workerScore / expectedScore));
     measured.frameScore(ratio);
@@ -176,11 +176,11 @@ class BundledDetectorAgreementTest {
     return pairs;
   }
 
-  /** A box in frame pixels, x/y top-left, with its score (NaN for a true box). */
-  private record Box(int classIndex, double score, double x, double y, double w, double h) {
+  /** A box in frame pixels, x/y top-left, with its score (NaN for a true box) and class certainty. */
+  private record Box(int classIndex, double score, double classCertainty, double x, double y, double w, double h) {
 
     static Box of(DetectedBox b) {
-      return new Box(b.classIndex(), b.score(), b.x(), b.y(), b.w(), b.h());
+      return new Box(b.classIndex(), b.score(), b.classCertainty(), b.x(), b.y(), b.w(), b.h());
     }
 
     /** The largest difference between the two boxes' corresponding edges. */
@@ -196,7 +196,8 @@ class BundledDetectorAgreementTest {
 
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "class %d %.4f at (%.1f, %.1f) %.1fx%.1f", classIndex, score, x, y, w, h);
+      return String.format(Locale.ROOT, "class %d %.4f (class certainty %.4f) at (%.1f, %.1f) %.1fx%.1f", classIndex,
+          score, classCertainty, x, y, w, h);
     }
   }
 
@@ -235,7 +236,8 @@ class BundledDetectorAgreementTest {
     @Override
     public String toString() {
       return String.format(Locale.ROOT, "measured: %d pairs (%d at or above the cut-off), corners max %.3f px "
-          + "(%.3f px at or above the cut-off, IoU min %.4f), score max %.5f; %d candidates on one side only, "
+          + "(%.3f px at or above the cut-off, IoU min %.4f), score or class certainty max %.5f; %d candidates on "
+          + "one side only, "
           + "the best %.4f; frame score |ln ratio| max %.5f", paired, pairedKept, corners, cornersKept, minIouKept,
           score, oneSided, oneSidedScore, frameScoreLogRatio);
     }
@@ -250,7 +252,7 @@ class BundledDetectorAgreementTest {
     for (JsonNode a : coco.path("annotations")) {
       JsonNode bbox = a.get("bbox");
       truth.computeIfAbsent(a.get("image_id").asInt(), i -> new ArrayList<>()).add(new Box(
-          a.get("category_id").asInt(), Double.NaN, bbox.get(0).asDouble(), bbox.get(1).asDouble(),
+          a.get("category_id").asInt(), Double.NaN, Double.NaN, bbox.get(0).asDouble(), bbox.get(1).asDouble(),
           bbox.get(2).asDouble(), bbox.get(3).asDouble()));
     }
     List<Scene> scenes = new ArrayList<>();
@@ -279,8 +281,9 @@ class BundledDetectorAgreementTest {
   private static List<Box> boxes(JsonNode list) {
     List<Box> boxes = new ArrayList<>();
     for (JsonNode b : list) {
-      boxes.add(new Box(b.get("classIndex").asInt(), b.path("score").asDouble(Double.NaN), b.get("x").asDouble(),
-          b.get("y").asDouble(), b.get("w").asDouble(), b.get("h").asDouble()));
+      boxes.add(new Box(b.get("classIndex").asInt(), b.path("score").asDouble(Double.NaN),
+          b.path("classCertainty").asDouble(Double.NaN), b.get("x").asDouble(), b.get("y").asDouble(),
+          b.get("w").asDouble(), b.get("h").asDouble()));
     }
     return boxes;
   }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class ClassAwareNmsTest {
 
   private static Proposal box(int c, float score, double x1, double y1, double x2, double y2) {
-    return new Proposal(c, score, x1, y1, x2, y2);
+    return new Proposal(c, score, 1.0, x1, y1, x2, y2);
   }
 
   @Test

@@ -1,6 +1,5 @@
 package io.labelstream.inference.detection;
 
-import io.labelstream.schemas.boxes.FrameScore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -44,7 +43,7 @@ class Yolo11nReferenceTest {
       ReferenceFixtures.assertSameBoxes("boxes", found.boxes(), expected.get("boxes"));
       ReferenceFixtures.assertSameBoxes("candidates", found.candidates(), expected.get("candidates"));
       double cut = model.card().detection().limits().scoreThreshold();
-      assertThat(FrameScore.of(found.candidates(), FrameBox::score, cut).score() / expected.get("frameScore").asDouble())
+      assertThat(found.frameScore(cut).score() / expected.get("frameScore").asDouble())
           .isCloseTo(1.0, within(1e-4));
     }
   }

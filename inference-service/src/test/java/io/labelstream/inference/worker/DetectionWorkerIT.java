@@ -218,7 +218,7 @@ class DetectionWorkerIT {
   }
 
   private static FrameScore frameScore(Detections detections) {
-    return FrameScore.of(detections.candidates(), FrameBox::score, card.detection().limits().scoreThreshold());
+    return detections.frameScore(card.detection().limits().scoreThreshold());
   }
 
   /** A prediction of a detection frame as docs/detection.md says, with exactly the in-process boxes. */

@@ -13,13 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.stream.IntStream;
 
 /**
  * A detector's replay file ({@code <model>.validation.jsonl}, {@code <model>.test.jsonl}: one scene a line, its true
  * boxes and the model's candidate boxes after NMS) read as the routing sees a frame: its frame score
- * ({@link FrameScore}, over the candidates) and whether the boxes the model would label are exact
- * ({@link BoxMatching} of the truth against the candidates at or above the card's {@code output.scoreThreshold}, the
- * boxes the worker puts on a model label). The review service reads the validation file as the policy's evidence and
+ * ({@link FrameScore}, over the candidates and their class certainty) and whether the boxes the model would label
+ * are exact ({@link BoxMatching} of the truth against the candidates at or above the card's
+ * {@code output.scoreThreshold}, the boxes the worker puts on a model label). The review service reads the validation file as the policy's evidence and
  * {@code ./labelstream evaluate --task detection} replays the test file; both read it here, so they cannot disagree
  * about which frames were exact.
  *
@@ -88,9 +89,27 @@ public record DetectionReplay(double scoreThreshold, OptionalDouble frameExactne
   public Frame frame(JsonNode scene) throws IOException {
     List<Box> truth = boxes(scene, "truth", false);
     List<Box> candidates = boxes(scene, "candidates", true);
+    double[] classCertainty = classCertainties(scene.get("candidates"));
     List<Box> labelled = candidates.stream().filter(b -> b.getConfidence() >= scoreThreshold).toList();
-    return new Frame(scene.path("scene").asInt(), FrameScore.ofBoxes(candidates, scoreThreshold).score(),
-        BoxMatching.match(truth, labelled).exact());
+    double score = FrameScore.of(IntStream.range(0, candidates.size()).boxed().toList(),
+        i -> candidates.get(i).getConfidence(), i -> classCertainty[i], scoreThreshold).score();
+    return new Frame(scene.path("scene").asInt(), score, BoxMatching.match(truth, labelled).exact());
+  }
+
+  /**
+   * Each candidate's class certainty ({@link FrameScore}): its {@code classCertainty}, 1 for a candidate without one
+   * (an output that gives only the winning class).
+   */
+  private static double[] classCertainties(JsonNode candidates) throws IOException {
+    double[] certainty = new double[candidates.size()];
+    for (int i = 0; i < certainty.length; i++) {
+      JsonNode value = candidates.get(i).get("classCertainty");
+      if (value != null && !(value.isNumber() && value.asDouble() > 0 && value.asDouble() <= 1)) {
+        throw new IOException("a candidate's 'classCertainty' is " + value + "; expected a number in (0, 1]");
+      }
+      certainty[i] = value == null ? 1.0 : value.asDouble();
+    }
+    return certainty;
   }
 
   private static List<Box> boxes(JsonNode scene, String field, boolean scored) throws IOException {

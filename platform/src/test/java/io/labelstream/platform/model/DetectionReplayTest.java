@@ -49,6 +49,20 @@ class DetectionReplayTest {
   }
 
   @Test
+  void shouldWeighEachKeptCandidatesClassCertaintyWhereTheLineStatesIt() throws IOException {
+    String certain = box(8, 12, 0.9).replace("\"scores\"", "\"classCertainty\":0.8,\"scores\"");
+    String doubtful = box(3, 300, 0.2).replace("\"scores\"", "\"classCertainty\":0.5,\"scores\"");
+
+    List<DetectionReplay.Frame> frames = read(0.25, scene(0, certain + "," + doubtful));
+
+    // the kept box's class certainty counts; the dropped box's class is never written, so its certainty does not
+    assertThat(frames.get(0).score())
+        .isCloseTo((0.5 + 0.5 * 0.65 / 0.75) * 0.8 * (0.5 + 0.5 * 0.05 / 0.25), within(1e-6));
+    assertThatThrownBy(() -> read(0.25, scene(0, certain.replace("0.8", "0"))))
+        .isInstanceOf(IOException.class).hasMessageContaining("classCertainty");
+  }
+
+  @Test
   void shouldTakeTheCutOffFromTheCard() throws IOException {
     String line = scene(0, box(8, 12, 0.9) + "," + box(3, 300, 0.3));
     DetectionReplay strict = DetectionReplay.of(new ObjectMapper().readTree(

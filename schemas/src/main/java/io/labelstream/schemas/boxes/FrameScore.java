@@ -1,6 +1,5 @@
 package io.labelstream.schemas.boxes;
 
-import io.labelstream.schemas.avro.Box;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 
@@ -18,9 +17,16 @@ import java.util.function.ToDoubleFunction;
  * the cut-off separated exact from other frames better: AUROC 0.856 against 0.809, and the exactness the policy can
  * guarantee from that evidence alone rose from 0.60 to 0.65 at the same share.
  *
- * <p>A prediction also carries a margin and an entropy. For a frame they describe its least certain candidate:
- * {@code margin = 2c - 1} (0 at the cut-off, 1 at a sure decision) and {@code entropy} the binary entropy of its
- * certainty c in nats; 1 and 0 without candidates.
+ * <p>A kept box must also carry the right class, so its certainty is multiplied by its <em>class certainty</em>: its
+ * class's score over the sum of all class scores of its anchor (1 where the output gives only the winning class:
+ * {@code yolo-nms}, {@code boxes}). Measured on the validation scenes of fashion-detector 1.2.0 only, AUROC 0.860
+ * against 0.848 without it, and the share of frames a single cut labels at 0.9 exact rose from 25.3% to 27.9%; the
+ * class certainty squared or square-rooted separated less well (AUROC 0.858, 0.859; model/detector_eval.py). A
+ * dropped box's class is never written, so it is not weighed.
+ *
+ * <p>A prediction also carries a margin and an entropy. For a frame they describe its least certain keep-or-drop
+ * decision (the certainty c about the cut-off, class left out): {@code margin = 2c - 1} (0 at the cut-off, 1 at a
+ * sure decision) and {@code entropy} the binary entropy of c in nats; 1 and 0 without candidates.
  *
  * @param score the routing score, 0-1
  * @param margin of the least certain candidate
@@ -32,12 +38,15 @@ public record FrameScore(double score, double margin, double entropy) {
   public static final double CANDIDATE_FLOOR = 0.05;
 
   /**
-   * The frame score of boxes with these scores, kept or dropped at {@code cut}; boxes below {@link #CANDIDATE_FLOOR}
-   * are not candidates and are left out (a replay file keeps lower ones), so every caller weighs the same decisions.
+   * The frame score of boxes with these scores and class certainties, kept or dropped at {@code cut}; boxes below
+   * {@link #CANDIDATE_FLOOR} are not candidates and are left out (a replay file keeps lower ones), so every caller
+   * weighs the same decisions.
    *
+   * @param classCertaintyOf a box's class score over the sum of its anchor's class scores, in (0, 1]
    * @param cut the card's {@code output.scoreThreshold}, in (0, 1)
    */
-  public static <T> FrameScore of(List<T> boxes, ToDoubleFunction<T> scoreOf, double cut) {
+  public static <T> FrameScore of(List<T> boxes, ToDoubleFunction<T> scoreOf, ToDoubleFunction<T> classCertaintyOf,
+      double cut) {
     if (!(cut > 0 && cut < 1)) {
       throw new IllegalArgumentException("a cut-off must be in (0, 1), got " + cut);
     }
@@ -49,20 +58,30 @@ public record FrameScore(double score, double margin, double entropy) {
         continue;
       }
       double c = certainty(s, cut);
-      product *= c;
+      product *= s >= cut ? c * classCertainty(classCertaintyOf.applyAsDouble(box)) : c;
       leastCertain = Math.min(leastCertain, c);
     }
     return new FrameScore(product, 2 * leastCertain - 1, binaryEntropy(leastCertain));
   }
 
-  /** The frame score of a model's Avro boxes, by their confidence (a box people drew has none and is refused). */
-  public static FrameScore ofBoxes(List<Box> boxes, double cut) {
-    return of(boxes, box -> {
-      if (box.getConfidence() == null) {
-        throw new IllegalArgumentException("a box without confidence (drawn by a person) has no frame score");
-      }
-      return box.getConfidence();
-    }, cut);
+  /** The frame score of boxes whose output gives only the winning class (class certainty 1). */
+  public static <T> FrameScore of(List<T> boxes, ToDoubleFunction<T> scoreOf, double cut) {
+    return of(boxes, scoreOf, box -> 1.0, cut);
+  }
+
+  /**
+   * A box's class score over the sum of its anchor's class scores, from those scores (1 when there is only one, or
+   * they sum to nothing).
+   */
+  public static double classCertainty(double winning, double sum) {
+    return sum > 0 && winning > 0 ? Math.min(1.0, winning / sum) : 1.0;
+  }
+
+  private static double classCertainty(double value) {
+    if (!(value > 0 && value <= 1)) {
+      throw new IllegalArgumentException("a class certainty must be in (0, 1], got " + value);
+    }
+    return value;
   }
 
   /** How sure the keep-or-drop decision at {@code cut} is for a box scoring {@code s}: 0.5 at the cut, 1 at 0 or 1. */

@@ -4,19 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.labelstream.schemas.avro.Box;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FrameScoreTest {
 
-  private static Box scored(Float s) {
-    return new Box("Bag", 8, 0f, 0f, 10f, 10f, s);
-  }
-
   @Test
   void shouldMultiplyHowSureEachKeepOrDropDecisionAtTheCutOffIs() {
-    FrameScore score = FrameScore.ofBoxes(List.of(scored(0.9f), scored(0.3f), scored(0.1f)), 0.25);
+    FrameScore score = FrameScore.of(List.of(0.9, 0.3, 0.1), Double::doubleValue, 0.25);
 
     // Kept 0.9 and 0.3 (just past the cut-off) are measured on the 0.75 above it, dropped 0.1 on the 0.25 below.
     double kept = 0.5 + 0.5 * 0.65 / 0.75;
@@ -27,6 +22,32 @@ class FrameScoreTest {
     assertThat(score.margin()).isCloseTo(2 * nearMiss - 1, within(1e-6));
     assertThat(score.entropy()).isCloseTo(-nearMiss * Math.log(nearMiss) - (1 - nearMiss) * Math.log(1 - nearMiss),
         within(1e-6));
+  }
+
+  /** A candidate: its score and its class certainty. */
+  private record Candidate(double score, double classCertainty) {}
+
+  @Test
+  void shouldAlsoWeighTheClassCertaintyOfEveryKeptBoxButNotOfADroppedOne() {
+    List<Candidate> candidates = List.of(new Candidate(0.9, 0.8), new Candidate(0.3, 0.5), new Candidate(0.1, 0.4));
+
+    FrameScore score = FrameScore.of(candidates, Candidate::score, Candidate::classCertainty, 0.25);
+
+    double kept = 0.5 + 0.5 * 0.65 / 0.75;
+    double nearMiss = 0.5 + 0.5 * 0.05 / 0.75;
+    double dropped = 0.5 + 0.5 * 0.15 / 0.25;
+    assertThat(score.score()).isCloseTo(kept * 0.8 * nearMiss * 0.5 * dropped, within(1e-9));
+    // margin and entropy still describe the least certain keep-or-drop decision, the class left out
+    assertThat(score.margin()).isCloseTo(2 * nearMiss - 1, within(1e-9));
+  }
+
+  @Test
+  void shouldTakeTheClassCertaintyAsTheWinningScoresShareOfTheAnchorsClassScores() {
+    assertThat(FrameScore.classCertainty(0.6, 0.8)).isCloseTo(0.75, within(1e-12));
+    assertThat(FrameScore.classCertainty(0.6, 0.0)).isEqualTo(1.0);
+    assertThat(FrameScore.classCertainty(0.6, 0.5)).isEqualTo(1.0);
+    assertThatThrownBy(() -> FrameScore.of(List.of(new Candidate(0.9, 0.0)), Candidate::score,
+        Candidate::classCertainty, 0.25)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -47,7 +68,7 @@ class FrameScoreTest {
 
   @Test
   void shouldBeCertainOfAFrameWithoutCandidates() {
-    assertThat(FrameScore.ofBoxes(List.of(), 0.25)).isEqualTo(new FrameScore(1.0, 1.0, 0.0));
+    assertThat(FrameScore.of(List.<Double>of(), Double::doubleValue, 0.25)).isEqualTo(new FrameScore(1.0, 1.0, 0.0));
   }
 
   @Test
@@ -60,9 +81,8 @@ class FrameScoreTest {
   }
 
   @Test
-  void shouldRefuseBoxesPeopleDrewAndACutOffOutsideTheScores() {
-    assertThatThrownBy(() -> FrameScore.ofBoxes(List.of(scored(null)), 0.25))
+  void shouldRefuseACutOffOutsideTheScores() {
+    assertThatThrownBy(() -> FrameScore.of(List.<Double>of(), Double::doubleValue, 1.0))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> FrameScore.ofBoxes(List.of(), 1.0)).isInstanceOf(IllegalArgumentException.class);
   }
 }
