@@ -8,6 +8,7 @@ import io.labelstream.inference.model.DetectorOutput.Tensor;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Turns a detection graph's raw answer into boxes on the frame, for each of the card's output layouts
@@ -83,20 +84,26 @@ public final class BoxDecoder {
         }
       }
     }
-    List<Proposal> out = new ArrayList<>();
-    for (int a = 0; a < anchors; a++) {
-      if (best[a] >= floor) {
-        double cx = v[a];
-        double cy = v[anchors + a];
-        double w = v[2 * anchors + a];
-        double h = v[3 * anchors + a];
-        double sum = 0;
-        for (int c = 0; c < classes; c++) {
-          sum += v[(4 + c) * anchors + a];
-        }
-        out.add(new Proposal(bestClass[a], best[a], FrameScore.classCertainty(best[a], sum), cx - w / 2, cy - h / 2,
-            cx + w / 2, cy + h / 2));
+    int[] kept = IntStream.range(0, anchors).filter(a -> best[a] >= floor).toArray();
+    // The class certainty's sum, over the proposals only and again row by row: on yolo11n's reference scene this
+    // costs nothing measurable (0.5 ms a frame with or without it), summing all 8,400 anchors took 1.1 ms and each
+    // proposal's column across the rows 0.8 ms (BoxDecodingCost).
+    double[] sum = new double[kept.length];
+    for (int c = 0; c < classes; c++) {
+      int row = (4 + c) * anchors;
+      for (int i = 0; i < kept.length; i++) {
+        sum[i] += v[row + kept[i]];
       }
+    }
+    List<Proposal> out = new ArrayList<>(kept.length);
+    for (int i = 0; i < kept.length; i++) {
+      int a = kept[i];
+      double cx = v[a];
+      double cy = v[anchors + a];
+      double w = v[2 * anchors + a];
+      double h = v[3 * anchors + a];
+      out.add(new Proposal(bestClass[a], best[a], FrameScore.classCertainty(best[a], sum[i]), cx - w / 2, cy - h / 2,
+          cx + w / 2, cy + h / 2));
     }
     return out;
   }
