@@ -373,7 +373,7 @@ def class_certainty(c):
 def frame_score(cands, cut, class_power=1.0):
     """The frame score the worker routes on (FrameScore): the product over the candidates >= 0.05 of how sure each
     keep-or-drop decision at the cut-off is, times the class certainty of each kept box (to `class_power`: 1 in the
-    worker; 0 is the score of the card's first version, 0.5 and 2 are the candidates it was chosen over)."""
+    worker; 0 is the frame score until stop 38, 0.5 and 2 are the candidates it was chosen over)."""
     return float(np.prod([cut_certainty(c["score"], cut) * (class_certainty(c) ** class_power if c["score"] >= cut
                                                              else 1.0)
                           for c in cands if c["score"] >= FRAME_SCORE_FLOOR]))
