@@ -573,8 +573,7 @@ def refresh_card(model_dir):
     kept = {k: card["frameExactness"][k] for k in ("scoreThresholdChoice", "validationExactShareByScoreThreshold",
                                                     "frameScoreCandidatesValidation")}
     v_exact = np.array([is_exact(t, c, cut) for t, c in zip(vt, vc)])
-    old_rows = {FLIP_ROWS[1] if r["score"] == "product (current) x flip-TTA agreement" else r["score"]: r
-                for r in kept["frameScoreCandidatesValidation"]["table"]}
+    old_rows = {r["score"]: r for r in kept["frameScoreCandidatesValidation"]["table"]}
     table = frame_score_candidates(vc, v_exact, cut)
     table += [dict(old_rows[name], score=name) for name in FLIP_ROWS if name in old_rows]
     measured_on = "the %d validation scenes only (the test scenes were not used to choose)" % len(vc)

@@ -13,16 +13,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
-import java.util.stream.IntStream;
 
 /**
  * A detector's replay file ({@code <model>.validation.jsonl}, {@code <model>.test.jsonl}: one scene a line, its true
  * boxes and the model's candidate boxes after NMS) read as the routing sees a frame: its frame score
  * ({@link FrameScore}, over the candidates and their class certainty) and whether the boxes the model would label
  * are exact ({@link BoxMatching} of the truth against the candidates at or above the card's
- * {@code output.scoreThreshold}, the boxes the worker puts on a model label). The review service reads the validation file as the policy's evidence and
- * {@code ./labelstream evaluate --task detection} replays the test file; both read it here, so they cannot disagree
- * about which frames were exact.
+ * {@code output.scoreThreshold}, the boxes the worker puts on a model label). The review service reads the validation
+ * file as the policy's evidence and {@code ./labelstream evaluate --task detection} replays the test file; both read
+ * it here, so they cannot disagree about which frames were exact.
  *
  * @param scoreThreshold the card's {@code output.scoreThreshold}: boxes at or above it are the model's boxes
  * @param frameExactnessTarget the card's {@code frameExactnessTarget}, the frame exactness the model can honestly
@@ -88,28 +87,32 @@ public record DetectionReplay(double scoreThreshold, OptionalDouble frameExactne
   /** One line of a replay file. */
   public Frame frame(JsonNode scene) throws IOException {
     List<Box> truth = boxes(scene, "truth", false);
-    List<Box> candidates = boxes(scene, "candidates", true);
-    double[] classCertainty = classCertainties(scene.get("candidates"));
-    List<Box> labelled = candidates.stream().filter(b -> b.getConfidence() >= scoreThreshold).toList();
-    double score = FrameScore.of(IntStream.range(0, candidates.size()).boxed().toList(),
-        i -> candidates.get(i).getConfidence(), i -> classCertainty[i], scoreThreshold).score();
+    List<Candidate> candidates = candidates(scene);
+    List<Box> labelled = candidates.stream().map(Candidate::box).filter(b -> b.getConfidence() >= scoreThreshold)
+        .toList();
+    double score = FrameScore.of(candidates, c -> c.box().getConfidence(), Candidate::classCertainty, scoreThreshold)
+        .score();
     return new Frame(scene.path("scene").asInt(), score, BoxMatching.match(truth, labelled).exact());
   }
 
+  /** A candidate box with its class certainty ({@link FrameScore}). */
+  private record Candidate(Box box, double classCertainty) {}
+
   /**
-   * Each candidate's class certainty ({@link FrameScore}): its {@code classCertainty}, 1 for a candidate without one
-   * (an output that gives only the winning class).
+   * The line's candidates, each with its {@code classCertainty}: 1 for a candidate without one (an output that gives
+   * only the winning class).
    */
-  private static double[] classCertainties(JsonNode candidates) throws IOException {
-    double[] certainty = new double[candidates.size()];
-    for (int i = 0; i < certainty.length; i++) {
-      JsonNode value = candidates.get(i).get("classCertainty");
+  private static List<Candidate> candidates(JsonNode scene) throws IOException {
+    List<Box> boxes = boxes(scene, "candidates", true);
+    List<Candidate> candidates = new ArrayList<>(boxes.size());
+    for (int i = 0; i < boxes.size(); i++) {
+      JsonNode value = scene.get("candidates").get(i).get("classCertainty");
       if (value != null && !(value.isNumber() && value.asDouble() > 0 && value.asDouble() <= 1)) {
         throw new IOException("a candidate's 'classCertainty' is " + value + "; expected a number in (0, 1]");
       }
-      certainty[i] = value == null ? 1.0 : value.asDouble();
+      candidates.add(new Candidate(boxes.get(i), value == null ? 1.0 : value.asDouble()));
     }
-    return certainty;
+    return candidates;
   }
 
   private static List<Box> boxes(JsonNode scene, String field, boolean scored) throws IOException {

@@ -58,15 +58,10 @@ public record FrameScore(double score, double margin, double entropy) {
         continue;
       }
       double c = certainty(s, cut);
-      product *= s >= cut ? c * classCertainty(classCertaintyOf.applyAsDouble(box)) : c;
+      product *= s >= cut ? c * checked(classCertaintyOf.applyAsDouble(box)) : c;
       leastCertain = Math.min(leastCertain, c);
     }
     return new FrameScore(product, 2 * leastCertain - 1, binaryEntropy(leastCertain));
-  }
-
-  /** The frame score of boxes whose output gives only the winning class (class certainty 1). */
-  public static <T> FrameScore of(List<T> boxes, ToDoubleFunction<T> scoreOf, double cut) {
-    return of(boxes, scoreOf, box -> 1.0, cut);
   }
 
   /**
@@ -77,11 +72,11 @@ public record FrameScore(double score, double margin, double entropy) {
     return sum > 0 && winning > 0 ? Math.min(1.0, winning / sum) : 1.0;
   }
 
-  private static double classCertainty(double value) {
-    if (!(value > 0 && value <= 1)) {
-      throw new IllegalArgumentException("a class certainty must be in (0, 1], got " + value);
+  private static double checked(double classCertainty) {
+    if (!(classCertainty > 0 && classCertainty <= 1)) {
+      throw new IllegalArgumentException("a class certainty must be in (0, 1], got " + classCertainty);
     }
-    return value;
+    return classCertainty;
   }
 
   /** How sure the keep-or-drop decision at {@code cut} is for a box scoring {@code s}: 0.5 at the cut, 1 at 0 or 1. */

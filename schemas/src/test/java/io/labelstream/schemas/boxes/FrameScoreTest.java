@@ -11,7 +11,7 @@ class FrameScoreTest {
 
   @Test
   void shouldMultiplyHowSureEachKeepOrDropDecisionAtTheCutOffIs() {
-    FrameScore score = FrameScore.of(List.of(0.9, 0.3, 0.1), Double::doubleValue, 0.25);
+    FrameScore score = ofScores(List.of(0.9, 0.3, 0.1), 0.25);
 
     // Kept 0.9 and 0.3 (just past the cut-off) are measured on the 0.75 above it, dropped 0.1 on the 0.25 below.
     double kept = 0.5 + 0.5 * 0.65 / 0.75;
@@ -22,6 +22,11 @@ class FrameScoreTest {
     assertThat(score.margin()).isCloseTo(2 * nearMiss - 1, within(1e-6));
     assertThat(score.entropy()).isCloseTo(-nearMiss * Math.log(nearMiss) - (1 - nearMiss) * Math.log(1 - nearMiss),
         within(1e-6));
+  }
+
+  /** Candidates of these scores, each of class certainty 1 (an output that gives only the winning class). */
+  private static FrameScore ofScores(List<Double> scores, double cut) {
+    return FrameScore.of(scores, Double::doubleValue, s -> 1.0, cut);
   }
 
   /** A candidate: its score and its class certainty. */
@@ -52,7 +57,7 @@ class FrameScoreTest {
 
   @Test
   void shouldBeTheChanceOfEachDecisionAtACutOffOfOneHalf() {
-    FrameScore score = FrameScore.of(List.of(0.9, 0.6, 0.1), Double::doubleValue, 0.5);
+    FrameScore score = ofScores(List.of(0.9, 0.6, 0.1), 0.5);
 
     assertThat(score.score()).isCloseTo(0.9 * 0.6 * 0.9, within(1e-12));
     assertThat(score.margin()).isCloseTo(0.2, within(1e-12));
@@ -68,21 +73,21 @@ class FrameScoreTest {
 
   @Test
   void shouldBeCertainOfAFrameWithoutCandidates() {
-    assertThat(FrameScore.of(List.<Double>of(), Double::doubleValue, 0.25)).isEqualTo(new FrameScore(1.0, 1.0, 0.0));
+    assertThat(ofScores(List.of(), 0.25)).isEqualTo(new FrameScore(1.0, 1.0, 0.0));
   }
 
   @Test
   void shouldLeaveOutBoxesBelowTheCandidateFloorAsAReplayFileKeepsThem() {
     List<Double> scores = List.of(0.9, 0.049, 0.01);
 
-    assertThat(FrameScore.of(scores, Double::doubleValue, 0.5).score()).isCloseTo(0.9, within(1e-12));
-    assertThat(FrameScore.of(List.of(0.9, 0.05), Double::doubleValue, 0.5).score())
+    assertThat(ofScores(scores, 0.5).score()).isCloseTo(0.9, within(1e-12));
+    assertThat(ofScores(List.of(0.9, 0.05), 0.5).score())
         .isCloseTo(0.9 * 0.95, within(1e-12));
   }
 
   @Test
   void shouldRefuseACutOffOutsideTheScores() {
-    assertThatThrownBy(() -> FrameScore.of(List.<Double>of(), Double::doubleValue, 1.0))
+    assertThatThrownBy(() -> ofScores(List.of(), 1.0))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }
