@@ -282,7 +282,8 @@
   function drawDrift(data) {
     const note = $('drift-note');
     note.textContent = data.regime === undefined ? '' : `Regime ${data.regime.regime} since stream frame `
-      + `${count(data.regime.startFrame)}: lower bound ${pct(data.regime.lowerBound, 2)} for the labels written now; `
+      + `${count(data.regime.startFrame)}: lower bound ${pct(data.regime.writtenLowerBound, 2)} for the labels it `
+      + `wrote (${pct(data.regime.lowerBound, 2)} for the model on such frames); `
       + `${pct(data.cumulativeLowerBound, 2)} for every model label so far. `
       + `${data.cameras.length} camera(s) on a regime of their own.`;
     const list = $('drift-events');

@@ -37,11 +37,12 @@ public final class ReviewToolkit {
    * One decision of the controller: the per-class thresholds, and the overall model-label accuracy it estimates
    * with its published lower bound.
    */
-  public record Policy(List<Double> thresholds, double estimate, double lowerBound, boolean validationTrusted) {
+  public record Policy(List<Double> thresholds, double estimate, double lowerBound, double writtenBound,
+      boolean validationTrusted) {
 
     static Policy of(PolicyDecision decision) {
       return new Policy(decision.thresholds(), decision.overall().estimate(), decision.overall().lowerBound(),
-          decision.validationTrusted());
+          decision.overall().writtenBound(), decision.validationTrusted());
     }
   }
 

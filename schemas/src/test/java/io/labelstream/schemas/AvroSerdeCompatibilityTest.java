@@ -219,6 +219,7 @@ class AvroSerdeCompatibilityTest {
     assertThat(read.getAuditRate()).isZero();
     assertThat(read.getRegime()).isZero();
     assertThat(read.getCumulativeLowerBound()).isNull();
+    assertThat(read.getOverall().getWrittenLowerBound()).isNull();
   }
 
   @Test

@@ -18,7 +18,7 @@ class PolicyFollowerRoutingTest {
 
   private static final ModelCard CARD = new ModelCard("clf", "1", InputSpec.rawGrey("input", 28, 28),
       OutputSpec.bundledEnsemble(), List.of("shirt", "shoe", "bag"), List.of());
-  private static final AccuracyBound BOUND = new AccuracyBound(0.995, 0.99, 100L, 0.8);
+  private static final AccuracyBound BOUND = new AccuracyBound(0.995, 0.99, 100L, 0.8, 0.99);
 
   private static CameraPolicy camera(String deviceId, String cameraId, List<Double> thresholds, double auditRate) {
     return CameraPolicy.newBuilder().setDeviceId(deviceId).setCameraId(cameraId).setThresholds(thresholds)

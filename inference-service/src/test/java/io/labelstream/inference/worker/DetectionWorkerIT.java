@@ -283,7 +283,7 @@ class DetectionWorkerIT {
   }
 
   private static void publishPolicy(List<Double> thresholds) throws Exception {
-    AccuracyBound bound = new AccuracyBound(0.995, 0.99, 0L, 1.0);
+    AccuracyBound bound = new AccuracyBound(0.995, 0.99, 0L, 1.0, 0.99);
     Policy policy = Policy.newBuilder()
         .setModelName(card.name())
         .setModelVersion(card.version())

@@ -224,7 +224,7 @@ class PolicyRoutingIT {
   private static CameraPolicy camera(String deviceId, String cameraId, double threshold, double auditRate) {
     return CameraPolicy.newBuilder().setDeviceId(deviceId).setCameraId(cameraId)
         .setThresholds(new ArrayList<>(Collections.nCopies(10, threshold)))
-        .setOverall(new AccuracyBound(0.995, 0.99, 0L, 1.0)).setAuditRate(auditRate).setRegime(1)
+        .setOverall(new AccuracyBound(0.995, 0.99, 0L, 1.0, 0.99)).setAuditRate(auditRate).setRegime(1)
         .setRegimeStartFrame(210).build();
   }
 
@@ -238,7 +238,7 @@ class PolicyRoutingIT {
 
   private static void publishPolicy(double threshold, List<CameraPolicy> cameras, List<UsualInputs> usual)
       throws Exception {
-    AccuracyBound bound = new AccuracyBound(0.995, 0.99, 0L, 1.0);
+    AccuracyBound bound = new AccuracyBound(0.995, 0.99, 0L, 1.0, 0.99);
     Policy policy = Policy.newBuilder()
         .setModelName("fashion-mnist-ensemble")
         .setModelVersion(inferenceModelVersion())

@@ -42,6 +42,7 @@ final class RegimeStats {
     row.put("startFrame", regime.startFrame());
     row.put("estimatedAccuracy", overall.estimate());
     row.put("lowerBound", overall.lowerBound());
+    row.put("writtenLowerBound", overall.writtenBound());
     row.put("audits", overall.audits());
     row.put("modelLabelledShare", overall.modelLabelledShare());
     row.put("auditRate", regime.auditRate());

@@ -429,6 +429,7 @@ public final class ReviewApi {
     }
     row.put("estimatedAccuracy", a.estimate());
     row.put("lowerBound", a.lowerBound());
+    row.put("writtenLowerBound", a.writtenBound());
     row.put("audits", a.audits());
     row.put("modelLabelledShare", a.modelLabelledShare());
     return row;

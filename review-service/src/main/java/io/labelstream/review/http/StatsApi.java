@@ -234,6 +234,7 @@ public final class StatsApi {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("estimatedAccuracy", a.estimate());
     row.put("lowerBound", a.lowerBound());
+    row.put("writtenLowerBound", a.writtenBound());
     row.put("audits", a.audits());
     row.put("modelLabelledShare", a.modelLabelledShare());
     return row;

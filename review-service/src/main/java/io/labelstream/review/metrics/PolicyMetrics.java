@@ -50,6 +50,9 @@ public final class PolicyMetrics implements MeterBinder {
         d -> d.overall().estimate());
     gauge(registry, "labelstream.review.policy.accuracy.lower.bound", "Lower confidence bound on model-label accuracy, "
         + "all classes", all, d -> d.overall().lowerBound());
+    gauge(registry, "labelstream.review.policy.accuracy.written.lower.bound", "Lower confidence bound on the accuracy "
+        + "of the model labels written at these thresholds (a prediction bound: lower while they are few)", all,
+        d -> d.overall().writtenBound());
     gauge(registry, "labelstream.review.policy.model.labelled.share", "Share of frames the thresholds label", all,
         d -> d.overall().modelLabelledShare());
     for (int c = 0; c < policy.classes().size(); c++) {

@@ -22,21 +22,26 @@ public record PolicyDecision(List<Double> thresholds, Accuracy overall, List<Acc
    * Accuracy of model labels in one region.
    *
    * @param estimate point estimate
-   * @param lowerBound one-sided lower confidence bound at the configured confidence
+   * @param lowerBound one-sided lower confidence bound at the configured confidence, on the rate: how often the
+   *     model is right on frames like these (what the thresholds are chosen by)
+   * @param writtenBound the same for the model labels written in the region so far: their own luck counts too, so
+   *     it is lower than {@code lowerBound} the fewer they are, and meets it as they grow
    * @param audits answered audits inside this region
    * @param modelLabelledShare share of the stream's frames the thresholds admit
    */
-  public record Accuracy(double estimate, double lowerBound, long audits, double modelLabelledShare) {
+  public record Accuracy(double estimate, double lowerBound, double writtenBound, long audits,
+      double modelLabelledShare) {
 
     void save(DataOutput out) throws IOException {
       out.writeDouble(estimate);
       out.writeDouble(lowerBound);
+      out.writeDouble(writtenBound);
       out.writeLong(audits);
       out.writeDouble(modelLabelledShare);
     }
 
     static Accuracy read(DataInput in) throws IOException {
-      return new Accuracy(in.readDouble(), in.readDouble(), in.readLong(), in.readDouble());
+      return new Accuracy(in.readDouble(), in.readDouble(), in.readDouble(), in.readLong(), in.readDouble());
     }
   }
 

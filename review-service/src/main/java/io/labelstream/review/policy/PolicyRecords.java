@@ -84,6 +84,6 @@ public final class PolicyRecords {
   }
 
   static AccuracyBound bound(PolicyDecision.Accuracy a) {
-    return new AccuracyBound(a.estimate(), a.lowerBound(), a.audits(), a.modelLabelledShare());
+    return new AccuracyBound(a.estimate(), a.lowerBound(), a.audits(), a.modelLabelledShare(), a.writtenBound());
   }
 }

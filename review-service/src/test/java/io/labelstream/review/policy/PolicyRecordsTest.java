@@ -42,6 +42,7 @@ class PolicyRecordsTest {
 
     assertThat(record.getThresholds()).containsExactly(0.8, 0.9);
     assertThat(record.getOverall().getLowerBound()).isEqualTo(0.993);
+    assertThat(record.getOverall().getWrittenLowerBound()).isEqualTo(0.993 - 0.002);
     assertThat(record.getPerClass()).hasSize(2);
     assertThat(record.getFramesSeen()).as("the whole stream's frames, not the regime's").isEqualTo(2_000);
     assertThat(record.getAuditsAnswered()).isEqualTo(12);
@@ -80,7 +81,8 @@ class PolicyRecordsTest {
   }
 
   private static PolicyDecision decision(List<Double> thresholds, double lowerBound, long audits, long frames) {
-    PolicyDecision.Accuracy overall = new PolicyDecision.Accuracy(lowerBound + 0.004, lowerBound, audits, 0.8);
+    PolicyDecision.Accuracy overall =
+        new PolicyDecision.Accuracy(lowerBound + 0.004, lowerBound, lowerBound - 0.002, audits, 0.8);
     return new PolicyDecision(thresholds, overall, List.of(overall, overall), true, audits + 3, audits, frames);
   }
 }

@@ -161,6 +161,45 @@ class ThresholdControllerTest {
     }
   }
 
+  /**
+   * The bound for the labels written counts their own luck: with a hundred labels behind it, an error more than the
+   * rate suggests is plausible, so it stands below the rate's bound; with thousands it all but meets it.
+   */
+  @Test
+  void shouldBoundTheLabelsWrittenBelowTheRateWhileTheyAreFewAndAtItOnceTheyAreMany() {
+    Random random = new Random(1);
+    ThresholdController controller = new ThresholdController(settings, grid, validation(random, 5_000), CLASSES);
+    OutcomeLedger ledger = new OutcomeLedger(CLASSES, grid);
+    PolicyDecision policy = controller.decide(ledger.snapshot(), 0, 0);
+    assertThat(policy.thresholds()).noneMatch(PolicyThresholds::isClosed);
+    assertThat(policy.overall().writtenBound()).isEqualTo(policy.overall().lowerBound()); // nothing written yet
+    int modelLabelled = 0;
+    PolicyDecision few = null;
+    for (int i = 0; i < 100_000 && modelLabelled < 20_000; i++) {
+      Frame f = frame(random, 3, random.nextInt(CLASSES));
+      boolean toModel = f.score() >= policy.thresholds().get(f.predicted());
+      boolean audited = toModel && random.nextDouble() < 0.02;
+      ledger.routed("f" + i, f.score(), f.predicted(), toModel, audited);
+      if (!toModel || audited) {
+        ledger.answered("f" + i, f.correct() ? f.predicted() : (f.predicted() + 1) % CLASSES);
+      }
+      modelLabelled += toModel ? 1 : 0;
+      if (few == null && modelLabelled == 100) {
+        few = controller.decide(ledger.snapshot(), ledger.audits(), ledger.frames());
+      }
+      if ((i + 1) % 200 == 0) {
+        policy = controller.decide(ledger.snapshot(), ledger.audits(), ledger.frames());
+      }
+    }
+    PolicyDecision many = controller.decide(ledger.snapshot(), ledger.audits(), ledger.frames());
+
+    assertThat(modelLabelled).isEqualTo(20_000);
+    double fewGap = few.overall().lowerBound() - few.overall().writtenBound();
+    double manyGap = many.overall().lowerBound() - many.overall().writtenBound();
+    assertThat(fewGap).isGreaterThan(0.001);
+    assertThat(manyGap).isBetween(0.0, 0.0002).isLessThan(fewGap / 5);
+  }
+
   @Test
   void shouldRaiseTheThresholdWhenAuditsShowErrorsAndKeepTheBoundHonest() {
     Random random = new Random(3);

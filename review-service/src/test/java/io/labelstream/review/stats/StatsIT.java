@@ -226,6 +226,10 @@ class StatsIT {
     assertThat(body.get("auditsAnswered").asLong()).isEqualTo(2);
     assertThat(body.get("overall").get("estimatedAccuracy").asDouble()).isEqualTo(policy.get("overall").get("estimatedAccuracy").asDouble());
     assertThat(body.get("overall").get("lowerBound").asDouble()).isEqualTo(policy.get("overall").get("lowerBound").asDouble());
+    // the bound for the labels written: the policy's own, never above the rate's (they are few here)
+    assertThat(body.get("overall").get("writtenLowerBound").asDouble())
+        .isEqualTo(policy.get("overall").get("writtenLowerBound").asDouble())
+        .isLessThanOrEqualTo(body.get("overall").get("lowerBound").asDouble());
     assertThat(body.get("overall").get("audits").asLong()).isEqualTo(policy.get("overall").get("audits").asLong());
     assertThat(body.get("classes")).hasSize(10);
     for (int c = 0; c < 10; c++) {

@@ -115,7 +115,7 @@ final class DetectionEndToEnd {
       EvaluationServices.Records records = running.records();
       List<Frame> frames = frames(records, order, positionByFrame, classes);
       Policy last = records.lastPolicy();
-      DetectionEvaluate.Seed seed = seed(frames, last.getOverall().getLowerBound(), last.getOverall().getEstimate(),
+      DetectionEvaluate.Seed seed = seed(frames, records.writtenBound(), last.getOverall().getEstimate(),
           warmup, judgedTarget);
       return new Outcome(seed, judgedTarget, DetectionEvaluate.checks(List.of(seed), judgedTarget, warmup), frames,
           requests, reviewer.answeredByFrame());

@@ -103,7 +103,7 @@ final class EndToEndEvaluation {
       }
     }
     return new StreamSimulation.Result(seed, positionByFrame.size(), modelLabelled, modelCorrect, afterWarmup, tail.size(),
-        worst, worstClass, last.getOverall().getLowerBound(), last.getOverall().getEstimate(), audits,
+        worst, worstClass, records.writtenBound(), last.getOverall().getEstimate(), audits,
         StreamSimulation.oracleShare(tail, target), List.of(), last.getDriftEvents().size());
   }
 

@@ -207,7 +207,14 @@ final class EvaluationServices implements AutoCloseable {
    * review requests (one per task), and the last published policy (null before the first).
    */
   record Records(Map<String, Prediction> predictions, Map<String, Label> modelLabels, Map<String, Label> humanLabels,
-      List<ReviewRequest> reviewRequests, Policy lastPolicy) {}
+      List<ReviewRequest> reviewRequests, Policy lastPolicy) {
+
+    /** The last policy's bound for the model labels written (Policy v3), what the realised accuracy is held to. */
+    double writtenBound() {
+      Double written = lastPolicy.getOverall().getWrittenLowerBound();
+      return written != null ? written : lastPolicy.getOverall().getLowerBound();
+    }
+  }
 
   @Override
   public void close() throws IOException {

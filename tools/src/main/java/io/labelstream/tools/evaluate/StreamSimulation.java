@@ -247,7 +247,7 @@ final class StreamSimulation {
 
     @Override
     public double boundOfAllModelLabels() {
-      return policy.lowerBound();
+      return policy.writtenBound();
     }
 
     @Override

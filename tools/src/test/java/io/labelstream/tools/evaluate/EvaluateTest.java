@@ -34,6 +34,7 @@ class EvaluateTest {
     assertThat(last.validationTrusted()).isFalse();
     assertThat(mean(last.thresholds())).isGreaterThan(mean(beforeDrift.thresholds()));
     assertThat(last.lowerBound()).isLessThanOrEqualTo(result.realisedAccuracy());
+    assertThat(last.writtenBound()).isLessThanOrEqualTo(last.lowerBound());
   }
 
   /**

@@ -412,13 +412,16 @@ public final class RegimePolicy {
     return new RegimeDecision(regime.number(), regime.startFrame(), decision, auditRate(regime), regime.established());
   }
 
-  /** The model-label weighted mean of the regimes' latest bounds; 1 before the model labelled anything. */
+  /**
+   * The model-label weighted mean of the regimes' latest bounds for the labels they wrote; 1 before the model labelled
+   * anything.
+   */
   private double cumulativeLowerBound() {
     long labelled = 0;
     double weighted = 0;
     for (Regime regime : regimes) {
       labelled += regime.modelLabelled();
-      weighted += regime.modelLabelled() * regime.latest().overall().lowerBound();
+      weighted += regime.modelLabelled() * regime.latest().overall().writtenBound();
     }
     return labelled == 0 ? 1.0 : weighted / labelled;
   }

@@ -208,7 +208,7 @@ final class DriftStreamRun {
     List<Frame> tail = frames.subList(WARMUP, frames.size());
     return new Result(seed, frames.size(), standing, rightStanding, labelledAfter, correctAfter, recalled,
         beforeReaction, detected, falseAlarms,
-        current.lowerBound(), inRegime == 0 ? 1.0 : (double) rightInRegime / inRegime, (double) afterLabelled / after,
+        current.writtenBound(), inRegime == 0 ? 1.0 : (double) rightInRegime / inRegime, (double) afterLabelled / after,
         scenario.drifts() ? Double.NaN : plainShare(frames, seed), oracleShare(tail),
         steadyFrames == 0 ? Double.NaN : (double) steadyLabelled / steadyFrames,
         audits, changedFrames == 0 ? 0.0 : Math.max(0, extraAudits) / changedFrames);
