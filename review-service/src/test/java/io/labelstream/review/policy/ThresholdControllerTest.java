@@ -34,6 +34,21 @@ class ThresholdControllerTest {
     return counts;
   }
 
+  /**
+   * Routes one frame as the worker does (audited at the default 2% when the model labels it) and answers it as a
+   * reviewer would when it goes to people; true when the model labelled it.
+   */
+  private static boolean route(OutcomeLedger ledger, PolicyDecision policy, Random random, String frameId, Frame f,
+      int classes) {
+    boolean toModel = f.score() >= policy.thresholds().get(f.predicted());
+    boolean audited = toModel && random.nextDouble() < 0.02;
+    ledger.routed(frameId, f.score(), f.predicted(), toModel, audited);
+    if (!toModel || audited) {
+      ledger.answered(frameId, f.correct() ? f.predicted() : (f.predicted() + 1) % classes);
+    }
+    return toModel;
+  }
+
   @Test
   void shouldStartFromAGuaranteedThresholdBeforeTheFirstFrame() {
     ThresholdController controller = new ThresholdController(settings, grid, validation(new Random(1), 5_000), CLASSES);
@@ -116,12 +131,7 @@ class ThresholdControllerTest {
     int modelCorrect = 0;
     for (int i = 0; i < 10_000; i++) {
       Frame f = frame(random, 3, random.nextInt(classes));
-      boolean toModel = f.score() >= policy.thresholds().get(f.predicted());
-      boolean audited = toModel && random.nextDouble() < 0.02;
-      ledger.routed("f" + i, f.score(), f.predicted(), toModel, audited);
-      if (!toModel || audited) {
-        ledger.answered("f" + i, f.correct() ? f.predicted() : (f.predicted() + 1) % classes);
-      }
+      boolean toModel = route(ledger, policy, random, "f" + i, f, classes);
       if (toModel) {
         modelLabelled++;
         modelCorrect += f.correct() ? 1 : 0;
@@ -177,12 +187,7 @@ class ThresholdControllerTest {
     PolicyDecision few = null;
     for (int i = 0; i < 100_000 && modelLabelled < 20_000; i++) {
       Frame f = frame(random, 3, random.nextInt(CLASSES));
-      boolean toModel = f.score() >= policy.thresholds().get(f.predicted());
-      boolean audited = toModel && random.nextDouble() < 0.02;
-      ledger.routed("f" + i, f.score(), f.predicted(), toModel, audited);
-      if (!toModel || audited) {
-        ledger.answered("f" + i, f.correct() ? f.predicted() : (f.predicted() + 1) % CLASSES);
-      }
+      boolean toModel = route(ledger, policy, random, "f" + i, f, CLASSES);
       modelLabelled += toModel ? 1 : 0;
       if (few == null && modelLabelled == 100) {
         few = controller.decide(ledger.snapshot(), ledger.audits(), ledger.frames());
@@ -214,12 +219,7 @@ class ThresholdControllerTest {
       if (i >= 3_000 && random.nextDouble() < 0.2) {
         f = new Frame(f.score(), f.predicted(), false); // a corrupted image: confidently wrong
       }
-      boolean toModel = f.score() >= policy.thresholds().get(f.predicted());
-      boolean audited = toModel && random.nextDouble() < 0.02;
-      ledger.routed("f" + i, f.score(), f.predicted(), toModel, audited);
-      if (!toModel || audited) {
-        ledger.answered("f" + i, f.correct() ? f.predicted() : (f.predicted() + 1) % CLASSES);
-      }
+      boolean toModel = route(ledger, policy, random, "f" + i, f, CLASSES);
       if (toModel && i >= 3_000) {
         modelLabelledAfterDrift++;
         modelCorrectAfterDrift += f.correct() ? 1 : 0;
@@ -258,12 +258,7 @@ class ThresholdControllerTest {
     for (int i = 0; i < 10_000; i++) {
       // Twice validation's error rate at every score: a shifted stream, not a broken model.
       Frame f = frame(random, 6, random.nextInt(CLASSES));
-      boolean toModel = f.score() >= policy.thresholds().get(f.predicted());
-      boolean audited = toModel && random.nextDouble() < 0.02;
-      ledger.routed("f" + i, f.score(), f.predicted(), toModel, audited);
-      if (!toModel || audited) {
-        ledger.answered("f" + i, f.correct() ? f.predicted() : (f.predicted() + 1) % CLASSES);
-      }
+      boolean toModel = route(ledger, policy, random, "f" + i, f, CLASSES);
       if (toModel) {
         modelLabelled++;
         modelCorrect += f.correct() ? 1 : 0;
