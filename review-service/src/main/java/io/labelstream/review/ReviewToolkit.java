@@ -35,7 +35,7 @@ public final class ReviewToolkit {
 
   /**
    * One decision of the controller: the per-class thresholds, and the overall model-label accuracy it estimates
-   * with its published lower bound.
+   * with its published lower bounds, on the rate and for the labels written.
    */
   public record Policy(List<Double> thresholds, double estimate, double lowerBound, double writtenBound,
       boolean validationTrusted) {

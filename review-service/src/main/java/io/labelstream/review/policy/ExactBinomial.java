@@ -77,8 +77,8 @@ public final class ExactBinomial {
 
   /**
    * P(the n-item sample holds at most {@code errors} of the errors + x errors among n + future items): the
-   * hypergeometric distribution's lower tail, summed by the ratio of neighbouring terms in logs (commons-math's
-   * distribution recomputes each term from scratch, which made the drift suite's decisions many times slower).
+   * hypergeometric distribution's lower tail, each term its neighbour times their ratio, in logs (commons-math's
+   * distribution computes every term afresh; the policy asks for this a dozen times per bound, at every decision).
    */
   static double sampleAtMostAsLikely(long errors, long n, long future, long x) {
     long population = n + future;

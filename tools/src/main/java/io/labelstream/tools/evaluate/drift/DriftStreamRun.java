@@ -33,7 +33,8 @@ final class DriftStreamRun {
    * @param labelledBeforeReaction of those, the ones written before the first change detected on a changed camera
    *     (all of them when none was)
    * @param falseAlarms changes detected where there was none: before the change, or on a camera that did not change
-   * @param currentBound the published bound of the regime the changed camera (camera 0) is routed in at the end
+   * @param currentBound the published bound for the labels written in the regime the changed camera (camera 0) is
+   *     routed in at the end
    * @param currentRealised the realised accuracy of the model labels written in that regime
    * @param share model-labelled share of the frames after {@link #WARMUP}
    * @param plainShare the same with the plain policy (no change detection) on the same frames, audited alike; NaN (not
