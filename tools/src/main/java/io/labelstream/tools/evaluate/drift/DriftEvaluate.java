@@ -114,8 +114,9 @@ public final class DriftEvaluate {
     out.println("scenario                                    min-acc  >=tgt  honest  react-max  alarms  false  "
         + "share%  extra-aud%  recalled  written-min");
     out.println("  (min-acc: the least accuracy over seeds of the model labels standing after the change, recalled ones "
-        + "having gone back to people; written-min: the same over every model label as written; recalled: labels "
-        + "sent back per stream)");
+        + "having gone back to people; written-min: the same over every model label as written; honest: seeds whose "
+        + "final regime's bound for the labels it wrote is at or below their accuracy; recalled: labels sent back per "
+        + "stream)");
     Map<DriftScenario, List<DriftStreamRun.Result>> all = new LinkedHashMap<>();
     for (DriftScenario scenario : scenarios) {
       List<DriftStreamRun.Result> results = streams.runAll(scenario, images, split.seeds(SEEDS));
