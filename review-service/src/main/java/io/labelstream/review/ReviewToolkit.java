@@ -52,12 +52,16 @@ public final class ReviewToolkit {
   private final int classes;
   /** The thresholds the controller may choose: a classifier's or a detector's ({@link ScoreGrid#forTask}). */
   private final ScoreGrid grid;
+  /** How a drift-aware stream meets a detected change. */
+  private final RegimeSettings regimes;
 
-  private ReviewToolkit(ThresholdController.Settings settings, BandCounts validation, int classes, ScoreGrid grid) {
+  private ReviewToolkit(ThresholdController.Settings settings, BandCounts validation, int classes, ScoreGrid grid,
+      RegimeSettings regimes) {
     this.settings = settings;
     this.validation = validation;
     this.classes = classes;
     this.grid = grid;
+    this.regimes = regimes;
   }
 
   /**
@@ -65,8 +69,9 @@ public final class ReviewToolkit {
    * predictions when it has them ({@code <model>.validation.csv}), closed until the stream earns it otherwise.
    */
   public static ReviewToolkit fromEnvironment(Env env, ModelFolder model, int classes) throws IOException {
-    return new ReviewToolkit(PolicySettings.from(env).controllerSettings(), read(model, classes), classes,
-        ScoreGrid.standard());
+    PolicySettings settings = PolicySettings.from(env);
+    return new ReviewToolkit(settings.controllerSettings(), read(model, classes), classes, ScoreGrid.standard(),
+        settings.regime());
   }
 
   /**
@@ -81,20 +86,21 @@ public final class ReviewToolkit {
       settings = settings.withTarget(target.getAsDouble());
     }
     return new ReviewToolkit(settings.controllerSettings(), PolicyService.validationEvidence(model, identity),
-        PolicyService.routingClasses(identity).size(), ScoreGrid.forTask(identity.task()));
+        PolicyService.routingClasses(identity).size(), ScoreGrid.forTask(identity.task()), settings.regime());
   }
 
   /** The controller with the default settings for {@code target} at {@code confidence}. */
   public static ReviewToolkit withTargets(double target, double confidence, InputStream validationCsv, int classes)
       throws IOException {
     return new ReviewToolkit(ThresholdController.Settings.defaults(target, confidence),
-        ValidationEvidence.read(validationCsv, classes, ScoreGrid.standard()), classes, ScoreGrid.standard());
+        ValidationEvidence.read(validationCsv, classes, ScoreGrid.standard()), classes, ScoreGrid.standard(),
+        RegimeSettings.defaults());
   }
 
   /** The controller with the default settings, for a model without validation predictions. */
   public static ReviewToolkit withoutValidation(double target, double confidence, int classes) {
     return new ReviewToolkit(ThresholdController.Settings.defaults(target, confidence), null, classes,
-        ScoreGrid.standard());
+        ScoreGrid.standard(), RegimeSettings.defaults());
   }
 
   private static BandCounts read(ModelFolder model, int classes) throws IOException {
@@ -105,7 +111,12 @@ public final class ReviewToolkit {
 
   /** The same controller with another validation weight: what {@code evaluate --drift --recheck} compares. */
   public ReviewToolkit withValidationWeight(double validationWeight) {
-    return new ReviewToolkit(settings.withValidationWeight(validationWeight), validation, classes, grid);
+    return new ReviewToolkit(settings.withValidationWeight(validationWeight), validation, classes, grid, regimes);
+  }
+
+  /** How a drift-aware stream of this toolkit meets a detected change. */
+  RegimeSettings regimes() {
+    return regimes;
   }
 
   /** True when the controller starts from validation predictions, false when it starts closed. */
@@ -122,9 +133,9 @@ public final class ReviewToolkit {
     return new PolicyStream();
   }
 
-  /** A drift-aware stream with the review service's regime settings ({@link RegimeSettings#defaults()}). */
+  /** A drift-aware stream with the review service's regime settings (read from the environment where it was). */
   public DriftStream newDriftStream() {
-    return newDriftStream(RegimeSettings.defaults());
+    return newDriftStream(regimes);
   }
 
   DriftStream newDriftStream(RegimeSettings regimes) {

@@ -153,6 +153,14 @@ public final class ReviewVariables {
           + "Its labels are also judged one run at a time, and a bound met on average falls short in a run that "
           + "writes a few hundred labels: the margin is for them.");
 
+  public static final Setting<Long> REVIEW_POLICY_AFTER_CHANGE_HORIZON = D.variable(
+          "REVIEW_POLICY_AFTER_CHANGE_HORIZON", longInteger(0, 1_000_000))
+      .byDefault(250L)
+      .doc("Model labels ahead that a regime a detected change started must bound before it opens a threshold: its "
+          + "bound for the labels it wrote and this many more (an exact binomial prediction bound, at "
+          + "REVIEW_POLICY_CONFIDENCE) must clear the target, not only the bound of the rate. A few hundred labels err "
+          + "more than their rate now and then, and a run is judged by the labels it wrote; 0 judges the rate alone.");
+
   private ReviewVariables() {}
 
   static List<Setting<?>> all() {

@@ -76,6 +76,6 @@ public record PolicySettings(double target, double confidence, double classTarge
   public ThresholdController.Settings controllerSettings() {
     ThresholdController.Settings defaults = ThresholdController.Settings.defaults(target, confidence);
     return new ThresholdController.Settings(target, confidence, classTarget, defaults.minEvidence(),
-        defaults.minStreamFrames(), defaults.driftPValue(), defaults.driftSlack(), validationWeight);
+        defaults.minStreamFrames(), defaults.driftPValue(), defaults.driftSlack(), validationWeight, defaults.horizon());
   }
 }

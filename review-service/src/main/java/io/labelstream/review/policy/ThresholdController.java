@@ -32,6 +32,15 @@ import java.util.stream.IntStream;
  * than its confidence says (measured on the drift suite: honest in 17-18 of 20 seeds after some changes). The
  * audited labels' errors are known; the others' are bounded by the exact binomial prediction limit.
  *
+ * <h2>Labels ahead</h2>
+ * A regime a detected change started opens on a few hundred answers and then writes a few hundred labels, and those
+ * labels are what its users get: a rate bound just at the target leaves one run's labels below it now and then, by
+ * their own luck (after a moderate JPEG change, 4 of 20 runs of the drift suite's tuning half; 224 labels with 4
+ * errors are 0.982). With a {@link Horizon}, a region is accepted only when the bound for the labels it wrote and the
+ * next {@link Horizon#labels} (the prediction bound above, the labels ahead counted as unaudited) clears the target as
+ * well. It asks for more evidence the fewer labels there are and fades as they grow; being a count of errors, it is
+ * coarse: over 250 labels at most 2 errors keep 0.99, which the model must make unlikely at 95%.
+ *
  * <h2>Validation counts for less than its size</h2>
  * One fixed validation sample backs the bound of every stream, so its luck is shared by all of them: where it
  * happened to see few errors, every stream starts too low and no 95% bound covers that. It also comes from the
@@ -112,30 +121,63 @@ public final class ThresholdController {
    *     trusting the validation evidence
    * @param driftSlack tolerated ratio of stream to validation error rate before drift is tested for
    * @param validationWeight how much of a stream frame one validation prediction counts for, in (0, 1]
+   * @param horizon the labels ahead a region's bound must also hold for before it is accepted ({@link Horizon#NONE}:
+   *     the bound of the rate alone)
    */
   public record Settings(double target, double confidence, double classTarget, long minEvidence, long minStreamFrames,
-      double driftPValue, double driftSlack, double validationWeight) {
+      double driftPValue, double driftSlack, double validationWeight, Horizon horizon) {
 
     public Settings {
       if (!(validationWeight > 0 && validationWeight <= 1)) {
         throw new IllegalArgumentException("validationWeight must be in (0, 1], got " + validationWeight);
       }
+      if (horizon == null) {
+        throw new IllegalArgumentException("horizon must not be null: Horizon.NONE judges the rate alone");
+      }
     }
 
     public static Settings defaults(double target, double confidence) {
-      return new Settings(target, confidence, 0.97, 300, 500, 1e-3, 1.5, DEFAULT_VALIDATION_WEIGHT);
+      return new Settings(target, confidence, 0.97, 300, 500, 1e-3, 1.5, DEFAULT_VALIDATION_WEIGHT, Horizon.NONE);
     }
 
     /** These settings with another confidence (a regime a detected change started bounds itself more strictly). */
     public Settings withConfidence(double newConfidence) {
       return new Settings(target, newConfidence, classTarget, minEvidence, minStreamFrames, driftPValue, driftSlack,
-          validationWeight);
+          validationWeight, horizon);
     }
 
     /** These settings with another validation weight (what the drift recheck compares). */
     public Settings withValidationWeight(double newValidationWeight) {
       return new Settings(target, confidence, classTarget, minEvidence, minStreamFrames, driftPValue, driftSlack,
-          newValidationWeight);
+          newValidationWeight, horizon);
+    }
+
+    /** These settings accepting a region only when the labels ahead are bounded too. */
+    public Settings withHorizon(Horizon newHorizon) {
+      return new Settings(target, confidence, classTarget, minEvidence, minStreamFrames, driftPValue, driftSlack,
+          validationWeight, newHorizon);
+    }
+  }
+
+  /**
+   * The labels ahead a region must bound before it is accepted (see "Labels ahead" above).
+   *
+   * @param labels model labels still to come, beyond those written; 0 for none
+   * @param confidence the confidence of their bound: each look at a closed regime could open it on luck, which the
+   *     rate's (stricter) confidence guards against; this one is for a run's own luck in the labels it writes
+   */
+  public record Horizon(long labels, double confidence) {
+
+    /** No labels ahead: a region is accepted on the bound of the rate alone. */
+    public static final Horizon NONE = new Horizon(0, 0.95);
+
+    public Horizon {
+      if (labels < 0) {
+        throw new IllegalArgumentException("the labels ahead must not be negative, got " + labels);
+      }
+      if (!(confidence > 0 && confidence < 1)) {
+        throw new IllegalArgumentException("the horizon's confidence must be within (0, 1), got " + confidence);
+      }
     }
   }
 
@@ -197,7 +239,7 @@ public final class ThresholdController {
     for (int c = 0; c < classes; c++) {
       bands[c] = raiseUntilClassTarget(stream, c, accepted[c]);
     }
-    if (region(stream, bands).lowerBound() < settings.target()) {
+    if (region(stream, bands).acceptanceBound() < settings.target()) {
       bands = accepted;
     }
     return describe(stream, bands, audits, auditsAnswered, framesSeen);
@@ -235,14 +277,14 @@ public final class ThresholdController {
       }
       Arrays.fill(walk, start);
     }
-    if (region(stream, walk).lowerBound() < settings.target()) {
+    if (region(stream, walk).acceptanceBound() < settings.target()) {
       return accepted;
     }
     accepted = walk.clone();
     for (int j = start + 1; j < grid.size(); j++) {
       for (int c : lowering) {
         walk[c] = j;
-        if (region(stream, walk).lowerBound() < settings.target()) {
+        if (region(stream, walk).acceptanceBound() < settings.target()) {
           return accepted;
         }
         accepted = walk.clone();
@@ -488,16 +530,28 @@ public final class ThresholdController {
      * labels to come are what it promises and it is the rate's bound.
      */
     double writtenBound() {
-      long unaudited = modelLabelled - audited.n();
+      return writtenBound(0, settings.confidence());
+    }
+
+    /** The bound a region must clear to be accepted: the rate's, and with a horizon also the labels ahead's. */
+    double acceptanceBound() {
+      Horizon horizon = settings.horizon();
+      return horizon.labels() == 0 ? lowerBound()
+          : Math.min(lowerBound(), writtenBound(horizon.labels(), horizon.confidence()));
+    }
+
+    /** {@link #writtenBound()} for the labels written and {@code ahead} more, none of them audited. */
+    private double writtenBound(long ahead, double confidence) {
+      long unaudited = modelLabelled - audited.n() + ahead;
       if (unaudited <= 0) {
         return lowerBound();
       }
       boolean withReviewed = !useStream();
       long predicted = ExactBinomial.predictedErrorsUpperBound((long) Math.ceil(sampleErrors(withReviewed)),
-          sampleItems(withReviewed), unaudited, settings.confidence());
+          sampleItems(withReviewed), unaudited, confidence);
       double errors = audited.errors() + predicted;
-      return withReviewed ? 1.0 - errors / modelLabelled
-          : 1.0 - (reviewed.errors() + errors) / (reviewed.n() + modelLabelled);
+      long labels = modelLabelled + ahead;
+      return withReviewed ? 1.0 - errors / labels : 1.0 - (reviewed.errors() + errors) / (reviewed.n() + labels);
     }
 
     PolicyDecision.Accuracy accuracy() {

@@ -62,8 +62,8 @@ class ThresholdControllerTest {
   @Test
   void shouldStartHigherTheLessAValidationPredictionCounts() {
     BandCounts validation = validation(new Random(1), 5_000);
-    ThresholdController.Settings halfWeight = new ThresholdController.Settings(0.99, 0.95, 0.97, 300, 500, 1e-3, 1.5, 0.5);
-    ThresholdController.Settings fullWeight = new ThresholdController.Settings(0.99, 0.95, 0.97, 300, 500, 1e-3, 1.5, 1.0);
+    ThresholdController.Settings halfWeight = new ThresholdController.Settings(0.99, 0.95, 0.97, 300, 500, 1e-3, 1.5, 0.5, ThresholdController.Horizon.NONE);
+    ThresholdController.Settings fullWeight = new ThresholdController.Settings(0.99, 0.95, 0.97, 300, 500, 1e-3, 1.5, 1.0, ThresholdController.Horizon.NONE);
 
     PolicyDecision half = new ThresholdController(halfWeight, grid, validation, CLASSES).decide(StreamEvidence.empty(CLASSES, grid), 0, 0);
     PolicyDecision full = new ThresholdController(fullWeight, grid, validation, CLASSES).decide(StreamEvidence.empty(CLASSES, grid), 0, 0);
@@ -111,6 +111,73 @@ class ThresholdControllerTest {
     assertThat(answeredWhenOpen).isEqualTo((int) settings.minEvidence());
     assertThat(1 - ExactBinomial.upperBound(0, 300, 0.95)).isGreaterThan(0.99);
     assertThat(1 - ExactBinomial.upperBound(0, 298, 0.95)).isLessThan(0.99);
+  }
+
+  /**
+   * With a horizon the same closed model needs more correct answers: the 200 labels ahead may hold at most 2 errors,
+   * and after n correct answers 3 errors among the 200 are still plausible at 95% while C(200, 3) / C(n + 200, 3)
+   * is at least 0.05, which holds up to n = 341.
+   */
+  @Test
+  void shouldOpenOnlyOnceTheLabelsAheadAreBoundedWithAHorizon() {
+    int classes = 3;
+    ThresholdController controller = new ThresholdController(settings.withHorizon(new ThresholdController.Horizon(200, 0.95)), grid, null, classes);
+    OutcomeLedger ledger = new OutcomeLedger(classes, grid);
+
+    int answeredWhenOpen = -1;
+    for (int i = 0; i < 1_000 && answeredWhenOpen < 0; i++) {
+      ledger.routed("f" + i, 0.9995, i % classes, false, false);
+      ledger.answered("f" + i, i % classes);
+      PolicyDecision decision = controller.decide(ledger.snapshot(), 0, ledger.frames());
+      if (decision.thresholds().stream().anyMatch(t -> t < PolicyThresholds.CLOSED)) {
+        answeredWhenOpen = i + 1;
+      }
+    }
+
+    assertThat(answeredWhenOpen).isEqualTo(342);
+    assertThat(ExactBinomial.predictedErrorsUpperBound(0, 341, 200, 0.95)).isEqualTo(3);
+    assertThat(ExactBinomial.predictedErrorsUpperBound(0, 342, 200, 0.95)).isEqualTo(2);
+  }
+
+  /**
+   * A horizon asks for more evidence while labels are few and costs little once they are many: on the same frames of
+   * a model that errs near its thresholds, each controller routing its own stream, the one with a horizon of 200
+   * labels opens later; after 40,000 frames its share is within 5% of the other's, and its bound for the labels it
+   * wrote is at the target, where the other's (chosen on the rate alone) is below it.
+   */
+  @Test
+  void shouldOpenLaterWithAHorizonAndCostLittleOnceLabelsAreMany() {
+    OpenedStream plain = openedStream(settings);
+    OpenedStream ahead = openedStream(settings.withHorizon(new ThresholdController.Horizon(200, 0.95)));
+
+    assertThat(plain.firstOpen()).isPositive();
+    assertThat(ahead.firstOpen()).isGreaterThan(plain.firstOpen());
+    assertThat(ahead.last().overall().modelLabelledShare())
+        .isGreaterThanOrEqualTo(0.95 * plain.last().overall().modelLabelledShare());
+    assertThat(ahead.last().overall().writtenBound()).isGreaterThanOrEqualTo(0.99);
+    assertThat(plain.last().overall().writtenBound()).isLessThan(0.99);
+  }
+
+  private record OpenedStream(int firstOpen, PolicyDecision last) {}
+
+  /** 40,000 frames of three classes (P(right) = score^3) routed by a controller without validation. */
+  private OpenedStream openedStream(ThresholdController.Settings with) {
+    int classes = 3;
+    ThresholdController controller = new ThresholdController(with, grid, null, classes);
+    OutcomeLedger ledger = new OutcomeLedger(classes, grid);
+    Random random = new Random(21);
+    PolicyDecision policy = controller.decide(ledger.snapshot(), 0, 0);
+    int firstOpen = -1;
+    for (int i = 0; i < 40_000; i++) {
+      route(ledger, policy, random, "f" + i, frame(random, 3, random.nextInt(classes)), classes);
+      if ((i + 1) % 100 == 0) {
+        policy = controller.decide(ledger.snapshot(), ledger.audits(), ledger.frames());
+        if (firstOpen < 0 && policy.thresholds().stream().anyMatch(t -> t < PolicyThresholds.CLOSED)) {
+          firstOpen = i + 1;
+        }
+      }
+    }
+    return new OpenedStream(firstOpen, policy);
   }
 
   /**

@@ -155,9 +155,13 @@ public final class RegimePolicy {
 
   private Regime newRegime(String scope, long startFrame, boolean afterChange) {
     BandCounts evidence = afterChange ? null : validation;
-    // tested at every decision while it is closed: a stricter confidence keeps one lucky look from opening it
+    // tested at every decision while it is closed: a stricter confidence keeps one lucky look from opening it; the
+    // labels it will write are bounded at the ordinary confidence (their own luck, once per run)
+    ThresholdController.Horizon ahead =
+        new ThresholdController.Horizon(settings.afterChangeHorizon(), controllerSettings.confidence());
     ThresholdController.Settings bound = afterChange
         ? controllerSettings.withConfidence(Math.max(controllerSettings.confidence(), settings.afterChangeConfidence()))
+            .withHorizon(ahead)
         : controllerSettings;
     Regime regime = new Regime(regimes.size(), scope, startFrame, afterChange, settings.auditsToEstablish(),
         new ThresholdController(bound, grid, evidence, classes), new OutcomeLedger(classes, grid));
