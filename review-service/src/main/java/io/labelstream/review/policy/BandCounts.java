@@ -29,6 +29,14 @@ public final class BandCounts {
     items[predictedClass][band]++;
   }
 
+  /** Takes back one {@link #add(int, int, boolean)}: the item turned out to belong to other evidence. */
+  public void remove(int predictedClass, int band, boolean error) {
+    items[predictedClass][band]--;
+    if (error) {
+      errors[predictedClass][band]--;
+    }
+  }
+
   /** Items of a class in one band. */
   public Count cell(int predictedClass, int band) {
     return new Count(items[predictedClass][band], errors[predictedClass][band]);

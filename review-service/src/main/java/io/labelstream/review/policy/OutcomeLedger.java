@@ -64,6 +64,28 @@ public final class OutcomeLedger {
     record(routed, humanClass);
   }
 
+  /**
+   * Takes a routed frame out of the evidence again, with its answer when one came ({@code humanClass}, -1 when none
+   * did: then the answer is no longer awaited): the frame turned out to belong to another regime.
+   */
+  public synchronized void retract(String frameId, double score, int predictedClass, boolean toModel, boolean audited,
+      int humanClass) {
+    int band = grid.band(score);
+    frames--;
+    if (toModel) {
+      evidence.modelRouted().remove(predictedClass, band, false);
+    }
+    if (audited) {
+      audits--;
+    }
+    if (awaitingAnswer.remove(frameId) == null && (!toModel || audited) && humanClass >= 0) {
+      if (toModel) {
+        auditsAnswered--;
+      }
+      (toModel ? evidence.audited() : evidence.reviewed()).remove(predictedClass, band, humanClass != predictedClass);
+    }
+  }
+
   private void record(Routed routed, int humanClass) {
     boolean error = humanClass != routed.predictedClass();
     if (routed.toModel()) {

@@ -66,6 +66,14 @@ final class Regime {
     }
   }
 
+  /** Takes a frame {@link #routed} here out again, with its answer if one came (-1: none). */
+  void retract(String frameId, double score, int predictedClass, boolean toModel, boolean audited, int humanClass) {
+    ledger.retract(frameId, score, predictedClass, toModel, audited, humanClass);
+    if (toModel) {
+      modelLabelled--;
+    }
+  }
+
   long modelLabelled() {
     return modelLabelled;
   }

@@ -109,6 +109,7 @@ public final class RegimePolicy {
   private static final class Camera {
     final ChangeMonitor monitor;
     final RecentModelLabels recent = new RecentModelLabels();
+    final CommonFrames inCommon = new CommonFrames();
     Regime own;
 
     Camera(ChangeMonitor monitor) {
@@ -208,6 +209,10 @@ public final class RegimePolicy {
     Regime regime = state.own == null ? common : state.own;
     regime.routed(frameId, score, predictedClass, toModel, audited);
     boolean pooledWatches = state.own == null && pooledWatch();
+    if (state.own == null) {
+      state.inCommon.add(new CommonFrames.Frame(frameId, state.monitor.frames(), pooledWatches ? pooled.frames() : -1,
+          score, predictedClass, toModel, audited));
+    }
     // an audited label is answered anyway: recalling it would ask twice
     if (toModel && !audited) {
       if (regime.afterChange() && score < regime.latest().thresholds().get(predictedClass)) {
@@ -256,6 +261,9 @@ public final class RegimePolicy {
 
   private Optional<DriftEvent> record(String frameId, Pending pending, int humanClass) {
     pending.regime().ledger().answered(frameId, humanClass);
+    if (pending.regime() == common) {
+      cameras.get(pending.camera()).inCommon.answered(frameId, humanClass);
+    }
     if (expectedErrorRate == null || pending.regime().afterChange()) {
       return Optional.empty();
     }
@@ -287,6 +295,7 @@ public final class RegimePolicy {
   /** @param pooledClock the alarm is the pooled test's: its change point is on that test's clock */
   private DriftEvent cameraChanged(CameraKey camera, Camera state, ChangeAlarm alarm, boolean pooledClock) {
     int recalledNow = recall(state, alarm, pooledClock);
+    leaveCommon(state, alarm, pooledClock);
     state.own = newRegime(camera.text(), true);
     state.own.decide();
     state.monitor.restart();
@@ -312,16 +321,40 @@ public final class RegimePolicy {
    * {@link #SLOW_RECALL_DEPTH} frames back, so that a false alarm costs little.
    */
   private int recall(Camera state, ChangeAlarm alarm, boolean pooledClock) {
-    long delay = alarm.alarmIndex() - alarm.changePoint();
-    long from = delay > QUICK_ALARM
-        ? Math.max(alarm.changePoint() - RECALL_MARGIN, alarm.alarmIndex() - SLOW_RECALL_DEPTH)
-        : alarm.alarmIndex() - RECALL_DEPTH;
+    long from = recallFrom(alarm);
     List<String> since = alarm.signal().equals(ChangeMonitor.ANSWERED) ? List.of()
         : pooledClock ? state.recent.takeSincePooledIndex(from)
         : state.recent.takeSinceCameraIndex(from);
     state.recent.clear();
     recalled.addAll(since);
     return since.size();
+  }
+
+  /** The first frame (on the alarm's clock) whose model label {@link #recall} sends back. */
+  private static long recallFrom(ChangeAlarm alarm) {
+    long delay = alarm.alarmIndex() - alarm.changePoint();
+    return delay > QUICK_ALARM
+        ? Math.max(alarm.changePoint() - RECALL_MARGIN, alarm.alarmIndex() - SLOW_RECALL_DEPTH)
+        : alarm.alarmIndex() - RECALL_DEPTH;
+  }
+
+  /**
+   * Takes the camera's frames since the alarm's estimated change point out of the common regime's evidence ({@link
+   * CommonFrames}), answered or not: an answer still awaited will not be counted there. Not beyond the recall's reach
+   * (a slow test's change point can lie further back): every model label taken out is recalled or audited, so no label
+   * that stands drops out of every regime's bound. An alarm on people's answers has no change point on the frames'
+   * clock and takes nothing.
+   */
+  private void leaveCommon(Camera state, ChangeAlarm alarm, boolean pooledClock) {
+    if (!alarm.signal().equals(ChangeMonitor.ANSWERED)) {
+      long from = Math.max(alarm.changePoint(), recallFrom(alarm));
+      for (CommonFrames.Taken taken : state.inCommon.takeSince(from, pooledClock)) {
+        CommonFrames.Frame f = taken.frame();
+        common.retract(f.frameId(), f.score(), f.predictedClass(), f.toModel(), f.audited(), taken.answer());
+        awaitingAnswer.remove(f.frameId());
+      }
+    }
+    state.inCommon.clear();
   }
 
   /** A pooled alarm: local to the cameras whose own test agrees, when only some do; else the whole fleet's. */
@@ -376,6 +409,7 @@ public final class RegimePolicy {
         recalledNow += recall(camera, alarm, true);
       }
     }
+    cameras.values().forEach(c -> c.inCommon.clear());
     common = newRegime(ALL_CAMERAS, true);
     common.decide();
     pooled.restart();
@@ -467,6 +501,7 @@ public final class RegimePolicy {
       writeCamera(out, camera.getKey());
       camera.getValue().monitor.save(out);
       camera.getValue().recent.save(out);
+      camera.getValue().inCommon.save(out);
       out.writeInt(camera.getValue().own == null ? -1 : camera.getValue().own.number());
     }
     pooled.save(out);
@@ -515,6 +550,7 @@ public final class RegimePolicy {
       Camera camera = new Camera(new ChangeMonitor(settings.drift()));
       camera.monitor.restore(in);
       camera.recent.restore(in);
+      camera.inCommon.restore(in);
       int own = in.readInt();
       camera.own = own < 0 ? null : regime(own);
       cameras.put(key, camera);

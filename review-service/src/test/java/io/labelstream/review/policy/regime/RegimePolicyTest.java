@@ -110,6 +110,36 @@ class RegimePolicyTest {
   }
 
   /**
+   * A camera's frames from the estimated change point to its alarm were routed in the common regime; they leave its
+   * evidence at the alarm, so the cameras that did not change are judged on what they showed (and the changed camera
+   * before it changed). Over seeds, on one camera (whose test's clock is the camera's own): the common regime holds
+   * exactly the frames routed in it less those from the change point through the frame that raised the alarm (the
+   * event says how many lie between the two: its detection frame less its change point frame).
+   */
+  @Test
+  void shouldTakeTheChangedCamerasFramesSinceTheChangePointOutOfTheCommonEvidence() {
+    int taken = 0;
+    for (int seed = 0; seed < 10; seed++) {
+      Random random = new Random(100 + seed);
+      RegimePolicy policy = policy(random);
+      CameraKey dirty = new CameraKey("truck-2", null);
+      long routed = 0;
+      DriftEvent event = null;
+      for (int i = 0; i < 3_000 && event == null; i++) {
+        event = send(policy, "d-" + i, dirty, i < 1_000 ? ordinary(random) : changed(random), random).orElse(null);
+        routed++;
+      }
+
+      assertThat(event).as("seed %d", seed).isNotNull();
+      long sinceChange = event.detectedAtFrame() - event.changePointFrame();
+      assertThat(policy.decide().common().decision().framesSeen()).as("seed %d", seed)
+          .isEqualTo(routed - (sinceChange + 1));
+      taken += sinceChange > 0 ? 1 : 0;
+    }
+    assertThat(taken).as("seeds whose alarm came after its change point").isGreaterThan(5);
+  }
+
+  /**
    * The pooled watch sees both cameras' frames, so one camera whose scores collapse can tip it before its own watch
    * (13 of 100 two-camera streams before pooled alarms were attributed): the change must still be that camera's alone.
    */
