@@ -39,7 +39,7 @@ import java.util.stream.IntStream;
  * errors are 0.982). With a {@link Horizon}, a region is accepted only when the bound for the labels it wrote and the
  * next {@link Horizon#labels} (the prediction bound above, the labels ahead counted as unaudited) clears the target as
  * well. It asks for more evidence the fewer labels there are and fades as they grow; being a count of errors, it is
- * coarse: over 250 labels at most 2 errors keep 0.99, which the model must make unlikely at 95%.
+ * coarse: over 250 labels 0.99 allows 2 errors, so the region's answers must make a third unlikely at 95%.
  *
  * <h2>Validation counts for less than its size</h2>
  * One fixed validation sample backs the bound of every stream, so its luck is shared by all of them: where it
