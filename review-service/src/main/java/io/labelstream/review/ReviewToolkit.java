@@ -135,10 +135,6 @@ public final class ReviewToolkit {
 
   /** A drift-aware stream with the review service's regime settings (read from the environment where it was). */
   public DriftStream newDriftStream() {
-    return newDriftStream(regimes);
-  }
-
-  DriftStream newDriftStream(RegimeSettings regimes) {
     return new DriftStream(new RegimePolicy(settings, regimes, grid, validation, classes));
   }
 
