@@ -13,7 +13,6 @@ import io.labelstream.schemas.avro.Box;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.Policy;
 import io.labelstream.schemas.avro.Prediction;
-import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewRequest;
 import io.labelstream.schemas.avro.Route;
 import io.labelstream.schemas.boxes.BoxMatching;
@@ -110,7 +109,7 @@ final class DetectionEndToEnd {
       running.awaitRouted(order.size());
       reviewer.finishAll(() -> running.reviewRequests().size());
       List<ReviewRequest> requests = running.reviewRequests();
-      running.awaitPolicy(order.size(), requests.stream().filter(r -> r.getReason() == ReviewReason.AUDIT).count());
+      running.awaitPolicy(order.size());
       out.println();
       EvaluationServices.Records records = running.records();
       List<Frame> frames = frames(records, order, positionByFrame, classes);

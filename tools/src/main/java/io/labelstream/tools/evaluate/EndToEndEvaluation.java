@@ -3,7 +3,6 @@ package io.labelstream.tools.evaluate;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.Policy;
 import io.labelstream.schemas.avro.Prediction;
-import io.labelstream.schemas.avro.ReviewReason;
 import io.labelstream.schemas.avro.ReviewRequest;
 import io.labelstream.schemas.avro.Route;
 import io.labelstream.tools.fashionmnist.FashionMnistIdx;
@@ -59,8 +58,7 @@ final class EndToEndEvaluation {
       }
       services.awaitRouted(order.size());
       reviewer.finishAll(() -> services.reviewRequests().size());
-      List<ReviewRequest> requests = services.reviewRequests();
-      services.awaitPolicy(order.size(), requests.stream().filter(r -> r.getReason() == ReviewReason.AUDIT).count());
+      services.awaitPolicy(order.size());
       System.out.println();
       return outcome(services.records(), positionByFrame, truthByFrame, seed, warmup, target);
     }
