@@ -16,7 +16,7 @@ import java.util.Locale;
 public final class Tools {
 
   private static final String USAGE = """
-      usage: ./labelstream evaluate [--e2e] | evaluate --drift [--set tuning|held-out] [--recheck] [--only TEXT] | evaluate --task detection [--target T] [--json FILE] | bench [--json FILE] [--frames N] [--quick | --ingest | --store [--rounds N] | --720p [--camera-model FILE.onnx] | --review [--reviewers N] [--warm-up S] [--seconds S] [--tasks N]]
+      usage: ./labelstream evaluate [--e2e] | evaluate --drift [--set tuning|held-out] [--recheck] [--only TEXT] [--per-seed] | evaluate --task detection [--target T] [--json FILE] | bench [--json FILE] [--frames N] [--quick | --ingest | --store [--rounds N] | --720p [--camera-model FILE.onnx] | --review [--reviewers N] [--warm-up S] [--seconds S] [--tasks N]]
              | model inspect FILE.onnx | model check FILE.onnx --images DIR [--labels CSV]
       (./labelstream help lists every command)""";
 

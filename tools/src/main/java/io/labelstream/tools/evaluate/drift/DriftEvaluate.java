@@ -38,18 +38,21 @@ public final class DriftEvaluate {
 
   private final DriftStreamRun streams;
   private final PrintStream out;
+  private final boolean perSeed;
 
-  DriftEvaluate(DriftStreamRun streams, PrintStream out) {
+  /** @param perSeed also print each seed's figures under its scenario's row */
+  DriftEvaluate(DriftStreamRun streams, PrintStream out, boolean perSeed) {
     this.streams = streams;
     this.out = out;
+    this.perSeed = perSeed;
   }
 
   /** Where the model's answers on the drifted images are cached (git-ignored run-time data). */
   static final Path CACHE = Path.of("data", "drift-cache");
 
   /**
-   * {@code ./labelstream evaluate --drift [--set tuning|held-out] [--only TEXT]}, or with {@code --recheck} the
-   * validation weights compared ({@link DriftRecheck}, one half, tuning unless named): the bundled classifier (the kinds change 28x28
+   * {@code ./labelstream evaluate --drift [--set tuning|held-out] [--only TEXT] [--per-seed]}, or with {@code
+   * --recheck} the validation weights compared ({@link DriftRecheck}, one half, tuning unless named): the bundled classifier (the kinds change 28x28
    * grey images), the review service's production settings read from {@code environment}; both halves unless one is
    * named, the held-out half checked against the targets.
    *
@@ -87,7 +90,8 @@ public final class DriftEvaluate {
           .run(set.equals("tuning") ? DriftSplit.TUNING : DriftSplit.HELD_OUT, only);
       return 0;
     }
-    DriftEvaluate suite = new DriftEvaluate(new DriftStreamRun(policies, data, auditRate), System.out);
+    DriftEvaluate suite = new DriftEvaluate(new DriftStreamRun(policies, data, auditRate), System.out,
+        args.contains("--per-seed"));
     System.out.printf(Locale.ROOT, "Drift suite: %s, %d scenarios x %d seeds; each stream %d ordinary frames, then "
         + "the change (gradual: over %d frames); target %.3f, audit rate %.3f%n", identity.name(),
         DriftScenario.suite().size(), SEEDS, DriftScenario.ORDINARY_FRAMES, DriftScenario.RAMP_FRAMES,
@@ -122,6 +126,9 @@ public final class DriftEvaluate {
       List<DriftStreamRun.Result> results = streams.runAll(scenario, images, split.seeds(SEEDS));
       all.put(scenario, results);
       printRow(scenario, results, target);
+      if (perSeed) {
+        results.forEach(this::printSeed);
+      }
     }
     return checked ? check(all, target) : 0;
   }
@@ -135,6 +142,15 @@ public final class DriftEvaluate {
         mean(results, DriftStreamRun.Result::changesDetected), (int) sum(results, DriftStreamRun.Result::falseAlarms),
         100 * mean(results, DriftStreamRun.Result::share), 100 * max(results, DriftStreamRun.Result::extraAuditShare),
         mean(results, DriftStreamRun.Result::recalled), min(results, DriftStreamRun.Result::writtenAccuracyAfterChange));
+  }
+
+  /** One seed: the model labels standing after the change and their errors, as written, recalled; share and bound. */
+  private void printSeed(DriftStreamRun.Result r) {
+    out.printf(Locale.ROOT, "    seed %3d: standing %4d (%d wrong, %.4f), written %4d (%d wrong), recalled %4d, share "
+            + "%.4f, final regime's bound %.4f and accuracy %.4f, alarms %d%n", r.seed(), r.labelledAfterChange(),
+        r.labelledAfterChange() - r.correctAfterChange(), r.realisedAfterChange(), r.writtenAfterChange(),
+        r.writtenAfterChange() - r.correctWrittenAfterChange(), r.recalled(), r.share(), r.currentBound(),
+        r.currentRealised(), r.changesDetected());
   }
 
   private int check(Map<DriftScenario, List<DriftStreamRun.Result>> all, double target) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class DriftStreamRunTest {
 
   private static final int FRAMES = 4_000;
-  private static final int CLASSES = 10;
+  static final int CLASSES = 10;
 
   /**
    * On an unchanged stream where nothing alarms and no frame looks unusual, the drift-aware policy and the plain one
@@ -50,7 +50,7 @@ class DriftStreamRunTest {
    * Synthetic answers: scores crowded towards 1 as a model's are, right 99.3% of the time above 0.99 and 80% below;
    * every frame's input statistics the same, so none looks unusual.
    */
-  private static List<DriftRow> rows(Random random, int count) {
+  static List<DriftRow> rows(Random random, int count) {
     FrameStatistics same = new FrameStatistics(0.5, 0.2, 0.1, 0.0, 90);
     List<DriftRow> rows = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -63,7 +63,7 @@ class DriftStreamRunTest {
   }
 
   /** Validation predictions drawn the same way: {@code index,label,predicted,score}. */
-  private static InputStream validationCsv() {
+  static InputStream validationCsv() {
     StringBuilder csv = new StringBuilder("index,label,predicted,score\n");
     for (DriftRow row : rows(new Random(5), 5_000)) {
       csv.append(row.index()).append(',').append(row.label()).append(',').append(row.predicted()).append(',')
