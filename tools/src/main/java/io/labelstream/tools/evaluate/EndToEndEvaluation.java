@@ -3,7 +3,6 @@ package io.labelstream.tools.evaluate;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.Policy;
 import io.labelstream.schemas.avro.Prediction;
-import io.labelstream.schemas.avro.ReviewRequest;
 import io.labelstream.schemas.avro.Route;
 import io.labelstream.tools.fashionmnist.FashionMnistIdx;
 import io.labelstream.tools.fashionmnist.GreyImages;

@@ -26,9 +26,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * bandwidth: no sequential test on the pixels or the scores found it in the drift suite, its files' quantisation
  * tables say so from the first one). A simulated reviewer answers every task with the true class.
  * The changed camera gets a regime of its own and the model labels that stand on it after the change (not recalled,
- * not audited) stay accurate; the other camera keeps the common thresholds and its share. (Measured before the workers applied the policy's usual
- * input bounds: 4 model labels after the change, 1 wrong; the camera's 327 labels before it held 6 errors, so the
- * camera's labels as a whole are no test of the reaction.)
+ * not audited) stay accurate; the other camera keeps the common thresholds and its share. (Measured before the
+ * workers applied the policy's usual input bounds: 4 model labels after the change, 1 wrong; the camera's 327 labels
+ * before it held 6 errors, so the camera's labels as a whole are no test of the reaction.)
  */
 class DriftEndToEndIT {
 

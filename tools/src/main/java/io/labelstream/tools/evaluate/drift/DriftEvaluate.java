@@ -52,9 +52,9 @@ public final class DriftEvaluate {
 
   /**
    * {@code ./labelstream evaluate --drift [--set tuning|held-out] [--only TEXT] [--per-seed]}, or with {@code
-   * --recheck} the validation weights compared ({@link DriftRecheck}, one half, tuning unless named): the bundled classifier (the kinds change 28x28
-   * grey images), the review service's production settings read from {@code environment}; both halves unless one is
-   * named, the held-out half checked against the targets.
+   * --recheck} the validation weights compared ({@link DriftRecheck}, one half, tuning unless named): the bundled
+   * classifier (the kinds change 28x28 grey images), the review service's production settings read from {@code
+   * environment}; both halves unless one is named, the held-out half checked against the targets.
    *
    * @return 0 when the held-out targets were met (or only the tuning half was run)
    */

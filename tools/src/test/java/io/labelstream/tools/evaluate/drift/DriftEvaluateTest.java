@@ -15,16 +15,15 @@ class DriftEvaluateTest {
   /** {@code --per-seed} adds one line per seed under its scenario's row, and nothing else. */
   @Test
   void shouldPrintEachSeedUnderItsScenarioWhenAskedTo() throws Exception {
-    String rows = output(false);
-    String seeds = output(true);
+    List<String> rows = output(false).lines().toList();
+    List<String> seeds = output(true).lines().toList();
 
-    List<String> added = seeds.lines().filter(line -> !rows.lines().toList().contains(line)).toList();
+    List<String> added = seeds.stream().filter(line -> !rows.contains(line)).toList();
     assertThat(added).hasSize(DriftEvaluate.SEEDS).allSatisfy(line -> assertThat(line).startsWith("    seed "));
     assertThat(added.get(0)).startsWith("    seed   1: standing    0 (0 wrong, 1.0000)");
-    assertThat(seeds.lines().toList().indexOf(added.get(0)) - 1)
-        .as("the first seed's line follows the scenario's row")
-        .isEqualTo(seeds.lines().toList().indexOf(rows.lines().filter(l -> l.startsWith("no change")).findFirst()
-            .orElseThrow()));
+    String scenarioRow = rows.stream().filter(line -> line.startsWith("no change")).findFirst().orElseThrow();
+    assertThat(seeds.indexOf(added.get(0)) - 1).as("the first seed's line follows the scenario's row")
+        .isEqualTo(seeds.indexOf(scenarioRow));
   }
 
   private static String output(boolean perSeed) throws Exception {
