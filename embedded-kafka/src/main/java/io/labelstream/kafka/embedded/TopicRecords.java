@@ -45,6 +45,41 @@ public final class TopicRecords {
     }
   }
 
+  /**
+   * Waits until no transaction is open on any of the topic's partitions: its last stable offset (the end a
+   * read_committed reader sees) has caught up with its high watermark. A producer killed mid-transaction leaves one
+   * open until the transaction coordinator aborts it (its transaction timeout plus the coordinator's check interval),
+   * and until then {@link #readAll} ends before it and misses whatever was committed after.
+   *
+   * @return how long it waited
+   */
+  public static Duration awaitNoOpenTransaction(String bootstrapServers, String topic, Duration atMost) {
+    long start = System.nanoTime();
+    long deadline = start + atMost.toNanos();
+    try (KafkaConsumer<String, byte[]> committed = endReader(bootstrapServers, "read_committed");
+        KafkaConsumer<String, byte[]> written = endReader(bootstrapServers, "read_uncommitted")) {
+      List<TopicPartition> partitions = committed.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toList());
+      while (!committed.endOffsets(partitions).equals(written.endOffsets(partitions))) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("a transaction on " + topic + " is still open after " + atMost);
+        }
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while waiting for " + topic + "'s open transaction", e);
+        }
+      }
+    }
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  private static KafkaConsumer<String, byte[]> endReader(String bootstrapServers, String isolationLevel) {
+    return new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers, "isolation.level", isolationLevel),
+        new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
   /** How many committed records each key has in a topic: exactly-once checks look for 1 everywhere. */
   public static Map<String, Long> countByKey(String bootstrapServers, String topic) {
     return readAll(bootstrapServers, topic).stream()
