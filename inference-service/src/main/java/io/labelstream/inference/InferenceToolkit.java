@@ -312,17 +312,8 @@ public final class InferenceToolkit implements AutoCloseable {
    * thread does (ONNX Runtime, then box decoding and NMS).
    */
   public List<FrameDetections> detect(List<PreparedFrame> frames) throws IOException {
-    if (!detects()) {
-      throw new IllegalStateException("the model " + modelName() + " is a classifier");
-    }
-    DetectorOutput[] outputs;
-    try {
-      outputs = model.detect(frames.stream().map(f -> f.fitted.tensor()).toList());
-    } catch (OrtException e) {
-      throw new IOException("ONNX Runtime failed on a batch of " + frames.size() + ": " + e.getMessage(), e);
-    }
-    BoxDecoder decoder = new BoxDecoder(model.card().detection(), model.card().classNames().size(),
-        model.card().input().width(), model.card().input().height());
+    DetectorOutput[] outputs = runDetector(frames);
+    BoxDecoder decoder = boxDecoder();
     List<FrameDetections> out = new ArrayList<>(frames.size());
     for (int i = 0; i < frames.size(); i++) {
       FramePlacement placement = frames.get(i).fitted.placement();
@@ -335,18 +326,52 @@ public final class InferenceToolkit implements AutoCloseable {
   }
 
   /**
+   * A detection model's whole ranked answer for one frame, for measuring its mAP ({@code model check}): both views of
+   * {@link BoxDecoder#ranked}, most confident first.
+   *
+   * @param everyClass each proposal once per class scoring at least the floor, as detection benchmarks count
+   * @param bestClass each proposal once, for its best class, as the worker writes boxes
+   */
+  public record RankedBoxes(List<DetectedBox> everyClass, List<DetectedBox> bestClass) {}
+
+  /**
+   * Runs a detection model on a batch of prepared frames and ranks every proposal scoring at least {@code floor},
+   * the {@code limit} most confident per frame and view.
+   */
+  public List<RankedBoxes> rank(List<PreparedFrame> frames, double floor, int limit) throws IOException {
+    DetectorOutput[] outputs = runDetector(frames);
+    BoxDecoder decoder = boxDecoder();
+    List<RankedBoxes> out = new ArrayList<>(frames.size());
+    for (int i = 0; i < frames.size(); i++) {
+      FramePlacement placement = frames.get(i).fitted.placement();
+      out.add(new RankedBoxes(named(decoder.ranked(outputs[i], placement, floor, limit, true)),
+          named(decoder.ranked(outputs[i], placement, floor, limit, false))));
+    }
+    return out;
+  }
+
+  /**
    * Runs a detection model on a batch of prepared frames and drops the answer: ONNX Runtime alone, without box
    * decoding, for timing the model apart from what the worker does around it.
    */
   public void runPrepared(List<PreparedFrame> frames) throws IOException {
+    runDetector(frames);
+  }
+
+  private DetectorOutput[] runDetector(List<PreparedFrame> frames) throws IOException {
     if (!detects()) {
       throw new IllegalStateException("the model " + modelName() + " is a classifier");
     }
     try {
-      model.detect(frames.stream().map(f -> f.fitted.tensor()).toList());
+      return model.detect(frames.stream().map(f -> f.fitted.tensor()).toList());
     } catch (OrtException e) {
       throw new IOException("ONNX Runtime failed on a batch of " + frames.size() + ": " + e.getMessage(), e);
     }
+  }
+
+  private BoxDecoder boxDecoder() {
+    return new BoxDecoder(model.card().detection(), model.card().classNames().size(), model.card().input().width(),
+        model.card().input().height());
   }
 
   private List<DetectedBox> named(List<FrameBox> boxes) {

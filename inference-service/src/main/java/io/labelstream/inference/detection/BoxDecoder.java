@@ -36,7 +36,7 @@ public final class BoxDecoder {
   private final int classes;
   private final int inputWidth;
   private final int inputHeight;
-  private final double floor;
+  private final double candidateFloor;
 
   /**
    * @param classes the number of classNames
@@ -47,29 +47,78 @@ public final class BoxDecoder {
     this.classes = classes;
     this.inputWidth = inputWidth;
     this.inputHeight = inputHeight;
-    this.floor = Math.min(spec.limits().scoreThreshold(), FrameScore.CANDIDATE_FLOOR);
+    this.candidateFloor = Math.min(spec.limits().scoreThreshold(), FrameScore.CANDIDATE_FLOOR);
   }
 
   public Detections decode(DetectorOutput output, FramePlacement placement) {
-    List<Proposal> proposals;
-    if (spec instanceof DetectionOutput.Yolo yolo) {
-      proposals = ClassAwareNms.suppress(sorted(yolo(output.get(yolo.name()))), spec.limits().iouThreshold());
-    } else if (spec instanceof DetectionOutput.YoloNms nms) {
-      proposals = sorted(yoloNms(output.get(nms.name())));
-    } else {
-      proposals = sorted(boxes((DetectionOutput.Boxes) spec, output));
-    }
-    return onFrame(proposals, placement);
+    return onFrame(proposals(output, candidateFloor, false), placement);
   }
 
-  /** {@code [4+C, A]}: per anchor cx, cy, w, h, then the class scores. */
-  private List<Proposal> yolo(Tensor t) {
+  /**
+   * The model's whole ranked answer, as detection benchmarks score it: every proposal scoring at least {@code floor},
+   * class-aware NMS at the card's iouThreshold, on the frame, the {@code limit} most confident. With
+   * {@code everyClass} a {@code yolo} anchor is a proposal once for each class scoring at least {@code floor}
+   * (Ultralytics' validation, {@code multi_label=True}), so a garment whose right class came second still counts, at
+   * its lower score (class certainty 1: no frame score is made from this view); without it, once for its best
+   * class, as the worker writes boxes. The other layouts give one class per row either way.
+   */
+  public List<FrameBox> ranked(DetectorOutput output, FramePlacement placement, double floor, int limit,
+      boolean everyClass) {
+    List<FrameBox> out = new ArrayList<>();
+    for (Proposal p : proposals(output, floor, everyClass)) {
+      double[] xywh = placement.toFrame(p.x1(), p.y1(), p.x2(), p.y2());
+      if (xywh != null && out.size() < limit) {
+        out.add(new FrameBox(p.classIndex(), p.score(), p.classCertainty(), xywh[0], xywh[1], xywh[2], xywh[3]));
+      }
+    }
+    return out;
+  }
+
+  /** Steps 1 and 2 of the class comment, down to {@code floor}: the proposals by descending score. */
+  private List<Proposal> proposals(DetectorOutput output, double floor, boolean everyClass) {
+    if (spec instanceof DetectionOutput.Yolo yolo) {
+      Tensor t = output.get(yolo.name());
+      return ClassAwareNms.suppress(sorted(everyClass ? yoloEveryClass(t, floor) : yolo(t, floor)),
+          spec.limits().iouThreshold());
+    } else if (spec instanceof DetectionOutput.YoloNms nms) {
+      return sorted(yoloNms(output.get(nms.name()), floor));
+    }
+    return sorted(boxes((DetectionOutput.Boxes) spec, output, floor));
+  }
+
+  /** {@code [4+C, A]}: each anchor once per class scoring at least {@code floor}. */
+  private List<Proposal> yoloEveryClass(Tensor t, double floor) {
+    int anchors = checkedAnchors(t);
+    float[] v = t.values();
+    List<Proposal> out = new ArrayList<>();
+    for (int c = 0; c < classes; c++) {
+      int row = (4 + c) * anchors;
+      for (int a = 0; a < anchors; a++) {
+        float score = v[row + a];
+        if (score >= floor) {
+          double cx = v[a];
+          double cy = v[anchors + a];
+          double w = v[2 * anchors + a];
+          double h = v[3 * anchors + a];
+          out.add(new Proposal(c, score, 1.0, cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2));
+        }
+      }
+    }
+    return out;
+  }
+
+  private int checkedAnchors(Tensor t) {
     int rows = t.shape()[0];
-    int anchors = t.shape()[1];
     if (rows != 4 + classes) {
       throw new IllegalStateException("the yolo output has " + rows + " rows per anchor; the card's " + classes
           + " classNames make " + (4 + classes));
     }
+    return t.shape()[1];
+  }
+
+  /** {@code [4+C, A]}: per anchor cx, cy, w, h, then the class scores. */
+  private List<Proposal> yolo(Tensor t, double floor) {
+    int anchors = checkedAnchors(t);
     float[] v = t.values();
     float[] best = new float[anchors];
     int[] bestClass = new int[anchors];
@@ -109,7 +158,7 @@ public final class BoxDecoder {
   }
 
   /** {@code [K, 6]}: x1, y1, x2, y2, score, class. */
-  private List<Proposal> yoloNms(Tensor t) {
+  private List<Proposal> yoloNms(Tensor t, double floor) {
     float[] v = t.values();
     List<Proposal> out = new ArrayList<>();
     for (int k = 0; k < t.shape()[0]; k++) {
@@ -123,7 +172,7 @@ public final class BoxDecoder {
   }
 
   /** {@code boxes [K, 4]} normalised, {@code scores [K]}, {@code classes [K]}, optional {@code count []}. */
-  private List<Proposal> boxes(DetectionOutput.Boxes names, DetectorOutput output) {
+  private List<Proposal> boxes(DetectionOutput.Boxes names, DetectorOutput output, double floor) {
     float[] box = output.get(names.boxes()).values();
     float[] score = output.get(names.scores()).values();
     float[] cls = output.get(names.classes()).values();

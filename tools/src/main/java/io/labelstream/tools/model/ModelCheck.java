@@ -4,6 +4,7 @@ import io.labelstream.inference.InferenceToolkit;
 import io.labelstream.inference.InferenceToolkit.Decoder;
 import io.labelstream.inference.InferenceToolkit.Scores;
 import io.labelstream.platform.config.Env;
+import io.labelstream.launcher.SampleScenes;
 import io.labelstream.platform.model.ModelFolder;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -57,11 +58,15 @@ final class ModelCheck {
     try (InferenceToolkit model = InferenceToolkit.model(ModelFolder.of(options.onnx()), env)) {
       List<String> classes = model.classNames();
       if (model.detects()) {
-        // Loading checked the card against the graph; measuring boxes on labelled images is not built yet.
         out.println("model " + model.modelName() + ": a detection model (" + classes.size() + " classes, input "
-            + model.inputDescription() + "); its card fits its graph. model check measures classifiers only: "
-            + "run the detector with ./labelstream up (docs/detection.md)");
-        return new Result(files.size(), 0, 0, 0, Optional.empty());
+            + model.inputDescription() + "); its card fits its graph");
+        if (!DetectionCheck.hasScenes(options.images())) {
+          out.println("no " + SampleScenes.ANNOTATIONS + " in " + options.images() + ": with the frames' true boxes "
+              + "there (COCO object detection, as model/scenes.py writes it) model check measures the detector's mAP");
+          return new Result(files.size(), 0, 0, 0, Optional.empty());
+        }
+        DetectionCheck.Result measured = DetectionCheck.run(model, options.images(), options.batch(), out);
+        return new Result(files.size(), measured.scenes(), measured.scenes(), 0, Optional.empty());
       }
       Optional<ImageLabels> labels = options.labels().isPresent()
           ? Optional.of(ImageLabels.read(options.labels().get(), classes)) : Optional.empty();

@@ -60,7 +60,7 @@ public final class ModelCommand {
 
   private static ArgumentParser parser() {
     ArgumentParser parser = ArgumentParsers.newArgumentParser("./labelstream model")
-        .description("Bring your own ONNX classifier: draft its card, then check it on labelled images.");
+        .description("Bring your own ONNX model: draft its card, then check it on labelled images.");
     Subparsers actions = parser.addSubparsers().dest("action").metavar("inspect|check");
     Subparser inspect = actions.addParser("inspect").help("print the graph's inputs and outputs and write a draft "
         + "<model>.card.json beside it");
@@ -69,9 +69,10 @@ public final class ModelCommand {
     inspect.addArgument("--labels").metavar("FILE").help("class names, one per line, in output order");
     inspect.addArgument("--force").action(Arguments.storeTrue()).help("overwrite an existing card");
     Subparser check = actions.addParser("check").help("run the model with its card on a folder of PNG/JPEG images, "
-        + "and with --labels write <model>.validation.csv");
+        + "and with --labels write <model>.validation.csv; a detector's mAP when the folder holds a COCO scenes.json");
     check.addArgument("model").metavar("FILE.onnx");
-    check.addArgument("--images").metavar("DIR").required(true).help("a folder of .png/.jpg/.jpeg images");
+    check.addArgument("--images").metavar("DIR").required(true).help("a folder of .png/.jpg/.jpeg images (for a "
+        + "detector, with their true boxes in scenes.json)");
     check.addArgument("--labels").metavar("CSV").help("a CSV with a header naming the columns file,label (label: a "
         + "class name of the card or an index 0..C-1); other columns are ignored");
     check.addArgument("--out").metavar("FILE").help("write the validation predictions here instead of beside the model");

@@ -127,7 +127,7 @@ class ModelCheckTest {
   }
 
   @Test
-  void shouldLoadADetectorAndSayItMeasuresClassifiersOnly() throws Exception {
+  void shouldLoadADetectorAndSayItNeedsTrueBoxesToMeasureIt() throws Exception {
     Path source = Path.of("../inference-service/src/test/resources/detection/yolo11n");
     Path folder = Files.createDirectories(dir.resolve("yolo"));
     for (String file : List.of("yolo11n.onnx", "yolo11n.card.json")) {
@@ -139,7 +139,16 @@ class ModelCheckTest {
     assertThat(model("check", folder.resolve("yolo11n.onnx").toString(), "--images", images.toString())).isZero();
 
     assertThat(printed()).contains("a detection model (80 classes", "its card fits its graph",
-        "model check measures classifiers only");
+        "no scenes.json in", "model check measures the detector's mAP");
+  }
+
+  @Test
+  void shouldMeasureADetectorsMapOnScenesWithTheirTrueBoxes() throws Exception {
+    assertThat(model("check", MODEL_DIR.resolve("fashion-detector.onnx").toString(), "--images",
+        SAMPLES.resolve("scenes").toString())).isZero();
+
+    assertThat(printed()).contains("a detection model (10 classes", "mAP of 64 scenes", "Ankle boot", "mean",
+        "as Ultralytics' validation counts");
   }
 
   private int model(String... args) {
