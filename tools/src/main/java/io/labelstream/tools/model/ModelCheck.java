@@ -60,6 +60,10 @@ final class ModelCheck {
       if (model.detects()) {
         out.println("model " + model.modelName() + ": a detection model (" + classes.size() + " classes, input "
             + model.inputDescription() + "); its card fits its graph");
+        if (options.labels().isPresent()) {
+          throw new IOException("--labels names each image's one class, for a classifier; a detector's true boxes are "
+              + "read from " + SampleScenes.ANNOTATIONS + " in the images folder");
+        }
         if (!DetectionCheck.hasScenes(options.images())) {
           out.println("no " + SampleScenes.ANNOTATIONS + " in " + options.images() + ": with the frames' true boxes "
               + "there (COCO object detection, as model/scenes.py writes it) model check measures the detector's mAP");

@@ -149,6 +149,10 @@ class ModelCheckTest {
 
     assertThat(printed()).contains("a detection model (10 classes", "mAP of 64 scenes", "Ankle boot", "mean",
         "as Ultralytics' validation counts");
+
+    assertThat(model("check", MODEL_DIR.resolve("fashion-detector.onnx").toString(), "--images",
+        SAMPLES.resolve("scenes").toString(), "--labels", SAMPLES.resolve("labels.csv").toString())).isEqualTo(1);
+    assertThat(printed()).contains("a detector's true boxes are read from scenes.json");
   }
 
   private int model(String... args) {
