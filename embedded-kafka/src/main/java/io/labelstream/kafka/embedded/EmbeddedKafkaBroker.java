@@ -178,6 +178,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("share.coordinator.state.topic.replication.factor", "1");
     p.put("share.coordinator.state.topic.min.isr", "1");
     p.put("group.initial.rebalance.delay.ms", "0");
+    // A review queue leader killed mid-transaction leaves it open, and its successor serves once the coordinator has
+    // aborted it: after the queue's transaction timeout (10 s), at the next of these checks (default every 10 s, so a
+    // takeover took 10 to 20 s; ReviewFailoverIT saw 11.4 and 19.6).
+    p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
     p.put("auto.create.topics.enable", "false");
     // The default 128 MiB dedupe buffer is far more than a demo's compacted topics need.
     p.put("log.cleaner.dedupe.buffer.size", "16777216");
