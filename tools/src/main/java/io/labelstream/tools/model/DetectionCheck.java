@@ -27,8 +27,11 @@ final class DetectionCheck {
 
   /** Ultralytics' validation keeps class hypotheses down to this score ({@code conf=0.001}). */
   static final double FLOOR = 0.001;
-  /** Boxes per frame and view, as COCO's evaluation counts at most ({@code maxDets=100}). */
-  static final int PER_FRAME = 100;
+  /**
+   * Boxes per frame and view, the most confident, as Ultralytics' validation keeps ({@code max_det=300}; COCO's
+   * evaluation takes up to 100 per class and frame).
+   */
+  static final int PER_FRAME = 300;
 
   /** The figures of both views, for the summary and for tests. */
   record Result(int scenes, List<ClassAp> everyClass, List<ClassAp> bestClass, int unknownTrueBoxes) {
