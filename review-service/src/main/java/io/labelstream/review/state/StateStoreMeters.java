@@ -32,8 +32,10 @@ public final class StateStoreMeters implements MeterBinder {
 
   private void gauge(MeterRegistry registry, String name, String unit, String description,
       ToLongFunction<FrameBytes.Sizes> figure) {
-    Gauge.builder(name, this, meters -> meters.read(figure)).baseUnit(unit).description(description)
-        .register(registry);
+    // Held strongly: nothing else keeps these meters, a gauge holds its object weakly, and once collected it read NaN
+    // (ReviewHealthIT saw the keys gauge NaN on a CI run).
+    Gauge.builder(name, this, meters -> meters.read(figure)).strongReference(true).baseUnit(unit)
+        .description(description).register(registry);
   }
 
   private double read(ToLongFunction<FrameBytes.Sizes> figure) {
