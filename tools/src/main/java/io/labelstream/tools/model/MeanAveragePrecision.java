@@ -1,5 +1,6 @@
 package io.labelstream.tools.model;
 
+import io.labelstream.schemas.boxes.BoxMatching;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -27,11 +28,7 @@ final class MeanAveragePrecision {
     }
 
     double iou(Box o) {
-      double iw = Math.max(0, Math.min(x + w, o.x + o.w) - Math.max(x, o.x));
-      double ih = Math.max(0, Math.min(y + h, o.y + o.h) - Math.max(y, o.y));
-      double inter = iw * ih;
-      double union = w * h + o.w * o.h - inter;
-      return union > 0 ? inter / union : 0;
+      return BoxMatching.iou(x, y, w, h, o.x, o.y, o.w, o.h);
     }
   }
 
