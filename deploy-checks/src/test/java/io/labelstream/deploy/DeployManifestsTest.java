@@ -220,6 +220,11 @@ class DeployManifestsTest {
 
     assertThatThrownBy(() -> ReviewConfig.from(new Env(Map.of("REVIEW_TOKENS", committed))))
         .isInstanceOf(ConfigException.class).hasMessageContaining("REVIEW_TOKENS");
+    String clusterToken = secret.path("stringData").path("REVIEW_CLUSTER_TOKEN").asText();
+    assertThat(clusterToken).isNotEmpty();
+    assertThatThrownBy(() -> ReviewConfig.from(new Env(Map.of("REVIEW_TOKENS", "ada:a-real-token:admin",
+        "REVIEW_CLUSTER_TOKEN", clusterToken))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("REVIEW_CLUSTER_TOKEN");
   }
 
   @Test

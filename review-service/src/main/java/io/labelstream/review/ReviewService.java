@@ -48,8 +48,11 @@ import io.labelstream.review.state.FrameBytes;
 import io.labelstream.review.state.FrameHistory;
 import io.labelstream.review.state.HistoryRecorder;
 import io.labelstream.review.state.ImageReader;
-import io.labelstream.review.state.LabelStore;
 import io.labelstream.review.state.PipelineCounts;
+import io.labelstream.review.partitioned.FinalLabels;
+import io.labelstream.review.partitioned.PartitionedState;
+import io.labelstream.review.http.InternalLabelsApi;
+import org.apache.kafka.streams.state.HostInfo;
 import io.labelstream.review.state.RecordFetcher;
 import io.labelstream.review.state.ReviewerLedger;
 import io.labelstream.review.state.StateCheckpoint;
@@ -67,8 +70,12 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,12 +115,15 @@ public final class ReviewService implements AutoCloseable {
   private final FrameBytes frameBytes;
   private final Optional<StateCheckpoint> checkpoint;
   private final Map<String, Checkpointed> stateParts;
+  private final PartitionedState partitioned;
+  private final Optional<Path> runFolder;
 
   private ReviewService(TaskQueue queue, StateTailer tailer, Thread tailerThread, LeaderElection election, ClusterView cluster,
       QueueWriter writer, PolicyService policy, LabelRecall recall, KafkaHealth kafkaHealth,
       List<ClientMeters> clientMetrics, HttpService http, Datasets datasets, ImageReader images, FrameImages store,
       Optional<FrameStoreCollection> collection, Optional<FrameStore> frameStore, FrameBytes frameBytes,
-      Optional<StateCheckpoint> checkpoint, Map<String, Checkpointed> stateParts) {
+      Optional<StateCheckpoint> checkpoint, Map<String, Checkpointed> stateParts, PartitionedState partitioned,
+      Optional<Path> runFolder) {
     this.queue = queue;
     this.tailer = tailer;
     this.tailerThread = tailerThread;
@@ -133,6 +143,8 @@ public final class ReviewService implements AutoCloseable {
     this.frameBytes = frameBytes;
     this.checkpoint = checkpoint;
     this.stateParts = stateParts;
+    this.partitioned = partitioned;
+    this.runFolder = runFolder;
   }
 
   public static ReviewService start(ReviewConfig config) {
@@ -167,13 +179,19 @@ public final class ReviewService implements AutoCloseable {
     metricsHolder[0] = metrics;
     metrics.bindTo(registry);
     writer.bindTo(registry);
-    LabelStore labels = new LabelStore(frameBytes);
+    // Each frame's final label is kept by the instance that owns the frame's partition (Kafka Streams), in
+    // REVIEW_STATE_DIR/partitioned when set, else in a folder of this run; another instance asks the owner.
+    Path partitionedDir = config.stateDir().map(dir -> dir.resolve("partitioned")).orElseGet(ReviewService::runFolder);
+    PartitionedState partitioned = new PartitionedState(config.kafka(), config.instanceId(), partitionedDir,
+        config.standbyReplicas());
+    partitioned.bindTo(registry);
+    FinalLabels labels = new FinalLabels(partitioned, "http", config.clusterToken());
     PipelineCounts counts = new PipelineCounts(frameBytes);
     ClusterView cluster = new ClusterView();
     FrameHistory history = new FrameHistory(frameBytes);
     FlagRequests flags = new FlagRequests(queue, writer::request, history,
         new RecordFetcher(config.kafka(), config.instanceId()), store, clock);
-    LabelRecall recall = new LabelRecall(flags, labels, clock);
+    LabelRecall recall = new LabelRecall(flags, labels::get, clock);
     PolicyService policy = new PolicyService(config.policy(), config.model(), config.modelIdentity(), config.kafka(),
         config.instanceId(), recall);
     new PolicyMetrics(policy, recall).bindTo(registry);
@@ -181,10 +199,10 @@ public final class ReviewService implements AutoCloseable {
     DatasetCatalog datasetCatalog = new DatasetCatalog();
     StatsRecorder stats = new StatsRecorder(frameBytes);
     OpenTaskLimit limit = new OpenTaskLimit(queue, config.maxOpenTasks());
-    StateHandlers handlers = stateHandlers(queue, limit, gold, labels, counts, policy, cluster, reviewers,
+    StateHandlers handlers = stateHandlers(queue, limit, gold, counts, policy, cluster, reviewers,
         new HistoryRecorder(history), datasetCatalog, stats);
     StateTailer tailer = new StateTailer(config.kafka(), config.instanceId(), handlers, counts);
-    Map<String, Checkpointed> stateParts = stateParts(queue, gold, labels, counts, cluster, policy, recall, reviewers,
+    Map<String, Checkpointed> stateParts = stateParts(queue, gold, counts, cluster, policy, recall, reviewers,
         datasetCatalog, stats);
     saved.ifPresent(checkpointed -> {
       restore(stateParts, checkpointed, config.stateDir().orElseThrow());
@@ -195,8 +213,7 @@ public final class ReviewService implements AutoCloseable {
       checkpoint.ifPresent(to -> tailer.checkpointEvery(config.stateCheckpointInterval(),
           new RunningCheckpoints(to, queue, frameBytes, stateParts, registry)));
     }
-    tailer.rebuilt().thenRun(() -> LOG.info("review state rebuilt from Kafka: {} open tasks, {} model and {} human labels",
-        queue.openCount(), labels.modelLabelled(), labels.humanLabelled()));
+    tailer.rebuilt().thenRun(() -> LOG.info("review state rebuilt from Kafka: {} open tasks", queue.openCount()));
     List<ClientMeters> clientMetrics = List.of(ClientMeters.of(tailer.consumer()), writer.meters(),
         ClientMeters.of(election.consumer()));
     clientMetrics.forEach(m -> m.bindTo(registry));
@@ -213,7 +230,7 @@ public final class ReviewService implements AutoCloseable {
     LeaderForwarding forwarding = new LeaderForwarding(election, cluster, config.instanceId());
     ImageReader images = new ImageReader(config.kafka(), config.instanceId());
     ImageApi imageApi = new ImageApi(queue, gold, images, store, forwarding);
-    ReviewApi api = new ReviewApi(queue, forwarding, labels, counts, reviewers, config.classes(),
+    ReviewApi api = new ReviewApi(queue, forwarding, labels, stats, config.detection(), counts, reviewers, config.classes(),
         tailer::caughtUp, metrics, clock, policy, gold, imageApi::bytes);
     BearerAuth auth = new BearerAuth(config.tokens());
     Datasets datasets = Datasets.start(config.kafka(), config.classes(), config.detection(), config.instanceId(), clock,
@@ -222,6 +239,7 @@ public final class ReviewService implements AutoCloseable {
         config.kafka(), config.instanceId(), () -> tailer.caughtUp() && election.isLeader(), registry, clock);
     HttpService http = HttpService.start("review", config.http(), 1024 * 1024, registry,
         kafkaHealth.checksWith(ReadinessCheck.of("state", tailer::caughtUp, tailer.progress()::detail),
+            ReadinessCheck.of("partitioned_state", partitioned::ready, partitioned::detail),
             ReadinessCheck.of("queue_leader", () -> leaderKnown(election, cluster)),
             ReadinessCheck.of("datasets", datasets::ready)),
         List.of(LivenessCheck.thread("state", tailerThread)),
@@ -231,6 +249,7 @@ public final class ReviewService implements AutoCloseable {
           new AdminApi(queue, reviewers, metrics.activeReviewers(), stats, history, gold, writer, store, forwarding,
               config.classes(), config.detection(), clock).register(app);
           new FrameApi(flags, forwarding, labels, history, tailer::caughtUp).register(app);
+          new InternalLabelsApi(labels).register(app);
           new DatasetApi(datasets).register(app);
           new FrameStoreApi(collection).register(app);
           new StatsApi(stats, policy, config.classes(), config.detection(), reviewers).register(app);
@@ -241,9 +260,12 @@ public final class ReviewService implements AutoCloseable {
           files.location = Location.CLASSPATH;
         }));
     String url = config.advertisedUrl().orElseGet(() -> advertisedUrl(config.http().host(), http.port()));
+    URI reachedAt = URI.create(url);
+    partitioned.start(new HostInfo(reachedAt.getHost(), reachedAt.getPort()));
     election.start(new QueueLeadership(tailer, writer, config.instanceId(), () -> url, clock));
     return new ReviewService(queue, tailer, tailerThread, election, cluster, writer, policy, recall, kafkaHealth,
-        clientMetrics, http, datasets, images, store, collection, frameStore, frameBytes, checkpoint, stateParts);
+        clientMetrics, http, datasets, images, store, collection, frameStore, frameBytes, checkpoint, stateParts,
+        partitioned, config.stateDir().isPresent() ? Optional.empty() : Optional.of(partitionedDir));
   }
 
   /**
@@ -251,13 +273,11 @@ public final class ReviewService implements AutoCloseable {
    * a part missing here would start empty after a restart from a checkpoint (ReviewRestartIT compares a restarted
    * instance with one that read everything).
    */
-  private static Map<String, Checkpointed> stateParts(TaskQueue queue, GoldTasks gold, LabelStore labels,
-      PipelineCounts counts, ClusterView cluster, PolicyService policy, LabelRecall recall, ReviewerLedger reviewers,
+  private static Map<String, Checkpointed> stateParts(TaskQueue queue, GoldTasks gold, PipelineCounts counts, ClusterView cluster, PolicyService policy, LabelRecall recall, ReviewerLedger reviewers,
       DatasetCatalog datasets, StatsRecorder stats) {
     Map<String, Checkpointed> parts = new LinkedHashMap<>();
     parts.put("gold", gold);
     parts.put("queue", queue);
-    parts.put("labels", labels);
     parts.put("counts", counts);
     parts.put("cluster", cluster);
     parts.put("policy", policy);
@@ -321,7 +341,7 @@ public final class ReviewService implements AutoCloseable {
    * Which component applies which records of the topics the state is rebuilt from. Within a topic the handlers run in
    * the order below; none of them reads another's state, so the order only decides what a failing one stops.
    */
-  private static StateHandlers stateHandlers(TaskQueue queue, OpenTaskLimit limit, GoldTasks gold, LabelStore labels, PipelineCounts counts,
+  private static StateHandlers stateHandlers(TaskQueue queue, OpenTaskLimit limit, GoldTasks gold, PipelineCounts counts,
       PolicyService policy, ClusterView cluster, ReviewerLedger reviewers, HistoryRecorder history,
       DatasetCatalog datasets, StatsRecorder stats) {
     StateHandlers handlers = new StateHandlers();
@@ -361,7 +381,6 @@ public final class ReviewService implements AutoCloseable {
         .on(Topics.REVIEW_GOLD, frame -> queue.goldFrameRead());
     handlers.onRaw(Topics.DATASETS, datasets::recorded);
     handlers.skipTombstones(Topics.LABELS)
-        .on(Topics.LABELS, labels::put)
         .onRecord(Topics.LABELS, history::label)
         .on(Topics.LABELS, stats::labelled);
     handlers.on(Topics.PREDICTIONS, prediction -> counts.predicted(prediction.getFrameId()))
@@ -371,6 +390,23 @@ public final class ReviewService implements AutoCloseable {
     handlers.on(Topics.FRAMES_DLQ, letter -> counts.deadLettered())
         .on(Topics.REVIEW_REQUESTS_DLQ, letter -> counts.deadLettered());
     return handlers;
+  }
+
+  /** A folder for this run only (no REVIEW_STATE_DIR): what it holds is rebuilt from Kafka at the next start. */
+  private static Path runFolder() {
+    try {
+      return Files.createTempDirectory("labelstream-review-partitioned-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a folder for the review state", e);
+    }
+  }
+
+  private static void deleteFolder(Path folder) {
+    try (Stream<Path> paths = Files.walk(folder)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      LOG.warn("could not delete {}: {}", folder, e.toString());
+    }
   }
 
   /** Where the other instances reach this one when nothing else is configured. */
@@ -396,7 +432,7 @@ public final class ReviewService implements AutoCloseable {
 
   /** True once the queue is rebuilt and a leader (this instance or another) runs it. */
   public boolean ready() {
-    return tailer.caughtUp() && leaderKnown(election, cluster) && datasets.ready();
+    return tailer.caughtUp() && leaderKnown(election, cluster) && datasets.ready() && partitioned.ready();
   }
 
   /** Open tasks as this instance knows them, leased or not. */
@@ -406,6 +442,11 @@ public final class ReviewService implements AutoCloseable {
 
   public boolean isQueueLeader() {
     return election.isLeader();
+  }
+
+  /** This instance's share of the per-frame state; package-private for tests that ask who owns a frame. */
+  PartitionedState partitionedState() {
+    return partitioned;
   }
 
   /** The state reader; package-private for tests that stop it as a crash would. */
@@ -435,6 +476,8 @@ public final class ReviewService implements AutoCloseable {
     frameStore.ifPresent(FrameStore::close);
     recall.close();
     policy.close();
+    partitioned.close();
+    runFolder.ifPresent(ReviewService::deleteFolder);
     tailer.close();
     try {
       tailerThread.join();

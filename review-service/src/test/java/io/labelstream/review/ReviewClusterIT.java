@@ -177,6 +177,7 @@ class ReviewClusterIT {
         "HTTP_HOST", "127.0.0.1",
         "REVIEW_PORT", "0",
         "REVIEW_INSTANCE_ID", instance,
+        "REVIEW_CLUSTER_TOKEN", "cluster-token-of-the-test",
         // Short, so a task whose claim reply was lost with the stopping leader's connection comes back soon.
         "REVIEW_LEASE_SECONDS", "10",
         // Far fewer than the tasks: most wait in Kafka, and each instance takes them in as answers make room.

@@ -179,6 +179,7 @@ class ReviewFailoverIT {
         "HTTP_HOST", "127.0.0.1",
         "REVIEW_PORT", Integer.toString(port),
         "REVIEW_INSTANCE_ID", instance,
+        "REVIEW_CLUSTER_TOKEN", "cluster-token-of-the-test",
         "REVIEW_LEASE_SECONDS", Integer.toString(LEASE_SECONDS),
         "REVIEW_TOKENS", IntStream.range(0, REVIEWERS)
             .mapToObj(r -> "reviewer-" + r + ":reviewer-" + r + "-token:reviewer").collect(Collectors.joining(",")));

@@ -152,6 +152,7 @@ class ReviewQueueBoundIT {
         "HTTP_HOST", "127.0.0.1",
         "REVIEW_PORT", "0",
         "REVIEW_INSTANCE_ID", instance,
+        "REVIEW_CLUSTER_TOKEN", "cluster-token-of-the-test",
         "REVIEW_QUEUE_ORDER", "fifo",
         "REVIEW_GOLD_RATE", "0",
         "REVIEW_MAX_OPEN_TASKS", String.valueOf(LIMIT),

@@ -69,6 +69,12 @@ public final class ReviewVariables {
       .doc("Independent answers an AUDIT or FLAGGED task needs; with 2, a disagreement waits for a third "
           + "reviewer's answer or an admin's.");
 
+  public static final Setting<Integer> REVIEW_STANDBY_REPLICAS = D.variable("REVIEW_STANDBY_REPLICAS",
+          integer(0, 5))
+      .byDefault(1)
+      .doc("Copies of each partition of the per-frame state (final labels) that other review instances keep warm, so "
+          + "a stopped or killed instance's frames are served elsewhere within seconds.");
+
   public static final Setting<Integer> REVIEW_MAX_OPEN_TASKS = D.variable("REVIEW_MAX_OPEN_TASKS",
           integer(1, 1_000_000))
       .byDefault(10_000)
@@ -95,6 +101,13 @@ public final class ReviewVariables {
   public static final Setting<Double> REVIEW_GOLD_RATE = D.variable("REVIEW_GOLD_RATE", decimal(0, 1))
       .byDefault(0.05)
       .doc("Share of claims that hand out a gold task, when gold frames are loaded.");
+
+  public static final Setting<String> REVIEW_CLUSTER_TOKEN = D.variable("REVIEW_CLUSTER_TOKEN",
+          text("a token of 16+ characters"))
+      .defaultDescribed("unset: one is made up for this instance, which then answers for its frames to nobody else")
+      .secret()
+      .doc("The secret review instances present to each other when one asks another for a frame it owns; the same "
+          + "on every instance.");
 
   public static final Setting<String> REVIEW_ADVERTISED_URL = D.variable("REVIEW_ADVERTISED_URL", text("a URL"))
       .defaultDescribed("http://HTTP_HOST:port, or this host's address when bound to 0.0.0.0")

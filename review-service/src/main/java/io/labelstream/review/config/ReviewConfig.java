@@ -1,6 +1,8 @@
 package io.labelstream.review.config;
 
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_ADVERTISED_URL;
+import static io.labelstream.platform.config.ReviewVariables.REVIEW_CLUSTER_TOKEN;
+import static io.labelstream.platform.config.ReviewVariables.REVIEW_STANDBY_REPLICAS;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_ANSWERS_REQUIRED;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_GOLD_RATE;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_INSTANCE_ID;
@@ -76,7 +78,9 @@ public record ReviewConfig(
     int maxOpenTasks,
     FrameStoreSettings frameStore,
     Optional<Path> stateDir,
-    Duration stateCheckpointInterval) {
+    Duration stateCheckpointInterval,
+    String clusterToken,
+    int standbyReplicas) {
 
   public static ReviewConfig from(Env env) {
     if (env.isSet(REVIEW_LABEL_CLASSES)) {
@@ -113,7 +117,23 @@ public record ReviewConfig(
         env.get(REVIEW_MAX_OPEN_TASKS),
         FrameStoreSettings.from(env),
         env.find(REVIEW_STATE_DIR),
-        Duration.ofMillis(env.get(REVIEW_STATE_CHECKPOINT_INTERVAL_MS)));
+        Duration.ofMillis(env.get(REVIEW_STATE_CHECKPOINT_INTERVAL_MS)),
+        env.find(REVIEW_CLUSTER_TOKEN).map(ReviewConfig::clusterToken).orElseGet(ReviewConfig::madeUpClusterToken),
+        env.get(REVIEW_STANDBY_REPLICAS));
+  }
+
+  private static String clusterToken(String token) {
+    if (token.strip().length() < 16) {
+      throw Env.invalid(REVIEW_CLUSTER_TOKEN, "[hidden]", "a token of 16+ characters");
+    }
+    return token.strip();
+  }
+
+  /** Alone, an instance owns every frame and asks nobody; another instance cannot ask it either. */
+  private static String madeUpClusterToken() {
+    byte[] random = new byte[24];
+    new java.security.SecureRandom().nextBytes(random);
+    return java.util.HexFormat.of().formatHex(random);
   }
 
   private static String withoutTrailingSlash(String url) {

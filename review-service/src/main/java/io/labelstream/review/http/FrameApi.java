@@ -7,7 +7,7 @@ import io.labelstream.platform.http.ApiException;
 import io.labelstream.review.boxes.BoxesJson;
 import io.labelstream.review.auth.Role;
 import io.labelstream.review.state.FrameHistory;
-import io.labelstream.review.state.LabelStore;
+import io.labelstream.review.partitioned.FinalLabels;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.ReviewRequest;
 import java.util.ArrayList;
@@ -26,11 +26,11 @@ public final class FrameApi {
 
   private final FlagRequests flags;
   private final LeaderForwarding forwarding;
-  private final LabelStore labels;
+  private final FinalLabels labels;
   private final FrameHistory history;
   private final BooleanSupplier stateReady;
 
-  public FrameApi(FlagRequests flags, LeaderForwarding forwarding, LabelStore labels, FrameHistory history,
+  public FrameApi(FlagRequests flags, LeaderForwarding forwarding, FinalLabels labels, FrameHistory history,
       BooleanSupplier stateReady) {
     this.flags = flags;
     this.forwarding = forwarding;

@@ -20,7 +20,8 @@ import io.labelstream.review.queue.QueueChange;
 import io.labelstream.review.queue.ReviewTask;
 import io.labelstream.review.queue.TaskBoxes;
 import io.labelstream.review.queue.TaskQueue;
-import io.labelstream.review.state.LabelStore;
+import io.labelstream.review.partitioned.FinalLabels;
+import io.labelstream.review.stats.StatsRecorder;
 import io.labelstream.review.state.PipelineCounts;
 import io.labelstream.review.state.ReviewerLedger;
 import io.labelstream.schemas.avro.Box;
@@ -43,9 +44,14 @@ import java.util.function.Function;
 /** The reviewer API under {@code /v1}; every call needs a bearer token. */
 public final class ReviewApi {
 
+  /** How long a submit waits for its label to be served (the answer is committed whatever happens). */
+  private static final java.time.Duration LABEL_SHOWN_WITHIN = java.time.Duration.ofSeconds(5);
+
   private final TaskQueue queue;
   private final LeaderForwarding forwarding;
-  private final LabelStore labels;
+  private final FinalLabels labels;
+  private final StatsRecorder stats;
+  private final boolean detection;
   private final PipelineCounts counts;
   private final ReviewerLedger reviewers;
   private final List<String> classes;
@@ -60,12 +66,14 @@ public final class ReviewApi {
    * @param images a task's image bytes: the size of a detection frame whose prediction did not say it is read from
    *     its image
    */
-  public ReviewApi(TaskQueue queue, LeaderForwarding forwarding, LabelStore labels,
-      PipelineCounts counts, ReviewerLedger reviewers, List<String> classes, BooleanSupplier stateReady, ReviewMetrics metrics, Clock clock,
+  public ReviewApi(TaskQueue queue, LeaderForwarding forwarding, FinalLabels labels, StatsRecorder stats,
+      boolean detection, PipelineCounts counts, ReviewerLedger reviewers, List<String> classes, BooleanSupplier stateReady, ReviewMetrics metrics, Clock clock,
       PolicyService policy, GoldTasks gold, Function<ReviewTask, byte[]> images) {
     this.queue = queue;
     this.forwarding = forwarding;
     this.labels = labels;
+    this.stats = stats;
+    this.detection = detection;
     this.counts = counts;
     this.reviewers = reviewers;
     this.classes = List.copyOf(classes);
@@ -173,7 +181,9 @@ public final class ReviewApi {
     ReviewResult result = submitted.result();
     if (!submitted.repeated()) {
       if (submitted.label() != null) {
-        labels.put(submitted.label());
+        // The label reaches the store of the instance that owns the frame through Kafka: the answer waits for it
+        // there, so that whoever submitted reads their label back at once.
+        awaitShown(submitted.label());
       }
       metrics.submitted(reviewer.name(), result.getReason(), result.getDecision());
     }
@@ -374,6 +384,28 @@ public final class ReviewApi {
     ctx.json(body);
   }
 
+  private void awaitShown(Label label) {
+    try {
+      labels.awaitShown(label, LABEL_SHOWN_WITHIN);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Final labels by source, as the statistics counted them. */
+  private StatsRecorder.ClassCount labelCounts() {
+    if (detection) {
+      return stats.detectionFrames();
+    }
+    long model = 0;
+    long human = 0;
+    for (StatsRecorder.ClassCount c : stats.classes()) {
+      model += c.model();
+      human += c.human();
+    }
+    return new StatsRecorder.ClassCount(-1, null, model, human);
+  }
+
   /**
    * Pipeline counts. Label counts and the policy (audit evidence, per class) are for admins: they move with each
    * answer in a way that tells a reviewer whether an audit answer matched the hidden model label (the estimate
@@ -384,12 +416,12 @@ public final class ReviewApi {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("framesSeen", counts.framesSeen());
     if (admin) {
-      body.put("modelLabelled", labels.modelLabelled());
+      body.put("modelLabelled", labelCounts().model());
     }
     body.put("queuedForReview", queue.openCount());
     body.put("inReview", queue.leasedCount());
     if (admin) {
-      body.put("humanLabelled", labels.humanLabelled());
+      body.put("humanLabelled", labelCounts().human());
     }
     body.put("deadLettered", counts.deadLetteredCount());
     body.put("stateReady", stateReady.getAsBoolean());

@@ -9,7 +9,6 @@ import io.labelstream.review.http.FlagRequests;
 import io.labelstream.review.policy.regime.DriftEvent;
 import io.labelstream.review.policy.regime.RegimePolicy;
 import io.labelstream.review.state.Checkpointed;
-import io.labelstream.review.state.LabelStore;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.LabelSource;
 import java.io.DataInput;
@@ -26,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -118,7 +118,7 @@ public final class LabelRecall implements AutoCloseable, Checkpointed {
   }
 
   private final FlagRequests flags;
-  private final LabelStore labels;
+  private final Function<String, Optional<Label>> labels;
   private final Clock clock;
   private final Queue<Recalled> handedOver = new ConcurrentLinkedQueue<>();
   /** The recalls still to make, oldest first; only a pass touches it. */
@@ -127,7 +127,11 @@ public final class LabelRecall implements AutoCloseable, Checkpointed {
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "review-recall"));
 
-  public LabelRecall(FlagRequests flags, LabelStore labels, Clock clock) {
+  /**
+   * @param labels a frame's final label (empty when it has none yet); throws a RuntimeException when it cannot be
+   *     read now
+   */
+  public LabelRecall(FlagRequests flags, Function<String, Optional<Label>> labels, Clock clock) {
     this.flags = flags;
     this.labels = labels;
     this.clock = clock;
@@ -228,7 +232,12 @@ public final class LabelRecall implements AutoCloseable, Checkpointed {
 
   /** Empty while the frame's label has not arrived. */
   private Optional<Outcome> attempt(Recalled r) {
-    Optional<Label> label = labels.get(r.frameId);
+    Optional<Label> label;
+    try {
+      label = labels.apply(r.frameId);
+    } catch (RuntimeException e) {
+      throw new PassFailed(e); // the instance that keeps the frame did not answer: not this frame's fault
+    }
     if (label.isEmpty()) {
       return Optional.empty();
     }

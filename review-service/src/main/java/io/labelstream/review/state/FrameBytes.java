@@ -55,8 +55,6 @@ public abstract class FrameBytes implements AutoCloseable {
 
   /** What a key holds about its frame, and whose it is. */
   public enum Kind {
-    /** The final label ({@link LabelStore}). */
-    LABEL('l'),
     /** One event of the history: the key goes on with {@code \0<topic>\0<partition>\0<offset>} (FrameHistory). */
     EVENT('e'),
     /** Where the frame is ({@link FrameHistory}). */

@@ -2,13 +2,14 @@ package io.labelstream.review.dataset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.labelstream.review.state.FrameBytes;
-import io.labelstream.review.state.LabelStore;
+import io.labelstream.review.partitioned.FinalLabelCodec;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.LabelSource;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -79,7 +80,7 @@ class FinalLabelIndexTest {
   }
 
   @Test
-  void shouldPickTheLabelLabelStoreKeepsForEveryFrameOfARandomHistory() {
+  void shouldPickTheLabelTheFinalLabelStoreKeepsForEveryFrameOfARandomHistory() {
     Random random = new Random(42);
     List<String> frames = new ArrayList<>();
     for (int i = 0; i < 2_000; i++) {
@@ -90,21 +91,25 @@ class FinalLabelIndexTest {
       LabelSource source = random.nextInt(4) == 0 ? LabelSource.HUMAN : LabelSource.MODEL;
       log.add(label(frames.get(random.nextInt(frames.size())), "class-" + offset, source));
     }
-    LabelStore store = new LabelStore(FrameBytes.inMemory());
+    // What the final label store keeps: the rule of partitioned.FinalLabelProcessor, applied in log order.
+    Map<String, byte[]> store = new HashMap<>();
 
     for (int offset = 0; offset < log.size(); offset++) {
-      index.offer(log.get(offset).getFrameId(), offset, log.get(offset).getSource());
-      store.put(log.get(offset));
+      Label label = log.get(offset);
+      index.offer(label.getFrameId(), offset, label.getSource());
+      if (FinalLabelCodec.replaces(store.get(label.getFrameId()), label)) {
+        store.put(label.getFrameId(), FinalLabelCodec.encode(label));
+      }
     }
 
     long finals = 0;
     for (int offset = 0; offset < log.size(); offset++) {
       Label label = log.get(offset);
-      boolean storeKeepsIt = store.get(label.getFrameId()).orElseThrow().getLabel().equals(label.getLabel());
+      boolean storeKeepsIt = FinalLabelCodec.decode(store.get(label.getFrameId())).getLabel().equals(label.getLabel());
       assertThat(index.isFinal(label.getFrameId(), offset)).as("offset %d", offset).isEqualTo(storeKeepsIt);
       finals += storeKeepsIt ? 1 : 0;
     }
-    assertThat(index.frames()).isEqualTo(finals).isEqualTo(store.modelLabelled() + store.humanLabelled());
+    assertThat(index.frames()).isEqualTo(finals).isEqualTo(store.size());
   }
 
   static Label label(String frameId, String name, LabelSource source) {

@@ -290,6 +290,8 @@ class ReviewApiIT {
     awaitClaim(ada);
     assertThat(ada.submit(request.getTaskId(), "Sandal").statusCode()).isEqualTo(200);
 
+    // A label read from labels.v1 reaches the frame's store a moment after it was written.
+    await().atMost(Duration.ofSeconds(10)).until(() -> root.get("/v1/labels/" + modelOnly).statusCode() == 200);
     JsonNode model = root.json(root.get("/v1/labels/" + modelOnly));
     assertThat(model.get("source").asText()).isEqualTo("MODEL");
     assertThat(model.get("modelVersion").asText()).isEqualTo("test");

@@ -17,7 +17,6 @@ import io.labelstream.review.queue.ReviewTask;
 import io.labelstream.review.queue.TaskQueue;
 import io.labelstream.review.state.FrameBytes;
 import io.labelstream.review.state.FrameHistory;
-import io.labelstream.review.state.LabelStore;
 import io.labelstream.review.state.RecordFetcher;
 import io.labelstream.schemas.avro.ImageRef;
 import io.labelstream.schemas.avro.Label;
@@ -48,7 +47,7 @@ class LabelRecallTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-03T05:00:00Z"));
   private final TaskQueue queue = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test",
       lease -> { }, lease -> { });
-  private final LabelStore labels = new LabelStore(FrameBytes.inMemory());
+  private final Map<String, Label> labels = new java.util.HashMap<>();
   private final FrameHistory history = new FrameHistory(FrameBytes.inMemory());
   private final List<ReviewRequest> written = new ArrayList<>();
   private FileFrameStore store;
@@ -62,7 +61,7 @@ class LabelRecallTest {
         "127.0.0.1:9"))), "test");
     FlagRequests flags = new FlagRequests(queue, written::add, history, noKafka,
         new FrameImages(java.util.Optional.of(store)), clock);
-    recall = new LabelRecall(flags, labels, clock);
+    recall = new LabelRecall(flags, frameId -> java.util.Optional.ofNullable(labels.get(frameId)), clock);
   }
 
   @Test
@@ -142,7 +141,7 @@ class LabelRecallTest {
   private ImageRef labelled(String frameId, LabelSource source) throws Exception {
     ImageRef ref = store.put(ReviewFixtures.samplePng(frameId.hashCode() & 0xff), "image/png");
     history.imaged(frameId, StoredImage.of(ref));
-    labels.put(Label.newBuilder().setFrameId(frameId).setLabel("red").setClassIndex(0).setSource(source)
+    labels.put(frameId, Label.newBuilder().setFrameId(frameId).setLabel("red").setClassIndex(0).setSource(source)
         .setConfidence(source == LabelSource.MODEL ? 0.99 : null)
         .setModelName(source == LabelSource.MODEL ? "colours" : null)
         .setModelVersion(source == LabelSource.MODEL ? "1.0.0" : null)

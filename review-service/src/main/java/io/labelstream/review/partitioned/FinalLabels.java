@@ -1,0 +1,153 @@
+package io.labelstream.review.partitioned;
+
+import io.labelstream.platform.http.ApiException;
+import io.labelstream.schemas.avro.Label;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Each frame's final label, wherever it is kept: from this instance's store when it owns the frame, else from the
+ * instance that does, over {@code GET /internal/labels/{frameId}} with the cluster's token. While the frames are
+ * being moved between instances nobody answers for a while: that is a 503 {@code state_moving}, to be tried again.
+ */
+public final class FinalLabels {
+
+  /** Where the other instances answer for their frames. */
+  public static final String INTERNAL_PATH = "/internal/labels/";
+  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
+  private static final String TOKEN_MISMATCH = "cluster_token_mismatch";
+  private static final Logger LOG = LoggerFactory.getLogger(FinalLabels.class);
+
+  private final PartitionedState state;
+  private final String scheme;
+  private final String clusterToken;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  /** @param scheme how the other instances are reached ({@code http} or {@code https}, as this one's URL says) */
+  public FinalLabels(PartitionedState state, String scheme, String clusterToken) {
+    this.state = state;
+    this.scheme = scheme;
+    this.clusterToken = clusterToken;
+  }
+
+  /**
+   * The frame's final label; empty when it has none yet. From the owner when it can be asked; else (the partitions
+   * are moving, the owner does not answer) from this instance's own copy of the frame's partition, active or standby,
+   * which may be a moment behind; else a 503 to try again.
+   */
+  public Optional<Label> get(String frameId) {
+    PartitionedState.Owner owner = state.ownerOf(frameId);
+    try {
+      if (owner instanceof PartitionedState.Owner.Here) {
+        return state.localLabel(frameId);
+      }
+      if (owner instanceof PartitionedState.Owner.Elsewhere elsewhere) {
+        return ask(elsewhere.host(), frameId);
+      }
+    } catch (InvalidStateStoreException | ApiException notNow) {
+      if (notNow instanceof ApiException e && TOKEN_MISMATCH.equals(e.code())) {
+        throw e;
+      }
+      return state.localCopy(frameId).orElseThrow(() -> notNow instanceof ApiException e ? e : moving(frameId));
+    }
+    return state.localCopy(frameId).orElseThrow(() -> moving(frameId));
+  }
+
+  /**
+   * The final label of a frame this instance owns, for another instance that asked.
+   *
+   * @return empty when it has none; {@code null} when this instance does not own the frame (now)
+   */
+  public Optional<Label> ownLabel(String frameId) {
+    if (!(state.ownerOf(frameId) instanceof PartitionedState.Owner.Here)) {
+      return null;
+    }
+    try {
+      return state.localLabel(frameId);
+    } catch (InvalidStateStoreException moved) {
+      return null;
+    }
+  }
+
+  /** Whether {@code presented} is the cluster's token (compared in constant time). */
+  public boolean fromCluster(String presented) {
+    return presented != null && java.security.MessageDigest.isEqual(
+        presented.getBytes(StandardCharsets.UTF_8), clusterToken.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Waits until the frame's final label is {@code written} (or a later one), for at most {@code atMost}: a person who
+   * submits an answer then reads the frame's label sees their answer, though the label reaches its owner's store
+   * through Kafka.
+   */
+  public boolean awaitShown(Label written, Duration atMost) throws InterruptedException {
+    long deadline = System.nanoTime() + atMost.toNanos();
+    while (true) {
+      try {
+        Optional<Label> now = get(written.getFrameId());
+        if (now.isPresent() && (Objects.equals(now.get().getTaskId(), written.getTaskId())
+            || now.get().getLabelledAt().isAfter(written.getLabelledAt()))) {
+          return true;
+        }
+      } catch (ApiException notNow) {
+        if (TOKEN_MISMATCH.equals(notNow.code())) {
+          return false; // asking again will not help; the mismatch is logged where it is found
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(state.ownerOf(written.getFrameId()) instanceof PartitionedState.Owner.Here ? 2 : 20);
+    }
+  }
+
+  private Optional<Label> ask(HostInfo owner, String frameId) {
+    URI uri = URI.create(scheme + "://" + owner.host() + ":" + owner.port() + INTERNAL_PATH
+        + URLEncoder.encode(frameId, StandardCharsets.UTF_8));
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(ASK_TIMEOUT)
+        .header("Authorization", "Bearer " + clusterToken).GET().build();
+    HttpResponse<byte[]> answer;
+    try {
+      answer = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw ApiException.unavailable("owner_unavailable", "the review instance that keeps frame " + frameId
+          + " did not answer (" + e.getMessage() + ")", 1);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApiException.unavailable("owner_unavailable", "interrupted while asking for frame " + frameId, 1);
+    }
+    return switch (answer.statusCode()) {
+      case 200 -> Optional.of(FinalLabelCodec.decode(answer.body()));
+      case 404 -> Optional.empty();
+      case 401 -> {
+        LOG.warn("the review instance at {} refused this instance's REVIEW_CLUSTER_TOKEN: set the same one on every "
+            + "instance", owner);
+        throw ApiException.unavailable(TOKEN_MISMATCH, "the review instance that keeps frame " + frameId
+            + " refused this instance's REVIEW_CLUSTER_TOKEN: set the same one on every instance", 5);
+      }
+      default -> throw moving(frameId); // 421: it no longer owns the frame
+    };
+  }
+
+  /** For the internal endpoint: the label as {@link #ask} reads it back. */
+  public static byte[] encoded(Label label) {
+    return FinalLabelCodec.encode(label);
+  }
+
+  private static ApiException moving(String frameId) {
+    return ApiException.unavailable("state_moving", "the review instances are handing frames over (frame " + frameId
+        + "); try again in a moment", 1);
+  }
+}

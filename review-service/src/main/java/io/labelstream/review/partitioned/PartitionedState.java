@@ -1,0 +1,239 @@
+package io.labelstream.review.partitioned;
+
+import io.labelstream.platform.kafka.KafkaSettings;
+import io.labelstream.schemas.Topics;
+import io.labelstream.schemas.avro.Label;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Set;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The review state kept per frame, partitioned by frame over the review instances by Kafka Streams: each instance
+ * keeps the frames of the partitions it is assigned in RocksDB stores (changelogged, so a partition moves to another
+ * instance with its state), a standby copy of others (so a killed instance's partitions are served elsewhere within
+ * seconds), and answers for the frames it owns; for the others {@link #ownerOf} names the instance that does.
+ *
+ * <p>Today it keeps each frame's final label ({@value #FINAL_LABELS}, see {@link FinalLabelProcessor}).
+ */
+public final class PartitionedState implements AutoCloseable {
+
+  /** The Kafka Streams application (its consumer group and the prefix of its changelog topics). */
+  public static final String APPLICATION_ID = "labelstream-review-state";
+  static final String FINAL_LABELS = "final-labels";
+
+  /** Who answers for a frame. */
+  public sealed interface Owner {
+    /** This instance: its store has the frame's partition. */
+    record Here() implements Owner {}
+
+    /** Another instance, at this host and port (its {@code application.server}). */
+    record Elsewhere(HostInfo host) implements Owner {}
+
+    /** Nobody right now: the partitions are being moved between instances. */
+    record Unknown() implements Owner {}
+  }
+
+  private final Properties props;
+  private volatile KafkaStreams streams;
+  private volatile HostInfo self;
+  private volatile KafkaStreamsMetrics metrics;
+  private MeterRegistry registry;
+  private final PartitionRestore restore = new PartitionRestore();
+  private volatile boolean servedOnce;
+  private volatile int partitionCount;
+
+  /**
+   * This instance's share of the state, not started yet ({@link #start}: where the others reach it is known once
+   * its HTTP server listens).
+   *
+   * @param standbys standby copies of each partition kept by other instances
+   */
+  public PartitionedState(KafkaSettings kafka, String instanceId, Path stateDir, int standbys) {
+    props = new Properties();
+    props.putAll(kafka.clientConfig());
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
+    props.put(StreamsConfig.CLIENT_ID_CONFIG, "review-state-" + instanceId);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbys);
+    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
+    // Labels are written in transactions: an aborted one must never become a frame's label.
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    // A killed instance's partitions move to a standby after this long (Kafka's default is 45 s).
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1_000);
+    props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+  }
+
+  /** Starts reading; {@code self} is where the other instances reach this one (host and port of its HTTP API). */
+  public synchronized void start(HostInfo self) {
+    Properties started = new Properties();
+    started.putAll(props);
+    started.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+    KafkaStreams created = new KafkaStreams(topology(), started);
+    created.setGlobalStateRestoreListener(restore);
+    created.setStateListener((now, before) -> {
+      if (now == KafkaStreams.State.RUNNING) {
+        servedOnce = true;
+      }
+    });
+    metrics = new KafkaStreamsMetrics(created);
+    if (registry != null) {
+      metrics.bindTo(registry);
+    }
+    this.self = self;
+    this.streams = created;
+    created.start();
+  }
+
+  static Topology topology() {
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FINAL_LABELS),
+        Serdes.String(), Serdes.ByteArray()));
+    builder.stream(Topics.LABELS.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
+        .process(FinalLabelProcessor::new, FINAL_LABELS);
+    return builder.build();
+  }
+
+  /**
+   * Whether this instance serves its share: it has had its partitions with their state restored once, and runs.
+   * Partitions moving when another instance comes or goes (a rebalance) do not count against it: a lookup meanwhile
+   * is a 503 to try again, not a reason to take the instance out of service.
+   */
+  public boolean ready() {
+    KafkaStreams current = streams;
+    return servedOnce && current != null && (current.state() == KafkaStreams.State.RUNNING
+        || current.state() == KafkaStreams.State.REBALANCING);
+  }
+
+  /** For {@code /readyz}: the Kafka Streams state and what is being restored. */
+  public Map<String, Object> detail() {
+    KafkaStreams current = streams;
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("streams", current == null ? "NOT_STARTED" : current.state().name());
+    detail.putAll(restore.detail());
+    return detail;
+  }
+
+  /** Whether this instance has its partitions and their state restored, and serves them. */
+  public boolean running() {
+    KafkaStreams current = streams;
+    return current != null && current.state() == KafkaStreams.State.RUNNING;
+  }
+
+  /** Who answers for {@code frameId} now. */
+  public Owner ownerOf(String frameId) {
+    KafkaStreams streams = this.streams;
+    if (streams == null) {
+      return new Owner.Unknown();
+    }
+    KeyQueryMetadata metadata = streams.queryMetadataForKey(FINAL_LABELS, frameId, Serdes.String().serializer());
+    if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
+      return new Owner.Unknown();
+    }
+    return metadata.activeHost().equals(self) ? new Owner.Here() : new Owner.Elsewhere(metadata.activeHost());
+  }
+
+  /**
+   * The final label of a frame this instance owns.
+   *
+   * @throws InvalidStateStoreException when the frame's partition is not (or no longer) served here
+   */
+  public Optional<Label> localLabel(String frameId) {
+    KafkaStreams streams = this.streams;
+    if (streams == null) {
+      throw new InvalidStateStoreException("not started");
+    }
+    int partition = streams.queryMetadataForKey(FINAL_LABELS, frameId, Serdes.String().serializer()).partition();
+    ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters
+        .fromNameAndType(FINAL_LABELS, QueryableStoreTypes.<String, byte[]>keyValueStore()).withPartition(partition));
+    byte[] value = store.get(frameId);
+    return value == null ? Optional.empty() : Optional.of(FinalLabelCodec.decode(value));
+  }
+
+  /**
+   * The frame's label from this instance's own copy of its partition, active or standby, which may be a moment behind:
+   * for when the owner cannot be asked (the partitions are moving, the owner does not answer).
+   *
+   * @return empty when this instance has no copy of the frame's partition; else the label, or none
+   */
+  public Optional<Optional<Label>> localCopy(String frameId) {
+    KafkaStreams streams = this.streams;
+    int partitions = partitionCount(streams);
+    if (partitions == 0) {
+      return Optional.empty();
+    }
+    // The partition the producers' default partitioner gives the frame's key (labels.v1 never grows: deploy/README).
+    int partition = Utils.toPositive(Utils.murmur2(frameId.getBytes(StandardCharsets.UTF_8))) % partitions;
+    try {
+      ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters
+          .fromNameAndType(FINAL_LABELS, QueryableStoreTypes.<String, byte[]>keyValueStore()).withPartition(partition)
+          .enableStaleStores());
+      byte[] value = store.get(frameId);
+      return Optional.of(value == null ? Optional.empty() : Optional.of(FinalLabelCodec.decode(value)));
+    } catch (InvalidStateStoreException notHere) {
+      return Optional.empty();
+    }
+  }
+
+  /** The partitions of labels.v1, learned once every partition has an owner; 0 until then. */
+  private int partitionCount(KafkaStreams streams) {
+    if (partitionCount == 0 && streams != null && streams.state() == KafkaStreams.State.RUNNING) {
+      Set<Integer> seen = new HashSet<>();
+      for (StreamsMetadata client : streams.metadataForAllStreamsClients()) {
+        client.topicPartitions().stream().filter(p -> p.topic().equals(Topics.LABELS.name()))
+            .forEach(p -> seen.add(p.partition()));
+      }
+      if (!seen.isEmpty() && seen.size() == Collections.max(seen) + 1) {
+        partitionCount = seen.size();
+      }
+    }
+    return partitionCount;
+  }
+
+  /** Kafka Streams' own meters (threads, tasks, stores, its clients) on {@code registry}. */
+  public synchronized void bindTo(MeterRegistry registry) {
+    this.registry = registry;
+    if (metrics != null) {
+      metrics.bindTo(registry);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    KafkaStreams streams = this.streams;
+    if (streams == null) {
+      return;
+    }
+    metrics.close();
+    // Leaving the group hands this instance's partitions over at once, instead of after the session timeout.
+    streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        .withTimeout(Duration.ofSeconds(30)));
+  }
+}

@@ -1,0 +1,136 @@
+package io.labelstream.review;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
+import io.labelstream.platform.config.Env;
+import io.labelstream.platform.kafka.KafkaSettings;
+import io.labelstream.platform.kafka.TopicProvisioner;
+import io.labelstream.review.config.ReviewConfig;
+import io.labelstream.review.partitioned.PartitionedState;
+import io.labelstream.schemas.Topics;
+import io.labelstream.schemas.avro.Label;
+import io.labelstream.schemas.avro.LabelSource;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Two review instances share the frames' final labels by partition, and either answers for every frame: its own from
+ * its store, the other's by asking the owner with the cluster's token. When one stops, the other restores its
+ * partitions and serves them all. (Standby copies and their takeover: {@code PartitionedStateIT}.)
+ */
+class PartitionedLabelsIT {
+
+  @RegisterExtension
+  static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
+  private static final int FRAMES = 120;
+  private static final String ADMIN = "admin-token-of-the-test";
+  private static final String CLUSTER = "cluster-token-of-the-test";
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @Test
+  void eitherInstanceAnswersForEveryFrameAndOneServesThemAllWhenTheOtherStops() throws Exception {
+    TopicProvisioner.ensureTopics(KafkaSettings.from(new Env(Map.of("KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers()))));
+    List<String> frames = writeModelLabels();
+
+    ReviewService first = start("first");
+    ReviewService second = start("second");
+    try {
+      await().atMost(Duration.ofSeconds(60)).until(() -> first.ready() && second.ready()
+          && answersAll(first, frames) && answersAll(second, frames));
+
+      int ownedByFirst = 0;
+      for (String frameId : frames) {
+        boolean first_ = first.partitionedState().ownerOf(frameId) instanceof PartitionedState.Owner.Here;
+        boolean second_ = second.partitionedState().ownerOf(frameId) instanceof PartitionedState.Owner.Here;
+        assertThat(first_ ^ second_).as("one owner of %s", frameId).isTrue();
+        ownedByFirst += first_ ? 1 : 0;
+        JsonNode label = ReviewFixtures.JSON.readTree(get(first.port(), "/v1/labels/" + frameId, ADMIN).body());
+        assertThat(label.get("label").asText()).isEqualTo(expectedLabel(frameId));
+        assertThat(label.get("source").asText()).isEqualTo("MODEL");
+      }
+      assertThat(ownedByFirst).as("the frames are shared between the instances").isBetween(1, FRAMES - 1);
+
+      // The internal endpoint answers the cluster's token only, and only for frames the instance owns.
+      String ownedBySecond = frames.stream()
+          .filter(f -> second.partitionedState().ownerOf(f) instanceof PartitionedState.Owner.Here).findFirst()
+          .orElseThrow();
+      assertThat(get(second.port(), "/internal/labels/" + ownedBySecond, ADMIN).statusCode()).isEqualTo(401);
+      assertThat(get(second.port(), "/internal/labels/" + ownedBySecond, CLUSTER).statusCode()).isEqualTo(200);
+      assertThat(get(first.port(), "/internal/labels/" + ownedBySecond, CLUSTER).statusCode()).isEqualTo(421);
+      assertThat(get(first.port(), "/v1/labels/no-such-frame", ADMIN).statusCode()).isEqualTo(404);
+    } finally {
+      first.close();
+    }
+    try {
+      await().atMost(Duration.ofSeconds(60)).until(() -> answersAll(second, frames));
+      for (String frameId : frames) {
+        assertThat(second.partitionedState().ownerOf(frameId)).isInstanceOf(PartitionedState.Owner.Here.class);
+      }
+    } finally {
+      second.close();
+    }
+  }
+
+  private static List<String> writeModelLabels() throws Exception {
+    List<String> frames = new ArrayList<>();
+    try (KafkaProducer<String, Label> producer = new KafkaProducer<>(
+        ReviewFixtures.producerConfig(KAFKA.bootstrapServers()), Topics.LABELS.keySerde().serializer(),
+        Topics.LABELS.valueSerde().serializer())) {
+      for (int i = 0; i < FRAMES; i++) {
+        String frameId = ReviewFixtures.newFrameId();
+        frames.add(frameId);
+        Label label = Label.newBuilder().setFrameId(frameId).setLabel(expectedLabel(frameId)).setClassIndex(0)
+            .setSource(LabelSource.MODEL).setConfidence(0.99).setModelVersion("test").setLabelledAt(Instant.now())
+            .build();
+        producer.send(new ProducerRecord<>(Topics.LABELS.name(), frameId, label)).get();
+      }
+    }
+    return frames;
+  }
+
+  private static String expectedLabel(String frameId) {
+    return ReviewFixtures.BUNDLED_CLASSES.get(Math.floorMod(frameId.hashCode(), ReviewFixtures.BUNDLED_CLASSES.size()));
+  }
+
+  private static boolean answersAll(ReviewService service, List<String> frames) throws Exception {
+    for (String frameId : frames) {
+      if (get(service.port(), "/v1/labels/" + frameId, ADMIN).statusCode() != 200) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static HttpResponse<String> get(int port, String path, String token) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static ReviewService start(String instance) {
+    return ReviewService.start(ReviewConfig.from(new Env(Map.of(
+        "KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers(),
+        "HTTP_HOST", "127.0.0.1",
+        "REVIEW_PORT", "0",
+        "REVIEW_INSTANCE_ID", instance,
+        "REVIEW_CLUSTER_TOKEN", CLUSTER,
+        // No standby copies: an instance can answer for the other's frames only by asking it, which is what this
+        // test is about (and when one stops, the other restores its partitions from the changelog).
+        "REVIEW_STANDBY_REPLICAS", "0",
+        "REVIEW_TOKENS", "root:" + ADMIN + ":admin"))));
+  }
+}
