@@ -185,7 +185,7 @@ public final class ReviewService implements AutoCloseable {
     PartitionedState partitioned = new PartitionedState(config.kafka(), config.instanceId(), partitionedDir,
         config.standbyReplicas());
     partitioned.bindTo(registry);
-    FinalLabels labels = new FinalLabels(partitioned, "http", config.clusterToken());
+    FinalLabels labels = new FinalLabels(partitioned, "http", config.clusterToken(), registry);
     PipelineCounts counts = new PipelineCounts(frameBytes);
     ClusterView cluster = new ClusterView();
     FrameHistory history = new FrameHistory(frameBytes);
@@ -242,7 +242,7 @@ public final class ReviewService implements AutoCloseable {
             ReadinessCheck.of("partitioned_state", partitioned::ready, partitioned::detail),
             ReadinessCheck.of("queue_leader", () -> leaderKnown(election, cluster)),
             ReadinessCheck.of("datasets", datasets::ready)),
-        List.of(LivenessCheck.thread("state", tailerThread)),
+        List.of(LivenessCheck.thread("state", tailerThread), LivenessCheck.of("partitioned_state", partitioned::alive)),
         app -> {
           api.register(app, auth);
           imageApi.register(app);

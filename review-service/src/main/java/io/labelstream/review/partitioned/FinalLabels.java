@@ -2,6 +2,8 @@ package io.labelstream.review.partitioned;
 
 import io.labelstream.platform.http.ApiException;
 import io.labelstream.schemas.avro.Label;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -12,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -34,12 +37,25 @@ public final class FinalLabels {
   private final String scheme;
   private final String clusterToken;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final Timer shown;
+  private final Timer notShown;
 
-  /** @param scheme how the other instances are reached ({@code http} or {@code https}, as this one's URL says) */
-  public FinalLabels(PartitionedState state, String scheme, String clusterToken) {
+  /**
+   * @param scheme how the other instances are reached ({@code http} or {@code https}, as this one's URL says)
+   * @param registry where the time a submit waits for its label is timed
+   */
+  public FinalLabels(PartitionedState state, String scheme, String clusterToken, MeterRegistry registry) {
     this.state = state;
     this.scheme = scheme;
     this.clusterToken = clusterToken;
+    this.shown = waitTimer(registry, "shown");
+    this.notShown = waitTimer(registry, "not_shown");
+  }
+
+  private static Timer waitTimer(MeterRegistry registry, String outcome) {
+    return Timer.builder("labelstream.review.label.shown.wait")
+        .description("How long a submit waited for its label to be served by the frame's owner")
+        .tag("outcome", outcome).publishPercentileHistogram().register(registry);
   }
 
   /**
@@ -93,7 +109,13 @@ public final class FinalLabels {
    * through Kafka.
    */
   public boolean awaitShown(Label written, Duration atMost) throws InterruptedException {
-    long deadline = System.nanoTime() + atMost.toNanos();
+    long started = System.nanoTime();
+    boolean isShown = waitUntilShown(written, started + atMost.toNanos());
+    (isShown ? shown : notShown).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    return isShown;
+  }
+
+  private boolean waitUntilShown(Label written, long deadline) throws InterruptedException {
     while (true) {
       try {
         Optional<Label> now = get(written.getFrameId());

@@ -27,11 +27,14 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The review state kept per frame, partitioned by frame over the review instances by Kafka Streams: each instance
@@ -58,6 +61,8 @@ public final class PartitionedState implements AutoCloseable {
     /** Nobody right now: the partitions are being moved between instances. */
     record Unknown() implements Owner {}
   }
+
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionedState.class);
 
   private final Properties props;
   private volatile KafkaStreams streams;
@@ -98,6 +103,12 @@ public final class PartitionedState implements AutoCloseable {
     started.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
     KafkaStreams created = new KafkaStreams(topology(), started);
     created.setGlobalStateRestoreListener(restore);
+    // A stream thread that fails (the broker gone for longer than its retries, a store that cannot be written) is
+    // replaced, so the partitions go on being served; whatever keeps failing is logged each time.
+    created.setUncaughtExceptionHandler(e -> {
+      LOG.error("the per-frame state's stream thread failed; starting another", e);
+      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
     created.setStateListener((now, before) -> {
       if (now == KafkaStreams.State.RUNNING) {
         servedOnce = true;
@@ -130,6 +141,12 @@ public final class PartitionedState implements AutoCloseable {
     KafkaStreams current = streams;
     return servedOnce && current != null && (current.state() == KafkaStreams.State.RUNNING
         || current.state() == KafkaStreams.State.REBALANCING);
+  }
+
+  /** False once Kafka Streams has given up (state ERROR): only a restart brings it back. */
+  public boolean alive() {
+    KafkaStreams current = streams;
+    return current == null || current.state() != KafkaStreams.State.ERROR;
   }
 
   /** For {@code /readyz}: the Kafka Streams state and what is being restored. */

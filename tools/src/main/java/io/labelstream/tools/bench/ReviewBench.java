@@ -118,6 +118,10 @@ final class ReviewBench {
         System.out.printf("  %-44s mean %.1f changes, %.1f ms each%n", "queue transactions (warm-up and measured)",
             meters.mean("labelstream_review_queue_commit_changes"),
             1e3 * meters.mean("labelstream_review_queue_commit_seconds"));
+        // How long a submit waited, after its transaction, for its label to be served by the frame's owner.
+        double shownMs = 1e3 * meters.mean("labelstream_review_label_shown_wait_seconds");
+        report.putInfo("review_label_shown_ms_mean", shownMs);
+        System.out.printf("  %-44s mean %.1f ms%n", "a submit's wait for its label to be served", shownMs);
       }
       // Read after the service closed: every answer it acknowledged is committed by then.
       Map<String, Integer> results = resultsPerTask(bootstrap);
