@@ -3,6 +3,7 @@ package io.labelstream.review.http;
 import io.javalin.Javalin;
 import io.labelstream.platform.http.ApiException;
 import io.labelstream.review.cluster.NotQueueLeaderException;
+import io.labelstream.review.partitioned.LabelsUnavailable;
 import io.labelstream.review.queue.TaskRefused;
 
 /**
@@ -16,6 +17,15 @@ final class ReviewErrors {
   static void register(Javalin app) {
     app.exception(TaskRefused.class, (e, ctx) -> of(e).answer(ctx));
     app.exception(NotQueueLeaderException.class, (e, ctx) -> of(e).answer(ctx));
+    app.exception(LabelsUnavailable.class, (e, ctx) -> of(e).answer(ctx));
+  }
+
+  static ApiException of(LabelsUnavailable e) {
+    return switch (e.reason()) {
+      case STATE_MOVING -> ApiException.unavailable("state_moving", e.getMessage(), 1);
+      case OWNER_UNAVAILABLE -> ApiException.unavailable("owner_unavailable", e.getMessage(), 1);
+      case CLUSTER_TOKEN_MISMATCH -> ApiException.unavailable("cluster_token_mismatch", e.getMessage(), 5);
+    };
   }
 
   static ApiException of(TaskRefused e) {

@@ -1,6 +1,5 @@
 package io.labelstream.review.partitioned;
 
-import io.labelstream.platform.http.ApiException;
 import io.labelstream.schemas.avro.Label;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -23,14 +22,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Each frame's final label, wherever it is kept: from this instance's store when it owns the frame, else from the
  * instance that does, over {@code GET /internal/labels/{frameId}} with the cluster's token. While the frames are
- * being moved between instances nobody answers for a while: that is a 503 {@code state_moving}, to be tried again.
+ * being moved between instances nobody answers for a while: that is a {@link LabelsUnavailable}, to be tried again.
  */
 public final class FinalLabels {
 
   /** Where the other instances answer for their frames. */
   public static final String INTERNAL_PATH = "/internal/labels/";
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
-  private static final String TOKEN_MISMATCH = "cluster_token_mismatch";
   private static final Logger LOG = LoggerFactory.getLogger(FinalLabels.class);
 
   private final PartitionedState state;
@@ -61,7 +59,7 @@ public final class FinalLabels {
   /**
    * The frame's final label; empty when it has none yet. From the owner when it can be asked; else (the partitions
    * are moving, the owner does not answer) from this instance's own copy of the frame's partition, active or standby,
-   * which may be a moment behind; else a 503 to try again.
+   * which may be a moment behind; else {@link LabelsUnavailable}, to try again.
    */
   public Optional<Label> get(String frameId) {
     PartitionedState.Owner owner = state.ownerOf(frameId);
@@ -72,11 +70,13 @@ public final class FinalLabels {
       if (owner instanceof PartitionedState.Owner.Elsewhere elsewhere) {
         return ask(elsewhere.host(), frameId);
       }
-    } catch (InvalidStateStoreException | ApiException notNow) {
-      if (notNow instanceof ApiException e && TOKEN_MISMATCH.equals(e.code())) {
-        throw e;
+    } catch (InvalidStateStoreException moved) {
+      return state.localCopy(frameId).orElseThrow(() -> moving(frameId));
+    } catch (LabelsUnavailable notNow) {
+      if (notNow.reason() == LabelsUnavailable.Reason.CLUSTER_TOKEN_MISMATCH) {
+        throw notNow;
       }
-      return state.localCopy(frameId).orElseThrow(() -> notNow instanceof ApiException e ? e : moving(frameId));
+      return state.localCopy(frameId).orElseThrow(() -> notNow);
     }
     return state.localCopy(frameId).orElseThrow(() -> moving(frameId));
   }
@@ -123,8 +123,8 @@ public final class FinalLabels {
             || now.get().getLabelledAt().isAfter(written.getLabelledAt()))) {
           return true;
         }
-      } catch (ApiException notNow) {
-        if (TOKEN_MISMATCH.equals(notNow.code())) {
+      } catch (LabelsUnavailable notNow) {
+        if (notNow.reason() == LabelsUnavailable.Reason.CLUSTER_TOKEN_MISMATCH) {
           return false; // asking again will not help; the mismatch is logged where it is found
         }
       }
@@ -144,11 +144,12 @@ public final class FinalLabels {
     try {
       answer = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
-      throw ApiException.unavailable("owner_unavailable", "the review instance that keeps frame " + frameId
-          + " did not answer (" + e.getMessage() + ")", 1);
+      throw new LabelsUnavailable(LabelsUnavailable.Reason.OWNER_UNAVAILABLE, "the review instance that keeps frame "
+          + frameId + " did not answer (" + e.getMessage() + ")");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw ApiException.unavailable("owner_unavailable", "interrupted while asking for frame " + frameId, 1);
+      throw new LabelsUnavailable(LabelsUnavailable.Reason.OWNER_UNAVAILABLE,
+          "interrupted while asking for frame " + frameId);
     }
     return switch (answer.statusCode()) {
       case 200 -> Optional.of(FinalLabelCodec.decode(answer.body()));
@@ -156,8 +157,9 @@ public final class FinalLabels {
       case 401 -> {
         LOG.warn("the review instance at {} refused this instance's REVIEW_CLUSTER_TOKEN: set the same one on every "
             + "instance", owner);
-        throw ApiException.unavailable(TOKEN_MISMATCH, "the review instance that keeps frame " + frameId
-            + " refused this instance's REVIEW_CLUSTER_TOKEN: set the same one on every instance", 5);
+        throw new LabelsUnavailable(LabelsUnavailable.Reason.CLUSTER_TOKEN_MISMATCH, "the review instance that "
+            + "keeps frame " + frameId + " refused this instance's REVIEW_CLUSTER_TOKEN: set the same one on every "
+            + "instance");
       }
       default -> throw moving(frameId); // 421: it no longer owns the frame
     };
@@ -168,8 +170,8 @@ public final class FinalLabels {
     return FinalLabelCodec.encode(label);
   }
 
-  private static ApiException moving(String frameId) {
-    return ApiException.unavailable("state_moving", "the review instances are handing frames over (frame " + frameId
-        + "); try again in a moment", 1);
+  private static LabelsUnavailable moving(String frameId) {
+    return new LabelsUnavailable(LabelsUnavailable.Reason.STATE_MOVING, "the review instances are handing frames "
+        + "over (frame " + frameId + "); try again in a moment");
   }
 }
