@@ -19,8 +19,13 @@ final class FinalLabelProcessor implements Processor<String, byte[], Void, Void>
 
   private static final Logger LOG = LoggerFactory.getLogger(FinalLabelProcessor.class);
 
+  private final InputCatchUp catchUp;
   private KeyValueStore<String, byte[]> labels;
   private ProcessorContext<Void, Void> context;
+
+  FinalLabelProcessor(InputCatchUp catchUp) {
+    this.catchUp = catchUp;
+  }
 
   @Override
   public void init(ProcessorContext<Void, Void> context) {
@@ -30,6 +35,7 @@ final class FinalLabelProcessor implements Processor<String, byte[], Void, Void>
 
   @Override
   public void process(Record<String, byte[]> record) {
+    context.recordMetadata().ifPresent(m -> catchUp.processed(m.partition(), m.offset()));
     if (record.key() == null || record.value() == null) {
       return;
     }

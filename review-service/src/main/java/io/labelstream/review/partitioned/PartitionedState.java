@@ -1,5 +1,6 @@
 package io.labelstream.review.partitioned;
 
+import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.Label;
@@ -25,6 +26,8 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -65,6 +68,8 @@ public final class PartitionedState implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionedState.class);
 
   private final Properties props;
+  private final KafkaClients clients;
+  private volatile InputCatchUp catchUp;
   private volatile KafkaStreams streams;
   private volatile HostInfo self;
   private volatile KafkaStreamsMetrics metrics;
@@ -80,6 +85,7 @@ public final class PartitionedState implements AutoCloseable {
    * @param standbys standby copies of each partition kept by other instances
    */
   public PartitionedState(KafkaSettings kafka, String instanceId, Path stateDir, int standbys) {
+    clients = new KafkaClients(kafka, "review", instanceId);
     props = new Properties();
     props.putAll(kafka.clientConfig());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
@@ -101,7 +107,8 @@ public final class PartitionedState implements AutoCloseable {
     Properties started = new Properties();
     started.putAll(props);
     started.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
-    KafkaStreams created = new KafkaStreams(topology(), started);
+    catchUp = InputCatchUp.atStart(clients, APPLICATION_ID);
+    KafkaStreams created = new KafkaStreams(topology(catchUp), started);
     created.setGlobalStateRestoreListener(restore);
     // A stream thread that fails (the broker gone for longer than its retries, a store that cannot be written) is
     // replaced, so the partitions go on being served; whatever keeps failing is logged each time.
@@ -123,12 +130,12 @@ public final class PartitionedState implements AutoCloseable {
     created.start();
   }
 
-  static Topology topology() {
+  static Topology topology(InputCatchUp catchUp) {
     StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FINAL_LABELS),
         Serdes.String(), Serdes.ByteArray()));
     builder.stream(Topics.LABELS.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
-        .process(FinalLabelProcessor::new, FINAL_LABELS);
+        .process(() -> new FinalLabelProcessor(catchUp), FINAL_LABELS);
     return builder.build();
   }
 
@@ -139,8 +146,41 @@ public final class PartitionedState implements AutoCloseable {
    */
   public boolean ready() {
     KafkaStreams current = streams;
-    return servedOnce && current != null && (current.state() == KafkaStreams.State.RUNNING
-        || current.state() == KafkaStreams.State.REBALANCING);
+    if (!servedOnce || current == null) {
+      return false;
+    }
+    KafkaStreams.State now = current.state();
+    if (now == KafkaStreams.State.RUNNING) {
+      return catchUp.caughtUp(localPartitions(current), readToTheEnd(current));
+    }
+    return now == KafkaStreams.State.REBALANCING && catchUp.wasCaughtUp();
+  }
+
+  /** The partitions of labels.v1 this instance's consumers have read to the end: the consumer's records-lag is 0. */
+  private static Set<Integer> readToTheEnd(KafkaStreams streams) {
+    Set<Integer> read = new HashSet<>();
+    streams.metrics().forEach((name, metric) -> {
+      Map<String, String> tags = name.tags();
+      if (name.name().equals("records-lag") && name.group().equals("consumer-fetch-manager-metrics")
+          && tags.containsKey("partition") && Topics.LABELS.name().replace('.', '_')
+              .equals(tags.getOrDefault("topic", "").replace('.', '_'))
+          && metric.metricValue() instanceof Number lag && lag.doubleValue() == 0) {
+        read.add(Integer.parseInt(tags.get("partition")));
+      }
+    });
+    return read;
+  }
+
+  /** The partitions of labels.v1 this instance holds as active. */
+  private static Set<Integer> localPartitions(KafkaStreams streams) {
+    Set<Integer> local = new HashSet<>();
+    for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+      for (TaskMetadata task : thread.activeTasks()) {
+        task.topicPartitions().stream().filter(p -> p.topic().equals(Topics.LABELS.name()))
+            .forEach(p -> local.add(p.partition()));
+      }
+    }
+    return local;
   }
 
   /** False once Kafka Streams has given up (state ERROR): only a restart brings it back. */
@@ -155,6 +195,10 @@ public final class PartitionedState implements AutoCloseable {
     Map<String, Object> detail = new LinkedHashMap<>();
     detail.put("streams", current == null ? "NOT_STARTED" : current.state().name());
     detail.putAll(restore.detail());
+    InputCatchUp input = catchUp;
+    if (input != null) {
+      detail.put("labelsToReadUpTo", input.behind());
+    }
     return detail;
   }
 

@@ -155,7 +155,9 @@ final class ReviewStateBench {
       double peakMib = highestHeapAfterCollection(gcLog);
       collectGarbage(review);
       double heapMib = heapAfterFullCollection(gcLog);
-      double diskMib = folderBytes(state.resolve("store")) / (1024.0 * 1024.0);
+      // The disk store and the final labels' Kafka Streams stores (REVIEW_STATE_DIR/partitioned).
+      double diskMib = (folderBytes(state.resolve("store")) + folderBytes(state.resolve("partitioned")))
+          / (1024.0 * 1024.0);
       double rssMib = residentKib(review) / 1024.0;
       String rebuiltHolds = held(port, labels);
       System.out.printf(Locale.ROOT, "ready in %.1f s, %.0f MiB of heap in use after a full collection (at most %.0f "
@@ -285,8 +287,11 @@ final class ReviewStateBench {
     }
   }
 
-  /** Bytes of the files under {@code folder}: the review state's store and checkpoint. */
+  /** Bytes of the files under {@code folder}: the review state's store and checkpoint; 0 when there is none. */
   private static long folderBytes(Path folder) throws IOException {
+    if (!Files.isDirectory(folder)) {
+      return 0;
+    }
     try (Stream<Path> files = Files.walk(folder)) {
       return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
     }

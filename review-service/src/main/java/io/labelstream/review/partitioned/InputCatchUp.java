@@ -1,0 +1,102 @@
+package io.labelstream.review.partitioned;
+
+import io.labelstream.platform.kafka.KafkaClients;
+import io.labelstream.schemas.Topics;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Whether the labels that were in {@code labels.v1} when this instance started are in its stores. Kafka Streams is
+ * RUNNING once it has restored its stores from their changelogs; the labels written since the changelog was last
+ * written (on the first start of all: every label ever written) are then still input to read. Until they are read,
+ * a frame may show no label though it has one, so the instance is not ready.
+ *
+ * <p>At start it asks Kafka where each partition of {@code labels.v1} ends (committed records) and how far the
+ * application has read it; {@link #processed} is told each record the stores take in; a partition is caught up once
+ * it was read to where it ended at start, or has no lag.
+ */
+final class InputCatchUp {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  /** Per partition still to catch up: the offset to read up to. */
+  private final Map<Integer, Long> behind = new ConcurrentHashMap<>();
+  private volatile boolean caughtUp;
+
+  private InputCatchUp(Map<Integer, Long> behind) {
+    this.behind.putAll(behind);
+    this.caughtUp = behind.isEmpty();
+  }
+
+  /** Where {@code labels.v1} ends now and how far the application has read it, from Kafka. */
+  static InputCatchUp atStart(KafkaClients clients, String applicationId) {
+    try (Admin admin = Admin.create(clients.admin("state-catch-up", TIMEOUT))) {
+      Set<String> topics = Set.of(Topics.LABELS.name());
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      admin.describeTopics(topics).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .get(Topics.LABELS.name()).partitions()
+          .forEach(p -> latest.put(new TopicPartition(Topics.LABELS.name(), p.partition()), OffsetSpec.latest()));
+      Map<TopicPartition, Long> ends = new HashMap<>();
+      admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+          .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).forEach((p, info) -> ends.put(p, info.offset()));
+      Map<TopicPartition, OffsetAndMetadata> read = admin.listConsumerGroupOffsets(applicationId)
+          .partitionsToOffsetAndMetadata().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      Map<Integer, Long> behind = new HashMap<>();
+      ends.forEach((partition, end) -> {
+        OffsetAndMetadata committed = read.get(partition);
+        if (end > (committed == null ? 0 : committed.offset())) {
+          behind.put(partition.partition(), end);
+        }
+      });
+      return new InputCatchUp(behind);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot find where labels.v1 ends: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while finding where labels.v1 ends", e);
+    }
+  }
+
+  /** The record at {@code offset} of {@code partition} is in a store. */
+  void processed(int partition, long offset) {
+    if (!caughtUp) {
+      behind.computeIfPresent(partition, (p, end) -> offset + 1 >= end ? null : end);
+    }
+  }
+
+  /**
+   * Whether every partition this instance holds ({@code local}) was read to where it ended at start. Partitions held
+   * elsewhere are the other instances' to catch up. A partition the application's consumer has read to its end now
+   * ({@code readToTheEnd}: no lag) is caught up whether or not a record of it went through here: another instance may
+   * have read the rest before the partition moved here. Once true, it stays true.
+   */
+  boolean caughtUp(Set<Integer> local, Set<Integer> readToTheEnd) {
+    readToTheEnd.forEach(behind::remove);
+    if (!caughtUp && local.stream().noneMatch(behind::containsKey)) {
+      caughtUp = true;
+    }
+    return caughtUp;
+  }
+
+  /** Whether {@link #caughtUp} has said so once. */
+  boolean wasCaughtUp() {
+    return caughtUp;
+  }
+
+  /** For /readyz: per partition of labels.v1 not read yet to where it ended at start, that offset. */
+  Map<Integer, Long> behind() {
+    return Map.copyOf(behind);
+  }
+}
