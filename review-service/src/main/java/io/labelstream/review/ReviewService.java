@@ -185,7 +185,8 @@ public final class ReviewService implements AutoCloseable {
     PartitionedState partitioned = new PartitionedState(config.kafka(), config.instanceId(), partitionedDir,
         config.standbyReplicas());
     partitioned.bindTo(registry);
-    FinalLabels labels = new FinalLabels(partitioned, "http", config.clusterToken(), registry);
+    FinalLabels labels = new FinalLabels(partitioned,
+        config.advertisedUrl().map(url -> URI.create(url).getScheme()).orElse("http"), config.clusterToken(), registry);
     PipelineCounts counts = new PipelineCounts(frameBytes);
     ClusterView cluster = new ClusterView();
     FrameHistory history = new FrameHistory(frameBytes);

@@ -30,10 +30,8 @@ public final class InternalLabelsApi {
     if (!labels.fromCluster(token)) {
       throw new ApiException(401, "unauthorized", "this endpoint is for review instances: send the cluster's token");
     }
-    Optional<Label> label = labels.ownLabel(ctx.pathParam("frameId"));
-    if (label == null) {
-      throw new ApiException(421, "not_owner", "this instance does not keep that frame");
-    }
+    Optional<Label> label = labels.ownLabel(ctx.pathParam("frameId"))
+        .orElseThrow(() -> new ApiException(421, "not_owner", "this instance does not keep that frame"));
     Label found = label.orElseThrow(() -> new ApiException(404, "label_not_found", "the frame has no label yet"));
     ctx.contentType("application/octet-stream").result(FinalLabels.encoded(found));
   }

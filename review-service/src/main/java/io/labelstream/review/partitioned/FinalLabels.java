@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -84,22 +85,22 @@ public final class FinalLabels {
   /**
    * The final label of a frame this instance owns, for another instance that asked.
    *
-   * @return empty when it has none; {@code null} when this instance does not own the frame (now)
+   * @return empty when this instance does not own the frame (now); else the label, or none
    */
-  public Optional<Label> ownLabel(String frameId) {
+  public Optional<Optional<Label>> ownLabel(String frameId) {
     if (!(state.ownerOf(frameId) instanceof PartitionedState.Owner.Here)) {
-      return null;
+      return Optional.empty();
     }
     try {
-      return state.localLabel(frameId);
+      return Optional.of(state.localLabel(frameId));
     } catch (InvalidStateStoreException moved) {
-      return null;
+      return Optional.empty();
     }
   }
 
   /** Whether {@code presented} is the cluster's token (compared in constant time). */
   public boolean fromCluster(String presented) {
-    return presented != null && java.security.MessageDigest.isEqual(
+    return presented != null && MessageDigest.isEqual(
         presented.getBytes(StandardCharsets.UTF_8), clusterToken.getBytes(StandardCharsets.UTF_8));
   }
 
