@@ -28,6 +28,7 @@ import io.labelstream.review.http.FlagRequests;
 import io.labelstream.review.http.FrameApi;
 import io.labelstream.review.http.FrameStoreApi;
 import io.labelstream.review.http.ImageApi;
+import io.labelstream.review.http.InternalLabelsApi;
 import io.labelstream.review.http.LeaderForwarding;
 import io.labelstream.review.http.ReviewApi;
 import io.labelstream.review.http.StatsApi;
@@ -35,6 +36,8 @@ import io.labelstream.review.images.FrameImages;
 import io.labelstream.review.metrics.IntakeMetrics;
 import io.labelstream.review.metrics.PolicyMetrics;
 import io.labelstream.review.metrics.ReviewMetrics;
+import io.labelstream.review.partitioned.FinalLabels;
+import io.labelstream.review.partitioned.PartitionedState;
 import io.labelstream.review.policy.LabelRecall;
 import io.labelstream.review.policy.PolicyService;
 import io.labelstream.review.policy.ScoreGrid;
@@ -49,10 +52,6 @@ import io.labelstream.review.state.FrameHistory;
 import io.labelstream.review.state.HistoryRecorder;
 import io.labelstream.review.state.ImageReader;
 import io.labelstream.review.state.PipelineCounts;
-import io.labelstream.review.partitioned.FinalLabels;
-import io.labelstream.review.partitioned.PartitionedState;
-import io.labelstream.review.http.InternalLabelsApi;
-import org.apache.kafka.streams.state.HostInfo;
 import io.labelstream.review.state.RecordFetcher;
 import io.labelstream.review.state.ReviewerLedger;
 import io.labelstream.review.state.StateCheckpoint;
@@ -74,14 +73,15 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -274,8 +274,9 @@ public final class ReviewService implements AutoCloseable {
    * a part missing here would start empty after a restart from a checkpoint (ReviewRestartIT compares a restarted
    * instance with one that read everything).
    */
-  private static Map<String, Checkpointed> stateParts(TaskQueue queue, GoldTasks gold, PipelineCounts counts, ClusterView cluster, PolicyService policy, LabelRecall recall, ReviewerLedger reviewers,
-      DatasetCatalog datasets, StatsRecorder stats) {
+  private static Map<String, Checkpointed> stateParts(TaskQueue queue, GoldTasks gold, PipelineCounts counts,
+      ClusterView cluster, PolicyService policy, LabelRecall recall, ReviewerLedger reviewers, DatasetCatalog datasets,
+      StatsRecorder stats) {
     Map<String, Checkpointed> parts = new LinkedHashMap<>();
     parts.put("gold", gold);
     parts.put("queue", queue);

@@ -1,9 +1,8 @@
 package io.labelstream.review.config;
 
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_ADVERTISED_URL;
-import static io.labelstream.platform.config.ReviewVariables.REVIEW_CLUSTER_TOKEN;
-import static io.labelstream.platform.config.ReviewVariables.REVIEW_STANDBY_REPLICAS;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_ANSWERS_REQUIRED;
+import static io.labelstream.platform.config.ReviewVariables.REVIEW_CLUSTER_TOKEN;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_GOLD_RATE;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_INSTANCE_ID;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_LABEL_CLASSES;
@@ -12,6 +11,7 @@ import static io.labelstream.platform.config.ReviewVariables.REVIEW_MAX_LEASES;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_MAX_LEASE_SECONDS;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_MAX_OPEN_TASKS;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_PORT;
+import static io.labelstream.platform.config.ReviewVariables.REVIEW_STANDBY_REPLICAS;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_STATE_CHECKPOINT_INTERVAL_MS;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_STATE_DIR;
 import static io.labelstream.platform.config.ReviewVariables.REVIEW_TOKENS;
