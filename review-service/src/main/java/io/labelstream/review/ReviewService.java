@@ -74,12 +74,10 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -403,10 +401,11 @@ public final class ReviewService implements AutoCloseable {
     }
   }
 
-  private static void deleteFolder(Path folder) {
-    try (Stream<Path> paths = Files.walk(folder)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
+  /** Deletes this run's folder of Kafka Streams stores, as {@link FrameBytes} deletes a store; a failure is logged. */
+  private static void deleteRunFolder(Path folder) {
+    try {
+      FrameBytes.deleteStore(folder);
+    } catch (UncheckedIOException e) {
       LOG.warn("could not delete {}: {}", folder, e.toString());
     }
   }
@@ -479,7 +478,7 @@ public final class ReviewService implements AutoCloseable {
     recall.close();
     policy.close();
     partitioned.close();
-    runFolder.ifPresent(ReviewService::deleteFolder);
+    runFolder.ifPresent(ReviewService::deleteRunFolder);
     tailer.close();
     try {
       tailerThread.join();
