@@ -28,7 +28,7 @@ import io.labelstream.review.http.FlagRequests;
 import io.labelstream.review.http.FrameApi;
 import io.labelstream.review.http.FrameStoreApi;
 import io.labelstream.review.http.ImageApi;
-import io.labelstream.review.http.InternalLabelsApi;
+import io.labelstream.review.http.InternalStateApi;
 import io.labelstream.review.http.LeaderForwarding;
 import io.labelstream.review.http.ReviewApi;
 import io.labelstream.review.http.StatsApi;
@@ -36,7 +36,9 @@ import io.labelstream.review.images.FrameImages;
 import io.labelstream.review.metrics.IntakeMetrics;
 import io.labelstream.review.metrics.PolicyMetrics;
 import io.labelstream.review.metrics.ReviewMetrics;
+import io.labelstream.review.partitioned.ClusterPeers;
 import io.labelstream.review.partitioned.FinalLabels;
+import io.labelstream.review.partitioned.FrameHistories;
 import io.labelstream.review.partitioned.PartitionedState;
 import io.labelstream.review.policy.LabelRecall;
 import io.labelstream.review.policy.PolicyService;
@@ -48,8 +50,7 @@ import io.labelstream.review.queue.TaskQueue;
 import io.labelstream.review.retention.FrameStoreCollection;
 import io.labelstream.review.state.Checkpointed;
 import io.labelstream.review.state.FrameBytes;
-import io.labelstream.review.state.FrameHistory;
-import io.labelstream.review.state.HistoryRecorder;
+import io.labelstream.review.state.FlagLog;
 import io.labelstream.review.state.ImageReader;
 import io.labelstream.review.state.PipelineCounts;
 import io.labelstream.review.state.RecordFetcher;
@@ -165,9 +166,9 @@ public final class ReviewService implements AutoCloseable {
     QueueWriter writer = new QueueWriter(config.kafka(), config.instanceId(), election);
     ReviewMetrics[] metricsHolder = new ReviewMetrics[1];
     GoldTasks gold = new GoldTasks(config.goldRate(), new java.security.SecureRandom(), clock);
-    // What the state holds per frame and per answered task (labels, histories, settled answers, what the statistics
-    // counted) is on disk: the heap does not grow with frames or with people's work. Kept between runs in
-    // REVIEW_STATE_DIR, with the checkpoint of the last clean stop; without one, rebuilt in a temporary folder.
+    // What the state holds per frame and per answered task (settled answers, what the statistics counted) is on disk:
+    // the heap does not grow with frames or with people's work. Kept between runs in REVIEW_STATE_DIR, with the
+    // checkpoint of the last clean stop; without one, rebuilt in a temporary folder.
     Optional<StateCheckpoint> checkpoint = config.stateDir().map(dir -> new StateCheckpoint(dir, stateIdentity(config)));
     Optional<StateCheckpoint.Saved> saved = checkpoint.flatMap(ReviewService::takeCheckpoint);
     FrameBytes frameBytes = checkpoint.map(c -> FrameBytes.at(c.storeDirectory())).orElseGet(FrameBytes::temporary);
@@ -177,18 +178,20 @@ public final class ReviewService implements AutoCloseable {
     metricsHolder[0] = metrics;
     metrics.bindTo(registry);
     writer.bindTo(registry);
-    // Each frame's final label is kept by the instance that owns the frame's partition (Kafka Streams), in
-    // REVIEW_STATE_DIR/partitioned when set, else in a folder of this run; another instance asks the owner.
+    // Each frame's final label and history are kept by the instance that owns the frame's partition (Kafka Streams),
+    // in REVIEW_STATE_DIR/partitioned when set, else in a folder of this run; another instance asks the owner.
     Path partitionedDir = config.stateDir().map(dir -> dir.resolve("partitioned")).orElseGet(ReviewService::runFolder);
     PartitionedState partitioned = new PartitionedState(config.kafka(), config.instanceId(), partitionedDir,
         config.standbyReplicas());
     partitioned.bindTo(registry);
-    FinalLabels labels = new FinalLabels(partitioned,
-        config.advertisedUrl().map(url -> URI.create(url).getScheme()).orElse("http"), config.clusterToken(), registry);
+    ClusterPeers peers = new ClusterPeers(
+        config.advertisedUrl().map(url -> URI.create(url).getScheme()).orElse("http"), config.clusterToken());
+    FinalLabels labels = new FinalLabels(partitioned, peers, registry);
+    FrameHistories histories = new FrameHistories(partitioned, peers);
     PipelineCounts counts = new PipelineCounts(frameBytes);
     ClusterView cluster = new ClusterView();
-    FrameHistory history = new FrameHistory(frameBytes);
-    FlagRequests flags = new FlagRequests(queue, writer::request, history,
+    FlagLog flagLog = new FlagLog();
+    FlagRequests flags = new FlagRequests(queue, writer::request, histories::get, flagLog,
         new RecordFetcher(config.kafka(), config.instanceId()), store, clock);
     LabelRecall recall = new LabelRecall(flags, labels::get, clock);
     PolicyService policy = new PolicyService(config.policy(), config.model(), config.modelIdentity(), config.kafka(),
@@ -199,10 +202,10 @@ public final class ReviewService implements AutoCloseable {
     StatsRecorder stats = new StatsRecorder(frameBytes);
     OpenTaskLimit limit = new OpenTaskLimit(queue, config.maxOpenTasks());
     StateHandlers handlers = stateHandlers(queue, limit, gold, counts, policy, cluster, reviewers,
-        new HistoryRecorder(history), datasetCatalog, stats);
+        flagLog, datasetCatalog, stats);
     StateTailer tailer = new StateTailer(config.kafka(), config.instanceId(), handlers, counts);
     Map<String, Checkpointed> stateParts = stateParts(queue, gold, counts, cluster, policy, recall, reviewers,
-        datasetCatalog, stats);
+        flagLog, datasetCatalog, stats);
     saved.ifPresent(checkpointed -> {
       restore(stateParts, checkpointed, config.stateDir().orElseThrow());
       tailer.startFrom(checkpointed.positions());
@@ -245,10 +248,10 @@ public final class ReviewService implements AutoCloseable {
         app -> {
           api.register(app, auth);
           imageApi.register(app);
-          new AdminApi(queue, reviewers, metrics.activeReviewers(), stats, history, gold, writer, store, forwarding,
+          new AdminApi(queue, reviewers, metrics.activeReviewers(), stats, flagLog, gold, writer, store, forwarding,
               config.classes(), config.detection(), clock).register(app);
-          new FrameApi(flags, forwarding, labels, history, tailer::caughtUp).register(app);
-          new InternalLabelsApi(labels).register(app);
+          new FrameApi(flags, forwarding, labels, histories, tailer::caughtUp).register(app);
+          new InternalStateApi(peers, labels, histories).register(app);
           new DatasetApi(datasets).register(app);
           new FrameStoreApi(collection).register(app);
           new StatsApi(stats, policy, config.classes(), config.detection(), reviewers).register(app);
@@ -273,8 +276,8 @@ public final class ReviewService implements AutoCloseable {
    * instance with one that read everything).
    */
   private static Map<String, Checkpointed> stateParts(TaskQueue queue, GoldTasks gold, PipelineCounts counts,
-      ClusterView cluster, PolicyService policy, LabelRecall recall, ReviewerLedger reviewers, DatasetCatalog datasets,
-      StatsRecorder stats) {
+      ClusterView cluster, PolicyService policy, LabelRecall recall, ReviewerLedger reviewers, FlagLog flags,
+      DatasetCatalog datasets, StatsRecorder stats) {
     Map<String, Checkpointed> parts = new LinkedHashMap<>();
     parts.put("gold", gold);
     parts.put("queue", queue);
@@ -283,6 +286,7 @@ public final class ReviewService implements AutoCloseable {
     parts.put("policy", policy);
     parts.put("recall", recall);
     parts.put("reviewers", reviewers);
+    parts.put("flags", flags);
     parts.put("datasets", datasets);
     parts.put("stats", stats);
     return parts;
@@ -342,8 +346,8 @@ public final class ReviewService implements AutoCloseable {
    * the order below; none of them reads another's state, so the order only decides what a failing one stops.
    */
   private static StateHandlers stateHandlers(TaskQueue queue, OpenTaskLimit limit, GoldTasks gold, PipelineCounts counts,
-      PolicyService policy, ClusterView cluster, ReviewerLedger reviewers, HistoryRecorder history,
-      DatasetCatalog datasets, StatsRecorder stats) {
+      PolicyService policy, ClusterView cluster, ReviewerLedger reviewers, FlagLog flags, DatasetCatalog datasets,
+      StatsRecorder stats) {
     StateHandlers handlers = new StateHandlers();
     // Review requests beyond REVIEW_MAX_OPEN_TASKS wait in Kafka: no handler sees them until answers make room.
     handlers.limit(Topics.REVIEW_REQUESTS, new StateHandlers.Intake<>() {
@@ -358,11 +362,10 @@ public final class ReviewService implements AutoCloseable {
       }
     });
     handlers.onRecord(Topics.REVIEW_REQUESTS, (record, request) -> queue.offer(ReviewTask.read(record, request)))
-        .onRecord(Topics.REVIEW_REQUESTS, history::request)
+        .on(Topics.REVIEW_REQUESTS, flags::requested)
         .on(Topics.REVIEW_REQUESTS, stats::requested);
     handlers.on(Topics.REVIEW_RESULTS, queue::answered)
         .on(Topics.REVIEW_RESULTS, reviewers::answered)
-        .onRecord(Topics.REVIEW_RESULTS, history::result)
         .on(Topics.REVIEW_RESULTS, result -> {
           // Only an answer that settled its frame's label is evidence for the policy; gold frames are not the stream's.
           if (!Boolean.FALSE.equals(result.getDecides()) && result.getReason() != ReviewReason.GOLD) {
@@ -381,11 +384,9 @@ public final class ReviewService implements AutoCloseable {
         .on(Topics.REVIEW_GOLD, frame -> queue.goldFrameRead());
     handlers.onRaw(Topics.DATASETS, datasets::recorded);
     handlers.skipTombstones(Topics.LABELS)
-        .onRecord(Topics.LABELS, history::label)
         .on(Topics.LABELS, stats::labelled);
     handlers.on(Topics.PREDICTIONS, prediction -> counts.predicted(prediction.getFrameId()))
         .on(Topics.PREDICTIONS, policy::predicted)
-        .onRecord(Topics.PREDICTIONS, history::prediction)
         .on(Topics.PREDICTIONS, stats::predicted);
     handlers.on(Topics.FRAMES_DLQ, letter -> counts.deadLettered())
         .on(Topics.REVIEW_REQUESTS_DLQ, letter -> counts.deadLettered());

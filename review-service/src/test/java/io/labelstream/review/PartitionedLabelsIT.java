@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Two review instances share the frames' final labels by partition, and either answers for every frame: its own from
- * its store, the other's by asking the owner with the cluster's token. When one stops, the other restores its
+ * Two review instances share the frames' final labels and histories by partition, and either answers for every frame:
+ * its own from its stores, the other's by asking the owner with the cluster's token. When one stops, the other restores its
  * partitions and serves them all. (Standby copies and their takeover: {@code PartitionedStateIT}.)
  */
 class PartitionedLabelsIT {
@@ -53,7 +53,8 @@ class PartitionedLabelsIT {
       // Alone, it holds every partition: once ready, it has read every label written before it started (Kafka
       // Streams is RUNNING as soon as its stores are restored, before it has read the labels written since).
       await().atMost(Duration.ofSeconds(60)).until(first::ready);
-      assertThat(answersAll(first, frames)).as("every label written before the start is served once ready").isTrue();
+      assertThat(answersAll(first, frames)).as("every label written before the start is served once ready, and is in "
+          + "its frame's history").isTrue();
 
       second = start("second");
       await().atMost(Duration.ofSeconds(60)).until(() -> second.ready()
@@ -83,6 +84,12 @@ class PartitionedLabelsIT {
       JsonNode label = ReviewFixtures.JSON.readTree(get(first.port(), "/v1/labels/" + frameId, ADMIN).body());
       assertThat(label.get("label").asText()).isEqualTo(expectedLabel(frameId));
       assertThat(label.get("source").asText()).isEqualTo("MODEL");
+      JsonNode history = ReviewFixtures.JSON.readTree(get(first.port(), "/v1/frames/" + frameId + "/history", ADMIN)
+          .body());
+      assertThat(history.get("events")).hasSize(1);
+      assertThat(history.get("events").get(0).get("type").asText()).isEqualTo("label");
+      assertThat(history.get("events").get(0).get("label").asText()).isEqualTo(expectedLabel(frameId));
+      assertThat(history.get("finalLabel").get("label").asText()).isEqualTo(expectedLabel(frameId));
     }
     assertThat(ownedByFirst).as("the frames are shared between the instances").isBetween(1, FRAMES - 1);
 
@@ -93,7 +100,11 @@ class PartitionedLabelsIT {
     assertThat(get(second.port(), "/internal/labels/" + ownedBySecond, ADMIN).statusCode()).isEqualTo(401);
     assertThat(get(second.port(), "/internal/labels/" + ownedBySecond, CLUSTER).statusCode()).isEqualTo(200);
     assertThat(get(first.port(), "/internal/labels/" + ownedBySecond, CLUSTER).statusCode()).isEqualTo(421);
+    assertThat(get(second.port(), "/internal/histories/" + ownedBySecond, ADMIN).statusCode()).isEqualTo(401);
+    assertThat(get(second.port(), "/internal/histories/" + ownedBySecond, CLUSTER).statusCode()).isEqualTo(200);
+    assertThat(get(first.port(), "/internal/histories/" + ownedBySecond, CLUSTER).statusCode()).isEqualTo(421);
     assertThat(get(first.port(), "/v1/labels/no-such-frame", ADMIN).statusCode()).isEqualTo(404);
+    assertThat(get(first.port(), "/v1/frames/no-such-frame/history", ADMIN).statusCode()).isEqualTo(404);
   }
 
   private static List<String> writeModelLabels() throws Exception {
@@ -119,7 +130,8 @@ class PartitionedLabelsIT {
 
   private static boolean answersAll(ReviewService service, List<String> frames) throws Exception {
     for (String frameId : frames) {
-      if (get(service.port(), "/v1/labels/" + frameId, ADMIN).statusCode() != 200) {
+      if (get(service.port(), "/v1/labels/" + frameId, ADMIN).statusCode() != 200
+          || get(service.port(), "/v1/frames/" + frameId + "/history", ADMIN).statusCode() != 200) {
         return false;
       }
     }

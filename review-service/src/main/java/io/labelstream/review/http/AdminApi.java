@@ -13,7 +13,7 @@ import io.labelstream.review.cluster.QueueWriter;
 import io.labelstream.review.images.FrameImages;
 import io.labelstream.platform.store.FrameStoreException;
 import io.labelstream.review.queue.GoldTasks;
-import io.labelstream.review.state.FrameHistory;
+import io.labelstream.review.state.FlagLog;
 import io.labelstream.schemas.avro.Box;
 import io.labelstream.schemas.avro.GoldFrame;
 import java.nio.ByteBuffer;
@@ -46,7 +46,7 @@ public final class AdminApi {
   private final ReviewerLedger reviewers;
   private final ActiveReviewers active;
   private final StatsRecorder stats;
-  private final FrameHistory history;
+  private final FlagLog flags;
   private final GoldTasks gold;
   private final QueueWriter writer;
   private final FrameImages store;
@@ -56,13 +56,13 @@ public final class AdminApi {
   private final Clock clock;
 
   public AdminApi(TaskQueue queue, ReviewerLedger reviewers, ActiveReviewers active, StatsRecorder stats,
-      FrameHistory history, GoldTasks gold, QueueWriter writer, FrameImages store, LeaderForwarding forwarding,
+      FlagLog flags, GoldTasks gold, QueueWriter writer, FrameImages store, LeaderForwarding forwarding,
       List<String> classes, boolean detection, Clock clock) {
     this.queue = queue;
     this.reviewers = reviewers;
     this.active = active;
     this.stats = stats;
-    this.history = history;
+    this.flags = flags;
     this.gold = gold;
     this.writer = writer;
     this.store = store;
@@ -84,7 +84,7 @@ public final class AdminApi {
 
   private void flags(Context ctx) {
     List<Map<String, Object>> rows = new ArrayList<>();
-    for (FrameHistory.Flag flag : history.flags()) {
+    for (FlagLog.Flag flag : flags.flags()) {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("frameId", flag.frameId());
       row.put("taskId", flag.taskId());

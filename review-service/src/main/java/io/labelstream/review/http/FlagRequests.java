@@ -3,10 +3,12 @@ package io.labelstream.review.http;
 import io.labelstream.platform.http.ApiException;
 import io.labelstream.review.images.FrameImages;
 import io.labelstream.review.images.StoredImage;
+import io.labelstream.review.partitioned.FrameHistory;
+import io.labelstream.review.partitioned.FrameStateUnavailable;
 import io.labelstream.review.queue.ReviewTask;
 import io.labelstream.review.queue.TaskImage;
 import io.labelstream.review.queue.TaskQueue;
-import io.labelstream.review.state.FrameHistory;
+import io.labelstream.review.state.FlagLog;
 import io.labelstream.review.state.RecordFetcher;
 import io.labelstream.schemas.TaskIds;
 import io.labelstream.schemas.Topics;
@@ -25,6 +27,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +54,8 @@ public final class FlagRequests {
 
   private final TaskQueue queue;
   private final Consumer<ReviewRequest> requests;
-  private final FrameHistory history;
+  private final Function<String, Optional<FrameHistory>> histories;
+  private final FlagLog flags;
   private final RecordFetcher fetcher;
   private final FrameImages store;
   private final Clock clock;
@@ -60,11 +64,13 @@ public final class FlagRequests {
    * @param requests writes a request as the queue leader ({@code QueueWriter::request}): returns once committed,
    *     throws (a {@code KafkaException}, {@code NotQueueLeaderException}) otherwise
    */
-  public FlagRequests(TaskQueue queue, Consumer<ReviewRequest> requests, FrameHistory history, RecordFetcher fetcher,
-      FrameImages store, Clock clock) {
+  public FlagRequests(TaskQueue queue, Consumer<ReviewRequest> requests,
+      Function<String, Optional<FrameHistory>> histories, FlagLog flags,
+      RecordFetcher fetcher, FrameImages store, Clock clock) {
     this.queue = queue;
     this.requests = requests;
-    this.history = history;
+    this.histories = histories;
+    this.flags = flags;
     this.fetcher = fetcher;
     this.store = store;
     this.clock = clock;
@@ -78,6 +84,8 @@ public final class FlagRequests {
     ALREADY_IN_REVIEW,
     /** The frame store did not answer: not the frame's fault, worth trying again. */
     STORE_UNAVAILABLE,
+    /** The instance that keeps the frame's history could not be asked: worth trying again. */
+    HISTORY_UNAVAILABLE,
     /** The frame's image cannot be shown again (gone, corrupt or never located): the frame cannot go back. */
     IMAGE_UNAVAILABLE
   }
@@ -99,6 +107,8 @@ public final class FlagRequests {
       }
       LOG.warn("frame {} cannot go back to people: {} {}", current.getFrameId(), e.code(), e.getMessage());
       return ServiceFlag.IMAGE_UNAVAILABLE;
+    } catch (FrameStateUnavailable e) {
+      return ServiceFlag.HISTORY_UNAVAILABLE;
     }
   }
 
@@ -108,19 +118,21 @@ public final class FlagRequests {
    * @return the request written; its task is open
    * @throws ApiException {@value #ALREADY_IN_REVIEW} (409) when the frame has an open task, or the image's refusal:
    *     409 image_unavailable, 410 image_gone, 500 image_corrupt, 503 frame_store_unavailable
+   * @throws FrameStateUnavailable when the instance that keeps the frame's history cannot be asked now
    */
   public synchronized ReviewRequest flag(Label current, String flaggedBy, String reason) {
     String frameId = current.getFrameId();
     if (queue.openTaskOfFrame(frameId).isPresent()) {
       throw new ApiException(409, ALREADY_IN_REVIEW, "frame " + frameId + " is already waiting for a reviewer");
     }
-    Optional<FrameHistory.Position> framePosition = history.framePosition(frameId);
-    FlaggedImage image = image(frameId, framePosition);
-    Prediction prediction = flaggedBoxes(history.predictionPosition(frameId)
+    FrameHistory history = histories.apply(frameId).orElse(new FrameHistory(List.of(), null, null, null));
+    Optional<FrameHistory.Position> framePosition = history.framePosition();
+    FlaggedImage image = image(frameId, framePosition, history.storedImage());
+    Prediction prediction = flaggedBoxes(history.predictionPosition()
         .flatMap(p -> fetcher.fetch(Topics.PREDICTIONS, p.partition(), p.offset()))
         .orElseGet(() -> standIn(current)), current);
     Instant now = clock.instant();
-    String taskId = TaskIds.flagged(frameId, history.flagsOf(frameId) + 1);
+    String taskId = TaskIds.flagged(frameId, flags.flagsOf(frameId) + 1);
     ReviewRequest request = ReviewRequest.newBuilder()
         .setTaskId(taskId)
         .setFrameId(frameId)
@@ -140,7 +152,7 @@ public final class FlagRequests {
     queue.offer(ReviewTask.of(request, image.where()));
     // Its request may wait in Kafka behind others while the queue is full: the flag is counted now, so a second
     // flag of the frame gets the next task id instead of this one's.
-    history.flagged(new FrameHistory.Flag(frameId, taskId, reason, flaggedBy, now));
+    flags.flagged(new FlagLog.Flag(frameId, taskId, reason, flaggedBy, now));
     return request;
   }
 
@@ -187,10 +199,11 @@ public final class FlagRequests {
    * The frame store's copy when a record named one (it outlives Kafka), read once to be sure it is there and whole;
    * else the frame's record in frames.v1.
    */
-  private FlaggedImage image(String frameId, Optional<FrameHistory.Position> framePosition) {
+  private FlaggedImage image(String frameId, Optional<FrameHistory.Position> framePosition,
+      Optional<StoredImage> named) {
     TaskImage inKafka = framePosition.map(p -> (TaskImage) new TaskImage.InKafka(p.topic(), p.partition(),
         p.offset())).orElse(null);
-    Optional<StoredImage> stored = store.enabled() ? history.image(frameId) : Optional.empty();
+    Optional<StoredImage> stored = store.enabled() ? named : Optional.empty();
     if (stored.isPresent()) {
       StoreErrors.read(store, stored.get(), frameId); // 410 image_gone, 500 image_corrupt, 503 frame_store_unavailable
       return new FlaggedImage(stored.get().contentType(), stored.get(), new TaskImage.Stored(stored.get(), inKafka));

@@ -7,7 +7,8 @@ import io.labelstream.platform.http.ApiException;
 import io.labelstream.review.auth.Role;
 import io.labelstream.review.boxes.BoxesJson;
 import io.labelstream.review.partitioned.FinalLabels;
-import io.labelstream.review.state.FrameHistory;
+import io.labelstream.review.partitioned.FrameHistories;
+import io.labelstream.review.partitioned.FrameHistory;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.ReviewRequest;
 import java.util.ArrayList;
@@ -27,15 +28,15 @@ public final class FrameApi {
   private final FlagRequests flags;
   private final LeaderForwarding forwarding;
   private final FinalLabels labels;
-  private final FrameHistory history;
+  private final FrameHistories histories;
   private final BooleanSupplier stateReady;
 
-  public FrameApi(FlagRequests flags, LeaderForwarding forwarding, FinalLabels labels, FrameHistory history,
+  public FrameApi(FlagRequests flags, LeaderForwarding forwarding, FinalLabels labels, FrameHistories histories,
       BooleanSupplier stateReady) {
     this.flags = flags;
     this.forwarding = forwarding;
     this.labels = labels;
-    this.history = history;
+    this.histories = histories;
     this.stateReady = stateReady;
   }
 
@@ -71,10 +72,10 @@ public final class FrameApi {
 
   private void history(Context ctx) {
     String frameId = ctx.pathParam("frameId");
-    List<FrameHistory.Event> events = history.of(frameId).orElseThrow(() -> new ApiException(404, "frame_not_found",
-        "nothing is known about frame " + frameId));
+    FrameHistory history = histories.get(frameId).filter(h -> !h.events().isEmpty())
+        .orElseThrow(() -> new ApiException(404, "frame_not_found", "nothing is known about frame " + frameId));
     List<Map<String, Object>> rows = new ArrayList<>();
-    for (FrameHistory.Event event : events) {
+    for (FrameHistory.Event event : history.events()) {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("type", event.type());
       row.put("at", event.at());
@@ -86,9 +87,9 @@ public final class FrameApi {
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("frameId", frameId);
-    body.put("frame", history.framePosition(frameId).map(p -> (Object) Map.of("topic", p.topic(),
+    body.put("frame", history.framePosition().map(p -> (Object) Map.of("topic", p.topic(),
         "partition", p.partition(), "offset", p.offset())).orElse(null));
-    body.put("image", history.image(frameId).map(i -> (Object) Map.of("store", i.store(), "key", i.key(),
+    body.put("image", history.storedImage().map(i -> (Object) Map.of("store", i.store(), "key", i.key(),
         "size", i.size(), "sha256", i.sha256Hex(), "contentType", i.contentType())).orElse(null));
     body.put("finalLabel", labels.get(frameId).map(l -> (Object) Map.of("label", l.getLabel(),
         "source", l.getSource().name())).orElse(null));

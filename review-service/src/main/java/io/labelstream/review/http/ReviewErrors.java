@@ -3,7 +3,7 @@ package io.labelstream.review.http;
 import io.javalin.Javalin;
 import io.labelstream.platform.http.ApiException;
 import io.labelstream.review.cluster.NotQueueLeaderException;
-import io.labelstream.review.partitioned.LabelsUnavailable;
+import io.labelstream.review.partitioned.FrameStateUnavailable;
 import io.labelstream.review.queue.TaskRefused;
 
 /**
@@ -17,10 +17,10 @@ final class ReviewErrors {
   static void register(Javalin app) {
     app.exception(TaskRefused.class, (e, ctx) -> of(e).answer(ctx));
     app.exception(NotQueueLeaderException.class, (e, ctx) -> of(e).answer(ctx));
-    app.exception(LabelsUnavailable.class, (e, ctx) -> of(e).answer(ctx));
+    app.exception(FrameStateUnavailable.class, (e, ctx) -> of(e).answer(ctx));
   }
 
-  static ApiException of(LabelsUnavailable e) {
+  static ApiException of(FrameStateUnavailable e) {
     return switch (e.reason()) {
       case STATE_MOVING -> ApiException.unavailable("state_moving", e.getMessage(), 1);
       case OWNER_UNAVAILABLE -> ApiException.unavailable("owner_unavailable", e.getMessage(), 1);

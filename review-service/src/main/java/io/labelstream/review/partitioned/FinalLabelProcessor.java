@@ -35,7 +35,7 @@ final class FinalLabelProcessor implements Processor<String, byte[], Void, Void>
 
   @Override
   public void process(Record<String, byte[]> record) {
-    context.recordMetadata().ifPresent(m -> catchUp.processed(m.partition(), m.offset()));
+    context.recordMetadata().ifPresent(m -> catchUp.processed(m.topic(), m.partition(), m.offset()));
     if (record.key() == null || record.value() == null) {
       return;
     }

@@ -3,50 +3,33 @@ package io.labelstream.review.partitioned;
 import io.labelstream.schemas.avro.Label;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.HostInfo;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * Each frame's final label, wherever it is kept: from this instance's store when it owns the frame, else from the
- * instance that does, over {@code GET /internal/labels/{frameId}} with the cluster's token. While the frames are
- * being moved between instances nobody answers for a while: that is a {@link LabelsUnavailable}, to be tried again.
+ * Each frame's final label, wherever it is kept ({@link PerFrameLookup}): from this instance's store when it owns the
+ * frame, else from the instance that does, over {@code GET /internal/labels/{frameId}} with the cluster's token. While
+ * the frames are being moved between instances nobody answers for a while: that is a {@link FrameStateUnavailable},
+ * to be tried again.
  */
 public final class FinalLabels {
 
   /** Where the other instances answer for their frames. */
   public static final String INTERNAL_PATH = "/internal/labels/";
-  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
-  private static final Logger LOG = LoggerFactory.getLogger(FinalLabels.class);
 
   private final PartitionedState state;
-  private final String scheme;
-  private final String clusterToken;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final PerFrameLookup<Label> lookup;
   private final Timer shown;
   private final Timer notShown;
 
-  /**
-   * @param scheme how the other instances are reached ({@code http} or {@code https}, as this one's URL says)
-   * @param registry where the time a submit waits for its label is timed
-   */
-  public FinalLabels(PartitionedState state, String scheme, String clusterToken, MeterRegistry registry) {
+  /** @param registry where the time a submit waits for its label is timed */
+  public FinalLabels(PartitionedState state, ClusterPeers peers, MeterRegistry registry) {
     this.state = state;
-    this.scheme = scheme;
-    this.clusterToken = clusterToken;
+    this.lookup = new PerFrameLookup<>(state, PartitionedState.FINAL_LABELS, FinalLabels::read, peers, INTERNAL_PATH,
+        FinalLabelCodec::decode);
     this.shown = waitTimer(registry, "shown");
     this.notShown = waitTimer(registry, "not_shown");
   }
@@ -60,26 +43,10 @@ public final class FinalLabels {
   /**
    * The frame's final label; empty when it has none yet. From the owner when it can be asked; else (the partitions
    * are moving, the owner does not answer) from this instance's own copy of the frame's partition, active or standby,
-   * which may be a moment behind; else {@link LabelsUnavailable}, to try again.
+   * which may be a moment behind; else {@link FrameStateUnavailable}, to try again.
    */
   public Optional<Label> get(String frameId) {
-    PartitionedState.Owner owner = state.ownerOf(frameId);
-    try {
-      if (owner instanceof PartitionedState.Owner.Here) {
-        return state.localLabel(frameId);
-      }
-      if (owner instanceof PartitionedState.Owner.Elsewhere elsewhere) {
-        return ask(elsewhere.host(), frameId);
-      }
-    } catch (InvalidStateStoreException moved) {
-      return state.localCopy(frameId).orElseThrow(() -> moving(frameId));
-    } catch (LabelsUnavailable notNow) {
-      if (notNow.reason() == LabelsUnavailable.Reason.CLUSTER_TOKEN_MISMATCH) {
-        throw notNow;
-      }
-      return state.localCopy(frameId).orElseThrow(() -> notNow);
-    }
-    return state.localCopy(frameId).orElseThrow(() -> moving(frameId));
+    return lookup.get(frameId);
   }
 
   /**
@@ -88,20 +55,7 @@ public final class FinalLabels {
    * @return empty when this instance does not own the frame (now); else the label, or none
    */
   public Optional<Optional<Label>> ownLabel(String frameId) {
-    if (!(state.ownerOf(frameId) instanceof PartitionedState.Owner.Here)) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(state.localLabel(frameId));
-    } catch (InvalidStateStoreException moved) {
-      return Optional.empty();
-    }
-  }
-
-  /** Whether {@code presented} is the cluster's token (compared in constant time). */
-  public boolean fromCluster(String presented) {
-    return presented != null && MessageDigest.isEqual(
-        presented.getBytes(StandardCharsets.UTF_8), clusterToken.getBytes(StandardCharsets.UTF_8));
+    return lookup.own(frameId);
   }
 
   /**
@@ -124,8 +78,8 @@ public final class FinalLabels {
             || now.get().getLabelledAt().isAfter(written.getLabelledAt()))) {
           return true;
         }
-      } catch (LabelsUnavailable notNow) {
-        if (notNow.reason() == LabelsUnavailable.Reason.CLUSTER_TOKEN_MISMATCH) {
+      } catch (FrameStateUnavailable notNow) {
+        if (notNow.reason() == FrameStateUnavailable.Reason.CLUSTER_TOKEN_MISMATCH) {
           return false; // asking again will not help; the mismatch is logged where it is found
         }
       }
@@ -136,43 +90,12 @@ public final class FinalLabels {
     }
   }
 
-  private Optional<Label> ask(HostInfo owner, String frameId) {
-    URI uri = URI.create(scheme + "://" + owner.host() + ":" + owner.port() + INTERNAL_PATH
-        + URLEncoder.encode(frameId, StandardCharsets.UTF_8));
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(ASK_TIMEOUT)
-        .header("Authorization", "Bearer " + clusterToken).GET().build();
-    HttpResponse<byte[]> answer;
-    try {
-      answer = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-    } catch (IOException e) {
-      throw new LabelsUnavailable(LabelsUnavailable.Reason.OWNER_UNAVAILABLE, "the review instance that keeps frame "
-          + frameId + " did not answer (" + e.getMessage() + ")");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LabelsUnavailable(LabelsUnavailable.Reason.OWNER_UNAVAILABLE,
-          "interrupted while asking for frame " + frameId);
-    }
-    return switch (answer.statusCode()) {
-      case 200 -> Optional.of(FinalLabelCodec.decode(answer.body()));
-      case 404 -> Optional.empty();
-      case 401 -> {
-        LOG.warn("the review instance at {} refused this instance's REVIEW_CLUSTER_TOKEN: set the same one on every "
-            + "instance", owner);
-        throw new LabelsUnavailable(LabelsUnavailable.Reason.CLUSTER_TOKEN_MISMATCH, "the review instance that "
-            + "keeps frame " + frameId + " refused this instance's REVIEW_CLUSTER_TOKEN: set the same one on every "
-            + "instance");
-      }
-      default -> throw moving(frameId); // 421: it no longer owns the frame
-    };
+  static Optional<Label> read(ReadOnlyKeyValueStore<String, byte[]> store, String frameId) {
+    return Optional.ofNullable(store.get(frameId)).map(FinalLabelCodec::decode);
   }
 
   /** For the internal endpoint: the label as {@link #ask} reads it back. */
   public static byte[] encoded(Label label) {
     return FinalLabelCodec.encode(label);
-  }
-
-  private static LabelsUnavailable moving(String frameId) {
-    return new LabelsUnavailable(LabelsUnavailable.Reason.STATE_MOVING, "the review instances are handing frames "
-        + "over (frame " + frameId + "); try again in a moment");
   }
 }

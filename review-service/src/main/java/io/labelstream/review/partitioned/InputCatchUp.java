@@ -1,11 +1,12 @@
 package io.labelstream.review.partitioned;
 
 import io.labelstream.platform.kafka.KafkaClients;
-import io.labelstream.schemas.Topics;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,61 +19,65 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Whether the labels that were in {@code labels.v1} when this instance started are in its stores. Kafka Streams is
- * RUNNING once it has restored its stores from their changelogs; the labels written since the changelog was last
- * written (on the first start of all: every label ever written) are then still input to read. Until they are read,
- * a frame may show no label though it has one, so the instance is not ready.
+ * Whether the records that were in the input topics when this instance started are in its stores. Kafka Streams is
+ * RUNNING once it has restored its stores from their changelogs; the records written since the changelog was last
+ * written (on the first start of all: every record ever written) are then still input to read. Until they are read,
+ * a frame may show no label or an incomplete history though it has more, so the instance is not ready.
  *
- * <p>At start it asks Kafka where each partition of {@code labels.v1} ends (committed records) and how far the
- * application has read it; {@link #processed} is told each record the stores take in; a partition is caught up once
- * it was read to where it ended at start, or has no lag.
+ * <p>At start it asks Kafka where each partition of each input ends (committed records) and how far the application
+ * has read it; {@link #processed} is told each record the stores take in; a partition is caught up once it was read
+ * to where it ended at start, or has no lag.
  */
 final class InputCatchUp {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   /** Per partition still to catch up: the offset to read up to. */
-  private final Map<Integer, Long> behind = new ConcurrentHashMap<>();
+  private final Map<TopicPartition, Long> behind = new ConcurrentHashMap<>();
   private volatile boolean caughtUp;
 
-  private InputCatchUp(Map<Integer, Long> behind) {
+  private InputCatchUp(Map<TopicPartition, Long> behind) {
     this.behind.putAll(behind);
     this.caughtUp = behind.isEmpty();
   }
 
-  /** Where {@code labels.v1} ends now and how far the application has read it, from Kafka. */
-  static InputCatchUp atStart(KafkaClients clients, String applicationId) {
+  /** For a topology run without a broker to ask (its tests): nothing to catch up. */
+  static InputCatchUp nothingBehind() {
+    return new InputCatchUp(Map.of());
+  }
+
+  /** Where each of {@code inputs} ends now and how far the application has read it, from Kafka. */
+  static InputCatchUp atStart(KafkaClients clients, String applicationId, List<String> inputs) {
     try (Admin admin = Admin.create(clients.admin("state-catch-up", TIMEOUT))) {
-      Set<String> topics = Set.of(Topics.LABELS.name());
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      admin.describeTopics(topics).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-          .get(Topics.LABELS.name()).partitions()
-          .forEach(p -> latest.put(new TopicPartition(Topics.LABELS.name(), p.partition()), OffsetSpec.latest()));
+      admin.describeTopics(inputs).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .forEach((topic, description) -> description.partitions()
+              .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
       Map<TopicPartition, Long> ends = new HashMap<>();
       admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
           .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).forEach((p, info) -> ends.put(p, info.offset()));
       Map<TopicPartition, OffsetAndMetadata> read = admin.listConsumerGroupOffsets(applicationId)
           .partitionsToOffsetAndMetadata().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      Map<Integer, Long> behind = new HashMap<>();
+      Map<TopicPartition, Long> behind = new HashMap<>();
       ends.forEach((partition, end) -> {
         OffsetAndMetadata committed = read.get(partition);
         if (end > (committed == null ? 0 : committed.offset())) {
-          behind.put(partition.partition(), end);
+          behind.put(partition, end);
         }
       });
       return new InputCatchUp(behind);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot find where labels.v1 ends: " + e, e);
+      throw new IllegalStateException("cannot find where " + inputs + " end: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while finding where labels.v1 ends", e);
+      throw new IllegalStateException("interrupted while finding where " + inputs + " end", e);
     }
   }
 
-  /** The record at {@code offset} of {@code partition} is in a store. */
-  void processed(int partition, long offset) {
+  /** The record at {@code offset} of {@code partition} of {@code topic} is in a store. */
+  void processed(String topic, int partition, long offset) {
     if (!caughtUp) {
-      behind.computeIfPresent(partition, (p, end) -> offset + 1 >= end ? null : end);
+      behind.computeIfPresent(new TopicPartition(topic, partition), (p, end) -> offset + 1 >= end ? null : end);
     }
   }
 
@@ -82,7 +87,7 @@ final class InputCatchUp {
    * ({@code readToTheEnd}: no lag) is caught up whether or not a record of it went through here: another instance may
    * have read the rest before the partition moved here. Once true, it stays true.
    */
-  boolean caughtUp(Set<Integer> local, Set<Integer> readToTheEnd) {
+  boolean caughtUp(Set<TopicPartition> local, Set<TopicPartition> readToTheEnd) {
     readToTheEnd.forEach(behind::remove);
     if (!caughtUp && local.stream().noneMatch(behind::containsKey)) {
       caughtUp = true;
@@ -95,8 +100,10 @@ final class InputCatchUp {
     return caughtUp;
   }
 
-  /** For /readyz: per partition of labels.v1 not read yet to where it ended at start, that offset. */
-  Map<Integer, Long> behind() {
-    return Map.copyOf(behind);
+  /** For /readyz: per partition not read yet to where it ended at start ({@code labels.v1-3}), that offset. */
+  Map<String, Long> behind() {
+    Map<String, Long> sorted = new TreeMap<>();
+    behind.forEach((partition, end) -> sorted.put(partition.toString(), end));
+    return sorted;
   }
 }

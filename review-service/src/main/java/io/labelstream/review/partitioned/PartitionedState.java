@@ -3,7 +3,6 @@ package io.labelstream.review.partitioned;
 import io.labelstream.platform.kafka.KafkaClients;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.schemas.Topics;
-import io.labelstream.schemas.avro.Label;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.nio.charset.StandardCharsets;
@@ -12,11 +11,13 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.CloseOptions;
@@ -32,6 +33,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -45,13 +47,19 @@ import org.slf4j.LoggerFactory;
  * instance with its state), a standby copy of others (so a killed instance's partitions are served elsewhere within
  * seconds), and answers for the frames it owns; for the others {@link #ownerOf} names the instance that does.
  *
- * <p>Today it keeps each frame's final label ({@value #FINAL_LABELS}, see {@link FinalLabelProcessor}).
+ * <p>It keeps each frame's final label ({@value #FINAL_LABELS}, see {@link FinalLabelProcessor}) and its history
+ * ({@value #HISTORIES}, see {@link FrameHistory}), from the topics keyed by frame id, which have as many partitions
+ * each: a frame's records are in the same partition of each, and so in the same Kafka Streams task.
  */
 public final class PartitionedState implements AutoCloseable {
 
   /** The Kafka Streams application (its consumer group and the prefix of its changelog topics). */
   public static final String APPLICATION_ID = "labelstream-review-state";
   static final String FINAL_LABELS = "final-labels";
+  static final String HISTORIES = "frame-histories";
+  /** What the stores are built from. */
+  static final List<String> INPUTS = List.of(Topics.LABELS.name(), Topics.PREDICTIONS.name(),
+      Topics.REVIEW_REQUESTS.name(), Topics.REVIEW_RESULTS.name());
 
   /** Who answers for a frame. */
   public sealed interface Owner {
@@ -107,7 +115,7 @@ public final class PartitionedState implements AutoCloseable {
     Properties started = new Properties();
     started.putAll(props);
     started.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
-    catchUp = InputCatchUp.atStart(clients, APPLICATION_ID);
+    catchUp = InputCatchUp.atStart(clients, APPLICATION_ID, INPUTS);
     KafkaStreams created = new KafkaStreams(topology(catchUp), started);
     created.setGlobalStateRestoreListener(restore);
     // A stream thread that fails (the broker gone for longer than its retries, a store that cannot be written) is
@@ -134,9 +142,22 @@ public final class PartitionedState implements AutoCloseable {
     StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FINAL_LABELS),
         Serdes.String(), Serdes.ByteArray()));
-    builder.stream(Topics.LABELS.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
-        .process(() -> new FinalLabelProcessor(catchUp), FINAL_LABELS);
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HISTORIES),
+        Serdes.String(), Serdes.ByteArray()));
+    KStream<String, byte[]> labels = builder.stream(Topics.LABELS.name(), bytes());
+    labels.process(() -> new FinalLabelProcessor(catchUp), FINAL_LABELS);
+    labels.process(() -> new HistoryProcessor<>(Topics.LABELS, HistoryRecorder::label, catchUp), HISTORIES);
+    builder.stream(Topics.PREDICTIONS.name(), bytes())
+        .process(() -> new HistoryProcessor<>(Topics.PREDICTIONS, HistoryRecorder::prediction, catchUp), HISTORIES);
+    builder.stream(Topics.REVIEW_REQUESTS.name(), bytes())
+        .process(() -> new HistoryProcessor<>(Topics.REVIEW_REQUESTS, HistoryRecorder::request, catchUp), HISTORIES);
+    builder.stream(Topics.REVIEW_RESULTS.name(), bytes())
+        .process(() -> new HistoryProcessor<>(Topics.REVIEW_RESULTS, HistoryRecorder::result, catchUp), HISTORIES);
     return builder.build();
+  }
+
+  private static Consumed<String, byte[]> bytes() {
+    return Consumed.with(Serdes.String(), Serdes.ByteArray());
   }
 
   /**
@@ -156,28 +177,29 @@ public final class PartitionedState implements AutoCloseable {
     return now == KafkaStreams.State.REBALANCING && catchUp.wasCaughtUp();
   }
 
-  /** The partitions of labels.v1 this instance's consumers have read to the end: the consumer's records-lag is 0. */
-  private static Set<Integer> readToTheEnd(KafkaStreams streams) {
-    Set<Integer> read = new HashSet<>();
+  /** The input partitions this instance's consumers have read to the end: the consumer's records-lag is 0. */
+  private static Set<TopicPartition> readToTheEnd(KafkaStreams streams) {
+    Set<TopicPartition> read = new HashSet<>();
     streams.metrics().forEach((name, metric) -> {
       Map<String, String> tags = name.tags();
       if (name.name().equals("records-lag") && name.group().equals("consumer-fetch-manager-metrics")
-          && tags.containsKey("partition") && Topics.LABELS.name().replace('.', '_')
-              .equals(tags.getOrDefault("topic", "").replace('.', '_'))
+          && tags.containsKey("partition") && tags.containsKey("topic")
           && metric.metricValue() instanceof Number lag && lag.doubleValue() == 0) {
-        read.add(Integer.parseInt(tags.get("partition")));
+        // The metric's tag may spell the topic's dots as underscores.
+        String tagged = tags.get("topic").replace('.', '_');
+        INPUTS.stream().filter(input -> input.replace('.', '_').equals(tagged)).findFirst()
+            .ifPresent(input -> read.add(new TopicPartition(input, Integer.parseInt(tags.get("partition")))));
       }
     });
     return read;
   }
 
-  /** The partitions of labels.v1 this instance holds as active. */
-  private static Set<Integer> localPartitions(KafkaStreams streams) {
-    Set<Integer> local = new HashSet<>();
+  /** The input partitions this instance holds as active. */
+  private static Set<TopicPartition> localPartitions(KafkaStreams streams) {
+    Set<TopicPartition> local = new HashSet<>();
     for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
       for (TaskMetadata task : thread.activeTasks()) {
-        task.topicPartitions().stream().filter(p -> p.topic().equals(Topics.LABELS.name()))
-            .forEach(p -> local.add(p.partition()));
+        local.addAll(task.topicPartitions());
       }
     }
     return local;
@@ -197,7 +219,7 @@ public final class PartitionedState implements AutoCloseable {
     detail.putAll(restore.detail());
     InputCatchUp input = catchUp;
     if (input != null) {
-      detail.put("labelsToReadUpTo", input.behind());
+      detail.put("recordsToReadUpTo", input.behind());
     }
     return detail;
   }
@@ -221,43 +243,44 @@ public final class PartitionedState implements AutoCloseable {
     return metadata.activeHost().equals(self) ? new Owner.Here() : new Owner.Elsewhere(metadata.activeHost());
   }
 
+  /** How a store answers for one frame. */
+  interface StoreRead<T> {
+    Optional<T> read(ReadOnlyKeyValueStore<String, byte[]> store, String frameId);
+  }
+
   /**
-   * The final label of a frame this instance owns.
+   * What {@code store} keeps of a frame this instance owns.
    *
    * @throws InvalidStateStoreException when the frame's partition is not (or no longer) served here
    */
-  public Optional<Label> localLabel(String frameId) {
+  <T> Optional<T> local(String store, String frameId, StoreRead<T> read) {
     KafkaStreams streams = this.streams;
     if (streams == null) {
       throw new InvalidStateStoreException("not started");
     }
-    int partition = streams.queryMetadataForKey(FINAL_LABELS, frameId, Serdes.String().serializer()).partition();
-    ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters
-        .fromNameAndType(FINAL_LABELS, QueryableStoreTypes.<String, byte[]>keyValueStore()).withPartition(partition));
-    byte[] value = store.get(frameId);
-    return value == null ? Optional.empty() : Optional.of(FinalLabelCodec.decode(value));
+    int partition = streams.queryMetadataForKey(store, frameId, Serdes.String().serializer()).partition();
+    return read.read(streams.store(StoreQueryParameters
+        .fromNameAndType(store, QueryableStoreTypes.<String, byte[]>keyValueStore()).withPartition(partition)), frameId);
   }
 
   /**
-   * The frame's label from this instance's own copy of its partition, active or standby, which may be a moment behind:
-   * for when the owner cannot be asked (the partitions are moving, the owner does not answer).
+   * What {@code store} keeps of a frame in this instance's own copy of its partition, active or standby, which may be
+   * a moment behind: for when the owner cannot be asked (the partitions are moving, the owner does not answer).
    *
-   * @return empty when this instance has no copy of the frame's partition; else the label, or none
+   * @return empty when this instance has no copy of the frame's partition; else what the copy keeps, or none
    */
-  public Optional<Optional<Label>> localCopy(String frameId) {
+  <T> Optional<Optional<T>> localCopy(String store, String frameId, StoreRead<T> read) {
     KafkaStreams streams = this.streams;
     int partitions = partitionCount(streams);
     if (partitions == 0) {
       return Optional.empty();
     }
-    // The partition the producers' default partitioner gives the frame's key (labels.v1 never grows: deploy/README).
+    // The partition the producers' default partitioner gives the frame's key (the inputs never grow: deploy/README).
     int partition = Utils.toPositive(Utils.murmur2(frameId.getBytes(StandardCharsets.UTF_8))) % partitions;
     try {
-      ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters
-          .fromNameAndType(FINAL_LABELS, QueryableStoreTypes.<String, byte[]>keyValueStore()).withPartition(partition)
-          .enableStaleStores());
-      byte[] value = store.get(frameId);
-      return Optional.of(value == null ? Optional.empty() : Optional.of(FinalLabelCodec.decode(value)));
+      return Optional.of(read.read(streams.store(StoreQueryParameters
+          .fromNameAndType(store, QueryableStoreTypes.<String, byte[]>keyValueStore()).withPartition(partition)
+          .enableStaleStores()), frameId));
     } catch (InvalidStateStoreException notHere) {
       return Optional.empty();
     }

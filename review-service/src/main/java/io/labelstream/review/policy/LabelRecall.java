@@ -250,6 +250,8 @@ public final class LabelRecall implements AutoCloseable, Checkpointed {
         case ALREADY_IN_REVIEW -> Optional.of(Outcome.SKIPPED);
         // the frame store does not answer: not this frame's fault
         case STORE_UNAVAILABLE -> throw new PassFailed(new IllegalStateException("the frame store did not answer"));
+        case HISTORY_UNAVAILABLE -> throw new PassFailed(new IllegalStateException("the instance that keeps the "
+            + "frame's history did not answer"));
         case IMAGE_UNAVAILABLE -> Optional.of(Outcome.FAILED);
       };
     } catch (KafkaException e) {

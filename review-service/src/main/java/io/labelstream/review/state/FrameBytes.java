@@ -55,14 +55,6 @@ public abstract class FrameBytes implements AutoCloseable {
 
   /** What a key holds about its frame, and whose it is. */
   public enum Kind {
-    /** One event of the history: the key goes on with {@code \0<topic>\0<partition>\0<offset>} (FrameHistory). */
-    EVENT('e'),
-    /** Where the frame is ({@link FrameHistory}). */
-    FRAME('f'),
-    /** Where its latest prediction is ({@link FrameHistory}). */
-    PREDICTION('p'),
-    /** Where its image is ({@link FrameHistory}). */
-    IMAGE('i'),
     /** The final label as the statistics counted it ({@code StatsRecorder}). */
     COUNTED('s'),
     /** The frame was predicted ({@link PipelineCounts}). */

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two review instances share the final labels of {@code labels.v1} by partition on a real broker: each frame has one
- * owner, both agree which, the owner has its label under the rule that people's labels stand, and when one instance
- * leaves, the other serves every frame.
+ * Two review instances share the final labels of {@code labels.v1} and the frames' histories by partition on a real
+ * broker: each frame has one owner, both agree which, the owner has its label under the rule that people's labels
+ * stand and every label in its history, and when one instance leaves, the other serves every frame.
  */
 class PartitionedStateIT {
 
@@ -45,7 +45,7 @@ class PartitionedStateIT {
   Path dir;
 
   @Test
-  void eachFrameHasOneOwnerWhoKnowsItsFinalLabelAndTheOtherTakesOverWhenItLeaves() throws Exception {
+  void eachFrameHasOneOwnerWhoKnowsItsFinalLabelAndHistoryAndTheOtherTakesOverWhenItLeaves() throws Exception {
     KafkaSettings kafka = KafkaSettings.from(new Env(Map.of("KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers())));
     TopicProvisioner.ensureTopics(kafka);
     Map<String, String> expected = writeLabels(kafka);
@@ -110,14 +110,21 @@ class PartitionedStateIT {
     return finals;
   }
 
-  /** How many frames {@code state} owns and answers with their final label; -1 while it cannot answer. */
+  /**
+   * How many frames {@code state} owns and answers with their final label and a history of every label written;
+   * -1 while it cannot answer.
+   */
   private static int servedBy(PartitionedState state, HostInfo host, Map<String, String> expected) {
     int served = 0;
     try {
       for (Map.Entry<String, String> frame : expected.entrySet()) {
         if (state.ownerOf(frame.getKey()) instanceof PartitionedState.Owner.Here) {
-          Optional<Label> label = state.localLabel(frame.getKey());
+          Optional<Label> label = state.local(PartitionedState.FINAL_LABELS, frame.getKey(), FinalLabels::read);
           if (label.isEmpty() || !label.get().getLabel().equals(frame.getValue())) {
+            return -1;
+          }
+          Optional<FrameHistory> history = state.local(PartitionedState.HISTORIES, frame.getKey(), FrameHistory::read);
+          if (history.isEmpty() || history.get().events().size() != labelsWritten(frame.getKey())) {
             return -1;
           }
           served++;
@@ -127,6 +134,12 @@ class PartitionedStateIT {
       return -1;
     }
     return served;
+  }
+
+  /** How many labels {@link #writeLabels} writes for the frame. */
+  private static int labelsWritten(String frameId) {
+    int i = Integer.parseInt(frameId.substring("frame-".length()));
+    return i % 3 != 0 ? 1 : i % 2 == 0 ? 3 : 2;
   }
 
   private static ProducerRecord<String, Label> record(Label label) {

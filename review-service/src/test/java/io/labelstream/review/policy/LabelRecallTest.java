@@ -9,13 +9,13 @@ import io.labelstream.review.ReviewFixtures;
 import io.labelstream.review.http.FlagRequests;
 import io.labelstream.review.images.FrameImages;
 import io.labelstream.review.images.StoredImage;
+import io.labelstream.review.partitioned.FrameHistory;
 import io.labelstream.review.policy.LabelRecall.Outcome;
 import io.labelstream.review.policy.regime.DriftEvent;
 import io.labelstream.review.queue.QueueOrder;
 import io.labelstream.review.queue.ReviewTask;
 import io.labelstream.review.queue.TaskQueue;
-import io.labelstream.review.state.FrameBytes;
-import io.labelstream.review.state.FrameHistory;
+import io.labelstream.review.state.FlagLog;
 import io.labelstream.review.state.RecordFetcher;
 import io.labelstream.schemas.avro.ImageRef;
 import io.labelstream.schemas.avro.Label;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The recall's rules on the real queue, label store, frame history and a frame store in a folder; only the leader's
+ * The recall's rules on the real queue, labels, frame histories and a frame store in a folder; only the leader's
  * Kafka write is a list. Every frame's image is in the store, so nothing here reads Kafka.
  */
 class LabelRecallTest {
@@ -48,7 +48,8 @@ class LabelRecallTest {
   private final TaskQueue queue = new TaskQueue(clock, Duration.ofSeconds(60), QueueOrder.UNCERTAINTY, "test",
       lease -> { }, lease -> { });
   private final Map<String, Label> labels = new java.util.HashMap<>();
-  private final FrameHistory history = new FrameHistory(FrameBytes.inMemory());
+  private final Map<String, FrameHistory> histories = new java.util.HashMap<>();
+  private final FlagLog flagLog = new FlagLog();
   private final List<ReviewRequest> written = new ArrayList<>();
   private FileFrameStore store;
   private LabelRecall recall;
@@ -59,7 +60,8 @@ class LabelRecallTest {
     // never reached: every frame here has its image in the store and no prediction position
     RecordFetcher noKafka = new RecordFetcher(KafkaSettings.from(new Env(Map.of("KAFKA_BOOTSTRAP_SERVERS",
         "127.0.0.1:9"))), "test");
-    FlagRequests flags = new FlagRequests(queue, written::add, history, noKafka,
+    FlagRequests flags = new FlagRequests(queue, written::add,
+        frameId -> java.util.Optional.ofNullable(histories.get(frameId)), flagLog, noKafka,
         new FrameImages(java.util.Optional.of(store)), clock);
     recall = new LabelRecall(flags, frameId -> java.util.Optional.ofNullable(labels.get(frameId)), clock);
   }
@@ -90,7 +92,7 @@ class LabelRecallTest {
     assertThat(queue.openTaskOfFrame("m1")).get().extracting(ReviewTask::reason).isEqualTo(ReviewReason.FLAGGED);
     assertThat(queue.openTaskOfFrame("h1")).isEmpty();
     assertThat(queue.openTaskOfFrame("o1")).get().extracting(ReviewTask::taskId).isEqualTo("audit-o1");
-    assertThat(history.flags()).hasSize(2);
+    assertThat(flagLog.flags()).hasSize(2);
     assertThat(recall.count(Outcome.SENT)).isEqualTo(2);
     assertThat(recall.count(Outcome.SKIPPED)).isEqualTo(2);
     assertThat(recall.count(Outcome.FAILED)).isEqualTo(1);
@@ -140,7 +142,7 @@ class LabelRecallTest {
   /** A final label of {@code frameId}, its image in the store. */
   private ImageRef labelled(String frameId, LabelSource source) throws Exception {
     ImageRef ref = store.put(ReviewFixtures.samplePng(frameId.hashCode() & 0xff), "image/png");
-    history.imaged(frameId, StoredImage.of(ref));
+    histories.put(frameId, new FrameHistory(List.of(), null, null, StoredImage.of(ref)));
     labels.put(frameId, Label.newBuilder().setFrameId(frameId).setLabel("red").setClassIndex(0).setSource(source)
         .setConfidence(source == LabelSource.MODEL ? 0.99 : null)
         .setModelName(source == LabelSource.MODEL ? "colours" : null)

@@ -1,9 +1,12 @@
 package io.labelstream.review.partitioned;
 
-/** A frame's final label cannot be read now; {@link #reason} says why, http/ says what the caller is told. */
-public final class LabelsUnavailable extends RuntimeException {
+/**
+ * What is kept of a frame (its final label, its history) cannot be read now; {@link #reason} says why, http/ says what
+ * the caller is told.
+ */
+public final class FrameStateUnavailable extends RuntimeException {
 
-  /** Why the label cannot be read. */
+  /** Why it cannot be read. */
   public enum Reason {
     /** The instances are handing partitions over: nobody answers for the frame for a moment. */
     STATE_MOVING,
@@ -15,7 +18,7 @@ public final class LabelsUnavailable extends RuntimeException {
 
   private final Reason reason;
 
-  LabelsUnavailable(Reason reason, String message) {
+  FrameStateUnavailable(Reason reason, String message) {
     super(message);
     this.reason = reason;
   }

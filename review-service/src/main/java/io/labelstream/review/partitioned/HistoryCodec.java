@@ -1,10 +1,10 @@
-package io.labelstream.review.state;
+package io.labelstream.review.partitioned;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labelstream.review.images.StoredImage;
-import io.labelstream.review.state.FrameHistory.Event;
-import io.labelstream.review.state.FrameHistory.Position;
+import io.labelstream.review.partitioned.FrameHistory.Event;
+import io.labelstream.review.partitioned.FrameHistory.Position;
 import io.labelstream.schemas.avro.ImageRef;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,19 +15,20 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
- * The history's values as bytes, as {@link FrameHistory} keeps them in {@link FrameBytes}: an event, a record's
- * position, an image reference. Held as objects in the heap, a frame's history took most of the 2 KB a frame cost
- * (every event with a map of its fields, boxed numbers); all a frame's state, encoded this way and compressed by the
- * store, takes 0.27 KB of disk ({@code bench --review-state}).
+ * The history's values as bytes, as {@link FrameHistory} keeps them in its store: an event, where the frame and its
+ * prediction are, an image reference; and a whole history, as an instance sends one to another that asked. Held as
+ * objects in the heap, a frame's history took most of the 2 KB a frame cost (every event with a map of its fields,
+ * boxed numbers).
  *
  * <p>An event: its type (an index into {@link #TYPES}), time, who, label, record position, then its details as JSON
  * (their fields differ by type and by task, and the API shows them as JSON anyway).
  */
-final class EventCodec {
+final class HistoryCodec {
 
   /** The event types, in the order events written in one transaction happen (see {@link FrameHistory}). */
   static final List<String> TYPES = List.of("prediction", "review_requested", "flagged", "answer", "label");
@@ -35,7 +36,7 @@ final class EventCodec {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<LinkedHashMap<String, Object>> DETAILS = new TypeReference<>() {};
 
-  private EventCodec() {}
+  private HistoryCodec() {}
 
   static byte[] event(Event event) {
     int type = TYPES.indexOf(event.type());
@@ -72,16 +73,74 @@ final class EventCodec {
     });
   }
 
-  static byte[] position(Position position) {
+  /** Where the frame (null: not known) and its latest prediction are. */
+  static byte[] located(Position frame, Position prediction) {
     return write(out -> {
-      writeString(out, position.topic());
-      out.writeInt(position.partition());
-      out.writeLong(position.offset());
+      writePosition(out, frame);
+      writePosition(out, prediction);
     });
   }
 
-  static Position position(byte[] bytes) {
-    return read(bytes, in -> new Position(readString(in), in.readInt(), in.readLong()));
+  /** The frame's position and its prediction's, as {@link #located(Position, Position)} wrote them. */
+  static Position[] located(byte[] bytes) {
+    return read(bytes, in -> new Position[] {readPosition(in), readPosition(in)});
+  }
+
+  /** A whole history, for an instance that asked the frame's owner. */
+  static byte[] history(FrameHistory history) {
+    return write(out -> {
+      out.writeInt(history.events().size());
+      for (Event event : history.events()) {
+        writeBytes(out, event(event));
+      }
+      writePosition(out, history.frame());
+      writePosition(out, history.prediction());
+      writeBytes(out, history.image() == null ? null : image(history.image()));
+    });
+  }
+
+  static FrameHistory history(byte[] bytes) {
+    return read(bytes, in -> {
+      int count = in.readInt();
+      List<Event> events = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        events.add(event(readBytes(in)));
+      }
+      Position frame = readPosition(in);
+      Position prediction = readPosition(in);
+      byte[] image = readBytes(in);
+      return new FrameHistory(events, frame, prediction, image == null ? null : image(image));
+    });
+  }
+
+  private static void writePosition(DataOutputStream out, Position position) throws IOException {
+    out.writeBoolean(position != null);
+    if (position != null) {
+      writeString(out, position.topic());
+      out.writeInt(position.partition());
+      out.writeLong(position.offset());
+    }
+  }
+
+  private static Position readPosition(DataInputStream in) throws IOException {
+    return in.readBoolean() ? new Position(readString(in), in.readInt(), in.readLong()) : null;
+  }
+
+  private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
+    out.writeInt(bytes == null ? -1 : bytes.length);
+    if (bytes != null) {
+      out.write(bytes);
+    }
+  }
+
+  private static byte[] readBytes(DataInputStream in) throws IOException {
+    int length = in.readInt();
+    if (length < 0) {
+      return null;
+    }
+    byte[] bytes = new byte[length];
+    in.readFully(bytes);
+    return bytes;
   }
 
   static byte[] image(StoredImage image) {
