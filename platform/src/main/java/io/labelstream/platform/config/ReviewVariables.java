@@ -72,8 +72,8 @@ public final class ReviewVariables {
   public static final Setting<Integer> REVIEW_STANDBY_REPLICAS = D.variable("REVIEW_STANDBY_REPLICAS",
           integer(0, 5))
       .byDefault(1)
-      .doc("Copies of each partition of the per-frame state (final labels) that other review instances keep warm, so "
-          + "a stopped or killed instance's frames are served elsewhere within seconds.");
+      .doc("Copies of each partition of the per-frame state (final labels, histories) that other review instances keep "
+          + "warm, so a stopped or killed instance's frames are served elsewhere within seconds.");
 
   public static final Setting<Integer> REVIEW_MAX_OPEN_TASKS = D.variable("REVIEW_MAX_OPEN_TASKS",
           integer(1, 1_000_000))

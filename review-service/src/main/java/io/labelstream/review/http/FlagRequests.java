@@ -63,6 +63,9 @@ public final class FlagRequests {
   /**
    * @param requests writes a request as the queue leader ({@code QueueWriter::request}): returns once committed,
    *     throws (a {@code KafkaException}, {@code NotQueueLeaderException}) otherwise
+   * @param histories a frame's history, from wherever it is kept ({@code FrameHistories::get}): where its frame,
+   *     prediction and stored image are
+   * @param flags every flag so far: numbers the frame's next flag task, and is told of this one
    */
   public FlagRequests(TaskQueue queue, Consumer<ReviewRequest> requests,
       Function<String, Optional<FrameHistory>> histories, FlagLog flags,

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -20,10 +19,11 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * flagged frame's image can be shown again.
  *
  * <p>Kept by the instance that owns the frame's partition, in the {@value PartitionedState#HISTORIES} store
- * ({@link HistoryRecorder} writes it), as bytes ({@link HistoryCodec}) under keys that start with the frame id and a
- * NUL (frame ids are UUIDs: they hold none), so one prefix scan reads a frame's all: {@code <frameId>\0e\0<topic>\0
- * <partition>\0<offset>} per event (a replayed record lands on the key it had and is kept once), {@code <frameId>\0l}
- * where the frame and its latest prediction are, {@code <frameId>\0i} its image.
+ * ({@link HistoryRecorder} writes it): one value per event ({@link Kept}, {@link HistoryCodec}) under a key that
+ * starts with the frame id and a NUL (frame ids are UUIDs: they hold none), so one prefix scan reads a frame's all,
+ * and ends with the record's topic, partition and offset, so a replayed record lands on the key it had and is kept
+ * once: {@code <frameId>\0e\0<topic>\0<partition>\0<offset>}. Where the frame, its latest prediction and its image
+ * are is read from the events themselves, so a record costs one write (and one changelog record), not three.
  *
  * @param frame where the frame is in {@code frames.v1}; null when no prediction said
  * @param prediction where its latest prediction is; null when it has none
@@ -38,13 +38,17 @@ public record FrameHistory(List<Event> events, Position frame, Position predicti
   /** Where a record is. */
   public record Position(String topic, int partition, long offset) {}
 
+  /**
+   * An event as the store keeps it, with what it says of where the frame is ({@code frame}: a prediction that says
+   * so) and where the frame store keeps its image ({@code image}: a request or label that names it); null otherwise.
+   */
+  record Kept(Event event, Position frame, StoredImage image) {}
+
   /** Events written in one transaction share a time: an answer comes before the label it settles. */
   private static final Comparator<Event> ORDER = Comparator.comparing(Event::at)
       .thenComparingInt(e -> HistoryCodec.TYPES.indexOf(e.type())).thenComparingLong(Event::offset);
 
   private static final char EVENT = 'e';
-  private static final char LOCATED = 'l';
-  private static final char IMAGE = 'i';
 
   public FrameHistory {
     events = List.copyOf(events);
@@ -62,57 +66,37 @@ public record FrameHistory(List<Event> events, Position frame, Position predicti
     return Optional.ofNullable(image);
   }
 
-  /** The frame's history in {@code store}; empty when nothing at all is known of the frame. */
+  /** The frame's history in {@code store}; empty when nothing is known of the frame. */
   static Optional<FrameHistory> read(ReadOnlyKeyValueStore<String, byte[]> store, String frameId) {
-    String prefix = frameId + '\0';
-    List<Event> events = new ArrayList<>();
-    Position[] located = new Position[2];
-    StoredImage image = null;
-    boolean known = false;
+    List<Kept> kept = new ArrayList<>();
+    String prefix = frameId + '\0' + EVENT + '\0';
     try (KeyValueIterator<String, byte[]> all = store.prefixScan(prefix, Serdes.String().serializer())) {
-      while (all.hasNext()) {
-        KeyValue<String, byte[]> entry = all.next();
-        known = true;
-        switch (entry.key.charAt(prefix.length())) {
-          case EVENT -> events.add(HistoryCodec.event(entry.value));
-          case LOCATED -> {
-            Position[] positions = HistoryCodec.located(entry.value);
-            located[0] = positions[0];
-            located[1] = positions[1];
-          }
-          case IMAGE -> image = HistoryCodec.image(entry.value);
-          default -> { } // a kind a later version keeps: not shown by this one
-        }
-      }
+      all.forEachRemaining(entry -> kept.add(HistoryCodec.kept(entry.value)));
     }
-    if (!known) {
+    if (kept.isEmpty()) {
       return Optional.empty();
     }
-    events.sort(ORDER);
-    return Optional.of(new FrameHistory(events, located[0], located[1], image));
+    kept.sort(Comparator.comparing(Kept::event, ORDER));
+    Position frame = null;
+    Position prediction = null;
+    StoredImage image = null;
+    List<Event> events = new ArrayList<>(kept.size());
+    for (Kept k : kept) {
+      events.add(k.event());
+      if (k.event().type().equals("prediction")) {
+        prediction = new Position(k.event().topic(), k.event().partition(), k.event().offset());
+      }
+      // the latest record that says where the frame or its image is wins; one that does not say keeps the earlier
+      frame = k.frame() != null ? k.frame() : frame;
+      image = k.image() != null ? k.image() : image;
+    }
+    return Optional.of(new FrameHistory(events, frame, prediction, image));
   }
 
-  /** Keeps {@code event} of the frame in {@code store}. */
-  static void record(KeyValueStore<String, byte[]> store, String frameId, Event event) {
+  /** Keeps {@code event} of the frame in {@code store}, with where its frame is or its image (null: not said). */
+  static void record(KeyValueStore<String, byte[]> store, String frameId, Event event, Position frame,
+      StoredImage image) {
     store.put(frameId + '\0' + EVENT + '\0' + event.topic() + '\0' + event.partition() + '\0' + event.offset(),
-        HistoryCodec.event(event));
-  }
-
-  /** Where the frame ({@code null}: not known) and its latest prediction are. */
-  static void located(KeyValueStore<String, byte[]> store, String frameId, Position frame, Position prediction) {
-    String key = frameId + '\0' + LOCATED;
-    if (frame == null) {
-      // A prediction that does not say where the frame is keeps what an earlier one said.
-      byte[] before = store.get(key);
-      frame = before == null ? null : HistoryCodec.located(before)[0];
-    }
-    store.put(key, HistoryCodec.located(frame, prediction));
-  }
-
-  /** The frame store keeps the frame's image under {@code image} (the latest record that says so wins). */
-  static void imaged(KeyValueStore<String, byte[]> store, String frameId, StoredImage image) {
-    if (image != null) {
-      store.put(frameId + '\0' + IMAGE, HistoryCodec.image(image));
-    }
+        HistoryCodec.kept(new Kept(event, frame, image)));
   }
 }

@@ -20,8 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
- * The history's values as bytes, as {@link FrameHistory} keeps them in its store: an event, where the frame and its
- * prediction are, an image reference; and a whole history, as an instance sends one to another that asked. Held as
+ * The history's values as bytes: an event as {@link FrameHistory} keeps it in its store (with where its frame is, or
+ * the image it names), and a whole history, as an instance sends one to another that asked. Held as
  * objects in the heap, a frame's history took most of the 2 KB a frame cost (every event with a map of its fields,
  * boxed numbers).
  *
@@ -38,52 +38,50 @@ final class HistoryCodec {
 
   private HistoryCodec() {}
 
-  static byte[] event(Event event) {
+  /** An event as the store keeps it: with where its frame is (a prediction's) or its stored image (when named). */
+  static byte[] kept(FrameHistory.Kept kept) {
+    return write(out -> {
+      writeEvent(out, kept.event());
+      writePosition(out, kept.frame());
+      writeBytes(out, kept.image() == null ? null : image(kept.image()));
+    });
+  }
+
+  static FrameHistory.Kept kept(byte[] bytes) {
+    return read(bytes, in -> {
+      Event event = readEvent(in);
+      Position frame = readPosition(in);
+      byte[] image = readBytes(in);
+      return new FrameHistory.Kept(event, frame, image == null ? null : image(image));
+    });
+  }
+
+  private static void writeEvent(DataOutputStream out, Event event) throws IOException {
     int type = TYPES.indexOf(event.type());
     if (type < 0) {
       throw new IllegalArgumentException("unknown event type " + event.type());
     }
-    return write(out -> {
-      out.writeByte(type);
-      out.writeLong(event.at().getEpochSecond());
-      out.writeInt(event.at().getNano());
-      writeString(out, event.by());
-      writeString(out, event.label());
-      writeString(out, event.topic());
-      out.writeInt(event.partition());
-      out.writeLong(event.offset());
-      byte[] details = JSON.writeValueAsBytes(event.details());
-      out.writeInt(details.length);
-      out.write(details);
-    });
+    out.writeByte(type);
+    out.writeLong(event.at().getEpochSecond());
+    out.writeInt(event.at().getNano());
+    writeString(out, event.by());
+    writeString(out, event.label());
+    writeString(out, event.topic());
+    out.writeInt(event.partition());
+    out.writeLong(event.offset());
+    writeBytes(out, JSON.writeValueAsBytes(event.details()));
   }
 
-  static Event event(byte[] bytes) {
-    return read(bytes, in -> {
-      String type = TYPES.get(in.readUnsignedByte());
-      Instant at = Instant.ofEpochSecond(in.readLong(), in.readInt());
-      String by = readString(in);
-      String label = readString(in);
-      String topic = readString(in);
-      int partition = in.readInt();
-      long offset = in.readLong();
-      byte[] details = new byte[in.readInt()];
-      in.readFully(details);
-      return new Event(type, at, by, label, JSON.readValue(details, DETAILS), topic, partition, offset);
-    });
-  }
-
-  /** Where the frame (null: not known) and its latest prediction are. */
-  static byte[] located(Position frame, Position prediction) {
-    return write(out -> {
-      writePosition(out, frame);
-      writePosition(out, prediction);
-    });
-  }
-
-  /** The frame's position and its prediction's, as {@link #located(Position, Position)} wrote them. */
-  static Position[] located(byte[] bytes) {
-    return read(bytes, in -> new Position[] {readPosition(in), readPosition(in)});
+  private static Event readEvent(DataInputStream in) throws IOException {
+    String type = TYPES.get(in.readUnsignedByte());
+    Instant at = Instant.ofEpochSecond(in.readLong(), in.readInt());
+    String by = readString(in);
+    String label = readString(in);
+    String topic = readString(in);
+    int partition = in.readInt();
+    long offset = in.readLong();
+    byte[] details = readBytes(in);
+    return new Event(type, at, by, label, JSON.readValue(details, DETAILS), topic, partition, offset);
   }
 
   /** A whole history, for an instance that asked the frame's owner. */
@@ -91,7 +89,7 @@ final class HistoryCodec {
     return write(out -> {
       out.writeInt(history.events().size());
       for (Event event : history.events()) {
-        writeBytes(out, event(event));
+        writeEvent(out, event);
       }
       writePosition(out, history.frame());
       writePosition(out, history.prediction());
@@ -104,7 +102,7 @@ final class HistoryCodec {
       int count = in.readInt();
       List<Event> events = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
-        events.add(event(readBytes(in)));
+        events.add(readEvent(in));
       }
       Position frame = readPosition(in);
       Position prediction = readPosition(in);
@@ -143,7 +141,7 @@ final class HistoryCodec {
     return bytes;
   }
 
-  static byte[] image(StoredImage image) {
+  private static byte[] image(StoredImage image) {
     try {
       ByteBuffer encoded = image.ref().toByteBuffer();
       byte[] bytes = new byte[encoded.remaining()];
@@ -154,7 +152,7 @@ final class HistoryCodec {
     }
   }
 
-  static StoredImage image(byte[] bytes) {
+  private static StoredImage image(byte[] bytes) {
     try {
       return StoredImage.of(ImageRef.fromByteBuffer(ByteBuffer.wrap(bytes)));
     } catch (IOException e) {

@@ -33,14 +33,14 @@ final class HistoryRecorder {
     details.put("audited", p.getAudited());
     details.put("modelVersion", p.getModelVersion());
     putBoxes(details, p.getBoxes());
-    keep(p.getFrameId(), "prediction", p.getPredictedAt(), p.getModelName(), p.getLabel(), details, record);
     Position frame = p.getSourcePartition() == null || p.getSourceOffset() == null ? null
         : new Position(Topics.FRAMES.name(), p.getSourcePartition(), p.getSourceOffset());
-    FrameHistory.located(store, p.getFrameId(), frame, record);
+    FrameHistory.record(store, p.getFrameId(),
+        event("prediction", p.getPredictedAt(), p.getModelName(), p.getLabel(), details, record), frame, null);
   }
 
   void request(Position record, ReviewRequest r) {
-    FrameHistory.imaged(store, r.getFrameId(), StoredImage.ofNullable(r.getImageRef()));
+    StoredImage image = StoredImage.ofNullable(r.getImageRef());
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("taskId", r.getTaskId());
     details.put("reason", r.getReason().name());
@@ -49,11 +49,12 @@ final class HistoryRecorder {
       details.put("flagReason", r.getFlag().getReason());
       details.put("previousLabel", r.getFlag().getPreviousLabel());
       details.put("previousSource", r.getFlag().getPreviousSource());
-      keep(r.getFrameId(), "flagged", r.getFlag().getFlaggedAt(), r.getFlag().getFlaggedBy(),
-          r.getFlag().getPreviousLabel(), details, record);
+      FrameHistory.record(store, r.getFrameId(), event("flagged", r.getFlag().getFlaggedAt(),
+          r.getFlag().getFlaggedBy(), r.getFlag().getPreviousLabel(), details, record), null, image);
       return;
     }
-    keep(r.getFrameId(), "review_requested", r.getRequestedAt(), null, r.getPrediction().getLabel(), details, record);
+    FrameHistory.record(store, r.getFrameId(), event("review_requested", r.getRequestedAt(), null,
+        r.getPrediction().getLabel(), details, record), null, image);
   }
 
   void result(Position record, ReviewResult r) {
@@ -63,11 +64,11 @@ final class HistoryRecorder {
     details.put("settled", !Boolean.FALSE.equals(r.getDecides()));
     details.put("timeSpentMs", r.getTimeSpentMs());
     putBoxes(details, r.getBoxes());
-    keep(r.getFrameId(), "answer", r.getSubmittedAt(), r.getReviewerId(), r.getLabel(), details, record);
+    FrameHistory.record(store, r.getFrameId(),
+        event("answer", r.getSubmittedAt(), r.getReviewerId(), r.getLabel(), details, record), null, null);
   }
 
   void label(Position record, Label l) {
-    FrameHistory.imaged(store, l.getFrameId(), StoredImage.ofNullable(l.getImageRef()));
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("source", l.getSource().name());
     details.put("confidence", l.getConfidence());
@@ -75,13 +76,13 @@ final class HistoryRecorder {
     details.put("taskId", l.getTaskId());
     putBoxes(details, l.getBoxes());
     String by = l.getReviewerIds().isEmpty() ? l.getModelName() : String.join(",", l.getReviewerIds());
-    keep(l.getFrameId(), "label", l.getLabelledAt(), by, l.getLabel(), details, record);
+    FrameHistory.record(store, l.getFrameId(), event("label", l.getLabelledAt(), by, l.getLabel(), details, record),
+        null, StoredImage.ofNullable(l.getImageRef()));
   }
 
-  private void keep(String frameId, String type, Instant at, String by, String label, Map<String, Object> details,
+  private static Event event(String type, Instant at, String by, String label, Map<String, Object> details,
       Position record) {
-    FrameHistory.record(store, frameId, new Event(type, at, by, label, details, record.topic(), record.partition(),
-        record.offset()));
+    return new Event(type, at, by, label, details, record.topic(), record.partition(), record.offset());
   }
 
   /** A detection record's boxes, as the API shows them; a classification record has none. */

@@ -3,6 +3,7 @@ package io.labelstream.review.partitioned;
 import io.labelstream.platform.kafka.KafkaClients;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
@@ -49,10 +51,12 @@ final class InputCatchUp {
   /** Where each of {@code inputs} ends now and how far the application has read it, from Kafka. */
   static InputCatchUp atStart(KafkaClients clients, String applicationId, List<String> inputs) {
     try (Admin admin = Admin.create(clients.admin("state-catch-up", TIMEOUT))) {
+      Map<String, TopicDescription> described = admin.describeTopics(inputs).allTopicNames()
+          .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      requireCoPartitioned(described);
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      admin.describeTopics(inputs).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-          .forEach((topic, description) -> description.partitions()
-              .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
+      described.forEach((topic, description) -> description.partitions()
+          .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
       Map<TopicPartition, Long> ends = new HashMap<>();
       admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
           .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).forEach((p, info) -> ends.put(p, info.offset()));
@@ -71,6 +75,20 @@ final class InputCatchUp {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while finding where " + inputs + " end", e);
+    }
+  }
+
+  /**
+   * A frame's records must be in the same partition of every input, so that one Kafka Streams task keeps all of the
+   * frame: inputs with different numbers of partitions would split a frame's history between tasks, silently.
+   */
+  private static void requireCoPartitioned(Map<String, TopicDescription> inputs) {
+    Map<String, Integer> partitions = new TreeMap<>();
+    inputs.forEach((topic, description) -> partitions.put(topic, description.partitions().size()));
+    if (new HashSet<>(partitions.values()).size() > 1) {
+      throw new IllegalStateException("the review state needs " + String.join(", ", partitions.keySet())
+          + " to have as many partitions each (a frame's records in the same partition of each), but they have "
+          + partitions + ": give them the same number (docs: deploy/README.md, \"Partitions bound scale-out\")");
     }
   }
 

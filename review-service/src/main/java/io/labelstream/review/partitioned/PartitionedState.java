@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Utils;
@@ -107,7 +108,10 @@ public final class PartitionedState implements AutoCloseable {
     // A killed instance's partitions move to a standby after this long (Kafka's default is 45 s).
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1_000);
-    props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+    props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, StateRocksDb.class);
+    // Every event of a history is a changelog record: larger, compressed batches cost the broker less per record.
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
   }
 
   /** Starts reading; {@code self} is where the other instances reach this one (host and port of its HTTP API). */
@@ -259,8 +263,9 @@ public final class PartitionedState implements AutoCloseable {
       throw new InvalidStateStoreException("not started");
     }
     int partition = streams.queryMetadataForKey(store, frameId, Serdes.String().serializer()).partition();
-    return read.read(streams.store(StoreQueryParameters
-        .fromNameAndType(store, QueryableStoreTypes.<String, byte[]>keyValueStore()).withPartition(partition)), frameId);
+    ReadOnlyKeyValueStore<String, byte[]> partitionStore = streams.store(StoreQueryParameters
+        .fromNameAndType(store, QueryableStoreTypes.<String, byte[]>keyValueStore()).withPartition(partition));
+    return read.read(partitionStore, frameId);
   }
 
   /**

@@ -125,7 +125,7 @@ class FrameHistoryTest {
     details.put("boxes", List.of(Map.of("label", "Bag", "x", 12, "y", 40, "w", 100, "h", 80)));
     Event prediction = new Event("prediction", AT, "fmnist-ensemble", "Bag", details, "predictions.v1", 2, 41L);
 
-    FrameHistory.record(store, "frame-1", prediction);
+    FrameHistory.record(store, "frame-1", prediction, null, null);
 
     assertThat(FrameHistory.read(store, "frame-1")).hasValueSatisfying(history -> {
       assertThat(history.events()).containsExactly(prediction);
@@ -138,7 +138,7 @@ class FrameHistoryTest {
     Event request = new Event("review_requested", AT, null, "T-shirt/top · 上衣", Map.of(), "review-requests.v1", 0,
         Long.MAX_VALUE);
 
-    FrameHistory.record(store, "frame-1", request);
+    FrameHistory.record(store, "frame-1", request, null, null);
 
     assertThat(FrameHistory.read(store, "frame-1").orElseThrow().events()).containsExactly(request);
   }
@@ -149,9 +149,9 @@ class FrameHistoryTest {
     Event sameOffsetOtherPartition = new Event("label", AT, "ana", "Coat", Map.of("source", "HUMAN"), "labels.v1",
         2, 7);
 
-    FrameHistory.record(store, "frame-1", label);
-    FrameHistory.record(store, "frame-1", label);
-    FrameHistory.record(store, "frame-1", sameOffsetOtherPartition);
+    FrameHistory.record(store, "frame-1", label, null, null);
+    FrameHistory.record(store, "frame-1", label, null, null);
+    FrameHistory.record(store, "frame-1", sameOffsetOtherPartition, null, null);
 
     assertThat(FrameHistory.read(store, "frame-1").orElseThrow().events())
         .containsExactlyInAnyOrder(label, sameOffsetOtherPartition);
@@ -162,21 +162,34 @@ class FrameHistoryTest {
     Event one = new Event("prediction", AT, "model", "Bag", Map.of(), "predictions.v1", 0, 1);
     Event two = new Event("prediction", AT, "model", "Coat", Map.of(), "predictions.v1", 0, 2);
 
-    FrameHistory.record(store, "frame-1", one);
-    FrameHistory.record(store, "frame-10", two);
-    FrameHistory.imaged(store, "frame-10", StoredImage.of(imageRef("frames/frame-10.jpg", "cd")));
+    FrameHistory.record(store, "frame-1", one, null, null);
+    FrameHistory.record(store, "frame-10", two, null, StoredImage.of(imageRef("frames/frame-10.jpg", "cd")));
 
     assertThat(FrameHistory.read(store, "frame-1").orElseThrow())
-        .isEqualTo(new FrameHistory(List.of(one), null, null, null));
+        .isEqualTo(new FrameHistory(List.of(one), null, new Position("predictions.v1", 0, 1), null));
     assertThat(FrameHistory.read(store, "frame-10").orElseThrow().events()).containsExactly(two);
   }
 
   @Test
-  void aFrameKnownOnlyByItsImageHasAnImageAndNoEvents() {
-    StoredImage image = StoredImage.of(imageRef("frames/frame-1.jpg", "cd"));
-    FrameHistory.imaged(store, "frame-1", image);
+  void theLatestRecordThatNamesAnImageOrAFramePositionWinsAndOneThatDoesNotKeepsIt() {
+    StoredImage first = StoredImage.of(imageRef("frames/frame-1.jpg", "cd"));
+    StoredImage second = StoredImage.of(imageRef("frames/frame-1-again.jpg", "ef"));
+    Event request = new Event("review_requested", AT, null, "Bag", Map.of(), "review.requests.v1", 0, 4);
+    Event later = new Event("label", AT.plusSeconds(5), "ana", "Bag", Map.of(), "labels.v1", 0, 2);
+    Event latest = new Event("label", AT.plusSeconds(9), "bo", "Coat", Map.of(), "labels.v1", 0, 3);
+    Event prediction = new Event("prediction", AT.minusSeconds(1), "m", "Bag", Map.of(), "predictions.v1", 0, 8);
 
-    assertThat(FrameHistory.read(store, "frame-1")).contains(new FrameHistory(List.of(), null, null, image));
+    // read in another order than they happened: what counts is the order of events
+    FrameHistory.record(store, "frame-1", latest, null, null);
+    FrameHistory.record(store, "frame-1", later, null, second);
+    FrameHistory.record(store, "frame-1", request, null, first);
+    FrameHistory.record(store, "frame-1", prediction, new Position("frames.v1", 2, 5), null);
+
+    FrameHistory history = FrameHistory.read(store, "frame-1").orElseThrow();
+    assertThat(history.events()).containsExactly(prediction, request, later, latest);
+    assertThat(history.storedImage()).contains(second);
+    assertThat(history.framePosition()).contains(new Position("frames.v1", 2, 5));
+    assertThat(history.predictionPosition()).contains(new Position("predictions.v1", 0, 8));
   }
 
   @Test

@@ -4,18 +4,24 @@ import java.util.Map;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.Cache;
+import org.rocksdb.CompressionType;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.WriteBufferManager;
 
 /**
- * One memory budget for every RocksDB store of this process, as Kafka Streams' memory management guide shows: by
- * default each store (one per partition, standbys included) takes its own 50 MiB block cache and three 16 MiB write
- * buffers, so a dozen partitions could hold most of a gigabyte outside the heap. Here they share {@value #TOTAL_BYTES}
- * bytes, write buffers included.
+ * How the per-frame state's RocksDB stores are set up.
+ *
+ * <p>One memory budget for every store of this process, as Kafka Streams' memory management guide shows: by default
+ * each store (one per partition, standbys included) takes its own 50 MiB block cache and three 16 MiB write buffers,
+ * so a dozen partitions could hold most of a gigabyte outside the heap. Here they share {@value #TOTAL_BYTES} bytes,
+ * write buffers included.
+ *
+ * <p>LZ4 compression, as the review state's own disk store has: Kafka Streams writes its stores uncompressed, and a
+ * frame's history (names, JSON details) compresses well.
  */
-public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
+public final class StateRocksDb implements RocksDBConfigSetter {
 
   static final long TOTAL_BYTES = 64L * 1024 * 1024;
   private static final long WRITE_BUFFER_BYTES = 16L * 1024 * 1024;
@@ -35,6 +41,7 @@ public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
     table.setPinTopLevelIndexAndFilter(true);
     options.setWriteBufferManager(WRITE_BUFFERS);
     options.setTableFormatConfig(table);
+    options.setCompressionType(CompressionType.LZ4_COMPRESSION);
   }
 
   @Override
