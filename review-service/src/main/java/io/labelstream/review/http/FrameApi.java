@@ -72,7 +72,7 @@ public final class FrameApi {
 
   private void history(Context ctx) {
     String frameId = ctx.pathParam("frameId");
-    FrameHistory history = histories.get(frameId).filter(h -> !h.events().isEmpty())
+    FrameHistory history = histories.get(frameId)
         .orElseThrow(() -> new ApiException(404, "frame_not_found", "nothing is known about frame " + frameId));
     List<Map<String, Object>> rows = new ArrayList<>();
     for (FrameHistory.Event event : history.events()) {

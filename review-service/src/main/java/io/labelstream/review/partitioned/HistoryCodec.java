@@ -1,5 +1,8 @@
 package io.labelstream.review.partitioned;
 
+import static io.labelstream.review.state.CheckpointData.readBytes;
+import static io.labelstream.review.state.CheckpointData.writeBytes;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labelstream.review.images.StoredImage;
@@ -124,22 +127,6 @@ final class HistoryCodec {
     return in.readBoolean() ? new Position(readString(in), in.readInt(), in.readLong()) : null;
   }
 
-  private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
-    out.writeInt(bytes == null ? -1 : bytes.length);
-    if (bytes != null) {
-      out.write(bytes);
-    }
-  }
-
-  private static byte[] readBytes(DataInputStream in) throws IOException {
-    int length = in.readInt();
-    if (length < 0) {
-      return null;
-    }
-    byte[] bytes = new byte[length];
-    in.readFully(bytes);
-    return bytes;
-  }
 
   private static byte[] image(StoredImage image) {
     try {

@@ -48,7 +48,11 @@ final class InputCatchUp {
     return new InputCatchUp(Map.of());
   }
 
-  /** Where each of {@code inputs} ends now and how far the application has read it, from Kafka. */
+  /**
+   * Where each of {@code inputs} ends now and how far the application has read it, from Kafka.
+   *
+   * @throws IllegalStateException when the inputs do not have as many partitions each
+   */
   static InputCatchUp atStart(KafkaClients clients, String applicationId, List<String> inputs) {
     try (Admin admin = Admin.create(clients.admin("state-catch-up", TIMEOUT))) {
       Map<String, TopicDescription> described = admin.describeTopics(inputs).allTopicNames()

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * between instances or the owner does not answer, from this instance's own (standby) copy; else a
  * {@link FrameStateUnavailable}, to be tried again.
  *
- * <p>The owner answers 200 with the value as {@code encode} writes it, 404 when it keeps nothing of the frame, 421
- * when it does not own the frame (any more) and 401 to a wrong token.
+ * <p>The owner answers 200 with what it keeps (as {@code decode} reads it), 404 when it keeps nothing of the frame, 421
+ * when it does not own the frame (any more) and 401 to a wrong token ({@code http.InternalStateApi}).
  */
 final class PerFrameLookup<T> {
 
