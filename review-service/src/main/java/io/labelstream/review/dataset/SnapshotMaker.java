@@ -167,7 +167,7 @@ public final class SnapshotMaker implements AutoCloseable {
             Label label = decodeOrNull(record);
             if (label == null) {
               read[1]++;
-              return; // LabelStore skips it too: the frame keeps its previous label
+              return; // FinalLabelProcessor skips it too: the frame keeps its previous label
             }
             source = label.getSource();
           }

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>A frame counts once, with its final label: a HUMAN label supersedes a MODEL one and a later MODEL label does not
- *       replace a HUMAN one (as in {@code LabelStore}), so an audited frame moves from the model's column to people's.
+ *       replace a HUMAN one (as in {@code partitioned.FinalLabelProcessor}), so an audited frame moves from the
+ *       model's column to people's.
  *   <li>A review task is in the queue from its first request to the answer that settles it (no earlier than its
  *       request): a task that needs several answers stays after the first ones ({@code decides} false), so queue
  *       length = tasks requested − tasks settled, each counted once.
