@@ -199,15 +199,20 @@ public final class InferenceWorker implements Runnable, AutoCloseable {
       // After a failure, whatever was polled and not committed is simply left: the group's next owner of those
       // partitions starts again from the last commit.
       drainOnRevoke = false;
-      decodePool.shutdownNow();
-      modelThread.shutdownNow();
-      consumer.close();
-      if (exactlyOnce) {
-        transactions.close(Duration.ofSeconds(5));
-      } else {
-        producer.close(Duration.ofSeconds(5));
+      try {
+        decodePool.shutdownNow();
+        modelThread.shutdownNow();
+        consumer.close();
+        if (exactlyOnce) {
+          transactions.close(Duration.ofSeconds(5));
+        } else {
+          producer.close(Duration.ofSeconds(5));
+        }
+      } finally {
+        // Whatever closing threw (a producer closed while its thread is interrupted throws), close() must not wait
+        // for ever: services stopped while the worker was still starting hung here (an evaluation whose start failed).
+        stopped.countDown();
       }
-      stopped.countDown();
     }
   }
 
