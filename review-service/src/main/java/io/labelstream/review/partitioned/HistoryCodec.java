@@ -127,7 +127,6 @@ final class HistoryCodec {
     return in.readBoolean() ? new Position(readString(in), in.readInt(), in.readLong()) : null;
   }
 
-
   private static byte[] image(StoredImage image) {
     try {
       ByteBuffer encoded = image.ref().toByteBuffer();

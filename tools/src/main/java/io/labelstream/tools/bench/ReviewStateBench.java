@@ -102,7 +102,7 @@ final class ReviewStateBench {
   static final int REVIEWED_ONE_IN = 5;
   /**
    * A first rebuild of ten million frames took 19.7 minutes on the shared 2-core machine (stop 44), just inside the 20
-   * allowed before: on a slower day, or with more state in Kafka Streams, it ran out (stop 45).
+   * allowed before; at stop 45 a build that counted the statistics in Kafka Streams too ran out of them.
    */
   private static final Duration READY_WITHIN = Duration.ofMinutes(60);
   private static final HttpClient HTTP = HttpClient.newHttpClient();
