@@ -38,6 +38,7 @@ import io.labelstream.review.metrics.PolicyMetrics;
 import io.labelstream.review.metrics.ReviewMetrics;
 import io.labelstream.review.partitioned.ClusterPeers;
 import io.labelstream.review.partitioned.FinalLabels;
+import io.labelstream.review.partitioned.FleetStats;
 import io.labelstream.review.partitioned.FrameHistories;
 import io.labelstream.review.partitioned.PartitionedState;
 import io.labelstream.review.policy.LabelRecall;
@@ -54,12 +55,10 @@ import io.labelstream.review.state.FlagLog;
 import io.labelstream.review.state.ImageReader;
 import io.labelstream.review.state.PipelineCounts;
 import io.labelstream.review.state.RecordFetcher;
-import io.labelstream.review.state.ReviewerLedger;
 import io.labelstream.review.state.StateCheckpoint;
 import io.labelstream.review.state.StateHandlers;
 import io.labelstream.review.state.StateStoreMeters;
 import io.labelstream.review.state.StateTailer;
-import io.labelstream.review.stats.StatsRecorder;
 import io.labelstream.schemas.Topic;
 import io.labelstream.schemas.Topics;
 import io.labelstream.schemas.avro.ReviewReason;
@@ -188,6 +187,7 @@ public final class ReviewService implements AutoCloseable {
         config.advertisedUrl().map(url -> URI.create(url).getScheme()).orElse("http"), config.clusterToken());
     FinalLabels labels = new FinalLabels(partitioned, peers, registry);
     FrameHistories histories = new FrameHistories(partitioned, peers);
+    FleetStats stats = new FleetStats(partitioned, peers, clock);
     PipelineCounts counts = new PipelineCounts(frameBytes);
     ClusterView cluster = new ClusterView();
     FlagLog flagLog = new FlagLog();
@@ -197,15 +197,12 @@ public final class ReviewService implements AutoCloseable {
     PolicyService policy = new PolicyService(config.policy(), config.model(), config.modelIdentity(), config.kafka(),
         config.instanceId(), recall);
     new PolicyMetrics(policy, recall).bindTo(registry);
-    ReviewerLedger reviewers = new ReviewerLedger();
     DatasetCatalog datasetCatalog = new DatasetCatalog();
-    StatsRecorder stats = new StatsRecorder(frameBytes);
     OpenTaskLimit limit = new OpenTaskLimit(queue, config.maxOpenTasks());
-    StateHandlers handlers = stateHandlers(queue, limit, gold, counts, policy, cluster, reviewers,
-        flagLog, datasetCatalog, stats);
+    StateHandlers handlers = stateHandlers(queue, limit, gold, counts, policy, cluster, flagLog, datasetCatalog);
     StateTailer tailer = new StateTailer(config.kafka(), config.instanceId(), handlers, counts);
-    Map<String, Checkpointed> stateParts = stateParts(queue, gold, counts, cluster, policy, recall, reviewers,
-        flagLog, datasetCatalog, stats);
+    Map<String, Checkpointed> stateParts = stateParts(queue, gold, counts, cluster, policy, recall, flagLog,
+        datasetCatalog);
     saved.ifPresent(checkpointed -> {
       restore(stateParts, checkpointed, config.stateDir().orElseThrow());
       tailer.startFrom(checkpointed.positions());
@@ -232,7 +229,7 @@ public final class ReviewService implements AutoCloseable {
     LeaderForwarding forwarding = new LeaderForwarding(election, cluster, config.instanceId());
     ImageReader images = new ImageReader(config.kafka(), config.instanceId());
     ImageApi imageApi = new ImageApi(queue, gold, images, store, forwarding);
-    ReviewApi api = new ReviewApi(queue, forwarding, labels, stats, config.detection(), counts, reviewers, config.classes(),
+    ReviewApi api = new ReviewApi(queue, forwarding, labels, stats::view, counts, config.classes(),
         tailer::caughtUp, metrics, clock, policy, gold, imageApi::bytes);
     BearerAuth auth = new BearerAuth(config.tokens());
     Datasets datasets = Datasets.start(config.kafka(), config.classes(), config.detection(), config.instanceId(), clock,
@@ -248,13 +245,13 @@ public final class ReviewService implements AutoCloseable {
         app -> {
           api.register(app, auth);
           imageApi.register(app);
-          new AdminApi(queue, reviewers, metrics.activeReviewers(), stats, flagLog, gold, writer, store, forwarding,
+          new AdminApi(queue, metrics.activeReviewers(), stats::view, flagLog, gold, writer, store, forwarding,
               config.classes(), config.detection(), clock).register(app);
           new FrameApi(flags, forwarding, labels, histories, tailer::caughtUp).register(app);
-          new InternalStateApi(peers, labels, histories).register(app);
+          new InternalStateApi(peers, labels, histories, stats).register(app);
           new DatasetApi(datasets).register(app);
           new FrameStoreApi(collection).register(app);
-          new StatsApi(stats, policy, config.classes(), config.detection(), reviewers).register(app);
+          new StatsApi(stats::view, policy, config.classes(), config.detection()).register(app);
         },
         javalin -> javalin.staticFiles.add(files -> {
           files.hostedPath = "/";
@@ -276,8 +273,7 @@ public final class ReviewService implements AutoCloseable {
    * instance with one that read everything).
    */
   private static Map<String, Checkpointed> stateParts(TaskQueue queue, GoldTasks gold, PipelineCounts counts,
-      ClusterView cluster, PolicyService policy, LabelRecall recall, ReviewerLedger reviewers, FlagLog flags,
-      DatasetCatalog datasets, StatsRecorder stats) {
+      ClusterView cluster, PolicyService policy, LabelRecall recall, FlagLog flags, DatasetCatalog datasets) {
     Map<String, Checkpointed> parts = new LinkedHashMap<>();
     parts.put("gold", gold);
     parts.put("queue", queue);
@@ -285,10 +281,8 @@ public final class ReviewService implements AutoCloseable {
     parts.put("cluster", cluster);
     parts.put("policy", policy);
     parts.put("recall", recall);
-    parts.put("reviewers", reviewers);
     parts.put("flags", flags);
     parts.put("datasets", datasets);
-    parts.put("stats", stats);
     return parts;
   }
 
@@ -346,8 +340,7 @@ public final class ReviewService implements AutoCloseable {
    * the order below; none of them reads another's state, so the order only decides what a failing one stops.
    */
   private static StateHandlers stateHandlers(TaskQueue queue, OpenTaskLimit limit, GoldTasks gold, PipelineCounts counts,
-      PolicyService policy, ClusterView cluster, ReviewerLedger reviewers, FlagLog flags, DatasetCatalog datasets,
-      StatsRecorder stats) {
+      PolicyService policy, ClusterView cluster, FlagLog flags, DatasetCatalog datasets) {
     StateHandlers handlers = new StateHandlers();
     // Review requests beyond REVIEW_MAX_OPEN_TASKS wait in Kafka: no handler sees them until answers make room.
     handlers.limit(Topics.REVIEW_REQUESTS, new StateHandlers.Intake<>() {
@@ -362,19 +355,12 @@ public final class ReviewService implements AutoCloseable {
       }
     });
     handlers.onRecord(Topics.REVIEW_REQUESTS, (record, request) -> queue.offer(ReviewTask.read(record, request)))
-        .on(Topics.REVIEW_REQUESTS, flags::requested)
-        .on(Topics.REVIEW_REQUESTS, stats::requested);
+        .on(Topics.REVIEW_REQUESTS, flags::requested);
     handlers.on(Topics.REVIEW_RESULTS, queue::answered)
-        .on(Topics.REVIEW_RESULTS, reviewers::answered)
         .on(Topics.REVIEW_RESULTS, result -> {
           // Only an answer that settled its frame's label is evidence for the policy; gold frames are not the stream's.
           if (!Boolean.FALSE.equals(result.getDecides()) && result.getReason() != ReviewReason.GOLD) {
             policy.answered(result.getFrameId(), PolicyService.outcomeClass(result));
-          }
-        })
-        .on(Topics.REVIEW_RESULTS, result -> {
-          if (result.getReason() != ReviewReason.GOLD) {
-            stats.answered(result); // gold frames are not the stream's work
           }
         });
     handlers.on(Topics.REVIEW_LEASES, queue::leaseRecorded);
@@ -383,11 +369,8 @@ public final class ReviewService implements AutoCloseable {
     handlers.on(Topics.REVIEW_GOLD, gold::add)
         .on(Topics.REVIEW_GOLD, frame -> queue.goldFrameRead());
     handlers.onRaw(Topics.DATASETS, datasets::recorded);
-    handlers.skipTombstones(Topics.LABELS)
-        .on(Topics.LABELS, stats::labelled);
     handlers.on(Topics.PREDICTIONS, prediction -> counts.predicted(prediction.getFrameId()))
-        .on(Topics.PREDICTIONS, policy::predicted)
-        .on(Topics.PREDICTIONS, stats::predicted);
+        .on(Topics.PREDICTIONS, policy::predicted);
     handlers.on(Topics.FRAMES_DLQ, letter -> counts.deadLettered())
         .on(Topics.REVIEW_REQUESTS_DLQ, letter -> counts.deadLettered());
     return handlers;

@@ -28,9 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Two review instances share the frames' final labels and histories by partition, and either answers for every frame:
- * its own from its stores, the other's by asking the owner with the cluster's token. When one stops, the other restores its
- * partitions and serves them all. (Standby copies and their takeover: {@code PartitionedStateIT}.)
+ * Two review instances share the frames' final labels, histories and statistics by partition, and either answers for
+ * every frame: its own from its stores, the other's by asking the owner with the cluster's token, and the statistics of
+ * all frames as its partitions' and the other's added up. When one stops, the other restores its partitions and serves
+ * them all. (Standby copies and their takeover: {@code PartitionedStateIT}.)
  */
 class PartitionedLabelsIT {
 
@@ -65,6 +66,7 @@ class PartitionedLabelsIT {
     }
     try {
       await().atMost(Duration.ofSeconds(60)).until(() -> answersAll(second, frames));
+      await().atMost(Duration.ofSeconds(30)).until(() -> modelLabelled(second) == FRAMES);
       for (String frameId : frames) {
         assertThat(second.partitionedState().ownerOf(frameId)).isInstanceOf(PartitionedState.Owner.Here.class);
       }
@@ -103,6 +105,12 @@ class PartitionedLabelsIT {
     assertThat(get(second.port(), "/internal/histories/" + ownedBySecond, ADMIN).statusCode()).isEqualTo(401);
     assertThat(get(second.port(), "/internal/histories/" + ownedBySecond, CLUSTER).statusCode()).isEqualTo(200);
     assertThat(get(first.port(), "/internal/histories/" + ownedBySecond, CLUSTER).statusCode()).isEqualTo(421);
+    // The statistics of all frames, on either instance: its own partitions' counts and the other's, added up.
+    for (ReviewService service : List.of(first, second)) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> modelLabelled(service) == FRAMES);
+    }
+    assertThat(get(second.port(), "/internal/stats", ADMIN).statusCode()).isEqualTo(401);
+    assertThat(get(second.port(), "/internal/stats", CLUSTER).statusCode()).isEqualTo(200);
     assertThat(get(first.port(), "/v1/labels/no-such-frame", ADMIN).statusCode()).isEqualTo(404);
     assertThat(get(first.port(), "/v1/frames/no-such-frame/history", ADMIN).statusCode()).isEqualTo(404);
   }
@@ -136,6 +144,12 @@ class PartitionedLabelsIT {
       }
     }
     return true;
+  }
+
+  /** Model labels in {@code /v1/stats/classes}; -1 while the statistics cannot be added up (503). */
+  private static long modelLabelled(ReviewService service) throws Exception {
+    HttpResponse<String> classes = get(service.port(), "/v1/stats/classes", ADMIN);
+    return classes.statusCode() == 200 ? ReviewFixtures.JSON.readTree(classes.body()).get("model").asLong() : -1;
   }
 
   private static HttpResponse<String> get(int port, String path, String token) throws Exception {

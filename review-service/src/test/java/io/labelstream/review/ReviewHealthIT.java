@@ -9,6 +9,8 @@ import io.labelstream.platform.config.Env;
 import io.labelstream.platform.kafka.KafkaSettings;
 import io.labelstream.platform.kafka.TopicProvisioner;
 import io.labelstream.review.config.ReviewConfig;
+import io.labelstream.schemas.Topics;
+import io.labelstream.schemas.avro.Prediction;
 import io.labelstream.schemas.avro.ReviewRequest;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,6 +18,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -61,6 +65,14 @@ class ReviewHealthIT {
       requests[i] = ReviewFixtures.request(ReviewFixtures.newFrameId(), "Coat", 0.5, i);
     }
     ReviewFixtures.produce(KAFKA.bootstrapServers(), requests);
+    // and the predictions they were made from: the state's store keeps that each frame was seen
+    try (KafkaProducer<String, Prediction> producer = new KafkaProducer<>(
+        ReviewFixtures.producerConfig(KAFKA.bootstrapServers()), Topics.PREDICTIONS.keySerde().serializer(),
+        Topics.PREDICTIONS.valueSerde().serializer())) {
+      for (ReviewRequest request : requests) {
+        producer.send(new ProducerRecord<>(Topics.PREDICTIONS.name(), request.getFrameId(), request.getPrediction()));
+      }
+    }
 
     try (ReviewService review = ReviewService.start(ReviewConfig.from(new Env(Map.of(
         "KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers(),
@@ -70,14 +82,15 @@ class ReviewHealthIT {
       await().atMost(Duration.ofSeconds(30)).until(review::ready);
 
       JsonNode state = json(get(review, "/readyz")).get("details").get("state");
-      assertThat(state.get("offsetsToRead").asLong()).as("the requests, at least").isGreaterThanOrEqualTo(300);
+      assertThat(state.get("offsetsToRead").asLong()).as("the requests and predictions, at least")
+          .isGreaterThanOrEqualTo(600);
       assertThat(state.get("offsetsRead").asLong()).isEqualTo(state.get("offsetsToRead").asLong());
       String metrics = get(review, "/metrics").body();
       assertThat(gauge(metrics, "labelstream_review_state_restore_offsets_read")).isEqualTo(state.get("offsetsRead").asDouble());
       assertThat(gauge(metrics, "labelstream_review_state_restore_offsets_to_read")).isEqualTo(state.get("offsetsToRead").asDouble());
       // What the state's store takes, now that the heap does not show it.
       assertThat(gauge(metrics, "labelstream_review_state_store_keys"))
-          .as("a statistics record per request, at least (the histories are in Kafka Streams' stores)")
+          .as("a record per frame seen, at least (histories and statistics are in Kafka Streams' stores)")
           .isGreaterThanOrEqualTo(300);
       assertThat(gauge(metrics, "labelstream_review_state_store_memory_bytes")).isPositive();
       assertThat(metrics).containsPattern("(?m)^labelstream_review_state_store_disk_bytes\\{[^}]*} [0-9.E]+$");

@@ -7,10 +7,10 @@ import io.labelstream.schemas.avro.LabelSource;
  * while reading the partition, the second pass copies exactly the records it points at. It stores a 64-bit hash of
  * the frameId and the record's offset (see {@link KeyHash} for why a hash is enough), never the labels.
  *
- * <p>The rule is the one {@code FinalLabelProcessor} applies, so a snapshot says what {@code GET /v1/labels/{frameId}}
+ * <p>The rule is the one {@code partitioned.FrameStateProcessor} applies, so a snapshot says what {@code GET /v1/labels/{frameId}}
  * says: the latest record of a frame wins, except that a MODEL label never replaces a HUMAN one (a late or
  * replayed model label does not undo a person's answer). A tombstone (a record without a value) removes the frame
- * from the dataset, as compaction will; FinalLabelProcessor ignores tombstones, but nothing writes them to labels.v1
+ * from the dataset, as compaction will; FrameStateProcessor ignores tombstones, but nothing writes them to labels.v1
  * today.
  */
 final class FinalLabelIndex {

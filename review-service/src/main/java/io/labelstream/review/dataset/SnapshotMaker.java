@@ -167,7 +167,7 @@ public final class SnapshotMaker implements AutoCloseable {
             Label label = decodeOrNull(record);
             if (label == null) {
               read[1]++;
-              return; // FinalLabelProcessor skips it too: the frame keeps its previous label
+              return; // FrameStateProcessor skips it too: the frame keeps its previous label
             }
             source = label.getSource();
           }

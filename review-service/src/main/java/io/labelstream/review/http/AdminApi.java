@@ -22,14 +22,14 @@ import java.util.HexFormat;
 import org.apache.kafka.common.KafkaException;
 import io.labelstream.review.metrics.ActiveReviewers;
 import io.labelstream.review.queue.TaskQueue;
-import io.labelstream.review.state.ReviewerLedger;
-import io.labelstream.review.stats.StatsRecorder;
+import io.labelstream.review.stats.StatsView;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * What admins see and do under {@code /v1/admin}: the queue, the reviewers and how well they do, flags, and the gold
@@ -38,14 +38,13 @@ import java.util.TreeSet;
 public final class AdminApi {
 
   private static final int QUEUE_ROWS = 200;
-  private static final StatsRecorder.Rate NONE = new StatsRecorder.Rate(0, 0);
+  private static final StatsView.Rate NONE = new StatsView.Rate(0, 0);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
   private final TaskQueue queue;
-  private final ReviewerLedger reviewers;
   private final ActiveReviewers active;
-  private final StatsRecorder stats;
+  private final Supplier<StatsView> stats;
   private final FlagLog flags;
   private final GoldTasks gold;
   private final QueueWriter writer;
@@ -55,11 +54,11 @@ public final class AdminApi {
   private final boolean detection;
   private final Clock clock;
 
-  public AdminApi(TaskQueue queue, ReviewerLedger reviewers, ActiveReviewers active, StatsRecorder stats,
-      FlagLog flags, GoldTasks gold, QueueWriter writer, FrameImages store, LeaderForwarding forwarding,
-      List<String> classes, boolean detection, Clock clock) {
+  /** @param stats the statistics of all frames, reviewers' ledgers and agreement among them, as counted now */
+  public AdminApi(TaskQueue queue, ActiveReviewers active, Supplier<StatsView> stats, FlagLog flags, GoldTasks gold,
+      QueueWriter writer, FrameImages store, LeaderForwarding forwarding, List<String> classes, boolean detection,
+      Clock clock) {
     this.queue = queue;
-    this.reviewers = reviewers;
     this.active = active;
     this.stats = stats;
     this.flags = flags;
@@ -224,20 +223,21 @@ public final class AdminApi {
   private void reviewers(Context ctx) {
     Set<String> activeNow = active.names();
     Set<String> seen = new TreeSet<>(activeNow);
-    StatsRecorder.Agreement agreement = stats.agreement();
+    StatsView view = stats.get();
+    StatsView.Agreement agreement = view.agreement();
     List<Map<String, Object>> rows = new ArrayList<>();
-    for (ReviewerLedger.Counts c : reviewers.all()) {
+    for (StatsView.ReviewerCounts c : view.reviewers()) {
       seen.remove(c.reviewer());
       rows.add(row(c, agreement, activeNow.contains(c.reviewer())));
     }
     // Reviewers at work who have not answered anything yet.
-    seen.forEach(name -> rows.add(row(reviewers.of(name), agreement, true)));
+    seen.forEach(name -> rows.add(row(view.reviewer(name), agreement, true)));
     ctx.json(rows);
   }
 
-  private static Map<String, Object> row(ReviewerLedger.Counts c, StatsRecorder.Agreement agreement, boolean active) {
-    StatsRecorder.Rate audits = agreement.withModelByReviewer().getOrDefault(c.reviewer(), NONE);
-    StatsRecorder.Rate others = agreement.byReviewer().getOrDefault(c.reviewer(), NONE);
+  private static Map<String, Object> row(StatsView.ReviewerCounts c, StatsView.Agreement agreement, boolean active) {
+    StatsView.Rate audits = agreement.withModelByReviewer().getOrDefault(c.reviewer(), NONE);
+    StatsView.Rate others = agreement.byReviewer().getOrDefault(c.reviewer(), NONE);
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("reviewer", c.reviewer());
     row.put("answered", c.answered());

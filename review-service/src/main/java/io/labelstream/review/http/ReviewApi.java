@@ -22,8 +22,7 @@ import io.labelstream.review.queue.ReviewTask;
 import io.labelstream.review.queue.TaskBoxes;
 import io.labelstream.review.queue.TaskQueue;
 import io.labelstream.review.state.PipelineCounts;
-import io.labelstream.review.state.ReviewerLedger;
-import io.labelstream.review.stats.StatsRecorder;
+import io.labelstream.review.stats.StatsView;
 import io.labelstream.schemas.avro.Box;
 import io.labelstream.schemas.avro.Label;
 import io.labelstream.schemas.avro.LabelSource;
@@ -40,6 +39,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** The reviewer API under {@code /v1}; every call needs a bearer token. */
 public final class ReviewApi {
@@ -50,10 +50,8 @@ public final class ReviewApi {
   private final TaskQueue queue;
   private final LeaderForwarding forwarding;
   private final FinalLabels labels;
-  private final StatsRecorder stats;
-  private final boolean detection;
+  private final Supplier<StatsView> stats;
   private final PipelineCounts counts;
-  private final ReviewerLedger reviewers;
   private final List<String> classes;
   private final BooleanSupplier stateReady;
   private final ReviewMetrics metrics;
@@ -63,19 +61,18 @@ public final class ReviewApi {
   private final Function<ReviewTask, byte[]> images;
 
   /**
+   * @param stats the statistics of all frames, reviewers' ledgers among them, as counted now
    * @param images a task's image bytes: the size of a detection frame whose prediction did not say it is read from
    *     its image
    */
-  public ReviewApi(TaskQueue queue, LeaderForwarding forwarding, FinalLabels labels, StatsRecorder stats,
-      boolean detection, PipelineCounts counts, ReviewerLedger reviewers, List<String> classes, BooleanSupplier stateReady, ReviewMetrics metrics, Clock clock,
+  public ReviewApi(TaskQueue queue, LeaderForwarding forwarding, FinalLabels labels, Supplier<StatsView> stats,
+      PipelineCounts counts, List<String> classes, BooleanSupplier stateReady, ReviewMetrics metrics, Clock clock,
       PolicyService policy, GoldTasks gold, Function<ReviewTask, byte[]> images) {
     this.queue = queue;
     this.forwarding = forwarding;
     this.labels = labels;
     this.stats = stats;
-    this.detection = detection;
     this.counts = counts;
-    this.reviewers = reviewers;
     this.classes = List.copyOf(classes);
     this.stateReady = stateReady;
     this.metrics = metrics;
@@ -339,7 +336,7 @@ public final class ReviewApi {
   /** Who the caller is and what they have done (answers as read back from Kafka, so a moment behind). */
   private void me(Context ctx) {
     Reviewer reviewer = BearerAuth.reviewer(ctx);
-    ReviewerLedger.Counts done = reviewers.of(reviewer.name());
+    StatsView.ReviewerCounts done = stats.get().reviewer(reviewer.name());
     ctx.json(Map.of("name", reviewer.name(), "role", reviewer.role(), "answered", done.answered(),
         "accepted", done.accepted(), "corrected", done.corrected()));
   }
@@ -392,20 +389,6 @@ public final class ReviewApi {
     }
   }
 
-  /** Final labels by source, as the statistics counted them. */
-  private StatsRecorder.ClassCount labelCounts() {
-    if (detection) {
-      return stats.detectionFrames();
-    }
-    long model = 0;
-    long human = 0;
-    for (StatsRecorder.ClassCount c : stats.classes()) {
-      model += c.model();
-      human += c.human();
-    }
-    return new StatsRecorder.ClassCount(-1, null, model, human);
-  }
-
   /**
    * Pipeline counts. Label counts and the policy (audit evidence, per class) are for admins: they move with each
    * answer in a way that tells a reviewer whether an audit answer matched the hidden model label (the estimate
@@ -413,15 +396,17 @@ public final class ReviewApi {
    */
   private void stats(Context ctx) {
     boolean admin = BearerAuth.reviewer(ctx).role() == Role.ADMIN;
+    // Final labels by source, as the statistics counted them (a detection frame once, whatever its boxes).
+    StatsView.ClassCount labelled = admin ? stats.get().labels() : null;
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("framesSeen", counts.framesSeen());
     if (admin) {
-      body.put("modelLabelled", labelCounts().model());
+      body.put("modelLabelled", labelled.model());
     }
     body.put("queuedForReview", queue.openCount());
     body.put("inReview", queue.leasedCount());
     if (admin) {
-      body.put("humanLabelled", labelCounts().human());
+      body.put("humanLabelled", labelled.human());
     }
     body.put("deadLettered", counts.deadLetteredCount());
     body.put("stateReady", stateReady.getAsBoolean());

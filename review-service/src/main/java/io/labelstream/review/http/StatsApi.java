@@ -6,9 +6,8 @@ import io.labelstream.platform.http.ApiException;
 import io.labelstream.review.auth.Role;
 import io.labelstream.review.policy.PolicyDecision;
 import io.labelstream.review.policy.PolicyService;
-import io.labelstream.review.state.ReviewerLedger;
 import io.labelstream.review.stats.Resolution;
-import io.labelstream.review.stats.StatsRecorder;
+import io.labelstream.review.stats.StatsView;
 import io.labelstream.schemas.PolicyThresholds;
 import java.io.InputStream;
 import java.time.Instant;
@@ -18,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The statistics for admins and ML engineers: the page {@code /stats} and its data as JSON under {@code /v1/stats/...}
@@ -25,20 +25,18 @@ import java.util.TreeMap;
  */
 public final class StatsApi {
 
-  private final StatsRecorder stats;
+  private final Supplier<StatsView> stats;
   private final PolicyService policy;
   private final List<String> classes;
   private final boolean detection;
-  private final ReviewerLedger reviewers;
 
   /**
    * @param classes the label classes in model output order (from the model card), for names and order
    * @param detection whether the model is a detector: classes then counts boxes, and accuracy is frame exactness
+   * @param stats the statistics of all frames, as counted now
    */
-  public StatsApi(StatsRecorder stats, PolicyService policy, List<String> classes, boolean detection,
-      ReviewerLedger reviewers) {
+  public StatsApi(Supplier<StatsView> stats, PolicyService policy, List<String> classes, boolean detection) {
     this.detection = detection;
-    this.reviewers = reviewers;
     this.stats = stats;
     this.policy = policy;
     this.classes = List.copyOf(classes);
@@ -60,7 +58,7 @@ public final class StatsApi {
       return;
     }
     Map<String, Object> body = new LinkedHashMap<>();
-    ClassRows labels = ClassRows.of(withEveryClass(stats.classes()));
+    ClassRows labels = ClassRows.of(withEveryClass(stats.get().classes()));
     body.putAll(labels.totals());
     body.put("classes", labels.rows());
     ctx.json(body);
@@ -71,8 +69,9 @@ public final class StatsApi {
    * per class the boxes of those labels by source ({@code boxes} sums them).
    */
   private Map<String, Object> boxesPerClass() {
-    ClassRows boxes = ClassRows.of(withEveryClass(stats.boxClasses()));
-    StatsRecorder.ClassCount frames = stats.detectionFrames();
+    StatsView view = stats.get();
+    ClassRows boxes = ClassRows.of(withEveryClass(view.boxClasses()));
+    StatsView.ClassCount frames = view.detectionFrames();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("task", "detection");
     body.put("unit", "boxes");
@@ -85,13 +84,13 @@ public final class StatsApi {
   }
 
   /** Every configured class, counted or not, then any other class index the counts carry. */
-  private List<StatsRecorder.ClassCount> withEveryClass(List<StatsRecorder.ClassCount> counts) {
-    Map<Integer, StatsRecorder.ClassCount> counted = new TreeMap<>();
+  private List<StatsView.ClassCount> withEveryClass(List<StatsView.ClassCount> counts) {
+    Map<Integer, StatsView.ClassCount> counted = new TreeMap<>();
     counts.forEach(c -> counted.put(c.classIndex(), c));
-    List<StatsRecorder.ClassCount> all = new ArrayList<>();
+    List<StatsView.ClassCount> all = new ArrayList<>();
     for (int c = 0; c < classes.size(); c++) {
-      StatsRecorder.ClassCount count = counted.remove(c);
-      all.add(new StatsRecorder.ClassCount(c, classes.get(c), count == null ? 0 : count.model(),
+      StatsView.ClassCount count = counted.remove(c);
+      all.add(new StatsView.ClassCount(c, classes.get(c), count == null ? 0 : count.model(),
           count == null ? 0 : count.human()));
     }
     all.addAll(counted.values());
@@ -101,11 +100,11 @@ public final class StatsApi {
   /** One row per class and the sums of their model and human counts. */
   private record ClassRows(List<Map<String, Object>> rows, long model, long human) {
 
-    static ClassRows of(List<StatsRecorder.ClassCount> counts) {
+    static ClassRows of(List<StatsView.ClassCount> counts) {
       List<Map<String, Object>> rows = new ArrayList<>();
       long model = 0;
       long human = 0;
-      for (StatsRecorder.ClassCount count : counts) {
+      for (StatsView.ClassCount count : counts) {
         rows.add(classRow(count));
         model += count.model();
         human += count.human();
@@ -122,7 +121,7 @@ public final class StatsApi {
     }
   }
 
-  private static Map<String, Object> classRow(StatsRecorder.ClassCount count) {
+  private static Map<String, Object> classRow(StatsView.ClassCount count) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("classIndex", count.classIndex());
     row.put("class", count.name());
@@ -133,9 +132,9 @@ public final class StatsApi {
   }
 
   private void labelsOverTime(Context ctx) {
-    StatsRecorder.Series<StatsRecorder.LabelBucket> series = stats.labelsOverTime(resolution(ctx));
+    StatsView.Series<StatsView.LabelBucket> series = stats.get().labelsOverTime(resolution(ctx));
     List<Map<String, Object>> buckets = new ArrayList<>();
-    for (StatsRecorder.LabelBucket b : series.buckets()) {
+    for (StatsView.LabelBucket b : series.buckets()) {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("start", b.start());
       row.put("model", b.model());
@@ -148,9 +147,9 @@ public final class StatsApi {
   }
 
   private void reviewThroughput(Context ctx) {
-    StatsRecorder.Series<StatsRecorder.ReviewBucket> series = stats.reviewThroughput(resolution(ctx));
+    StatsView.Series<StatsView.ReviewBucket> series = stats.get().reviewThroughput(resolution(ctx));
     List<Map<String, Object>> buckets = new ArrayList<>();
-    for (StatsRecorder.ReviewBucket b : series.buckets()) {
+    for (StatsView.ReviewBucket b : series.buckets()) {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("start", b.start());
       row.put("requested", b.requested());
@@ -161,7 +160,7 @@ public final class StatsApi {
     ctx.json(series(series, buckets, series.buckets().isEmpty() ? null : series.buckets().get(0).start()));
   }
 
-  private static Map<String, Object> series(StatsRecorder.Series<?> series, List<Map<String, Object>> buckets, Instant from) {
+  private static Map<String, Object> series(StatsView.Series<?> series, List<Map<String, Object>> buckets, Instant from) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("resolution", series.resolution().wireName());
     body.put("bucketMinutes", series.resolution().minutes());
@@ -241,7 +240,8 @@ public final class StatsApi {
   }
 
   private void agreement(Context ctx) {
-    StatsRecorder.Agreement a = stats.agreement();
+    StatsView view = stats.get();
+    StatsView.Agreement a = view.agreement();
     Map<String, Object> withModel = rate(a.withModel(), "audits");
     List<Map<String, Object>> auditors = new ArrayList<>();
     a.withModelByReviewer().forEach((reviewer, r) -> auditors.add(named("reviewer", reviewer, rate(r, "audits"))));
@@ -260,7 +260,7 @@ public final class StatsApi {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("withModel", withModel);
     body.put("betweenReviewers", between);
-    body.put("gold", goldAccuracy(this.reviewers));
+    body.put("gold", goldAccuracy(view));
     ctx.json(body);
   }
 
@@ -268,13 +268,13 @@ public final class StatsApi {
    * Reviewer accuracy on gold tasks (frames whose answer is known in advance), overall and per reviewer, in the same
    * shape as {@code withModel}; null while no gold task has been answered.
    */
-  private static Map<String, Object> goldAccuracy(ReviewerLedger reviewers) {
+  private static Map<String, Object> goldAccuracy(StatsView view) {
     long answered = 0;
     long correct = 0;
     long boxAnswers = 0;
     double f1Sum = 0;
     List<Map<String, Object>> rows = new java.util.ArrayList<>();
-    for (ReviewerLedger.Counts c : reviewers.all()) {
+    for (StatsView.ReviewerCounts c : view.reviewers()) {
       if (c.gold() == 0) {
         continue;
       }
@@ -307,7 +307,7 @@ public final class StatsApi {
     return body;
   }
 
-  private static Map<String, Object> rate(StatsRecorder.Rate r, String totalName) {
+  private static Map<String, Object> rate(StatsView.Rate r, String totalName) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put(totalName, r.total());
     row.put("agreed", r.agreed());

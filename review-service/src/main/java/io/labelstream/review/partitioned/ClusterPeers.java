@@ -41,20 +41,28 @@ public final class ClusterPeers {
    *
    * @throws FrameStateUnavailable OWNER_UNAVAILABLE when it does not answer
    */
-  HttpResponse<byte[]> ask(HostInfo owner, String path, String frameId) {
-    URI uri = URI.create(scheme + "://" + owner.host() + ":" + owner.port() + path
-        + URLEncoder.encode(frameId, StandardCharsets.UTF_8));
+  HttpResponse<byte[]> askAboutFrame(HostInfo owner, String path, String frameId) {
+    return ask(owner, path + URLEncoder.encode(frameId, StandardCharsets.UTF_8), "frame " + frameId);
+  }
+
+  /**
+   * Asks {@code other} at {@code path} for {@code what} (as the error names it).
+   *
+   * @throws FrameStateUnavailable OWNER_UNAVAILABLE when it does not answer
+   */
+  HttpResponse<byte[]> ask(HostInfo other, String path, String what) {
+    URI uri = URI.create(scheme + "://" + other.host() + ":" + other.port() + path);
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(ASK_TIMEOUT)
         .header("Authorization", "Bearer " + clusterToken).GET().build();
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
       throw new FrameStateUnavailable(FrameStateUnavailable.Reason.OWNER_UNAVAILABLE, "the review instance that "
-          + "keeps frame " + frameId + " did not answer (" + e.getMessage() + ")");
+          + "keeps " + what + " did not answer (" + e.getMessage() + ")");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new FrameStateUnavailable(FrameStateUnavailable.Reason.OWNER_UNAVAILABLE,
-          "interrupted while asking for frame " + frameId);
+          "interrupted while asking for " + what);
     }
   }
 }

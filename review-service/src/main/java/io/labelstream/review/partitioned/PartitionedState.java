@@ -34,7 +34,6 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -48,9 +47,14 @@ import org.slf4j.LoggerFactory;
  * instance with its state), a standby copy of others (so a killed instance's partitions are served elsewhere within
  * seconds), and answers for the frames it owns; for the others {@link #ownerOf} names the instance that does.
  *
- * <p>It keeps each frame's final label ({@value #FINAL_LABELS}, see {@link FinalLabelProcessor}) and its history
- * ({@value #HISTORIES}, see {@link FrameHistory}), from the topics keyed by frame id, which have as many partitions
- * each: a frame's records are in the same partition of each, and so in the same Kafka Streams task.
+ * <p>It keeps each frame's final label ({@value #FINAL_LABELS}), its history ({@value #HISTORIES}, see
+ * {@link FrameHistory}) and each partition's statistics ({@value #STATS}, see {@link LocalStats}), from the topics
+ * keyed by frame id ({@link FrameStateProcessor}), which have as many partitions each: a frame's records are in the
+ * same partition of each, and so in the same Kafka Streams task.
+ *
+ * <p>Exactly once: the statistics are counts, which a record processed twice would count twice, so each task's store
+ * changes, changelog records and input offsets are committed in one Kafka transaction ({@code exactly_once_v2}); its
+ * stores are transactional too, so a crash does not cost a restore of the whole store from its changelog.
  */
 public final class PartitionedState implements AutoCloseable {
 
@@ -58,6 +62,7 @@ public final class PartitionedState implements AutoCloseable {
   public static final String APPLICATION_ID = "labelstream-review-state";
   static final String FINAL_LABELS = "final-labels";
   static final String HISTORIES = "frame-histories";
+  static final String STATS = "frame-stats";
   /** What the stores are built from. */
   static final List<String> INPUTS = List.of(Topics.LABELS.name(), Topics.PREDICTIONS.name(),
       Topics.REVIEW_REQUESTS.name(), Topics.REVIEW_RESULTS.name());
@@ -84,6 +89,7 @@ public final class PartitionedState implements AutoCloseable {
   private volatile KafkaStreamsMetrics metrics;
   private MeterRegistry registry;
   private final PartitionRestore restore = new PartitionRestore();
+  private final LocalStats stats = new LocalStats();
   private volatile boolean servedOnce;
   private volatile int partitionCount;
 
@@ -102,6 +108,13 @@ public final class PartitionedState implements AutoCloseable {
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbys);
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    // Stores keep what a transaction wrote apart until it commits (KIP-892): a crash then loses only the writes since
+    // the last commit, replayed, where a plain store under exactly-once is wiped and restored whole from its changelog.
+    props.put("enable.transactional.statestores", true);
+    // Lookups see what is processed, as before, not only what is committed (up to commit.interval.ms, 100 ms, later):
+    // every input record was committed to its topic before it was read, so nothing shown is untrue.
+    props.put("default.interactive.query.isolation.level", "READ_UNCOMMITTED");
     // Labels are written in transactions: an aborted one must never become a frame's label.
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
@@ -120,7 +133,7 @@ public final class PartitionedState implements AutoCloseable {
     started.putAll(props);
     started.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
     catchUp = InputCatchUp.atStart(clients, APPLICATION_ID, INPUTS);
-    KafkaStreams created = new KafkaStreams(topology(catchUp), started);
+    KafkaStreams created = new KafkaStreams(topology(catchUp, stats), started);
     created.setGlobalStateRestoreListener(restore);
     // A stream thread that fails (the broker gone for longer than its retries, a store that cannot be written) is
     // replaced, so the partitions go on being served; whatever keeps failing is logged each time.
@@ -142,26 +155,16 @@ public final class PartitionedState implements AutoCloseable {
     created.start();
   }
 
-  static Topology topology(InputCatchUp catchUp) {
+  /** One source over the four inputs and one processor: partition p of each is one task, with its p of each store. */
+  static Topology topology(InputCatchUp catchUp, LocalStats stats) {
     StreamsBuilder builder = new StreamsBuilder();
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FINAL_LABELS),
-        Serdes.String(), Serdes.ByteArray()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HISTORIES),
-        Serdes.String(), Serdes.ByteArray()));
-    KStream<String, byte[]> labels = builder.stream(Topics.LABELS.name(), bytes());
-    labels.process(() -> new FinalLabelProcessor(catchUp), FINAL_LABELS);
-    labels.process(() -> new HistoryProcessor<>(Topics.LABELS, HistoryRecorder::label, catchUp), HISTORIES);
-    builder.stream(Topics.PREDICTIONS.name(), bytes())
-        .process(() -> new HistoryProcessor<>(Topics.PREDICTIONS, HistoryRecorder::prediction, catchUp), HISTORIES);
-    builder.stream(Topics.REVIEW_REQUESTS.name(), bytes())
-        .process(() -> new HistoryProcessor<>(Topics.REVIEW_REQUESTS, HistoryRecorder::request, catchUp), HISTORIES);
-    builder.stream(Topics.REVIEW_RESULTS.name(), bytes())
-        .process(() -> new HistoryProcessor<>(Topics.REVIEW_RESULTS, HistoryRecorder::result, catchUp), HISTORIES);
+    for (String store : List.of(FINAL_LABELS, HISTORIES, STATS)) {
+      builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
+          Serdes.String(), Serdes.ByteArray()));
+    }
+    builder.stream(INPUTS, Consumed.with(Serdes.String(), Serdes.ByteArray()))
+        .process(() -> new FrameStateProcessor(catchUp, stats), FINAL_LABELS, HISTORIES, STATS);
     return builder.build();
-  }
-
-  private static Consumed<String, byte[]> bytes() {
-    return Consumed.with(Serdes.String(), Serdes.ByteArray());
   }
 
   /**
@@ -196,6 +199,37 @@ public final class PartitionedState implements AutoCloseable {
       }
     });
     return read;
+  }
+
+  /** The partitions of the frames whose statistics this instance counts now. */
+  Set<Integer> activePartitions() {
+    KafkaStreams current = streams;
+    Set<Integer> active = new HashSet<>();
+    if (current != null && current.state() == KafkaStreams.State.RUNNING) {
+      localPartitions(current).stream().filter(p -> p.topic().equals(Topics.LABELS.name()))
+          .forEach(p -> active.add(p.partition()));
+    }
+    return active;
+  }
+
+  /** This instance's statistics (of its {@link #activePartitions}). */
+  LocalStats stats() {
+    return stats;
+  }
+
+  /** Where the other instances of the application are reached. */
+  List<HostInfo> otherInstances() {
+    KafkaStreams current = streams;
+    if (current == null) {
+      return List.of();
+    }
+    return current.metadataForAllStreamsClients().stream().map(StreamsMetadata::hostInfo)
+        .filter(host -> !host.equals(self)).distinct().toList();
+  }
+
+  /** The partitions of the frames (of each input), once every partition has an owner; 0 until then. */
+  int partitionCount() {
+    return partitionCount(streams);
   }
 
   /** The input partitions this instance holds as active. */

@@ -75,7 +75,7 @@ final class PerFrameLookup<T> {
   }
 
   private Optional<T> ask(PartitionedState.Owner.Elsewhere owner, String frameId) {
-    HttpResponse<byte[]> answer = peers.ask(owner.host(), internalPath, frameId);
+    HttpResponse<byte[]> answer = peers.askAboutFrame(owner.host(), internalPath, frameId);
     return switch (answer.statusCode()) {
       case 200 -> Optional.of(decode.apply(answer.body()));
       case 404 -> Optional.empty();

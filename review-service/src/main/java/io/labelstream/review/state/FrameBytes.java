@@ -55,14 +55,10 @@ public abstract class FrameBytes implements AutoCloseable {
 
   /** What a key holds about its frame, and whose it is. */
   public enum Kind {
-    /** The final label as the statistics counted it ({@code StatsRecorder}). */
-    COUNTED('s'),
     /** The frame was predicted ({@link PipelineCounts}). */
     SEEN('n'),
     /** Keyed by task id: the answer that settled the task ({@code queue.SettledAnswers}). */
-    ANSWER('a'),
-    /** Keyed by task id: what the statistics know of the task ({@code StatsRecorder}). */
-    TASK('t');
+    ANSWER('a');
 
     private final char tag;
 

@@ -60,7 +60,7 @@ public final class StateCheckpoint implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StateCheckpoint.class);
 
   /** Bumped whenever what any part writes changes: a checkpoint of another format is not read. */
-  static final int FORMAT = 5;
+  static final int FORMAT = 6;
   private static final int MAGIC = 0x4c534350; // "LSCP"
   private static final String FILE = "checkpoint";
   private static final String STORE = "store";

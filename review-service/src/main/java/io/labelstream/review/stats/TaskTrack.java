@@ -14,41 +14,37 @@ import java.util.List;
 
 /**
  * What the statistics know of one review task: when it was requested and settled, and each distinct reviewer's first
- * answer. One per task people ever saw, so {@link StatsRecorder} keeps it encoded in the review state's store
- * ({@code FrameBytes.Kind.TASK}), not in the heap; {@link #encode()} and {@link #decode} are that encoding.
+ * answer. One per task people ever saw, so {@link StatsCounter} keeps it encoded in the store of its frame's partition,
+ * not in the heap; {@link #encode()} and {@link #decode} are that encoding.
  */
 final class TaskTrack {
 
   static final long NONE = Long.MIN_VALUE;
-  private static final int[] NO_ANSWERS = new int[0];
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
 
   long requestedMinute = NONE;
   /** When the answer that settled the task was submitted. */
   long settledMinute = NONE;
-  /** Reviewer index and class index of every distinct reviewer's first answer, in turn. */
-  int[] answers = NO_ANSWERS;
+  /** Every distinct reviewer who answered, in the order of their first answers... */
+  final List<String> reviewers = new ArrayList<>();
+  /** ...and the class of each one's first answer. */
+  int[] classes = new int[0];
   /** Detection tasks: the boxes of each of those answers, in the same order; null for classification. */
   List<List<Box>> boxAnswers;
 
-  boolean answeredBy(int reviewer) {
-    for (int i = 0; i < answers.length; i += 2) {
-      if (answers[i] == reviewer) {
-        return true;
-      }
-    }
-    return false;
+  boolean answeredBy(String reviewer) {
+    return reviewers.contains(reviewer);
   }
 
   /** Adds a reviewer's first answer: its class, and its boxes (null for a classification answer). */
-  void addAnswer(int reviewer, int classIndex, List<Box> boxes) {
-    int before = answers.length;
-    answers = Arrays.copyOf(answers, before + 2);
-    answers[before] = reviewer;
-    answers[before + 1] = classIndex;
+  void addAnswer(String reviewer, int classIndex, List<Box> boxes) {
+    int before = reviewers.size();
+    reviewers.add(reviewer);
+    classes = Arrays.copyOf(classes, before + 1);
+    classes[before] = classIndex;
     if (boxes != null && boxAnswers == null) {
       boxAnswers = new ArrayList<>();
-      for (int i = 0; i < before; i += 2) {
+      for (int i = 0; i < before; i++) {
         boxAnswers.add(null); // earlier classification answers to the same task
       }
     }
@@ -58,14 +54,15 @@ final class TaskTrack {
   }
 
   byte[] encode() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 + 4 * answers.length);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 + 16 * reviewers.size());
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(VERSION);
       out.writeLong(requestedMinute);
       out.writeLong(settledMinute);
-      out.writeInt(answers.length);
-      for (int a : answers) {
-        out.writeInt(a);
+      out.writeInt(reviewers.size());
+      for (int i = 0; i < reviewers.size(); i++) {
+        out.writeUTF(reviewers.get(i));
+        out.writeInt(classes[i]);
       }
       out.writeBoolean(boxAnswers != null);
       if (boxAnswers != null) {
@@ -88,13 +85,14 @@ final class TaskTrack {
       }
       task.requestedMinute = in.readLong();
       task.settledMinute = in.readLong();
-      task.answers = new int[in.readInt()];
-      for (int i = 0; i < task.answers.length; i++) {
-        task.answers[i] = in.readInt();
+      task.classes = new int[in.readInt()];
+      for (int i = 0; i < task.classes.length; i++) {
+        task.reviewers.add(in.readUTF());
+        task.classes[i] = in.readInt();
       }
       if (in.readBoolean()) {
         task.boxAnswers = new ArrayList<>();
-        for (int i = 0; i < task.answers.length; i += 2) {
+        for (int i = 0; i < task.classes.length; i++) {
           task.boxAnswers.add(BoxBytes.read(in));
         }
       }

@@ -23,6 +23,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import io.labelstream.review.stats.StatsCells;
+import io.labelstream.review.stats.StatsView;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -48,6 +52,7 @@ class FrameHistoryTest {
 
   private TopologyTestDriver driver;
   private KeyValueStore<String, byte[]> store;
+  private final LocalStats stats = new LocalStats();
 
   @BeforeEach
   void start() {
@@ -55,7 +60,7 @@ class FrameHistoryTest {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "history-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(PartitionedState.topology(InputCatchUp.nothingBehind()), props);
+    driver = new TopologyTestDriver(PartitionedState.topology(InputCatchUp.nothingBehind(), stats), props);
     store = driver.getKeyValueStore(PartitionedState.HISTORIES);
   }
 
@@ -85,6 +90,36 @@ class FrameHistoryTest {
     assertThat(history.predictionPosition()).contains(new Position(Topics.PREDICTIONS.name(), 0, 0));
     assertThat(history.storedImage()).contains(StoredImage.of(image));
     assertThat(FrameHistory.read(store, "frame-2")).isEmpty();
+  }
+
+  /**
+   * The same records are counted in the partition's statistics, decoded once with the history and the label; the
+   * partition's store holds them whole, as another instance that takes the partition over loads them.
+   */
+  @Test
+  void everyRecordOfAFrameIsCountedInItsPartitionsStatistics() {
+    pipe(Topics.PREDICTIONS, "frame-1", prediction("frame-1", 3, 41L, AT));
+    pipe(Topics.REVIEW_REQUESTS, "frame-1", request("frame-1", imageRef("frames/frame-1.jpg", "ab"), AT));
+    driver.createInputTopic(Topics.LABELS.name(), new StringSerializer(), new ByteArraySerializer())
+        .pipeInput("frame-2", "not avro".getBytes(StandardCharsets.UTF_8));
+    pipe(Topics.LABELS, "frame-1", label("frame-1", "Bag", AT.plusSeconds(9)));
+    pipe(Topics.REVIEW_RESULTS, "frame-1", result("frame-1", "Bag", AT.plusSeconds(9)));
+
+    StatsCells counted = new StatsCells();
+    assertThat(stats.addTo(counted, Set.of(0, 1))).containsExactly(0);
+    StatsView view = new StatsView(counted);
+    assertThat(view.classes()).containsExactly(new StatsView.ClassCount(8, "Bag", 0, 1));
+    assertThat(view.labelsOverTime(Optional.empty()).buckets()).extracting(StatsView.LabelBucket::predictions)
+        .containsExactly(1L);
+    assertThat(view.reviewThroughput(Optional.empty()).buckets()).containsExactly(
+        new StatsView.ReviewBucket(AT.minusSeconds(AT.getEpochSecond() % 60).minusNanos(AT.getNano()), 1, 1, 0));
+    assertThat(view.reviewer("ana").answered()).isEqualTo(1);
+
+    StatsCells loaded = new StatsCells();
+    LocalStats elsewhere = new LocalStats();
+    elsewhere.open(0, driver.getKeyValueStore(PartitionedState.STATS));
+    elsewhere.addTo(loaded, Set.of(0));
+    assertThat(loaded).isEqualTo(counted);
   }
 
   @Test

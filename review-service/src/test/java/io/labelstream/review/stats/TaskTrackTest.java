@@ -15,17 +15,18 @@ class TaskTrackTest {
     TaskTrack task = new TaskTrack();
     task.requestedMinute = 29_000_000L;
     task.settledMinute = 29_000_003L;
-    task.addAnswer(0, 4, null);
-    task.addAnswer(7, 2, null);
+    task.addAnswer("ada", 4, null);
+    task.addAnswer("bob", 2, null);
 
     TaskTrack back = TaskTrack.decode(task.encode());
 
     assertThat(back.requestedMinute).isEqualTo(29_000_000L);
     assertThat(back.settledMinute).isEqualTo(29_000_003L);
-    assertThat(back.answers).containsExactly(0, 4, 7, 2);
+    assertThat(back.reviewers).containsExactly("ada", "bob");
+    assertThat(back.classes).containsExactly(4, 2);
     assertThat(back.boxAnswers).isNull();
-    assertThat(back.answeredBy(7)).isTrue();
-    assertThat(back.answeredBy(3)).isFalse();
+    assertThat(back.answeredBy("bob")).isTrue();
+    assertThat(back.answeredBy("cy")).isFalse();
   }
 
   @Test
@@ -34,7 +35,8 @@ class TaskTrackTest {
 
     assertThat(back.requestedMinute).isEqualTo(TaskTrack.NONE);
     assertThat(back.settledMinute).isEqualTo(TaskTrack.NONE);
-    assertThat(back.answers).isEmpty();
+    assertThat(back.reviewers).isEmpty();
+    assertThat(back.classes).isEmpty();
   }
 
   @Test
@@ -44,13 +46,14 @@ class TaskTrackTest {
     Box suggested = Box.newBuilder().setLabel("Sneaker").setClassIndex(7).setX(0f).setY(1f).setW(2f).setH(3f)
         .setConfidence(0.875f).build();
     TaskTrack task = new TaskTrack();
-    task.addAnswer(1, 3, null); // a classification answer before the detection ones
-    task.addAnswer(2, -1, List.of(drawn, suggested));
-    task.addAnswer(3, -1, List.of()); // nothing to label
+    task.addAnswer("ada", 3, null); // a classification answer before the detection ones
+    task.addAnswer("bob", -1, List.of(drawn, suggested));
+    task.addAnswer("cy", -1, List.of()); // nothing to label
 
     TaskTrack back = TaskTrack.decode(task.encode());
 
-    assertThat(back.answers).containsExactly(1, 3, 2, -1, 3, -1);
+    assertThat(back.reviewers).containsExactly("ada", "bob", "cy");
+    assertThat(back.classes).containsExactly(3, -1, -1);
     assertThat(back.boxAnswers).hasSize(3);
     assertThat(back.boxAnswers.get(0)).isNull();
     assertThat(back.boxAnswers.get(1)).containsExactly(drawn, suggested);

@@ -1,0 +1,90 @@
+package io.labelstream.review.partitioned;
+
+import io.labelstream.review.stats.StatsCells;
+import io.labelstream.review.stats.StatsCounter;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The statistics of the partitions this instance processes. Each partition's {@link StatsCells} live in its store
+ * ({@value PartitionedState#STATS}, changelogged with the rest of its state) and, being few (a few thousand at most:
+ * per class, per reviewer, per bucket of the time series), also in the heap, so reading them costs no store scan: the
+ * copy is loaded from the store when the partition's processing starts here, and every change is written to both.
+ */
+final class LocalStats {
+
+  /** One partition's statistics; its lock orders the stream thread's changes against readers' copies. */
+  static final class Partition {
+    private final int partition;
+    private final StatsCells cells;
+    private final StatsCounter counter;
+
+    private Partition(int partition, StatsCells cells, KeyValueStore<String, byte[]> store) {
+      this.partition = partition;
+      this.cells = cells;
+      this.counter = new StatsCounter(cells, new StatsCounter.Store() {
+        @Override
+        public byte[] get(String key) {
+          return store.get(key);
+        }
+
+        @Override
+        public void put(String key, byte[] value) {
+          store.put(key, value);
+        }
+
+        @Override
+        public void delete(String key) {
+          store.delete(key);
+        }
+      });
+    }
+
+    synchronized void count(Consumer<StatsCounter> record) {
+      record.accept(counter);
+    }
+
+    synchronized void addTo(StatsCells all) {
+      all.mergeFrom(cells);
+    }
+  }
+
+  private final Map<Integer, Partition> partitions = new ConcurrentHashMap<>();
+
+  /** The partition's statistics as its store holds them, from now on counted here. */
+  Partition open(int partition, KeyValueStore<String, byte[]> store) {
+    StatsCells cells = new StatsCells();
+    try (KeyValueIterator<String, byte[]> kept = store.prefixScan(StatsCounter.CELL_PREFIX, new StringSerializer())) {
+      while (kept.hasNext()) {
+        KeyValue<String, byte[]> cell = kept.next();
+        StatsCounter.load(cells, cell.key, cell.value);
+      }
+    }
+    Partition opened = new Partition(partition, cells, store);
+    partitions.put(partition, opened);
+    return opened;
+  }
+
+  /** The partition's processing stopped here (it moved, or the instance stops). */
+  void close(Partition closed) {
+    partitions.remove(closed.partition, closed);
+  }
+
+  /** Adds the statistics of those of {@code active} processed here to {@code all}; returns which were. */
+  Set<Integer> addTo(StatsCells all, Set<Integer> active) {
+    Set<Integer> added = new java.util.TreeSet<>();
+    partitions.forEach((number, partition) -> {
+      if (active.contains(number)) {
+        partition.addTo(all);
+        added.add(number);
+      }
+    });
+    return added;
+  }
+}
