@@ -165,7 +165,7 @@ public final class ReviewService implements AutoCloseable {
     QueueWriter writer = new QueueWriter(config.kafka(), config.instanceId(), election);
     ReviewMetrics[] metricsHolder = new ReviewMetrics[1];
     GoldTasks gold = new GoldTasks(config.goldRate(), new java.security.SecureRandom(), clock);
-    // What the state holds per frame and per answered task (settled answers, what the statistics counted) is on disk:
+    // What the state holds per frame and per answered task (frames seen, settled answers) is on disk:
     // the heap does not grow with frames or with people's work. Kept between runs in REVIEW_STATE_DIR, with the
     // checkpoint of the last clean stop; without one, rebuilt in a temporary folder.
     Optional<StateCheckpoint> checkpoint = config.stateDir().map(dir -> new StateCheckpoint(dir, stateIdentity(config)));
@@ -177,8 +177,9 @@ public final class ReviewService implements AutoCloseable {
     metricsHolder[0] = metrics;
     metrics.bindTo(registry);
     writer.bindTo(registry);
-    // Each frame's final label and history are kept by the instance that owns the frame's partition (Kafka Streams),
-    // in REVIEW_STATE_DIR/partitioned when set, else in a folder of this run; another instance asks the owner.
+    // Each frame's final label and history, and each partition's statistics, are kept by the instance that owns the
+    // partition (Kafka Streams), in REVIEW_STATE_DIR/partitioned when set, else in a folder of this run; another
+    // instance asks the owner, and adds up every instance's statistics.
     Path partitionedDir = config.stateDir().map(dir -> dir.resolve("partitioned")).orElseGet(ReviewService::runFolder);
     PartitionedState partitioned = new PartitionedState(config.kafka(), config.instanceId(), partitionedDir,
         config.standbyReplicas());

@@ -94,7 +94,25 @@ class ReviewHealthIT {
           .isGreaterThanOrEqualTo(300);
       assertThat(gauge(metrics, "labelstream_review_state_store_memory_bytes")).isPositive();
       assertThat(metrics).containsPattern("(?m)^labelstream_review_state_store_disk_bytes\\{[^}]*} [0-9.E]+$");
+      // And what the per-frame state's Kafka Streams stores take: an event per prediction and request in the
+      // histories, a record per task (and the counters) in the statistics; its folder on disk; Kafka Streams' meters.
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        String now = get(review, "/metrics").body();
+        assertThat(gauge(now, "labelstream_review_partitioned_store_keys", "store=\"frame-histories\""))
+            .isGreaterThanOrEqualTo(600);
+        assertThat(gauge(now, "labelstream_review_partitioned_store_keys", "store=\"frame-stats\""))
+            .isGreaterThanOrEqualTo(300);
+        assertThat(gauge(now, "labelstream_review_partitioned_stats_cells", "")).isPositive();
+        assertThat(gauge(now, "labelstream_review_partitioned_disk_bytes", "")).isPositive();
+      });
+      assertThat(metrics).containsPattern("(?m)^kafka_stream_[a-z_]+\\{");
     }
+  }
+
+  /** The sum of the gauge's series whose tags include {@code tag}. */
+  private static double gauge(String metrics, String name, String tag) {
+    return metrics.lines().filter(line -> line.startsWith(name + "{") && line.contains(tag))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
   }
 
   private static double gauge(String metrics, String name) {

@@ -28,22 +28,7 @@ final class LocalStats {
     private Partition(int partition, StatsCells cells, KeyValueStore<String, byte[]> store) {
       this.partition = partition;
       this.cells = cells;
-      this.counter = new StatsCounter(cells, new StatsCounter.Store() {
-        @Override
-        public byte[] get(String key) {
-          return store.get(key);
-        }
-
-        @Override
-        public void put(String key, byte[] value) {
-          store.put(key, value);
-        }
-
-        @Override
-        public void delete(String key) {
-          store.delete(key);
-        }
-      });
+      this.counter = new StatsCounter(cells, new StatsCounter.Store(store::get, store::put, store::delete));
     }
 
     synchronized void count(Consumer<StatsCounter> record) {
@@ -52,6 +37,10 @@ final class LocalStats {
 
     synchronized void addTo(StatsCells all) {
       all.mergeFrom(cells);
+    }
+
+    synchronized int size() {
+      return cells.size();
     }
   }
 
@@ -74,6 +63,11 @@ final class LocalStats {
   /** The partition's processing stopped here (it moved, or the instance stops). */
   void close(Partition closed) {
     partitions.remove(closed.partition, closed);
+  }
+
+  /** Cells in the heap, over the partitions counted here. */
+  int cells() {
+    return partitions.values().stream().mapToInt(Partition::size).sum();
   }
 
   /** Adds the statistics of those of {@code active} processed here to {@code all}; returns which were. */

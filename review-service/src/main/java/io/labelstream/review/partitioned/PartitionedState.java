@@ -82,6 +82,7 @@ public final class PartitionedState implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionedState.class);
 
   private final Properties props;
+  private final Path stateDir;
   private final KafkaClients clients;
   private volatile InputCatchUp catchUp;
   private volatile KafkaStreams streams;
@@ -101,6 +102,7 @@ public final class PartitionedState implements AutoCloseable {
    */
   public PartitionedState(KafkaSettings kafka, String instanceId, Path stateDir, int standbys) {
     clients = new KafkaClients(kafka, "review", instanceId);
+    this.stateDir = stateDir;
     props = new Properties();
     props.putAll(kafka.clientConfig());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
@@ -340,8 +342,26 @@ public final class PartitionedState implements AutoCloseable {
     return partitionCount;
   }
 
-  /** Kafka Streams' own meters (threads, tasks, stores, its clients) on {@code registry}. */
+  /**
+   * Keys of {@code store} over the partitions this instance serves, as RocksDB estimates them; NaN while it serves
+   * none.
+   */
+  double approximateKeys(String store) {
+    KafkaStreams current = streams;
+    if (current == null || current.state() != KafkaStreams.State.RUNNING) {
+      return Double.NaN;
+    }
+    try {
+      return current.store(StoreQueryParameters.fromNameAndType(store,
+          QueryableStoreTypes.<String, byte[]>keyValueStore())).approximateNumEntries();
+    } catch (InvalidStateStoreException moving) {
+      return Double.NaN;
+    }
+  }
+
+  /** Kafka Streams' own meters (threads, tasks, stores, its clients) and the stores' sizes on {@code registry}. */
   public synchronized void bindTo(MeterRegistry registry) {
+    new PartitionedStoreMeters(this, stateDir).bindTo(registry);
     this.registry = registry;
     if (metrics != null) {
       metrics.bindTo(registry);

@@ -17,6 +17,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,14 +52,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class StatsCounter {
 
-  /** Where the counter keeps its cells and what it keeps per frame and per task. */
-  public interface Store {
-    byte[] get(String key);
-
-    void put(String key, byte[] value);
-
-    void delete(String key);
-  }
+  /** Where the counter keeps its cells and what it keeps per frame and per task: a key-value store's three verbs. */
+  public record Store(Function<String, byte[]> get, BiConsumer<String, byte[]> put, Consumer<String> delete) {}
 
   /** Store keys of the cells start with this (no frame id or task id does), the cell's key follows. */
   public static final String CELL_PREFIX = "\0";
@@ -149,7 +146,7 @@ public final class StatsCounter {
    * model's (a HUMAN label is never superseded by a MODEL one); false then, and the new label counts for nothing.
    */
   private boolean supersede(String frameId, boolean human) {
-    byte[] counted = store.get(countedKey(frameId));
+    byte[] counted = store.get().apply(countedKey(frameId));
     if (counted != null) {
       ByteBuffer previous = ByteBuffer.wrap(counted);
       long packed = previous.getLong();
@@ -167,7 +164,7 @@ public final class StatsCounter {
   private void counted(String frameId, long packed, int[] boxClasses) {
     ByteBuffer value = ByteBuffer.allocate(Long.BYTES + Integer.BYTES * boxClasses.length).putLong(packed);
     value.asIntBuffer().put(boxClasses);
-    store.put(countedKey(frameId), value.array());
+    store.put().accept(countedKey(frameId), value.array());
   }
 
   /**
@@ -247,12 +244,12 @@ public final class StatsCounter {
   }
 
   private TaskTrack task(String taskId) {
-    byte[] value = store.get(taskKey(taskId));
+    byte[] value = store.get().apply(taskKey(taskId));
     return value == null ? new TaskTrack() : TaskTrack.decode(value);
   }
 
   private void keep(String taskId, TaskTrack task) {
-    store.put(taskKey(taskId), task.encode());
+    store.put().accept(taskKey(taskId), task.encode());
   }
 
   private void applyResult(ReviewResult result) {
@@ -376,18 +373,18 @@ public final class StatsCounter {
         add(s.before(), StatsKeys.SERIES_WIDTH, c, counts[c]);
       }
       cells.remove(key);
-      store.delete(CELL_PREFIX + key);
+      store.delete().accept(CELL_PREFIX + key);
     }
   }
 
   private void add(String key, int width, int index, long delta) {
     long[] counts = cells.add(key, width, index, delta);
-    store.put(CELL_PREFIX + key, StatsCells.encodeCounts(counts));
+    store.put().accept(CELL_PREFIX + key, StatsCells.encodeCounts(counts));
   }
 
   private void set(String key, long[] counts) {
     cells.put(key, counts);
-    store.put(CELL_PREFIX + key, StatsCells.encodeCounts(counts));
+    store.put().accept(CELL_PREFIX + key, StatsCells.encodeCounts(counts));
   }
 
   /** Minutes since the epoch; a time before it counts in its first minute (buckets are not negative). */

@@ -32,22 +32,7 @@ class StatsCounterTest {
   static final class Counting {
     final StatsCells cells = new StatsCells();
     final TreeMap<String, byte[]> store = new TreeMap<>();
-    final StatsCounter counter = new StatsCounter(cells, new StatsCounter.Store() {
-      @Override
-      public byte[] get(String key) {
-        return store.get(key);
-      }
-
-      @Override
-      public void put(String key, byte[] value) {
-        store.put(key, value);
-      }
-
-      @Override
-      public void delete(String key) {
-        store.remove(key);
-      }
-    });
+    final StatsCounter counter = new StatsCounter(cells, new StatsCounter.Store(store::get, store::put, store::remove));
 
     void labelled(Label label) {
       counter.labelled(label);
