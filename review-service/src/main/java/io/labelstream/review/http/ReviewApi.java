@@ -11,6 +11,7 @@ import io.labelstream.review.auth.Role;
 import io.labelstream.review.boxes.BoxesJson;
 import io.labelstream.review.metrics.ReviewMetrics;
 import io.labelstream.review.partitioned.FinalLabels;
+import io.labelstream.review.partitioned.FrameStateUnavailable;
 import io.labelstream.review.policy.PolicyDecision;
 import io.labelstream.review.policy.PolicyService;
 import io.labelstream.review.queue.Answer;
@@ -396,17 +397,16 @@ public final class ReviewApi {
    */
   private void stats(Context ctx) {
     boolean admin = BearerAuth.reviewer(ctx).role() == Role.ADMIN;
-    // Final labels by source, as the statistics counted them (a detection frame once, whatever its boxes).
-    StatsView.ClassCount labelled = admin ? stats.get().labels() : null;
+    Optional<StatsView.ClassCount> labelled = admin ? labelCounts() : Optional.empty();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("framesSeen", counts.framesSeen());
     if (admin) {
-      body.put("modelLabelled", labelled.model());
+      body.put("modelLabelled", labelled.map(StatsView.ClassCount::model).orElse(null));
     }
     body.put("queuedForReview", queue.openCount());
     body.put("inReview", queue.leasedCount());
     if (admin) {
-      body.put("humanLabelled", labelled.human());
+      body.put("humanLabelled", labelled.map(StatsView.ClassCount::human).orElse(null));
     }
     body.put("deadLettered", counts.deadLetteredCount());
     body.put("stateReady", stateReady.getAsBoolean());
@@ -414,6 +414,19 @@ public final class ReviewApi {
       body.put("policy", policyStats());
     }
     ctx.json(body);
+  }
+
+  /**
+   * Final labels by source, as the statistics counted them (a detection frame once, whatever its boxes); empty while
+   * they cannot be added up (partitions moving at start-up): the pipeline counts answer all the same, as they do
+   * while the state is rebuilt ({@code stateReady} false).
+   */
+  private Optional<StatsView.ClassCount> labelCounts() {
+    try {
+      return Optional.of(stats.get().labels());
+    } catch (FrameStateUnavailable notNow) {
+      return Optional.empty();
+    }
   }
 
   private Map<String, Object> policyStats() {
