@@ -1,5 +1,6 @@
 package io.labelstream.review.partitioned;
 
+import io.labelstream.review.stats.CellJournal;
 import io.labelstream.review.stats.StatsCells;
 import io.labelstream.review.stats.StatsCounter;
 import java.util.Map;
@@ -15,7 +16,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The statistics of the partitions this instance processes. Each partition's {@link StatsCells} live in its store
  * ({@value PartitionedState#STATS}, changelogged with the rest of its state) and, being few (a few thousand at most:
  * per class, per reviewer, per bucket of the time series), also in the heap, so reading them costs no store scan: the
- * copy is loaded from the store when the partition's processing starts here, and every change is written to both.
+ * copy is loaded from the store when the partition's processing starts here, and every change is written to both (to
+ * the store as one {@link CellJournal} entry per record).
  */
 final class LocalStats {
 
@@ -25,10 +27,10 @@ final class LocalStats {
     private final StatsCells cells;
     private final StatsCounter counter;
 
-    private Partition(int partition, StatsCells cells, KeyValueStore<String, byte[]> store) {
+    private Partition(int partition, CellJournal.Reader kept, KeyValueStore<String, byte[]> store) {
       this.partition = partition;
-      this.cells = cells;
-      this.counter = new StatsCounter(cells, new StatsCounter.Store(store::get, store::put, store::delete));
+      this.counter = new StatsCounter(kept, new StatsCounter.Store(store::get, store::put, store::delete));
+      this.cells = counter.cells();
     }
 
     synchronized void count(Consumer<StatsCounter> record) {
@@ -48,14 +50,14 @@ final class LocalStats {
 
   /** The partition's statistics as its store holds them, from now on counted here. */
   Partition open(int partition, KeyValueStore<String, byte[]> store) {
-    StatsCells cells = new StatsCells();
-    try (KeyValueIterator<String, byte[]> kept = store.prefixScan(StatsCounter.CELL_PREFIX, new StringSerializer())) {
-      while (kept.hasNext()) {
-        KeyValue<String, byte[]> cell = kept.next();
-        StatsCounter.load(cells, cell.key, cell.value);
+    CellJournal.Reader kept = new CellJournal.Reader();
+    try (KeyValueIterator<String, byte[]> held = store.prefixScan(StatsCounter.CELL_PREFIX, new StringSerializer())) {
+      while (held.hasNext()) {
+        KeyValue<String, byte[]> cell = held.next();
+        kept.read(cell.key, cell.value);
       }
     }
-    Partition opened = new Partition(partition, cells, store);
+    Partition opened = new Partition(partition, kept, store);
     partitions.put(partition, opened);
     return opened;
   }

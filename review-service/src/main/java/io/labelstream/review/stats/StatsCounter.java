@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * Counts the records of one partition of the frames into its {@link StatsCells}: the class distribution of the final
  * labels, model against human labelling over time, review throughput and queue length over time, how often reviewers
  * agree with the model on blind audits and with each other, and each reviewer's ledger (answers, accepted and corrected
- * suggestions, gold tasks). Every cell it changes it also writes to its {@link Store}, with what it keeps per frame
- * and per task, so the store is the truth and the cells in the heap a copy of its small part ({@link #load}).
+ * suggestions, gold tasks). The cells a record changes go to its {@link Store} as one {@link CellJournal} entry, with
+ * what it keeps per frame and per task, so the store is the truth and the cells in the heap a copy of its small part
+ * ({@link CellJournal.Reader}).
  *
  * <p>Figures are placed by the records' own timestamps ({@code labelledAt}, {@code submittedAt}, {@code requestedAt},
  * {@code predictedAt}), so a rebuild, on any instance, gives the same figures. What has to happen in order (labels of
@@ -68,16 +69,22 @@ public final class StatsCounter {
 
   private final StatsCells cells;
   private final Store store;
+  private final CellJournal journal;
 
-  /** @param cells the cells as the store holds them ({@link #load}) */
-  public StatsCounter(StatsCells cells, Store store) {
-    this.cells = cells;
-    this.store = store;
+  /** Counts on from what the store held ({@code kept}: all it holds under {@link #CELL_PREFIX}). */
+  public StatsCounter(CellJournal.Reader kept, Store store) {
+    this(kept, store, CellJournal.FOLD_EVERY);
   }
 
-  /** Puts a cell the store holds ({@link #CELL_PREFIX} + its key) into {@code cells}. */
-  public static void load(StatsCells cells, String storeKey, byte[] value) {
-    cells.restore(storeKey.substring(CELL_PREFIX.length()), value);
+  StatsCounter(CellJournal.Reader kept, Store store, int foldEvery) {
+    this.cells = kept.cells();
+    this.store = store;
+    this.journal = new CellJournal(kept, store, foldEvery);
+  }
+
+  /** The cells counted (not a copy: read them under the lock of whoever shares them). */
+  public StatsCells cells() {
+    return cells;
   }
 
   // A fault in the statistics must not stop the partition's other state from being kept: each hook logs instead.
@@ -88,6 +95,8 @@ public final class StatsCounter {
       applyLabel(label);
     } catch (RuntimeException e) {
       LOG.warn("statistics skip the label of frame {}: {}", label.getFrameId(), e.toString());
+    } finally {
+      journal.recordDone();
     }
   }
 
@@ -97,6 +106,8 @@ public final class StatsCounter {
       addToSeries(StatsKeys.LABEL_SERIES, minute(prediction.getPredictedAt()), StatsKeys.PREDICTIONS, 1);
     } catch (RuntimeException e) {
       LOG.warn("statistics skip the prediction of frame {}: {}", prediction.getFrameId(), e.toString());
+    } finally {
+      journal.recordDone();
     }
   }
 
@@ -106,6 +117,8 @@ public final class StatsCounter {
       applyRequest(request);
     } catch (RuntimeException e) {
       LOG.warn("statistics skip review request {}: {}", request.getTaskId(), e.toString());
+    } finally {
+      journal.recordDone();
     }
   }
 
@@ -118,6 +131,8 @@ public final class StatsCounter {
       }
     } catch (RuntimeException e) {
       LOG.warn("statistics skip the answer of {} to task {}: {}", result.getReviewerId(), result.getTaskId(), e.toString());
+    } finally {
+      journal.recordDone();
     }
   }
 
@@ -373,18 +388,18 @@ public final class StatsCounter {
         add(s.before(), StatsKeys.SERIES_WIDTH, c, counts[c]);
       }
       cells.remove(key);
-      store.delete().accept(CELL_PREFIX + key);
+      journal.changed(key);
     }
   }
 
   private void add(String key, int width, int index, long delta) {
-    long[] counts = cells.add(key, width, index, delta);
-    store.put().accept(CELL_PREFIX + key, StatsCells.encodeCounts(counts));
+    cells.add(key, width, index, delta);
+    journal.changed(key);
   }
 
   private void set(String key, long[] counts) {
     cells.put(key, counts);
-    store.put().accept(CELL_PREFIX + key, StatsCells.encodeCounts(counts));
+    journal.changed(key);
   }
 
   /** Minutes since the epoch; a time before it counts in its first minute (buckets are not negative). */

@@ -30,9 +30,26 @@ class StatsCounterTest {
 
   /** A counter over cells and a store in memory; reads go through a view of a copy of the cells, as readers get. */
   static final class Counting {
-    final StatsCells cells = new StatsCells();
-    final TreeMap<String, byte[]> store = new TreeMap<>();
-    final StatsCounter counter = new StatsCounter(cells, new StatsCounter.Store(store::get, store::put, store::remove));
+    final TreeMap<String, byte[]> store;
+    final StatsCounter counter;
+    final StatsCells cells;
+
+    Counting() {
+      this(new TreeMap<>(), CellJournal.FOLD_EVERY);
+    }
+
+    /** Counts on from what {@code held} holds, as a partition's processing starting on another instance does. */
+    Counting(Map<String, byte[]> held, int foldEvery) {
+      store = new TreeMap<>(held);
+      CellJournal.Reader kept = new CellJournal.Reader();
+      store.forEach((key, value) -> {
+        if (key.startsWith(StatsCounter.CELL_PREFIX)) {
+          kept.read(key, value);
+        }
+      });
+      counter = new StatsCounter(kept, new StatsCounter.Store(store::get, store::put, store::remove), foldEvery);
+      cells = counter.cells();
+    }
 
     void labelled(Label label) {
       counter.labelled(label);
@@ -316,13 +333,7 @@ class StatsCounterTest {
       original.requested(request("t" + minute, minute));
       original.answered(result("t" + minute, "ada", 1, ReviewReason.LOW_CONFIDENCE, null, minute + 1));
     }
-    Counting reloaded = new Counting();
-    reloaded.store.putAll(original.store);
-    original.store.forEach((key, value) -> {
-      if (key.startsWith(StatsCounter.CELL_PREFIX)) {
-        StatsCounter.load(reloaded.cells, key, value);
-      }
-    });
+    Counting reloaded = new Counting(original.store, CellJournal.FOLD_EVERY);
     assertThat(reloaded.cells).isEqualTo(original.cells);
 
     for (Counting counting : List.of(original, reloaded)) {
