@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -19,6 +20,10 @@ public final class FinalLabels {
 
   /** Where the other instances answer for their frames. */
   public static final String INTERNAL_PATH = "/internal/labels/";
+
+  /** How often a submit reads its label again without a wake-up, when it is this instance's, or asks the owner. */
+  private static final long OWN_READ_EVERY_MS = 50;
+  private static final long ASK_OWNER_EVERY_MS = 20;
 
   private final PartitionedState state;
   private final PerFrameLookup<Label> lookup;
@@ -71,22 +76,35 @@ public final class FinalLabels {
   }
 
   private boolean waitUntilShown(Label written, long deadline) throws InterruptedException {
+    String frameId = written.getFrameId();
+    LabelWrites writes = state.labelWrites();
     while (true) {
+      CompletableFuture<Void> next = writes.next(frameId);
       try {
-        Optional<Label> now = get(written.getFrameId());
+        Optional<Label> now = get(frameId);
         if (now.isPresent() && (Objects.equals(now.get().getTaskId(), written.getTaskId())
             || now.get().getLabelledAt().isAfter(written.getLabelledAt()))) {
+          writes.done(frameId, next);
           return true;
         }
       } catch (FrameStateUnavailable notNow) {
         if (notNow.reason() == FrameStateUnavailable.Reason.CLUSTER_TOKEN_MISMATCH) {
+          writes.done(frameId, next);
           return false; // asking again will not help; the mismatch is logged where it is found
         }
       }
-      if (System.nanoTime() > deadline) {
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (left <= 0) {
+        writes.done(frameId, next);
         return false;
       }
-      Thread.sleep(state.ownerOf(written.getFrameId()) instanceof PartitionedState.Owner.Here ? 2 : 20);
+      if (state.ownerOf(frameId) instanceof PartitionedState.Owner.Here) {
+        // Woken when the processor here writes the frame's label; read again now and then all the same.
+        LabelWrites.await(next, Math.min(left, OWN_READ_EVERY_MS));
+      } else {
+        writes.done(frameId, next);
+        Thread.sleep(Math.min(left, ASK_OWNER_EVERY_MS));
+      }
     }
   }
 

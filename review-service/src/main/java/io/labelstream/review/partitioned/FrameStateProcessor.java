@@ -33,14 +33,16 @@ final class FrameStateProcessor implements Processor<String, byte[], Void, Void>
 
   private final InputCatchUp catchUp;
   private final LocalStats stats;
+  private final LabelWrites labelWrites;
   private ProcessorContext<Void, Void> context;
   private KeyValueStore<String, byte[]> labels;
   private HistoryRecorder history;
   private LocalStats.Partition partitionStats;
 
-  FrameStateProcessor(InputCatchUp catchUp, LocalStats stats) {
+  FrameStateProcessor(InputCatchUp catchUp, LocalStats stats, LabelWrites labelWrites) {
     this.catchUp = catchUp;
     this.stats = stats;
+    this.labelWrites = labelWrites;
   }
 
   @Override
@@ -64,6 +66,7 @@ final class FrameStateProcessor implements Processor<String, byte[], Void, Void>
       if (label != null) {
         if (FinalLabelCodec.replaces(labels.get(label.getFrameId()), label)) {
           labels.put(label.getFrameId(), FinalLabelCodec.encode(label));
+          labelWrites.written(label.getFrameId());
         }
         history.label(position, label);
         partitionStats.count(counter -> counter.labelled(label));

@@ -91,6 +91,7 @@ public final class PartitionedState implements AutoCloseable {
   private MeterRegistry registry;
   private final PartitionRestore restore = new PartitionRestore();
   private final LocalStats stats = new LocalStats();
+  private final LabelWrites labelWrites = new LabelWrites();
   private volatile boolean servedOnce;
   private volatile int partitionCount;
 
@@ -135,7 +136,7 @@ public final class PartitionedState implements AutoCloseable {
     started.putAll(props);
     started.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
     catchUp = InputCatchUp.atStart(clients, APPLICATION_ID, INPUTS);
-    KafkaStreams created = new KafkaStreams(topology(catchUp, stats), started);
+    KafkaStreams created = new KafkaStreams(topology(catchUp, stats, labelWrites), started);
     created.setGlobalStateRestoreListener(restore);
     // A stream thread that fails (the broker gone for longer than its retries, a store that cannot be written) is
     // replaced, so the partitions go on being served; whatever keeps failing is logged each time.
@@ -158,14 +159,14 @@ public final class PartitionedState implements AutoCloseable {
   }
 
   /** One source over the four inputs and one processor: partition p of each is one task, with its p of each store. */
-  static Topology topology(InputCatchUp catchUp, LocalStats stats) {
+  static Topology topology(InputCatchUp catchUp, LocalStats stats, LabelWrites labelWrites) {
     StreamsBuilder builder = new StreamsBuilder();
     for (String store : List.of(FINAL_LABELS, HISTORIES, STATS)) {
       builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
           Serdes.String(), Serdes.ByteArray()));
     }
     builder.stream(INPUTS, Consumed.with(Serdes.String(), Serdes.ByteArray()))
-        .process(() -> new FrameStateProcessor(catchUp, stats), FINAL_LABELS, HISTORIES, STATS);
+        .process(() -> new FrameStateProcessor(catchUp, stats, labelWrites), FINAL_LABELS, HISTORIES, STATS);
     return builder.build();
   }
 
@@ -212,6 +213,11 @@ public final class PartitionedState implements AutoCloseable {
           .forEach(p -> active.add(p.partition()));
     }
     return active;
+  }
+
+  /** Final labels written here, for the submits waiting for them. */
+  LabelWrites labelWrites() {
+    return labelWrites;
   }
 
   /** This instance's statistics (of its {@link #activePartitions}). */

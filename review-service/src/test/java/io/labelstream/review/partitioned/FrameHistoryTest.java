@@ -60,7 +60,7 @@ class FrameHistoryTest {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "history-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(PartitionedState.topology(InputCatchUp.nothingBehind(), stats), props);
+    driver = new TopologyTestDriver(PartitionedState.topology(InputCatchUp.nothingBehind(), stats, new LabelWrites()), props);
     store = driver.getKeyValueStore(PartitionedState.HISTORIES);
   }
 
