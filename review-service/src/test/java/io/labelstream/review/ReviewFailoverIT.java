@@ -3,6 +3,7 @@ package io.labelstream.review;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.labelstream.kafka.embedded.EmbeddedKafkaExtension;
 import io.labelstream.platform.config.Env;
 import io.labelstream.platform.kafka.KafkaSettings;
@@ -107,6 +108,11 @@ class ReviewFailoverIT {
               .allMatch(request -> servesHumanLabel(root, request.getFrameId())));
           System.out.printf("the survivor served all %d final labels %.1f s after the kill%n", TASKS,
               (System.nanoTime() - killedAt) / 1e9);
+          // The statistics moved with the partitions and count every answer and label exactly once: what the
+          // killed instance counted but had not committed was rolled back, not counted again by the survivor.
+          await().atMost(Duration.ofSeconds(60)).until(() -> humanLabels(root) >= TASKS && answers(root) >= TASKS);
+          assertThat(humanLabels(root)).as("HUMAN labels in /v1/stats/classes").isEqualTo(TASKS);
+          assertThat(answers(root)).as("answers in /v1/stats/review-throughput").isEqualTo(TASKS);
         } finally {
           team.shutdownNow();
         }
@@ -179,6 +185,25 @@ class ReviewFailoverIT {
       }
     }
     return answered;
+  }
+
+  /** HUMAN final labels counted in the statistics; -1 while they cannot be added up (partitions moving). */
+  private static int humanLabels(Client root) throws Exception {
+    HttpResponse<String> classes = root.get("/v1/stats/classes");
+    return classes.statusCode() == 200 ? root.json(classes).get("human").asInt() : -1;
+  }
+
+  /** Answers counted in the review throughput's buckets; -1 while they cannot be added up. */
+  private static int answers(Client root) throws Exception {
+    HttpResponse<String> throughput = root.get("/v1/stats/review-throughput?resolution=hour");
+    if (throughput.statusCode() != 200) {
+      return -1;
+    }
+    int answers = 0;
+    for (JsonNode bucket : root.json(throughput).get("buckets")) {
+      answers += bucket.get("answers").asInt();
+    }
+    return answers;
   }
 
   private static boolean servesHumanLabel(Client root, String frameId) {
