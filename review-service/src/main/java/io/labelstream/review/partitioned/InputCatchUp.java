@@ -28,24 +28,37 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>At start it asks Kafka where each partition of each input ends (committed records) and how far the application
  * has read it; {@link #processed} is told each record the stores take in; a partition is caught up once it was read
- * to where it ended at start, or has no lag.
+ * to where it ended at start, or the application's committed offset has reached that end (the records were processed
+ * elsewhere before the partition moved here, or a transaction's marker ends the partition). Not the consumer's lag: a
+ * consumer with no lag has fetched the records, and Kafka Streams may still hold a thousand a partition unprocessed.
  */
 final class InputCatchUp {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  /** Committed offsets are asked for at most this often, and only until caught up. */
+  private static final long ASK_COMMITTED_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+  /** How far the application has committed its reading of some partitions; empty when Kafka cannot say now. */
+  interface CommittedOffsets {
+    Map<TopicPartition, Long> of(Set<TopicPartition> partitions);
+  }
 
   /** Per partition still to catch up: the offset to read up to. */
   private final Map<TopicPartition, Long> behind = new ConcurrentHashMap<>();
+  private final CommittedOffsets committed;
   private volatile boolean caughtUp;
+  private long askedAt;
 
-  private InputCatchUp(Map<TopicPartition, Long> behind) {
+  InputCatchUp(Map<TopicPartition, Long> behind, CommittedOffsets committed) {
     this.behind.putAll(behind);
+    this.committed = committed;
     this.caughtUp = behind.isEmpty();
+    this.askedAt = System.nanoTime() - ASK_COMMITTED_EVERY_NANOS;
   }
 
   /** For a topology run without a broker to ask (its tests): nothing to catch up. */
   static InputCatchUp nothingBehind() {
-    return new InputCatchUp(Map.of());
+    return new InputCatchUp(Map.of(), partitions -> Map.of());
   }
 
   /**
@@ -73,7 +86,7 @@ final class InputCatchUp {
           behind.put(partition, end);
         }
       });
-      return new InputCatchUp(behind);
+      return new InputCatchUp(behind, partitions -> committedOffsets(clients, applicationId, partitions));
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("cannot find where " + inputs + " end: " + e, e);
     } catch (InterruptedException e) {
@@ -96,6 +109,26 @@ final class InputCatchUp {
     }
   }
 
+  private static Map<TopicPartition, Long> committedOffsets(KafkaClients clients, String applicationId,
+      Set<TopicPartition> partitions) {
+    Duration timeout = Duration.ofSeconds(5);
+    try (Admin admin = Admin.create(clients.admin("state-catch-up", timeout))) {
+      Map<TopicPartition, Long> offsets = new HashMap<>();
+      admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS).forEach((partition, committed) -> {
+            if (committed != null && partitions.contains(partition)) {
+              offsets.put(partition, committed.offset());
+            }
+          });
+      return offsets;
+    } catch (ExecutionException | TimeoutException e) {
+      return Map.of(); // asked again at the next readiness check
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Map.of();
+    }
+  }
+
   /** The record at {@code offset} of {@code partition} of {@code topic} is in a store. */
   void processed(String topic, int partition, long offset) {
     if (!caughtUp) {
@@ -105,14 +138,23 @@ final class InputCatchUp {
 
   /**
    * Whether every partition this instance holds ({@code local}) was read to where it ended at start. Partitions held
-   * elsewhere are the other instances' to catch up. A partition the application's consumer has read to its end now
-   * ({@code readToTheEnd}: no lag) is caught up whether or not a record of it went through here: another instance may
-   * have read the rest before the partition moved here. Once true, it stays true.
+   * elsewhere are the other instances' to catch up. A partition whose committed offset has reached that end is caught
+   * up whether or not its records went through here: another instance may have processed them before the partition
+   * moved here. Once true, it stays true.
    */
-  boolean caughtUp(Set<TopicPartition> local, Set<TopicPartition> readToTheEnd) {
-    readToTheEnd.forEach(behind::remove);
-    if (!caughtUp && local.stream().noneMatch(behind::containsKey)) {
-      caughtUp = true;
+  synchronized boolean caughtUp(Set<TopicPartition> local) {
+    if (!caughtUp) {
+      Set<TopicPartition> waiting = new HashSet<>(local);
+      waiting.retainAll(behind.keySet());
+      long now = System.nanoTime();
+      if (!waiting.isEmpty() && now - askedAt >= ASK_COMMITTED_EVERY_NANOS) {
+        askedAt = now;
+        committed.of(waiting).forEach((partition, offset) ->
+            behind.computeIfPresent(partition, (p, end) -> offset >= end ? null : end));
+      }
+      if (local.stream().noneMatch(behind::containsKey)) {
+        caughtUp = true;
+      }
     }
     return caughtUp;
   }

@@ -182,26 +182,9 @@ public final class PartitionedState implements AutoCloseable {
     }
     KafkaStreams.State now = current.state();
     if (now == KafkaStreams.State.RUNNING) {
-      return catchUp.caughtUp(localPartitions(current), readToTheEnd(current));
+      return catchUp.caughtUp(localPartitions(current));
     }
     return now == KafkaStreams.State.REBALANCING && catchUp.wasCaughtUp();
-  }
-
-  /** The input partitions this instance's consumers have read to the end: the consumer's records-lag is 0. */
-  private static Set<TopicPartition> readToTheEnd(KafkaStreams streams) {
-    Set<TopicPartition> read = new HashSet<>();
-    streams.metrics().forEach((name, metric) -> {
-      Map<String, String> tags = name.tags();
-      if (name.name().equals("records-lag") && name.group().equals("consumer-fetch-manager-metrics")
-          && tags.containsKey("partition") && tags.containsKey("topic")
-          && metric.metricValue() instanceof Number lag && lag.doubleValue() == 0) {
-        // The metric's tag may spell the topic's dots as underscores.
-        String tagged = tags.get("topic").replace('.', '_');
-        INPUTS.stream().filter(input -> input.replace('.', '_').equals(tagged)).findFirst()
-            .ifPresent(input -> read.add(new TopicPartition(input, Integer.parseInt(tags.get("partition")))));
-      }
-    });
-    return read;
   }
 
   /** The partitions of the frames whose statistics this instance counts now. */
