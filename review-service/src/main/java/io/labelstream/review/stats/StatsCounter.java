@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,46 +92,36 @@ public final class StatsCounter {
 
   /** A label read from {@code labels.v1}. */
   public void labelled(Label label) {
-    try {
-      applyLabel(label);
-    } catch (RuntimeException e) {
-      LOG.warn("statistics skip the label of frame {}: {}", label.getFrameId(), e.toString());
-    } finally {
-      journal.recordDone();
-    }
+    count(() -> applyLabel(label), () -> "the label of frame " + label.getFrameId());
   }
 
   /** A prediction read from {@code predictions.v1}. */
   public void predicted(Prediction prediction) {
-    try {
-      addToSeries(StatsKeys.LABEL_SERIES, minute(prediction.getPredictedAt()), StatsKeys.PREDICTIONS, 1);
-    } catch (RuntimeException e) {
-      LOG.warn("statistics skip the prediction of frame {}: {}", prediction.getFrameId(), e.toString());
-    } finally {
-      journal.recordDone();
-    }
+    count(() -> addToSeries(StatsKeys.LABEL_SERIES, minute(prediction.getPredictedAt()), StatsKeys.PREDICTIONS, 1),
+        () -> "the prediction of frame " + prediction.getFrameId());
   }
 
   /** A review request read from {@code review.requests.v1}. */
   public void requested(ReviewRequest request) {
-    try {
-      applyRequest(request);
-    } catch (RuntimeException e) {
-      LOG.warn("statistics skip review request {}: {}", request.getTaskId(), e.toString());
-    } finally {
-      journal.recordDone();
-    }
+    count(() -> applyRequest(request), () -> "review request " + request.getTaskId());
   }
 
   /** An answer read from {@code review.results.v1}. */
   public void answered(ReviewResult result) {
-    try {
+    count(() -> {
       applyToLedger(result);
       if (result.getReason() != ReviewReason.GOLD) {
         applyResult(result);
       }
+    }, () -> "the answer of " + result.getReviewerId() + " to task " + result.getTaskId());
+  }
+
+  /** Counts one record; its changes, whole or cut short by a fault, become its journal entry. */
+  private void count(Runnable record, Supplier<String> what) {
+    try {
+      record.run();
     } catch (RuntimeException e) {
-      LOG.warn("statistics skip the answer of {} to task {}: {}", result.getReviewerId(), result.getTaskId(), e.toString());
+      LOG.warn("statistics skip {}: {}", what.get(), e.toString());
     } finally {
       journal.recordDone();
     }
@@ -350,7 +341,7 @@ public final class StatsCounter {
    */
   private void addToSeries(String series, long minute, int counter, long delta) {
     for (Resolution r : Resolution.values()) {
-      SeriesCells s = new SeriesCells(series, r);
+      SeriesCells s = SeriesCells.of(series, r);
       long bucket = Math.floorDiv(minute, r.minutes());
       long[] newest = cells.get(s.newest());
       if (newest == null) {

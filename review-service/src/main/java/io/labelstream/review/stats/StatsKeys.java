@@ -1,5 +1,8 @@
 package io.labelstream.review.stats;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * The one place that names the cells of {@link StatsCells}, and says how a cell of two partitions combines. Parts of a
  * key are separated by NUL, which no class name or reviewer name holds.
@@ -88,10 +91,36 @@ final class StatsKeys {
   }
 
   /** The cells of one time series at one resolution: its buckets, what fell out of its window, its extent. */
-  record SeriesCells(String name, Resolution resolution) {
+  static final class SeriesCells {
+
+    /** The series' cells are looked up per record: their keys are built once. */
+    private static final Map<String, Map<Resolution, SeriesCells>> KNOWN = new ConcurrentHashMap<>();
+
+    private final Resolution resolution;
+    private final String prefix;
+    private final String before;
+    private final String newest;
+    private final String oldest;
+
+    private SeriesCells(String name, Resolution resolution) {
+      this.resolution = resolution;
+      this.prefix = name + SEP + resolution.name() + SEP;
+      this.before = prefix + "before";
+      this.newest = prefix + "newest";
+      this.oldest = prefix + "oldest";
+    }
+
+    static SeriesCells of(String name, Resolution resolution) {
+      return KNOWN.computeIfAbsent(name, n -> new ConcurrentHashMap<>()).computeIfAbsent(resolution,
+          r -> new SeriesCells(name, r));
+    }
+
+    Resolution resolution() {
+      return resolution;
+    }
 
     private String prefix() {
-      return name + SEP + resolution.name() + SEP;
+      return prefix;
     }
 
     /** Bucket {@code b} (b >= 0): fixed-width digits, so buckets sort in time order. */
@@ -116,17 +145,17 @@ final class StatsKeys {
 
     /** Per counter, the sum of every bucket that fell out of the window. */
     String before() {
-      return prefix() + "before";
+      return before;
     }
 
     /** The latest bucket any record fell in. */
     String newest() {
-      return prefix() + "newest";
+      return newest;
     }
 
     /** The earliest bucket any record fell in. */
     String oldest() {
-      return prefix() + "oldest";
+      return oldest;
     }
   }
 

@@ -98,8 +98,8 @@ public final class StatsView {
    * newest is earlier, older than that, count in {@code before} as the partition's own older ones do.
    */
   private Window window(String name, Optional<Resolution> chosen) {
-    Resolution r = chosen.orElseGet(() -> Resolution.auto(spanMinutes(new SeriesCells(name, Resolution.MINUTE))));
-    SeriesCells s = new SeriesCells(name, r);
+    Resolution r = chosen.orElseGet(() -> Resolution.auto(spanMinutes(SeriesCells.of(name, Resolution.MINUTE))));
+    SeriesCells s = SeriesCells.of(name, r);
     long[] before = counts(s.before(), StatsKeys.SERIES_WIDTH);
     long[] newest = cells.get(s.newest());
     if (newest == null) {
