@@ -174,6 +174,10 @@ final class DetectionEvaluate {
     long shareMet = seeds.stream().filter(s -> s.shareAfterWarmup() >= SHARE_OF_ORACLE * s.oracleShareAfterWarmup())
         .count();
     double lowestRatio = seeds.stream().mapToDouble(DetectionEvaluate::ratio).min().orElse(0);
+    // the other reading of the target: the seeds' shares against their oracles' added up (each tail's own best cut
+    // is luckier than the policy can be; summed, that luck averages out)
+    double together = seeds.stream().mapToDouble(Seed::shareAfterWarmup).sum()
+        / seeds.stream().mapToDouble(Seed::oracleShareAfterWarmup).sum();
     long auditsMet = seeds.stream().filter(s -> s.auditShare() <= MAX_AUDIT_SHARE).count();
     double mostAudits = seeds.stream().mapToDouble(Seed::auditShare).max().orElse(0);
     return List.of(
@@ -183,7 +187,8 @@ final class DetectionEvaluate {
         new Check(String.format(Locale.ROOT, "realised exactness >= published lower bound in >= %d of %d seeds (%d)",
             honestNeeded, seeds.size(), honest), honest >= honestNeeded),
         new Check(String.format(Locale.ROOT, "after %d frames model-labelled share >= %.1f x oracle in every seed "
-            + "(%d of %d, lowest ratio %.3f)", warmup, SHARE_OF_ORACLE, shareMet, seeds.size(), lowestRatio),
+            + "(%d of %d, lowest ratio %.3f; the %d seeds together %.3f)", warmup, SHARE_OF_ORACLE, shareMet,
+            seeds.size(), lowestRatio, seeds.size(), together),
             shareMet == seeds.size()),
         new Check(String.format(Locale.ROOT, "audit tasks <= %.0f%% of frames in every seed (%d of %d, most %.2f%%)",
             100 * MAX_AUDIT_SHARE, auditsMet, seeds.size(), 100 * mostAudits), auditsMet == seeds.size()));

@@ -137,6 +137,20 @@ class DetectionEvaluateTest {
   }
 
   @Test
+  void shouldJudgeTheShareInEverySeedAndSayWhatTheSeedsMakeTogether() {
+    // seed 1: 0.20 of an oracle's 0.25 (0.80, short); seed 2: 0.30 of 0.20 (1.50); together 0.50 of 0.45 (1.111),
+    // not the ratios' mean (1.15)
+    List<DetectionEvaluate.Seed> seeds = List.of(
+        new DetectionEvaluate.Seed(1, 6000, 1200, 0.95, 0.93, 0.94, 2000, 0.20, 0.25, 0.005, 0.20),
+        new DetectionEvaluate.Seed(2, 6000, 1800, 0.95, 0.93, 0.94, 2000, 0.30, 0.20, 0.005, 0.30));
+
+    DetectionEvaluate.Check share = DetectionEvaluate.checks(seeds, 0.92, 2000).get(2);
+
+    assertThat(share.met()).isFalse();
+    assertThat(share.target()).contains("(1 of 2, lowest ratio 0.800; the 2 seeds together 1.111)");
+  }
+
+  @Test
   void shouldRefuseAClassifier() {
     Path classifier = Path.of(System.getProperty("labelstream.root", "..")).resolve("model")
         .resolve("fashion-mnist-ensemble.onnx");
