@@ -186,7 +186,8 @@ public final class DriftEvaluate {
             + "in every seed (%d of %d)", scenario.name(), kept, results.size()), kept == results.size(), true);
       }
       if (!scenario.drifts()) {
-        failed += check(scenario.name() + ": share after " + DriftStreamRun.WARMUP + " frames >= 0.95 x oracle every seed",
+        failed += check(scenario.name() + ": share after " + DriftStreamRun.WARMUP + " frames >= 0.95 x oracle every seed ("
+            + DriftFigures.shareAgainstOracle(results, 0.95) + ")",
             count(results, r -> r.share() >= 0.95 * r.oracleShare()) == results.size(), true);
         failed += check(scenario.name() + ": audits <= 2% of frames every seed",
             max(results, DriftStreamRun.Result::auditShare) <= 0.02 + 1e-9, true);

@@ -1,6 +1,7 @@
 package io.labelstream.tools.evaluate.drift;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 
@@ -17,6 +18,18 @@ final class DriftFigures {
   /** The published bound of the regime the changed camera ends in does not claim more than its labels achieved. */
   static boolean honest(DriftStreamRun.Result r) {
     return r.currentBound() <= r.currentRealised();
+  }
+
+  /**
+   * The seeds' model-labelled shares against their hindsight oracles': how many reach {@code ofOracle} of theirs, the
+   * lowest ratio, and the shares added up against the oracles' (each tail's own best cut is luckier than any policy
+   * can be; summed, that luck averages out).
+   */
+  static String shareAgainstOracle(List<DriftStreamRun.Result> results, double ofOracle) {
+    return String.format(Locale.ROOT, "%d of %d, lowest ratio %.3f; the %d seeds together %.3f",
+        count(results, r -> r.share() >= ofOracle * r.oracleShare()), results.size(),
+        min(results, r -> r.share() / r.oracleShare()), results.size(),
+        sum(results, DriftStreamRun.Result::share) / sum(results, DriftStreamRun.Result::oracleShare));
   }
 
   static double min(List<DriftStreamRun.Result> results, ToDoubleFunction<DriftStreamRun.Result> f) {
