@@ -16,7 +16,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
@@ -77,12 +76,10 @@ final class InputCatchUp {
       Map<TopicPartition, Long> ends = new HashMap<>();
       admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
           .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).forEach((p, info) -> ends.put(p, info.offset()));
-      Map<TopicPartition, OffsetAndMetadata> read = admin.listConsumerGroupOffsets(applicationId)
-          .partitionsToOffsetAndMetadata().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      Map<TopicPartition, Long> read = committedOffsets(admin, applicationId, TIMEOUT);
       Map<TopicPartition, Long> behind = new HashMap<>();
       ends.forEach((partition, end) -> {
-        OffsetAndMetadata committed = read.get(partition);
-        if (end > (committed == null ? 0 : committed.offset())) {
+        if (end > read.getOrDefault(partition, 0L)) {
           behind.put(partition, end);
         }
       });
@@ -109,17 +106,13 @@ final class InputCatchUp {
     }
   }
 
+  /** The readiness checks' question: the committed offsets of some partitions, none when Kafka cannot say now. */
   private static Map<TopicPartition, Long> committedOffsets(KafkaClients clients, String applicationId,
       Set<TopicPartition> partitions) {
     Duration timeout = Duration.ofSeconds(5);
     try (Admin admin = Admin.create(clients.admin("state-catch-up", timeout))) {
-      Map<TopicPartition, Long> offsets = new HashMap<>();
-      admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata()
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS).forEach((partition, committed) -> {
-            if (committed != null && partitions.contains(partition)) {
-              offsets.put(partition, committed.offset());
-            }
-          });
+      Map<TopicPartition, Long> offsets = committedOffsets(admin, applicationId, timeout);
+      offsets.keySet().retainAll(partitions);
       return offsets;
     } catch (ExecutionException | TimeoutException e) {
       return Map.of(); // asked again at the next readiness check
@@ -127,6 +120,19 @@ final class InputCatchUp {
       Thread.currentThread().interrupt();
       return Map.of();
     }
+  }
+
+  /** How far the application has committed its reading of each partition it has committed at all. */
+  private static Map<TopicPartition, Long> committedOffsets(Admin admin, String applicationId, Duration timeout)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata()
+        .get(timeout.toMillis(), TimeUnit.MILLISECONDS).forEach((partition, committed) -> {
+          if (committed != null) {
+            offsets.put(partition, committed.offset());
+          }
+        });
+    return offsets;
   }
 
   /** The record at {@code offset} of {@code partition} of {@code topic} is in a store. */

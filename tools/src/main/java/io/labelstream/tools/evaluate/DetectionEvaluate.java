@@ -174,10 +174,7 @@ final class DetectionEvaluate {
     long shareMet = seeds.stream().filter(s -> s.shareAfterWarmup() >= SHARE_OF_ORACLE * s.oracleShareAfterWarmup())
         .count();
     double lowestRatio = seeds.stream().mapToDouble(DetectionEvaluate::ratio).min().orElse(0);
-    // the other reading of the target: the seeds' shares against their oracles' added up (each tail's own best cut
-    // is luckier than the policy can be; summed, that luck averages out)
-    double together = seeds.stream().mapToDouble(Seed::shareAfterWarmup).sum()
-        / seeds.stream().mapToDouble(Seed::oracleShareAfterWarmup).sum();
+    double together = HindsightOracle.sharesTogether(seeds, Seed::shareAfterWarmup, Seed::oracleShareAfterWarmup);
     long auditsMet = seeds.stream().filter(s -> s.auditShare() <= MAX_AUDIT_SHARE).count();
     double mostAudits = seeds.stream().mapToDouble(Seed::auditShare).max().orElse(0);
     return List.of(

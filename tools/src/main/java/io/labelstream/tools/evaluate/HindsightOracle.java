@@ -13,6 +13,15 @@ public final class HindsightOracle {
 
   private HindsightOracle() {}
 
+  /**
+   * Runs' model-labelled shares added up against their oracles' shares added up: the other reading of a share target
+   * judged run by run. Each run's oracle cut is chosen on that run's own frames, so it is luckier than any policy can
+   * be; summed over the runs, that luck averages out.
+   */
+  public static <T> double sharesTogether(List<T> runs, ToDoubleFunction<T> share, ToDoubleFunction<T> oracleShare) {
+    return runs.stream().mapToDouble(share).sum() / runs.stream().mapToDouble(oracleShare).sum();
+  }
+
   /** The share of {@code frames} the best single cut labels with realised accuracy at or above {@code target}. */
   public static <T> double share(List<T> frames, ToDoubleFunction<T> score, Predicate<T> correct, double target) {
     List<T> sorted = new ArrayList<>(frames);

@@ -1,5 +1,6 @@
 package io.labelstream.tools.evaluate.drift;
 
+import io.labelstream.tools.evaluate.HindsightOracle;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
@@ -22,14 +23,13 @@ final class DriftFigures {
 
   /**
    * The seeds' model-labelled shares against their hindsight oracles': how many reach {@code ofOracle} of theirs, the
-   * lowest ratio, and the shares added up against the oracles' (each tail's own best cut is luckier than any policy
-   * can be; summed, that luck averages out).
+   * lowest ratio, and the shares added up against the oracles' ({@link HindsightOracle#sharesTogether}).
    */
   static String shareAgainstOracle(List<DriftStreamRun.Result> results, double ofOracle) {
     return String.format(Locale.ROOT, "%d of %d, lowest ratio %.3f; the %d seeds together %.3f",
         count(results, r -> r.share() >= ofOracle * r.oracleShare()), results.size(),
         min(results, r -> r.share() / r.oracleShare()), results.size(),
-        sum(results, DriftStreamRun.Result::share) / sum(results, DriftStreamRun.Result::oracleShare));
+        HindsightOracle.sharesTogether(results, DriftStreamRun.Result::share, DriftStreamRun.Result::oracleShare));
   }
 
   static double min(List<DriftStreamRun.Result> results, ToDoubleFunction<DriftStreamRun.Result> f) {
